@@ -1,0 +1,54 @@
+# The two commands: `make run` (the app with demo data, SQLite, no Redis) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export FLASK_APP := wsgi
+
+.PHONY: run test install install-dev translations system-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: install
+	$(BIN)/pybabel compile -q -d vgk/translations
+
+run: install translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	PORT=$(PORT) $(BIN)/python wsgi.py
+
+# Debian packages the tests start on loopback: PostgreSQL, Redis, and Chromium for the browser tests.
+system-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing fonts-dejavu-core >/dev/null; \
+	fi
+
+test: install-dev translations system-deps
+	$(BIN)/python -m pytest
+
+bench: install-dev translations system-deps
+	$(BIN)/python bench/catalog_queries.py
+	$(BIN)/python bench/page_weight.py
+
+clean:
+	rm -rf $(VENV) instance/test-media .pytest_cache

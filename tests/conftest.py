@@ -1,0 +1,95 @@
+"""Shared fixtures: every database test runs on SQLite and on a throwaway PostgreSQL, schema from migrations."""
+import os
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from config import TestConfig
+from tests.servers import PostgresServer, RedisServer
+from vgk import create_app
+from vgk.extensions import db
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    server = RedisServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("media"))
+
+
+def make_app(database_url, media_root, **overrides):
+    return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, MEDIA_ROOT=media_root, **overrides)
+
+
+def migrate(app):
+    with app.app_context():
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def sqlite_app(tmp_path_factory, media_root):
+    path = tmp_path_factory.mktemp("sqlite") / "vgk.sqlite3"
+    app = make_app(f"sqlite:///{path}", media_root)
+    migrate(app)
+    return app
+
+
+@pytest.fixture(scope="session")
+def postgresql_app(postgres, media_root):
+    app = make_app(postgres.create_database("vgk_test"), media_root)
+    migrate(app)
+    return app
+
+
+def clean_database():
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f"DELETE FROM {name}"))
+    db.session.commit()
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request):
+    """The application on each database in turn, with an app context and empty tables."""
+    application = request.getfixturevalue(f"{request.param}_app")
+    with application.app_context():
+        yield application
+        db.session.rollback()
+        clean_database()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def sqlite_only(sqlite_app):
+    with sqlite_app.app_context():
+        yield sqlite_app
+        db.session.rollback()
+        clean_database()
+        db.session.remove()
+
+
+def pytest_configure(config):
+    os.environ.setdefault("VGK_ENV", "test")

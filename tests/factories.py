@@ -1,0 +1,78 @@
+"""Small factories that build real rows through the models (and real services where they exist)."""
+import io
+import itertools
+from datetime import timedelta
+
+from PIL import Image
+from werkzeug.security import generate_password_hash
+
+from vgk.extensions import db
+from vgk.models import Category, City, Product, ProductStatus, Role, User
+from vgk.models.base import utcnow
+from vgk.services.media import store_product_image
+
+_seq = itertools.count(1)
+
+
+def city(name=None, slug=None, **kw):
+    n = next(_seq)
+    obj = City(name=name or f"Ville {n}", slug=slug or f"ville-{n}", **kw)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def category(name=None, slug=None, parent=None, **kw):
+    n = next(_seq)
+    name = name or f"Catégorie {n}"
+    obj = Category(name_fr=name, name_en=kw.pop("name_en", name), slug=slug or f"cat-{n}", parent=parent, **kw)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def user(role=Role.CLIENT, password="secret-pass-1", **kw):
+    n = next(_seq)
+    obj = User(
+        name=kw.pop("name", f"Utilisateur {n}"),
+        email=kw.pop("email", f"user{n}@example.cm"),
+        phone=kw.pop("phone", f"+23767{n:07d}"),
+        password_hash=generate_password_hash(password),
+        role=role,
+        **kw,
+    )
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def jpeg_bytes(color=(200, 80, 40), size=(640, 480), exif=None):
+    out = io.BytesIO()
+    image = Image.new("RGB", size, color)
+    if exif is not None:
+        image.save(out, "JPEG", quality=90, exif=exif)
+    else:
+        image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def product(title=None, *, seller=None, category_=None, city_=None, status=ProductStatus.ACTIVE,
+            price=10_000, age_minutes=0, images=0, **kw):
+    n = next(_seq)
+    obj = Product(
+        title=title or f"Produit {n}",
+        description=kw.pop("description", "Un objet en bon état."),
+        price=price,
+        status=status,
+        seller=seller or user(),
+        category=category_ or category(),
+        city=city_ or city(),
+        created_at=utcnow() - timedelta(minutes=age_minutes),
+        **kw,
+    )
+    db.session.add(obj)
+    db.session.flush()
+    for position in range(images):
+        db.session.add(store_product_image(obj, jpeg_bytes((40 * position % 255, 120, 90)), position))
+    db.session.commit()
+    return obj

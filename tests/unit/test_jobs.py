@@ -1,0 +1,34 @@
+"""The job facade: inline without Redis, through RQ and a real worker with Redis."""
+from tests.conftest import make_app
+from tests.jobs_helpers import write_marker
+from vgk import jobs
+
+
+def test_jobs_run_inline_without_redis(app, tmp_path):
+    marker = tmp_path / "inline.txt"
+    assert app.config["REDIS_URL"] is None
+    assert jobs.enqueue(write_marker, str(marker), "bonjour") is None
+    assert marker.read_text() == "bonjour:vgk"
+
+
+def test_a_failing_inline_job_does_not_break_the_caller(app, caplog):
+    jobs.enqueue(write_marker, "/nonexistent-dir/x/y.txt", "boom")
+    assert "inline job tests.jobs_helpers:write_marker failed" in caplog.text
+
+
+def test_jobs_go_through_redis_and_a_worker(redis_server, tmp_path, media_root):
+    app = make_app(f"sqlite:///{tmp_path / 'jobs.sqlite3'}", media_root, REDIS_URL=redis_server.url)
+    marker = tmp_path / "queued.txt"
+    with app.app_context():
+        job = jobs.enqueue(write_marker, str(marker), "rq")
+        assert job is not None and job.get_status() == "queued"
+        assert not marker.exists()
+    result = app.test_cli_runner().invoke(args=["rq-worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert marker.read_text() == "rq:vgk"
+
+
+def test_worker_command_refuses_to_start_without_redis(app):
+    result = app.test_cli_runner().invoke(args=["rq-worker", "--burst"])
+    assert result.exit_code != 0
+    assert "REDIS_URL" in result.output

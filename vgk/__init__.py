@@ -1,0 +1,106 @@
+"""Vidé-Grenier Kamer: the application factory."""
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from config import config_from_env, normalize_database_url
+from vgk.extensions import babel, compress, csrf, db, login_manager, migrate, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def select_locale():
+    lang = session.get("lang")
+    if lang in ("fr", "en"):
+        return lang
+    return request.accept_languages.best_match(["fr", "en"], default="fr") if request else "fr"
+
+
+def create_app(config_class=None, **overrides):
+    config_class = config_class or config_from_env()
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if hasattr(config_class, "check"):
+        config_class.check()
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+
+    _init_extensions(app)
+    _init_adapters(app)
+    _register_blueprints(app)
+
+    from vgk import cli, web
+
+    cli.register(app)
+    web.register_template_helpers(app)
+    web.register_error_handlers(app)
+    web.register_response_policies(app)
+    return app
+
+
+def _init_extensions(app):
+    from vgk import models  # noqa: F401  (registers tables for migrations)
+
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from vgk.database import configure_sqlite
+
+        with app.app_context():
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = None
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "vgk" / "translations"),
+    )
+    compress.init_app(app)
+    socketio.init_app(
+        app,
+        message_queue=app.config["REDIS_URL"],
+        async_mode="threading",
+        cors_allowed_origins=[],
+    )
+
+    @login_manager.user_loader
+    def load_user(public_id):
+        from vgk.models import User
+
+        return db.session.scalar(db.select(User).where(User.public_id == public_id))
+
+
+def _init_adapters(app):
+    from vgk.integrations.storage import storage_from_config
+
+    app.extensions["vgk.storage"] = storage_from_config(app.config)
+    app.extensions["vgk.queue"] = None
+    if app.config.get("REDIS_URL"):
+        from redis import Redis
+        from rq import Queue
+
+        from vgk.jobs import QUEUE_NAME
+
+        app.extensions["vgk.queue"] = Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
+
+
+def _register_blueprints(app):
+    from vgk.web.pwa import bp as pwa_bp
+    from vgk.web.visitor import bp as visitor_bp
+
+    app.register_blueprint(pwa_bp)
+    app.register_blueprint(visitor_bp)
+
+
+__all__ = ["create_app", "current_user"]

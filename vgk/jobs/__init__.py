@@ -1,0 +1,53 @@
+"""The job queue facade: RQ on Redis when REDIS_URL is set, inline otherwise.
+
+Callers enqueue a function by reference; the function runs inside an application context
+in both modes, so features enqueue the same way everywhere.
+"""
+import importlib
+import logging
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "vgk"
+
+
+def _path_of(func):
+    return f"{func.__module__}:{func.__qualname__}"
+
+
+def _resolve(path):
+    module, _, name = path.partition(":")
+    target = importlib.import_module(module)
+    for part in name.split("."):
+        target = getattr(target, part)
+    return target
+
+
+def queue():
+    """The RQ queue, or None when jobs run inline."""
+    return current_app.extensions.get("vgk.queue")
+
+
+def enqueue(func, *args, **kwargs):
+    """Run func(*args, **kwargs) in the background (RQ) or right now (inline)."""
+    q = queue()
+    path = _path_of(func)
+    if q is not None:
+        return q.enqueue(perform, path, args, kwargs, job_timeout=300, result_ttl=3600)
+    try:
+        perform(path, args, kwargs)
+    except Exception:  # an inline job must not break the request that enqueued it
+        log.exception("inline job %s failed", path)
+    return None
+
+
+def perform(path, args, kwargs):
+    """Entry point of every job; inside a worker the application context is already pushed."""
+    from vgk.extensions import db
+
+    try:
+        return _resolve(path)(*args, **kwargs)
+    finally:
+        db.session.remove()

@@ -1,0 +1,86 @@
+"""HTML faces of the app: shared template helpers, error pages and response policies."""
+from flask import jsonify, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from vgk.errors import DomainError
+from vgk.services.media import image_url
+
+
+def format_xaf(amount):
+    """25000 -> '25 000 FCFA'. Amounts are whole francs CFA."""
+    if amount is None:
+        return ""
+    amount = int(amount)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount):,}".replace(",", " ") + " FCFA"
+
+
+def register_template_helpers(app):
+    app.jinja_env.filters["xaf"] = format_xaf
+    app.jinja_env.globals["image_url"] = image_url
+
+    @app.context_processor
+    def inject_locale():
+        locale = str(get_locale() or "fr")
+        return {"current_locale": locale, "lang": locale[:2]}
+
+
+def _wants_json():
+    return request.path.startswith("/mobile/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _error_response(status, message, code="error", fields=None):
+    if _wants_json():
+        body = {"success": False, "error": {"code": code, "message": message, "fields": fields or {}}}
+        return jsonify(body), status
+    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
+    return render_template(template, status=status, message=message), status
+
+
+def register_error_handlers(app):
+    @app.errorhandler(DomainError)
+    def domain_error(error):
+        return _error_response(error.status_code, error.message, error.code, error.fields)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _error_response(400, _("Le formulaire a expiré. Rechargez la page et réessayez."), "csrf")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        messages = {
+            400: _("La demande est invalide."),
+            403: _("Vous n'avez pas accès à cette page."),
+            404: _("Cette page n'existe pas."),
+            405: _("Cette action n'est pas permise ici."),
+            413: _("Le fichier envoyé est trop volumineux."),
+            429: _("Trop de tentatives. Patientez un instant puis réessayez."),
+        }
+        message = messages.get(error.code, error.description)
+        return _error_response(error.code, message, error.name.lower().replace(" ", "_"))
+
+    @app.errorhandler(Exception)
+    def server_error(error):
+        app.logger.exception("unhandled error on %s", request.path)
+        return _error_response(500, _("Une erreur est survenue de notre côté. Réessayez dans un instant."))
+
+
+def register_response_policies(app):
+    @app.after_request
+    def policies(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if response.mimetype == "text/html":
+            response.vary.add("HX-Request")
+            response.vary.add("Cookie")
+        if current_user.is_authenticated:
+            # Private pages must never be kept by the service worker, a proxy or a shared tablet.
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,6 @@
+"""The public storefront: home, listing, search and product pages."""
+from flask import Blueprint
+
+bp = Blueprint("visitor", __name__)
+
+from vgk.web.visitor import views  # noqa: E402,F401

@@ -1,0 +1,69 @@
+"""Visitor pages. Views read the request, call the catalogue service and render."""
+from flask import abort, current_app, redirect, request, session, url_for
+from flask_babel import gettext as _
+
+from vgk.services import catalog
+from vgk.web.htmx import render
+from vgk.web.visitor import bp
+
+
+@bp.get("/")
+def home():
+    return render(
+        "visitor/home.html",
+        categories=catalog.category_tree(),
+        newest=catalog.newest_products(8),
+        popular=catalog.most_viewed_products(8),
+    )
+
+
+@bp.get("/produits")
+def products():
+    filters = catalog.ListingFilters.from_params(request.args, current_app.config["MAX_PAGE"])
+    page = catalog.list_products(filters, current_app.config["PAGE_SIZE"])
+    notices = []
+    if "category" in filters.ignored:
+        notices.append(_("Catégorie inconnue : ce filtre a été ignoré."))
+    if "city" in filters.ignored:
+        notices.append(_("Ville inconnue : ce filtre a été ignoré."))
+    if "condition" in filters.ignored:
+        notices.append(_("État inconnu : ce filtre a été ignoré."))
+    context = dict(
+        filters=filters,
+        page=page,
+        notices=notices,
+        categories=catalog.category_tree(),
+        cities=catalog.cities(),
+    )
+    # "Load more" asks for the next cards only; a filter change swaps the whole result block.
+    fragment = "visitor/_product_cards.html" if request.args.get("more") else "visitor/_results.html"
+    return render("visitor/products.html", fragment, **context)
+
+
+@bp.get("/p/<public_id>")
+def product(public_id):
+    item = catalog.get_public_product(public_id)
+    catalog.record_view(item)
+    return render(
+        "visitor/product.html",
+        product=item,
+        similar=catalog.similar_products(item),
+    )
+
+
+@bp.route("/langue/<lang>", methods=["GET", "POST"])
+def set_language(lang):
+    if lang not in ("fr", "en"):
+        abort(404)
+    session["lang"] = lang
+    target = request.args.get("next") or request.referrer or url_for("visitor.home")
+    if not target.startswith("/") or target.startswith("//"):
+        # Only local paths; a referrer is a full URL, keep its path.
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(target)
+        if parts.netloc and parts.netloc != request.host:
+            target = url_for("visitor.home")
+        else:
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+    return redirect(target or url_for("visitor.home"))
