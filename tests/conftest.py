@@ -2,6 +2,7 @@
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -32,8 +33,19 @@ def media_root(tmp_path_factory):
     return str(tmp_path_factory.mktemp("media"))
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (fresh `g` and DB session), as in a real server,
+    even while the test itself holds an app context for its factories and assertions."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_app(database_url, media_root, **overrides):
-    return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, MEDIA_ROOT=media_root, **overrides)
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, MEDIA_ROOT=media_root, **overrides)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 def migrate(app):

@@ -240,9 +240,11 @@ def record_view(product):
 
 
 def similar_products(product, limit=6):
+    """Public products of the same category family, closest in price first."""
+    family = product.category.parent or product.category
     stmt = (
         _public_products()
-        .where(Product.category_id == product.category_id, Product.id != product.id)
+        .where(Product.category_id.in_(_category_ids(family)), Product.id != product.id)
         .order_by(func.abs(Product.price - product.price), Product.id.desc())
         .limit(limit)
     )

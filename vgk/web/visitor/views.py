@@ -1,4 +1,6 @@
 """Visitor pages. Views read the request, call the catalogue service and render."""
+from urllib.parse import urlsplit
+
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
@@ -56,14 +58,18 @@ def set_language(lang):
     if lang not in ("fr", "en"):
         abort(404)
     session["lang"] = lang
-    target = request.args.get("next") or request.referrer or url_for("visitor.home")
-    if not target.startswith("/") or target.startswith("//"):
-        # Only local paths; a referrer is a full URL, keep its path.
-        from urllib.parse import urlsplit
+    return redirect(_local_target(request.args.get("next")) or _local_target(request.referrer) or url_for("visitor.home"))
 
-        parts = urlsplit(target)
-        if parts.netloc and parts.netloc != request.host:
-            target = url_for("visitor.home")
-        else:
-            target = parts.path + (f"?{parts.query}" if parts.query else "")
-    return redirect(target or url_for("visitor.home"))
+
+def _local_target(target):
+    """A path on this site to go back to, or None: never a redirect to another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        if parts.netloc != request.host:
+            return None
+    path = parts.path
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return None
+    return path + (f"?{parts.query}" if parts.query else "")
