@@ -6,7 +6,7 @@ PORT   ?= 5000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-dev translations system-deps bench clean
+.PHONY: run test install install-dev translations messages system-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,8 @@ bench: install-dev translations system-deps
 
 clean:
 	rm -rf $(VENV) instance/test-media .pytest_cache
+
+# Refresh the message catalogue after changing translatable strings, then fill vgk/translations/en.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o /tmp/vgk-messages.pot vgk templates
+	$(BIN)/pybabel update --no-fuzzy-matching -i /tmp/vgk-messages.pot -d vgk/translations

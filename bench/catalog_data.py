@@ -341,6 +341,8 @@ class Catalogue:
         city_names = {c["id"]: c["name"] for c in self.cities}
         leaf_choices = rng.choices(range(len(self.leaves)), self.leaf_weights, k=count)
         seller_choices = rng.choices(seller_ids, self.seller_weights, k=count)
+        # Listed over the past year; ids grow with created_at, as they do with real inserts.
+        ages = sorted((rng.randint(0, 365 * 24 * 3600) for _ in range(count)), reverse=True)
         for n in range(count):
             category_id, _parent_id, leaf = self.leaves[leaf_choices[n]]
             _slug, _fr, _en, objects, brands, qualifiers, (low, high) = leaf
@@ -361,7 +363,7 @@ class Catalogue:
             description = " ".join(s.format(**values) for s in sentences)
             roll = rng.random()
             status = "ACTIVE" if roll < 0.94 else ("PENDING" if roll < 0.97 else "SOLD")
-            created_at = self.now - timedelta(seconds=rng.randint(0, 365 * 24 * 3600))
+            created_at = self.now - timedelta(seconds=ages[n])
             product_id = n + 1
             if status == "ACTIVE":
                 self.active_ids.append(product_id)

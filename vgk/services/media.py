@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from vgk.errors import Invalid
@@ -27,19 +28,19 @@ class ProcessedImage:
 
 def _open_checked(data, max_pixels):
     if not data:
-        raise Invalid("Le fichier est vide.", {"image": "empty"})
+        raise Invalid(_l("Le fichier est vide."), {"image": "empty"})
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ACCEPTED_FORMATS:
-                raise Invalid("Format d'image non pris en charge (JPEG, PNG, WebP).", {"image": "format"})
+                raise Invalid(_l("Format d'image non pris en charge (JPEG, PNG, WebP)."), {"image": "format"})
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
     except Invalid:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
-        raise Invalid("Ce fichier n'est pas une image valide.", {"image": "invalid"}) from None
+        raise Invalid(_l("Ce fichier n'est pas une image valide."), {"image": "invalid"}) from None
     return image
 
 

@@ -46,7 +46,7 @@ def _error_response(status, message, code="error", fields=None):
 def register_error_handlers(app):
     @app.errorhandler(DomainError)
     def domain_error(error):
-        return _error_response(error.status_code, error.message, error.code, error.fields)
+        return _error_response(error.status_code, str(error.message), error.code, error.fields)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -80,7 +80,8 @@ def register_response_policies(app):
         if response.mimetype == "text/html":
             response.vary.add("HX-Request")
             response.vary.add("Cookie")
-        if current_user.is_authenticated:
+        if current_user.is_authenticated and response.mimetype in ("text/html", "application/json"):
             # Private pages must never be kept by the service worker, a proxy or a shared tablet.
+            # Static files and photos stay cacheable: they hold nothing personal.
             response.headers["Cache-Control"] = "no-store"
         return response
