@@ -1057,11 +1057,14 @@ def _car(p, r, c, **style):
     low = {"suv": 44, "small": 48, "sedan": 50}.get(kind, 50)
     p.shadow(50, 80, 44, 2.5)
     if kind == "suv":
-        p.poly([(10, low), (22, low), (28, roof), (72, roof), (86, low), (92, low + 4), (92, 72), (8, 72)], body)
+        p.poly([(10, low), (22, low), (28, roof), (72, roof), (86, low), (92, low + 4), (92, 72), (8, 72)], body,
+               outline=shade(body, 0.7), width=0.5)
     elif kind == "small":
-        p.poly([(10, low), (26, low), (34, roof), (70, roof), (80, low), (90, low + 4), (90, 72), (10, 72)], body)
+        p.poly([(10, low), (26, low), (34, roof), (70, roof), (80, low), (90, low + 4), (90, 72), (10, 72)], body,
+               outline=shade(body, 0.7), width=0.5)
     else:
-        p.poly([(8, low + 2), (26, low), (36, roof), (66, roof), (78, low), (92, low + 3), (92, 72), (8, 72)], body)
+        p.poly([(8, low + 2), (26, low), (36, roof), (66, roof), (78, low), (92, low + 3), (92, 72), (8, 72)],
+               body, outline=shade(body, 0.7), width=0.5)
     edge = shade(body, 0.7)
     p.line([(8, 72), (92, 72)], edge, 0.6)
     glass = (120, 150, 176)
@@ -1324,7 +1327,8 @@ def _awale(p, r, c, **_):
             p.ellipse(x - 5.5, y - 5, x + 5.5, y + 5, shade(wood, 0.55))
             for _ in range(r.randint(2, 5)):
                 sx, sy = x + r.uniform(-2.8, 2.8), y + r.uniform(-2.4, 2.4)
-                p.ellipse(sx - 1.3, sy - 1, sx + 1.3, sy + 1, r.choice([(120, 110, 100), (90, 80, 70), (160, 150, 130)]))
+                seed_colour = r.choice([(120, 110, 100), (90, 80, 70), (160, 150, 130)])
+                p.ellipse(sx - 1.3, sy - 1, sx + 1.3, sy + 1, seed_colour)
 
 
 @family("checkers")
@@ -1356,7 +1360,7 @@ def _checkers(p, r, c, **_):
 
 @family("book")
 def _book(p, r, c, **style):
-    if style.get("stack") or r.random() < 0.3:
+    if style.get("stack"):
         p.shadow(50, 84, 36, 2.5)
         y = 84
         for _ in range(r.randint(3, 5)):

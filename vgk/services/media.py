@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from vgk.errors import Invalid
+from vgk.extensions import db
 from vgk.models import ProductImage
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
@@ -92,7 +93,7 @@ def process_image(data, max_pixels=None):
 
 
 def store_product_image(product, data, position):
-    """Process and store one photo for a product; the caller commits."""
+    """Process and store one photo for a product and add it to the session; the caller commits."""
     processed = process_image(data)
     storage = current_app.extensions["vgk.storage"]
     stem = f"products/{product.public_id}/{secrets.token_hex(6)}"
@@ -107,6 +108,7 @@ def store_product_image(product, data, position):
         height=processed.height,
         digest=processed.digest,
     )
+    db.session.add(image)
     return image
 
 

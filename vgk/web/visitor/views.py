@@ -4,12 +4,14 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
+from vgk.security import public
 from vgk.services import catalog
 from vgk.web.htmx import render
 from vgk.web.visitor import bp
 
 
 @bp.get("/")
+@public
 def home():
     return render(
         "visitor/home.html",
@@ -20,6 +22,7 @@ def home():
 
 
 @bp.get("/produits")
+@public
 def products():
     filters = catalog.ListingFilters.from_params(request.args, current_app.config["MAX_PAGE"])
     page = catalog.list_products(filters, current_app.config["PAGE_SIZE"])
@@ -43,6 +46,7 @@ def products():
 
 
 @bp.get("/p/<public_id>")
+@public
 def product(public_id):
     item = catalog.get_public_product(public_id)
     catalog.record_view(item)
@@ -54,6 +58,7 @@ def product(public_id):
 
 
 @bp.route("/langue/<lang>", methods=["GET", "POST"])
+@public
 def set_language(lang):
     if lang not in ("fr", "en"):
         abort(404)

@@ -1,0 +1,35 @@
+"""Configuration comes from the environment with safe defaults."""
+import importlib
+
+import pytest
+
+
+def _reload_config(monkeypatch, **env):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    import config
+
+    return importlib.reload(config)
+
+
+def test_production_refuses_the_development_secret(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    config = _reload_config(monkeypatch)
+    with pytest.raises(RuntimeError):
+        config.ProductionConfig.check()
+
+
+def test_production_starts_with_a_real_secret(monkeypatch):
+    config = _reload_config(monkeypatch, SECRET_KEY="a-long-random-value-from-the-environment")
+    config.ProductionConfig.check()
+    assert config.ProductionConfig.SESSION_COOKIE_SECURE is True
+    monkeypatch.delenv("SECRET_KEY")
+    importlib.reload(config)
+
+
+@pytest.mark.parametrize("given", ["postgres://u:p@h/db", "postgresql://u:p@h/db"])
+def test_database_urls_use_psycopg2(given):
+    import config
+
+    assert config.normalize_database_url(given) == "postgresql+psycopg2://u:p@h/db"
+    assert config.normalize_database_url("sqlite:///x.db") == "sqlite:///x.db"
