@@ -56,6 +56,38 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     SEND_FILE_MAX_AGE_DEFAULT = 60 * 60 * 24 * 7
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+
+    # Rate limits (Flask-Limiter): Redis storage when REDIS_URL is set, memory otherwise.
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "20 per minute; 200 per hour")
+    CODE_RATE_LIMIT = os.environ.get("CODE_RATE_LIMIT", "10 per minute; 60 per hour")
+
+    # Shared staff tablets lock after this many idle seconds.
+    STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", 300))
+
+    # SMS: Africa's Talking when an API key is set, the outbox otherwise.
+    AFRICASTALKING_USERNAME = os.environ.get("AFRICASTALKING_USERNAME", "sandbox")
+    AFRICASTALKING_API_KEY = os.environ.get("AFRICASTALKING_API_KEY")
+    AFRICASTALKING_SENDER_ID = os.environ.get("AFRICASTALKING_SENDER_ID")
+    AFRICASTALKING_BASE_URL = os.environ.get("AFRICASTALKING_BASE_URL")
+
+    # Email: SMTP when SMTP_HOST is set, the outbox otherwise.
+    SMTP_HOST = os.environ.get("SMTP_HOST")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", 587))
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Vidé-Grenier Kamer <no-reply@vgk.cm>")
+
+    # Google sign-in (OpenID Connect): shown only when a client id is set.
+    GOOGLE_CLIENT_ID = os.environ.get("GOOGLE_CLIENT_ID")
+    GOOGLE_CLIENT_SECRET = os.environ.get("GOOGLE_CLIENT_SECRET")
+    GOOGLE_DISCOVERY_URL = os.environ.get(
+        "GOOGLE_DISCOVERY_URL", "https://accounts.google.com/.well-known/openid-configuration"
+    )
     APP_VERSION = "0.1.0"
     DEV_TOOLS = False
 
@@ -71,6 +103,9 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
     WTF_CSRF_ENABLED = True
+    AFRICASTALKING_API_KEY = None
+    SMTP_HOST = None
+    GOOGLE_CLIENT_ID = None
     MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", str(BASE_DIR / "instance" / "test-media"))
     DEV_TOOLS = True
 

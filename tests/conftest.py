@@ -9,7 +9,7 @@ from sqlalchemy import text
 from config import TestConfig
 from tests.servers import PostgresServer, RedisServer
 from vgk import create_app
-from vgk.extensions import db
+from vgk.extensions import db, limiter
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -87,20 +87,12 @@ def app(request):
         db.session.rollback()
         clean_database()
         db.session.remove()
+    limiter.reset()
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-@pytest.fixture
-def sqlite_only(sqlite_app):
-    with sqlite_app.app_context():
-        yield sqlite_app
-        db.session.rollback()
-        clean_database()
-        db.session.remove()
 
 
 def pytest_configure(config):

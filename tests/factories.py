@@ -76,3 +76,38 @@ def product(title=None, *, seller=None, category_=None, city_=None, status=Produ
         db.session.add(store_product_image(obj, jpeg_bytes((40 * position % 255, 120, 90)), position))
     db.session.commit()
     return obj
+
+
+def sign_in(client, user, method="password"):
+    """Open a real sign-in session for the user in this test client (as after a full login)."""
+    from vgk.services import sessions
+
+    auth_session = sessions.start(user, ip="127.0.0.1", user_agent="pytest", method=method)
+    with client.session_transaction() as session:
+        session["_user_id"] = auth_session.public_id
+        session["_fresh"] = True
+    return auth_session
+
+
+def outbox(recipient=None):
+    """Messages the local SMS/email adapters kept, newest first."""
+    from sqlalchemy import select
+
+    from vgk.models import OutboxMessage
+
+    db.session.expire_all()
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if recipient:
+        stmt = stmt.where(OutboxMessage.recipient == recipient)
+    return db.session.scalars(stmt).all()
+
+
+def last_code(recipient):
+    """The 6-digit code in the newest message to the recipient."""
+    import re
+
+    for message in outbox(recipient):
+        found = re.search(r"\b(\d{6})\b", message.body)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no code sent to {recipient}")

@@ -3,20 +3,25 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from config import config_from_env, normalize_database_url
-from vgk.extensions import babel, compress, csrf, db, login_manager, migrate, socketio
+from vgk.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def select_locale():
+    """The visitor's choice, else the signed-in user's, else the browser's, else French."""
+    if not has_request_context():
+        return "fr"
     lang = session.get("lang")
     if lang in ("fr", "en"):
         return lang
-    return request.accept_languages.best_match(["fr", "en"], default="fr") if request else "fr"
+    if current_user.is_authenticated and current_user.locale in ("fr", "en"):
+        return current_user.locale
+    return request.accept_languages.best_match(["fr", "en"], default="fr")
 
 
 def create_app(config_class=None, **overrides):
@@ -59,7 +64,9 @@ def _init_extensions(app):
             configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
-    login_manager.login_view = None
+    login_manager.session_protection = "basic"
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    limiter.init_app(app)
     csrf.init_app(app)
     babel.init_app(
         app,
@@ -75,16 +82,20 @@ def _init_extensions(app):
     )
 
     @login_manager.user_loader
-    def load_user(public_id):
-        from vgk.models import User
+    def load_user(session_id):
+        from vgk.services import sessions
 
-        return db.session.scalar(db.select(User).where(User.public_id == public_id))
+        return sessions.load(session_id)
 
 
 def _init_adapters(app):
+    from vgk.integrations.mail import mail_from_config
+    from vgk.integrations.sms import sms_from_config
     from vgk.integrations.storage import storage_from_config
 
     app.extensions["vgk.storage"] = storage_from_config(app.config)
+    app.extensions["vgk.sms"] = sms_from_config(app.config)
+    app.extensions["vgk.mail"] = mail_from_config(app.config)
     app.extensions["vgk.queue"] = None
     if app.config.get("REDIS_URL"):
         from redis import Redis

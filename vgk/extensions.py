@@ -1,6 +1,8 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 from flask_babel import Babel
 from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -24,3 +26,4 @@ csrf = CSRFProtect()
 babel = Babel()
 compress = Compress()
 socketio = SocketIO()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -182,11 +182,10 @@ def test_unknown_pages_get_a_friendly_404(client, app):
 
 def test_signed_in_pages_are_never_stored(client, app, shop):
     assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
-    user = f.user()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.public_id
-        session["_fresh"] = True
+    f.sign_in(client, f.user())
     assert client.get("/").headers["Cache-Control"] == "no-store"
+    # static files hold nothing personal and stay cacheable
+    assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
 
 
 def test_pages_are_compressed(client, shop):

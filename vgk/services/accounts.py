@@ -1,0 +1,682 @@
+"""Accounts: sign-up, phone verification, sign-in with a second factor, passwords, profile,
+staff PINs and tablets, Google accounts, and account states (active, suspended, deleted)."""
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import phonenumbers
+import pyotp
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from vgk.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from vgk.extensions import db
+from vgk.models import (
+    City,
+    CodePurpose,
+    PickupPoint,
+    Product,
+    ProductStatus,
+    RecoveryCode,
+    Role,
+    StaffDevice,
+    TwoFactor,
+    User,
+    UserStatus,
+)
+from vgk.models.base import utcnow
+from vgk.services import notifications, otp, sessions
+
+log = logging.getLogger(__name__)
+
+MAX_FAILURES = 5
+LOCK_TIME = timedelta(minutes=15)
+MIN_PASSWORD = 8
+RESET_LINK_AGE = 60 * 60  # seconds
+RECOVERY_CODES = 10
+COMMON_PASSWORDS = {
+    "password", "motdepasse", "12345678", "123456789", "1234567890", "azertyui", "azertyuiop",
+    "qwertyui", "qwertyuiop", "00000000", "11111111", "iloveyou", "cameroun", "cameroon", "douala237",
+}
+_DUMMY_HASH = generate_password_hash("timing-equaliser")
+
+
+# --- values -----------------------------------------------------------------------------------
+
+def normalize_phone(raw):
+    """A Cameroonian mobile number in E.164 (+2376XXXXXXXX), or Invalid."""
+    raw = (raw or "").strip()
+    if not raw:
+        raise Invalid(_l("Indiquez un numéro de téléphone."), {"phone": "required"})
+    try:
+        number = phonenumbers.parse(raw[:32], "CM")
+    except phonenumbers.NumberParseException:
+        raise Invalid(_l("Numéro de téléphone invalide."), {"phone": "invalid"}) from None
+    if number.country_code != 237 or not phonenumbers.is_valid_number(number):
+        raise Invalid(_l("Indiquez un numéro camerounais valide (+237 6XX XX XX XX)."), {"phone": "invalid"})
+    if phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE
+    ):
+        raise Invalid(_l("Indiquez un numéro de mobile (SMS)."), {"phone": "not_mobile"})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164):
+    """+237690000001 -> '+237 6 90 00 00 01' as Cameroonians write it."""
+    if not e164:
+        return ""
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return e164
+
+
+def normalize_email(raw, required=False):
+    email = (raw or "").strip().lower()
+    if not email:
+        if required:
+            raise Invalid(_l("Indiquez une adresse email."), {"email": "required"})
+        return None
+    local, _, domain = email.partition("@")
+    if len(email) > 255 or not local or "." not in domain or " " in email or domain.startswith("."):
+        raise Invalid(_l("Adresse email invalide."), {"email": "invalid"})
+    return email
+
+
+def check_password_strength(password):
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(_l("Le mot de passe doit faire au moins 8 caractères."), {"password": "too_short"})
+    if len(password) > 200:
+        raise Invalid(_l("Le mot de passe est trop long."), {"password": "too_long"})
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        raise Invalid(_l("Ce mot de passe est trop facile à deviner."), {"password": "common"})
+    return password
+
+
+def _clean_name(name):
+    name = " ".join((name or "").split())
+    if len(name) < 2:
+        raise Invalid(_l("Indiquez votre nom."), {"name": "required"})
+    return name[:120]
+
+
+def _city(city_id_or_slug):
+    if city_id_or_slug in (None, ""):
+        return None
+    city = db.session.scalar(
+        select(City).where((City.slug == str(city_id_or_slug)) | (City.id == _int_or_zero(city_id_or_slug)))
+    )
+    if city is None:
+        raise Invalid(_l("Ville inconnue."), {"city": "unknown"})
+    return city
+
+
+def _int_or_zero(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _keyed(value):
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def user_by_public_id(public_id):
+    user = db.session.scalar(select(User).where(User.public_id == str(public_id)[:16]))
+    if user is None:
+        raise NotFound(_l("Compte introuvable."))
+    return user
+
+
+def find_by_identifier(identifier):
+    """The account for an email address or a phone number, or None."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    if "@" in identifier:
+        return db.session.scalar(select(User).where(func.lower(User.email) == identifier.lower()))
+    try:
+        phone = normalize_phone(identifier)
+    except Invalid:
+        return None
+    return db.session.scalar(select(User).where(User.phone == phone))
+
+
+# --- sign-up and phone verification ------------------------------------------------------------
+
+def register(*, name, phone, password, email=None, city=None, locale="fr", ip=""):
+    """Create a client account; the phone must then be verified with the code sent by SMS."""
+    errors = {}
+    values = {}
+    for field, check in (
+        ("name", lambda: _clean_name(name)),
+        ("phone", lambda: normalize_phone(phone)),
+        ("email", lambda: normalize_email(email)),
+        ("password", lambda: check_password_strength(password)),
+        ("city", lambda: _city(city)),
+    ):
+        try:
+            values[field] = check()
+        except Invalid as error:
+            errors.update({field: str(error.message)})
+    if not errors:
+        if db.session.scalar(select(User.id).where(User.phone == values["phone"])):
+            errors["phone"] = str(_l("Ce numéro est déjà utilisé par un compte."))
+        if values["email"] and db.session.scalar(select(User.id).where(func.lower(User.email) == values["email"])):
+            errors["email"] = str(_l("Cette adresse email est déjà utilisée par un compte."))
+    if errors:
+        raise Invalid(_l("Vérifiez les champs indiqués."), errors)
+    user = User(
+        name=values["name"],
+        phone=values["phone"],
+        email=values["email"],
+        city=values["city"],
+        password_hash=generate_password_hash(values["password"]),
+        role=Role.CLIENT,
+        locale=locale if locale in ("fr", "en") else "fr",
+    )
+    db.session.add(user)
+    db.session.commit()
+    log.info("account %s registered", user.public_id)
+    send_phone_code(user, ip=ip)
+    return user
+
+
+def send_phone_code(user, phone=None, ip=""):
+    """Send a verification code to the user's phone (or to a new number being confirmed)."""
+    otp.issue(CodePurpose.VERIFY_PHONE, phone or user.phone, "SMS", user=user, ip=ip)
+
+
+def verify_phone(user, code):
+    otp.verify(CodePurpose.VERIFY_PHONE, user.phone, code)
+    user.phone_verified_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def start_phone_change(user, new_phone, ip=""):
+    phone = normalize_phone(new_phone)
+    if phone == user.phone:
+        raise Invalid(_l("C'est déjà votre numéro."), {"phone": "same"})
+    if db.session.scalar(select(User.id).where(User.phone == phone)):
+        raise Invalid(_l("Ce numéro est déjà utilisé par un compte."), {"phone": "taken"})
+    send_phone_code(user, phone=phone, ip=ip)
+    return phone
+
+
+def confirm_phone_change(user, new_phone, code):
+    phone = normalize_phone(new_phone)
+    otp.verify(CodePurpose.VERIFY_PHONE, phone, code)
+    if db.session.scalar(select(User.id).where(User.phone == phone, User.id != user.id)):
+        raise Conflict(_l("Ce numéro est déjà utilisé par un compte."))
+    user.phone = phone
+    user.phone_verified_at = utcnow()
+    db.session.commit()
+    return user
+
+
+# --- sign-in -----------------------------------------------------------------------------------
+
+def _check_not_locked(user, now):
+    if user.locked_until and user.locked_until > now:
+        raise RateLimited(_l("Trop d'essais infructueux. Réessayez dans quelques minutes."))
+
+
+def _record_failure(user, now):
+    user.login_failures += 1
+    if user.login_failures >= MAX_FAILURES:
+        user.locked_until = now + LOCK_TIME
+        user.login_failures = 0
+        log.warning("account %s locked after repeated failures", user.public_id)
+    db.session.commit()
+
+
+def _check_can_sign_in(user):
+    if user.status == UserStatus.SUSPENDED:
+        raise Forbidden(_l("Ce compte est suspendu. Contactez le support."))
+    if user.status != UserStatus.ACTIVE:
+        raise Invalid(_l("Identifiant ou mot de passe incorrect."), {"password": "wrong"})
+
+
+def authenticate(identifier, password):
+    """Check a password for an email or phone; returns the user (who may still owe a second factor)."""
+    now = utcnow()
+    user = find_by_identifier(identifier)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise Invalid(_l("Identifiant ou mot de passe incorrect."), {"password": "wrong"})
+    _check_not_locked(user, now)
+    if not check_password_hash(user.password_hash, password or ""):
+        _record_failure(user, now)
+        raise Invalid(_l("Identifiant ou mot de passe incorrect."), {"password": "wrong"})
+    _check_can_sign_in(user)
+    user.login_failures = 0
+    db.session.commit()
+    return user
+
+
+def second_factor_destination(user):
+    if user.two_factor == TwoFactor.SMS:
+        return user.phone
+    if user.two_factor == TwoFactor.EMAIL:
+        return user.email
+    return None
+
+
+def send_sign_in_code(user, ip=""):
+    """For SMS and email second factors: send the sign-in code."""
+    if user.two_factor in (TwoFactor.SMS, TwoFactor.EMAIL):
+        channel = "SMS" if user.two_factor == TwoFactor.SMS else "EMAIL"
+        otp.issue(CodePurpose.SIGN_IN, second_factor_destination(user), channel, user=user, ip=ip)
+
+
+def _verify_totp(user, code, now):
+    if not user.totp_secret:
+        return False
+    totp = pyotp.TOTP(user.totp_secret)
+    for offset in (0, -1, 1):
+        counter = totp.timecode(now) + offset
+        if hmac.compare_digest(totp.generate_otp(counter), code):
+            if user.totp_last_counter is not None and counter <= user.totp_last_counter:
+                return False  # a code is good once
+            user.totp_last_counter = counter
+            return True
+    return False
+
+
+def _use_recovery_code(user, code, now):
+    cleaned = code.replace("-", "").replace(" ", "").lower()
+    if len(cleaned) != 10:
+        return False
+    entry = db.session.scalar(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == _keyed(cleaned),
+            RecoveryCode.used_at.is_(None),
+        )
+    )
+    if entry is None:
+        return False
+    entry.used_at = now
+    return True
+
+
+def verify_second_factor(user, code):
+    """Check the second factor (TOTP, SMS or email code, or a recovery code)."""
+    from datetime import datetime, timezone
+
+    now = utcnow()
+    _check_not_locked(user, now)
+    code = (code or "").strip()
+    if user.two_factor in (TwoFactor.SMS, TwoFactor.EMAIL) and code.isdigit():
+        try:
+            otp.verify(CodePurpose.SIGN_IN, second_factor_destination(user), code)
+            return user
+        except Invalid:
+            _record_failure(user, now)
+            raise
+    digits = "".join(ch for ch in code if ch.isdigit())
+    if user.two_factor == TwoFactor.TOTP and len(digits) == 6 and len(code.replace(" ", "")) == 6:
+        if _verify_totp(user, digits, datetime.now(timezone.utc)):
+            user.login_failures = 0
+            db.session.commit()
+            return user
+    elif _use_recovery_code(user, code, now):
+        user.login_failures = 0
+        db.session.commit()
+        log.info("account %s used a recovery code", user.public_id)
+        return user
+    _record_failure(user, now)
+    raise Invalid(_l("Code incorrect."), {"code": "wrong"})
+
+
+def sign_in(user, *, ip="", user_agent="", method="password"):
+    """Open the sign-in session once every factor has been checked."""
+    _check_can_sign_in(user)
+    return sessions.start(user, ip=ip, user_agent=user_agent, method=method)
+
+
+# --- passwords ---------------------------------------------------------------------------------
+
+def _reset_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="vgk-password-reset")
+
+
+def _password_fingerprint(user):
+    return _keyed(user.password_hash or "none")[:16]
+
+
+def request_password_reset(identifier, ip="", link_for=None):
+    """Send a reset code (phone) or link (email). Says nothing about whether the account exists."""
+    user = find_by_identifier(identifier)
+    if user is None or user.status != UserStatus.ACTIVE:
+        log.info("password reset asked for an unknown or inactive identifier")
+        return None
+    if "@" in (identifier or ""):
+        token = _reset_serializer().dumps({"u": user.public_id, "p": _password_fingerprint(user)})
+        link = link_for(token) if link_for else token
+        body = str(_l("Pour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure) :")) + f"\n{link}\n\n" + str(
+            _l("Si vous n'avez rien demandé, ignorez ce message.")
+        )
+        notifications.send_email(user.email, str(_l("Réinitialisation de votre mot de passe")), body)
+        return "email"
+    otp.issue(CodePurpose.RESET_PASSWORD, user.phone, "SMS", user=user, ip=ip)
+    return "sms"
+
+
+def _set_password(user, new_password):
+    check_password_strength(new_password)
+    user.password_hash = generate_password_hash(new_password)
+    user.login_failures = 0
+    user.locked_until = None
+    db.session.commit()
+    sessions.revoke_all(user)
+
+
+def reset_password_with_code(phone, code, new_password):
+    check_password_strength(new_password)
+    phone = normalize_phone(phone)
+    otp.verify(CodePurpose.RESET_PASSWORD, phone, code)
+    user = db.session.scalar(select(User).where(User.phone == phone))
+    if user is None:
+        raise Invalid(_l("Ce code a expiré ou a déjà servi. Demandez-en un nouveau."), {"code": "expired"})
+    _set_password(user, new_password)
+    return user
+
+
+def user_for_reset_token(token):
+    try:
+        data = _reset_serializer().loads(token, max_age=RESET_LINK_AGE)
+    except SignatureExpired:
+        raise Invalid(_l("Ce lien a expiré. Demandez-en un nouveau."), {"token": "expired"}) from None
+    except BadSignature:
+        raise Invalid(_l("Ce lien n'est pas valide."), {"token": "invalid"}) from None
+    user = db.session.scalar(select(User).where(User.public_id == str(data.get("u"))))
+    if user is None or data.get("p") != _password_fingerprint(user) or user.status != UserStatus.ACTIVE:
+        raise Invalid(_l("Ce lien a déjà servi ou n'est plus valable."), {"token": "used"})
+    return user
+
+
+def reset_password_with_token(token, new_password):
+    user = user_for_reset_token(token)
+    _set_password(user, new_password)
+    return user
+
+
+def change_password(user, current_password, new_password):
+    if not user.password_hash or not check_password_hash(user.password_hash, current_password or ""):
+        raise Invalid(_l("Mot de passe actuel incorrect."), {"current_password": "wrong"})
+    check_password_strength(new_password)
+    user.password_hash = generate_password_hash(new_password)
+    db.session.commit()
+    sessions.revoke_all(user, keep=user.auth_session)
+    return user
+
+
+# --- profile -----------------------------------------------------------------------------------
+
+def update_profile(user, *, name, city=None, locale=None):
+    user.name = _clean_name(name)
+    user.city = _city(city)
+    if locale in ("fr", "en"):
+        user.locale = locale
+    db.session.commit()
+    return user
+
+
+# --- second factor settings --------------------------------------------------------------------
+
+def new_totp_secret():
+    return pyotp.random_base32()
+
+
+def totp_uri(user, secret):
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email or user.phone, issuer_name="Vidé-Grenier Kamer")
+
+
+def enable_totp(user, secret, code):
+    """Turn on the authenticator app once it proved it shares the secret; returns recovery codes."""
+    from datetime import datetime, timezone
+
+    if not secret or len(secret) < 16:
+        raise Invalid(_l("Recommencez la configuration de l'application."), {"code": "no_secret"})
+    candidate = pyotp.TOTP(secret)
+    if not candidate.verify((code or "").strip(), for_time=datetime.now(timezone.utc), valid_window=1):
+        raise Invalid(_l("Code incorrect."), {"code": "wrong"})
+    user.totp_secret = secret
+    user.totp_last_counter = candidate.timecode(datetime.now(timezone.utc))
+    user.two_factor = TwoFactor.TOTP
+    db.session.commit()
+    return regenerate_recovery_codes(user)
+
+
+def enable_code_factor(user, method):
+    """SMS or email codes as the second factor (the channel must be verified)."""
+    if method == TwoFactor.SMS and not user.phone_verified:
+        raise Invalid(_l("Vérifiez d'abord votre numéro de téléphone."), {"method": "phone_unverified"})
+    if method == TwoFactor.EMAIL and not user.email:
+        raise Invalid(_l("Ajoutez d'abord une adresse email."), {"method": "no_email"})
+    if method not in (TwoFactor.SMS, TwoFactor.EMAIL):
+        raise Invalid(_l("Méthode inconnue."), {"method": "unknown"})
+    user.two_factor = method
+    user.totp_secret = None
+    db.session.commit()
+    codes = regenerate_recovery_codes(user) if not has_recovery_codes(user) else None
+    return codes
+
+
+def disable_two_factor(user):
+    if user.needs_two_factor:
+        raise Forbidden(_l("La double authentification est obligatoire pour ce compte."))
+    user.two_factor = None
+    user.totp_secret = None
+    db.session.query(RecoveryCode).filter(RecoveryCode.user_id == user.id).delete()
+    db.session.commit()
+
+
+def has_recovery_codes(user):
+    return bool(db.session.scalar(
+        select(func.count()).select_from(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ))
+
+
+def regenerate_recovery_codes(user):
+    """New single-use recovery codes (shown once; only their keyed hashes are kept)."""
+    db.session.query(RecoveryCode).filter(RecoveryCode.user_id == user.id).delete()
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        raw = "".join(secrets.choice(alphabet) for _ in range(10))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=_keyed(raw)))
+    db.session.commit()
+    return codes
+
+
+# --- staff PIN and shared tablets --------------------------------------------------------------
+
+def set_pin(user, pin):
+    pin = (pin or "").strip()
+    if not (len(pin) == 6 and pin.isdigit()):
+        raise Invalid(_l("Le code PIN doit compter 6 chiffres."), {"pin": "format"})
+    if len(set(pin)) == 1 or pin in ("123456", "654321", "012345"):
+        raise Invalid(_l("Ce code PIN est trop facile à deviner."), {"pin": "weak"})
+    user.pin_hash = generate_password_hash(pin)
+    user.pin_failures = 0
+    user.pin_locked_until = None
+    db.session.commit()
+
+
+def enroll_device(user, raw_token=None):
+    """Remember this tablet for the staff member who just fully signed in; returns its token."""
+    if user.role != Role.STAFF or user.pickup_point_id is None:
+        raise Forbidden(_l("Réservé au personnel d'un point relais."))
+    device = device_for_token(raw_token) if raw_token else None
+    if device is None or device.pickup_point_id != user.pickup_point_id:
+        raw_token = secrets.token_urlsafe(32)
+        device = StaffDevice(token_hash=_keyed(raw_token), pickup_point_id=user.pickup_point_id)
+        db.session.add(device)
+    if user not in device.users:
+        device.users.append(user)
+    device.last_used_at = utcnow()
+    db.session.commit()
+    return raw_token
+
+
+def device_for_token(raw_token):
+    if not raw_token or len(raw_token) > 100:
+        return None
+    device = db.session.scalar(select(StaffDevice).where(StaffDevice.token_hash == _keyed(raw_token)))
+    if device is None or device.revoked_at is not None:
+        return None
+    return device
+
+
+def unlock_with_pin(device, user_public_id, pin):
+    """A staff member known on this tablet unlocks it with their PIN (5 tries, then locked)."""
+    now = utcnow()
+    user = next((u for u in device.users if u.public_id == user_public_id), None)
+    if user is None or user.status != UserStatus.ACTIVE or user.pickup_point_id != device.pickup_point_id:
+        raise Invalid(_l("Choisissez votre nom dans la liste."), {"user": "unknown"})
+    if user.pin_locked_until and user.pin_locked_until > now:
+        raise RateLimited(_l("Trop d'essais. Connectez-vous avec votre mot de passe ou patientez."))
+    if not user.pin_hash or not check_password_hash(user.pin_hash, (pin or "").strip()):
+        user.pin_failures += 1
+        if user.pin_failures >= MAX_FAILURES:
+            user.pin_locked_until = now + LOCK_TIME
+            user.pin_failures = 0
+        db.session.commit()
+        raise Invalid(_l("Code PIN incorrect."), {"pin": "wrong"})
+    user.pin_failures = 0
+    device.last_used_at = now
+    db.session.commit()
+    return user
+
+
+# --- Google accounts ---------------------------------------------------------------------------
+
+def sign_in_with_google(claims):
+    """The account for verified Google identity claims: by Google id, else by verified email, else new."""
+    subject = str(claims.get("sub") or "")
+    email = normalize_email(claims.get("email"))
+    if not subject:
+        raise Invalid(_l("Réponse de Google incomplète."), {"google": "no_subject"})
+    user = db.session.scalar(select(User).where(User.google_sub == subject))
+    if user is None and email:
+        if not claims.get("email_verified"):
+            raise Invalid(_l("Votre adresse Google n'est pas vérifiée."), {"google": "email_unverified"})
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        if user is not None:
+            user.google_sub = subject
+            user.email_verified_at = user.email_verified_at or utcnow()
+    if user is None:
+        if not email or not claims.get("email_verified"):
+            raise Invalid(_l("Votre adresse Google n'est pas vérifiée."), {"google": "email_unverified"})
+        user = User(
+            name=_clean_name(claims.get("name") or email.split("@")[0]),
+            email=email,
+            email_verified_at=utcnow(),
+            google_sub=subject,
+            role=Role.CLIENT,
+            locale="en" if str(claims.get("locale", "")).startswith("en") else "fr",
+        )
+        db.session.add(user)
+    db.session.commit()
+    _check_can_sign_in(user)
+    return user
+
+
+# --- administration and account states ---------------------------------------------------------
+
+def create_staff(*, name, phone, password, pickup_point_id, email=None):
+    point = db.session.get(PickupPoint, _int_or_zero(pickup_point_id))
+    if point is None:
+        raise Invalid(_l("Point relais inconnu."), {"pickup_point": "unknown"})
+    errors = {}
+    try:
+        phone = normalize_phone(phone)
+    except Invalid as error:
+        errors["phone"] = str(error.message)
+    try:
+        email = normalize_email(email)
+        check_password_strength(password)
+        name = _clean_name(name)
+    except Invalid as error:
+        errors.update({k: str(error.message) for k in error.fields})
+    if not errors and db.session.scalar(select(User.id).where(User.phone == phone)):
+        errors["phone"] = str(_l("Ce numéro est déjà utilisé par un compte."))
+    if not errors and email and db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        errors["email"] = str(_l("Cette adresse email est déjà utilisée par un compte."))
+    if errors:
+        raise Invalid(_l("Vérifiez les champs indiqués."), errors)
+    user = User(
+        name=name, phone=phone, email=email, role=Role.STAFF, pickup_point=point, city_id=point.city_id,
+        password_hash=generate_password_hash(password), phone_verified_at=utcnow(), two_factor=TwoFactor.SMS,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def set_role(user, role, pickup_point_id=None):
+    if role not in Role.ALL:
+        raise Invalid(_l("Rôle inconnu."), {"role": "unknown"})
+    if role == Role.STAFF:
+        point = db.session.get(PickupPoint, _int_or_zero(pickup_point_id))
+        if point is None:
+            raise Invalid(_l("Choisissez le point relais du membre du personnel."), {"pickup_point": "required"})
+        user.pickup_point = point
+    else:
+        user.pickup_point = None
+    user.role = role
+    db.session.commit()
+    return user
+
+
+def suspend(user):
+    if user.status == UserStatus.DELETED:
+        raise Conflict(_l("Ce compte a été supprimé."))
+    user.status = UserStatus.SUSPENDED
+    db.session.commit()
+    sessions.revoke_all(user)
+    return user
+
+
+def reinstate(user):
+    if user.status != UserStatus.SUSPENDED:
+        raise Conflict(_l("Ce compte n'est pas suspendu."))
+    user.status = UserStatus.ACTIVE
+    db.session.commit()
+    return user
+
+
+def delete_account(user):
+    """Erase personal data; the row stays so that orders keep an (anonymous) party."""
+    sessions.revoke_all(user)
+    for product in db.session.scalars(select(Product).where(Product.seller_id == user.id)):
+        if product.status not in (ProductStatus.SOLD,):
+            product.status = ProductStatus.ARCHIVED
+    db.session.query(RecoveryCode).filter(RecoveryCode.user_id == user.id).delete()
+    user.name = str(_l("Compte supprimé"))
+    user.email = None
+    user.phone = None
+    user.password_hash = None
+    user.google_sub = None
+    user.totp_secret = None
+    user.pin_hash = None
+    user.two_factor = None
+    user.city = None
+    user.status = UserStatus.DELETED
+    user.deleted_at = utcnow()
+    db.session.commit()
+    log.info("account %s deleted and anonymised", user.public_id)
+    return user

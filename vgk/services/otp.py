@@ -1,0 +1,112 @@
+"""One-time codes: 6 digits, stored as a keyed hash, 10 minutes, single use, 5 tries then locked.
+
+Sending is limited per destination (phone or email) whatever the IP: at most SEND_LIMIT codes in
+SEND_WINDOW, so a flood of requests for one number sends only a few messages.
+"""
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from vgk.errors import Invalid, RateLimited
+from vgk.extensions import db
+from vgk.models import CodePurpose, OneTimeCode
+from vgk.models.base import utcnow
+from vgk.services import notifications
+
+CODE_TTL = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+LOCK_TIME = timedelta(minutes=15)
+SEND_LIMIT = 3
+SEND_WINDOW = timedelta(minutes=15)
+
+MESSAGES = {
+    CodePurpose.VERIFY_PHONE: _l("Vidé-Grenier Kamer : votre code de vérification est %(code)s. Il expire dans 10 minutes."),
+    CodePurpose.SIGN_IN: _l("Vidé-Grenier Kamer : votre code de connexion est %(code)s. Ne le communiquez à personne."),
+    CodePurpose.RESET_PASSWORD: _l("Vidé-Grenier Kamer : code de réinitialisation du mot de passe : %(code)s. Ignorez ce message si vous n'avez rien demandé."),
+}
+
+
+def _hash(purpose, destination, code):
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"{purpose}:{destination}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _latest(purpose, destination):
+    return db.session.scalar(
+        select(OneTimeCode)
+        .where(OneTimeCode.purpose == purpose, OneTimeCode.destination == destination)
+        .order_by(OneTimeCode.created_at.desc(), OneTimeCode.id.desc())
+        .limit(1)
+    )
+
+
+def _check_not_locked(purpose, destination, now):
+    latest = _latest(purpose, destination)
+    if latest is not None and latest.locked_until and latest.locked_until > now:
+        raise RateLimited(_l("Trop d'essais. Réessayez dans quelques minutes."))
+
+
+def issue(purpose, destination, channel="SMS", user=None, ip=""):
+    """Create a code for the destination and send it; refuses when sending too often."""
+    now = utcnow()
+    _check_not_locked(purpose, destination, now)
+    recent = db.session.scalar(
+        select(func.count())
+        .select_from(OneTimeCode)
+        .where(OneTimeCode.destination == destination, OneTimeCode.created_at > now - SEND_WINDOW)
+    )
+    if recent >= SEND_LIMIT:
+        raise RateLimited(_l("Trop de codes demandés. Patientez quelques minutes avant de réessayer."))
+    for old in db.session.scalars(
+        select(OneTimeCode).where(
+            OneTimeCode.purpose == purpose,
+            OneTimeCode.destination == destination,
+            OneTimeCode.consumed_at.is_(None),
+        )
+    ):
+        old.consumed_at = now
+    code = f"{secrets.randbelow(10**6):06d}"
+    db.session.add(
+        OneTimeCode(
+            purpose=purpose,
+            channel=channel,
+            destination=destination,
+            user_id=user.id if user is not None else None,
+            code_hash=_hash(purpose, destination, code),
+            expires_at=now + CODE_TTL,
+            ip=(ip or "")[:45],
+        )
+    )
+    db.session.commit()
+    text = str(MESSAGES[purpose] % {"code": code})
+    if channel == "EMAIL":
+        notifications.send_email(destination, str(_l("Votre code Vidé-Grenier Kamer")), text)
+    else:
+        notifications.send_sms(destination, text)
+    return True
+
+
+def verify(purpose, destination, code):
+    """Consume the current code for the destination if `code` matches; raise otherwise."""
+    now = utcnow()
+    entry = _latest(purpose, destination)
+    if entry is not None and entry.locked_until and entry.locked_until > now:
+        raise RateLimited(_l("Trop d'essais. Réessayez dans quelques minutes."))
+    if entry is None or entry.consumed_at is not None or entry.expires_at <= now:
+        raise Invalid(_l("Ce code a expiré ou a déjà servi. Demandez-en un nouveau."), {"code": "expired"})
+    candidate = "".join(ch for ch in str(code or "") if ch.isdigit())[:6]
+    if not hmac.compare_digest(entry.code_hash, _hash(purpose, destination, candidate)):
+        entry.attempts += 1
+        if entry.attempts >= MAX_ATTEMPTS:
+            entry.locked_until = now + LOCK_TIME
+            entry.consumed_at = now
+        db.session.commit()
+        raise Invalid(_l("Code incorrect."), {"code": "wrong"})
+    entry.consumed_at = now
+    db.session.commit()
+    return entry
