@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 translations: install
-	$(BIN)/pybabel compile -q -d vgk/translations
+	$(BIN)/pybabel compile -d vgk/translations
 
 run: install translations
 	$(BIN)/flask db upgrade
