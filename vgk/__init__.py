@@ -107,11 +107,18 @@ def _init_adapters(app):
 
 
 def _register_blueprints(app):
-    from vgk.web.pwa import bp as pwa_bp
-    from vgk.web.visitor import bp as visitor_bp
+    from vgk.web import account, admin, auth, pwa, staff, visitor
 
-    app.register_blueprint(pwa_bp)
-    app.register_blueprint(visitor_bp)
+    for module in (pwa, visitor, auth, account, staff, admin):
+        app.register_blueprint(module.bp)
+    if app.config.get("GOOGLE_CLIENT_ID"):
+        from vgk.web import google
+
+        app.register_blueprint(google.bp)
+    if app.config.get("DEV_TOOLS"):
+        from vgk.web import dev
+
+        app.register_blueprint(dev.bp)
 
 
 __all__ = ["create_app", "current_user"]

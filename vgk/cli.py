@@ -43,3 +43,5 @@ def register(app):
         click.echo(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")
         for account in demo.DEMO_ACCOUNTS:
             click.echo(f"  {account['role']:<6}  {account['email']:<24}  {account['phone']}")
+        click.echo(f"Admin and staff sign-in codes arrive by SMS in the outbox: /dev/outbox. "
+                   f"Staff tablet PIN: {demo.DEMO_STAFF_PIN}")

@@ -30,6 +30,7 @@ from vgk.models import (
     ProductImage,
     ProductStatus,
     Role,
+    TwoFactor,
     User,
     UserStatus,
 )
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 SEED = 237
 DEMO_PASSWORD = "demo-pass-237"
+DEMO_STAFF_PIN = "246810"
 PENDING_PRODUCTS = 10
 DRAFT_PRODUCTS = 2
 HISTORY_DAYS = 60
@@ -836,6 +838,11 @@ def _create_accounts(cities, points):
     for spec in DEMO_ACCOUNTS:
         user = account(spec["email"], spec["name"], spec["role"], spec["city"], spec["phone"],
                        points.get(spec.get("pickup_point")))
+        if spec["role"] in (Role.ADMIN, Role.STAFF):
+            # Admins and staff must use a second factor: the demo ones get SMS codes (see /dev/outbox).
+            user.two_factor = user.two_factor or TwoFactor.SMS
+        if spec["role"] == Role.STAFF and not user.pin_hash:
+            user.pin_hash = generate_password_hash(DEMO_STAFF_PIN)
         if spec["email"] == MAIN_SELLER:
             sellers.append((user, MAIN_SELLER_SHARE))
     for name, email, city, phone, weight in SELLERS:

@@ -1,0 +1,1 @@
+"""Views: thin, they read the request, call a service and render."""
