@@ -31,6 +31,16 @@ def category(name=None, slug=None, parent=None, **kw):
     return obj
 
 
+def pickup_point(city_=None, name=None, **kw):
+    from vgk.models import PickupPoint
+
+    n = next(_seq)
+    obj = PickupPoint(city=city_ or city(), name=name or f"Point relais {n}", address=kw.pop("address", f"Rue {n}"), **kw)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
 def user(role=Role.CLIENT, password="secret-pass-1", **kw):
     n = next(_seq)
     obj = User(

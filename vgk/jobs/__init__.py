@@ -37,7 +37,9 @@ def enqueue(func, *args, **kwargs):
     if q is not None:
         return q.enqueue(perform, path, args, kwargs, job_timeout=300, result_ttl=3600)
     try:
-        perform(path, args, kwargs)
+        # A fresh app context gives the job its own database session, as in a worker.
+        with current_app.app_context():
+            perform(path, args, kwargs)
     except Exception:  # an inline job must not break the request that enqueued it
         log.exception("inline job %s failed", path)
     return None

@@ -1,0 +1,237 @@
+"""Account rules: sign-up checks, sign-in with lockout and second factors, passwords, tablets, states."""
+from datetime import timedelta
+
+import pyotp
+import pytest
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from tests import factories as f
+from vgk.errors import Forbidden, Invalid, RateLimited
+from vgk.extensions import db
+from vgk.models import AuthSession, ProductStatus, Role, TwoFactor, UserStatus
+from vgk.models.base import utcnow
+from vgk.services import accounts, sessions
+
+
+@pytest.mark.parametrize("raw", ["690112233", "6 90 11 22 33", "+237 6 90 11 22 33", "00237690112233", "237690112233"])
+def test_cameroonian_mobile_numbers_are_normalised(app, raw):
+    assert accounts.normalize_phone(raw) == "+237690112233"
+
+
+@pytest.mark.parametrize("raw", ["", "12", "+33612345678", "222 22 22 22", "abc", "6" * 40])
+def test_other_numbers_are_refused(app, raw):
+    with pytest.raises(Invalid):
+        accounts.normalize_phone(raw)
+
+
+def test_registration_creates_an_unverified_client_and_sends_a_code(app):
+    user = accounts.register(name="  Awa   Bello ", phone="677 12 34 56", password="bonne-route-237", email="Awa@Example.cm")
+    assert (user.name, user.phone, user.email, user.role) == ("Awa Bello", "+237677123456", "awa@example.cm", Role.CLIENT)
+    assert not user.phone_verified and check_password_hash(user.password_hash, "bonne-route-237")
+    accounts.verify_phone(user, f.last_code("+237677123456"))
+    assert user.phone_verified
+
+
+def test_registration_reports_every_bad_field_at_once(app):
+    f.user(phone="+237677000001", email="pris@example.cm")
+    with pytest.raises(Invalid) as error:
+        accounts.register(name="A", phone="+33612345678", password="court", email="pas-un-email")
+    assert set(error.value.fields) == {"name", "phone", "password", "email"}
+    with pytest.raises(Invalid) as error:
+        accounts.register(name="Awa", phone="677000001", password="bonne-route-237", email="PRIS@example.cm")
+    assert set(error.value.fields) == {"phone", "email"}
+
+
+@pytest.mark.parametrize("password", ["12345678", "azertyuiop", "aaaaaaaaaa", "court"])
+def test_weak_passwords_are_refused(app, password):
+    with pytest.raises(Invalid):
+        accounts.check_password_strength(password)
+
+
+def test_sign_in_by_phone_or_email(app):
+    user = f.user(phone="+237690000111", email="eric@example.cm", password="mot-de-passe-sur")
+    assert accounts.authenticate("6 90 00 01 11", "mot-de-passe-sur") == user
+    assert accounts.authenticate("ERIC@example.cm", "mot-de-passe-sur") == user
+    with pytest.raises(Invalid):
+        accounts.authenticate("eric@example.cm", "mauvais")
+    with pytest.raises(Invalid):
+        accounts.authenticate("inconnu@example.cm", "mot-de-passe-sur")
+
+
+def test_five_wrong_passwords_lock_the_account_for_a_while(app):
+    user = f.user(email="lock@example.cm", password="mot-de-passe-sur")
+    for _ in range(5):
+        with pytest.raises(Invalid):
+            accounts.authenticate("lock@example.cm", "mauvais")
+    with pytest.raises(RateLimited):
+        accounts.authenticate("lock@example.cm", "mot-de-passe-sur")
+    user.locked_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert accounts.authenticate("lock@example.cm", "mot-de-passe-sur") == user
+
+
+def test_suspended_and_deleted_accounts_cannot_sign_in(app):
+    suspended = f.user(email="s@example.cm", password="mot-de-passe-sur", status=UserStatus.SUSPENDED)
+    with pytest.raises(Forbidden):
+        accounts.authenticate("s@example.cm", "mot-de-passe-sur")
+    gone = f.user(email="d@example.cm", password="mot-de-passe-sur")
+    accounts.delete_account(gone)
+    with pytest.raises(Invalid):
+        accounts.authenticate("d@example.cm", "mot-de-passe-sur")
+    assert suspended.status == UserStatus.SUSPENDED
+
+
+def test_totp_second_factor_with_replay_protection_and_recovery_codes(app):
+    user = f.user()
+    secret = accounts.new_totp_secret()
+    with pytest.raises(Invalid):
+        accounts.enable_totp(user, secret, "000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
+    codes = accounts.enable_totp(user, secret, pyotp.TOTP(secret).now())
+    assert user.two_factor == TwoFactor.TOTP and len(codes) == 10
+    # the code used to enable it cannot be replayed to sign in
+    with pytest.raises(Invalid):
+        accounts.verify_second_factor(user, pyotp.TOTP(secret).now())
+    user.totp_last_counter -= 2
+    db.session.commit()
+    assert accounts.verify_second_factor(user, pyotp.TOTP(secret).now()) == user
+    assert accounts.verify_second_factor(user, codes[0]) == user
+    with pytest.raises(Invalid):
+        accounts.verify_second_factor(user, codes[0])  # single use
+
+
+def test_sixth_wrong_second_factor_is_refused_even_when_right(app):
+    user = f.user(phone_verified_at=utcnow())
+    accounts.enable_code_factor(user, TwoFactor.SMS)
+    accounts.send_sign_in_code(user)
+    code = f.last_code(user.phone)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        with pytest.raises(Invalid):
+            accounts.verify_second_factor(user, wrong)
+    with pytest.raises(RateLimited):
+        accounts.verify_second_factor(user, code)
+
+
+def test_admins_and_staff_cannot_turn_the_second_factor_off(app):
+    admin = f.user(role=Role.ADMIN, phone_verified_at=utcnow())
+    accounts.enable_code_factor(admin, TwoFactor.SMS)
+    with pytest.raises(Forbidden):
+        accounts.disable_two_factor(admin)
+    client = f.user(phone_verified_at=utcnow())
+    accounts.enable_code_factor(client, TwoFactor.SMS)
+    accounts.disable_two_factor(client)
+    assert client.two_factor is None
+
+
+def test_password_reset_by_sms_code_revokes_sessions(app):
+    user = f.user(phone="+237690000222", password="ancien-mot-de-passe")
+    sessions.start(user)
+    assert accounts.request_password_reset("690000222") == "sms"
+    accounts.reset_password_with_code("690000222", f.last_code("+237690000222"), "nouveau-mot-de-passe")
+    assert accounts.authenticate("690000222", "nouveau-mot-de-passe") == user
+    assert sessions.live_sessions(user) == []
+
+
+def test_password_reset_link_is_single_use(app):
+    user = f.user(email="lien@example.cm", password="ancien-mot-de-passe")
+    links = []
+    assert accounts.request_password_reset("lien@example.cm", link_for=lambda t: links.append(t) or f"/r/{t}") == "email"
+    assert f.outbox("lien@example.cm")[0].body.count("/r/") == 1
+    accounts.reset_password_with_token(links[0], "nouveau-mot-de-passe")
+    with pytest.raises(Invalid):
+        accounts.reset_password_with_token(links[0], "encore-un-autre-mdp")
+    with pytest.raises(Invalid):
+        accounts.reset_password_with_token(links[0] + "x", "encore-un-autre-mdp")
+    assert accounts.authenticate("lien@example.cm", "nouveau-mot-de-passe") == user
+
+
+def test_reset_request_for_unknown_account_says_nothing_and_sends_nothing(app):
+    assert accounts.request_password_reset("personne@example.cm") is None
+    assert f.outbox() == []
+
+
+def test_change_password_keeps_only_the_current_session(app):
+    user = f.user(password="ancien-mot-de-passe")
+    other = sessions.start(user)
+    current = sessions.start(user)
+    with pytest.raises(Invalid):
+        accounts.change_password(user, "faux", "nouveau-mot-de-passe")
+    accounts.change_password(user, "ancien-mot-de-passe", "nouveau-mot-de-passe")
+    assert [s.id for s in sessions.live_sessions(user)] == [current.id]
+    assert sessions.load(other.public_id) is None
+
+
+def test_sessions_are_revocable_only_by_their_owner(app):
+    alice, bob = f.user(), f.user()
+    alice_session = sessions.start(alice)
+    sessions.revoke(bob, alice_session.public_id)
+    assert sessions.load(alice_session.public_id) == alice
+    sessions.revoke(alice, alice_session.public_id)
+    assert sessions.load(alice_session.public_id) is None
+
+
+def test_phone_change_needs_the_new_number_verified(app):
+    user = f.user(phone="+237690000333", phone_verified_at=utcnow())
+    new = accounts.start_phone_change(user, "6 77 00 03 33")
+    assert user.phone == "+237690000333"
+    with pytest.raises(Invalid):
+        accounts.confirm_phone_change(user, new, "000000" if f.last_code(new) != "000000" else "111111")
+    accounts.confirm_phone_change(user, new, f.last_code(new))
+    assert user.phone == "+237677000333" and user.phone_verified
+
+
+def test_staff_tablet_unlock_with_pin(app):
+    point = f.pickup_point()
+    other_point = f.pickup_point()
+    staff = f.user(role=Role.STAFF, pickup_point=point)
+    stranger = f.user(role=Role.STAFF, pickup_point=other_point)
+    accounts.set_pin(staff, "482915")
+    token = accounts.enroll_device(staff)
+    device = accounts.device_for_token(token)
+    assert accounts.unlock_with_pin(device, staff.public_id, "482915") == staff
+    with pytest.raises(Invalid):
+        accounts.unlock_with_pin(device, stranger.public_id, "482915")
+    for _ in range(5):
+        with pytest.raises(Invalid):
+            accounts.unlock_with_pin(device, staff.public_id, "000000")
+    with pytest.raises(RateLimited):
+        accounts.unlock_with_pin(device, staff.public_id, "482915")
+    with pytest.raises(Forbidden):
+        accounts.enroll_device(f.user())
+
+
+@pytest.mark.parametrize("pin", ["12345", "1234567", "abcdef", "111111", "123456"])
+def test_weak_or_malformed_pins_are_refused(app, pin):
+    with pytest.raises(Invalid):
+        accounts.set_pin(f.user(role=Role.STAFF), pin)
+
+
+def test_google_identity_links_to_the_verified_email_or_creates_an_account(app):
+    existing = f.user(email="fanta@example.cm")
+    linked = accounts.sign_in_with_google({"sub": "g-1", "email": "Fanta@example.cm", "email_verified": True})
+    assert linked == existing and existing.google_sub == "g-1"
+    assert accounts.sign_in_with_google({"sub": "g-1", "email": "autre@example.cm", "email_verified": True}) == existing
+    created = accounts.sign_in_with_google({"sub": "g-2", "email": "new@example.cm", "email_verified": True, "name": "Nouvelle"})
+    assert created.email == "new@example.cm" and created.email_verified_at is not None and created.role == Role.CLIENT
+    with pytest.raises(Invalid):
+        accounts.sign_in_with_google({"sub": "g-3", "email": "fanta@example.cm", "email_verified": False})
+
+
+def test_deleting_an_account_erases_personal_data_and_archives_listings(app):
+    user = f.user(name="Paul Biya Jr", email="paul@example.cm", phone="+237690000444")
+    listing = f.product(seller=user)
+    sessions.start(user)
+    accounts.delete_account(user)
+    assert (user.name, user.email, user.phone, user.password_hash) == ("Compte supprimé", None, None, None)
+    assert user.status == UserStatus.DELETED and listing.status == ProductStatus.ARCHIVED
+    assert db.session.scalar(select(AuthSession).where(AuthSession.revoked_at.is_(None))) is None
+
+
+def test_suspension_revokes_sessions_and_reinstatement_restores_sign_in(app):
+    user = f.user(email="susp@example.cm", password="mot-de-passe-sur")
+    live = sessions.start(user)
+    accounts.suspend(user)
+    assert sessions.load(live.public_id) is None
+    accounts.reinstate(user)
+    assert accounts.authenticate("susp@example.cm", "mot-de-passe-sur") == user
