@@ -175,3 +175,18 @@ def test_similar_products_are_public_same_category_and_exclude_itself(app):
     f.product("Brouillon", category_=cat, price=10_000, status=ProductStatus.DRAFT)
     f.product("Autre catégorie", price=10_000)
     assert [p.title for p in catalog.similar_products(item)] == ["Proche", "Loin"]
+
+
+def test_a_suspended_sellers_listings_are_hidden_until_reinstated(app):
+    from vgk.services import accounts
+
+    seller = f.user()
+    item = f.product("Radio cassette", seller=seller)
+    f.product("Autre chose")
+    accounts.suspend(seller)
+    assert "Radio cassette" not in titles(listing())
+    assert titles(listing(q="radio")) == []
+    with pytest.raises(NotFound):
+        catalog.get_public_product(item.public_id)
+    accounts.reinstate(seller)
+    assert titles(listing(q="radio")) == ["Radio cassette"]

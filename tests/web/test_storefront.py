@@ -191,6 +191,9 @@ def test_signed_in_pages_are_never_stored(client, app, shop):
 def test_pages_are_compressed(client, shop):
     response = client.get("/produits", headers={"Accept-Encoding": "gzip"})
     assert response.headers.get("Content-Encoding") == "gzip"
+    for path in ("/static/js/htmx.min.js", "/static/css/app.css"):
+        response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert response.headers.get("Content-Encoding") == "gzip", path
 
 
 @pytest.mark.parametrize("amount, text", [(25000, "25 000 FCFA"), (0, "0 FCFA"), (1500000, "1 500 000 FCFA"), (-500, "-500 FCFA")])

@@ -116,10 +116,11 @@ class Product(db.Model):
             "status IN ('DRAFT', 'PENDING', 'ACTIVE', 'REJECTED', 'RESERVED', 'SOLD', 'ARCHIVED')",
             name="status",
         ),
-        db.Index("ix_products_status_created", "status", "created_at"),
-        db.Index("ix_products_status_category_created", "status", "category_id", "created_at"),
-        db.Index("ix_products_status_city_created", "status", "city_id", "created_at"),
-        db.Index("ix_products_status_price", "status", "price"),
+        # Covering indexes for the public listing (see migration 0002): filters are checked in the index.
+        db.Index("ix_products_status_created", "status", "created_at", "id",
+                 "category_id", "city_id", "condition", "price"),
+        db.Index("ix_products_status_price", "status", "price", "id",
+                 "category_id", "city_id", "condition", "created_at"),
         db.Index("ix_products_status_views", "status", "view_count"),
     )
 

@@ -2,17 +2,23 @@
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal_column, select, text, update
+from sqlalchemy import and_, column, func, literal_column, select, table, union_all, update
 from sqlalchemy.orm import selectinload
 
 from vgk.errors import NotFound
 from vgk.extensions import db
-from vgk.models import Category, City, Condition, Product, ProductStatus
+from vgk.models import Category, City, Condition, Product, ProductStatus, User, UserStatus
 from vgk.text import search_terms
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 MAX_PRICE = 1_000_000_000  # one billion XAF: above anything sold second-hand
 MAX_QUERY_CHARS = 200
+# Relevance ranks the most recently listed matches only, so a very common word ("neuf", "tele")
+# costs the same as a rare one. That is 50 pages of 20: narrower words or a sort reach the rest.
+MAX_RANKED = 1000
+# SQLite only, see _sqlite_search (PostgreSQL's planner has the statistics to choose by itself).
+FEW_MATCHES = 5_000
+COMMON_WORDS = 20_000
 
 
 def _to_int(value, default=None, low=None, high=None):
@@ -133,16 +139,55 @@ def _category_ids(category):
     return ids
 
 
+def _is_public():
+    """Listed publicly: ACTIVE, by a seller whose account is active (suspended sellers are hidden)."""
+    inactive_sellers = select(User.id).where(User.status != UserStatus.ACTIVE).scalar_subquery()
+    return and_(Product.status == ProductStatus.ACTIVE, Product.seller_id.not_in(inactive_sellers))
+
+
 def _public_products():
     return (
         select(Product)
-        .where(Product.status == ProductStatus.ACTIVE)
+        .where(_is_public())
         .options(selectinload(Product.images), selectinload(Product.city))
     )
 
 
+def _load(ids):
+    """Full public products for ids found by an id-only query, in the order of the ids."""
+    if not ids:
+        return []
+    found = {p.id: p for p in db.session.scalars(_public_products().where(Product.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def _filter_conditions(filters):
+    """WHERE terms for the listing filters, visibility included."""
+    conditions = [_is_public()]
+    if filters.category is not None:
+        conditions.append(Product.category_id.in_(_category_ids(filters.category)))
+    if filters.city is not None:
+        conditions.append(Product.city_id == filters.city.id)
+    if filters.condition:
+        conditions.append(Product.condition == filters.condition)
+    if filters.min_price is not None:
+        conditions.append(Product.price >= filters.min_price)
+    if filters.max_price is not None:
+        conditions.append(Product.price <= filters.max_price)
+    return conditions
+
+
+def _sort_order(sort):
+    if sort == "price_asc":
+        return (Product.price.asc(), Product.id.desc())
+    if sort == "price_desc":
+        return (Product.price.desc(), Product.id.desc())
+    return (Product.created_at.desc(), Product.id.desc())
+
+
 def _fts_queries(terms):
-    """Full-text match expressions for all terms (prefix match) and for title-only matches."""
+    """Full-text match expressions for all terms (prefix match) and for title-only matches.
+    Terms come from search_terms(): [a-z0-9] words only, so they are safe to quote this way."""
     dialect = db.engine.dialect.name
     if dialect == "postgresql":
         every = " & ".join(f"{t}:*" for t in terms)
@@ -153,68 +198,106 @@ def _fts_queries(terms):
     return every, title
 
 
-def _apply_search(stmt, terms, rank):
-    """Restrict to products matching every term; when ranking, title matches come first."""
+def _postgres_search(terms, conditions, sort):
+    """Ids query on PostgreSQL: the GIN index on search_vector finds the matches."""
     every, title = _fts_queries(terms)
-    if db.engine.dialect.name == "postgresql":
-        stmt = stmt.where(
-            text("products.search_vector @@ to_tsquery('simple', :fts_every)").bindparams(fts_every=every)
-        )
-        if rank:
-            stmt = stmt.order_by(
-                text("products.search_vector @@ to_tsquery('simple', :fts_title) DESC").bindparams(
-                    fts_title=title
-                ),
-                text("ts_rank(products.search_vector, to_tsquery('simple', :fts_rank)) DESC").bindparams(
-                    fts_rank=every
-                ),
-            )
-        return stmt
-    matches = (
-        text(
-            "SELECT rowid AS product_id, bm25(products_fts, 10.0, 1.0) AS score "
-            "FROM products_fts WHERE products_fts MATCH :fts_every"
-        )
-        .bindparams(fts_every=every)
-        .columns(literal_column("product_id"), literal_column("score"))
-        .subquery("fts")
+    vector = literal_column("products.search_vector")
+    matches = vector.bool_op("@@")(func.to_tsquery(literal_column("'simple'"), every))
+    if sort != "relevance":
+        return select(Product.id).where(*conditions, matches).order_by(*_sort_order(sort))
+    recent = (
+        select(Product.id).where(*conditions, matches).order_by(Product.id.desc()).limit(MAX_RANKED)
+    ).subquery("recent")
+    in_title = vector.bool_op("@@")(func.to_tsquery(literal_column("'simple'"), title))
+    rank = func.ts_rank(vector, func.to_tsquery(literal_column("'simple'"), every))
+    return (
+        select(Product.id)
+        .join(recent, recent.c.id == Product.id)
+        .order_by(in_title.desc(), rank.desc(), *_sort_order("newest"))
     )
-    stmt = stmt.join(matches, matches.c.product_id == Product.id)
-    if rank:
-        title_hits = (
-            text("SELECT rowid FROM products_fts WHERE products_fts MATCH :fts_title")
-            .bindparams(fts_title=title)
-            .columns(literal_column("rowid"))
+
+
+_FTS = table("products_fts", column("rowid"))
+
+
+def _fts_match(expression):
+    return literal_column("products_fts").bool_op("MATCH")(expression)
+
+
+def _count_upto(stmt, limit):
+    """How many rows the query returns, counting no further than limit + 1."""
+    first_ones = stmt.limit(limit + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(first_ones))
+
+
+def _sqlite_search(terms, conditions, sort):
+    """Ids query on SQLite: the FTS5 table products_fts finds the matches.
+
+    FTS5 hands out matches in rowid order and cannot check the other filters; visiting a
+    matching row to check them costs about half a microsecond, which adds up for common words
+    (tens of thousands of matches), and SQLite has no statistics to see it coming. So the plan
+    follows a cheap, bounded count of the matches. `x + 0 IN (...)` tests membership in the
+    match set without letting SQLite turn the set into one row lookup per id."""
+    every, title = _fts_queries(terms)
+    matching = select(_FTS.c.rowid).where(_fts_match(every))
+    matches = _count_upto(matching, COMMON_WORDS)
+    if sort != "relevance":
+        if matches <= FEW_MATCHES:  # read the matching rows and sort them
+            return select(Product.id).where(*conditions, Product.id.in_(matching)).order_by(*_sort_order(sort))
+        # Walk the sort order's covering index, keeping matching rows: stops when the page is full.
+        member = (Product.id + 0).in_(matching)
+        return select(Product.id).where(*conditions, member).order_by(*_sort_order(sort))
+    in_title = Product.id.in_(select(_FTS.c.rowid).where(_fts_match(title)))
+    if matches > COMMON_WORDS:
+        # Words found in so many listings ("neuf", "bon etat") say little about relevance (their
+        # bm25 weight is nearly nil) and scoring them reads every match twice: the MAX_RANKED
+        # newest matches, found through the newest-first listing index, title matches first.
+        recent = (
+            select(Product.id)
+            .where(*conditions, (Product.id + 0).in_(matching))
+            .order_by(*_sort_order("newest"))
+            .limit(MAX_RANKED)
+            .subquery("recent")
         )
-        stmt = stmt.order_by(Product.id.in_(title_hits).desc(), matches.c.score)
-    return stmt
+        return (
+            select(Product.id)
+            .join(recent, recent.c.id == Product.id)
+            .order_by(in_title.desc(), *_sort_order("newest"))
+        )
+    # Rank the MAX_RANKED newest matches that pass the filters, visited newest first from the
+    # full-text index, where bm25 is computed: at most COMMON_WORDS rows visited.
+    score = func.bm25(literal_column("products_fts"), 10.0, 1.0)
+    recent = (
+        select(_FTS.c.rowid.label("id"), score.label("score"))
+        .join(Product, Product.id == _FTS.c.rowid)
+        .where(_fts_match(every), *conditions)
+        .order_by(_FTS.c.rowid.desc())
+        .limit(MAX_RANKED)
+        .subquery("recent")
+    )
+    return (
+        select(Product.id)
+        .join(recent, recent.c.id == Product.id)
+        .order_by(in_title.desc(), recent.c.score, *_sort_order("newest"))
+    )
 
 
 def list_products(filters, per_page=20):
-    """One page of ACTIVE products for the given filters."""
-    stmt = _public_products()
-    if filters.category is not None:
-        stmt = stmt.where(Product.category_id.in_(_category_ids(filters.category)))
-    if filters.city is not None:
-        stmt = stmt.where(Product.city_id == filters.city.id)
-    if filters.condition:
-        stmt = stmt.where(Product.condition == filters.condition)
-    if filters.min_price is not None:
-        stmt = stmt.where(Product.price >= filters.min_price)
-    if filters.max_price is not None:
-        stmt = stmt.where(Product.price <= filters.max_price)
+    """One page of ACTIVE products for the given filters.
+
+    The page is found by an id-only query, which the covering listing indexes (migration 0002)
+    answer without reading product rows; only the page's products are then loaded."""
+    conditions = _filter_conditions(filters)
     terms = search_terms(filters.q)
-    if terms:
-        stmt = _apply_search(stmt, terms, rank=filters.sort == "relevance")
-    if filters.sort == "price_asc":
-        stmt = stmt.order_by(Product.price.asc(), Product.id.desc())
-    elif filters.sort == "price_desc":
-        stmt = stmt.order_by(Product.price.desc(), Product.id.desc())
+    if not terms:
+        stmt = select(Product.id).where(*conditions).order_by(*_sort_order(filters.sort))
+    elif db.engine.dialect.name == "postgresql":
+        stmt = _postgres_search(terms, conditions, filters.sort)
     else:
-        stmt = stmt.order_by(Product.created_at.desc(), Product.id.desc())
+        stmt = _sqlite_search(terms, conditions, filters.sort)
     offset = (filters.page - 1) * per_page
-    rows = db.session.scalars(stmt.limit(per_page + 1).offset(offset)).unique().all()
-    return Page(items=rows[:per_page], page=filters.page, per_page=per_page, has_next=len(rows) > per_page)
+    ids = db.session.scalars(stmt.limit(per_page + 1).offset(offset)).all()
+    return Page(items=_load(ids[:per_page]), page=filters.page, per_page=per_page, has_next=len(ids) > per_page)
 
 
 def get_public_product(public_id):
@@ -240,15 +323,21 @@ def record_view(product):
 
 
 def similar_products(product, limit=6):
-    """Public products of the same category family, closest in price first."""
+    """Public products of the same category family, closest in price first.
+
+    The nearest prices are the first rows above and the first rows below the product's price,
+    two short walks of the price index instead of sorting the whole family by distance."""
     family = product.category.parent or product.category
-    stmt = (
-        _public_products()
-        .where(Product.category_id.in_(_category_ids(family)), Product.id != product.id)
-        .order_by(func.abs(Product.price - product.price), Product.id.desc())
-        .limit(limit)
+    base = select(Product.id, Product.price).where(
+        _is_public(), Product.category_id.in_(_category_ids(family)), Product.id != product.id
     )
-    return db.session.scalars(stmt).all()
+    above = base.where(Product.price >= product.price).order_by(Product.price.asc(), Product.id.desc())
+    below = base.where(Product.price < product.price).order_by(Product.price.desc(), Product.id.desc())
+    rows = db.session.execute(
+        union_all(select(above.limit(limit).subquery()), select(below.limit(limit).subquery()))
+    ).all()
+    nearest = sorted(rows, key=lambda row: (abs(row.price - product.price), -row.id))[:limit]
+    return _load([row.id for row in nearest])
 
 
 def newest_products(limit=8):
