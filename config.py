@@ -78,10 +78,10 @@ class Config:
 
     # Email: SMTP when SMTP_HOST is set, the outbox otherwise.
     SMTP_HOST = os.environ.get("SMTP_HOST")
-    SMTP_PORT = int(os.environ.get("SMTP_PORT", 587))
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT") or (465 if SMTP_SECURITY == "ssl" else 587))
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
-    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Vidé-Grenier Kamer <no-reply@vgk.cm>")
 
     # Google sign-in (OpenID Connect): shown only when a client id is set.

@@ -32,3 +32,11 @@ def test_worker_command_refuses_to_start_without_redis(app):
     result = app.test_cli_runner().invoke(args=["rq-worker", "--burst"])
     assert result.exit_code != 0
     assert "REDIS_URL" in result.output
+
+
+def test_queued_jobs_do_not_carry_their_arguments_in_the_description(redis_server, tmp_path, media_root):
+    app = make_app(f"sqlite:///{tmp_path / 'jobs2.sqlite3'}", media_root, REDIS_URL=redis_server.url)
+    with app.app_context():
+        job = jobs.enqueue(write_marker, str(tmp_path / "m.txt"), "secret-code-123456", retries=2)
+        assert "123456" not in job.description
+        assert job.retries_left == 2

@@ -1,14 +1,29 @@
-"""Sending email. Default: the outbox (a table and the log). Real: SMTP with STARTTLS or SSL."""
+"""Sending email. Default: the outbox (a table and the log). Real: SMTP with STARTTLS, SSL or (local relay) none.
+
+SMTP_SECURITY picks the transport: "starttls" (port 587, the default: the connection must be upgraded
+or nothing is sent), "ssl" (implicit TLS, port 465) or "none" (a relay on the same host or network).
+Certificates are verified. The From header is MAIL_SENDER ("Name <address>" or a bare address).
+"""
 import logging
 import smtplib
 import ssl
+from email.headerregistry import Address
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
 
 log = logging.getLogger(__name__)
 
+SECURITY_MODES = ("starttls", "ssl", "none")
+
 
 class MailError(Exception):
-    """The mail server did not accept the message."""
+    """The mail server did not accept the message (the body never appears in this error)."""
+
+
+def mask_email(address):
+    """'amina@example.cm' -> 'a***@example.cm' for logs."""
+    local, _, domain = str(address or "").partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
 
 
 class OutboxMail:
@@ -20,7 +35,7 @@ class OutboxMail:
 
         db.session.add(OutboxMessage(channel="EMAIL", recipient=to, subject=subject, body=body))
         db.session.commit()
-        log.info("email to %s kept in the outbox: %s", to, subject)
+        log.info("email to %s kept in the outbox: %s", mask_email(to), subject)
         return "outbox"
 
 
@@ -28,28 +43,47 @@ class SmtpMail:
     name = "smtp"
 
     def __init__(self, host, port, username=None, password=None, sender="no-reply@vgk.cm",
-                 security="starttls", timeout=10):
+                 security="starttls", timeout=10, ssl_context=None):
+        security = (security or "starttls").strip().lower()
+        if security not in SECURITY_MODES:
+            # A typo must not silently fall back to clear text.
+            raise ValueError(f"SMTP_SECURITY must be one of {', '.join(SECURITY_MODES)}, not {security!r}")
         self.host, self.port = host, int(port)
         self.username, self.password = username, password
         self.sender = sender
-        self.security = security  # starttls | ssl | none
+        self.security = security
         self.timeout = timeout
+        self.ssl_context = ssl_context  # None: the system's trusted certificates
 
-    def send(self, to, subject, body):
+    def _context(self):
+        return self.ssl_context or ssl.create_default_context()
+
+    def _message(self, to, subject, body):
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = to
         message["Subject"] = subject
-        message.set_content(body)
+        message["Date"] = formatdate(localtime=False, usegmt=True)
+        domain = parseaddr(self.sender)[1].rpartition("@")[2] or None
+        message["Message-ID"] = make_msgid(domain=domain)
+        # Quoted-printable keeps accented French text safe on servers without 8BITMIME.
+        message.set_content(body, cte="quoted-printable" if not body.isascii() else None)
+        return message
+
+    def send(self, to, subject, body):
+        try:
+            Address(addr_spec=to)
+            message = self._message(to, subject, body)
+        except (ValueError, IndexError, TypeError) as error:  # a broken address or a header with a line break
+            raise MailError(f"the message cannot be built: {error.__class__.__name__}") from None
         try:
             if self.security == "ssl":
-                client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                          context=ssl.create_default_context())
+                client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self._context())
             else:
                 client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             with client:
                 if self.security == "starttls":
-                    client.starttls(context=ssl.create_default_context())
+                    client.starttls(context=self._context())  # raises when the server does not offer it
                 if self.username:
                     client.login(self.username, self.password or "")
                 refused = client.send_message(message)
@@ -57,7 +91,7 @@ class SmtpMail:
             raise MailError(f"SMTP delivery failed: {error.__class__.__name__}") from error
         if refused:
             raise MailError("SMTP server refused the recipient")
-        return message["Message-ID"] or "smtp"
+        return message["Message-ID"]
 
 
 def mail_from_config(config):

@@ -1,11 +1,41 @@
-"""Sending SMS. Default: the outbox (a table and the log). Real: Africa's Talking through its SDK."""
+"""Sending SMS. Default: the outbox (a table and the log). Real: Africa's Talking through its SDK.
+
+Africa's Talking (`POST {base}/version1/messaging`, form fields `username`, `to`, `message` and,
+when an approved sender id is configured, `from`; header `apiKey`; `Accept: application/json`)
+answers `{"SMSMessageData": {"Message", "Recipients": [{"number", "status", "statusCode", "cost",
+"messageId"}]}}`. A recipient's statusCode 100 (processed), 101 (sent) or 102 (queued) means the
+message was accepted; anything else (403 InvalidPhoneNumber, 405 InsufficientBalance, ...) is a refusal.
+Recipients are international numbers: "+" then the country code (+2376XXXXXXXX in Cameroon).
+"""
+import json
 import logging
+import re
 
 log = logging.getLogger(__name__)
 
+ACCEPTED_STATUS_CODES = {100, 101, 102}
+_E164 = re.compile(r"\+[1-9]\d{7,14}")
+_SEPARATORS = re.compile(r"[\s\-.()]")
+
 
 class SmsError(Exception):
-    """The provider did not accept the message."""
+    """The provider did not accept the message (the text never appears in this error)."""
+
+
+def mask_phone(number):
+    """'+237690000001' -> '***001': enough to tell recipients apart in logs, not enough to call them."""
+    digits = "".join(ch for ch in str(number or "") if ch.isdigit())
+    return "***" + digits[-3:] if digits else "***"
+
+
+def international_number(raw):
+    """The number as Africa's Talking wants it (+<country><number>), or SmsError."""
+    number = _SEPARATORS.sub("", str(raw or ""))
+    if number.startswith("00"):
+        number = "+" + number[2:]
+    if not _E164.fullmatch(number):
+        raise SmsError(f"recipient {mask_phone(raw)} is not an international number (+<country code><number>)")
+    return number
 
 
 class OutboxSms:
@@ -19,7 +49,7 @@ class OutboxSms:
 
         db.session.add(OutboxMessage(channel="SMS", recipient=to, body=message))
         db.session.commit()
-        log.info("SMS to %s kept in the outbox (%d characters)", to, len(message))
+        log.info("SMS to %s kept in the outbox (%d characters)", mask_phone(to), len(message))
         return "outbox"
 
 
@@ -28,28 +58,52 @@ class AfricasTalkingSms:
 
     name = "africastalking"
 
-    def __init__(self, username, api_key, sender_id=None, base_url=None):
+    def __init__(self, username, api_key, sender_id=None, base_url=None, timeout=(3.05, 10)):
         import africastalking
 
         self.service = africastalking.SMSService(username, api_key)
         if base_url:
-            # The SDK hard-codes its hosts; point it at another base (a regional proxy, a test double).
+            # The SDK hard-codes its hosts (live or sandbox, by username); point it at another base
+            # (a regional proxy, the test fake). Paths stay the SDK's: {base}/version1/messaging.
             self.service._baseUrl = base_url.rstrip("/") + "/version1"
-        self.sender_id = sender_id or None
+        # Only an approved sender id (alphanumeric, at most 11 characters) or short code may go in `from`;
+        # without one the account's default sender is used.
+        self.sender_id = (sender_id or "").strip() or None
+        self.timeout = timeout  # (connect, read) seconds
 
     def send(self, to, message):
+        from africastalking.Service import AfricasTalkingException
+
+        number = international_number(to)
         try:
-            response = self.service.send(message, [to], sender_id=self.sender_id)
-        except Exception as error:  # network errors, HTTP errors, SDK validation
+            response = self.service.send(message, [number], sender_id=self.sender_id, timeout=self.timeout)
+        except AfricasTalkingException as error:  # an HTTP error status; the text is the provider's
+            raise SmsError(f"Africa's Talking answered with an error: {str(error)[:200]}") from error
+        except Exception as error:  # network errors, timeouts, SDK validation
             raise SmsError(f"Africa's Talking request failed: {error.__class__.__name__}") from error
-        if not isinstance(response, dict):
+        if isinstance(response, (str, bytes)):
+            # The SDK decodes JSON only for an exact "application/json" content type.
+            try:
+                response = json.loads(response)
+            except ValueError:
+                raise SmsError("Africa's Talking returned an answer that is not JSON") from None
+        data = response.get("SMSMessageData") if isinstance(response, dict) else None
+        if not isinstance(data, dict):
             raise SmsError("Africa's Talking returned an unexpected answer")
-        recipients = response.get("SMSMessageData", {}).get("Recipients", [])
-        accepted = [r for r in recipients if int(r.get("statusCode", 0)) in (100, 101, 102)]
-        if not accepted:
-            status = recipients[0].get("status") if recipients else response.get("SMSMessageData", {}).get("Message")
-            raise SmsError(f"Africa's Talking refused the message: {status}")
-        return accepted[0].get("messageId", "")
+        recipients = data.get("Recipients") or []
+        for recipient in recipients:
+            try:
+                status_code = int(recipient.get("statusCode", 0))
+            except (TypeError, ValueError):
+                status_code = 0
+            if status_code in ACCEPTED_STATUS_CODES:
+                return recipient.get("messageId") or ""
+        if recipients:
+            first = recipients[0]
+            raise SmsError(
+                f"Africa's Talking refused the message: {first.get('status')} ({first.get('statusCode')})"
+            )
+        raise SmsError(f"Africa's Talking refused the message: {str(data.get('Message'))[:200]}")
 
 
 def sms_from_config(config):

@@ -7,6 +7,7 @@ import importlib
 import logging
 
 from flask import current_app
+from rq import Retry
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +31,20 @@ def queue():
     return current_app.extensions.get("vgk.queue")
 
 
-def enqueue(func, *args, **kwargs):
-    """Run func(*args, **kwargs) in the background (RQ) or right now (inline)."""
+def enqueue(func, *args, retries=0, **kwargs):
+    """Run func(*args, **kwargs) in the background (RQ) or right now (inline).
+
+    With RQ, a failed job is tried again up to `retries` times (after 10 s, 1 min, 5 min...).
+    The job's description is only the function's path: arguments (phone numbers, codes)
+    never reach the worker's logs.
+    """
     q = queue()
     path = _path_of(func)
     if q is not None:
-        return q.enqueue(perform, path, args, kwargs, job_timeout=300, result_ttl=3600)
+        retry = Retry(max=retries, interval=[10, 60, 300][:retries]) if retries else None
+        return q.enqueue(
+            perform, path, args, kwargs, job_timeout=300, result_ttl=3600, description=path, retry=retry
+        )
     try:
         # A fresh app context gives the job its own database session, as in a worker.
         with current_app.app_context():

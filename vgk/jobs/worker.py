@@ -9,4 +9,5 @@ def run_worker(app, burst=False):
     connection = Redis.from_url(app.config["REDIS_URL"])
     with app.app_context():
         worker = SimpleWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection)
-        return worker.work(burst=burst, with_scheduler=False)
+        # The scheduler moves retried jobs back to the queue when their delay is over.
+        return worker.work(burst=burst, with_scheduler=not burst)

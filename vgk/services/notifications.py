@@ -1,30 +1,67 @@
-"""Messages to people. Services call these; delivery happens in a job through the configured adapter."""
+"""Messages to people. Services call these; delivery happens in a job through the configured adapter.
+
+The job functions log every outcome with the recipient masked and never the text (it often holds a
+one-time code). A failure is logged, then raised again so the queue records it (RQ's failed jobs; the
+inline runner logs it and lets the request go on).
+"""
 import logging
+import traceback
 
 from flask import current_app
 
+from vgk.integrations.mail import MailError, mask_email
+from vgk.integrations.sms import SmsError, mask_phone
 from vgk.jobs import enqueue
 
 log = logging.getLogger(__name__)
 
 
+class DeliveryFailed(Exception):
+    """An adapter failed with an unexpected error; only its type is kept (its text might quote the message)."""
+
+
+# A delivery that fails is tried again by the worker (after 10 s, 1 min, 5 min).
+DELIVERY_RETRIES = 3
+
 def send_sms(to, message):
-    enqueue(deliver_sms, to, message)
+    enqueue(deliver_sms, to, message, retries=DELIVERY_RETRIES)
 
 
 def send_email(to, subject, body):
-    enqueue(deliver_email, to, subject, body)
+    enqueue(deliver_email, to, subject, body, retries=DELIVERY_RETRIES)
+
+
+def _where(error):
+    """The frames of our own code (and the last one) of an error's traceback, without any values."""
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [frame for frame in frames[:-1] if "/vgk/" in frame.filename.replace("\\", "/")]
+    return "".join(traceback.format_list(ours + frames[-1:]))
+
+
+def _deliver(kind, adapter, masked_to, send, known_errors):
+    try:
+        reference = send()
+    except known_errors as error:
+        # Our adapters' errors are written without the message text.
+        log.error("%s to %s via %s failed: %s", kind, masked_to, adapter.name, error)
+        raise
+    except Exception as error:
+        # Anything else (a database error in the outbox, a bug) may quote its parameters, the text
+        # included: keep the type and where it happened, drop the words.
+        where = _where(error)
+        log.error("%s to %s via %s failed: %s\n%s", kind, masked_to, adapter.name, error.__class__.__name__, where)
+        raise DeliveryFailed(f"{kind} via {adapter.name} failed: {error.__class__.__name__}") from None
+    log.info("%s to %s sent via %s (reference %s)", kind, masked_to, adapter.name, reference)
+    return reference
 
 
 def deliver_sms(to, message):
     """Job: hand one SMS to the SMS adapter."""
-    reference = current_app.extensions["vgk.sms"].send(to, message)
-    log.info("SMS delivered to %s via %s", to, current_app.extensions["vgk.sms"].name)
-    return reference
+    adapter = current_app.extensions["vgk.sms"]
+    return _deliver("SMS", adapter, mask_phone(to), lambda: adapter.send(to, message), SmsError)
 
 
 def deliver_email(to, subject, body):
     """Job: hand one email to the mail adapter."""
-    reference = current_app.extensions["vgk.mail"].send(to, subject, body)
-    log.info("email delivered to %s via %s", to, current_app.extensions["vgk.mail"].name)
-    return reference
+    adapter = current_app.extensions["vgk.mail"]
+    return _deliver("email", adapter, mask_email(to), lambda: adapter.send(to, subject, body), MailError)

@@ -1,4 +1,106 @@
-"""Google sign-in (OpenID Connect through Authlib), registered only when configured."""
-from flask import Blueprint
+"""Google sign-in (OpenID Connect through Authlib), registered only when configured.
+
+`/connexion/google` sends the browser to Google; `/connexion/google/retour` receives the answer,
+lets Authlib check it (state, PKCE, ID token signature, issuer, audience, expiry, nonce), then hands
+the identity claims to the accounts service. Every failure ends on the sign-in page with a message.
+"""
+import logging
+import time
+
+from authlib.common.errors import AuthlibBaseError
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from joserfc.errors import JoseError
+from requests import RequestException
+
+from vgk.errors import DomainError
+from vgk.integrations.oauth import finish_google_authorization, google_client
+from vgk.security import public
+from vgk.services import accounts
+from vgk.web.auth.helpers import client_ip, finish_sign_in, home_for, local_target, set_tablet_cookie
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("google", __name__)
+
+NEXT_KEY = "google_next"
+TWO_FACTOR_KEY = "2fa"  # the auth blueprint's pending second factor: {"uid", "remember", "next", "at"}
+
+
+@bp.app_context_processor
+def google_sign_in_flag():
+    """Templates show "Continuer avec Google" when this is true (the blueprint exists only when configured)."""
+    return {"google_sign_in": True}
+
+
+def _back_to_sign_in(message):
+    flash(message, "error")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/connexion/google")
+@public
+def login():
+    target = local_target(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target or home_for(current_user))
+    if target:
+        session[NEXT_KEY] = target
+    else:
+        session.pop(NEXT_KEY, None)
+    try:
+        return google_client(current_app).authorize_redirect(url_for("google.callback", _external=True))
+    except (RequestException, ValueError, AuthlibBaseError) as error:  # discovery document unreachable or broken
+        log.warning("Google sign-in could not start: %s", error.__class__.__name__)
+        return _back_to_sign_in(_("La connexion avec Google est indisponible pour le moment. Réessayez plus tard."))
+
+
+@bp.get("/connexion/google/retour")
+@public
+def callback():
+    if request.args.get("error"):
+        reason = request.args["error"][:40]
+        log.info("Google sign-in not completed: %r", reason)
+        session.pop(f"_state_google_{request.args.get('state', '')}", None)  # Authlib's pending state
+        if reason == "access_denied":
+            return _back_to_sign_in(_("Connexion avec Google annulée."))
+        return _back_to_sign_in(_("Google n'a pas pu vous connecter. Réessayez."))
+    try:
+        token = finish_google_authorization(current_app)
+    except (AuthlibBaseError, JoseError, RequestException, ValueError, KeyError) as error:
+        # Wrong or replayed state, a refused code, an ID token that fails its checks, Google unreachable.
+        log.warning("Google sign-in refused: %s", error.__class__.__name__)
+        return _back_to_sign_in(_("La connexion avec Google a échoué. Réessayez."))
+    claims = token.get("userinfo")
+    if not claims:
+        log.warning("Google sign-in answer without an ID token")
+        return _back_to_sign_in(_("La connexion avec Google a échoué. Réessayez."))
+
+    try:
+        user = accounts.sign_in_with_google(dict(claims))
+    except DomainError as error:  # unverified email, suspended account, ...
+        log.info("Google sign-in refused by the accounts service: %s", error.code)
+        return _back_to_sign_in(str(error.message))
+
+    target = local_target(session.pop(NEXT_KEY, None))
+    public_id = user.public_id
+    if user.two_factor:
+        # Google stands for the password only: the account's second factor is still owed.
+        session[TWO_FACTOR_KEY] = {"uid": public_id, "remember": False, "next": target or "", "at": int(time.time())}
+        try:
+            accounts.send_sign_in_code(user, ip=client_ip())  # the inline job may detach `user`
+        except DomainError as error:  # too many codes lately: one sent earlier or a recovery code still works
+            flash(str(error.message), "error")
+        log.info("account %s passed Google, second factor owed", public_id)
+        return redirect(url_for("auth.two_factor"))
+
+    try:
+        tablet_token = finish_sign_in(user, method="google")  # a renewed session (only "lang" kept), then login_user
+    except DomainError as error:
+        return _back_to_sign_in(str(error.message))
+    log.info("account %s signed in with Google", public_id)
+    if user.needs_two_factor and not user.two_factor:
+        flash(_("Votre rôle exige la double authentification : activez-la maintenant."), "warn")
+        target = url_for("account.security")
+    return set_tablet_cookie(redirect(target or home_for(user)), tablet_token)
