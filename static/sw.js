@@ -3,10 +3,10 @@
    - page navigations: network-first; public pages are kept so visited pages open offline,
      otherwise the offline page (/hors-ligne) is shown.
    - everything else (htmx fragments, POSTs, private areas, other origins): network only.
-   Bump VERSION whenever a file under /static/ changes, so clients fetch the new shell. */
+   VERSION is filled in by the server with a digest of /static/, so any change renews the shell. */
 "use strict";
 
-const VERSION = "2025-11-29.1";
+const VERSION = "__STATIC_VERSION__";
 const SHELL = "vgk-shell-" + VERSION;
 const PAGES = "vgk-pages-" + VERSION;
 const MEDIA = "vgk-media-1"; // file names are content-unique: survives shell updates

@@ -27,3 +27,14 @@ def test_offline_page(client):
     response = client.get("/hors-ligne")
     assert response.status_code == 200
     assert "hors ligne" in response.get_data(as_text=True).lower()
+
+
+def test_service_worker_cache_version_follows_the_static_files(client):
+    import re
+
+    body = client.get("/sw.js").get_data(as_text=True)
+    version = re.search(r'const VERSION = "([0-9a-f]{12})"', body)
+    assert version, "the server fills in the static digest"
+    from vgk.web.pwa import _static_digest
+
+    assert version.group(1) == _static_digest(client.application.static_folder)

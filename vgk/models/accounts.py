@@ -67,6 +67,12 @@ class User(UserMixin, db.Model):
     # The sign-in session this user object was loaded through (set by the session service).
     auth_session = None
 
+    # UserMixin compares users by get_id(), which here names a sign-in session (None when the user
+    # was loaded any other way): compare rows by identity instead, like any other model.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     @property
     def is_active(self):
         return self.status == UserStatus.ACTIVE

@@ -1,4 +1,30 @@
-"""Development-only tools (never registered in production): the outbox of SMS and emails."""
-from flask import Blueprint
+"""Development-only tools (never registered in production): the outbox of SMS and emails.
+
+Registered by create_app only when DEV_TOOLS is true, so the demo can read sign-in codes;
+in production the route does not exist at all (404).
+"""
+from flask import Blueprint, render_template
+from sqlalchemy import select
+
+from vgk.extensions import db
+from vgk.models import OutboxMessage
+from vgk.security import public
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
+
+OUTBOX_SIZE = 50
+
+
+@bp.after_request
+def never_store(response):
+    response.headers["Cache-Control"] = "no-store"  # codes: never kept by a cache
+    return response
+
+
+@bp.get("/outbox")
+@public  # the blueprint itself only exists in development
+def outbox():
+    messages = db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(OUTBOX_SIZE)
+    ).all()
+    return render_template("dev/outbox.html", messages=messages, size=OUTBOX_SIZE)

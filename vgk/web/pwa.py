@@ -1,4 +1,5 @@
 """Installable-app plumbing: web manifest, service worker at the root scope, offline page, media files."""
+import hashlib
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, send_from_directory
@@ -17,10 +18,25 @@ def manifest():
     return response
 
 
+def _static_digest(folder):
+    """A short digest of every static file: the service worker's cache version."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file() and path.name != "sw.js":
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @bp.get("/sw.js")
 @public
 def service_worker():
-    response = send_from_directory(current_app.static_folder, "sw.js", mimetype="text/javascript")
+    cached = current_app.extensions.get("vgk.sw")
+    if cached is None:
+        source = Path(current_app.static_folder, "sw.js").read_text(encoding="utf-8")
+        cached = source.replace("__STATIC_VERSION__", _static_digest(current_app.static_folder))
+        current_app.extensions["vgk.sw"] = cached
+    response = current_app.response_class(cached, mimetype="text/javascript")
     response.cache_control.no_cache = True
     response.cache_control.max_age = 0
     response.headers["Service-Worker-Allowed"] = "/"

@@ -1,1 +1,188 @@
-"""Views: thin, they read the request, call a service and render."""
+"""Staff portal views: the tablet lock screen and PIN unlock, the idle lock, the pickup point's home.
+
+A shared tablet is remembered by the long-lived `vgk_tablet` cookie, set by the sign-in views after a
+staff member's full sign-in (password and second factor). Staff known on that tablet unlock it with
+their PIN. It locks again after STAFF_IDLE_SECONDS without a staff request (checked here) or without
+input on the screen (static/js/staff.js navigates to the lock screen).
+"""
+import time
+from functools import wraps
+
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from vgk.errors import DomainError
+from vgk.extensions import limiter
+from vgk.models import Role, UserStatus
+from vgk.security import public, roles_required
+from vgk.services import accounts, sessions
+from vgk.web.staff import bp
+from vgk.web.staff.forms import PinForm, UnlockForm
+
+TABLET_COOKIE = "vgk_tablet"
+
+
+# --- guards ------------------------------------------------------------------------------------
+
+def go(target):
+    """A redirect that also works for htmx requests (a full navigation, not a swap)."""
+    if request.headers.get("HX-Request"):
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+def lock_tablet():
+    """End this browser's sign-in session and forget everything in it but the language.
+    The tablet cookie stays: the next person unlocks with their PIN."""
+    if current_user.is_authenticated:
+        sessions.end(current_user)
+    lang = session.get("lang")
+    session.clear()
+    logout_user()
+    if lang:
+        session["lang"] = lang
+
+
+def _idle_too_long():
+    seen = session.get("staff_seen")
+    if seen is None or session.get("staff_sid") != current_user.get_id():
+        return False  # first staff request of this sign-in session
+    try:
+        idle = time.time() - float(seen)
+    except (TypeError, ValueError):
+        return True
+    return idle > current_app.config.get("STAFF_IDLE_SECONDS", 300)
+
+
+def staff_required(view=None, *, needs_pin=True):
+    """STAFF only (roles_required), plus the tablet rules: the idle lock, a second factor, a PIN."""
+
+    def decorator(view):
+        @wraps(view)
+        def tablet_checks(*args, **kwargs):
+            if _idle_too_long():
+                lock_tablet()
+                flash(_("La tablette s'est verrouillée après une période sans activité."), "warn")
+                return go(url_for("staff.lock_screen"))
+            session["staff_seen"] = time.time()
+            session["staff_sid"] = current_user.get_id()
+            if current_user.two_factor is None:
+                flash(_("Activez d'abord la double authentification pour accéder à l'espace du personnel."), "error")
+                return go(url_for("account.security"))
+            if needs_pin and not current_user.pin_hash:
+                flash(_("Choisissez votre code PIN pour déverrouiller les tablettes du point relais."), "warn")
+                return go(url_for("staff.pin"))
+            return view(*args, **kwargs)
+
+        guarded = roles_required(Role.STAFF)(tablet_checks)
+        guarded.access = Role.STAFF  # what roles_required(Role.STAFF) declares
+        return guarded
+
+    return decorator(view) if view is not None else decorator
+
+
+@bp.after_request
+def never_store(response):
+    # A shared tablet: no page of this portal, not even the lock screen, may be kept by a cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- lock screen and unlock --------------------------------------------------------------------
+
+def _tablet():
+    return accounts.device_for_token(request.cookies.get(TABLET_COOKIE))
+
+
+def _known_staff(device):
+    """The names offered on the lock screen: active staff of this tablet's pickup point."""
+    return [
+        user for user in device.users
+        if user.role == Role.STAFF and user.status == UserStatus.ACTIVE and user.pickup_point_id == device.pickup_point_id
+    ]
+
+
+def _lock_screen(device, form=None, error=None, status=200):
+    staff = _known_staff(device) if device is not None else []
+    return render_template(
+        "staff/lock.html",
+        device=device,
+        staff=staff,
+        form=form or UnlockForm(),
+        error=error,
+        login_url=url_for("auth.login", next=url_for("staff.home")),
+    ), status
+
+
+@bp.get("/verrou")
+@public
+def lock_screen():
+    # Arriving here locks: the idle timer of staff.js navigates here while the session may still be live.
+    if current_user.is_authenticated and current_user.role == Role.STAFF:
+        lock_tablet()
+    return _lock_screen(_tablet())
+
+
+@bp.post("/deverrouiller")
+@public
+@limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"])
+def unlock():
+    device = _tablet()
+    if device is None:
+        return _lock_screen(None, status=400)
+    form = UnlockForm()
+    if not form.validate_on_submit():
+        message = next(iter(form.user.errors or form.pin.errors), None)
+        return _lock_screen(device, form, error=message, status=400)
+    try:
+        user = accounts.unlock_with_pin(device, form.user.data, form.pin.data)
+    except DomainError as error:
+        return _lock_screen(device, form, error=str(error.message), status=error.status_code)
+    lock_tablet()  # whoever was signed in on this browser is signed out first
+    accounts.sign_in(user, ip=request.remote_addr or "", user_agent=request.user_agent.string, method="pin")
+    login_user(user)
+    session["staff_seen"] = time.time()
+    session["staff_sid"] = user.get_id()
+    current_app.logger.info("staff %s unlocked tablet %s with a PIN", user.public_id, device.id)
+    return redirect(url_for("staff.home"))
+
+
+@bp.post("/changer")
+@public
+def switch_user():
+    # Locking is harmless for anyone, so it works even when the session already ended elsewhere.
+    if current_user.is_authenticated and current_user.role == Role.STAFF:
+        lock_tablet()
+    return go(url_for("staff.lock_screen"))
+
+
+# --- the staff member's own PIN ------------------------------------------------------------------
+
+@bp.route("/pin", methods=["GET", "POST"])
+@staff_required(needs_pin=False)
+def pin():
+    form = PinForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            accounts.set_pin(current_user, form.pin.data)
+        except DomainError as error:
+            errors["pin"] = str(error.message)
+        else:
+            flash(_("Votre code PIN est enregistré."), "ok")
+            return redirect(url_for("staff.home"))
+    elif form.is_submitted():
+        errors = {name: field.errors[0] for name, field in (("pin", form.pin), ("confirm", form.confirm)) if field.errors}
+    status = 400 if errors else 200
+    return render_template("staff/pin.html", form=form, errors=errors, has_pin=bool(current_user.pin_hash)), status
+
+
+# --- the pickup point's home ---------------------------------------------------------------------
+
+@bp.get("")
+@staff_required
+def home():
+    return render_template("staff/home.html", point=current_user.pickup_point)
