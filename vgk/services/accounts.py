@@ -20,6 +20,7 @@ from vgk.extensions import db
 from vgk.models import (
     City,
     CodePurpose,
+    OneTimeCode,
     PickupPoint,
     Product,
     ProductStatus,
@@ -525,7 +526,9 @@ def enroll_device(user, raw_token=None):
         raw_token = secrets.token_urlsafe(32)
         device = StaffDevice(token_hash=_keyed(raw_token), pickup_point_id=user.pickup_point_id)
         db.session.add(device)
-    if user not in device.users:
+    # By id: User equality is UserMixin's (get_id(), the sign-in session), None for users loaded
+    # without a session, so `user in device.users` wrongly matched any such member.
+    if all(member.id != user.id for member in device.users):
         device.users.append(user)
     device.last_used_at = utcnow()
     db.session.commit()
@@ -627,9 +630,17 @@ def create_staff(*, name, phone, password, pickup_point_id, email=None):
     return user
 
 
-def set_role(user, role, pickup_point_id=None):
+def _check_not_self(user, acting_user, message):
+    """An administrator may not lock themselves out (suspend or demote their own account)."""
+    if acting_user is not None and acting_user.id == user.id:
+        raise Invalid(message, {"user": "self"})
+
+
+def set_role(user, role, pickup_point_id=None, *, acting_user=None):
     if role not in Role.ALL:
         raise Invalid(_l("Rôle inconnu."), {"role": "unknown"})
+    if role != user.role:
+        _check_not_self(user, acting_user, _l("Vous ne pouvez pas changer votre propre rôle."))
     if role == Role.STAFF:
         point = db.session.get(PickupPoint, _int_or_zero(pickup_point_id))
         if point is None:
@@ -642,7 +653,8 @@ def set_role(user, role, pickup_point_id=None):
     return user
 
 
-def suspend(user):
+def suspend(user, *, acting_user=None):
+    _check_not_self(user, acting_user, _l("Vous ne pouvez pas suspendre votre propre compte."))
     if user.status == UserStatus.DELETED:
         raise Conflict(_l("Ce compte a été supprimé."))
     user.status = UserStatus.SUSPENDED
@@ -666,6 +678,8 @@ def delete_account(user):
         if product.status not in (ProductStatus.SOLD,):
             product.status = ProductStatus.ARCHIVED
     db.session.query(RecoveryCode).filter(RecoveryCode.user_id == user.id).delete()
+    # The codes sent to this person name their phone or email (destination): erase those too.
+    db.session.query(OneTimeCode).filter(OneTimeCode.user_id == user.id).delete()
     user.name = str(_l("Compte supprimé"))
     user.email = None
     user.phone = None

@@ -1,1 +1,381 @@
-"""Views: thin, they read the request, call a service and render."""
+"""A signed-in person's own account (any role): profile, phone, password, second factor, sessions,
+deletion. Views are thin: read the form, call one accounts/sessions service, render."""
+import time
+
+import segno
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user
+
+from vgk.errors import Conflict, Forbidden, Invalid, RateLimited
+from vgk.extensions import limiter
+from vgk.models import TwoFactor
+from vgk.security import client_required, signed_in
+from vgk.services import accounts, catalog, sessions
+from vgk.web.account import bp
+from vgk.web.account.forms import CodeForm, DeleteForm, NewPhoneForm, PasswordForm, ProfileForm, TotpForm
+from vgk.web.auth.forms import city_choices
+from vgk.web.auth.helpers import (
+    apply_errors,
+    auth_limit,
+    client_ip,
+    code_limit,
+    pending,
+    sign_out_here,
+)
+from vgk.web.htmx import is_htmx
+
+NEW_PHONE_KEY = "new_phone"    # {"phone", "at"}: a number waiting for its SMS code
+NEW_PHONE_AGE = 30 * 60
+TOTP_KEY = "totp_setup"        # {"secret", "at"}: an authenticator app being set up
+TOTP_AGE = 30 * 60
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _refused(template, error, form, **context):
+    """Re-render a form with a service error: Invalid under its fields, the rest on top."""
+    top = apply_errors(form, error) if isinstance(error, Invalid) else str(error.message)
+    return render_template(template, form=form, error=top, **context), error.status_code
+
+
+def _status(form):
+    return 400 if form.is_submitted() else 200
+
+
+@bp.get("")
+@signed_in
+def overview():
+    return render_template("account/overview.html", user=current_user, phone=accounts.format_phone(current_user.phone))
+
+
+# --- profile -----------------------------------------------------------------------------------
+
+@bp.route("/profil", methods=["GET", "POST"])
+@signed_in
+def profile():
+    user = _me()
+    form = ProfileForm(obj=None if request.method == "POST" else user)
+    form.city.choices = city_choices(catalog.cities(), _("Non précisée"))
+    if request.method == "GET":
+        form.city.data = user.city.slug if user.city else ""
+        form.locale.data = user.locale
+    if not form.validate_on_submit():
+        return render_template("account/profile.html", form=form), _status(form)
+    try:
+        accounts.update_profile(user, name=form.name.data, city=form.city.data or None, locale=form.locale.data)
+    except Invalid as error:
+        return _refused("account/profile.html", error, form=form)
+    session["lang"] = form.locale.data
+    refresh()  # the confirmation already speaks the chosen language
+    flash(_("Profil enregistré."), "ok")
+    return redirect(url_for("account.overview"))
+
+
+# --- phone -------------------------------------------------------------------------------------
+
+def _phone_page(status=200, error=None, **forms):
+    state = pending(NEW_PHONE_KEY, NEW_PHONE_AGE)
+    user = _me()
+    context = dict(
+        user=user,
+        phone=accounts.format_phone(user.phone),
+        new_phone=accounts.format_phone(state["phone"]) if state else None,
+        new_phone_raw=state["phone"] if state else None,
+        change_form=forms.get("change_form") or NewPhoneForm(formdata=None),
+        confirm_form=forms.get("confirm_form") or CodeForm(formdata=None),
+        verify_form=forms.get("verify_form") or CodeForm(formdata=None, prefix="verify"),
+        error=error,
+    )
+    return render_template("account/phone.html", **context), status
+
+
+@bp.route("/telephone", methods=["GET", "POST"])
+@limiter.limit(code_limit, methods=["POST"])
+@signed_in
+def phone():
+    """Step 1 of a change: the new number, which gets an SMS code."""
+    if request.method == "GET":
+        return _phone_page()
+    form = NewPhoneForm()
+    if not form.validate_on_submit():
+        return _phone_page(400, change_form=form)
+    try:
+        new_phone = accounts.start_phone_change(_me(), form.phone.data, ip=client_ip())
+    except (Invalid, RateLimited) as error:
+        top = apply_errors(form, error) if isinstance(error, Invalid) else str(error.message)
+        return _phone_page(error.status_code, error=top, change_form=form)
+    session[NEW_PHONE_KEY] = {"phone": new_phone, "at": int(time.time())}
+    flash(_("Un code a été envoyé au %(phone)s.", phone=accounts.format_phone(new_phone)), "ok")
+    return redirect(url_for("account.phone"))
+
+
+@bp.post("/telephone/confirmer")
+@limiter.limit(auth_limit)
+@signed_in
+def confirm_phone():
+    """Step 2 of a change: the code sent to the new number."""
+    state = pending(NEW_PHONE_KEY, NEW_PHONE_AGE)
+    if state is None:
+        flash(_("Le changement de numéro a expiré. Recommencez."), "warn")
+        return redirect(url_for("account.phone"))
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return _phone_page(400, confirm_form=form)
+    try:
+        accounts.confirm_phone_change(_me(), state["phone"], form.code.data)
+    except (Invalid, RateLimited) as error:
+        top = apply_errors(form, error) if isinstance(error, Invalid) else str(error.message)
+        return _phone_page(error.status_code, error=top, confirm_form=form)
+    except Conflict as error:  # the number was taken meanwhile
+        session.pop(NEW_PHONE_KEY, None)
+        return _phone_page(409, error=str(error.message))
+    session.pop(NEW_PHONE_KEY, None)
+    flash(_("Votre nouveau numéro est enregistré et vérifié."), "ok")
+    return redirect(url_for("account.overview"))
+
+
+@bp.post("/telephone/annuler")
+@signed_in
+def cancel_phone_change():
+    session.pop(NEW_PHONE_KEY, None)
+    return redirect(url_for("account.phone"))
+
+
+@bp.post("/telephone/code")
+@limiter.limit(code_limit)
+@signed_in
+def send_verification_code():
+    """Send a code to the current, not yet verified, number."""
+    user = _me()
+    if user.phone_verified or not user.phone:
+        return redirect(url_for("account.phone"))
+    try:
+        accounts.send_phone_code(user, ip=client_ip())
+    except RateLimited as error:
+        return _phone_page(429, error=str(error.message))
+    flash(_("Un code a été envoyé au %(phone)s.", phone=accounts.format_phone(user.phone)), "ok")
+    return redirect(url_for("account.phone"))
+
+
+@bp.post("/telephone/verifier")
+@limiter.limit(auth_limit)
+@signed_in
+def verify_phone():
+    form = CodeForm(prefix="verify")
+    if not form.validate_on_submit():
+        return _phone_page(400, verify_form=form)
+    try:
+        accounts.verify_phone(_me(), form.code.data)
+    except (Invalid, RateLimited) as error:
+        top = apply_errors(form, error) if isinstance(error, Invalid) else str(error.message)
+        return _phone_page(error.status_code, error=top, verify_form=form)
+    flash(_("Votre numéro est vérifié."), "ok")
+    return redirect(url_for("account.overview"))
+
+
+# --- password ----------------------------------------------------------------------------------
+
+@bp.route("/mot-de-passe", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@signed_in
+def password():
+    form = PasswordForm()
+    if not form.validate_on_submit():
+        return render_template("account/password.html", form=form), _status(form)
+    try:
+        accounts.change_password(_me(), form.current_password.data, form.password.data)
+    except Invalid as error:
+        return _refused("account/password.html", error, form=form)
+    flash(_("Mot de passe changé. Vos autres appareils ont été déconnectés."), "ok")
+    return redirect(url_for("account.overview"))
+
+
+# --- second factor -----------------------------------------------------------------------------
+
+def _security_page(status=200, error=None):
+    user = _me()
+    return render_template(
+        "account/security.html",
+        user=user,
+        has_recovery_codes=accounts.has_recovery_codes(user) if user.two_factor else False,
+        phone=accounts.format_phone(user.phone),
+        error=error,
+    ), status
+
+
+def _recovery_codes_page(codes, heading):
+    return render_template("account/recovery_codes.html", codes=codes, heading=heading)
+
+
+@bp.get("/securite")
+@signed_in
+def security():
+    return _security_page()
+
+
+def _enable_code_factor(method):
+    try:
+        codes = accounts.enable_code_factor(_me(), method)
+    except Invalid as error:
+        return _security_page(400, error=str(error.message))
+    session.pop(TOTP_KEY, None)
+    if method == TwoFactor.SMS:
+        message = _("Double authentification activée : un code par SMS vous sera demandé à chaque connexion.")
+    else:
+        message = _("Double authentification activée : un code par email vous sera demandé à chaque connexion.")
+    flash(message, "ok")
+    if codes:  # the first time a factor is turned on: shown on this page, never again
+        return _recovery_codes_page(codes, _("Vos codes de secours"))
+    return redirect(url_for("account.security"))
+
+
+@bp.post("/securite/sms")
+@signed_in
+def enable_sms():
+    return _enable_code_factor(TwoFactor.SMS)
+
+
+@bp.post("/securite/email")
+@signed_in
+def enable_email():
+    return _enable_code_factor(TwoFactor.EMAIL)
+
+
+def _grouped(secret):
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+@bp.route("/securite/application", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@signed_in
+def totp():
+    user = _me()
+    state = pending(TOTP_KEY, TOTP_AGE)
+    if state is None:
+        state = {"secret": accounts.new_totp_secret(), "at": int(time.time())}
+        session[TOTP_KEY] = state
+    form = TotpForm()
+    context = dict(
+        form=form,
+        secret=_grouped(state["secret"]),
+        qr=segno.make(accounts.totp_uri(user, state["secret"]), error="m").svg_inline(
+            scale=4, dark="#000", light="#fff", omitsize=False,
+        ),
+    )
+    if not form.validate_on_submit():
+        return render_template("account/totp.html", **context), _status(form)
+    try:
+        codes = accounts.enable_totp(user, state["secret"], form.code.data)
+    except Invalid as error:
+        return render_template("account/totp.html", error=apply_errors(form, error), **context), 400
+    session.pop(TOTP_KEY, None)
+    flash(_("Application d'authentification activée."), "ok")
+    return _recovery_codes_page(codes, _("Vos codes de secours"))
+
+
+@bp.post("/securite/codes")
+@signed_in
+def recovery_codes():
+    user = _me()
+    if not user.two_factor:
+        return redirect(url_for("account.security"))
+    codes = accounts.regenerate_recovery_codes(user)
+    flash(_("Nouveaux codes de secours créés : les anciens ne marchent plus."), "ok")
+    return _recovery_codes_page(codes, _("Vos nouveaux codes de secours"))
+
+
+@bp.post("/securite/desactiver")
+@client_required  # staff and admins must keep a second factor: declared here, checked by the service too
+def disable_two_factor():
+    try:
+        accounts.disable_two_factor(_me())
+    except Forbidden as error:
+        return _security_page(403, error=str(error.message))
+    flash(_("Double authentification désactivée."), "ok")
+    return redirect(url_for("account.security"))
+
+
+# --- sessions ----------------------------------------------------------------------------------
+
+def device_label(user_agent):
+    """'Chrome · Android' from a user-agent string: enough to recognise one's own phone."""
+    ua = user_agent or ""
+    browsers = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Opera Mini", "Opera Mini"), ("Firefox/", "Firefox"),
+                ("SamsungBrowser/", "Samsung Internet"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+    systems = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+               ("Mac OS X", "Mac"), ("Linux", "Linux"))
+    browser = next((name for mark, name in browsers if mark in ua), None)
+    system = next((name for mark, name in systems if mark in ua), None)
+    label = " · ".join(part for part in (browser, system) if part)
+    return label or ua[:60] or _("Appareil inconnu")
+
+
+@bp.get("/sessions")
+@signed_in
+def sessions_list():
+    user = _me()
+    current_id = user.auth_session.id if user.auth_session is not None else None
+    rows = [
+        dict(session=s, device=device_label(s.user_agent), current=s.id == current_id)
+        for s in sessions.live_sessions(user)
+    ]
+    return render_template("account/sessions.html", rows=rows)
+
+
+@bp.post("/sessions/<public_id>/revoquer")
+@signed_in
+def revoke_session(public_id):
+    user = _me()
+    if user.auth_session is not None and public_id == user.auth_session.public_id:
+        sign_out_here(user)
+        flash(_("Vous êtes déconnecté."), "ok")
+        return redirect(url_for("visitor.home"))
+    sessions.revoke(user, public_id[:64])
+    if is_htmx():
+        return ""  # the row goes away in place
+    flash(_("Cet appareil a été déconnecté."), "ok")
+    return redirect(url_for("account.sessions_list"))
+
+
+@bp.post("/sessions/tout")
+@signed_in
+def revoke_all_sessions():
+    user = _me()
+    sessions.revoke_all(user)
+    sign_out_here()
+    flash(_("Vous êtes déconnecté de tous vos appareils."), "ok")
+    return redirect(url_for("visitor.home"))
+
+
+# --- deletion ----------------------------------------------------------------------------------
+
+@bp.route("/supprimer", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@signed_in
+def delete():
+    user = _me()
+    form = DeleteForm()
+    needs_password = bool(user.password_hash)
+    if not form.validate_on_submit():
+        return render_template("account/delete.html", form=form, needs_password=needs_password), _status(form)
+    if needs_password and not form.password.data:
+        form.password.errors = [_("Ce champ est obligatoire.")]
+        return render_template("account/delete.html", form=form, needs_password=True), 400
+    if needs_password:
+        # The sign-in check (with its lockout) confirms it is really the owner at the keyboard.
+        try:
+            confirmed = accounts.authenticate(user.phone or user.email, form.password.data)
+        except (Invalid, RateLimited, Forbidden) as error:
+            form.password.errors = [_("Mot de passe incorrect.")] if isinstance(error, Invalid) else []
+            top = None if isinstance(error, Invalid) else str(error.message)
+            return render_template("account/delete.html", form=form, needs_password=True, error=top), error.status_code
+        if confirmed.id != user.id:
+            return render_template("account/delete.html", form=form, needs_password=True), 400
+    accounts.delete_account(user)
+    sign_out_here()
+    flash(_("Votre compte a été supprimé. Vos annonces ne sont plus visibles."), "ok")
+    return redirect(url_for("visitor.home"))

@@ -1,1 +1,343 @@
-"""Views: thin, they read the request, call a service and render."""
+"""Sign-up, phone verification, sign-in with a second factor, sign-out and password reset.
+
+Views are thin: read the form, call one accounts service, render. Service errors come back to the
+form: Invalid -> 400 with messages under the fields, RateLimited -> 429, Forbidden -> 403.
+"""
+import time
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
+from vgk.extensions import limiter
+from vgk.models import TwoFactor
+from vgk.security import public
+from vgk.services import accounts, catalog
+from vgk.web.auth import bp
+from vgk.web.auth.forms import (
+    CodeForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetWithCodeForm,
+    ResetWithLinkForm,
+    SecondFactorForm,
+    SignUpForm,
+    city_choices,
+)
+from vgk.web.auth.helpers import (
+    apply_errors,
+    auth_limit,
+    client_ip,
+    code_limit,
+    finish_sign_in,
+    home_for,
+    local_target,
+    pending,
+    set_tablet_cookie,
+    sign_out_here,
+)
+
+VERIFY_KEY = "verify"          # {"uid", "at"}: a new account whose phone is not verified yet
+VERIFY_AGE = 60 * 60
+TWO_FACTOR_KEY = "2fa"         # {"uid", "remember", "next", "at"}: password checked, second factor owed
+TWO_FACTOR_AGE = 10 * 60
+
+
+def _page(template, status=200, **context):
+    return render_template(template, **context), status
+
+
+def _refused(template, error, **context):
+    """Re-render a form with a service error: Invalid under its fields, the rest on top."""
+    top = apply_errors(context["form"], error) if isinstance(error, Invalid) else str(error.message)
+    return _page(template, error.status_code, error=top, **context)
+
+
+def _signed_in_redirect(user, remember=False, target=None):
+    """Full sign-in, then the safe `next`, else the role's home; staff tablets get their cookie."""
+    token = finish_sign_in(user, remember=remember)
+    if user.needs_two_factor and not user.two_factor:
+        flash(_("Votre rôle exige la double authentification : activez-la maintenant."), "warn")
+        target = url_for("account.security")
+    response = redirect(local_target(target) or home_for(user))
+    return set_tablet_cookie(response, token)
+
+
+# --- sign-up and phone verification ------------------------------------------------------------
+
+@bp.route("/inscription", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@public
+def register():
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(url_for("account.overview"))
+    form = SignUpForm()
+    form.city.choices = city_choices(catalog.cities(), _("Choisissez votre ville"))
+    if not form.validate_on_submit():
+        return _page("auth/register.html", 400 if form.is_submitted() else 200, form=form)
+    try:
+        user = accounts.register(
+            name=form.name.data, phone=form.phone.data, email=form.email.data, password=form.password.data,
+            city=form.city.data or None, locale=str(session.get("lang") or "fr"), ip=client_ip(),
+        )
+    except RateLimited as error:
+        # The account exists; only the SMS was refused (too many codes for this number lately).
+        user = accounts.find_by_identifier(form.phone.data)
+        if user is None:
+            return _refused("auth/register.html", error, form=form)
+        flash(str(error.message), "error")
+    except Invalid as error:
+        return _refused("auth/register.html", error, form=form)
+    session[VERIFY_KEY] = {"uid": user.public_id, "at": int(time.time())}
+    flash(_("Compte créé. Saisissez le code reçu par SMS pour vérifier votre numéro."), "ok")
+    return redirect(url_for("auth.verify_phone"))
+
+
+def _user_to_verify():
+    state = pending(VERIFY_KEY, VERIFY_AGE)
+    if state is None:
+        return None
+    try:
+        user = accounts.user_by_public_id(state["uid"])
+    except NotFound:  # the account went away meanwhile
+        session.pop(VERIFY_KEY, None)
+        return None
+    return None if user.phone_verified else user
+
+
+def _step_expired(message):
+    """A step page opened without its pending state (expired, or never started). Public pages
+    answer with a page of their own rather than bouncing to the sign-in form."""
+    return _page("auth/expired.html", 400 if request.method == "POST" else 200, message=message)
+
+
+def _no_pending_verification():
+    if current_user.is_authenticated:
+        return redirect(url_for("account.phone"))
+    return _step_expired(_("Aucune vérification en cours. Connectez-vous pour vérifier votre numéro."))
+
+
+@bp.route("/verification", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@public
+def verify_phone():
+    user = _user_to_verify()
+    if user is None:
+        return _no_pending_verification()
+    form = CodeForm()
+    context = dict(form=form, phone=accounts.format_phone(user.phone))
+    if not form.validate_on_submit():
+        return _page("auth/verify.html", 400 if form.is_submitted() else 200, **context)
+    try:
+        accounts.verify_phone(user, form.code.data)
+    except (Invalid, RateLimited) as error:
+        return _refused("auth/verify.html", error, **context)
+    try:
+        response = _signed_in_redirect(user)
+    except Forbidden as error:
+        return _refused("auth/verify.html", error, **context)
+    flash(_("Votre numéro est vérifié. Bienvenue !"), "ok")
+    return response
+
+
+@bp.post("/verification/renvoyer")
+@limiter.limit(code_limit)
+@public
+def resend_phone_code():
+    user = _user_to_verify()
+    if user is None:
+        return _no_pending_verification()
+    context = dict(form=CodeForm(formdata=None), phone=accounts.format_phone(user.phone))
+    try:
+        accounts.send_phone_code(user, ip=client_ip())
+    except RateLimited as error:
+        return _page("auth/verify.html", 429, error=str(error.message), **context)
+    flash(_("Un nouveau code vous a été envoyé par SMS."), "ok")
+    return redirect(url_for("auth.verify_phone"))
+
+
+# --- sign-in and the second factor --------------------------------------------------------------
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@public
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = local_target(request.args.get("next")) or ""
+        if current_user.is_authenticated:
+            return redirect(local_target(form.next.data) or home_for(current_user))
+    if not form.validate_on_submit():
+        return _page("auth/login.html", 400 if form.is_submitted() else 200, form=form)
+    try:
+        user = accounts.authenticate(form.identifier.data, form.password.data)
+    except (Invalid, RateLimited, Forbidden) as error:
+        form.password.data = ""
+        return _refused("auth/login.html", error, form=form)
+    if not user.two_factor:
+        try:
+            return _signed_in_redirect(user, remember=form.remember.data, target=form.next.data)
+        except Forbidden as error:
+            return _refused("auth/login.html", error, form=form)
+    session[TWO_FACTOR_KEY] = {
+        "uid": user.public_id, "remember": bool(form.remember.data),
+        "next": local_target(form.next.data) or "", "at": int(time.time()),
+    }
+    try:
+        accounts.send_sign_in_code(user, ip=client_ip())
+    except RateLimited as error:
+        flash(str(error.message), "error")  # a code sent earlier or a recovery code still works
+    return redirect(url_for("auth.two_factor"))
+
+
+def _second_factor_state():
+    state = pending(TWO_FACTOR_KEY, TWO_FACTOR_AGE)
+    if state is None:
+        return None, None
+    try:
+        return state, accounts.user_by_public_id(state["uid"])
+    except NotFound:
+        session.pop(TWO_FACTOR_KEY, None)
+        return None, None
+
+
+def _two_factor_context(user, form):
+    destination = accounts.second_factor_destination(user)
+    if user.two_factor == TwoFactor.SMS:
+        destination = accounts.format_phone(destination)
+    return dict(form=form, method=user.two_factor, destination=_masked(destination))
+
+
+def _masked(value):
+    """Enough of a phone or email to recognise it, not enough to learn it."""
+    if not value:
+        return ""
+    if "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local[:2]}…@{domain}"
+    return "•• •• " + value[-5:]
+
+
+def _expired_sign_in():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    return _step_expired(_("La connexion a expiré. Recommencez."))
+
+
+@bp.route("/connexion/code", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@public
+def two_factor():
+    state, user = _second_factor_state()
+    if user is None:
+        return _expired_sign_in()
+    form = SecondFactorForm()
+    context = _two_factor_context(user, form)
+    if not form.validate_on_submit():
+        return _page("auth/two_factor.html", 400 if form.is_submitted() else 200, **context)
+    try:
+        accounts.verify_second_factor(user, form.code.data)
+        return _signed_in_redirect(user, remember=state.get("remember", False), target=state.get("next"))
+    except (Invalid, RateLimited, Forbidden) as error:
+        return _refused("auth/two_factor.html", error, **context)
+
+
+@bp.post("/connexion/code/renvoyer")
+@limiter.limit(code_limit)
+@public
+def resend_sign_in_code():
+    state, user = _second_factor_state()
+    if user is None:
+        return _expired_sign_in()
+    context = _two_factor_context(user, SecondFactorForm(formdata=None))
+    try:
+        accounts.send_sign_in_code(user, ip=client_ip())
+    except RateLimited as error:
+        return _page("auth/two_factor.html", 429, error=str(error.message), **context)
+    flash(_("Un nouveau code vous a été envoyé."), "ok")
+    return redirect(url_for("auth.two_factor"))
+
+
+# --- sign-out ------------------------------------------------------------------------------------
+
+@bp.route("/deconnexion", methods=["GET", "POST"])
+@public
+def logout():
+    """GET only asks for confirmation: a link or a prefetch must never sign anyone out."""
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for("visitor.home"))
+        return render_template("auth/logout.html")
+    sign_out_here(current_user)
+    flash(_("Vous êtes déconnecté."), "ok")
+    return redirect(url_for("visitor.home"))
+
+
+# --- forgotten password ------------------------------------------------------------------------
+
+@bp.route("/mot-de-passe/oublie", methods=["GET", "POST"])
+@limiter.limit(code_limit, methods=["POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return _page("auth/forgot.html", 400 if form.is_submitted() else 200, form=form)
+    identifier = form.identifier.data.strip()
+    phone = None
+    if "@" not in identifier:
+        try:
+            phone = accounts.normalize_phone(identifier)
+        except Invalid as error:
+            form.identifier.errors = [str(error.message)]
+            return _page("auth/forgot.html", 400, form=form)
+    try:
+        accounts.request_password_reset(
+            identifier, ip=client_ip(), link_for=lambda token: url_for("auth.reset_link", token=token, _external=True)
+        )
+    except Invalid as error:
+        form.identifier.errors = [str(error.message)]
+        return _page("auth/forgot.html", 400, form=form)
+    except RateLimited:
+        pass  # same answer as for any number: saying "too many codes" would tell the account exists
+    if phone is None:
+        flash(_("Si un compte correspond à cette adresse, un lien vient de lui être envoyé par email."), "ok")
+        return redirect(url_for("auth.login"))
+    flash(_("Si un compte correspond à ce numéro, un code vient de lui être envoyé par SMS."), "ok")
+    return redirect(url_for("auth.reset_with_code", phone=phone))
+
+
+@bp.route("/mot-de-passe/nouveau", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@public
+def reset_with_code():
+    form = ResetWithCodeForm()
+    if request.method == "GET":
+        form.phone.data = (request.args.get("phone") or "")[:32]
+    if not form.validate_on_submit():
+        return _page("auth/reset_code.html", 400 if form.is_submitted() else 200, form=form)
+    try:
+        accounts.reset_password_with_code(form.phone.data, form.code.data, form.password.data)
+    except (Invalid, RateLimited) as error:
+        return _refused("auth/reset_code.html", error, form=form)
+    flash(_("Mot de passe changé. Connectez-vous avec le nouveau."), "ok")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/mot-de-passe/lien/<token>", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@public
+def reset_link(token):
+    form = ResetWithLinkForm()
+    try:
+        accounts.user_for_reset_token(token)
+    except Invalid as error:
+        return _page("auth/reset_link.html", 400, form=None, error=str(error.message))
+    if not form.validate_on_submit():
+        return _page("auth/reset_link.html", 400 if form.is_submitted() else 200, form=form)
+    try:
+        accounts.reset_password_with_token(token, form.password.data)
+    except Invalid as error:
+        return _refused("auth/reset_link.html", error, form=form)
+    flash(_("Mot de passe changé. Connectez-vous avec le nouveau."), "ok")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,43 @@
+"""Forms of the account pages: presence and size only; the rules live in vgk.services.accounts."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Length
+
+from vgk.web.auth.forms import REQUIRED, code_field, new_password_fields, phone_field
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Nom et prénom"), validators=[InputRequired(REQUIRED), Length(max=120)],
+                       render_kw={"autocomplete": "name", "maxlength": 120})
+    city = SelectField(_l("Ville"), choices=[], validate_choice=False)
+    locale = SelectField(_l("Langue"), choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")])
+
+
+class NewPhoneForm(FlaskForm):
+    phone = phone_field(_l("Nouveau numéro"))
+
+
+class CodeForm(FlaskForm):
+    code = code_field(_l("Code reçu par SMS"))
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Mot de passe actuel"), validators=[InputRequired(REQUIRED), Length(max=200)],
+        render_kw={"autocomplete": "current-password", "maxlength": 200},
+    )
+    password, confirm = new_password_fields()
+
+
+class TotpForm(FlaskForm):
+    code = code_field(_l("Code à 6 chiffres affiché par l'application"))
+
+
+class DeleteForm(FlaskForm):
+    password = PasswordField(_l("Votre mot de passe"), validators=[Length(max=200)],
+                             render_kw={"autocomplete": "current-password", "maxlength": 200})
+    confirm = BooleanField(
+        _l("Je comprends que la suppression est définitive."),
+        validators=[InputRequired(_l("Cochez la case pour confirmer."))],
+    )

@@ -1,0 +1,112 @@
+"""What the auth and account pages share: opening and closing the signed-in session, safe
+redirect targets, and putting service errors next to form fields."""
+import logging
+import re
+import time
+
+from flask import current_app, request, session
+from flask_login import login_user, logout_user
+
+from vgk.errors import Forbidden
+from vgk.models import Role
+from vgk.services import accounts, sessions
+from vgk.web.visitor.views import _local_target as local_target  # noqa: F401  (one definition of "safe")
+
+log = logging.getLogger(__name__)
+
+TABLET_COOKIE = "vgk_tablet"
+TABLET_COOKIE_AGE = 60 * 60 * 24 * 365
+_CODE = re.compile(r"^[a-z_]+$")
+
+
+def auth_limit():
+    """Per-IP limit on password and code checks (Flask-Limiter reads it at each request)."""
+    return current_app.config["AUTH_RATE_LIMIT"]
+
+
+def code_limit():
+    """Per-IP limit on requests that send an SMS or an email (the per-number cap is in otp)."""
+    return current_app.config["CODE_RATE_LIMIT"]
+
+
+def client_ip():
+    return request.remote_addr or ""
+
+
+def user_agent():
+    return (request.user_agent.string or "")[:255]
+
+
+def pending(key, max_age):
+    """A short-lived step kept in the session (phone to verify, second factor owed), or None."""
+    state = session.get(key)
+    if not isinstance(state, dict) or time.time() - state.get("at", 0) > max_age:
+        session.pop(key, None)
+        return None
+    return state
+
+
+def renew_session():
+    """A fresh session at each sign-in and sign-out (no fixation); only the language choice stays."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def home_for(user):
+    if user.role == Role.STAFF:
+        return "/staff"
+    if user.role == Role.ADMIN:
+        return "/admin"
+    return "/compte"
+
+
+def finish_sign_in(user, *, remember=False, method="password"):
+    """Every factor was checked: open the sign-in session in a renewed browser session.
+    Returns the tablet token to set for staff (or None)."""
+    renew_session()
+    accounts.sign_in(user, ip=client_ip(), user_agent=user_agent(), method=method)
+    login_user(user, remember=remember)
+    if user.role != Role.STAFF:
+        return None
+    try:
+        return accounts.enroll_device(user, request.cookies.get(TABLET_COOKIE))
+    except Forbidden:
+        log.warning("staff %s signed in without a pickup point: tablet not enrolled", user.public_id)
+        return None
+
+
+def set_tablet_cookie(response, token):
+    if token:
+        response.set_cookie(
+            TABLET_COOKIE, token, max_age=TABLET_COOKIE_AGE, path="/", httponly=True, samesite="Lax",
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        )
+    return response
+
+
+def sign_out_here(user=None):
+    """End the current sign-in session (if any) and forget everything but the language."""
+    if user is not None and user.is_authenticated:
+        sessions.end(user)
+    renew_session()
+    logout_user()
+
+
+def apply_errors(form, error, aliases=None):
+    """Show an Invalid's field messages under the form's fields; returns the message for the top.
+
+    Services give either a message per field ({"phone": "Ce numéro est déjà utilisé..."}) or a
+    short code ({"code": "wrong"}), in which case the error's own message goes under the field."""
+    aliases = aliases or {}
+    shown = set()
+    for name, value in (error.fields or {}).items():
+        field = getattr(form, aliases.get(name, name), None)
+        if field is None or not hasattr(field, "errors"):
+            continue
+        message = str(error.message) if _CODE.match(str(value)) else str(value)
+        field.errors = list(field.errors or []) + [message]
+        shown.add(message)
+    message = str(error.message)
+    return None if message in shown else message
