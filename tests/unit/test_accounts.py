@@ -235,3 +235,30 @@ def test_suspension_revokes_sessions_and_reinstatement_restores_sign_in(app):
     assert sessions.load(live.public_id) is None
     accounts.reinstate(user)
     assert accounts.authenticate("susp@example.cm", "mot-de-passe-sur") == user
+
+
+def test_an_abandoned_unverified_sign_up_does_not_hold_the_number_forever(app):
+    first = accounts.register(name="Squatteur", phone="677 55 44 33", password="bonne-route-237")
+    with pytest.raises(Invalid):  # still fresh: the number is taken
+        accounts.register(name="Vrai Proprio", phone="677 55 44 33", password="bonne-route-238")
+    first.created_at = utcnow() - timedelta(hours=2)
+    db.session.commit()
+    owner = accounts.register(name="Vrai Proprio", phone="677 55 44 33", password="bonne-route-238")
+    assert owner.phone == "+237677554433"
+    verified = f.user(phone="+237677554434", phone_verified_at=utcnow(), created_at=utcnow() - timedelta(days=3))
+    with pytest.raises(Invalid):  # a verified account is never released
+        accounts.register(name="Autre", phone="677554434", password="bonne-route-239")
+    assert verified.status == UserStatus.ACTIVE
+
+
+def test_reset_emails_are_limited_per_address_without_saying_so(app):
+    f.user(email="flood@example.cm", password="ancien-mot-de-passe")
+    for _ in range(10):
+        assert accounts.request_password_reset("flood@example.cm", link_for=lambda t: t) == "email"
+    assert len(f.outbox("flood@example.cm")) == 3
+
+
+def test_a_google_only_account_can_set_its_first_password(app):
+    user = accounts.sign_in_with_google({"sub": "g-9", "email": "g9@example.cm", "email_verified": True})
+    accounts.change_password(user, "", "premier-mot-de-passe")
+    assert accounts.authenticate("g9@example.cm", "premier-mot-de-passe") == user

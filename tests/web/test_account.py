@@ -305,3 +305,21 @@ def test_account_without_password_is_deleted_with_the_checkbox_alone(client, app
     response = post(client, "/compte/supprimer", {"confirm": "y"})
     assert response.status_code == 302
     assert refreshed(person).status == UserStatus.DELETED
+
+
+def test_an_account_made_with_google_chooses_a_first_password(client, app):
+    from vgk.services import accounts
+
+    google_user = accounts.sign_in_with_google({"sub": "g-77", "email": "g77@example.cm", "email_verified": True})
+    f.sign_in(client, google_user)
+    page = text(client.get("/compte/mot-de-passe"))
+    assert "Choisir un mot de passe" in page and 'name="current_password"' not in page
+    response = post(client, "/compte/mot-de-passe", {"password": "premier-mot-de-passe", "confirm": "premier-mot-de-passe"})
+    assert response.status_code == 302
+    assert refreshed(google_user).password_hash
+
+
+def test_changing_an_existing_password_still_needs_the_current_one(me, user):
+    response = post(me, "/compte/mot-de-passe", {"current_password": "", "password": "nouveau-mot-de-passe", "confirm": "nouveau-mot-de-passe"})
+    assert response.status_code == 400
+    assert "Mot de passe actuel incorrect." in text(response)

@@ -278,3 +278,21 @@ def test_views_declare_the_staff_access_rule(app):
     assert app.view_functions["staff.pin"].access == "STAFF"
     assert app.view_functions["staff.lock_screen"].access == "public"
 
+
+
+def test_changing_the_pin_from_a_pin_unlocked_tablet_needs_the_current_pin(client, tablet):
+    unlock(client, tablet.staff, PIN)
+    assert 'name="current"' in client.get("/staff/pin").get_data(as_text=True)
+    token = csrf(client, "/staff/pin")
+    refused = client.post("/staff/pin", data={"csrf_token": token, "current": "999999", "pin": "384756", "confirm": "384756"})
+    assert refused.status_code == 400
+    assert "Code PIN actuel incorrect." in refused.get_data(as_text=True)
+    accepted = client.post("/staff/pin", data={"csrf_token": token, "current": PIN, "pin": "384756", "confirm": "384756"})
+    assert accepted.status_code == 302
+
+
+def test_after_a_full_sign_in_the_pin_can_be_changed_without_the_old_one(client, tablet):
+    f.sign_in(client, tablet.staff, method="password")
+    assert 'name="current"' not in client.get("/staff/pin").get_data(as_text=True)
+    token = csrf(client, "/staff/pin")
+    assert client.post("/staff/pin", data={"csrf_token": token, "pin": "384756", "confirm": "384756"}).status_code == 302

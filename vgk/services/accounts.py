@@ -12,7 +12,7 @@ import pyotp
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from vgk.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
@@ -170,6 +170,7 @@ def register(*, name, phone, password, email=None, city=None, locale="fr", ip=""
         except Invalid as error:
             errors.update({field: str(error.message)})
     if not errors:
+        _release_abandoned_sign_ups(values["phone"], values["email"])
         if db.session.scalar(select(User.id).where(User.phone == values["phone"])):
             errors["phone"] = str(_l("Ce numéro est déjà utilisé par un compte."))
         if values["email"] and db.session.scalar(select(User.id).where(func.lower(User.email) == values["email"])):
@@ -190,6 +191,32 @@ def register(*, name, phone, password, email=None, city=None, locale="fr", ip=""
     log.info("account %s registered", user.public_id)
     send_phone_code(user, ip=ip)
     return user
+
+
+ABANDONED_AFTER = timedelta(hours=1)
+
+
+def _release_abandoned_sign_ups(phone, email):
+    """A sign-up never verified for an hour must not hold a number (or address) forever:
+    whoever really owns it can register again; the abandoned account is removed."""
+    cutoff = utcnow() - ABANDONED_AFTER
+    conditions = [User.phone == phone]
+    if email:
+        conditions.append(func.lower(User.email) == email)
+    for stale in db.session.scalars(
+        select(User).where(
+            or_(*conditions),
+            User.phone_verified_at.is_(None),
+            User.email_verified_at.is_(None),
+            User.last_login_at.is_(None),
+            User.role == Role.CLIENT,
+            User.created_at < cutoff,
+        )
+    ):
+        if not db.session.scalar(select(func.count()).select_from(Product).where(Product.seller_id == stale.id)):
+            log.info("abandoned sign-up %s removed to free its phone/email", stale.public_id)
+            db.session.delete(stale)
+    db.session.flush()
 
 
 def send_phone_code(user, phone=None, ip=""):
@@ -357,12 +384,22 @@ def _password_fingerprint(user):
 
 
 def request_password_reset(identifier, ip="", link_for=None):
-    """Send a reset code (phone) or link (email). Says nothing about whether the account exists."""
+    """Send a reset code (phone) or link (email). Says nothing about whether the account exists,
+    nor whether the sending limit for that phone or address was reached."""
     user = find_by_identifier(identifier)
     if user is None or user.status != UserStatus.ACTIVE:
         log.info("password reset asked for an unknown or inactive identifier")
         return None
-    if "@" in (identifier or ""):
+    by_email = "@" in (identifier or "")
+    try:
+        if by_email:
+            otp.note_link_sent(CodePurpose.RESET_PASSWORD, user.email, user=user, ip=ip)
+        else:
+            otp.issue(CodePurpose.RESET_PASSWORD, user.phone, "SMS", user=user, ip=ip)
+    except RateLimited:
+        log.info("password reset for account %s not sent: sending limit reached", user.public_id)
+        return "email" if by_email else "sms"
+    if by_email:
         token = _reset_serializer().dumps({"u": user.public_id, "p": _password_fingerprint(user)})
         link = link_for(token) if link_for else token
         body = str(_l("Pour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure) :")) + f"\n{link}\n\n" + str(
@@ -370,7 +407,6 @@ def request_password_reset(identifier, ip="", link_for=None):
         )
         notifications.send_email(user.email, str(_l("Réinitialisation de votre mot de passe")), body)
         return "email"
-    otp.issue(CodePurpose.RESET_PASSWORD, user.phone, "SMS", user=user, ip=ip)
     return "sms"
 
 
@@ -414,7 +450,8 @@ def reset_password_with_token(token, new_password):
 
 
 def change_password(user, current_password, new_password):
-    if not user.password_hash or not check_password_hash(user.password_hash, current_password or ""):
+    """Change the password (a Google-only account sets its first one without a current password)."""
+    if user.password_hash and not check_password_hash(user.password_hash, current_password or ""):
         raise Invalid(_l("Mot de passe actuel incorrect."), {"current_password": "wrong"})
     check_password_strength(new_password)
     user.password_hash = generate_password_hash(new_password)
@@ -505,7 +542,12 @@ def regenerate_recovery_codes(user):
 
 # --- staff PIN and shared tablets --------------------------------------------------------------
 
-def set_pin(user, pin):
+def set_pin(user, pin, current_pin=None, require_current=False):
+    """Choose a tablet PIN. Changing it from a tablet unlocked by PIN needs the current PIN:
+    whoever finds an unlocked tablet must not be able to take the account over."""
+    if require_current and user.pin_hash:
+        if not check_password_hash(user.pin_hash, (current_pin or "").strip()):
+            raise Invalid(_l("Code PIN actuel incorrect."), {"current_pin": "wrong"})
     pin = (pin or "").strip()
     if not (len(pin) == 6 and pin.isdigit()):
         raise Invalid(_l("Le code PIN doit compter 6 chiffres."), {"pin": "format"})

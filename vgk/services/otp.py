@@ -51,10 +51,7 @@ def _check_not_locked(purpose, destination, now):
         raise RateLimited(_l("Trop d'essais. Réessayez dans quelques minutes."))
 
 
-def issue(purpose, destination, channel="SMS", user=None, ip=""):
-    """Create a code for the destination and send it; refuses when sending too often."""
-    now = utcnow()
-    _check_not_locked(purpose, destination, now)
+def _check_send_allowed(destination, now):
     recent = db.session.scalar(
         select(func.count())
         .select_from(OneTimeCode)
@@ -62,6 +59,27 @@ def issue(purpose, destination, channel="SMS", user=None, ip=""):
     )
     if recent >= SEND_LIMIT:
         raise RateLimited(_l("Trop de codes demandés. Patientez quelques minutes avant de réessayer."))
+
+
+def note_link_sent(purpose, destination, channel="EMAIL", user=None, ip=""):
+    """Count a message that carries a link rather than a code against the same sending limit."""
+    now = utcnow()
+    _check_send_allowed(destination, now)
+    db.session.add(
+        OneTimeCode(
+            purpose=purpose, channel=channel, destination=destination,
+            user_id=user.id if user is not None else None, code_hash=secrets.token_hex(32),
+            expires_at=now, consumed_at=now, ip=(ip or "")[:45],
+        )
+    )
+    db.session.commit()
+
+
+def issue(purpose, destination, channel="SMS", user=None, ip=""):
+    """Create a code for the destination and send it; refuses when sending too often."""
+    now = utcnow()
+    _check_not_locked(purpose, destination, now)
+    _check_send_allowed(destination, now)
     for old in db.session.scalars(
         select(OneTimeCode).where(
             OneTimeCode.purpose == purpose,

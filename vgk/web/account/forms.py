@@ -23,8 +23,9 @@ class CodeForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
+    # Required unless the account has no password yet (created with Google): the service decides.
     current_password = PasswordField(
-        _l("Mot de passe actuel"), validators=[InputRequired(REQUIRED), Length(max=200)],
+        _l("Mot de passe actuel"), validators=[Length(max=200)],
         render_kw={"autocomplete": "current-password", "maxlength": 200},
     )
     password, confirm = new_password_fields()

@@ -184,12 +184,13 @@ def verify_phone():
 @signed_in
 def password():
     form = PasswordForm()
+    first = not _me().password_hash
     if not form.validate_on_submit():
-        return render_template("account/password.html", form=form), _status(form)
+        return render_template("account/password.html", form=form, first=first), _status(form)
     try:
         accounts.change_password(_me(), form.current_password.data, form.password.data)
     except Invalid as error:
-        return _refused("account/password.html", error, form=form)
+        return _refused("account/password.html", error, form=form, first=first)
     flash(_("Mot de passe changé. Vos autres appareils ont été déconnectés."), "ok")
     return redirect(url_for("account.overview"))
 

@@ -15,6 +15,7 @@ class UnlockForm(FlaskForm):
 class PinForm(FlaskForm):
     """A new PIN, typed twice. Its format (6 digits, not too easy) is the service's rule."""
 
+    current = PasswordField()
     pin = PasswordField(validators=[InputRequired(message=_l("Saisissez un code PIN de 6 chiffres."))])
     confirm = PasswordField(
         validators=[

@@ -168,16 +168,26 @@ def pin():
     errors = {}
     if form.validate_on_submit():
         try:
-            accounts.set_pin(current_user, form.pin.data)
+            accounts.set_pin(
+                current_user, form.pin.data, current_pin=form.current.data, require_current=_unlocked_by_pin()
+            )
         except DomainError as error:
-            errors["pin"] = str(error.message)
+            errors["current" if "current_pin" in error.fields else "pin"] = str(error.message)
         else:
             flash(_("Votre code PIN est enregistré."), "ok")
             return redirect(url_for("staff.home"))
     elif form.is_submitted():
         errors = {name: field.errors[0] for name, field in (("pin", form.pin), ("confirm", form.confirm)) if field.errors}
     status = 400 if errors else 200
-    return render_template("staff/pin.html", form=form, errors=errors, has_pin=bool(current_user.pin_hash)), status
+    return render_template(
+        "staff/pin.html", form=form, errors=errors, has_pin=bool(current_user.pin_hash),
+        ask_current=bool(current_user.pin_hash) and _unlocked_by_pin(),
+    ), status
+
+
+def _unlocked_by_pin():
+    auth_session = current_user.auth_session
+    return auth_session is not None and auth_session.method == "pin"
 
 
 # --- the pickup point's home ---------------------------------------------------------------------
