@@ -118,6 +118,8 @@ def test_without_google_configuration_there_is_no_google_sign_in(app, client):
     assert app.extensions["vgk.oauth"] is None
     assert client.get("/connexion/google").status_code == 404
     assert client.get(CALLBACK).status_code == 404
+    for page in ("/connexion", "/inscription"):
+        assert "Continuer avec Google" not in client.get(page).get_data(as_text=True)
 
 
 def test_with_configuration_the_blueprint_and_the_template_flag_exist(google_app):
@@ -126,6 +128,9 @@ def test_with_configuration_the_blueprint_and_the_template_flag_exist(google_app
         from flask import render_template_string
 
         assert render_template_string("{{ 'oui' if google_sign_in else 'non' }}") == "oui"
+    for page in ("/connexion", "/inscription"):
+        html = google_app.test_client().get(page).get_data(as_text=True)
+        assert "Continuer avec Google" in html and 'href="/connexion/google' in html
 
 
 # --- the happy paths ------------------------------------------------------------------------------
