@@ -87,3 +87,18 @@ def test_same_photo_keeps_its_digest_after_reencoding(app):
     other = f.jpeg_bytes(color=(10, 200, 10))
     assert media.process_image(one.getvalue()).digest == media.process_image(two.getvalue()).digest
     assert media.process_image(one.getvalue()).digest != media.process_image(other).digest
+
+
+def test_a_grainy_photo_still_gives_a_light_thumbnail(app):
+    from PIL import ImageFilter
+
+    smooth = Image.merge("RGB", [
+        Image.effect_noise((200, 150), 80).resize((1600, 1200), Image.BICUBIC).filter(ImageFilter.GaussianBlur(3))
+        for _ in range(3)
+    ])
+    grainy = Image.blend(smooth, Image.effect_noise((1600, 1200), 90).convert("RGB"), 0.2)
+    out = io.BytesIO()
+    grainy.save(out, "JPEG", quality=92)
+    processed = media.process_image(out.getvalue())
+    assert len(processed.thumb) <= 20_000
+    assert max(Image.open(io.BytesIO(processed.thumb)).size) == 320

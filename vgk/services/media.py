@@ -14,8 +14,10 @@ from vgk.models import ProductImage
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
 THUMB_SIZE = 320
 LARGE_SIZE = 960
-THUMB_QUALITY = 60
 LARGE_QUALITY = 75
+# List thumbnails must stay light on 2G/3G: a grainy photo is re-encoded at lower quality until it fits.
+THUMB_MAX_BYTES = 18_000
+THUMB_QUALITY_STEPS = (60, 50, 40, 30)
 
 
 @dataclass
@@ -58,11 +60,15 @@ def _flatten(image):
     return clean
 
 
-def _webp(image, size, quality):
+def _webp(image, size, qualities, max_bytes=None):
+    """WebP of the image fitted in size×size, at the first quality whose file fits max_bytes."""
     copy = image.copy()
     copy.thumbnail((size, size), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    copy.save(out, "WEBP", quality=quality, method=4)
+    for quality in qualities:
+        out = io.BytesIO()
+        copy.save(out, "WEBP", quality=quality, method=4)
+        if max_bytes is None or out.tell() <= max_bytes:
+            break
     return out.getvalue()
 
 
@@ -84,8 +90,8 @@ def process_image(data, max_pixels=None):
     max_pixels = max_pixels or current_app.config["MAX_IMAGE_PIXELS"]
     image = _flatten(_open_checked(data, max_pixels))
     return ProcessedImage(
-        thumb=_webp(image, THUMB_SIZE, THUMB_QUALITY),
-        large=_webp(image, LARGE_SIZE, LARGE_QUALITY),
+        thumb=_webp(image, THUMB_SIZE, THUMB_QUALITY_STEPS, THUMB_MAX_BYTES),
+        large=_webp(image, LARGE_SIZE, (LARGE_QUALITY,)),
         width=image.width,
         height=image.height,
         digest=difference_hash(image),
