@@ -67,6 +67,13 @@ class Config:
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "20 per minute; 200 per hour")
     CODE_RATE_LIMIT = os.environ.get("CODE_RATE_LIMIT", "10 per minute; 60 per hour")
 
+    # Orders: commission taken on each sale (percent of the item price), how long stock is held
+    # for an unpaid Mobile Money order, and for a cash order until the seller drops the item off.
+    COMMISSION_PERCENT = int(os.environ.get("COMMISSION_PERCENT", 10))
+    RESERVATION_MINUTES = int(os.environ.get("RESERVATION_MINUTES", 30))
+    CASH_HOLD_HOURS = int(os.environ.get("CASH_HOLD_HOURS", 72))
+    MIN_PAYOUT = int(os.environ.get("MIN_PAYOUT", 1000))
+
     # Shared staff tablets lock after this many idle seconds.
     STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", 300))
 
@@ -92,6 +99,17 @@ class Config:
     )
     APP_VERSION = "0.1.0"
     DEV_TOOLS = False
+
+    # Payments: Campay when CAMPAY_USERNAME is set (the application's username/password from the Campay
+    # dashboard; the webhook key verifies its callbacks), the simulated gateway otherwise, which keeps
+    # one file per transaction in SIMULATED_PAYMENTS_DIR (default: "simulated-payments" beside MEDIA_ROOT,
+    # i.e. instance/simulated-payments).
+    CAMPAY_BASE_URL = os.environ.get("CAMPAY_BASE_URL", "https://demo.campay.net")
+    CAMPAY_USERNAME = os.environ.get("CAMPAY_USERNAME")
+    CAMPAY_PASSWORD = os.environ.get("CAMPAY_PASSWORD")
+    CAMPAY_WEBHOOK_KEY = os.environ.get("CAMPAY_WEBHOOK_KEY")
+    CAMPAY_TIMEOUT = float(os.environ.get("CAMPAY_TIMEOUT", 15))
+    SIMULATED_PAYMENTS_DIR = os.environ.get("SIMULATED_PAYMENTS_DIR")
 
 
 class DevelopmentConfig(Config):

@@ -121,3 +121,25 @@ def last_code(recipient):
         if found:
             return found.group(1)
     raise AssertionError(f"no code sent to {recipient}")
+
+
+def cart_with(*products, session_key="visitor-key", user=None, quantity=1):
+    """A visitor's (or client's) cart holding the products."""
+    from vgk.services import cart as carts
+
+    for item in products:
+        carts.add(item.public_id, quantity, user=user, session_key=None if user else session_key)
+    return carts.find(user=user, session_key=None if user else session_key)
+
+
+def place_order(*products, payment_method="CASH", point=None, buyer=None, session_key=None, **details):
+    """A placed pickup order for the products (a guest's unless `buyer` is given)."""
+    from vgk.services import checkout
+
+    session_key = session_key or f"visitor-{next(_seq)}"
+    cart = cart_with(*products, session_key=session_key, user=buyer)
+    point = point or pickup_point()
+    return checkout.place_order(
+        cart=cart, buyer=buyer, name=details.pop("name", "Awa Bello"), phone=details.pop("phone", "+237690555111"),
+        payment_method=payment_method, pickup_point_id=point.id, **details,
+    )

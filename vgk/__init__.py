@@ -50,6 +50,7 @@ def create_app(config_class=None, **overrides):
     web.register_template_helpers(app)
     web.register_error_handlers(app)
     web.register_response_policies(app)
+    web.register_housekeeping(app)
     return app
 
 
@@ -91,12 +92,14 @@ def _init_extensions(app):
 def _init_adapters(app):
     from vgk.integrations.mail import mail_from_config
     from vgk.integrations.oauth import oauth_from_config
+    from vgk.integrations.payments import payments_from_config
     from vgk.integrations.sms import sms_from_config
     from vgk.integrations.storage import storage_from_config
 
     app.extensions["vgk.storage"] = storage_from_config(app.config)
     app.extensions["vgk.sms"] = sms_from_config(app.config)
     app.extensions["vgk.mail"] = mail_from_config(app.config)
+    app.extensions["vgk.payments"] = payments_from_config(app.config)
     app.extensions["vgk.oauth"] = oauth_from_config(app)  # None unless GOOGLE_CLIENT_ID is set
     app.extensions["vgk.queue"] = None
     if app.config.get("REDIS_URL"):

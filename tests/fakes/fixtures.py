@@ -7,10 +7,12 @@
   `oidc_provider` is the same provider, session-scoped and not reset (for apps built once per module).
 - `smtp_fake`: a plain SMTP server for one test; `smtp_fake_factory(security=..., credentials=...)`
   starts others ("starttls", "ssl") and stops them after the test.
+- `campay_fake`: one Campay fake per test session, reset (transactions, tokens, knobs, records) before each test.
 """
 import pytest
 
 from tests.fakes.africastalking import AfricasTalkingFake
+from tests.fakes.campay import CampayFake
 from tests.fakes.oidc import OidcFake
 from tests.fakes.smtp import SmtpFake
 
@@ -71,3 +73,10 @@ def smtp_fake_factory():
 @pytest.fixture
 def smtp_fake(smtp_fake_factory):
     return smtp_fake_factory("none")
+
+
+@pytest.fixture
+def campay_fake(request):
+    fake = _shared_fake(request, CampayFake)
+    fake.reset()
+    return fake

@@ -54,6 +54,16 @@ def enqueue(func, *args, retries=0, **kwargs):
     return None
 
 
+def enqueue_in(delay, func, *args, **kwargs):
+    """Run func later (RQ's scheduler). Inline mode has no timer: callers pair this with a sweep
+    that also runs on its own (see vgk.web.register_housekeeping)."""
+    q = queue()
+    if q is None:
+        return None
+    path = _path_of(func)
+    return q.enqueue_in(delay, perform, path, args, kwargs, job_timeout=300, result_ttl=3600, description=path)
+
+
 def perform(path, args, kwargs):
     """Entry point of every job; inside a worker the application context is already pushed."""
     from vgk.extensions import db

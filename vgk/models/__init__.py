@@ -20,3 +20,22 @@ from vgk.models.catalog import (  # noqa: F401
     ProductStatus,
 )
 from vgk.models.notifications import OutboxMessage  # noqa: F401
+from vgk.models.orders import (  # noqa: F401
+    Cart,
+    CartItem,
+    Fulfilment,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderStatus,
+    PaymentMethod,
+)
+from vgk.models.payments import (  # noqa: F401
+    Payment,
+    PaymentCallback,
+    PaymentStatus,
+    Payout,
+    PayoutStatus,
+    WalletEntry,
+    WalletEntryKind,
+)

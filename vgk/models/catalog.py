@@ -31,6 +31,8 @@ class City(db.Model):
     name = db.Column(db.String(80), nullable=False)
     region = db.Column(db.String(80), nullable=False, default="")
     position = db.Column(db.Integer, nullable=False, default=0)
+    # Home delivery within the city costs this much (XAF); None: no home delivery there.
+    delivery_fee = db.Column(db.Integer)
 
     pickup_points = db.relationship("PickupPoint", back_populates="city", order_by="PickupPoint.name")
 

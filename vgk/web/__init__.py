@@ -85,3 +85,21 @@ def register_response_policies(app):
             # Static files and photos stay cacheable: they hold nothing personal.
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def register_housekeeping(app, every_seconds=60):
+    """Without a job worker (no REDIS_URL), sweep expired reservations from time to time as
+    requests come in; with RQ, the checkout schedules the same job on the worker instead."""
+    import time
+
+    state = {"next": 0.0}
+
+    @app.before_request
+    def sweep_expired_reservations():
+        if app.extensions.get("vgk.queue") is not None or time.monotonic() < state["next"]:
+            return
+        state["next"] = time.monotonic() + every_seconds
+        from vgk.jobs import enqueue
+        from vgk.services.orders import expire_unpaid
+
+        enqueue(expire_unpaid)

@@ -1,0 +1,215 @@
+"""Carts: a visitor's cart kept by a session key, a client's saved cart, merged at sign-in.
+
+Prices are never stored in the cart: lines are read against the live products, so an item sold
+or withdrawn meanwhile is flagged, and its price is always today's.
+"""
+import secrets
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from vgk.errors import Invalid, NotFound
+from vgk.extensions import db
+from vgk.models import Cart, CartItem, Product, ProductStatus, UserStatus
+
+MAX_LINES = 30
+MAX_QUANTITY = 99
+
+
+def new_session_key():
+    return secrets.token_urlsafe(24)
+
+
+@dataclass
+class Line:
+    item: CartItem
+    product: Product
+    quantity: int
+    available: bool
+    problem: str = ""
+
+    @property
+    def total(self):
+        return self.product.price * self.quantity
+
+
+@dataclass
+class CartView:
+    cart: Cart | None
+    lines: list
+
+    @property
+    def count(self):
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def available_lines(self):
+        return [line for line in self.lines if line.available]
+
+    @property
+    def subtotal(self):
+        return sum(line.total for line in self.available_lines)
+
+    @property
+    def has_problems(self):
+        return any(not line.available for line in self.lines)
+
+
+def _load(cart_id):
+    return db.session.scalar(
+        select(Cart).where(Cart.id == cart_id).options(
+            selectinload(Cart.items).selectinload(CartItem.product).selectinload(Product.images),
+            selectinload(Cart.items).selectinload(CartItem.product).selectinload(Product.seller),
+        )
+    )
+
+
+def find(user=None, session_key=None):
+    """The cart of the signed-in user, else of the visitor's session key, or None."""
+    if user is not None:
+        return db.session.scalar(select(Cart).where(Cart.user_id == user.id))
+    if session_key:
+        return db.session.scalar(select(Cart).where(Cart.session_key == str(session_key)[:64]))
+    return None
+
+
+def _get_or_create(user=None, session_key=None):
+    cart = find(user, session_key)
+    if cart is not None:
+        return cart
+    if user is None and not session_key:
+        raise Invalid(_l("Panier introuvable."), {"session_key": "required"})
+    cart = Cart(user_id=user.id if user is not None else None, session_key=None if user is not None else session_key)
+    db.session.add(cart)
+    try:
+        db.session.commit()
+    except IntegrityError:  # created meanwhile by a parallel request
+        db.session.rollback()
+        cart = find(user, session_key)
+    return cart
+
+
+def _line_problem(product, quantity):
+    if product.status != ProductStatus.ACTIVE or product.seller.status != UserStatus.ACTIVE:
+        return str(_l("Cet article n'est plus disponible."))
+    if product.quantity < quantity:
+        if product.quantity == 0:
+            return str(_l("Cet article vient d'être vendu."))
+        return str(_l("Il n'en reste que %(n)s.", n=product.quantity))
+    return ""
+
+
+def view(user=None, session_key=None):
+    return view_of(find(user, session_key))
+
+
+def view_of(cart):
+    """The cart's lines checked against the live products."""
+    if cart is None:
+        return CartView(cart=None, lines=[])
+    cart = _load(cart.id)
+    lines = []
+    for item in cart.items:
+        problem = _line_problem(item.product, item.quantity)
+        lines.append(Line(item=item, product=item.product, quantity=item.quantity, available=not problem, problem=problem))
+    return CartView(cart=cart, lines=lines)
+
+
+def _public_product(public_id):
+    product = db.session.scalar(select(Product).where(Product.public_id == str(public_id)[:16]))
+    if product is None or product.status != ProductStatus.ACTIVE or product.seller.status != UserStatus.ACTIVE:
+        raise NotFound(_l("Ce produit n'existe pas ou n'est plus en vente."))
+    return product
+
+
+def _quantity(value):
+    try:
+        quantity = int(value)
+    except (TypeError, ValueError):
+        raise Invalid(_l("Quantité invalide."), {"quantity": "invalid"}) from None
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise Invalid(_l("Quantité invalide."), {"quantity": "invalid"})
+    return quantity
+
+
+def add(product_public_id, quantity=1, user=None, session_key=None):
+    """Put a product in the cart (adding to the quantity already there)."""
+    quantity = _quantity(quantity)
+    product = _public_product(product_public_id)
+    if user is not None and product.seller_id == user.id:
+        raise Invalid(_l("Vous ne pouvez pas acheter votre propre article."), {"product_id": "own"})
+    cart = _get_or_create(user, session_key)
+    item = db.session.scalar(select(CartItem).where(CartItem.cart_id == cart.id, CartItem.product_id == product.id))
+    wanted = quantity + (item.quantity if item else 0)
+    if wanted > product.quantity:
+        raise Invalid(_l("Il n'en reste que %(n)s.", n=product.quantity), {"quantity": "too_many"})
+    if item is None:
+        if len(cart.items) >= MAX_LINES:
+            raise Invalid(_l("Votre panier est plein."), {"product_id": "cart_full"})
+        db.session.add(CartItem(cart=cart, product=product, quantity=wanted))
+    else:
+        item.quantity = wanted
+    db.session.commit()
+    return cart
+
+
+def set_quantity(product_public_id, quantity, user=None, session_key=None):
+    cart = find(user, session_key)
+    item = _item(cart, product_public_id)
+    if str(quantity).strip() in ("0", ""):
+        db.session.delete(item)
+    else:
+        quantity = _quantity(quantity)
+        if quantity > item.product.quantity:
+            raise Invalid(_l("Il n'en reste que %(n)s.", n=item.product.quantity), {"quantity": "too_many"})
+        item.quantity = quantity
+    db.session.commit()
+
+
+def remove(product_public_id, user=None, session_key=None):
+    cart = find(user, session_key)
+    db.session.delete(_item(cart, product_public_id))
+    db.session.commit()
+
+
+def _item(cart, product_public_id):
+    item = None
+    if cart is not None:
+        item = db.session.scalar(
+            select(CartItem).join(Product).where(CartItem.cart_id == cart.id, Product.public_id == str(product_public_id)[:16])
+        )
+    if item is None:
+        raise NotFound(_l("Cet article n'est pas dans votre panier."))
+    return item
+
+
+def merge_into_user(user, session_key):
+    """At sign-in: the visitor's cart joins the saved cart (quantities capped by stock)."""
+    if not session_key:
+        return
+    guest = find(session_key=session_key)
+    if guest is None:
+        return
+    saved = _get_or_create(user=user)
+    existing = {item.product_id: item for item in saved.items}
+    for item in list(guest.items):
+        if item.product.seller_id == user.id:
+            continue
+        if item.product_id in existing:
+            existing[item.product_id].quantity = min(
+                max(existing[item.product_id].quantity, item.quantity), max(item.product.quantity, 1)
+            )
+        else:
+            saved.items.append(CartItem(product_id=item.product_id, quantity=item.quantity))
+    db.session.delete(guest)
+    db.session.commit()
+
+
+def clear(cart, product_ids=None):
+    """Empty the cart (or only the given products) after an order was placed."""
+    for item in list(cart.items):
+        if product_ids is None or item.product_id in product_ids:
+            db.session.delete(item)

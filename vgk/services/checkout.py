@@ -1,0 +1,148 @@
+"""Checkout: turn a cart into an order. Prices, fees and commission come from the server only;
+stock is reserved atomically, so two buyers can never get the last item."""
+import logging
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from vgk import jobs
+from vgk.errors import Conflict, Invalid
+from vgk.extensions import db
+from vgk.models import City, Fulfilment, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod, PickupPoint
+from vgk.models.base import utcnow
+from vgk.services import cart as carts
+from vgk.services import orders
+from vgk.services.accounts import _clean_name, normalize_email, normalize_phone
+
+log = logging.getLogger(__name__)
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_reference():
+    return "VGK-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
+
+
+def commission_for(amount):
+    """The marketplace's share of a sale, in whole francs (rounded half up)."""
+    return (amount * current_app.config["COMMISSION_PERCENT"] + 50) // 100
+
+
+def delivery_fee(city):
+    if city is None or city.delivery_fee is None:
+        raise Invalid(_l("La livraison à domicile n'est pas proposée dans cette ville."), {"delivery_city": "unavailable"})
+    return city.delivery_fee
+
+
+def pickup_points():
+    return db.session.scalars(
+        select(PickupPoint).where(PickupPoint.is_active.is_(True)).order_by(PickupPoint.city_id, PickupPoint.name)
+    ).all()
+
+
+def delivery_cities():
+    return db.session.scalars(select(City).where(City.delivery_fee.is_not(None)).order_by(City.position)).all()
+
+
+def _validate(name, phone, email, fulfilment, pickup_point_id, delivery_city_id, delivery_address, payment_method):
+    errors, values = {}, {}
+    for field, check in (
+        ("customer_name", lambda: _clean_name(name)),
+        ("customer_phone", lambda: normalize_phone(phone)),
+        ("customer_email", lambda: normalize_email(email)),
+    ):
+        try:
+            values[field] = check()
+        except Invalid as error:
+            errors[field] = str(error.message)
+    if payment_method not in PaymentMethod.ALL:
+        errors["payment_method"] = str(_l("Choisissez un moyen de paiement."))
+    if fulfilment not in Fulfilment.ALL:
+        errors["fulfilment"] = str(_l("Choisissez le retrait en point relais ou la livraison."))
+    elif fulfilment == Fulfilment.PICKUP:
+        point = db.session.get(PickupPoint, _int(pickup_point_id))
+        if point is None or not point.is_active:
+            errors["pickup_point_id"] = str(_l("Choisissez un point relais."))
+        values["pickup_point"] = point
+    else:
+        city = db.session.get(City, _int(delivery_city_id))
+        address = " ".join((delivery_address or "").split())[:255]
+        if city is None or city.delivery_fee is None:
+            errors["delivery_city"] = str(_l("La livraison à domicile n'est pas proposée dans cette ville."))
+        if len(address) < 5:
+            errors["delivery_address"] = str(_l("Indiquez l'adresse de livraison (quartier, rue, repère)."))
+        if payment_method == PaymentMethod.CASH:
+            errors["payment_method"] = str(_l("Le paiement en espèces se fait au point relais uniquement."))
+        values["delivery_city"], values["delivery_address"] = city, address
+    if errors:
+        raise Invalid(_l("Vérifiez les champs indiqués."), errors)
+    return values
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def place_order(*, cart, name, phone, payment_method, email=None, buyer=None, fulfilment=Fulfilment.PICKUP,
+                pickup_point_id=None, delivery_city_id=None, delivery_address=None):
+    """Create the order for the cart's available lines, reserving their stock, and empty the cart.
+
+    Raises Invalid for bad details, Conflict when an item is no longer available (nothing is kept).
+    """
+    values = _validate(name, phone, email, fulfilment, pickup_point_id, delivery_city_id, delivery_address,
+                       payment_method)
+    view = carts.view_of(cart)
+    if not view.lines:
+        raise Invalid(_l("Votre panier est vide."), {"cart": "empty"})
+    if view.has_problems:
+        raise Conflict(_l("Un article de votre panier n'est plus disponible : vérifiez votre panier."))
+    lines = sorted(view.lines, key=lambda line: line.product.id)  # same lock order for everyone
+    for line in lines:
+        if buyer is not None and line.product.seller_id == buyer.id:
+            raise Invalid(_l("Vous ne pouvez pas acheter votre propre article."), {"cart": "own"})
+        if not orders.reserve_stock(line.product.id, line.quantity):
+            db.session.rollback()
+            raise Conflict(_l("« %(title)s » vient d'être acheté par quelqu'un d'autre.", title=line.product.title))
+    items = [
+        OrderItem(product_id=line.product.id, seller_id=line.product.seller_id, title=line.product.title,
+                  unit_price=line.product.price, quantity=line.quantity,
+                  commission=commission_for(line.product.price * line.quantity))
+        for line in lines
+    ]
+    subtotal = sum(item.unit_price * item.quantity for item in items)
+    fee = delivery_fee(values["delivery_city"]) if fulfilment == Fulfilment.DELIVERY else 0
+    hold = (timedelta(hours=current_app.config["CASH_HOLD_HOURS"]) if payment_method == PaymentMethod.CASH
+            else timedelta(minutes=current_app.config["RESERVATION_MINUTES"]))
+    order = Order(
+        reference=new_reference(), buyer_id=buyer.id if buyer is not None else None,
+        customer_name=values["customer_name"], customer_phone=values["customer_phone"],
+        customer_email=values["customer_email"], fulfilment=fulfilment,
+        pickup_point=values.get("pickup_point") if fulfilment == Fulfilment.PICKUP else None,
+        delivery_city=values.get("delivery_city"), delivery_address=values.get("delivery_address"),
+        payment_method=payment_method, status=OrderStatus.PENDING_PAYMENT, subtotal=subtotal,
+        delivery_fee=fee, commission=sum(item.commission for item in items), total=subtotal + fee,
+        reserved_until=utcnow() + hold, items=items,
+    )
+    code = orders.issue_handover_code(order)
+    order.events.append(OrderEvent(from_status=None, to_status=OrderStatus.PENDING_PAYMENT,
+                                   actor_id=buyer.id if buyer is not None else None, note="placed"))
+    db.session.add(order)
+    carts.clear(cart, {line.product.id for line in lines})
+    try:
+        db.session.commit()
+    except IntegrityError:  # a reference collision, practically never: try once more
+        db.session.rollback()
+        raise Conflict(_l("La commande n'a pas pu être enregistrée. Réessayez."))
+    log.info("order %s placed (%s, %s XAF)", order.reference, payment_method, order.total)
+    jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
+    if payment_method == PaymentMethod.CASH:
+        orders.notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Vous paierez en espèces au retrait. Code de retrait : %(code)s."), code=code)
+    else:
+        orders.notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Code de retrait (après paiement) : %(code)s."), code=code)
+    return order

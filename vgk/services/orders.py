@@ -1,0 +1,211 @@
+"""The order lifecycle: one table of allowed transitions and one function that moves an order
+and writes its history; stock reservation and release; tracking; the handover code."""
+import hashlib
+import hmac
+import logging
+import secrets
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, select, update
+from sqlalchemy.orm import selectinload
+
+from vgk.errors import Conflict, Invalid, NotFound, RateLimited
+from vgk.extensions import db
+from vgk.models import Order, OrderEvent, OrderItem, OrderStatus, Product, ProductStatus
+from vgk.models.base import utcnow
+from vgk.services import notifications
+
+log = logging.getLogger(__name__)
+S = OrderStatus
+
+TRANSITIONS = {
+    S.PENDING_PAYMENT: {S.PAID, S.AT_PICKUP, S.CANCELLED, S.EXPIRED},
+    S.PAID: {S.AT_PICKUP, S.OUT_FOR_DELIVERY, S.REFUNDED},
+    S.AT_PICKUP: {S.READY, S.CANCELLED, S.REFUNDED},
+    S.READY: {S.COMPLETED, S.CANCELLED, S.REFUNDED},
+    S.OUT_FOR_DELIVERY: {S.DELIVERED, S.REFUNDED},
+    S.COMPLETED: set(),
+    S.DELIVERED: set(),
+    S.CANCELLED: set(),
+    S.EXPIRED: set(),
+    S.REFUNDED: set(),
+}
+# Leaving the lifecycle without a sale gives the stock back.
+RELEASES_STOCK = {S.CANCELLED, S.EXPIRED, S.REFUNDED}
+MAX_HANDOVER_TRIES = 5
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+
+
+def can_move(order, to_status):
+    return to_status in TRANSITIONS.get(order.status, set())
+
+
+def move(order, to_status, actor=None, note=""):
+    """Move the order to `to_status` if the lifecycle allows it, recording the event. No commit."""
+    if not can_move(order, to_status):
+        raise IllegalTransition(
+            _l("Impossible de passer la commande %(ref)s de %(a)s à %(b)s.", ref=order.reference, a=order.status, b=to_status)
+        )
+    previous = order.status
+    order.status = to_status
+    now = utcnow()
+    if to_status == S.PAID:
+        order.paid_at = now
+    if to_status in RELEASES_STOCK or to_status in S.FINISHED:
+        order.closed_at = now
+        order.reserved_until = None
+    if to_status in RELEASES_STOCK:
+        release_stock(order)
+    if to_status in S.FINISHED:
+        _mark_sold_out(order)
+    db.session.add(OrderEvent(order=order, from_status=previous, to_status=to_status,
+                              actor_id=actor.id if actor is not None else None, note=str(note)[:255]))
+    log.info("order %s: %s -> %s", order.reference, previous, to_status)
+    return order
+
+
+# --- stock --------------------------------------------------------------------------------------
+
+def reserve_stock(product_id, quantity):
+    """Take `quantity` from the product's stock in one conditional UPDATE; False if not enough."""
+    result = db.session.execute(
+        update(Product)
+        .where(Product.id == product_id, Product.status == ProductStatus.ACTIVE, Product.quantity >= quantity)
+        .values(
+            quantity=Product.quantity - quantity,
+            status=case((Product.quantity == quantity, ProductStatus.RESERVED), else_=Product.status),
+            updated_at=Product.updated_at,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def release_stock(order):
+    for item in order.items:
+        db.session.execute(
+            update(Product)
+            .where(Product.id == item.product_id)
+            .values(
+                quantity=Product.quantity + item.quantity,
+                status=case((Product.status == ProductStatus.RESERVED, ProductStatus.ACTIVE), else_=Product.status),
+                updated_at=Product.updated_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _mark_sold_out(order):
+    for item in order.items:
+        db.session.execute(
+            update(Product)
+            .where(Product.id == item.product_id, Product.quantity == 0, Product.status == ProductStatus.RESERVED)
+            .values(status=ProductStatus.SOLD, updated_at=Product.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def expire_unpaid(now=None):
+    """Job: unpaid orders whose reservation ran out expire and give their stock back."""
+    now = now or utcnow()
+    expired = 0
+    ids = db.session.scalars(
+        select(Order.id).where(Order.status == S.PENDING_PAYMENT, Order.reserved_until < now)
+    ).all()
+    for order_id in ids:
+        order = db.session.scalar(
+            select(Order).where(Order.id == order_id).with_for_update().options(selectinload(Order.items))
+        )
+        if order is None or order.status != S.PENDING_PAYMENT or order.reserved_until is None or order.reserved_until >= now:
+            db.session.rollback()
+            continue
+        move(order, S.EXPIRED, note="reservation expired")
+        db.session.commit()
+        notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s a expiré faute de paiement. Les articles sont remis en vente."))
+        expired += 1
+    return expired
+
+
+# --- lookups ------------------------------------------------------------------------------------
+
+def by_reference(reference, for_update=False):
+    stmt = select(Order).where(Order.reference == str(reference or "").strip().upper()[:16]).options(
+        selectinload(Order.items).selectinload(OrderItem.product).selectinload(Product.images),
+        selectinload(Order.events),
+        selectinload(Order.pickup_point),
+    )
+    if for_update:
+        stmt = stmt.with_for_update()
+    order = db.session.scalar(stmt)
+    if order is None:
+        raise NotFound(_l("Commande introuvable."))
+    return order
+
+
+def track(reference, phone):
+    """A guest finds their order with its reference and the phone number given at checkout."""
+    from vgk.services.accounts import normalize_phone
+
+    try:
+        phone = normalize_phone(phone)
+        order = by_reference(reference)
+    except (Invalid, NotFound):
+        raise NotFound(_l("Aucune commande ne correspond à cette référence et ce numéro.")) from None
+    if not hmac.compare_digest(order.customer_phone, phone):
+        raise NotFound(_l("Aucune commande ne correspond à cette référence et ce numéro."))
+    return order
+
+
+def for_buyer(user):
+    return db.session.scalars(
+        select(Order).where(Order.buyer_id == user.id).order_by(Order.created_at.desc()).limit(100)
+    ).all()
+
+
+def sales_of(user):
+    return db.session.scalars(
+        select(OrderItem).join(Order).where(OrderItem.seller_id == user.id)
+        .options(selectinload(OrderItem.order)).order_by(Order.created_at.desc()).limit(200)
+    ).all()
+
+
+# --- messages and handover code -----------------------------------------------------------------
+
+def notify(order, message, **values):
+    """SMS the buyer; messages name the order by its reference."""
+    notifications.send_sms(order.customer_phone, str(message) % {"ref": order.reference, **values})
+
+
+def _code_hash(order, code):
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"handover:{order.reference}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def issue_handover_code(order):
+    """A new 6-digit code for collecting the order; sent by SMS, only its hash kept. No commit."""
+    code = f"{secrets.randbelow(10**6):06d}"
+    order.handover_code_hash = _code_hash(order, code)
+    order.handover_attempts = 0
+    return code
+
+
+def check_handover_code(order, code):
+    if order.handover_attempts >= MAX_HANDOVER_TRIES:
+        raise RateLimited(_l("Trop de codes faux pour cette commande : demandez un nouveau code à l'acheteur."))
+    candidate = "".join(ch for ch in str(code or "") if ch.isdigit())[:6]
+    if not order.handover_code_hash or not hmac.compare_digest(order.handover_code_hash, _code_hash(order, candidate)):
+        order.handover_attempts += 1
+        db.session.commit()
+        raise Invalid(_l("Code de retrait incorrect."), {"code": "wrong"})
+
+
+def resend_handover_code(order):
+    if order.status not in (S.PAID, S.AT_PICKUP, S.READY, S.PENDING_PAYMENT, S.OUT_FOR_DELIVERY):
+        raise Conflict(_l("Cette commande n'attend plus de retrait."))
+    code = issue_handover_code(order)
+    db.session.commit()
+    notify(order, _l("Vidé-Grenier Kamer : nouveau code de retrait pour la commande %(ref)s : %(code)s."), code=code)

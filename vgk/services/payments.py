@@ -1,0 +1,157 @@
+"""Payments for orders: Mobile Money collections through the configured gateway, provider callbacks
+processed exactly once, and cash taken at the pickup point.
+
+A callback is only a hint: it must carry a genuine signature, and the amount and status are then
+confirmed with the gateway itself before anything changes. Every callback is logged with its outcome.
+"""
+import json
+import logging
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from vgk.errors import Conflict, Invalid, NotFound
+from vgk.extensions import db
+from vgk.models import Order, OrderStatus, Payment, PaymentCallback, PaymentMethod, PaymentStatus
+from vgk.models.base import utcnow
+from vgk.services import orders
+
+log = logging.getLogger(__name__)
+
+
+def gateway():
+    return current_app.extensions["vgk.payments"]
+
+
+def start(order, method, phone):
+    """Ask the buyer's phone to approve a Mobile Money payment of the order's total."""
+    from vgk.integrations.payments import PaymentError
+    from vgk.services.accounts import normalize_phone
+
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise Conflict(_l("Cette commande n'attend plus de paiement."))
+    if method not in PaymentMethod.MOBILE:
+        raise Invalid(_l("Choisissez MTN Mobile Money ou Orange Money."), {"payment_method": "invalid"})
+    phone = normalize_phone(phone)
+    try:
+        collection = gateway().collect(
+            amount=order.total, phone=phone, external_reference=order.reference,
+            description=str(_l("Commande %(ref)s Vidé-Grenier Kamer", ref=order.reference)),
+        )
+    except PaymentError as error:
+        log.warning("collect for order %s failed: %s", order.reference, error)
+        raise Conflict(_l("Le paiement n'a pas pu être lancé. Réessayez dans un instant.")) from None
+    payment = Payment(
+        order=order, provider=gateway().name, method=method, reference=collection.reference, amount=order.total,
+        phone=phone, status=PaymentStatus.PENDING, ussd_code=collection.ussd_code or "",
+        approve_url=getattr(collection, "approve_url", "") or "",
+    )
+    order.payment_method = method
+    db.session.add(payment)
+    db.session.commit()
+    log.info("payment %s started for order %s", payment.reference, order.reference)
+    return payment
+
+
+def latest_payment(order):
+    return db.session.scalar(
+        select(Payment).where(Payment.order_id == order.id).order_by(Payment.id.desc()).limit(1)
+    )
+
+
+def refresh(order):
+    """Ask the gateway about the order's pending payment (status poll) and apply the answer."""
+    from vgk.integrations.payments import PaymentError
+
+    payment = latest_payment(order)
+    if payment is None:
+        raise NotFound(_l("Aucun paiement en cours pour cette commande."))
+    if payment.status != PaymentStatus.PENDING:
+        return payment
+    try:
+        transaction = gateway().transaction(payment.reference)
+    except PaymentError as error:
+        log.warning("status of payment %s unavailable: %s", payment.reference, error)
+        return payment
+    _apply(payment.reference, transaction)
+    db.session.expire_all()
+    return db.session.get(Payment, payment.id)
+
+
+def _apply(reference, transaction):
+    """Apply a confirmed transaction to our payment, once. Returns the outcome name."""
+    payment = db.session.scalar(select(Payment).where(Payment.reference == reference).with_for_update())
+    if payment is None:
+        return "unknown"
+    if payment.status != PaymentStatus.PENDING:
+        db.session.rollback()
+        return "duplicate"
+    if transaction.status == PaymentStatus.PENDING:
+        db.session.rollback()
+        return "pending"
+    if transaction.status == PaymentStatus.FAILED:
+        payment.status = PaymentStatus.FAILED
+        payment.settled_at = utcnow()
+        db.session.commit()
+        return "processed"
+    if int(transaction.amount) != payment.amount or (transaction.currency or "XAF") != "XAF":
+        log.error("payment %s: gateway reports %s %s, expected %s XAF; left pending for review",
+                  reference, transaction.amount, transaction.currency, payment.amount)
+        db.session.rollback()
+        return "mismatch"
+    order = db.session.scalar(select(Order).where(Order.id == payment.order_id).with_for_update())
+    payment.status = PaymentStatus.SUCCESSFUL
+    payment.operator_reference = (transaction.operator_reference or "")[:64]
+    payment.settled_at = utcnow()
+    if order.status == OrderStatus.PENDING_PAYMENT:
+        orders.move(order, OrderStatus.PAID, note=f"paid by {payment.method} ({payment.reference})")
+        db.session.commit()
+        orders.notify(order, _l("Vidé-Grenier Kamer : paiement reçu pour la commande %(ref)s. Nous vous prévenons dès que l'article est au point relais."))
+    else:
+        # Paid after the reservation ran out: keep the money on record for a refund by an admin.
+        log.error("payment %s arrived for order %s in state %s: refund needed", reference, order.reference, order.status)
+        db.session.commit()
+    return "processed"
+
+
+def handle_callback(provider, params):
+    """Process a provider's callback; returns the outcome (also logged in payment_callbacks)."""
+    params = {str(k): str(v)[:500] for k, v in dict(params).items()}
+    reference = params.get("reference", "")[:64]
+    if not gateway().verify_callback(params):
+        outcome = "forged"
+        log.warning("forged payment callback for reference %r", reference)
+    else:
+        payment = db.session.scalar(select(Payment).where(Payment.reference == reference))
+        if payment is None:
+            outcome = "unknown"
+            log.warning("payment callback for unknown reference %r", reference)
+        elif payment.status != PaymentStatus.PENDING:
+            outcome = "duplicate"
+        else:
+            from vgk.integrations.payments import PaymentError
+
+            try:
+                outcome = _apply(reference, gateway().transaction(reference))
+            except PaymentError as error:
+                log.warning("could not confirm callback for %s: %s", reference, error)
+                outcome = "pending"
+    safe = {k: v for k, v in params.items() if k != "signature"}
+    db.session.add(PaymentCallback(provider=provider[:16], reference=reference, payload=json.dumps(safe, sort_keys=True),
+                                   outcome=outcome))
+    db.session.commit()
+    log.info("payment callback %r: %s", reference, outcome)
+    return outcome
+
+
+def record_cash(order, staff):
+    """Cash counted at the pickup point for a cash order, at handover. No commit."""
+    from vgk.models.base import new_public_id
+
+    payment = Payment(order=order, provider="cash", method=PaymentMethod.CASH, reference=f"CASH-{new_public_id()}",
+                      amount=order.total, status=PaymentStatus.SUCCESSFUL, received_by_id=staff.id,
+                      settled_at=utcnow())
+    db.session.add(payment)
+    order.paid_at = utcnow()
+    return payment

@@ -1,0 +1,124 @@
+"""Work at a pickup point: items expected from sellers, receiving them, handing orders over against
+the buyer's code (taking cash for cash orders), and the day's report."""
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from vgk.errors import Conflict, Invalid, NotFound
+from vgk.extensions import db
+from vgk.models import Order, OrderEvent, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
+from vgk.models.base import utcnow
+from vgk.services import orders, payments, wallet
+
+log = logging.getLogger(__name__)
+S = OrderStatus
+
+
+def _order_at(point, reference):
+    order = orders.by_reference(reference, for_update=True)
+    if order.pickup_point_id != point.id:
+        raise NotFound(_l("Cette commande n'est pas attendue dans votre point relais."))
+    return order
+
+
+def expected_dropoffs(point):
+    """Items sellers must bring: paid orders, and cash orders still waiting for the item."""
+    return db.session.scalars(
+        select(OrderItem).join(Order)
+        .where(Order.pickup_point_id == point.id, OrderItem.received_at.is_(None),
+               ((Order.status == S.PAID) | ((Order.status == S.PENDING_PAYMENT) & (Order.payment_method == PaymentMethod.CASH))))
+        .options(selectinload(OrderItem.order), selectinload(OrderItem.seller))
+        .order_by(Order.created_at)
+    ).all()
+
+
+def expected_pickups(point):
+    return db.session.scalars(
+        select(Order).where(Order.pickup_point_id == point.id, Order.status == S.READY)
+        .options(selectinload(Order.items)).order_by(Order.updated_at)
+    ).all()
+
+
+def receive_item(staff, point, reference, item_id, accepted=True, reason=""):
+    """The seller brought an item: staff compare it with the listing photos and accept or refuse it."""
+    order = _order_at(point, reference)
+    if not (order.status == S.PAID or (order.status == S.PENDING_PAYMENT and order.is_cash)):
+        raise Conflict(_l("Cette commande n'attend pas de dépôt."))
+    item = next((i for i in order.items if i.id == int(item_id)), None)
+    if item is None or item.received_at is not None:
+        raise NotFound(_l("Article introuvable ou déjà reçu."))
+    if not accepted:
+        reason = " ".join((reason or "").split())
+        if len(reason) < 3:
+            raise Invalid(_l("Indiquez pourquoi l'article est refusé."), {"reason": "required"})
+        item.refused_reason = reason[:255]
+        orders.move(order, S.CANCELLED if order.is_cash else S.REFUNDED, actor=staff, note=f"refused at drop-off: {reason}")
+        db.session.commit()
+        orders.notify(order, _l("Vidé-Grenier Kamer : l'article de la commande %(ref)s ne correspondait pas à l'annonce ; la commande est annulée (remboursement si payée)."))
+        return order
+    item.received_at = utcnow()
+    item.received_by_id = staff.id
+    if all(i.received_at is not None for i in order.items):
+        orders.move(order, S.AT_PICKUP, actor=staff, note="all items received")
+        orders.move(order, S.READY, actor=staff, note="buyer told")
+        code = orders.issue_handover_code(order)
+        db.session.commit()
+        orders.notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s vous attend au %(point)s. Code de retrait : %(code)s."),
+                      point=point.name, code=code)
+    else:
+        db.session.commit()
+    return order
+
+
+def hand_over(staff, point, reference, code, cash_received=False):
+    """The buyer collects with their code; a cash order is paid here. Credits the sellers."""
+    order = _order_at(point, reference)
+    if order.status != S.READY:
+        raise Conflict(_l("Cette commande n'est pas prête à être retirée."))
+    orders.check_handover_code(order, code)
+    if order.is_cash:
+        if not cash_received:
+            raise Invalid(_l("Encaissez %(total)s FCFA avant de remettre la commande.", total=order.total), {"cash": "required"})
+        payments.record_cash(order, staff)
+    orders.move(order, S.COMPLETED, actor=staff, note="handed over")
+    wallet.credit_sale(order)
+    db.session.commit()
+    orders.notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s remise. Merci et à bientôt !"))
+    return order
+
+
+@dataclass
+class DayReport:
+    day: object
+    received: int
+    handed_over: int
+    cash_total: int
+    cash_count: int
+    waiting_dropoff: int
+    waiting_pickup: int
+
+
+def day_report(point, day=None):
+    day = day or utcnow().date()
+    start = datetime.combine(day, time.min)
+    end = start + timedelta(days=1)
+    received = db.session.scalar(
+        select(func.count()).select_from(OrderItem).join(Order)
+        .where(Order.pickup_point_id == point.id, OrderItem.received_at >= start, OrderItem.received_at < end)
+    )
+    handed_over = db.session.scalar(
+        select(func.count()).select_from(OrderEvent).join(Order)
+        .where(Order.pickup_point_id == point.id, OrderEvent.to_status == S.COMPLETED,
+               OrderEvent.created_at >= start, OrderEvent.created_at < end)
+    )
+    cash = db.session.execute(
+        select(func.coalesce(func.sum(Payment.amount), 0), func.count()).select_from(Payment).join(Order)
+        .where(Order.pickup_point_id == point.id, Payment.provider == "cash", Payment.status == PaymentStatus.SUCCESSFUL,
+               Payment.settled_at >= start, Payment.settled_at < end)
+    ).one()
+    return DayReport(day=day, received=received, handed_over=handed_over, cash_total=int(cash[0]), cash_count=cash[1],
+                     waiting_dropoff=len(expected_dropoffs(point)), waiting_pickup=len(expected_pickups(point)))

@@ -1,0 +1,116 @@
+"""Sellers' wallets: an append-only ledger (the balance is the sum of its lines), credited with the
+price minus commission when an order is handed over, and debited by payouts to Mobile Money."""
+import logging
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from vgk.errors import Conflict, Invalid, NotFound
+from vgk.extensions import db
+from vgk.models import Payout, PayoutStatus, User, WalletEntry, WalletEntryKind
+from vgk.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def balance(user):
+    return db.session.scalar(select(func.coalesce(func.sum(WalletEntry.amount), 0)).where(WalletEntry.user_id == user.id))
+
+
+def entries(user, limit=100):
+    return db.session.scalars(
+        select(WalletEntry).where(WalletEntry.user_id == user.id).order_by(WalletEntry.id.desc()).limit(limit)
+    ).all()
+
+
+def credit_sale(order):
+    """Credit each seller with their share of a finished order. No commit; a line is credited once."""
+    for item in order.items:
+        already = db.session.scalar(select(WalletEntry.id).where(WalletEntry.order_item_id == item.id))
+        if already is None:
+            db.session.add(WalletEntry(user_id=item.seller_id, amount=item.seller_share, kind=WalletEntryKind.SALE,
+                                       order_item_id=item.id, note=f"{order.reference} · {item.title}"[:255]))
+
+
+def request_payout(user, amount, phone):
+    """The seller asks for `amount` to be sent to their Mobile Money number; the amount is held now."""
+    from vgk.services.accounts import normalize_phone
+
+    try:
+        amount = int(str(amount).replace(" ", ""))
+    except (TypeError, ValueError):
+        raise Invalid(_l("Montant invalide."), {"amount": "invalid"}) from None
+    minimum = current_app.config["MIN_PAYOUT"]
+    if amount < minimum:
+        raise Invalid(_l("Le retrait minimum est de %(n)s FCFA.", n=minimum), {"amount": "too_small"})
+    phone = normalize_phone(phone)
+    db.session.scalar(select(User).where(User.id == user.id).with_for_update())  # one request at a time
+    if amount > balance(user):
+        db.session.rollback()
+        raise Invalid(_l("Votre solde est insuffisant."), {"amount": "too_large"})
+    payout = Payout(user_id=user.id, amount=amount, phone=phone)
+    db.session.add(payout)
+    db.session.flush()
+    db.session.add(WalletEntry(user_id=user.id, amount=-amount, kind=WalletEntryKind.PAYOUT, payout_id=payout.id,
+                               note=f"retrait {payout.public_id}"))
+    db.session.commit()
+    return payout
+
+
+def _payout(public_id):
+    payout = db.session.scalar(select(Payout).where(Payout.public_id == str(public_id)[:16]).with_for_update())
+    if payout is None:
+        raise NotFound(_l("Retrait introuvable."))
+    if payout.status != PayoutStatus.REQUESTED:
+        db.session.rollback()
+        raise Conflict(_l("Ce retrait a déjà été traité."))
+    return payout
+
+
+def _reverse(payout, status, admin, note):
+    payout.status = status
+    payout.decided_by_id = admin.id if admin else None
+    payout.decided_at = utcnow()
+    payout.note = note[:255]
+    db.session.add(WalletEntry(user_id=payout.user_id, amount=payout.amount, kind=WalletEntryKind.PAYOUT_REVERSAL,
+                               payout_id=payout.id, note=f"retrait {payout.public_id} annulé"))
+
+
+def approve_payout(admin, public_id):
+    """An admin approves: the gateway sends the money; if it refuses, the amount returns to the wallet."""
+    from vgk.integrations.payments import PaymentError
+
+    payout = _payout(public_id)
+    try:
+        result = current_app.extensions["vgk.payments"].withdraw(
+            amount=payout.amount, phone=payout.phone, external_reference=payout.public_id,
+            description=str(_l("Retrait Vidé-Grenier Kamer")),
+        )
+    except PaymentError as error:
+        log.warning("payout %s failed: %s", payout.public_id, error)
+        _reverse(payout, PayoutStatus.FAILED, admin, str(error))
+        db.session.commit()
+        raise Conflict(_l("Le transfert a échoué ; le montant est revenu dans le portefeuille du vendeur.")) from None
+    payout.status = PayoutStatus.PAID
+    payout.provider_reference = (result.reference or "")[:64]
+    payout.decided_by_id = admin.id
+    payout.decided_at = utcnow()
+    db.session.commit()
+    return payout
+
+
+def reject_payout(admin, public_id, reason):
+    reason = " ".join((reason or "").split())
+    if len(reason) < 3:
+        raise Invalid(_l("Indiquez la raison du refus."), {"reason": "required"})
+    payout = _payout(public_id)
+    _reverse(payout, PayoutStatus.REJECTED, admin, reason)
+    db.session.commit()
+    return payout
+
+
+def pending_payouts():
+    return db.session.scalars(
+        select(Payout).where(Payout.status == PayoutStatus.REQUESTED).order_by(Payout.created_at)
+    ).all()
