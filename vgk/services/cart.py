@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -100,6 +100,16 @@ def _line_problem(product, quantity):
             return str(_l("Cet article vient d'être vendu."))
         return str(_l("Il n'en reste que %(n)s.", n=product.quantity))
     return ""
+
+
+def count(user=None, session_key=None):
+    """How many articles the cart holds (for the header badge): one small query, no product loading."""
+    if user is None and not session_key:
+        return 0
+    where = Cart.user_id == user.id if user is not None else Cart.session_key == str(session_key)[:64]
+    return db.session.scalar(
+        select(func.coalesce(func.sum(CartItem.quantity), 0)).join(Cart, CartItem.cart_id == Cart.id).where(where)
+    ) or 0
 
 
 def view(user=None, session_key=None):

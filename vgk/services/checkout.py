@@ -105,6 +105,7 @@ def place_order(*, cart, name, phone, payment_method, email=None, buyer=None, fu
     lines = sorted(view.lines, key=lambda line: line.product.id)  # same lock order for everyone
     for line in lines:
         if buyer is not None and line.product.seller_id == buyer.id:
+            db.session.rollback()  # give back the stock already reserved for the earlier lines
             raise Invalid(_l("Vous ne pouvez pas acheter votre propre article."), {"cart": "own"})
         if not orders.reserve_stock(line.product.id, line.quantity):
             db.session.rollback()

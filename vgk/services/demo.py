@@ -62,6 +62,9 @@ CITIES = [
     ("kumba", "Kumba", "Sud-Ouest"),
 ]
 
+# Home delivery is offered in the two largest cities (fee in XAF).
+DELIVERY_FEES = {"douala": 1500, "yaounde": 2000}
+
 # city slug, name, address, opening hours, phone. The first Douala point hosts the demo staff.
 PICKUP_POINTS = [
     ("douala", "Point relais Akwa", "Boulevard de la Liberté, face à la pharmacie du Centre, Akwa, Douala",
@@ -781,7 +784,8 @@ def _ensure_cities():
     existing = {city.slug: city for city in db.session.scalars(select(City))}
     for position, (slug, name, region) in enumerate(CITIES, start=1):
         if slug not in existing:
-            existing[slug] = City(slug=slug, name=name, region=region, position=position)
+            existing[slug] = City(slug=slug, name=name, region=region, position=position,
+                                  delivery_fee=DELIVERY_FEES.get(slug))
             db.session.add(existing[slug])
     return existing
 

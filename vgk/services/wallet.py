@@ -24,6 +24,12 @@ def entries(user, limit=100):
     ).all()
 
 
+def payouts_of(user, limit=50):
+    return db.session.scalars(
+        select(Payout).where(Payout.user_id == user.id).order_by(Payout.id.desc()).limit(limit)
+    ).all()
+
+
 def credit_sale(order):
     """Credit each seller with their share of a finished order. No commit; a line is credited once."""
     for item in order.items:

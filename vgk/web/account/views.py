@@ -380,3 +380,49 @@ def delete():
     sign_out_here()
     flash(_("Votre compte a été supprimé. Vos annonces ne sont plus visibles."), "ok")
     return redirect(url_for("visitor.home"))
+
+
+# --- orders, sales and wallet ------------------------------------------------------------------
+
+@bp.get("/commandes")
+@signed_in
+def my_orders():
+    from vgk.services import orders
+
+    return render_template("account/orders.html", orders=orders.for_buyer(_me()))
+
+
+@bp.get("/ventes")
+@signed_in
+def my_sales():
+    from vgk.services import orders
+
+    return render_template("account/sales.html", items=orders.sales_of(_me()))
+
+
+def _wallet_page(form, status=200, error=None):
+    from vgk.services import wallet
+
+    user = _me()
+    return render_template("account/wallet.html", form=form, error=error, balance=wallet.balance(user),
+                           entries=wallet.entries(user), payouts=wallet.payouts_of(user)), status
+
+
+@bp.route("/portefeuille", methods=["GET", "POST"])
+@signed_in
+def wallet_page():
+    from vgk.services import wallet
+    from vgk.web.shop.forms import PayoutForm
+
+    form = PayoutForm()
+    if request.method == "GET" and not form.phone.data:
+        form.phone.data = _me().phone
+    if not form.validate_on_submit():
+        return _wallet_page(form, _status(form))
+    try:
+        payout = wallet.request_payout(_me(), form.amount.data, form.phone.data)
+    except Invalid as error:
+        return _wallet_page(form, 400, apply_errors(form, error))
+    flash(_("Retrait de %(amount)s demandé : il sera envoyé après validation.",
+            amount=f"{payout.amount:,} FCFA".replace(",", " ")), "ok")
+    return redirect(url_for("account.wallet_page"), 303)

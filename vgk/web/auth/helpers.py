@@ -10,6 +10,7 @@ from flask_login import login_user, logout_user
 from vgk.errors import Forbidden
 from vgk.models import Role
 from vgk.services import accounts, sessions
+from vgk.services import cart as carts
 from vgk.web.visitor.views import _local_target as local_target  # noqa: F401  (one definition of "safe")
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def home_for(user):
 def finish_sign_in(user, *, remember=False, method="password"):
     """Every factor was checked: open the sign-in session in a renewed browser session.
     Returns the tablet token to set for staff (or None)."""
+    carts.merge_into_user(user, session.get("cart_key"))  # the visitor's cart joins the saved one
     renew_session()
     accounts.sign_in(user, ip=client_ip(), user_agent=user_agent(), method=method)
     login_user(user, remember=remember)

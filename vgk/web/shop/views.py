@@ -1,0 +1,317 @@
+"""Shop pages. Views read the request (a form), call one service (cart, checkout, payments, orders)
+and render; with htmx they answer with the fragment only (vgk.web.htmx)."""
+import logging
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from vgk.errors import Conflict, Invalid, NotFound
+from vgk.extensions import csrf, db, limiter
+from vgk.integrations.payments import PaymentError, SimulatedGateway
+from vgk.models import Fulfilment, OrderStatus, PaymentMethod, PaymentStatus
+from vgk.security import public
+from vgk.services import cart as carts
+from vgk.services import checkout, orders, payments
+from vgk.web.auth.helpers import apply_errors, auth_limit
+from vgk.web.htmx import is_htmx, render
+from vgk.web.shop import bp
+from vgk.web.shop.forms import (ActionForm, AddToCartForm, CheckoutForm, PayForm, QuantityForm, TrackForm)
+
+log = logging.getLogger(__name__)
+MY_ORDERS = "my_orders"  # references of the orders this browser placed or tracked
+MAX_REMEMBERED = 20
+CHECKOUT_ALIASES = {"customer_name": "name", "customer_phone": "phone", "customer_email": "email",
+                    "delivery_city": "delivery_city_id"}
+CALLBACK_OK = {"processed", "duplicate", "pending"}
+
+
+# --- who owns the cart ----------------------------------------------------------------------------
+
+def _owner(create=False):
+    """The signed-in person's saved cart, else the visitor's (a random key in the session)."""
+    if current_user.is_authenticated:
+        return {"user": current_user._get_current_object()}
+    key = session.get("cart_key")
+    if not key and create:
+        key = session["cart_key"] = carts.new_session_key()
+    return {"session_key": key}
+
+
+def _buyer():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+@bp.app_context_processor
+def cart_badge():
+    def cart_count():
+        try:
+            if current_user.is_authenticated:
+                return carts.count(user=current_user)
+            return carts.count(session_key=session.get("cart_key"))
+        except SQLAlchemyError:  # an error page after a failed transaction still renders
+            db.session.rollback()
+            return 0
+
+    return {"cart_count": cart_count}
+
+
+# --- cart -----------------------------------------------------------------------------------------
+
+def _cart_page(status=200, error=None):
+    view = carts.view(**_owner())
+    return render_template("shop/cart.html", view=view, error=error, form=ActionForm(formdata=None)), status
+
+
+@bp.get("/panier")
+@public
+def cart():
+    return _cart_page()
+
+
+@bp.post("/panier/ajouter")
+@public
+def add_to_cart():
+    form = AddToCartForm()
+    error, status = None, 200
+    if not form.validate_on_submit():
+        error, status = _("Choisissez un article à ajouter."), 400
+    else:
+        try:
+            carts.add(form.product.data, (form.quantity.data or "1").strip() or "1", **_owner(create=True))
+        except (Invalid, NotFound) as failure:
+            error, status = str(failure.message), failure.status_code
+    if is_htmx():
+        return render_template("shop/_added.html", error=error, count=carts.count(**_owner())), status
+    if error:
+        return _cart_page(status, error)
+    flash(_("Article ajouté au panier."), "ok")
+    return redirect(url_for("shop.cart"), 303)
+
+
+@bp.post("/panier/<public_id>/quantite")
+@public
+def set_quantity(public_id):
+    form = QuantityForm()
+    if not form.validate_on_submit():
+        return _cart_page(400, _("Indiquez une quantité."))
+    try:
+        carts.set_quantity(public_id, form.quantity.data, **_owner())
+    except Invalid as failure:
+        return _cart_page(400, str(failure.message))
+    return redirect(url_for("shop.cart"), 303)
+
+
+@bp.post("/panier/<public_id>/retirer")
+@public
+def remove_from_cart(public_id):
+    ActionForm().validate_on_submit() or abort(400)
+    carts.remove(public_id, **_owner())  # NotFound -> 404
+    flash(_("Article retiré du panier."), "ok")
+    return redirect(url_for("shop.cart"), 303)
+
+
+# --- checkout -------------------------------------------------------------------------------------
+
+def _checkout_choices(form):
+    grouped = {}
+    for point in checkout.pickup_points():
+        grouped.setdefault(point.city.name, []).append((str(point.id), point.name))
+    form.pickup_point_id.choices = grouped
+    form.delivery_city_id.choices = [("", _("Choisissez la ville"))] + [
+        (str(city.id), f"{city.name} (+ {city.delivery_fee:,} FCFA)".replace(",", " "))
+        for city in checkout.delivery_cities()
+    ]
+
+
+def _checkout_page(form, view, status=200, error=None):
+    fees = {str(city.id): city.delivery_fee for city in checkout.delivery_cities()}
+    fee = fees.get(form.delivery_city_id.data or "", 0) if form.fulfilment.data == Fulfilment.DELIVERY else 0
+    return render_template("shop/checkout.html", form=form, view=view, fee=fee, error=error), status
+
+
+@bp.route("/commande", methods=["GET", "POST"])
+@public
+def checkout_page():
+    owner = _owner()
+    view = carts.view(**owner)
+    form = CheckoutForm()
+    _checkout_choices(form)
+    if request.method == "GET" and current_user.is_authenticated:
+        form.name.data = form.name.data or current_user.name
+        form.phone.data = form.phone.data or current_user.phone
+        form.email.data = form.email.data or current_user.email
+    if not form.validate_on_submit():
+        return _checkout_page(form, view, 400 if form.is_submitted() else 200)
+    try:
+        order = checkout.place_order(
+            cart=view.cart, buyer=_buyer(), name=form.name.data, phone=form.phone.data, email=form.email.data,
+            payment_method=form.payment_method.data, fulfilment=form.fulfilment.data,
+            pickup_point_id=form.pickup_point_id.data, delivery_city_id=form.delivery_city_id.data,
+            delivery_address=form.delivery_address.data,
+        )
+    except Invalid as failure:
+        return _checkout_page(form, view, 400, apply_errors(form, failure, CHECKOUT_ALIASES))
+    except Conflict as failure:
+        return _checkout_page(form, carts.view(**owner), 409, str(failure.message))
+    _remember(order.reference)
+    if order.payment_method != PaymentMethod.CASH:
+        try:
+            payments.start(order, order.payment_method, form.phone.data)
+        except (Invalid, Conflict) as failure:
+            flash(str(failure.message), "error")
+    return redirect(url_for("shop.order", reference=order.reference), 303)
+
+
+# --- the buyer's order ----------------------------------------------------------------------------
+
+def _remember(reference):
+    mine = [ref for ref in session.get(MY_ORDERS, []) if ref != reference]
+    session[MY_ORDERS] = (mine + [reference])[-MAX_REMEMBERED:]
+
+
+def _my_order(reference):
+    """The order if this browser placed or tracked it, or it is the signed-in buyer's; else 404."""
+    order = orders.by_reference(reference)
+    if current_user.is_authenticated and order.buyer_id == current_user.id:
+        return order
+    if order.reference in session.get(MY_ORDERS, []):
+        return order
+    raise NotFound(_("Commande introuvable."))
+
+
+def _order_context(order, **extra):
+    payment = payments.latest_payment(order)
+    pay_form = extra.pop("pay_form", None) or PayForm(formdata=None)
+    if not pay_form.phone.data:
+        pay_form.phone.data = (payment.phone if payment else "") or order.customer_phone
+    return dict(order=order, payment=payment, pay_form=pay_form, form=ActionForm(formdata=None),
+                simulated=isinstance(payments.gateway(), SimulatedGateway), **extra)
+
+
+@bp.get("/commande/<reference>")
+@public
+def order(reference):
+    found = _my_order(reference)
+    if is_htmx():  # the status poll: ask the gateway about a pending payment, then show the block
+        payment = payments.latest_payment(found)
+        if payment is not None and payment.status == PaymentStatus.PENDING and found.status == OrderStatus.PENDING_PAYMENT:
+            payments.refresh(found)
+            db.session.expire_all()
+            found = orders.by_reference(reference)
+    return render("shop/order.html", "shop/_order_status.html", **_order_context(found))
+
+
+@bp.post("/commande/<reference>/verifier")
+@public
+def check_payment(reference):
+    found = _my_order(reference)
+    ActionForm().validate_on_submit() or abort(400)
+    try:
+        payment = payments.refresh(found)
+    except NotFound as failure:
+        flash(str(failure.message), "warn")
+        return redirect(url_for("shop.order", reference=found.reference), 303)
+    if payment.status == PaymentStatus.PENDING:
+        flash(_("Paiement pas encore confirmé : validez la demande sur votre téléphone."), "warn")
+    if is_htmx():
+        db.session.expire_all()
+        return render_template("shop/_order_status.html", **_order_context(orders.by_reference(reference)))
+    return redirect(url_for("shop.order", reference=found.reference), 303)
+
+
+@bp.post("/commande/<reference>/payer")
+@public
+def pay(reference):
+    found = _my_order(reference)
+    form = PayForm()
+    if not form.validate_on_submit():
+        return render_template("shop/order.html", **_order_context(found, pay_form=form)), 400
+    latest = payments.latest_payment(found)
+    if latest is not None and latest.status == PaymentStatus.PENDING:
+        return render_template("shop/order.html", **_order_context(
+            found, pay_form=form, error=_("Un paiement est déjà en attente : validez-le ou vérifiez-le."))), 409
+    try:
+        payments.start(found, form.payment_method.data, form.phone.data)
+    except Invalid as failure:
+        top = apply_errors(form, failure, {"payment_method": "payment_method"})
+        return render_template("shop/order.html", **_order_context(found, pay_form=form, error=top)), 400
+    except Conflict as failure:
+        return render_template("shop/order.html", **_order_context(found, pay_form=form,
+                                                                   error=str(failure.message))), 409
+    flash(_("Demande de paiement envoyée : validez-la sur votre téléphone."), "ok")
+    return redirect(url_for("shop.order", reference=found.reference), 303)
+
+
+# --- tracking for guests --------------------------------------------------------------------------
+
+@bp.route("/suivi", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@public
+def track():
+    form = TrackForm()
+    if not form.validate_on_submit():
+        return render_template("shop/track.html", form=form), 400 if form.is_submitted() else 200
+    try:
+        found = orders.track(form.reference.data, form.phone.data)
+    except NotFound as failure:
+        return render_template("shop/track.html", form=form, error=str(failure.message)), 404
+    _remember(found.reference)
+    return redirect(url_for("shop.order", reference=found.reference), 303)
+
+
+# --- the simulated payer's phone ------------------------------------------------------------------
+
+def _simulator():
+    gateway = current_app.extensions["vgk.payments"]
+    if not isinstance(gateway, SimulatedGateway):
+        abort(404)
+    return gateway
+
+
+def _details(gateway, reference):
+    try:
+        details = gateway.details(reference)
+    except PaymentError:
+        abort(404)
+    if details.get("kind") != "COLLECT":
+        abort(404)
+    return details
+
+
+@bp.route("/simulateur/<reference>", methods=["GET", "POST"])
+@public
+def simulator(reference):
+    gateway = _simulator()
+    details = _details(gateway, reference)
+    if request.method == "GET":
+        return render_template("shop/simulator.html", details=details, form=ActionForm(formdata=None))
+    decision = request.form.get("decision")
+    if not ActionForm().validate_on_submit() or decision not in ("approve", "decline"):
+        return render_template("shop/simulator.html", details=details, form=ActionForm(formdata=None),
+                               error=_("Choisissez Approuver ou Refuser.")), 400
+    try:
+        (gateway.approve if decision == "approve" else gateway.decline)(details["reference"])
+    except PaymentError:
+        return render_template("shop/simulator.html", details=_details(gateway, reference), form=ActionForm(formdata=None),
+                               error=_("Cette demande de paiement a déjà été traitée.")), 409
+    # The signed callback goes through the same service as a real provider's webhook.
+    outcome = payments.handle_callback("simulated", gateway.callback_for(details["reference"]))
+    return render_template("shop/simulator_done.html", details=_details(gateway, reference),
+                           approved=decision == "approve", outcome=outcome)
+
+
+# --- the payment provider's webhook ---------------------------------------------------------------
+
+@bp.route("/paiements/campay/webhook", methods=["GET", "POST"])
+@csrf.exempt
+@public
+def campay_webhook():
+    params = request.args.to_dict()
+    if request.method == "POST":
+        body = request.get_json(silent=True) if request.is_json else None
+        params.update(body if isinstance(body, dict) else request.form.to_dict())
+    outcome = payments.handle_callback("campay", params)
+    ok = outcome in CALLBACK_OK
+    return jsonify({"success": ok, "outcome": outcome}), 200 if ok else 400
