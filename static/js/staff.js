@@ -26,3 +26,50 @@
   window.addEventListener("pageshow", function (e) { if (e.persisted) check(); });
   window.setInterval(check, 1000);
 })();
+
+/* Pickup work: an optional QR scan of the order reference with the tablet camera (only where the browser
+   offers BarcodeDetector; typing the reference always works), and the report's print button. */
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+  var button = document.querySelector(".scan-qr");
+  if (!button || !("BarcodeDetector" in window) || !(navigator.mediaDevices && navigator.mediaDevices.getUserMedia)) return;
+  var input = document.querySelector(button.getAttribute("data-scan-target"));
+  var video = button.parentNode.querySelector(".scan-video");
+  var stream = null;
+  button.hidden = false;
+
+  function stop() {
+    if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+    stream = null;
+    video.hidden = true;
+  }
+
+  button.addEventListener("click", function () {
+    if (stream) { stop(); return; }
+    var detector;
+    try { detector = new window.BarcodeDetector({ formats: ["qr_code"] }); } catch (e) { button.hidden = true; return; }
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (s) {
+      stream = s;
+      video.srcObject = s;
+      video.hidden = false;
+      return video.play().then(function scan() {
+        if (!stream) return;
+        detector.detect(video).then(function (codes) {
+          var found = codes.map(function (c) { return (c.rawValue || "").match(/VGK-[A-Z0-9]+/i); }).filter(Boolean)[0];
+          if (found) {
+            input.value = found[0].toUpperCase();
+            stop();
+            var code = document.getElementById("ho-code");
+            if (code) code.focus();
+          } else {
+            window.setTimeout(scan, 250);
+          }
+        }, function () { window.setTimeout(scan, 500); });
+      });
+    }).catch(function () { stop(); button.hidden = true; });
+  });
+})();

@@ -2,7 +2,8 @@
 the buyer's code (taking cash for cash orders), and the day's report."""
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -40,6 +41,17 @@ def expected_pickups(point):
     return db.session.scalars(
         select(Order).where(Order.pickup_point_id == point.id, Order.status == S.READY)
         .options(selectinload(Order.items)).order_by(Order.updated_at)
+    ).all()
+
+
+def held_items(point):
+    """Items received from sellers and kept at the point until their order is collected."""
+    return db.session.scalars(
+        select(OrderItem).join(Order)
+        .where(Order.pickup_point_id == point.id, OrderItem.received_at.is_not(None),
+               Order.status.in_((S.PENDING_PAYMENT, S.PAID, S.AT_PICKUP, S.READY)))
+        .options(selectinload(OrderItem.order), selectinload(OrderItem.seller))
+        .order_by(OrderItem.received_at)
     ).all()
 
 
@@ -82,7 +94,8 @@ def hand_over(staff, point, reference, code, cash_received=False):
     orders.check_handover_code(order, code)
     if order.is_cash:
         if not cash_received:
-            raise Invalid(_l("Encaissez %(total)s FCFA avant de remettre la commande.", total=order.total), {"cash": "required"})
+            raise Invalid(_l("Encaissez %(total)s FCFA avant de remettre la commande.", total=f"{order.total:,}".replace(",", " ")),
+                          {"cash": "required"})
         payments.record_cash(order, staff)
     orders.move(order, S.COMPLETED, actor=staff, note="handed over")
     wallet.credit_sale(order)
@@ -102,9 +115,17 @@ class DayReport:
     waiting_pickup: int
 
 
+LOCAL_TIME = ZoneInfo("Africa/Douala")
+
+
+def local_today():
+    return datetime.now(LOCAL_TIME).date()
+
+
 def day_report(point, day=None):
-    day = day or utcnow().date()
-    start = datetime.combine(day, time.min)
+    """The point's numbers for one local (Cameroon) day; times are stored in UTC."""
+    day = day or local_today()
+    start = datetime.combine(day, time.min, tzinfo=LOCAL_TIME).astimezone(timezone.utc).replace(tzinfo=None)
     end = start + timedelta(days=1)
     received = db.session.scalar(
         select(func.count()).select_from(OrderItem).join(Order)

@@ -1,4 +1,5 @@
-"""Administration views: the dashboard, the user list and detail (suspend, reinstate, role), new staff.
+"""Administration views: the dashboard, the user list and detail (suspend, reinstate, role), new staff,
+sellers' payout requests (approve, reject).
 
 Thin: they read the request, call the accounts service and render. With htmx, a change returns the
 updated row or detail block in place; without JavaScript it redirects back (or shows the error page).
@@ -13,10 +14,11 @@ from flask_login import current_user
 from vgk.errors import DomainError, Invalid
 from vgk.models import Role
 from vgk.security import roles_required
-from vgk.services import accounts, sessions
+from vgk.services import accounts, sessions, wallet
 from vgk.services import directory
 from vgk.web.admin import bp
 from vgk.web.admin.forms import RoleForm, StaffForm
+from vgk.web import format_xaf
 from vgk.web.htmx import is_htmx, render
 from vgk.web.staff.views import go
 
@@ -180,3 +182,50 @@ def new_staff():
             return redirect(url_for("admin.user_detail", public_id=user.public_id))
     status = 400 if errors else 200
     return render_template("admin/new_staff.html", form=form, errors=errors, points=directory.pickup_points()), status
+
+
+# --- payouts -------------------------------------------------------------------------------------
+
+@bp.get("/retraits")
+@admin_only
+def payouts():
+    return render_template("admin/payouts.html", payouts=wallet.pending_payouts())
+
+
+def _after_payout(public_id, payout=None, notice=None, error=None, status=200):
+    """The row in place for htmx; else a redirect back to the list (or the list with the error)."""
+    if is_htmx():
+        return render_template("admin/_payout_row.html", payout=payout, public_id=public_id, done=payout is not None
+                               and payout.status != "REQUESTED", notice=notice, error=error), status
+    if status < 400:
+        flash(notice, "ok")
+        return redirect(url_for("admin.payouts"))
+    return render_template("admin/payouts.html", payouts=wallet.pending_payouts(), error=error), status
+
+
+def _pending(public_id):
+    return next((p for p in wallet.pending_payouts() if p.public_id == public_id), None)
+
+
+@bp.post("/retraits/<public_id>/approuver")
+@admin_only
+def approve_payout(public_id):
+    try:
+        payout = wallet.approve_payout(current_user, public_id)
+    except DomainError as error:
+        return _after_payout(public_id, _pending(public_id), error=str(error.message), status=error.status_code)
+    current_app.logger.info("admin %s approved payout %s", current_user.public_id, payout.public_id)
+    return _after_payout(public_id, payout, notice=_("Retrait de %(amount)s envoyé à %(name)s.",
+                                                     amount=format_xaf(payout.amount), name=payout.user.name))
+
+
+@bp.post("/retraits/<public_id>/refuser")
+@admin_only
+def reject_payout(public_id):
+    try:
+        payout = wallet.reject_payout(current_user, public_id, request.form.get("reason", ""))
+    except DomainError as error:
+        return _after_payout(public_id, _pending(public_id), error=str(error.message), status=error.status_code)
+    current_app.logger.info("admin %s rejected payout %s", current_user.public_id, payout.public_id)
+    return _after_payout(public_id, payout, notice=_("Retrait refusé : le montant est revenu dans le portefeuille de %(name)s.",
+                                                     name=payout.user.name))

@@ -1,4 +1,5 @@
-"""Staff portal views: the tablet lock screen and PIN unlock, the idle lock, the pickup point's home.
+"""Staff portal views: the tablet lock screen and PIN unlock, the idle lock, the pickup point's work
+(items expected from sellers, orders to hand over, the stock held, the day's report).
 
 A shared tablet is remembered by the long-lived `vgk_tablet` cookie, set by the sign-in views after a
 staff member's full sign-in (password and second factor). Staff known on that tablet unlock it with
@@ -6,9 +7,10 @@ their PIN. It locks again after STAFF_IDLE_SECONDS without a staff request (chec
 input on the screen (static/js/staff.js navigates to the lock screen).
 """
 import time
+from datetime import date
 from functools import wraps
 
-from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -16,7 +18,8 @@ from vgk.errors import DomainError
 from vgk.extensions import limiter
 from vgk.models import Role, UserStatus
 from vgk.security import public, roles_required
-from vgk.services import accounts, sessions
+from vgk.services import accounts, pickup, sessions
+from vgk.web.htmx import is_htmx
 from vgk.web.staff import bp
 from vgk.web.staff.forms import PinForm, UnlockForm
 
@@ -190,9 +193,100 @@ def _unlocked_by_pin():
     return auth_session is not None and auth_session.method == "pin"
 
 
-# --- the pickup point's home ---------------------------------------------------------------------
+# --- the pickup point's work ----------------------------------------------------------------------
+
+def _point():
+    """The signed-in staff member's pickup point: staff only ever see and act on their own."""
+    point = current_user.pickup_point
+    if point is None:
+        abort(404)
+    return point
+
+
+def _work(point):
+    return dict(point=point, dropoffs=pickup.expected_dropoffs(point), pickups=pickup.expected_pickups(point),
+                held=pickup.held_items(point))
+
 
 @bp.get("")
 @staff_required
 def home():
-    return render_template("staff/home.html", point=current_user.pickup_point)
+    point = current_user.pickup_point
+    if point is None:
+        return render_template("staff/home.html", point=None)
+    return render_template("staff/home.html", **_work(point))
+
+
+@bp.post("/depots/<reference>/<item_id>")
+@staff_required
+def receive(reference, item_id):
+    """A seller brings an item: staff accept it ("Reçu") or refuse it with a reason."""
+    point = _point()
+    if not str(item_id).isdigit():
+        abort(404)
+    accepted = request.form.get("decision", "accept") != "refuse"
+    reason = request.form.get("reason", "")
+    try:
+        order = pickup.receive_item(current_user, point, reference, int(item_id), accepted=accepted, reason=reason)
+    except DomainError as error:
+        message, status = str(error.message), error.status_code
+        if is_htmx():
+            item = next((i for i in pickup.expected_dropoffs(point)
+                         if i.id == int(item_id) and i.order.reference == str(reference).strip().upper()), None)
+            return render_template("staff/_dropoff_done.html", item=item, item_id=item_id, error=message,
+                                   reason=reason, **_work(point)), status
+        return render_template("staff/home.html", error=message, **_work(point)), status
+    if accepted:
+        notice = _("Article reçu pour la commande %(ref)s.", ref=order.reference)
+        if order.status == "READY":
+            notice = _("Commande %(ref)s prête : l’acheteur a reçu son code de retrait par SMS.", ref=order.reference)
+    else:
+        notice = _("Article refusé : la commande %(ref)s est annulée.", ref=order.reference)
+    current_app.logger.info("staff %s %s item %s of order %s", current_user.public_id,
+                            "received" if accepted else "refused", item_id, order.reference)
+    if is_htmx():
+        return render_template("staff/_dropoff_done.html", item=None, item_id=item_id, notice=notice, **_work(point))
+    flash(notice, "ok")
+    return redirect(url_for("staff.home"))
+
+
+@bp.route("/retrait", methods=["GET", "POST"])
+@staff_required
+def handover():
+    """The buyer collects: their order reference and 6-digit code; cash is taken for a cash order."""
+    point = _point()
+    pickups = pickup.expected_pickups(point)
+    source = request.form if request.method == "POST" else request.args
+    reference = " ".join(source.get("reference", "").split()).upper()[:16]
+    code = "".join(source.get("code", "").split())[:12] if request.method == "POST" else ""
+    cash = source.get("cash") == "1"
+    error, status, fields = None, 200, {}
+    if request.method == "POST":
+        try:
+            order = pickup.hand_over(current_user, point, reference, code, cash_received=cash)
+        except DomainError as failure:
+            error, status, fields = str(failure.message), failure.status_code, dict(failure.fields)
+            current_app.logger.info("staff %s handover of %s refused (%s)", current_user.public_id, reference,
+                                    failure.code)
+        else:
+            current_app.logger.info("staff %s handed over order %s", current_user.public_id, order.reference)
+            flash(_("Commande %(ref)s remise à l’acheteur.", ref=order.reference), "ok")
+            return redirect(url_for("staff.home"))
+    chosen = next((o for o in pickups if o.reference == reference), None)
+    return render_template("staff/handover.html", point=point, pickups=pickups, reference=reference,
+                           code=code if fields.get("cash") else "", chosen=chosen, error=error, fields=fields), status
+
+
+def _day(value):
+    try:
+        return date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/rapport")
+@staff_required
+def report():
+    point = _point()
+    summary = pickup.day_report(point, _day(request.args.get("jour")))
+    return render_template("staff/report.html", point=point, report=summary)
