@@ -208,7 +208,7 @@ def test_wallet_balance_always_equals_its_ledger(app):
     staff = staff_at(point)
     sellers = [f.user() for _ in range(3)]
     admin = f.user(Role.ADMIN)
-    for n in range(12):
+    for n in range(40):
         seller = rng.choice(sellers)
         order = f.place_order(f.product(seller=seller, price=rng.randrange(1_000, 90_000, 500)), point=point,
                               session_key=f"s{n}")
@@ -290,3 +290,31 @@ def test_twenty_concurrent_checkouts_of_the_last_item_make_one_order(postgresql_
         with app.app_context():
             clean_database()
             db.engine.dispose()
+
+
+def test_home_delivery_goes_out_then_is_delivered_against_the_code_and_credits_the_seller(app):
+    from vgk.services import payments
+
+    town = f.city(delivery_fee=1_500)
+    seller = f.user()
+    admin = f.user(Role.ADMIN)
+    item = f.product("Frigo", seller=seller, price=80_000)
+    cart = f.cart_with(item, session_key="delivery")
+    order = checkout.place_order(cart=cart, name="Awa Bello", phone="690555111", payment_method="MTN_MOMO",
+                                 fulfilment="DELIVERY", delivery_city_id=town.id, delivery_address="Bastos, rue 1.234")
+    code = f.last_code("+237690555111")
+    with pytest.raises(Conflict):
+        orders.dispatch(order, admin)  # not paid yet: illegal
+    db.session.rollback()
+    payment = payments.start(order, "MTN_MOMO", "690555111")
+    gateway = app.extensions["vgk.payments"]
+    gateway.approve(payment.reference)
+    payments.refresh(order)
+    db.session.refresh(order)
+    assert order.status == S.PAID and order.total == 81_500
+    orders.dispatch(order, admin)
+    with pytest.raises(Invalid):
+        orders.deliver(order, admin, "000000" if code != "000000" else "111111")
+    orders.deliver(order, admin, code)
+    assert order.status == S.DELIVERED
+    assert wallet.balance(seller) == 72_000  # the delivery fee is not the seller's

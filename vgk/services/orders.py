@@ -209,3 +209,30 @@ def resend_handover_code(order):
     code = issue_handover_code(order)
     db.session.commit()
     notify(order, _l("Vidé-Grenier Kamer : nouveau code de retrait pour la commande %(ref)s : %(code)s."), code=code)
+
+
+# --- home delivery ------------------------------------------------------------------------------
+
+def dispatch(order, actor):
+    """A paid home-delivery order leaves with the courier."""
+    from vgk.models import Fulfilment
+
+    if order.fulfilment != Fulfilment.DELIVERY:
+        raise Conflict(_l("Cette commande se retire en point relais."))
+    move(order, S.OUT_FOR_DELIVERY, actor=actor, note="out for delivery")
+    db.session.commit()
+    notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s est en route. Gardez votre code de retrait pour le livreur."))
+
+
+def deliver(order, actor, code):
+    """The courier hands the order over against the buyer's code; the sellers are credited."""
+    from vgk.services import wallet
+
+    if order.status != S.OUT_FOR_DELIVERY:
+        raise Conflict(_l("Cette commande n'est pas en cours de livraison."))
+    check_handover_code(order, code)
+    move(order, S.DELIVERED, actor=actor, note="delivered")
+    wallet.credit_sale(order)
+    db.session.commit()
+    notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s livrée. Merci et à bientôt !"))
+    return order
