@@ -139,6 +139,9 @@ class ProductionConfig(Config):
     def check(cls):
         if not cls.SECRET_KEY or cls.SECRET_KEY == DEV_SECRET_KEY:
             raise RuntimeError("SECRET_KEY must be set in production")
+        # The simulated gateway lets anyone approve a payment: only a deliberate demo may use it.
+        if not cls.CAMPAY_USERNAME and not _env_bool("ALLOW_SIMULATED_PAYMENTS", False):
+            raise RuntimeError("CAMPAY_USERNAME must be set in production (or ALLOW_SIMULATED_PAYMENTS=1 for a demo)")
 
 
 CONFIGS = {

@@ -19,11 +19,15 @@ def test_production_refuses_the_development_secret(monkeypatch):
         config.ProductionConfig.check()
 
 
-def test_production_starts_with_a_real_secret(monkeypatch):
+def test_production_starts_with_a_real_secret_and_a_real_payment_gateway(monkeypatch):
     config = _reload_config(monkeypatch, SECRET_KEY="a-long-random-value-from-the-environment")
+    with pytest.raises(RuntimeError):  # the simulated gateway would let anyone approve a payment
+        config.ProductionConfig.check()
+    config = _reload_config(monkeypatch, CAMPAY_USERNAME="vgk-app")
     config.ProductionConfig.check()
     assert config.ProductionConfig.SESSION_COOKIE_SECURE is True
     monkeypatch.delenv("SECRET_KEY")
+    monkeypatch.delenv("CAMPAY_USERNAME")
     importlib.reload(config)
 
 

@@ -44,6 +44,8 @@ def test_outbox_does_not_exist_without_dev_tools(media_root):
 def test_production_settings_have_no_dev_tools(media_root):
     class Production(ProductionConfig):
         SECRET_KEY = "a-real-secret-for-this-test"
+        CAMPAY_USERNAME = "vgk-app"
+        CAMPAY_PASSWORD = "not-used-here"
         SQLALCHEMY_DATABASE_URI = "sqlite://"
         REDIS_URL = None
         MEDIA_ROOT = media_root
