@@ -14,11 +14,14 @@ from vgk.models.catalog import (  # noqa: F401
     Category,
     City,
     Condition,
+    Favourite,
     PickupPoint,
     Product,
     ProductImage,
     ProductStatus,
+    Review,
 )
+from vgk.models.audit import AuditEntry  # noqa: F401
 from vgk.models.notifications import OutboxMessage  # noqa: F401
 from vgk.models.orders import (  # noqa: F401
     Cart,

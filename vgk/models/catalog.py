@@ -97,8 +97,15 @@ class Product(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     published_at = db.Column(db.DateTime)
+    # Moderation: when it was submitted, who decided, why it was refused, and the automatic flags
+    # (space-separated codes such as "contact banned_word price_outlier duplicate_photo").
+    submitted_at = db.Column(db.DateTime)
+    moderated_at = db.Column(db.DateTime)
+    moderated_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    rejection_reason = db.Column(db.String(500))
+    moderation_flags = db.Column(db.String(255), nullable=False, default="")
 
-    seller = db.relationship("User")
+    seller = db.relationship("User", foreign_keys=[seller_id])
     category = db.relationship("Category")
     city = db.relationship("City")
     images = db.relationship(
@@ -124,6 +131,7 @@ class Product(db.Model):
         db.Index("ix_products_status_price", "status", "price", "id",
                  "category_id", "city_id", "condition", "created_at"),
         db.Index("ix_products_status_views", "status", "view_count"),
+        db.Index("ix_products_status_submitted", "status", "submitted_at"),
     )
 
     @property
@@ -155,3 +163,29 @@ class ProductImage(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     product = db.relationship("Product", back_populates="images")
+
+
+class Favourite(db.Model):
+    __tablename__ = "favourites"
+
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    product_id = db.Column(db.Integer, db.ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class Review(db.Model):
+    """A buyer's rating of a seller after a completed order (one per order line)."""
+
+    __tablename__ = "reviews"
+
+    id = db.Column(db.Integer, primary_key=True)
+    order_item_id = db.Column(db.Integer, db.ForeignKey("order_items.id"), nullable=False, unique=True)
+    author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    seller_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    rating = db.Column(db.Integer, nullable=False)
+    text = db.Column(db.Text, nullable=False, default="")
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    author = db.relationship("User", foreign_keys=[author_id])
+
+    __table_args__ = (db.CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)
