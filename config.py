@@ -111,6 +111,17 @@ class Config:
     CAMPAY_TIMEOUT = float(os.environ.get("CAMPAY_TIMEOUT", 15))
     SIMULATED_PAYMENTS_DIR = os.environ.get("SIMULATED_PAYMENTS_DIR")
 
+    # Moderation: words (normalised, whole words or phrases) that flag a listing as a prohibited item;
+    # MODERATION_BANNED_WORDS (comma-separated) replaces the default list.
+    BANNED_WORDS = tuple(
+        w.strip() for w in os.environ.get(
+            "MODERATION_BANNED_WORDS",
+            "arme,armes,fusil,fusils,pistolet,munitions,cartouches,drogue,drogues,cannabis,chanvre indien,"
+            "cocaine,medicament sur ordonnance,medicaments sur ordonnance,contrefacon,faux billets,"
+            "ivoire,defense d elephant,peau de leopard,peau de panthere,pangolin,viande de brousse protegee",
+        ).split(",") if w.strip()
+    )
+
 
 class DevelopmentConfig(Config):
     DEBUG = _env_bool("FLASK_DEBUG", False)

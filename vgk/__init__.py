@@ -112,9 +112,9 @@ def _init_adapters(app):
 
 
 def _register_blueprints(app):
-    from vgk.web import account, admin, auth, pwa, shop, staff, visitor
+    from vgk.web import account, admin, auth, pwa, sell, shop, staff, visitor
 
-    for module in (pwa, visitor, auth, account, staff, admin, shop):
+    for module in (pwa, visitor, auth, account, staff, admin, shop, sell):
         app.register_blueprint(module.bp)
     if app.config.get("GOOGLE_CLIENT_ID"):
         from vgk.web import google

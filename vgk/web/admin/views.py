@@ -14,7 +14,7 @@ from flask_login import current_user
 from vgk.errors import DomainError, Invalid
 from vgk.models import Role
 from vgk.security import roles_required
-from vgk.services import accounts, sessions, wallet
+from vgk.services import accounts, audit, moderation, sessions, wallet
 from vgk.services import directory
 from vgk.web.admin import bp
 from vgk.web.admin.forms import RoleForm, StaffForm
@@ -68,7 +68,15 @@ def _back(default):
 @bp.get("")
 @admin_only
 def dashboard():
-    return render_template("admin/dashboard.html")
+    """Marketplace figures for 7/30/90 days and one city or all; htmx swaps only the stats block."""
+    from vgk.services import analytics
+    from vgk.web import charts
+
+    figures = analytics.dashboard(request.args.get("days"), city=request.args.get("city") or None)
+    moderation_url = next((url_for(name) for name in ("admin.moderation", "admin.moderation_queue")
+                           if name in current_app.view_functions), None)
+    return render("admin/dashboard.html", "admin/_dashboard_stats.html", d=figures, charts=charts,
+                  periods=analytics.PERIODS, moderation_url=moderation_url)
 
 
 # --- users ---------------------------------------------------------------------------------------
@@ -119,10 +127,13 @@ def _after_change(user, notice=None, error=None, field_errors=None, chosen=None,
 @admin_only
 def suspend(public_id):
     user = accounts.user_by_public_id(public_id)
+    before = {"status": user.status}
     try:
         accounts.suspend(user, acting_user=current_user)
     except DomainError as error:
         return _after_change(user, error=str(error.message), status=error.status_code)
+    audit.record_now(current_user, "user.suspend", "user", user.public_id, before, {"status": user.status},
+                     request.remote_addr or "")
     current_app.logger.info("admin %s suspended account %s", current_user.public_id, user.public_id)
     return _after_change(user, notice=_("Compte suspendu : ses sessions sont fermées."))
 
@@ -131,10 +142,13 @@ def suspend(public_id):
 @admin_only
 def reinstate(public_id):
     user = accounts.user_by_public_id(public_id)
+    before = {"status": user.status}
     try:
         accounts.reinstate(user)
     except DomainError as error:
         return _after_change(user, error=str(error.message), status=error.status_code)
+    audit.record_now(current_user, "user.reinstate", "user", user.public_id, before, {"status": user.status},
+                     request.remote_addr or "")
     current_app.logger.info("admin %s reinstated account %s", current_user.public_id, user.public_id)
     return _after_change(user, notice=_("Compte réactivé."))
 
@@ -144,6 +158,7 @@ def reinstate(public_id):
 def change_role(public_id):
     user = accounts.user_by_public_id(public_id)
     form = RoleForm()
+    before = {"role": user.role, "pickup_point_id": user.pickup_point_id}
     try:
         accounts.set_role(user, form.role.data, form.pickup_point.data or None, acting_user=current_user)
     except DomainError as error:
@@ -152,6 +167,8 @@ def change_role(public_id):
         chosen = {"role": form.role.data, "pickup_point": form.pickup_point.data}
         return _after_change(user, error=str(error.message), field_errors=fields, chosen=chosen,
                              status=error.status_code)
+    audit.record_now(current_user, "user.role", "user", user.public_id, before,
+                     {"role": user.role, "pickup_point_id": user.pickup_point_id}, request.remote_addr or "")
     current_app.logger.info("admin %s set role %s on account %s", current_user.public_id, user.role, user.public_id)
     return _after_change(user, notice=_("Rôle mis à jour."))
 
@@ -177,6 +194,9 @@ def new_staff():
             if str(error.message) not in errors.values():
                 errors["form"] = str(error.message)
         else:
+            audit.record_now(current_user, "staff.create", "user", user.public_id, {},
+                             {"name": user.name, "role": user.role, "pickup_point_id": user.pickup_point_id},
+                             request.remote_addr or "")
             current_app.logger.info("admin %s created staff account %s", current_user.public_id, user.public_id)
             flash(_("Compte du personnel créé. Communiquez-lui son mot de passe : à sa première connexion, un code lui sera envoyé par SMS."), "ok")
             return redirect(url_for("admin.user_detail", public_id=user.public_id))
@@ -214,6 +234,8 @@ def approve_payout(public_id):
         payout = wallet.approve_payout(current_user, public_id)
     except DomainError as error:
         return _after_payout(public_id, _pending(public_id), error=str(error.message), status=error.status_code)
+    audit.record_now(current_user, "payout.approve", "payout", payout.public_id, {"status": "REQUESTED"},
+                     {"status": payout.status, "amount": payout.amount}, request.remote_addr or "")
     current_app.logger.info("admin %s approved payout %s", current_user.public_id, payout.public_id)
     return _after_payout(public_id, payout, notice=_("Retrait de %(amount)s envoyé à %(name)s.",
                                                      amount=format_xaf(payout.amount), name=payout.user.name))
@@ -226,6 +248,97 @@ def reject_payout(public_id):
         payout = wallet.reject_payout(current_user, public_id, request.form.get("reason", ""))
     except DomainError as error:
         return _after_payout(public_id, _pending(public_id), error=str(error.message), status=error.status_code)
+    audit.record_now(current_user, "payout.reject", "payout", payout.public_id, {"status": "REQUESTED"},
+                     {"status": payout.status, "note": payout.note}, request.remote_addr or "")
     current_app.logger.info("admin %s rejected payout %s", current_user.public_id, payout.public_id)
     return _after_payout(public_id, payout, notice=_("Retrait refusé : le montant est revenu dans le portefeuille de %(name)s.",
                                                      name=payout.user.name))
+
+
+# --- moderation of listings ----------------------------------------------------------------------
+
+def _queue_page():
+    from vgk.services.catalog import _to_int
+
+    return moderation.queue(_to_int(request.args.get("page"), 1, 1, 10_000), PER_PAGE)
+
+
+@bp.get("/moderation")
+@admin_only
+def moderation_queue():
+    return render_template("admin/moderation.html", page=_queue_page(), moderation=moderation)
+
+
+def _after_decision(public_id, product=None, notice=None, error=None, status=200):
+    """The queue row in place for htmx; else a redirect back to the queue (or the queue with the error)."""
+    if is_htmx():
+        return render_template("admin/_moderation_row.html", product=product, public_id=public_id,
+                               notice=notice, error=error, moderation=moderation,
+                               done=product is not None and product.status != "PENDING"), status
+    if status < 400:
+        flash(notice, "ok")
+        return redirect(url_for("admin.moderation_queue"))
+    return render_template("admin/moderation.html", page=_queue_page(), moderation=moderation, error=error), status
+
+
+def _pending_product(public_id):
+    return next((p for p in moderation.queue(1, 10_000).items if p.public_id == public_id), None)
+
+
+@bp.post("/moderation/<public_id>/approuver")
+@admin_only
+def approve_product(public_id):
+    try:
+        product = moderation.approve(current_user, public_id, ip=request.remote_addr or "")
+    except DomainError as error:
+        return _after_decision(public_id, _pending_product(public_id), error=str(error.message),
+                               status=error.status_code)
+    return _after_decision(public_id, product, notice=_("Annonce publiée."))
+
+
+@bp.post("/moderation/<public_id>/refuser")
+@admin_only
+def reject_product(public_id):
+    try:
+        product = moderation.reject(current_user, public_id, request.form.get("reason", ""),
+                                    ip=request.remote_addr or "")
+    except DomainError as error:
+        return _after_decision(public_id, _pending_product(public_id), error=str(error.message),
+                               status=error.status_code)
+    return _after_decision(public_id, product, notice=_("Annonce refusée : le vendeur voit la raison."))
+
+
+@bp.post("/moderation/lot")
+@admin_only
+def moderate_many():
+    """Bulk decision on the checked rows: decision=approve or decision=reject (with a reason)."""
+    ids = request.form.getlist("ids")
+    ip = request.remote_addr or ""
+    if not ids:
+        flash(_("Cochez au moins une annonce."), "error")
+        return redirect(url_for("admin.moderation_queue"))
+    try:
+        if request.form.get("decision") == "reject":
+            done, failed = moderation.reject_many(current_user, ids, request.form.get("reason", ""), ip=ip)
+        else:
+            done, failed = moderation.approve_many(current_user, ids, ip=ip)
+    except DomainError as error:
+        return render_template("admin/moderation.html", page=_queue_page(), moderation=moderation,
+                               error=str(error.message)), error.status_code
+    flash(_("%(count)s annonce(s) traitée(s).", count=len(done)), "ok")
+    if failed:
+        flash(_("%(count)s annonce(s) déjà traitée(s) ou introuvable(s).", count=len(failed)), "warn")
+    return redirect(url_for("admin.moderation_queue"))
+
+
+# --- audit log -----------------------------------------------------------------------------------
+
+@bp.get("/journal")
+@admin_only
+def journal():
+    from vgk.services.catalog import _to_int
+
+    filters = audit.AuditFilters.from_params(request.args)
+    page = audit.entries(filters, _to_int(request.args.get("page"), 1, 1, 10_000))
+    return render_template("admin/audit.html", filters=filters, page=page, decode=audit.decode,
+                           actions=audit.actions(), actors=audit.actors())

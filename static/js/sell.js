@@ -1,0 +1,66 @@
+/* Listing form, progressive enhancement: photos resized in the browser (max 1600 px, JPEG)
+   before upload, and an upload progress bar. Without JavaScript the plain multipart form works. */
+(function () {
+  "use strict";
+  var MAX = 1600;
+
+  function resize(file) {
+    return new Promise(function (resolve) {
+      if (!/^image\//.test(file.type) || !window.createImageBitmap || !HTMLCanvasElement.prototype.toBlob) {
+        return resolve(file);
+      }
+      createImageBitmap(file).then(function (bitmap) {
+        var scale = Math.min(1, MAX / Math.max(bitmap.width, bitmap.height));
+        if (scale === 1 && file.type === "image/jpeg") { return resolve(file); }
+        var canvas = document.createElement("canvas");
+        canvas.width = Math.round(bitmap.width * scale);
+        canvas.height = Math.round(bitmap.height * scale);
+        canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+        canvas.toBlob(function (blob) {
+          resolve(blob ? new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" }) : file);
+        }, "image/jpeg", 0.85);
+      }, function () { resolve(file); });
+    });
+  }
+
+  function enhance(form) {
+    if (!window.FormData || !window.XMLHttpRequest || !window.Promise) { return; }
+    var box = form.querySelector(".sell-progress");
+    var bar = box && box.querySelector("progress");
+    var label = box && box.querySelector("span");
+    var clicked = null;
+    form.addEventListener("click", function (e) {
+      if (e.target.name === "action") { clicked = e.target; }
+    });
+    form.addEventListener("submit", function (event) {
+      var input = form.querySelector('input[type="file"]');
+      if (!input || !input.files || !input.files.length) { return; }  // nothing to upload: plain submit
+      event.preventDefault();
+      var data = new FormData(form);
+      if (clicked) { data.set("action", clicked.value); }
+      data.delete("photos");
+      Promise.all(Array.prototype.map.call(input.files, resize)).then(function (files) {
+        files.forEach(function (f) { data.append("photos", f, f.name); });
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", form.action);
+        if (box) { box.hidden = false; }
+        xhr.upload.onprogress = function (e) {
+          if (e.lengthComputable && bar) {
+            bar.value = Math.round(100 * e.loaded / e.total);
+            label.textContent = bar.value + " %";
+          }
+        };
+        xhr.onload = function () {
+          if (xhr.responseURL && xhr.status < 400) { window.location.href = xhr.responseURL; return; }
+          document.open(); document.write(xhr.responseText); document.close();
+        };
+        xhr.onerror = function () { if (box) { box.hidden = true; } form.submit(); };
+        xhr.send(data);
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-sell-upload]"), enhance);
+  });
+})();

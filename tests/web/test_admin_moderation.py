@@ -1,0 +1,112 @@
+"""The moderation queue page: pending listings oldest first with their flags, htmx decisions in place,
+bulk decisions, the approved listing in search, the rejected one with its reason, access."""
+import re
+from datetime import timedelta
+
+import pytest
+
+from tests import factories as f
+from tests.web.test_admin_users import csrf
+from vgk.extensions import db
+from vgk.models import Product, ProductStatus, Role, TwoFactor
+from vgk.models.base import utcnow
+from vgk.services import moderation
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def admin(app, client):
+    user = f.user(Role.ADMIN, name="Admin Kamer", two_factor=TwoFactor.SMS, phone_verified_at=utcnow())
+    f.sign_in(client, user)
+    return user
+
+
+def pending(title, age=0, description="Très bon état.", **kw):
+    product = f.product(title, description=description, status=ProductStatus.PENDING, **kw)
+    product.submitted_at = utcnow() - timedelta(minutes=age)
+    moderation.refresh_flags(product)
+    db.session.commit()
+    return product
+
+
+def fresh(product):
+    db.session.expire_all()
+    return db.session.get(Product, product.id)
+
+
+def token(client):
+    return csrf(client, "/admin/moderation")
+
+
+def test_queue_lists_pending_oldest_first_with_flags(client, admin):
+    recent = pending("Réfrigérateur Haier", age=5)
+    old = pending("Climatiseur LG", age=60, description="Paiement Orange Money, appelez le 677 12 34 56")
+    f.product("Déjà en ligne")
+    response = client.get("/admin/moderation")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.findall(r'id="mod-([A-Za-z0-9_-]+)"', html) == [old.public_id, recent.public_id]
+    assert "Déjà en ligne" not in html
+    assert "Coordonnées" in html and "Paiement externe" in html
+    assert 'title="Coordonnées dans le texte' in html
+    assert 'hx-target="closest tr"' in html and 'hx-swap="outerHTML"' in html
+    assert 'href="/admin/moderation"' in html and 'href="/admin/journal"' in html
+
+
+def test_htmx_approve_returns_the_row_and_the_product_is_searchable(client, admin):
+    product = pending("Machine à coudre Singer")
+    response = client.post(f"/admin/moderation/{product.public_id}/approuver", data={"csrf_token": token(client)}, headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.lstrip().startswith("<tr") and f'id="mod-{product.public_id}"' in html and "<html" not in html
+    assert "Annonce publiée." in html
+    assert fresh(product).status == ProductStatus.ACTIVE
+    assert "Machine à coudre Singer" in client.get("/produits?q=singer").get_data(as_text=True)
+
+
+def test_approving_twice_is_a_conflict_in_the_row(client, admin):
+    product = pending("Fer à repasser")
+    client.post(f"/admin/moderation/{product.public_id}/approuver", data={"csrf_token": token(client)})
+    response = client.post(f"/admin/moderation/{product.public_id}/approuver", data={"csrf_token": token(client)}, headers=HX)
+    assert response.status_code == 409 and "n'attend pas de modération" in response.get_data(as_text=True)
+
+
+def test_reject_needs_a_reason_and_the_seller_gets_it(client, admin):
+    product = pending("Fusil de chasse")
+    url = f"/admin/moderation/{product.public_id}/refuser"
+    response = client.post(url, data={"csrf_token": token(client), "reason": ""}, headers=HX)
+    assert response.status_code == 400 and fresh(product).status == ProductStatus.PENDING
+    response = client.post(url, data={"csrf_token": token(client), "reason": "Les armes sont interdites."})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/moderation")
+    product = fresh(product)
+    assert product.status == ProductStatus.REJECTED and product.rejection_reason == "Les armes sont interdites."
+    assert "refusée" in f.outbox(product.seller.phone)[0].body
+    assert "Fusil de chasse" not in client.get("/produits?q=fusil").get_data(as_text=True)
+
+
+def test_bulk_approve_and_reject(client, admin):
+    a, b, c = pending("Table basse"), pending("Chaise pliante"), pending("Lampe de chevet")
+    response = client.post("/admin/moderation/lot", data={"csrf_token": token(client), "ids": [a.public_id, b.public_id],
+                                                             "decision": "approve"})
+    assert response.status_code == 302
+    assert [fresh(p).status for p in (a, b)] == ["ACTIVE", "ACTIVE"]
+    response = client.post("/admin/moderation/lot", data={"csrf_token": token(client), "ids": [c.public_id],
+                                                             "decision": "reject", "reason": ""})
+    assert response.status_code == 400 and fresh(c).status == ProductStatus.PENDING
+    client.post("/admin/moderation/lot", data={"csrf_token": token(client), "ids": [c.public_id],
+                                               "decision": "reject", "reason": "Photos manquantes"})
+    assert fresh(c).status == ProductStatus.REJECTED and fresh(c).rejection_reason == "Photos manquantes"
+
+
+@pytest.mark.parametrize("role", [Role.CLIENT, Role.STAFF])
+def test_non_admins_get_403(app, client, role):
+    product = pending("Radio")
+    f.sign_in(client, f.user(role, two_factor=TwoFactor.SMS))
+    assert client.get("/admin/moderation").status_code == 403
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        assert client.post(f"/admin/moderation/{product.public_id}/approuver").status_code == 403
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert fresh(product).status == ProductStatus.PENDING

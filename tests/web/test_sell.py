@@ -1,0 +1,173 @@
+"""Selling over HTTP (CSRF on): the listing form with photos, submission, edits, refusals,
+favourites with and without htmx, and the public seller page."""
+import io
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from tests.web.test_auth import post, text
+from vgk.extensions import db
+from vgk.models import Product, ProductStatus
+from vgk.models.base import utcnow
+
+S = ProductStatus
+
+
+@pytest.fixture
+def seller(app):
+    return f.user(phone_verified_at=utcnow(), name="Mireille Ngo")
+
+
+@pytest.fixture
+def leaf(app):
+    return f.category("Téléphones", slug="telephones", parent=f.category("Électronique", slug="electronique"))
+
+
+@pytest.fixture
+def douala(app):
+    return f.city("Douala", slug="douala")
+
+
+def form(leaf, city, **overrides):
+    return {"title": "Téléphone Tecno Spark", "description": "Bon état, chargeur fourni.", "category": leaf.slug,
+            "condition": "BON", "price": "45000", "city": city.slug, "quantity": "1", **overrides}
+
+
+def photo(name="photo.jpg", data=None):
+    return (io.BytesIO(data if data is not None else f.jpeg_bytes()), name)
+
+
+def create(client, leaf, city, photos=2, **overrides):
+    data = form(leaf, city, **overrides)
+    data["photos"] = [photo(f"p{i}.jpg") for i in range(photos)]
+    return post(client, "/compte/annonces/nouvelle", data, content_type="multipart/form-data")
+
+
+def only_product():
+    db.session.expire_all()
+    return db.session.scalar(select(Product))
+
+
+def test_create_with_two_photos_then_submit(client, seller, leaf, douala):
+    f.sign_in(client, seller)
+    page = text(client.get("/compte/annonces/nouvelle"))
+    assert 'type="file"' in page and 'accept="image/*"' in page and 'capture="environment"' in page
+    assert "multiple" in page and "Téléphones" in page and 'enctype="multipart/form-data"' in page
+
+    response = create(client, leaf, douala)
+    product = only_product()
+    assert response.status_code == 303, text(response)
+    assert product.status == S.DRAFT and len(product.images) == 2 and product.seller_id == seller.id
+
+    response = post(client, f"/compte/annonces/{product.public_id}/soumettre", page=f"/compte/annonces/{product.public_id}")
+    assert response.status_code == 303
+    assert only_product().status == S.PENDING
+    assert client.get(f"/p/{product.public_id}").status_code == 404  # not public before moderation
+    listing_page = text(client.get("/compte/annonces"))
+    assert "Téléphone Tecno Spark" in listing_page and "En attente de validation" in listing_page
+
+
+def test_create_and_submit_in_one_go(client, seller, leaf, douala):
+    f.sign_in(client, seller)
+    data = form(leaf, douala, action="submit")
+    data["photos"] = [photo()]
+    response = post(client, "/compte/annonces/nouvelle", data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert only_product().status == S.PENDING
+
+
+def test_bad_fields_are_shown(client, seller, leaf, douala):
+    f.sign_in(client, seller)
+    response = create(client, leaf, douala, price="50")
+    assert response.status_code == 400 and "entre 100 et 1 000 000 000" in text(response)
+    assert only_product() is None
+
+
+def test_edit(client, seller, leaf, douala):
+    f.sign_in(client, seller)
+    create(client, leaf, douala)
+    product = only_product()
+    url = f"/compte/annonces/{product.public_id}"
+    assert 'value="Téléphone Tecno Spark"' in text(client.get(url))
+    response = post(client, url, form(leaf, douala, title="Tecno Spark 10 Pro", price="42000"))
+    assert response.status_code == 303
+    product = only_product()
+    assert product.title == "Tecno Spark 10 Pro" and product.price == 42_000
+
+
+def test_rejection_reason_is_shown(client, seller, leaf, douala):
+    product = f.product(seller=seller, category_=leaf, city_=douala, status=S.REJECTED, images=1,
+                        rejection_reason="Numéro de téléphone dans la description")
+    f.sign_in(client, seller)
+    page = text(client.get(f"/compte/annonces/{product.public_id}"))
+    assert "Numéro de téléphone dans la description" in page and "refusée" in page
+
+
+def test_non_image_upload_gets_400_with_a_clear_message(client, seller, leaf, douala):
+    f.sign_in(client, seller)
+    create(client, leaf, douala, photos=1)
+    product = only_product()
+    url = f"/compte/annonces/{product.public_id}/photos"
+    response = post(client, url, {"photos": [photo("shell.jpg", b"<?php echo 1; ?>")]},
+                    page=f"/compte/annonces/{product.public_id}", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "n'est pas une image valide" in text(response)
+    assert len(only_product().images) == 1
+
+
+def test_another_client_gets_404(client, app, seller, leaf, douala):
+    product = f.product(seller=seller, category_=leaf, city_=douala, status=S.DRAFT, images=1)
+    intruder = f.user(phone_verified_at=utcnow())
+    f.sign_in(client, intruder)
+    assert client.get(f"/compte/annonces/{product.public_id}").status_code == 404
+    response = post(client, f"/compte/annonces/{product.public_id}/archiver", page="/compte/annonces")
+    assert response.status_code == 404
+    assert only_product().status == S.DRAFT
+
+
+def test_anonymous_is_sent_to_login(client, seller):
+    for url in ("/compte/annonces", "/compte/annonces/nouvelle", "/compte/favoris"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+
+
+def test_favourite_toggle_with_htmx_and_without(client, seller, leaf, douala):
+    product = f.product(seller=seller, category_=leaf, city_=douala, images=1)
+    fan = f.user()
+    f.sign_in(client, fan)
+    page = f"/p/{product.public_id}"
+    assert "Ajouter aux favoris" in text(client.get(page))
+    response = post(client, f"{page}/favori", page=page, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "Dans vos favoris" in text(response) and "<html" not in text(response)
+    assert product.title in text(client.get("/compte/favoris"))
+    response = post(client, f"{page}/favori", page=page)
+    assert response.status_code == 303 and response.headers["Location"].endswith(page)
+    assert product.title not in text(client.get("/compte/favoris"))
+
+
+def test_seller_page_shows_only_active_listings(client, seller, leaf, douala):
+    f.product("Vélo actif à vendre", seller=seller, category_=leaf, city_=douala)
+    f.product("Brouillon secret", seller=seller, category_=leaf, city_=douala, status=S.DRAFT)
+    f.product("Déjà vendu", seller=seller, category_=leaf, city_=douala, status=S.SOLD)
+    page = text(client.get(f"/vendeur/{seller.public_id}"))
+    assert "Mireille Ngo" in page and "Vélo actif à vendre" in page
+    assert "Brouillon secret" not in page and "Déjà vendu" not in page
+    assert client.get("/vendeur/inconnu").status_code == 404
+
+
+def test_review_page(client, seller, leaf, douala):
+    from vgk.models import OrderStatus
+
+    product = f.product(seller=seller, category_=leaf, city_=douala)
+    buyer = f.user()
+    order = f.place_order(product, buyer=buyer)
+    order.status = OrderStatus.COMPLETED
+    db.session.commit()
+    item = order.items[0]
+    f.sign_in(client, buyer)
+    url = f"/compte/commandes/{order.public_id}/avis/{item.id}"
+    response = post(client, url, {"rating": "5", "text": "Parfait"})
+    assert response.status_code == 303
+    assert "5/5" in text(client.get(f"/vendeur/{seller.public_id}"))

@@ -1,0 +1,111 @@
+"""The audit log: who (admin or staff) changed what, when, from where, with the values before and after.
+
+`record` only adds the entry to the session: it belongs to the caller's transaction (a service records
+before its commit; a view that calls a service which already committed uses `record_now`).
+"""
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from vgk.extensions import db
+from vgk.models import User
+from vgk.models.audit import AuditEntry
+
+PER_PAGE = 30
+
+
+def _json(values):
+    return json.dumps(values or {}, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def record(actor, action, obj_type, obj_id, before=None, after=None, ip=""):
+    """Add an audit entry to the current transaction (the caller commits)."""
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        action=str(action)[:64],
+        object_type=str(obj_type)[:32],
+        object_id=str(obj_id or "")[:64],
+        before=_json(before),
+        after=_json(after),
+        ip=(ip or "")[:45],
+    )
+    db.session.add(entry)
+    return entry
+
+
+def record_now(actor, action, obj_type, obj_id, before=None, after=None, ip=""):
+    """Record and commit: for a change that its service already committed."""
+    entry = record(actor, action, obj_type, obj_id, before, after, ip)
+    db.session.commit()
+    return entry
+
+
+def decode(text):
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+@dataclass
+class AuditFilters:
+    actor: str = ""  # an actor's public id
+    action: str = ""
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(actor=(params.get("actor") or "").strip()[:16], action=(params.get("action") or "").strip()[:64])
+
+    def as_params(self, **overrides):
+        values = {"actor": self.actor or None, "action": self.action or None}
+        values.update(overrides)
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+@dataclass
+class AuditPage:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page * self.per_page < self.total
+
+
+def entries(filters=None, page=1, per_page=PER_PAGE):
+    """Entries newest first, optionally for one actor (public id) and/or one action."""
+    filters = filters or AuditFilters()
+    conditions = []
+    if filters.actor:
+        conditions.append(AuditEntry.actor_id.in_(select(User.id).where(User.public_id == filters.actor)))
+    if filters.action:
+        conditions.append(AuditEntry.action == filters.action)
+    page = max(1, int(page or 1))
+    total = db.session.scalar(select(func.count(AuditEntry.id)).where(*conditions))
+    items = db.session.scalars(
+        select(AuditEntry).where(*conditions).options(selectinload(AuditEntry.actor))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return AuditPage(items, page, per_page, total)
+
+
+def actions():
+    """The actions present in the log (for the filter)."""
+    return db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+
+
+def actors():
+    """The people who appear in the log (for the filter)."""
+    return db.session.scalars(
+        select(User).where(User.id.in_(select(AuditEntry.actor_id))).order_by(User.name)
+    ).all()

@@ -1,0 +1,340 @@
+"""A seller's own listings: drafts, edits, photos, submission for moderation, sold, archived, relisted.
+
+One table of the moves a seller may make (TRANSITIONS) and one function that moves a listing.
+Moderation itself (PENDING → ACTIVE/REJECTED) belongs to vgk.services.moderation."""
+import logging
+from functools import wraps
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from vgk.errors import Conflict, Invalid, NotFound
+from vgk.extensions import db
+from vgk.models import Category, City, Condition, Favourite, Product, ProductStatus
+from vgk.models.base import utcnow
+from vgk.security import ensure_owner
+from vgk.services import media, moderation
+
+log = logging.getLogger(__name__)
+S = ProductStatus
+
+MAX_PHOTOS = 8
+TITLE_MIN, TITLE_MAX = 5, 120
+DESCRIPTION_MAX = 5000
+PRICE_MIN, PRICE_MAX = 100, 1_000_000_000
+QUANTITY_MIN, QUANTITY_MAX = 1, 99
+
+# The moves a seller may make. PENDING → ACTIVE/REJECTED is moderation's; RESERVED/SOLD by orders.
+TRANSITIONS = {
+    S.DRAFT: {S.PENDING, S.ARCHIVED},
+    S.REJECTED: {S.PENDING, S.ARCHIVED},
+    S.PENDING: {S.ARCHIVED},
+    S.ACTIVE: {S.PENDING, S.SOLD, S.ARCHIVED},
+    S.RESERVED: set(),
+    S.SOLD: {S.PENDING},
+    S.ARCHIVED: {S.PENDING},
+}
+EDITABLE = {S.DRAFT, S.PENDING, S.ACTIVE, S.REJECTED}
+# Changing these on an ACTIVE listing sends it back to moderation; price, quantity, negotiable don't.
+REVIEWED_FIELDS = {"title", "description", "category"}
+FIELDS = ("title", "description", "price", "negotiable", "condition", "category", "city", "quantity")
+
+
+class IllegalMove(Conflict):
+    code = "illegal_move"
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def get_own(seller, public_id):
+    """The seller's listing; anybody else's (or none) is not found."""
+    product = db.session.scalar(select(Product).where(Product.public_id == str(public_id)[:16]))
+    if product is None:
+        raise NotFound(_l("Annonce introuvable."))
+    ensure_owner(seller, product)
+    return product
+
+
+def my_listings(seller, status=None):
+    """The seller's listings (newest first) as (product, favourites) pairs; views are product.view_count."""
+    stmt = select(Product).where(Product.seller_id == seller.id)
+    if status:
+        stmt = stmt.where(Product.status == status)
+    products = db.session.scalars(stmt.order_by(Product.updated_at.desc(), Product.id.desc())).all()
+    counts = dict(
+        db.session.execute(
+            select(Favourite.product_id, func.count())
+            .join(Product, Product.id == Favourite.product_id)
+            .where(Product.seller_id == seller.id)
+            .group_by(Favourite.product_id)
+        ).all()
+    )
+    return [(p, counts.get(p.id, 0)) for p in products]
+
+
+def status_counts(seller):
+    rows = db.session.execute(
+        select(Product.status, func.count()).where(Product.seller_id == seller.id).group_by(Product.status)
+    ).all()
+    return dict(rows)
+
+
+def leaf_categories():
+    """Categories a listing may be filed under (those without children), grouped by parent."""
+    children = select(Category.parent_id).where(Category.parent_id.is_not(None))
+    leaves = db.session.scalars(
+        select(Category).where(Category.id.not_in(children)).order_by(Category.position, Category.slug)
+    ).all()
+    return leaves
+
+
+# --- validation --------------------------------------------------------------------------------
+
+def _int(value, name, low, high, message):
+    try:
+        number = int(str(value).strip().replace(" ", "").replace("\u202f", ""))
+    except (TypeError, ValueError):
+        raise Invalid(message, {name: message}) from None
+    if not low <= number <= high:
+        raise Invalid(message, {name: message})
+    return number
+
+
+def _category(value):
+    if isinstance(value, Category):
+        category = value
+    else:
+        stmt = select(Category)
+        stmt = stmt.where(Category.id == value) if isinstance(value, int) else stmt.where(Category.slug == str(value or "")[:80])
+        category = db.session.scalar(stmt)
+    message = _l("Choisissez une catégorie précise.")
+    if category is None or category.children:
+        raise Invalid(message, {"category": message})
+    return category
+
+
+def _city(value):
+    if isinstance(value, City):
+        return value
+    stmt = select(City)
+    stmt = stmt.where(City.id == value) if isinstance(value, int) else stmt.where(City.slug == str(value or "")[:60])
+    city = db.session.scalar(stmt)
+    if city is None:
+        message = _l("Choisissez une ville.")
+        raise Invalid(message, {"city": message})
+    return city
+
+
+def _clean(fields):
+    """Checked values for the given fields (only those present); raises Invalid on the first bad one."""
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise Invalid(_l("Champ inconnu."), {name: "unknown" for name in unknown})
+    clean = {}
+    if "title" in fields:
+        title = " ".join(str(fields["title"] or "").split())
+        if not TITLE_MIN <= len(title) <= TITLE_MAX:
+            message = _l("Le titre doit faire entre %(low)d et %(high)d caractères.", low=TITLE_MIN, high=TITLE_MAX)
+            raise Invalid(message, {"title": message})
+        clean["title"] = title
+    if "description" in fields:
+        description = str(fields["description"] or "").strip().replace("\r\n", "\n")
+        if len(description) > DESCRIPTION_MAX:
+            message = _l("La description ne doit pas dépasser %(high)d caractères.", high=DESCRIPTION_MAX)
+            raise Invalid(message, {"description": message})
+        clean["description"] = description
+    if "price" in fields:
+        clean["price"] = _int(fields["price"], "price", PRICE_MIN, PRICE_MAX,
+                              _l("Le prix doit être un nombre entier entre 100 et 1 000 000 000 FCFA."))
+    if "quantity" in fields:
+        clean["quantity"] = _int(fields["quantity"], "quantity", QUANTITY_MIN, QUANTITY_MAX,
+                                 _l("La quantité doit être entre 1 et 99."))
+    if "negotiable" in fields:
+        clean["negotiable"] = bool(fields["negotiable"])
+    if "condition" in fields:
+        if fields["condition"] not in Condition.ALL:
+            message = _l("Choisissez l'état de l'article.")
+            raise Invalid(message, {"condition": message})
+        clean["condition"] = fields["condition"]
+    if "category" in fields:
+        clean["category"] = _category(fields["category"])
+    if "city" in fields:
+        clean["city"] = _city(fields["city"])
+    return clean
+
+
+def _check_ready(product):
+    """Everything moderation needs before the listing may be submitted."""
+    if not product.seller.phone_verified:
+        raise Invalid(_l("Vérifiez votre numéro de téléphone avant de publier une annonce."), {"phone": "unverified"})
+    if not product.images:
+        message = _l("Ajoutez au moins une photo.")
+        raise Invalid(message, {"photos": message})
+    _clean({name: getattr(product, name) for name in FIELDS})
+
+
+# --- moving ------------------------------------------------------------------------------------
+
+def _apply_moderation_flags(product):
+    """The moderation service's automatic flags, computed afresh at each submission."""
+    product.moderation_flags = " ".join(moderation.flags_for(product))[:255]
+
+
+def _move(product, to_status):
+    if to_status not in TRANSITIONS.get(product.status, set()):
+        raise IllegalMove(_l("Cette action n'est pas possible pour une annonce dans cet état."))
+    previous = product.status
+    product.status = to_status
+    if to_status == S.PENDING:
+        product.submitted_at = utcnow()
+        product.rejection_reason = None
+        product.moderated_at = None
+        product.moderated_by_id = None
+        _apply_moderation_flags(product)
+    log.info("listing %s: %s -> %s (seller %s)", product.public_id, previous, to_status, product.seller_id)
+    return product
+
+
+def _commit(product):
+    db.session.commit()
+    return product
+
+
+def _rollback_on_error(fn):
+    """A refused call leaves nothing half-done in the session (photos, status)."""
+    @wraps(fn)
+    def wrapped(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception:
+            db.session.rollback()
+            raise
+
+    return wrapped
+
+
+# --- photos ------------------------------------------------------------------------------------
+
+def _store_photos(product, files):
+    files = [data for data in (files or []) if data]
+    if len(product.images) + len(files) > MAX_PHOTOS:
+        message = _l("%(max)d photos au maximum par annonce.", max=MAX_PHOTOS)
+        raise Invalid(message, {"photos": message})
+    position = max((img.position for img in product.images), default=-1) + 1
+    for offset, data in enumerate(files):
+        media.store_product_image(product, data, position + offset)
+    db.session.flush()
+    db.session.refresh(product, ["images"])
+    return len(files)
+
+
+@_rollback_on_error
+def add_photos(seller, public_id, files):
+    """Add photos (bytes) to a listing; an ACTIVE listing goes back to moderation."""
+    product = get_own(seller, public_id)
+    if product.status not in EDITABLE:
+        raise IllegalMove(_l("Cette annonce ne peut plus être modifiée."))
+    if not _store_photos(product, files):
+        message = _l("Choisissez au moins une photo.")
+        raise Invalid(message, {"photos": message})
+    if product.status == S.ACTIVE:
+        _move(product, S.PENDING)
+    return _commit(product)
+
+
+@_rollback_on_error
+def remove_photo(seller, public_id, image_id):
+    product = get_own(seller, public_id)
+    if product.status not in EDITABLE:
+        raise IllegalMove(_l("Cette annonce ne peut plus être modifiée."))
+    image = next((img for img in product.images if str(img.id) == str(image_id)), None)
+    if image is None:
+        raise NotFound(_l("Photo introuvable."))
+    if len(product.images) == 1 and product.status in (S.PENDING, S.ACTIVE):
+        raise Invalid(_l("Une annonce publiée garde au moins une photo."), {"photos": "last"})
+    keys = (image.thumb_key, image.large_key)
+    product.images.remove(image)
+    for position, img in enumerate(product.images):
+        img.position = position
+    _commit(product)
+    storage = current_app.extensions["vgk.storage"]
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:  # a leftover file is harmless; the row is gone
+            log.warning("could not delete %s", key)
+    return product
+
+
+# --- lifecycle ---------------------------------------------------------------------------------
+
+@_rollback_on_error
+def create_draft(seller, photos=(), **fields):
+    """A new DRAFT listing from the form values (and optional photos as bytes)."""
+    missing = [name for name in ("title", "price", "category", "city") if name not in fields]
+    if missing:
+        message = _l("Ce champ est obligatoire.")
+        raise Invalid(message, {name: message for name in missing})
+    clean = _clean({"description": "", "quantity": 1, "condition": Condition.GOOD, **fields})
+    product = Product(seller=seller, status=S.DRAFT, **clean)
+    db.session.add(product)
+    db.session.flush()
+    _store_photos(product, photos)
+    log.info("listing %s created (seller %s)", product.public_id, seller.id)
+    return _commit(product)
+
+
+@_rollback_on_error
+def update(seller, public_id, photos=(), **fields):
+    """Change a listing's fields (and add photos). Content changes on an ACTIVE listing send it
+    back to moderation; price, quantity and negotiable changes don't."""
+    product = get_own(seller, public_id)
+    if product.status not in EDITABLE:
+        raise IllegalMove(_l("Cette annonce ne peut plus être modifiée."))
+    clean = _clean(fields)
+    changed = {name for name, value in clean.items() if getattr(product, name) != value}
+    for name in changed:
+        setattr(product, name, clean[name])
+    added = _store_photos(product, photos)
+    if product.status == S.ACTIVE and (changed & REVIEWED_FIELDS or added):
+        _move(product, S.PENDING)
+    return _commit(product)
+
+
+@_rollback_on_error
+def submit(seller, public_id):
+    """Send a DRAFT or REJECTED listing to moderation."""
+    product = get_own(seller, public_id)
+    if product.status not in (S.DRAFT, S.REJECTED):
+        raise IllegalMove(_l("Cette annonce a déjà été envoyée."))
+    _check_ready(product)
+    _move(product, S.PENDING)
+    return _commit(product)
+
+
+@_rollback_on_error
+def mark_sold(seller, public_id):
+    product = get_own(seller, public_id)
+    _move(product, S.SOLD)
+    return _commit(product)
+
+
+@_rollback_on_error
+def archive(seller, public_id):
+    product = get_own(seller, public_id)
+    _move(product, S.ARCHIVED)
+    return _commit(product)
+
+
+@_rollback_on_error
+def relist(seller, public_id):
+    """Put an ARCHIVED or SOLD listing back on sale: it goes through moderation again."""
+    product = get_own(seller, public_id)
+    if product.status not in (S.ARCHIVED, S.SOLD):
+        raise IllegalMove(_l("Seule une annonce archivée ou vendue peut être remise en vente."))
+    if product.quantity < 1:
+        product.quantity = 1
+    _check_ready(product)
+    _move(product, S.PENDING)
+    return _commit(product)

@@ -1,0 +1,289 @@
+"""Moderation of listings: the automatic flags computed at submission, the queue of products waiting
+for a decision, and the admin's approval or rejection (audited; the seller is told by SMS).
+
+Flag codes (stored space-separated in Product.moderation_flags):
+  contact          a phone number, an email or a WhatsApp mention in the title or description
+  payment          payment outside the platform (Orange Money, MoMo, "envoyez l'argent", USSD codes)
+  banned_word      a prohibited item named in the text (config BANNED_WORDS)
+  price_outlier    far from the median price of active products of the same category
+  duplicate_photo  a photo identical (same perceptual digest) to one of another seller's products
+"""
+import logging
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from vgk.errors import Conflict, Invalid, NotFound
+from vgk.extensions import db
+from vgk.models import Product, ProductImage, ProductStatus
+from vgk.models.base import utcnow
+from vgk.services import audit, notifications
+from vgk.text import normalize
+
+log = logging.getLogger(__name__)
+
+FLAGS = ("contact", "payment", "banned_word", "price_outlier", "duplicate_photo")
+# French explanations shown to admins (badge titles).
+EXPLANATIONS = {
+    "contact": _l("Coordonnées dans le texte (téléphone, email ou WhatsApp) : la vente doit passer par la plateforme."),
+    "payment": _l("Paiement hors plateforme demandé (Orange Money, MoMo, transfert, code USSD)."),
+    "banned_word": _l("Article interdit mentionné (arme, drogue, contrefaçon, espèce protégée…)."),
+    "price_outlier": _l("Prix très éloigné du prix médian de la catégorie (moins d'un quart ou plus de quatre fois)."),
+    "duplicate_photo": _l("Une photo est identique à celle de l'annonce d'un autre vendeur."),
+}
+LABELS = {
+    "contact": _l("Coordonnées"),
+    "payment": _l("Paiement externe"),
+    "banned_word": _l("Article interdit"),
+    "price_outlier": _l("Prix anormal"),
+    "duplicate_photo": _l("Photo dupliquée"),
+}
+MIN_REASON, MAX_REASON = 3, 500
+OUTLIER_MIN_PRODUCTS = 5
+OUTLIER_FACTOR = 4
+
+_SEP = r"[\s.\-/]*"
+_PHONE = re.compile(
+    r"(?:(?:\+|00)\s*237" + _SEP + r")?"  # country code
+    r"(?<!\d)[26]" + r"(?:" + _SEP + r"\d){8}(?!\d)"
+)
+_INTL_PHONE = re.compile(r"(?:\+|00)\s*237(?:" + _SEP + r"\d){8,9}")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL_WORDS = re.compile(r"\b[\w.+-]+\s*(?:\(at\)|\[at\]|arobase)\s*[\w-]+\s*(?:\.|point)\s*\w+", re.I)
+_CONTACT_WORDS = ("whatsapp", "whatsap", "watsap", "watsapp", "wathsapp", "wa me", "telegram", "mon numero",
+                  "mon email", "mon mail", "appelez moi au", "appelle moi au")
+_PAYMENT_WORDS = ("orange money", "om money", "momo", "mobile money", "mtn money", "express union",
+                  "envoyez l argent", "envoyer l argent", "envoie l argent", "envoyez moi l argent",
+                  "transfert", "transferer", "transferez", "paiement d avance", "payer d avance", "payez d avance")
+_USSD = re.compile(r"[#*]\d{2,4}(?:[*#]\d*)*#")
+
+
+def _has_phrase(normalized, phrases):
+    padded = f" {normalized} "
+    return any(f" {normalize(p)} " in padded for p in phrases if normalize(p))
+
+
+def _text(product):
+    return f"{product.title or ''}\n{product.description or ''}"
+
+
+def _contact(product):
+    raw = _text(product)
+    if _EMAIL.search(raw) or _EMAIL_WORDS.search(raw) or _INTL_PHONE.search(raw):
+        return True
+    for match in _PHONE.finditer(raw):
+        digits = re.sub(r"\D", "", match.group(0))[-9:]
+        if digits[0] == "6" and digits[1] in "256789" or digits[:2] in ("22", "23", "24"):
+            return True
+    return _has_phrase(normalize(raw), _CONTACT_WORDS)
+
+
+def _payment(product):
+    raw = _text(product)
+    return bool(_USSD.search(raw)) or _has_phrase(normalize(raw), _PAYMENT_WORDS)
+
+
+def _banned_word(product):
+    return _has_phrase(normalize(_text(product)), current_app.config.get("BANNED_WORDS", ()))
+
+
+def _category_id(product):
+    return product.category_id or (product.category.id if product.category is not None else None)
+
+
+def category_median(category_id, exclude_id=None):
+    """The median price of ACTIVE products of the category, or None below OUTLIER_MIN_PRODUCTS of them."""
+    conditions = [Product.status == ProductStatus.ACTIVE, Product.category_id == category_id]
+    if exclude_id is not None:
+        conditions.append(Product.id != exclude_id)
+    count = db.session.scalar(select(func.count(Product.id)).where(*conditions))
+    if count < OUTLIER_MIN_PRODUCTS:
+        return None
+    middle = db.session.scalars(
+        select(Product.price).where(*conditions).order_by(Product.price)
+        .offset((count - 1) // 2).limit(2 - count % 2)
+    ).all()
+    return sum(middle) / len(middle)
+
+
+def _price_outlier(product):
+    category_id = _category_id(product)
+    if category_id is None or product.price is None:
+        return False
+    median = category_median(category_id, product.id)
+    if not median:
+        return False
+    return product.price * OUTLIER_FACTOR < median or product.price > median * OUTLIER_FACTOR
+
+
+def _duplicate_photo(product):
+    digests = {image.digest for image in product.images if image.digest}
+    if not digests:
+        return False
+    seller_id = product.seller_id or (product.seller.id if product.seller is not None else None)
+    query = (
+        select(ProductImage.id).join(Product, Product.id == ProductImage.product_id)
+        .where(ProductImage.digest.in_(digests), Product.seller_id != seller_id).limit(1)
+    )
+    return db.session.scalar(query) is not None
+
+
+_CHECKS = {
+    "contact": _contact,
+    "payment": _payment,
+    "banned_word": _banned_word,
+    "price_outlier": _price_outlier,
+    "duplicate_photo": _duplicate_photo,
+}
+
+
+def flags_for(product):
+    """The flag codes that apply to the product (in FLAGS order); reads, never writes."""
+    return [code for code in FLAGS if _CHECKS[code](product)]
+
+
+def refresh_flags(product):
+    """Compute and store the flags on the product (no commit: the caller's transaction)."""
+    product.moderation_flags = " ".join(flags_for(product))
+    return product.moderation_flags
+
+
+def flag_list(product):
+    return [code for code in (product.moderation_flags or "").split() if code]
+
+
+# --- the queue -----------------------------------------------------------------------------------
+
+@dataclass
+class QueuePage:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page * self.per_page < self.total
+
+
+def pending_count():
+    return db.session.scalar(select(func.count(Product.id)).where(Product.status == ProductStatus.PENDING))
+
+
+def queue(page=1, per_page=20):
+    """PENDING products, oldest submission first, with images and seller loaded."""
+    page = max(1, int(page or 1))
+    items = db.session.scalars(
+        select(Product).where(Product.status == ProductStatus.PENDING)
+        .order_by(Product.submitted_at.asc(), Product.id.asc())
+        .options(selectinload(Product.images), joinedload(Product.seller), joinedload(Product.category))
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return QueuePage(items, page, per_page, pending_count())
+
+
+# --- decisions -----------------------------------------------------------------------------------
+
+def _pending_product(public_id):
+    product = db.session.scalar(
+        select(Product).where(Product.public_id == str(public_id or "")[:16]).with_for_update()
+    )
+    if product is None:
+        raise NotFound(_l("Annonce introuvable."))
+    if product.status != ProductStatus.PENDING:
+        db.session.rollback()
+        raise Conflict(_l("Cette annonce n'attend pas de modération."))
+    return product
+
+
+def _state(product):
+    return {"status": product.status, "rejection_reason": product.rejection_reason,
+            "flags": product.moderation_flags or ""}
+
+
+def _tell_seller(product, message):
+    phone = product.seller.phone if product.seller is not None else None
+    if phone:
+        notifications.send_sms(phone, str(message) % {"title": product.title[:40]})
+
+
+def _approve(admin, product, ip):
+    before = _state(product)
+    now = utcnow()
+    product.status = ProductStatus.ACTIVE
+    if product.published_at is None:
+        product.published_at = now
+    product.moderated_at = now
+    product.moderated_by_id = admin.id
+    product.rejection_reason = None
+    audit.record(admin, "product.approve", "product", product.public_id, before, _state(product), ip)
+
+
+def _clean_reason(reason):
+    reason = " ".join((reason or "").split())
+    if not MIN_REASON <= len(reason) <= MAX_REASON:
+        raise Invalid(_l("Indiquez la raison du refus (3 à 500 caractères)."), {"reason": "required"})
+    return reason
+
+
+def _reject(admin, product, reason, ip):
+    before = _state(product)
+    product.status = ProductStatus.REJECTED
+    product.moderated_at = utcnow()
+    product.moderated_by_id = admin.id
+    product.rejection_reason = reason
+    audit.record(admin, "product.reject", "product", product.public_id, before, _state(product), ip)
+
+
+APPROVED_SMS = _l("Vidé-Grenier Kamer : votre annonce « %(title)s » est en ligne.")
+REJECTED_SMS = _l("Vidé-Grenier Kamer : votre annonce « %(title)s » a été refusée. Motif visible dans votre espace vendeur.")
+
+
+def approve(admin, public_id, ip=""):
+    """Publish a PENDING product (Conflict otherwise); audited; the seller gets an SMS."""
+    product = _pending_product(public_id)
+    _approve(admin, product, ip)
+    db.session.commit()
+    log.info("admin %s approved product %s", admin.public_id, product.public_id)
+    _tell_seller(product, APPROVED_SMS)
+    return product
+
+
+def reject(admin, public_id, reason, ip=""):
+    """Refuse a PENDING product with a reason the seller sees; audited; the seller gets an SMS."""
+    reason = _clean_reason(reason)
+    product = _pending_product(public_id)
+    _reject(admin, product, reason, ip)
+    db.session.commit()
+    log.info("admin %s rejected product %s", admin.public_id, product.public_id)
+    _tell_seller(product, REJECTED_SMS)
+    return product
+
+
+def _many(decide, public_ids):
+    done, failed = [], {}
+    for public_id in dict.fromkeys(str(p) for p in public_ids or ()):
+        try:
+            done.append(decide(public_id))
+        except (Conflict, NotFound) as error:
+            failed[public_id] = str(error.message)
+    return done, failed
+
+
+def approve_many(admin, public_ids, ip=""):
+    """Approve each product; returns (approved products, {public_id: error message})."""
+    return _many(lambda public_id: approve(admin, public_id, ip), public_ids)
+
+
+def reject_many(admin, public_ids, reason, ip=""):
+    """Reject each product with the same reason; returns (rejected products, {public_id: error message})."""
+    reason = _clean_reason(reason)
+    return _many(lambda public_id: reject(admin, public_id, reason, ip), public_ids)

@@ -1,0 +1,145 @@
+"""People and the listings they like: favourites, reviews of sellers, the seller's public page."""
+import logging
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from vgk.errors import Conflict, Invalid, NotFound
+from vgk.extensions import db
+from vgk.models import Favourite, Order, OrderItem, OrderStatus, Product, ProductStatus, Review, User, UserStatus
+from vgk.services.catalog import get_public_product
+
+log = logging.getLogger(__name__)
+REVIEW_TEXT_MAX = 1000
+
+
+# --- favourites --------------------------------------------------------------------------------
+
+def is_favourite(user, product):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.get(Favourite, (user.id, product.id)) is not None
+
+
+def toggle_favourite(user, product_public_id):
+    """Add or remove a favourite; True when the product is now a favourite. Only public products
+    can be added; a favourite can always be removed."""
+    product = db.session.scalar(select(Product).where(Product.public_id == str(product_public_id)[:16]))
+    if product is None:
+        raise NotFound(_l("Ce produit n'existe pas ou n'est plus en vente."))
+    existing = db.session.get(Favourite, (user.id, product.id))
+    if existing is not None:
+        db.session.delete(existing)
+        db.session.commit()
+        return False
+    get_public_product(product.public_id)  # NotFound unless it is on sale
+    db.session.add(Favourite(user_id=user.id, product_id=product.id))
+    db.session.commit()
+    return True
+
+
+def favourites_of(user):
+    """The user's favourite products, most recently liked first (whatever their status now)."""
+    return db.session.scalars(
+        select(Product)
+        .join(Favourite, Favourite.product_id == Product.id)
+        .where(Favourite.user_id == user.id)
+        .options(selectinload(Product.images), selectinload(Product.city))
+        .order_by(Favourite.created_at.desc(), Product.id.desc())
+    ).all()
+
+
+def favourite_count(product):
+    return db.session.scalar(select(func.count()).select_from(Favourite).where(Favourite.product_id == product.id))
+
+
+# --- seller page -------------------------------------------------------------------------------
+
+@dataclass
+class SellerProfile:
+    seller: User
+    products: list
+    rating: float | None
+    review_count: int
+    reviews: list
+
+
+def rating_of(seller):
+    average, count = db.session.execute(
+        select(func.avg(Review.rating), func.count(Review.id)).where(Review.seller_id == seller.id)
+    ).one()
+    return (round(float(average), 1) if average is not None else None), count
+
+
+def seller_profile(public_id, limit=60):
+    """An active seller with their ACTIVE listings and rating; anyone else is not found."""
+    seller = db.session.scalar(select(User).where(User.public_id == str(public_id)[:16]))
+    if seller is None or seller.status != UserStatus.ACTIVE:
+        raise NotFound(_l("Ce vendeur n'existe pas."))
+    products = db.session.scalars(
+        select(Product)
+        .where(Product.seller_id == seller.id, Product.status == ProductStatus.ACTIVE)
+        .options(selectinload(Product.images), selectinload(Product.city))
+        .order_by(Product.created_at.desc(), Product.id.desc())
+        .limit(limit)
+    ).all()
+    rating, count = rating_of(seller)
+    reviews = db.session.scalars(
+        select(Review).where(Review.seller_id == seller.id)
+        .options(selectinload(Review.author))
+        .order_by(Review.created_at.desc()).limit(10)
+    ).all()
+    return SellerProfile(seller=seller, products=products, rating=rating, review_count=count, reviews=reviews)
+
+
+# --- reviews -----------------------------------------------------------------------------------
+
+def reviewable_item(author, order_public_id, item_id):
+    """The author's order line that may be reviewed; anybody else's is not found."""
+    item = db.session.scalar(
+        select(OrderItem).join(Order, Order.id == OrderItem.order_id)
+        .where(Order.public_id == str(order_public_id)[:16], OrderItem.id == _item_id(item_id))
+    )
+    if item is None or author is None or item.order.buyer_id != author.id:
+        raise NotFound(_l("Introuvable."))
+    return item
+
+
+def _item_id(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def review_of(item):
+    return db.session.scalar(select(Review).where(Review.order_item_id == item.id))
+
+
+def leave_review(author, order_item_id, rating, text=""):
+    """The buyer's rating (1–5) of the seller of a completed or delivered order line, once."""
+    item = db.session.get(OrderItem, _item_id(order_item_id))
+    if item is None or author is None or item.order.buyer_id != author.id:
+        raise NotFound(_l("Introuvable."))
+    if item.order.status not in OrderStatus.FINISHED:
+        raise Conflict(_l("Vous pourrez noter le vendeur une fois la commande reçue."))
+    if review_of(item) is not None:
+        raise Conflict(_l("Vous avez déjà noté cet achat."))
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        message = _l("Choisissez une note de 1 à 5.")
+        raise Invalid(message, {"rating": message})
+    text = str(text or "").strip()
+    if len(text) > REVIEW_TEXT_MAX:
+        message = _l("Le commentaire ne doit pas dépasser %(max)d caractères.", max=REVIEW_TEXT_MAX)
+        raise Invalid(message, {"text": message})
+    review = Review(order_item_id=item.id, author_id=author.id, seller_id=item.seller_id, rating=rating, text=text)
+    db.session.add(review)
+    db.session.commit()
+    log.info("review of order item %s by user %s: %s/5", item.id, author.id, rating)
+    return review
