@@ -49,6 +49,7 @@ test: install-dev translations system-deps
 bench: install-dev translations system-deps
 	$(BIN)/python bench/catalog_queries.py
 	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/admin_pages.py
 
 clean:
 	rm -rf $(VENV) instance/test-media .pytest_cache
