@@ -35,6 +35,7 @@ from vgk.models import (
     UserStatus,
 )
 from vgk.models.base import new_public_id, utcnow
+from vgk.services import moderation
 from vgk.services.media import store_product_image
 
 log = logging.getLogger(__name__)
@@ -978,6 +979,7 @@ def _create_products(rng, active_count, cities, points, leaves, sellers, stored_
             created_at=created_at,
             updated_at=created_at,
             published_at=created_at if status == ProductStatus.ACTIVE else None,
+            submitted_at=created_at if status in (ProductStatus.ACTIVE, ProductStatus.PENDING) else None,
         )
         db.session.add(product)
 
@@ -987,3 +989,8 @@ def _create_products(rng, active_count, cities, points, leaves, sellers, stored_
             image = store_product_image(product, data, position)
             stored_keys += [image.thumb_key, image.large_key]
             db.session.add(image)
+
+    # Listings awaiting moderation carry their automatic flags, as after a real submission.
+    db.session.flush()
+    for product in db.session.scalars(select(Product).where(Product.status == ProductStatus.PENDING)):
+        moderation.refresh_flags(product)
