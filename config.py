@@ -137,6 +137,7 @@ class TestConfig(Config):
     AFRICASTALKING_API_KEY = None
     SMTP_HOST = None
     GOOGLE_CLIENT_ID = None
+    CAMPAY_USERNAME = None
     MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", str(BASE_DIR / "instance" / "test-media"))
     DEV_TOOLS = True
 

@@ -42,7 +42,8 @@
       Promise.all(Array.prototype.map.call(input.files, resize)).then(function (files) {
         files.forEach(function (f) { data.append("photos", f, f.name); });
         var xhr = new XMLHttpRequest();
-        xhr.open("POST", form.action);
+        // getAttribute: form.action would be shadowed by the submit buttons named "action".
+        xhr.open("POST", form.getAttribute("action") || window.location.href);
         if (box) { box.hidden = false; }
         xhr.upload.onprogress = function (e) {
           if (e.lengthComputable && bar) {
@@ -51,7 +52,11 @@
           }
         };
         xhr.onload = function () {
-          if (xhr.responseURL && xhr.status < 400) { window.location.href = xhr.responseURL; return; }
+          // Show the page the server answered with (it carries the one-time confirmation message),
+          // at the address it was redirected to.
+          if (xhr.responseURL && xhr.status < 400 && window.history.replaceState) {
+            window.history.replaceState(null, "", xhr.responseURL);
+          }
           document.open(); document.write(xhr.responseText); document.close();
         };
         xhr.onerror = function () { if (box) { box.hidden = true; } form.submit(); };

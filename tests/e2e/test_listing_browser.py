@@ -1,6 +1,7 @@
 """A listing's life in browsers: a seller posts it from a phone with two photos, an admin approves it in the
 moderation queue (htmx, in place), a visitor finds it through the header search; a second listing is
 refused and the seller reads the moderator's reason."""
+import itertools
 import re
 
 import pytest
@@ -15,21 +16,36 @@ from vgk.services import sessions
 pytestmark = pytest.mark.e2e
 
 REASON = "Photos floues, merci de reprendre"
+_n = itertools.count(1)
 
 
 @pytest.fixture
 def people(live_app):
     """A leaf category, a city, a seller with a verified phone and an admin protected by SMS codes."""
+    n = next(_n)
     with live_app.app_context():
-        parent = f.category(name="Maison listing e2e", slug="maison-listing-e2e")
-        leaf = f.category(name="Meubles listing e2e", slug="meubles-listing-e2e", parent=parent)
-        town = f.city(name="Bafoussam e2e", slug="bafoussam-listing-e2e")
+        parent = f.category(name=f"Maison listing e2e {n}", slug=f"maison-listing-e2e-{n}")
+        leaf = f.category(name=f"Meubles listing e2e {n}", slug=f"meubles-listing-e2e-{n}", parent=parent)
+        town = f.city(name=f"Bafoussam e2e {n}", slug=f"bafoussam-listing-e2e-{n}")
         seller = f.user(name="Rosine Tchana", phone_verified_at=utcnow())
         admin = f.user(role=Role.ADMIN, name="Admin Moderation", two_factor=TwoFactor.SMS,
                        phone_verified_at=utcnow())
         data = {"category": leaf.slug, "city": town.slug, "seller_id": seller.id, "admin_id": admin.id}
         db.session.remove()
-    return data
+    yield data
+    # The live database is shared by the whole e2e session (other tests count the storefront's cards):
+    # archive what the seller posted here.
+    with live_app.app_context():
+        from sqlalchemy import select
+
+        from vgk.models import Product, ProductStatus, User
+        from vgk.services import listings
+
+        seller = db.session.get(User, data["seller_id"])
+        for product in db.session.scalars(select(Product).where(Product.seller_id == seller.id)).all():
+            if product.status != ProductStatus.ARCHIVED:
+                listings.archive(seller, product.public_id)
+        db.session.remove()
 
 
 def signed_in_context(browser, live_app, base, user_id, **context_kw):
@@ -74,6 +90,7 @@ def test_listing_posted_moderated_and_found(live_server, live_app, browser, phon
         path.write_bytes(f.jpeg_bytes(color))
         photos.append(path)
 
+    # JavaScript on: photos are resized in the browser and uploaded with a progress bar (static/js/sell.js).
     seller_ctx = signed_in_context(browser, live_app, base, people["seller_id"], viewport={"width": 360, "height": 640},
                                    device_scale_factor=2, is_mobile=True, has_touch=True)
     admin_ctx = signed_in_context(browser, live_app, base, people["admin_id"], viewport={"width": 1280, "height": 900})
@@ -129,3 +146,17 @@ def test_listing_posted_moderated_and_found(live_server, live_app, browser, phon
     finally:
         seller_ctx.close()
         admin_ctx.close()
+
+
+def test_listing_photo_upload_without_javascript(live_server, live_app, browser, people, tmp_path):
+    base = live_server.url
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(f.jpeg_bytes())
+    context = signed_in_context(browser, live_app, base, people["seller_id"], viewport={"width": 360, "height": 640},
+                                is_mobile=True, has_touch=True, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(5_000)
+        post_listing(page, base, people, "Tabouret-zebu sans JavaScript", [path, path])
+    finally:
+        context.close()
