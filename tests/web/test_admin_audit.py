@@ -94,7 +94,80 @@ def case_moderate_many():
             {"status": "PENDING"}, {"status": "ACTIVE"})
 
 
+def _admin_order():
+    return f.place_order(f.product("Chaise pliante"))
+
+
+def case_cancel_order():
+    order = _admin_order()
+    return ({"reference": order.reference}, {"reason": "Acheteur injoignable"}, "order.cancel", order.reference,
+            {"status": "PENDING_PAYMENT"}, {"status": "CANCELLED", "reason": "Acheteur injoignable"})
+
+
+def case_dispatch_order():
+    from tests.web.test_admin_orders import delivery_order
+
+    order, _ = delivery_order()
+    return {"reference": order.reference}, {}, "order.dispatch", order.reference, {"status": "PAID"}, {"status": "OUT_FOR_DELIVERY"}
+
+
+def case_deliver_order():
+    from tests.web.test_admin_orders import delivery_order
+    from vgk.services import orders
+
+    order, code = delivery_order(title="Frigo livré")
+    orders.move(order, "OUT_FOR_DELIVERY")
+    db.session.commit()
+    return ({"reference": order.reference}, {"code": code}, "order.deliver", order.reference,
+            {"status": "OUT_FOR_DELIVERY"}, {"status": "DELIVERED"})
+
+
+def case_set_city_fee():
+    city = f.city()
+    return {"city_id": city.id}, {"delivery_fee": "2500"}, "city.delivery_fee", str(city.id), {"delivery_fee": None}, {"delivery_fee": 2500}
+
+
+def case_create_point():
+    city = f.city()
+    data = {"city": str(city.id), "name": "Point relais Bastos", "address": "Rue des ambassades", "opening_hours": "",
+            "phone": ""}
+    return {}, data, "point.create", None, {}, {"name": "Point relais Bastos", "city_id": city.id, "is_active": True}
+
+
+def case_update_point():
+    point = _point()
+    data = {"city": str(point.city_id), "name": "Point relais Bonanjo", "address": "Rue Njo-Njo", "opening_hours": "8h-18h",
+            "phone": ""}
+    return ({"public_id": point.public_id}, data, "point.update", point.public_id, {"name": "Point relais Bonapriso"},
+            {"name": "Point relais Bonanjo", "opening_hours": "8h-18h"})
+
+
+def case_deactivate_point():
+    point = _point()
+    return {"public_id": point.public_id}, {}, "point.deactivate", point.public_id, {"is_active": True}, {"is_active": False}
+
+
+def case_create_category():
+    data = {"parent": "", "slug": "electromenager", "name_fr": "Électroménager", "name_en": "Home appliances"}
+    return {}, data, "category.create", None, {}, {"slug": "electromenager", "parent_id": None}
+
+
+def case_rename_category():
+    category = f.category("Maison")
+    return ({"category_id": category.id}, {"name_fr": "Maison et jardin", "name_en": "Home and garden"}, "category.rename",
+            str(category.id), {"name_fr": "Maison"}, {"name_fr": "Maison et jardin", "name_en": "Home and garden"})
+
+
 CASES = {
+    "admin.cancel_order": case_cancel_order,
+    "admin.dispatch_order": case_dispatch_order,
+    "admin.deliver_order": case_deliver_order,
+    "admin.set_city_fee": case_set_city_fee,
+    "admin.create_point": case_create_point,
+    "admin.update_point": case_update_point,
+    "admin.deactivate_point": case_deactivate_point,
+    "admin.create_category": case_create_category,
+    "admin.rename_category": case_rename_category,
     "admin.suspend": case_suspend,
     "admin.reinstate": case_reinstate,
     "admin.change_role": case_change_role,

@@ -1,0 +1,266 @@
+"""Orders seen from the administration: the filtered list, the detail, the admin's moves (cancel,
+dispatch, deliver) and the accounting exports (orders, payouts, commissions) as CSV rows.
+
+The moves go through vgk.services.orders (one state machine); this module only adds the admin's rules
+(a reason to cancel) and answers the before/after values the audit log keeps.
+"""
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from vgk.errors import Invalid
+from vgk.extensions import db
+from vgk.models import City, Order, OrderEvent, OrderStatus, PickupPoint
+from vgk.models.payments import Payout
+from vgk.services import orders
+
+MAX_QUERY = 100
+MAX_REASON = 200
+# Excel in French locales splits on ";" (the decimal separator is ","), so the exports use ";".
+CSV_SEPARATOR = ";"
+# A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _page_number(value, high=10_000):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), high)
+
+
+def _int_or_none(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None  # a database integer id
+
+
+@dataclass
+class OrderFilters:
+    q: str = ""  # a reference or (part of) a phone number
+    status: str = ""
+    city: int | None = None  # a city id: of the pickup point, or of the home delivery
+    page: int = 1
+
+    @classmethod
+    def from_params(cls, args):
+        status = args.get("status", "")
+        return cls(
+            q=" ".join(args.get("q", "").split())[:MAX_QUERY],
+            status=status if status in OrderStatus.ALL else "",
+            city=_int_or_none(args.get("city")),
+            page=_page_number(args.get("page")),
+        )
+
+    @property
+    def is_filtered(self):
+        return bool(self.q or self.status or self.city)
+
+    def as_params(self, **changes):
+        values = {"q": self.q, "status": self.status, "city": self.city, "page": self.page, **changes}
+        return {key: value for key, value in values.items() if value not in ("", None, 1)}
+
+
+@dataclass
+class OrderPage:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page * self.per_page < self.total
+
+
+def _escape_like(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(filters):
+    conditions = []
+    if filters.q:
+        matches = [Order.reference.ilike(f"%{_escape_like(filters.q)}%", escape="\\")]
+        digits = "".join(ch for ch in filters.q if ch.isdigit())
+        if len(digits) >= 3:
+            matches.append(Order.customer_phone.like(f"%{digits}%"))
+        conditions.append(or_(*matches))
+    if filters.status:
+        conditions.append(Order.status == filters.status)
+    if filters.city is not None:
+        conditions.append(or_(
+            Order.pickup_point_id.in_(select(PickupPoint.id).where(PickupPoint.city_id == filters.city)),
+            Order.delivery_city_id == filters.city,
+        ))
+    return conditions
+
+
+def search(filters, per_page=20):
+    """Orders matching the filters, newest first, one page."""
+    conditions = _conditions(filters)
+    total = db.session.scalar(select(func.count(Order.id)).where(*conditions))
+    items = db.session.scalars(
+        select(Order).where(*conditions)
+        .options(selectinload(Order.pickup_point).selectinload(PickupPoint.city), selectinload(Order.delivery_city))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+        .limit(per_page).offset((filters.page - 1) * per_page)
+    ).all()
+    return OrderPage(items=items, page=filters.page, per_page=per_page, total=total)
+
+
+def cities():
+    return db.session.scalars(select(City).order_by(City.position, City.name)).all()
+
+
+def detail(reference):
+    """The order with its items, payments and history (actors loaded); NotFound if unknown."""
+    order = orders.by_reference(reference)
+    db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)
+                       .options(selectinload(OrderEvent.actor))).all()
+    return order
+
+
+def city_of(order):
+    if order.pickup_point is not None:
+        return order.pickup_point.city
+    return order.delivery_city
+
+
+# --- the admin's moves --------------------------------------------------------------------------
+
+def cancel(reference, actor, reason):
+    """Cancel the order for a reason (required); Conflict when its state does not allow it.
+    Returns (order, status before)."""
+    reason = " ".join(str(reason or "").split())[:MAX_REASON]
+    if not reason:
+        raise Invalid(_l("Indiquez la raison de l'annulation."), {"reason": "required"})
+    order = orders.by_reference(reference, for_update=True)
+    before = order.status
+    try:
+        orders.move(order, OrderStatus.CANCELLED, actor=actor, note=reason)
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    orders.notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s a été annulée."))
+    return order, before
+
+
+def dispatch(reference, actor):
+    order = orders.by_reference(reference, for_update=True)
+    before = order.status
+    try:
+        orders.dispatch(order, actor)
+    except Exception:
+        db.session.rollback()
+        raise
+    return order, before
+
+
+def deliver(reference, actor, code):
+    order = orders.by_reference(reference, for_update=True)
+    before = order.status
+    try:
+        orders.deliver(order, actor, code)
+    except Exception:
+        db.session.rollback()
+        raise
+    return order, before
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+def _parse_day(value, field):
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(_l("Date invalide : utilisez le format AAAA-MM-JJ."), {field: "invalid"}) from None
+
+
+def period(since, until):
+    """(start, end) datetimes from YYYY-MM-DD strings (end exclusive: the day after `until`)."""
+    start, end = _parse_day(since, "depuis"), _parse_day(until, "jusqua")
+    if start and end and end < start:
+        raise Invalid(_l("La date de fin précède la date de début."), {"jusqua": "before_start"})
+    return (datetime.combine(start, time.min) if start else None,
+            datetime.combine(end + timedelta(days=1), time.min) if end else None)
+
+
+def _fmt_time(value):
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+ORDER_HEADER = ("reference", "date", "statut", "acheteur", "telephone", "ville", "total_xaf", "commission_xaf")
+
+
+def order_rows():
+    stmt = (select(Order).options(selectinload(Order.pickup_point).selectinload(PickupPoint.city),
+                                  selectinload(Order.delivery_city))
+            .order_by(Order.created_at, Order.id).execution_options(yield_per=500))
+    for order in db.session.scalars(stmt):
+        city = city_of(order)
+        yield (order.reference, _fmt_time(order.created_at), order.status, order.customer_name,
+               order.customer_phone, city.name if city else "", order.total, order.commission)
+
+
+PAYOUT_HEADER = ("reference", "date", "statut", "vendeur", "telephone", "montant_xaf", "reference_operateur",
+                 "decide_le", "note")
+
+
+def payout_rows():
+    stmt = (select(Payout).options(selectinload(Payout.user)).order_by(Payout.created_at, Payout.id)
+            .execution_options(yield_per=500))
+    for payout in db.session.scalars(stmt):
+        yield (payout.public_id, _fmt_time(payout.created_at), payout.status, payout.user.name, payout.phone,
+               payout.amount, payout.provider_reference, _fmt_time(payout.decided_at), payout.note)
+
+
+COMMISSION_HEADER = ("reference", "date", "commission_xaf")
+
+
+def commission_rows(start=None, end=None):
+    """Completed or delivered orders closed in [start, end): the commission the marketplace earned."""
+    conditions = [Order.status.in_(OrderStatus.FINISHED)]
+    if start:
+        conditions.append(Order.closed_at >= start)
+    if end:
+        conditions.append(Order.closed_at < end)
+    stmt = (select(Order.reference, Order.closed_at, Order.commission).where(*conditions)
+            .order_by(Order.closed_at, Order.id).execution_options(yield_per=500))
+    for reference, closed_at, commission in db.session.execute(stmt):
+        yield (reference, _fmt_time(closed_at), commission)
+
+
+def safe_cell(value):
+    """A cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_lines(header, rows):
+    """The CSV text, line by line: a UTF-8 BOM first (for Excel), `;` separated, injection-guarded."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
+    writer.writerow(header)
+    yield "\ufeff" + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([safe_cell(cell) for cell in row])
+        yield buffer.getvalue()

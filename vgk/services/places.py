@@ -1,0 +1,214 @@
+"""The reference data the administration edits: cities (home delivery fee), pickup points and the
+category tree. Each change validates (Invalid with fields), commits, and answers the values before and
+after so the caller can audit them.
+"""
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from vgk.errors import Conflict, Invalid, NotFound
+from vgk.extensions import db
+from vgk.models import Category, City, PickupPoint
+
+MAX_FEE = 100_000
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _text(value, limit):
+    return " ".join(str(value or "").split())[:limit]
+
+
+# --- cities -------------------------------------------------------------------------------------
+
+def cities():
+    return db.session.scalars(
+        select(City).options(selectinload(City.pickup_points)).order_by(City.position, City.name)
+    ).all()
+
+
+def _id(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None  # a database integer id
+
+
+def city_by_id(city_id):
+    city = db.session.get(City, _id(city_id)) if _id(city_id) is not None else None
+    if city is None:
+        raise NotFound(_l("Ville introuvable."))
+    return city
+
+
+def parse_fee(value):
+    """A fee typed by the admin: empty -> None (no home delivery); else a whole number of XAF."""
+    text = "".join(str(value or "").split()).replace(".", "")
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > MAX_FEE:
+        raise Invalid(_l("Frais de livraison invalides : un montant entier en FCFA (ou vide)."), {"delivery_fee": "invalid"})
+    return int(text)
+
+
+def set_delivery_fee(city, fee):
+    """Set the home delivery fee (int XAF) or None for no home delivery in that city."""
+    if fee is not None and (not isinstance(fee, int) or isinstance(fee, bool) or not 0 <= fee <= MAX_FEE):
+        raise Invalid(_l("Frais de livraison invalides : un montant entier en FCFA (ou vide)."), {"delivery_fee": "invalid"})
+    before = {"delivery_fee": city.delivery_fee}
+    city.delivery_fee = fee
+    db.session.commit()
+    return before, {"delivery_fee": city.delivery_fee}
+
+
+# --- pickup points ------------------------------------------------------------------------------
+
+POINT_FIELDS = ("city_id", "name", "address", "opening_hours", "phone", "is_active")
+
+
+def points():
+    return db.session.scalars(
+        select(PickupPoint).join(City, PickupPoint.city_id == City.id)
+        .options(selectinload(PickupPoint.city)).order_by(City.name, PickupPoint.name)
+    ).all()
+
+
+def point_by_public_id(public_id):
+    point = db.session.scalar(select(PickupPoint).where(PickupPoint.public_id == str(public_id or "")[:16]))
+    if point is None:
+        raise NotFound(_l("Point relais introuvable."))
+    return point
+
+
+def snapshot(point):
+    return {name: getattr(point, name) for name in POINT_FIELDS}
+
+
+def _point_values(city_id, name, address, opening_hours, phone):
+    from vgk.services.accounts import normalize_phone
+
+    errors = {}
+    city = None
+    if _id(city_id) is not None:
+        city = db.session.get(City, _id(city_id))
+    if city is None:
+        errors["city"] = _l("Choisissez une ville.")
+    name, address = _text(name, 120), _text(address, 255)
+    if len(name) < 3:
+        errors["name"] = _l("Le nom doit faire au moins 3 caractères.")
+    if len(address) < 5:
+        errors["address"] = _l("Indiquez l'adresse (au moins 5 caractères).")
+    phone = _text(phone, 20)
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except Invalid:
+            errors["phone"] = _l("Numéro de téléphone invalide.")
+    if errors:
+        raise Invalid(_l("Vérifiez les champs du point relais."), errors)
+    return {"city_id": city.id, "name": name, "address": address,
+            "opening_hours": _text(opening_hours, 255), "phone": phone}
+
+
+def create_point(city_id, name, address, opening_hours="", phone=""):
+    values = _point_values(city_id, name, address, opening_hours, phone)
+    point = PickupPoint(**values)
+    db.session.add(point)
+    db.session.commit()
+    return point
+
+
+def update_point(point, city_id, name, address, opening_hours="", phone=""):
+    values = _point_values(city_id, name, address, opening_hours, phone)
+    before = snapshot(point)
+    for key, value in values.items():
+        setattr(point, key, value)
+    db.session.commit()
+    return before, snapshot(point)
+
+
+def deactivate_point(point):
+    """Stop offering the point at checkout (orders and staff keep their link)."""
+    if not point.is_active:
+        raise Conflict(_l("Ce point relais est déjà désactivé."))
+    before = snapshot(point)
+    point.is_active = False
+    db.session.commit()
+    return before, snapshot(point)
+
+
+# --- categories ---------------------------------------------------------------------------------
+
+CATEGORY_FIELDS = ("parent_id", "slug", "name_fr", "name_en")
+
+
+def categories():
+    """Every category, parents first then their children (a flat list of (category, depth))."""
+    every = db.session.scalars(select(Category).order_by(Category.position, Category.name_fr)).all()
+    children = {}
+    for category in every:
+        children.setdefault(category.parent_id, []).append(category)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for category in children.get(parent_id, []):
+            ordered.append((category, depth))
+            if depth < 5:
+                walk(category.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def category_by_id(category_id):
+    category = db.session.get(Category, _id(category_id)) if _id(category_id) is not None else None
+    if category is None:
+        raise NotFound(_l("Catégorie introuvable."))
+    return category
+
+
+def category_snapshot(category):
+    return {name: getattr(category, name) for name in CATEGORY_FIELDS}
+
+
+def _names(name_fr, name_en, errors):
+    name_fr, name_en = _text(name_fr, 120), _text(name_en, 120)
+    if len(name_fr) < 2:
+        errors["name_fr"] = _l("Indiquez le nom en français.")
+    if len(name_en) < 2:
+        errors["name_en"] = _l("Indiquez le nom en anglais.")
+    return name_fr, name_en
+
+
+def create_category(slug, name_fr, name_en, parent_id=None):
+    errors = {}
+    slug = str(slug or "").strip().lower()[:80]
+    if not _SLUG.fullmatch(slug):
+        errors["slug"] = _l("Identifiant invalide : lettres minuscules, chiffres et tirets.")
+    elif db.session.scalar(select(func.count(Category.id)).where(Category.slug == slug)):
+        errors["slug"] = _l("Cet identifiant est déjà utilisé.")
+    name_fr, name_en = _names(name_fr, name_en, errors)
+    parent = None
+    if parent_id not in (None, ""):
+        parent = db.session.get(Category, _id(parent_id)) if _id(parent_id) is not None else None
+        if parent is None:
+            errors["parent"] = _l("Catégorie parente introuvable.")
+    if errors:
+        raise Invalid(_l("Vérifiez les champs de la catégorie."), errors)
+    category = Category(slug=slug, name_fr=name_fr, name_en=name_en, parent=parent)
+    db.session.add(category)
+    db.session.commit()
+    return category
+
+
+def rename_category(category, name_fr, name_en):
+    errors = {}
+    name_fr, name_en = _names(name_fr, name_en, errors)
+    if errors:
+        raise Invalid(_l("Vérifiez les champs de la catégorie."), errors)
+    before = category_snapshot(category)
+    category.name_fr, category.name_en = name_fr, name_en
+    db.session.commit()
+    return before, category_snapshot(category)
