@@ -104,6 +104,14 @@ def case_cancel_order():
             {"status": "PENDING_PAYMENT"}, {"status": "CANCELLED", "reason": "Acheteur injoignable"})
 
 
+def case_refund_order():
+    from tests.web.test_admin_orders import paid_mobile_order
+
+    order = paid_mobile_order()
+    return ({"reference": order.reference}, {"reason": "Article introuvable"}, "order.refund", order.reference,
+            {"status": "PAID"}, {"status": "REFUNDED", "reason": "Article introuvable"})
+
+
 def case_dispatch_order():
     from tests.web.test_admin_orders import delivery_order
 
@@ -160,6 +168,7 @@ def case_rename_category():
 
 CASES = {
     "admin.cancel_order": case_cancel_order,
+    "admin.refund_order": case_refund_order,
     "admin.dispatch_order": case_dispatch_order,
     "admin.deliver_order": case_deliver_order,
     "admin.set_city_fee": case_set_city_fee,

@@ -35,6 +35,19 @@ def delivery_order(paid=True, city=None, title="Frigo"):
     return order, code
 
 
+def paid_mobile_order(title="Radio"):
+    """A pickup order really paid by MTN Mobile Money through the simulated gateway."""
+    from flask import current_app
+
+    from vgk.services import payments
+
+    order = f.place_order(f.product(title, price=30_000), payment_method="MTN_MOMO")
+    payment = payments.start(order, "MTN_MOMO", "690555111")
+    current_app.extensions["vgk.payments"].approve(payment.reference)
+    payments.refresh(order)
+    return refreshed(order)
+
+
 def refreshed(order):
     db.session.expire_all()
     return db.session.get(Order, order.id)
@@ -177,3 +190,39 @@ def test_non_admins_get_403(client):
     f.sign_in(client, f.user(Role.CLIENT))
     for url in ("/admin/commandes", "/admin/export/commandes.csv", "/admin/export/commissions.csv"):
         assert client.get(url).status_code == 403
+
+
+def test_refund_sends_the_money_back_then_marks_the_order_refunded(client, admin, app):
+    from vgk.models import Product
+
+    order = paid_mobile_order()
+    assert order.status == OrderStatus.PAID
+    url = f"/admin/commandes/{order.reference}/rembourser"
+    assert client.post(url, data={"csrf_token": csrf(client, "/admin"), "reason": ""}).status_code == 400
+    response = client.post(url, data={"csrf_token": csrf(client, "/admin"), "reason": "Article introuvable"})
+    assert response.status_code == 302
+    order = refreshed(order)
+    assert order.status == OrderStatus.REFUNDED and "refund SIM-" in order.events[-1].note
+    assert db.session.get(Product, order.items[0].product_id).quantity == 1  # back on sale
+    assert "remboursée" in f.outbox(PHONE)[0].body
+
+
+def test_refund_refused_for_unpaid_cash_or_when_the_gateway_fails(client, admin, app, monkeypatch):
+    from vgk.integrations.payments import PaymentError
+
+    cash = f.place_order(f.product("Table"))
+    response = client.post(f"/admin/commandes/{cash.reference}/rembourser",
+                           data={"csrf_token": csrf(client, "/admin"), "reason": "Doublon"})
+    assert response.status_code == 409 and refreshed(cash).status == OrderStatus.PENDING_PAYMENT
+
+    order = paid_mobile_order("Ventilateur")
+    gateway = app.extensions["vgk.payments"]
+
+    def refuse(**_kwargs):
+        raise PaymentError("gateway down")
+
+    monkeypatch.setattr(gateway, "withdraw", refuse)
+    response = client.post(f"/admin/commandes/{order.reference}/rembourser",
+                           data={"csrf_token": csrf(client, "/admin"), "reason": "Article abîmé"})
+    assert response.status_code == 409
+    assert refreshed(order).status == OrderStatus.PAID  # nothing changed: the admin can try again

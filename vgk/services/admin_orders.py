@@ -264,3 +264,17 @@ def csv_lines(header, rows):
         buffer.truncate()
         writer.writerow([safe_cell(cell) for cell in row])
         yield buffer.getvalue()
+
+
+def refund(reference, actor, reason):
+    """Refund a paid order to the payer's Mobile Money number. Returns (order, status before)."""
+    from vgk.services import payments
+
+    order = orders.by_reference(reference, for_update=True)
+    before = order.status
+    try:
+        payments.refund(order, actor, reason)
+    except Exception:
+        db.session.rollback()
+        raise
+    return order, before

@@ -156,3 +156,36 @@ def record_cash(order, staff):
     db.session.add(payment)
     order.paid_at = utcnow()
     return payment
+
+
+def refund(order, actor, reason):
+    """Send a paid order's money back to the number that paid it, then mark the order REFUNDED.
+
+    The transfer goes first: if the gateway refuses, nothing changes and the admin can try again.
+    Cash orders are only paid at handover, so there is nothing to send back before that.
+    """
+    from vgk.integrations.payments import PaymentError
+
+    reason = " ".join(str(reason or "").split())[:200]
+    if not reason:
+        raise Invalid(_l("Indiquez la raison du remboursement."), {"reason": "required"})
+    if not orders.can_move(order, OrderStatus.REFUNDED):
+        raise orders.IllegalTransition(_l("Cette commande ne peut pas être remboursée dans son état actuel."))
+    paid = db.session.scalar(
+        select(Payment).where(Payment.order_id == order.id, Payment.status == PaymentStatus.SUCCESSFUL,
+                              Payment.provider != "cash")
+    )
+    if paid is None:
+        raise Conflict(_l("Aucun paiement Mobile Money à rembourser pour cette commande."))
+    try:
+        payout = gateway().withdraw(
+            amount=paid.amount, phone=paid.phone, external_reference=f"{order.reference}-R",
+            description=str(_l("Remboursement commande %(ref)s", ref=order.reference)),
+        )
+    except PaymentError as error:
+        log.warning("refund of order %s failed: %s", order.reference, error)
+        raise Conflict(_l("Le remboursement n'a pas pu être envoyé. Réessayez plus tard.")) from None
+    orders.move(order, OrderStatus.REFUNDED, actor=actor, note=f"{reason} (refund {payout.reference})"[:255])
+    db.session.commit()
+    orders.notify(order, _l("Vidé-Grenier Kamer : la commande %(ref)s vous a été remboursée sur votre compte Mobile Money."))
+    return order

@@ -398,6 +398,22 @@ def cancel_order(reference):
     return _after_order_move(order.reference, _("Commande annulée."))
 
 
+@bp.post("/commandes/<reference>/rembourser")
+@admin_only
+def refund_order(reference):
+    reason = request.form.get("reason", "")
+    try:
+        order, before = admin_orders.refund(reference, current_user, reason)
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        return _order_move_refused(reference, error)
+    audit.record_now(current_user, "order.refund", "order", order.reference, {"status": before},
+                     {"status": order.status, "reason": reason.strip()[:200]}, request.remote_addr or "")
+    current_app.logger.info("admin %s refunded order %s", current_user.public_id, order.reference)
+    return _after_order_move(order.reference, _("Commande remboursée."))
+
+
 @bp.post("/commandes/<reference>/expedier")
 @admin_only
 def dispatch_order(reference):
