@@ -171,3 +171,23 @@ def test_review_page(client, seller, leaf, douala):
     response = post(client, url, {"rating": "5", "text": "Parfait"})
     assert response.status_code == 303
     assert "5/5" in text(client.get(f"/vendeur/{seller.public_id}"))
+
+
+def test_a_completed_order_page_links_the_buyer_to_the_review_form(app, client):
+    import re as _re
+
+    from vgk.models import Role, TwoFactor
+    from vgk.models.base import utcnow
+    from vgk.services import pickup
+
+    point = f.pickup_point()
+    staff = f.user(Role.STAFF, pickup_point=point, two_factor=TwoFactor.SMS, phone_verified_at=utcnow())
+    buyer = f.user(phone="+237690555111", phone_verified_at=utcnow())
+    order = f.place_order(f.product("Lampe tempête", price=6_000), point=point, buyer=buyer)
+    pickup.receive_item(staff, point, order.reference, order.items[0].id)
+    pickup.hand_over(staff, point, order.reference, f.last_code("+237690555111"), cash_received=True)
+    f.sign_in(client, buyer)
+    html = client.get(f"/commande/{order.reference}").get_data(as_text=True)
+    link = _re.search(r'href="(/compte/commandes/[^"]+/avis/\d+)"', html)
+    assert link and "Noter le vendeur" in html
+    assert client.get(link.group(1)).status_code == 200
