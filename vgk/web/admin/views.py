@@ -382,66 +382,49 @@ def order_detail(reference):
     return _order_page(admin_orders.detail(reference))[0]
 
 
-@bp.post("/commandes/<reference>/annuler")
-@admin_only
-def cancel_order(reference):
-    reason = request.form.get("reason", "")
+def _order_action(reference, action, run, done_message, extra=None):
+    """Run one admin move on an order, record it in the audit log and answer the page or fragment."""
     try:
-        order, before = admin_orders.cancel(reference, current_user, reason)
+        order, before = run()
     except DomainError as error:
         if error.status_code == 404:
             raise
         return _order_move_refused(reference, error)
-    audit.record_now(current_user, "order.cancel", "order", order.reference, {"status": before},
-                     {"status": order.status, "reason": reason.strip()[:200]}, request.remote_addr or "")
-    current_app.logger.info("admin %s cancelled order %s", current_user.public_id, order.reference)
-    return _after_order_move(order.reference, _("Commande annulée."))
+    audit.record_now(current_user, f"order.{action}", "order", order.reference, {"status": before},
+                     {"status": order.status, **(extra or {})}, request.remote_addr or "")
+    current_app.logger.info("admin %s: order.%s on %s", current_user.public_id, action, order.reference)
+    return _after_order_move(order.reference, done_message)
+
+
+@bp.post("/commandes/<reference>/annuler")
+@admin_only
+def cancel_order(reference):
+    reason = request.form.get("reason", "")
+    return _order_action(reference, "cancel", lambda: admin_orders.cancel(reference, current_user, reason),
+                         _("Commande annulée."), {"reason": reason.strip()[:200]})
 
 
 @bp.post("/commandes/<reference>/rembourser")
 @admin_only
 def refund_order(reference):
     reason = request.form.get("reason", "")
-    try:
-        order, before = admin_orders.refund(reference, current_user, reason)
-    except DomainError as error:
-        if error.status_code == 404:
-            raise
-        return _order_move_refused(reference, error)
-    audit.record_now(current_user, "order.refund", "order", order.reference, {"status": before},
-                     {"status": order.status, "reason": reason.strip()[:200]}, request.remote_addr or "")
-    current_app.logger.info("admin %s refunded order %s", current_user.public_id, order.reference)
-    return _after_order_move(order.reference, _("Commande remboursée."))
+    return _order_action(reference, "refund", lambda: admin_orders.refund(reference, current_user, reason),
+                         _("Commande remboursée."), {"reason": reason.strip()[:200]})
 
 
 @bp.post("/commandes/<reference>/expedier")
 @admin_only
 def dispatch_order(reference):
-    try:
-        order, before = admin_orders.dispatch(reference, current_user)
-    except DomainError as error:
-        if error.status_code == 404:
-            raise
-        return _order_move_refused(reference, error)
-    audit.record_now(current_user, "order.dispatch", "order", order.reference, {"status": before},
-                     {"status": order.status}, request.remote_addr or "")
-    current_app.logger.info("admin %s dispatched order %s", current_user.public_id, order.reference)
-    return _after_order_move(order.reference, _("Commande confiée au livreur."))
+    return _order_action(reference, "dispatch", lambda: admin_orders.dispatch(reference, current_user),
+                         _("Commande confiée au livreur."))
 
 
 @bp.post("/commandes/<reference>/livrer")
 @admin_only
 def deliver_order(reference):
-    try:
-        order, before = admin_orders.deliver(reference, current_user, request.form.get("code", ""))
-    except DomainError as error:
-        if error.status_code == 404:
-            raise
-        return _order_move_refused(reference, error)
-    audit.record_now(current_user, "order.deliver", "order", order.reference, {"status": before},
-                     {"status": order.status}, request.remote_addr or "")
-    current_app.logger.info("admin %s delivered order %s", current_user.public_id, order.reference)
-    return _after_order_move(order.reference, _("Commande livrée."))
+    code = request.form.get("code", "")
+    return _order_action(reference, "deliver", lambda: admin_orders.deliver(reference, current_user, code),
+                         _("Commande livrée."))
 
 
 # --- CSV exports (accounting) ---------------------------------------------------------------------
