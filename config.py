@@ -94,10 +94,24 @@ class Config:
     # Google sign-in (OpenID Connect): shown only when a client id is set.
     GOOGLE_CLIENT_ID = os.environ.get("GOOGLE_CLIENT_ID")
     GOOGLE_CLIENT_SECRET = os.environ.get("GOOGLE_CLIENT_SECRET")
+    # Client ids of the Android app(s): ID tokens they get from Google Sign-In are accepted by the API.
+    GOOGLE_MOBILE_CLIENT_IDS = tuple(
+        c.strip() for c in os.environ.get("GOOGLE_MOBILE_CLIENT_IDS", "").split(",") if c.strip()
+    )
     GOOGLE_DISCOVERY_URL = os.environ.get(
         "GOOGLE_DISCOVERY_URL", "https://accounts.google.com/.well-known/openid-configuration"
     )
     APP_VERSION = "0.1.0"
+
+    # Mobile API: JSON Web Tokens (HS256) signed with JWT_SECRET_KEY (falls back to SECRET_KEY);
+    # lifetimes in seconds. MOBILE_CORS_ORIGINS: comma-separated origins allowed to call the API
+    # from a browser (none by default; the Android app needs none).
+    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY")
+    JWT_ACCESS_SECONDS = int(os.environ.get("JWT_ACCESS_SECONDS", 3600))
+    JWT_REFRESH_SECONDS = int(os.environ.get("JWT_REFRESH_SECONDS", 7 * 24 * 3600))
+    MOBILE_CORS_ORIGINS = tuple(
+        o.strip().rstrip("/") for o in os.environ.get("MOBILE_CORS_ORIGINS", "").split(",") if o.strip()
+    )
     DEV_TOOLS = False
 
     # Payments: Campay when CAMPAY_USERNAME is set (the application's username/password from the Campay

@@ -99,6 +99,23 @@ def sign_in(client, user, method="password"):
     return auth_session
 
 
+def api_tokens(user):
+    """A fresh token pair for the user, as after a full sign-in from the app (a dict)."""
+    from vgk.services import api_tokens as tokens
+
+    return tokens.sign_in(user, ip="127.0.0.1", user_agent="pytest").as_dict()
+
+
+def api_token(user):
+    """An access token for the user."""
+    return api_tokens(user)["access_token"]
+
+
+def bearer(user):
+    """Headers that act as the user on the mobile API."""
+    return {"Authorization": "Bearer " + api_token(user)}
+
+
 def outbox(recipient=None):
     """Messages the local SMS/email adapters kept, newest first."""
     from sqlalchemy import select

@@ -120,6 +120,9 @@ def _register_blueprints(app):
         from vgk.web import google
 
         app.register_blueprint(google.bp)
+    from vgk import api
+
+    api.init_app(app)
     if app.config.get("DEV_TOOLS"):
         from vgk.web import dev
 

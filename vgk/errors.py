@@ -16,6 +16,13 @@ class Invalid(DomainError):
     code = "invalid"
 
 
+class Unauthenticated(DomainError):
+    """No valid credentials (a missing, expired or revoked token)."""
+
+    status_code = 401
+    code = "unauthenticated"
+
+
 class NotFound(DomainError):
     status_code = 404
     code = "not_found"

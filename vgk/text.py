@@ -1,4 +1,5 @@
-"""Text helpers shared by models and services: accent- and case-folding for search."""
+"""Text helpers shared by models, services and both faces: accent- and case-folding for search,
+and the one way amounts are written."""
 import re
 import unicodedata
 
@@ -22,3 +23,12 @@ def search_terms(query, max_terms=8, max_length=40):
         if len(terms) == max_terms:
             break
     return terms
+
+
+def format_xaf(amount):
+    """25000 -> '25 000 FCFA'. Amounts are whole francs CFA."""
+    if amount is None:
+        return ""
+    amount = int(amount)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount):,}".replace(",", " ") + " FCFA"

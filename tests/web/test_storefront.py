@@ -5,7 +5,7 @@ import pytest
 
 from tests import factories as f
 from vgk.models import ProductStatus
-from vgk.web import format_xaf
+from vgk.text import format_xaf
 
 HX = {"HX-Request": "true"}
 

@@ -63,3 +63,44 @@ def finish_google_authorization(app):
     (its "userinfo" holds the verified claims). Raises Authlib/joserfc/requests errors on any failure."""
     client = google_client(app)
     return client.authorize_access_token(claims_options=id_token_claims_options(client))
+
+
+class GoogleTokenError(Exception):
+    """An ID token from the app that cannot be trusted; `reason` is a short code for the client."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def verify_google_id_token(app, id_token):
+    """Claims of an ID token the mobile app got from Google Sign-In: signed by a key of the provider's
+    JWKS (RS256), issued by the provider, to this app's client id or one of GOOGLE_MOBILE_CLIENT_IDS,
+    and not expired. Raises GoogleTokenError otherwise (or when Google sign-in is not configured)."""
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
+    client = google_client(app)
+    if client is None:
+        raise GoogleTokenError("google_disabled")
+    audiences = [client.client_id, *app.config.get("GOOGLE_MOBILE_CLIENT_IDS", ())]
+    try:
+        options = id_token_claims_options(client)
+        key_set = KeySet.import_key_set(client.fetch_jwk_set())
+    except Exception as error:  # the provider is unreachable or answers nonsense
+        log.warning("Google keys unavailable: %s", error.__class__.__name__)
+        raise GoogleTokenError("provider_unavailable") from None
+    try:
+        token = jwt.decode(id_token, key_set, algorithms=["RS256"])
+        jwt.JWTClaimsRegistry(
+            leeway=60,
+            iss={"essential": True, "values": options["iss"]["values"]},
+            aud={"essential": True, "values": audiences},
+            sub={"essential": True},
+            exp={"essential": True},
+        ).validate(token.claims)
+    except (JoseError, ValueError, TypeError) as error:
+        log.info("Google ID token refused: %s", error.__class__.__name__)
+        raise GoogleTokenError("invalid_token") from None
+    return token.claims

@@ -4,6 +4,7 @@ from vgk.models.accounts import (  # noqa: F401
     CodePurpose,
     OneTimeCode,
     RecoveryCode,
+    RefreshToken,
     Role,
     StaffDevice,
     TwoFactor,
@@ -22,7 +23,7 @@ from vgk.models.catalog import (  # noqa: F401
     Review,
 )
 from vgk.models.audit import AuditEntry  # noqa: F401
-from vgk.models.notifications import OutboxMessage  # noqa: F401
+from vgk.models.notifications import Notification, OutboxMessage  # noqa: F401
 from vgk.models.orders import (  # noqa: F401
     Cart,
     CartItem,

@@ -51,6 +51,8 @@ class User(UserMixin, db.Model):
     google_sub = db.Column(db.String(255), unique=True)
     login_failures = db.Column(db.Integer, nullable=False, default=0)
     locked_until = db.Column(db.DateTime)
+    # Set when the password was right and a second factor is owed (mobile sign-in in two calls).
+    second_factor_pending_until = db.Column(db.DateTime)
     last_login_at = db.Column(db.DateTime)
     deleted_at = db.Column(db.DateTime)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
@@ -115,6 +117,22 @@ class AuthSession(db.Model):
     @property
     def is_live(self):
         return self.revoked_at is None
+
+
+class RefreshToken(db.Model):
+    """A mobile app's refresh token. The tokens of one sign-in form a family tied to its AuthSession:
+    each is good once (rotation); presenting a used one again revokes the whole family."""
+
+    __tablename__ = "refresh_tokens"
+
+    id = db.Column(db.Integer, primary_key=True)
+    jti = db.Column(db.String(43), nullable=False, unique=True)
+    session_id = db.Column(db.Integer, db.ForeignKey("auth_sessions.id", ondelete="CASCADE"), nullable=False, index=True)
+    issued_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    expires_at = db.Column(db.DateTime, nullable=False)
+    used_at = db.Column(db.DateTime)
+
+    session = db.relationship("AuthSession")
 
 
 class CodePurpose:

@@ -231,6 +231,29 @@ def verify_phone(user, code):
     return user
 
 
+def verify_phone_number(phone, code):
+    """Verify a sign-up by its number and the code sent to it (the app has no session to remember
+    who is verifying). An unknown number fails like a wrong code."""
+    try:
+        number = normalize_phone(phone)
+    except Invalid:
+        raise Invalid(_l("Numéro de téléphone invalide."), {"phone": "invalid"}) from None
+    otp.verify(CodePurpose.VERIFY_PHONE, number, code)
+    user = db.session.scalar(select(User).where(User.phone == number))
+    if user is None:
+        raise Invalid(_l("Code incorrect."), {"code": "wrong"})
+    user.phone_verified_at = user.phone_verified_at or utcnow()
+    db.session.commit()
+    return user
+
+
+def resend_phone_code(phone, ip=""):
+    """Send a new verification code to a sign-up's number; says nothing about unknown numbers."""
+    user = find_by_identifier(phone)
+    if user is not None and not user.phone_verified and user.status == UserStatus.ACTIVE:
+        send_phone_code(user, ip=ip)
+
+
 def start_phone_change(user, new_phone, ip=""):
     phone = normalize_phone(new_phone)
     if phone == user.phone:
@@ -365,6 +388,27 @@ def verify_second_factor(user, code):
         return user
     _record_failure(user, now)
     raise Invalid(_l("Code incorrect."), {"code": "wrong"})
+
+
+SECOND_FACTOR_WINDOW = timedelta(minutes=10)
+
+
+def owe_second_factor(user, ip=""):
+    """The password was right and a second factor is owed, asked in a later request (the app's
+    two-call sign-in): remember that for a while and send the SMS or email code."""
+    user.second_factor_pending_until = utcnow() + SECOND_FACTOR_WINDOW
+    db.session.commit()
+    send_sign_in_code(user, ip=ip)
+
+
+def verify_owed_second_factor(user, code):
+    """Check the second factor of a sign-in whose password step passed a moment ago."""
+    if user is None or user.second_factor_pending_until is None or user.second_factor_pending_until < utcnow():
+        raise Invalid(_l("Connectez-vous d'abord avec votre mot de passe."), {"code": "no_pending_sign_in"})
+    verify_second_factor(user, code)
+    user.second_factor_pending_until = None
+    db.session.commit()
+    return user
 
 
 def sign_in(user, *, ip="", user_agent="", method="password"):

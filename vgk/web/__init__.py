@@ -8,15 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from vgk.errors import DomainError
 from vgk.services.media import image_url
-
-
-def format_xaf(amount):
-    """25000 -> '25 000 FCFA'. Amounts are whole francs CFA."""
-    if amount is None:
-        return ""
-    amount = int(amount)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(amount):,}".replace(",", " ") + " FCFA"
+from vgk.text import format_xaf
 
 
 def register_template_helpers(app):

@@ -19,7 +19,7 @@ from vgk.services import accounts, audit, moderation, sessions, wallet
 from vgk.services import admin_orders, directory, places
 from vgk.web.admin import bp
 from vgk.web.admin.forms import RoleForm, StaffForm
-from vgk.web import format_xaf
+from vgk.text import format_xaf
 from vgk.web.htmx import is_htmx, render
 from vgk.web.staff.views import go
 

@@ -1,0 +1,242 @@
+"""Signing in from the app: password (then a second factor when the account has one), Google,
+sign-up with phone verification, token refresh and sign-out. Limits per IP as on the web."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from vgk.api import bp
+from vgk.api.base import api_signed_in, body, client_ip, current_api_user, ok, public_api, text, user_agent
+from vgk.api.openapi import envelope, nullable, operation, ref, schemas
+from vgk.api.schemas import user_json
+from vgk.errors import Invalid
+from vgk.extensions import limiter
+from vgk.services import accounts, api_tokens
+
+schemas(
+    User={
+        "type": "object",
+        "required": ["id", "name", "role", "phone_verified", "locale"],
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "email": nullable({"type": "string"}),
+            "phone": nullable({"type": "string"}),
+            "phone_verified": {"type": "boolean"},
+            "role": {"enum": ["CLIENT", "STAFF", "ADMIN"]},
+            "locale": {"enum": ["fr", "en"]},
+            "city": nullable(ref("City")),
+            "two_factor": nullable({"enum": ["SMS", "EMAIL", "TOTP"]}),
+            "pickup_point": nullable(ref("PickupPoint")),
+            "created_at": {"type": "string"},
+        },
+    },
+    City={
+        "type": "object",
+        "required": ["slug", "name"],
+        "properties": {
+            "slug": {"type": "string"}, "name": {"type": "string"}, "region": {"type": "string"},
+            "delivery_fee": nullable({"type": "integer"}),
+        },
+    },
+    PickupPoint={
+        "type": "object",
+        "required": ["id", "name", "address", "city"],
+        "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"}, "address": {"type": "string"},
+            "opening_hours": {"type": "string"}, "phone": {"type": "string"}, "city": nullable(ref("City")),
+        },
+    },
+    Tokens={
+        "type": "object",
+        "required": ["access_token", "refresh_token", "expires_in"],
+        "properties": {
+            "access_token": {"type": "string"},
+            "refresh_token": {"type": "string"},
+            "token_type": {"const": "Bearer"},
+            "expires_in": {"type": "integer", "description": "seconds"},
+            "refresh_expires_in": {"type": "integer", "description": "seconds"},
+        },
+    },
+    SignedIn=envelope({"user": ref("User"), "tokens": ref("Tokens")}),
+    LoginAnswer={
+        "oneOf": [
+            ref("SignedIn"),
+            envelope({"requires_2fa": {"const": True}, "method": {"enum": ["SMS", "EMAIL", "TOTP"]},
+                      "message": {"type": "string"}}),
+        ]
+    },
+)
+
+IDENTIFIER = {
+    "email": {"type": "string", "maxLength": 255},
+    "phone": {"type": "string", "maxLength": 40, "examples": ["+237 6 90 12 34 56"]},
+}
+
+
+def auth_limit():
+    return current_app.config["AUTH_RATE_LIMIT"]
+
+
+def code_limit():
+    return current_app.config["CODE_RATE_LIMIT"]
+
+
+def _identifier(data):
+    identifier = text(data, "email", max_length=255) or text(data, "phone", max_length=40) \
+        or text(data, "identifier", max_length=255)
+    if not identifier:
+        raise Invalid(_l("Indiquez votre email ou votre numéro de téléphone."), {"email": "required"})
+    return identifier
+
+
+def _signed_in(user, status=200, method="app", **extra):
+    tokens = api_tokens.sign_in(user, ip=client_ip(), user_agent=user_agent(), method=method)
+    return ok(status, user=user_json(user), tokens=tokens.as_dict(), **extra)
+
+
+@bp.post("/auth/login/")
+@limiter.limit(auth_limit)
+@public_api
+@operation(
+    "Sign in with a password", tag="auth", errors=(403, 429), ok=ref("LoginAnswer"),
+    description="Answers the tokens, or `requires_2fa` when the account has a second factor: then "
+                "call `auth/verify_2fa/` with the code (sent by SMS or email, or from the authenticator app).",
+    body={"type": "object", "required": ["password"],
+          "properties": {**IDENTIFIER, "password": {"type": "string", "maxLength": 200}}},
+)
+def login():
+    data = body()
+    identifier = _identifier(data)
+    password = text(data, "password", required=True, max_length=200)
+    user = accounts.authenticate(identifier, password)
+    if user.two_factor:
+        accounts.owe_second_factor(user, ip=client_ip())
+        messages = {
+            "SMS": _l("Entrez le code reçu par SMS."),
+            "EMAIL": _l("Entrez le code reçu par email."),
+            "TOTP": _l("Entrez le code de votre application d'authentification."),
+        }
+        return ok(requires_2fa=True, method=user.two_factor, message=str(messages[user.two_factor]))
+    return _signed_in(user, method="app")
+
+
+@bp.post("/auth/verify_2fa/")
+@limiter.limit(auth_limit)
+@public_api
+@operation(
+    "Finish a sign-in with the second factor", tag="auth", errors=(403, 429), ok=ref("SignedIn"),
+    body={"type": "object", "required": ["code"],
+          "properties": {**IDENTIFIER, "code": {"type": "string", "maxLength": 32}}},
+)
+def verify_2fa():
+    data = body()
+    identifier = _identifier(data)
+    code = text(data, "code", required=True, max_length=32)
+    user = accounts.verify_owed_second_factor(accounts.find_by_identifier(identifier), code)
+    return _signed_in(user, method="app-2fa")
+
+
+@bp.post("/auth/google_oauth/")
+@limiter.limit(auth_limit)
+@public_api
+@operation(
+    "Sign in with a Google ID token", tag="auth", errors=(403, 429), ok=ref("SignedIn"),
+    description="`id_token` is the ID token the app got from Google Sign-In, issued to one of the "
+                "configured client ids. New Google users get a client account.",
+    body={"type": "object", "required": ["id_token"], "properties": {"id_token": {"type": "string", "maxLength": 4096}}},
+)
+def google_oauth():
+    from vgk.integrations.oauth import GoogleTokenError, verify_google_id_token
+
+    data = body()
+    id_token = text(data, "id_token", required=True, max_length=4096)
+    try:
+        claims = verify_google_id_token(current_app, id_token)
+    except GoogleTokenError as error:
+        raise Invalid(_l("Connexion Google refusée."), {"id_token": error.reason}) from None
+    user = accounts.sign_in_with_google(claims)
+    return _signed_in(user, method="app-google")
+
+
+@bp.post("/auth/register/")
+@limiter.limit(auth_limit)
+@limiter.limit(code_limit)
+@public_api
+@operation(
+    "Create a client account", tag="auth", status=201, errors=(429,),
+    description="A code is sent by SMS to the phone; confirm it with `auth/verify_phone/` to get the tokens.",
+    body={"type": "object", "required": ["name", "phone", "password"], "properties": {
+        "name": {"type": "string", "maxLength": 120},
+        "phone": {"type": "string", "maxLength": 40},
+        "password": {"type": "string", "maxLength": 200},
+        "email": {"type": "string", "maxLength": 255},
+        "city": {"type": "string", "maxLength": 80, "description": "city slug"},
+        "locale": {"enum": ["fr", "en"]},
+    }},
+    ok=envelope({"user": ref("User"), "requires_phone_verification": {"const": True}, "message": {"type": "string"}}),
+)
+def register():
+    data = body()
+    user = accounts.register(
+        name=text(data, "name", max_length=200) or "",
+        phone=text(data, "phone", max_length=40) or "",
+        password=text(data, "password", max_length=200) or "",
+        email=text(data, "email", max_length=255),
+        city=text(data, "city", max_length=80),
+        locale=text(data, "locale", max_length=5) or "fr",
+        ip=client_ip(),
+    )
+    return ok(201, user=user_json(user), requires_phone_verification=True,
+              message=str(_l("Un code vous a été envoyé par SMS.")))
+
+
+@bp.post("/auth/verify_phone/")
+@limiter.limit(auth_limit)
+@public_api
+@operation(
+    "Confirm a sign-up's phone with the SMS code", tag="auth", errors=(403, 429), ok=ref("SignedIn"),
+    body={"type": "object", "required": ["phone", "code"], "properties": {
+        "phone": {"type": "string", "maxLength": 40}, "code": {"type": "string", "maxLength": 12}}},
+)
+def verify_phone():
+    data = body()
+    user = accounts.verify_phone_number(
+        text(data, "phone", required=True, max_length=40), text(data, "code", required=True, max_length=12)
+    )
+    return _signed_in(user, method="app")
+
+
+@bp.post("/auth/resend_code/")
+@limiter.limit(code_limit)
+@public_api
+@operation(
+    "Send a sign-up's phone verification code again", tag="auth", errors=(429,),
+    body={"type": "object", "required": ["phone"], "properties": {"phone": {"type": "string", "maxLength": 40}}},
+    ok=envelope({"message": {"type": "string"}}),
+)
+def resend_code():
+    accounts.resend_phone_code(text(body(), "phone", required=True, max_length=40), ip=client_ip())
+    return ok(message=str(_l("Si ce numéro attend sa vérification, un nouveau code lui a été envoyé.")))
+
+
+@bp.post("/auth/refresh/")
+@limiter.limit(auth_limit)
+@public_api
+@operation(
+    "Trade a refresh token for a new pair", tag="auth", errors=(429,),
+    description="Each refresh token works once. Presenting a used one again signs that session out "
+                "everywhere (every token issued from the same sign-in stops working).",
+    body={"type": "object", "required": ["refresh_token"],
+          "properties": {"refresh_token": {"type": "string", "maxLength": 2048}}},
+    ok=envelope({"tokens": ref("Tokens")}),
+)
+def refresh():
+    token = text(body(), "refresh_token", required=True, max_length=2048)
+    return ok(tokens=api_tokens.refresh(token).as_dict())
+
+
+@bp.post("/auth/logout/")
+@api_signed_in
+@operation("Sign this app out (its tokens stop working)", tag="auth")
+def logout():
+    api_tokens.sign_out(current_api_user())
+    return ok()

@@ -1,0 +1,178 @@
+"""How domain objects look in JSON. Amounts are integer XAF with a display form ("25 000 FCFA");
+ids are public ids; dates are ISO-8601 in UTC; image URLs are absolute."""
+from flask import request
+from flask_babel import get_locale
+
+from vgk.services.media import image_url
+from vgk.text import format_xaf
+
+
+def iso(value):
+    return value.isoformat() + "Z" if value is not None else None
+
+
+def absolute(url):
+    if url.startswith(("http://", "https://")):
+        return url
+    return request.host_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+def money(amount):
+    return {"amount": int(amount or 0), "display": format_xaf(amount or 0)}
+
+
+def _locale():
+    return str(get_locale() or "fr")
+
+
+def city_json(city):
+    if city is None:
+        return None
+    return {"slug": city.slug, "name": city.name, "region": city.region, "delivery_fee": city.delivery_fee}
+
+
+def category_json(category):
+    if category is None:
+        return None
+    return {"slug": category.slug, "name": category.name_for(_locale()), "icon": category.icon}
+
+
+def pickup_point_json(point):
+    if point is None:
+        return None
+    return {
+        "id": point.public_id,
+        "name": point.name,
+        "address": point.address,
+        "opening_hours": point.opening_hours,
+        "phone": point.phone,
+        "city": city_json(point.city),
+    }
+
+
+def image_json(image):
+    return {
+        "id": image.id,
+        "thumb_url": absolute(image_url(image.thumb_key)),
+        "url": absolute(image_url(image.large_key)),
+        "width": image.width,
+        "height": image.height,
+    }
+
+
+def seller_json(user):
+    return {"id": user.public_id, "name": user.name}
+
+
+def product_card_json(product, favourite=None):
+    cover = product.cover
+    data = {
+        "id": product.public_id,
+        "title": product.title,
+        "price": product.price,
+        "price_display": format_xaf(product.price),
+        "negotiable": product.negotiable,
+        "condition": product.condition,
+        "status": product.status,
+        "city": city_json(product.city),
+        "category": category_json(product.category),
+        "thumbnail_url": absolute(image_url(cover.thumb_key)) if cover else None,
+        "created_at": iso(product.published_at or product.created_at),
+    }
+    if favourite is not None:
+        data["is_favorite"] = bool(favourite)
+    return data
+
+
+def product_detail_json(product, favourite=None, rating=None):
+    data = product_card_json(product, favourite)
+    data.update({
+        "description": product.description,
+        "quantity": product.quantity,
+        "view_count": product.view_count,
+        "images": [image_json(image) for image in product.images],
+        "seller": seller_json(product.seller),
+    })
+    if rating is not None:
+        data["seller"]["rating"] = rating
+    return data
+
+
+def user_json(user):
+    return {
+        "id": user.public_id,
+        "name": user.name,
+        "email": user.email,
+        "phone": user.phone,
+        "phone_verified": user.phone_verified,
+        "role": user.role,
+        "locale": user.locale,
+        "city": city_json(user.city),
+        "two_factor": user.two_factor,
+        "pickup_point": pickup_point_json(user.pickup_point),
+        "created_at": iso(user.created_at),
+    }
+
+
+def order_item_json(item):
+    return {
+        "id": item.id,
+        "product_id": item.product.public_id if item.product is not None else None,
+        "title": item.title,
+        "unit_price": item.unit_price,
+        "quantity": item.quantity,
+        "total": item.unit_price * item.quantity,
+        "seller": seller_json(item.seller),
+        "received": item.received_at is not None,
+        "refused_reason": item.refused_reason,
+    }
+
+
+def order_json(order, *, with_events=False):
+    data = {
+        "id": order.public_id,
+        "reference": order.reference,
+        "status": order.status,
+        "customer_name": order.customer_name,
+        "customer_phone": order.customer_phone,
+        "customer_email": order.customer_email,
+        "fulfilment": order.fulfilment,
+        "pickup_point": pickup_point_json(order.pickup_point),
+        "delivery_city": city_json(order.delivery_city),
+        "delivery_address": order.delivery_address,
+        "payment_method": order.payment_method,
+        "subtotal": order.subtotal,
+        "delivery_fee": order.delivery_fee,
+        "total": order.total,
+        "total_display": format_xaf(order.total),
+        "reserved_until": iso(order.reserved_until),
+        "created_at": iso(order.created_at),
+        "paid_at": iso(order.paid_at),
+        "items": [order_item_json(item) for item in order.items],
+    }
+    if with_events:
+        data["events"] = [
+            {"from_status": e.from_status, "to_status": e.to_status, "at": iso(e.created_at)} for e in order.events
+        ]
+    return data
+
+
+def cart_json(view, session_key=None):
+    """A cart view from the cart service: its lines (with any problem: sold, not enough stock) and subtotal."""
+    return {
+        "session_key": session_key,
+        "count": view.count,
+        "subtotal": view.subtotal,
+        "subtotal_display": format_xaf(view.subtotal),
+        "has_problems": bool(view.has_problems),
+        "items": [
+            {
+                "product": product_card_json(line.product),
+                "quantity": line.quantity,
+                "total": line.total,
+                "available": line.available,
+                "problem": str(line.problem) if line.problem else None,
+            }
+            for line in view.lines
+        ],
+    }
