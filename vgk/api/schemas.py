@@ -176,3 +176,65 @@ def cart_json(view, session_key=None):
             for line in view.lines
         ],
     }
+
+
+# --- the same shapes, as OpenAPI component schemas --------------------------------------------
+
+def _register():
+    from vgk.api.openapi import nullable, ref, schemas
+
+    string, integer, boolean = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+    schemas(
+        Category={"type": "object", "required": ["slug", "name"],
+                  "properties": {"slug": string, "name": string, "icon": string}},
+        Image={"type": "object", "required": ["id", "thumb_url", "url"],
+               "properties": {"id": integer, "thumb_url": string, "url": string, "width": integer, "height": integer}},
+        Seller={"type": "object", "required": ["id", "name"], "properties": {
+            "id": string, "name": string,
+            "rating": {"type": "object", "properties": {"average": nullable({"type": "number"}), "count": integer}},
+        }},
+        ProductCard={"type": "object", "required": ["id", "title", "price", "price_display", "condition", "status"],
+                     "properties": {
+                         "id": string, "title": string, "price": {"type": "integer", "minimum": 0},
+                         "price_display": string, "negotiable": boolean,
+                         "condition": {"enum": ["NEUF", "COMME_NEUF", "BON", "ACCEPTABLE"]},
+                         "status": {"enum": ["DRAFT", "PENDING", "ACTIVE", "REJECTED", "RESERVED", "SOLD", "ARCHIVED"]},
+                         "city": nullable(ref("City")), "category": nullable(ref("Category")),
+                         "thumbnail_url": nullable(string), "created_at": nullable(string),
+                         "is_favorite": boolean,
+                     }},
+        ProductDetail={"allOf": [ref("ProductCard"), {
+            "type": "object", "required": ["description", "images", "seller", "quantity"],
+            "properties": {"description": string, "quantity": integer, "view_count": integer,
+                           "images": {"type": "array", "items": ref("Image")}, "seller": ref("Seller")},
+        }]},
+        OrderItem={"type": "object", "required": ["id", "title", "unit_price", "quantity", "total"], "properties": {
+            "id": integer, "product_id": nullable(string), "title": string, "unit_price": integer,
+            "quantity": integer, "total": integer, "seller": ref("Seller"), "received": boolean,
+            "refused_reason": nullable(string),
+        }},
+        Order={"type": "object", "required": ["id", "reference", "status", "total", "items"], "properties": {
+            "id": string, "reference": string,
+            "status": {"enum": ["PENDING_PAYMENT", "PAID", "AT_PICKUP", "READY", "COMPLETED", "OUT_FOR_DELIVERY",
+                                "DELIVERED", "CANCELLED", "EXPIRED", "REFUNDED"]},
+            "customer_name": string, "customer_phone": string, "customer_email": nullable(string),
+            "fulfilment": {"enum": ["PICKUP", "DELIVERY"]}, "pickup_point": nullable(ref("PickupPoint")),
+            "delivery_city": nullable(ref("City")), "delivery_address": nullable(string),
+            "payment_method": {"enum": ["MTN_MOMO", "ORANGE_MONEY", "CASH"]},
+            "subtotal": integer, "delivery_fee": integer, "total": integer, "total_display": string,
+            "reserved_until": nullable(string), "created_at": string, "paid_at": nullable(string),
+            "items": {"type": "array", "items": ref("OrderItem")},
+            "events": {"type": "array", "items": {"type": "object", "properties": {
+                "from_status": nullable(string), "to_status": string, "at": string}}},
+        }},
+        Cart={"type": "object", "required": ["count", "subtotal", "items"], "properties": {
+            "session_key": nullable(string), "count": integer, "subtotal": integer, "subtotal_display": string,
+            "has_problems": boolean,
+            "items": {"type": "array", "items": {"type": "object", "required": ["product", "quantity"], "properties": {
+                "product": ref("ProductCard"), "quantity": integer, "total": integer, "available": boolean,
+                "problem": nullable(string)}}},
+        }},
+    )
+
+
+_register()
