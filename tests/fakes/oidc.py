@@ -221,6 +221,21 @@ class OidcFake:
             key = self._rogue_key
         return jwt.encode({"alg": "RS256", "kid": "fake-1", "typ": "JWT"}, claims, key)
 
+    def mobile_id_token(self, audience=None, tamper=None, **identity):
+        """An ID token as Google Sign-In hands it to an Android app (no nonce, no access token):
+        issued to `audience` (default: our client id), signed with the provider's key."""
+        now = int(time.time())
+        claims = {"iss": self.url, "aud": audience or self.client_id, "azp": audience or self.client_id,
+                  "iat": now, "exp": now + 3600, **identity}
+        key = self.key
+        if tamper == "expired":
+            claims["iat"], claims["exp"] = now - 7200, now - 3600
+        elif tamper == "signature":
+            key = self._rogue_key
+        elif tamper == "issuer":
+            claims["iss"] = "https://accounts.evil.example"
+        return jwt.encode({"alg": "RS256", "kid": "fake-1", "typ": "JWT"}, claims, key)
+
     def _userinfo(self, request):
         auth = request.headers.get("Authorization", "")
         identity = self._tokens.get(auth[7:]) if auth.startswith("Bearer ") else None

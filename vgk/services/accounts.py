@@ -653,6 +653,16 @@ def unlock_with_pin(device, user_public_id, pin):
 
 # --- Google accounts ---------------------------------------------------------------------------
 
+def _google_name(claims, email):
+    """The name Google gives, else the address's local part; never refused for being short."""
+    for candidate in (claims.get("name"), email.split("@")[0]):
+        try:
+            return _clean_name(candidate)
+        except Invalid:
+            continue
+    return str(_l("Client Google"))
+
+
 def sign_in_with_google(claims):
     """The account for verified Google identity claims: by Google id, else by verified email, else new."""
     subject = str(claims.get("sub") or "")
@@ -671,7 +681,7 @@ def sign_in_with_google(claims):
         if not email or not claims.get("email_verified"):
             raise Invalid(_l("Votre adresse Google n'est pas vérifiée."), {"google": "email_unverified"})
         user = User(
-            name=_clean_name(claims.get("name") or email.split("@")[0]),
+            name=_google_name(claims, email),
             email=email,
             email_verified_at=utcnow(),
             google_sub=subject,
