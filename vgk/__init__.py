@@ -3,7 +3,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 
 from config import config_from_env, normalize_database_url
@@ -13,12 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def select_locale():
-    """The visitor's choice, else the signed-in user's, else the browser's, else French."""
+    """The visitor's choice, else the signed-in user's (by cookie or API token), else the browser's,
+    else French."""
     if not has_request_context():
         return "fr"
     lang = session.get("lang")
     if lang in ("fr", "en"):
         return lang
+    api_user = g.get("api_user")  # the mobile API's bearer-token user, when there is one
+    if api_user is not None and api_user.locale in ("fr", "en"):
+        return api_user.locale
     if current_user.is_authenticated and current_user.locale in ("fr", "en"):
         return current_user.locale
     return request.accept_languages.best_match(["fr", "en"], default="fr")
