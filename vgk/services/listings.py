@@ -269,9 +269,7 @@ def remove_photo(seller, public_id, image_id):
 
 # --- lifecycle ---------------------------------------------------------------------------------
 
-@_rollback_on_error
-def create_draft(seller, photos=(), **fields):
-    """A new DRAFT listing from the form values (and optional photos as bytes)."""
+def _new_draft(seller, photos, fields):
     missing = [name for name in ("title", "price", "category", "city") if name not in fields]
     if missing:
         message = _l("Ce champ est obligatoire.")
@@ -282,6 +280,23 @@ def create_draft(seller, photos=(), **fields):
     db.session.flush()
     _store_photos(product, photos)
     log.info("listing %s created (seller %s)", product.public_id, seller.id)
+    return product
+
+
+@_rollback_on_error
+def create_draft(seller, photos=(), **fields):
+    """A new DRAFT listing from the form values (and optional photos as bytes)."""
+    return _commit(_new_draft(seller, photos, fields))
+
+
+@_rollback_on_error
+def create(seller, photos=(), submit=False, **fields):
+    """A new listing, kept as a DRAFT or (submit=True) sent to moderation at once; when it cannot
+    be submitted (no photo, phone not verified) nothing is created."""
+    product = _new_draft(seller, photos, fields)
+    if submit:
+        _check_ready(product)
+        _move(product, S.PENDING)
     return _commit(product)
 
 

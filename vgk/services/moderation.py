@@ -21,7 +21,7 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Product, ProductImage, ProductStatus
 from vgk.models.base import utcnow
-from vgk.services import audit, notifications
+from vgk.services import audit, inbox, notifications
 from vgk.text import normalize
 
 log = logging.getLogger(__name__)
@@ -215,6 +215,12 @@ def _tell_seller(product, message):
         notifications.send_sms(phone, str(message) % {"title": product.title[:40]})
 
 
+def _notice(product, message, **values):
+    """The seller's in-app notice of the decision, stored with it (no commit here)."""
+    inbox.notify(product.seller, inbox.LISTING, message, link=f"/compte/annonces/{product.public_id}",
+                 title=product.title[:40], **values)
+
+
 def _approve(admin, product, ip):
     before = _state(product)
     now = utcnow()
@@ -244,6 +250,7 @@ def _reject(admin, product, reason, ip):
 
 
 APPROVED_SMS = _l("Vidé-Grenier Kamer : votre annonce « %(title)s » est en ligne.")
+REJECTED_NOTICE = _l("Votre annonce « %(title)s » a été refusée. Motif : %(reason)s")
 REJECTED_SMS = _l("Vidé-Grenier Kamer : votre annonce « %(title)s » a été refusée. Motif visible dans votre espace vendeur.")
 
 
@@ -251,6 +258,7 @@ def approve(admin, public_id, ip=""):
     """Publish a PENDING product (Conflict otherwise); audited; the seller gets an SMS."""
     product = _pending_product(public_id)
     _approve(admin, product, ip)
+    _notice(product, APPROVED_SMS)
     db.session.commit()
     log.info("admin %s approved product %s", admin.public_id, product.public_id)
     _tell_seller(product, APPROVED_SMS)
@@ -262,6 +270,7 @@ def reject(admin, public_id, reason, ip=""):
     reason = _clean_reason(reason)
     product = _pending_product(public_id)
     _reject(admin, product, reason, ip)
+    _notice(product, REJECTED_NOTICE, reason=reason)
     db.session.commit()
     log.info("admin %s rejected product %s", admin.public_id, product.public_id)
     _tell_seller(product, REJECTED_SMS)

@@ -14,7 +14,7 @@ from vgk.errors import Conflict, Invalid, NotFound, RateLimited
 from vgk.extensions import db
 from vgk.models import Order, OrderEvent, OrderItem, OrderStatus, Product, ProductStatus
 from vgk.models.base import utcnow
-from vgk.services import notifications
+from vgk.services import inbox, notifications
 
 log = logging.getLogger(__name__)
 S = OrderStatus
@@ -166,6 +166,43 @@ def for_buyer(user):
     ).all()
 
 
+def buyer_orders_page(user, page=1, per_page=20):
+    """One page of the user's purchases, newest first, and their number."""
+    from sqlalchemy import func
+
+    mine = Order.buyer_id == user.id
+    count = db.session.scalar(select(func.count()).select_from(Order).where(mine))
+    rows = db.session.scalars(
+        select(Order).where(mine).options(selectinload(Order.items), selectinload(Order.pickup_point))
+        .order_by(Order.created_at.desc(), Order.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return rows, count
+
+
+def for_buyer_by_id(user, public_id):
+    """The user's own order by its public id, with its history; anybody else's is not found."""
+    order = db.session.scalar(
+        select(Order).where(Order.public_id == str(public_id)[:16]).options(
+            selectinload(Order.items), selectinload(Order.events), selectinload(Order.pickup_point))
+    )
+    if order is None or user is None or order.buyer_id != user.id:
+        raise NotFound(_l("Commande introuvable."))
+    return order
+
+
+def sales_page(user, page=1, per_page=20):
+    """One page of the order lines the user sold, newest first, and their number."""
+    from sqlalchemy import func
+
+    mine = OrderItem.seller_id == user.id
+    count = db.session.scalar(select(func.count()).select_from(OrderItem).where(mine))
+    rows = db.session.scalars(
+        select(OrderItem).join(Order).where(mine).options(selectinload(OrderItem.order))
+        .order_by(Order.created_at.desc(), OrderItem.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return rows, count
+
+
 def sales_of(user):
     return db.session.scalars(
         select(OrderItem).join(Order).where(OrderItem.seller_id == user.id)
@@ -176,8 +213,51 @@ def sales_of(user):
 # --- messages and handover code -----------------------------------------------------------------
 
 def notify(order, message, **values):
-    """SMS the buyer; messages name the order by its reference."""
+    """SMS the buyer; messages name the order by its reference. Called after the service committed
+    the move: the in-app notices (the buyer's, when they have an account, and the sellers') are
+    committed here. A handover code is never written in the app's notice, only sent by SMS."""
     notifications.send_sms(order.customer_phone, str(message) % {"ref": order.reference, **values})
+    if order.buyer is not None:
+        shown = {**values, "code": _l("envoyé par SMS")} if "code" in values else values
+        inbox.notify(order.buyer, inbox.ORDER, message, link=order_link(order), ref=order.reference, **shown)
+    tell_sellers(order)
+    db.session.commit()
+
+
+def order_link(order):
+    return f"/commande/{order.reference}"
+
+
+def _sale_link(order):
+    return f"/compte/ventes#{order.reference}"
+
+
+def awaits_drop_off(order):
+    return order.status == S.PAID or (order.status == S.PENDING_PAYMENT and order.is_cash)
+
+
+def tell_sellers(order):
+    """Each seller hears once that their item sold and where to bring it (when the order awaits the
+    drop-off), and once that it was called off (if they had been told it sold). No commit."""
+    link = _sale_link(order)
+    sellers = {}
+    for item in order.items:
+        if item.seller is not None:
+            sellers.setdefault(item.seller.id, (item.seller, []))[1].append(item.title[:40])
+    for seller, titles in sellers.values():
+        titles = ", ".join(f"« {title} »" for title in titles)
+        if awaits_drop_off(order) and not inbox.already_told(seller.id, inbox.SALE, link):
+            if order.pickup_point is not None:
+                inbox.notify(seller, inbox.SALE, _l("Vendu : %(titles)s (commande %(ref)s). Déposez l'article au point relais %(point)s."),
+                             link=link, titles=titles, ref=order.reference, point=order.pickup_point.name)
+            else:
+                inbox.notify(seller, inbox.SALE, _l("Vendu : %(titles)s (commande %(ref)s)."),
+                             link=link, titles=titles, ref=order.reference)
+        elif (order.status in RELEASES_STOCK and inbox.already_told(seller.id, inbox.SALE, link)
+              and not inbox.already_told(seller.id, inbox.SALE_CANCELLED, link)):
+            inbox.notify(seller, inbox.SALE_CANCELLED,
+                         _l("La commande %(ref)s de %(titles)s est annulée : ne déposez pas l'article."),
+                         link=link, titles=titles, ref=order.reference)
 
 
 def _code_hash(order, code):

@@ -143,3 +143,9 @@ def leave_review(author, order_item_id, rating, text=""):
     db.session.commit()
     log.info("review of order item %s by user %s: %s/5", item.id, author.id, rating)
     return review
+
+
+def review_order_item(author, order_public_id, item_id, rating, text=""):
+    """`leave_review` for the line `item_id` of the author's order `order_public_id` (the pair must match)."""
+    item = reviewable_item(author, order_public_id, item_id)
+    return leave_review(author, item.id, rating, text)

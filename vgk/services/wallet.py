@@ -10,6 +10,8 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Payout, PayoutStatus, User, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
+from vgk.services import inbox
+from vgk.text import format_xaf
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,12 @@ def _reverse(payout, status, admin, note):
                                payout_id=payout.id, note=f"retrait {payout.public_id} annulé"))
 
 
+def _notice(payout, message, **values):
+    """The seller's in-app notice of a payout decision, stored with it (no commit here)."""
+    inbox.notify(payout.user, inbox.PAYOUT, message, link="/compte/portefeuille",
+                 amount=format_xaf(payout.amount), **values)
+
+
 def approve_payout(admin, public_id):
     """An admin approves: the gateway sends the money; if it refuses, the amount returns to the wallet."""
     from vgk.integrations.payments import PaymentError
@@ -96,12 +104,14 @@ def approve_payout(admin, public_id):
     except PaymentError as error:
         log.warning("payout %s failed: %s", payout.public_id, error)
         _reverse(payout, PayoutStatus.FAILED, admin, str(error))
+        _notice(payout, _l("Le transfert de votre retrait de %(amount)s a échoué : le montant est revenu dans votre portefeuille."))
         db.session.commit()
         raise Conflict(_l("Le transfert a échoué ; le montant est revenu dans le portefeuille du vendeur.")) from None
     payout.status = PayoutStatus.PAID
     payout.provider_reference = (result.reference or "")[:64]
     payout.decided_by_id = admin.id
     payout.decided_at = utcnow()
+    _notice(payout, _l("Votre retrait de %(amount)s a été envoyé au %(phone)s."), phone=payout.phone)
     db.session.commit()
     return payout
 
@@ -112,6 +122,8 @@ def reject_payout(admin, public_id, reason):
         raise Invalid(_l("Indiquez la raison du refus."), {"reason": "required"})
     payout = _payout(public_id)
     _reverse(payout, PayoutStatus.REJECTED, admin, reason)
+    _notice(payout, _l("Votre retrait de %(amount)s a été refusé (%(reason)s) : le montant est revenu dans votre portefeuille."),
+            reason=reason)
     db.session.commit()
     return payout
 

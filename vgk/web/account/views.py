@@ -12,7 +12,7 @@ from vgk.errors import Conflict, Forbidden, Invalid, RateLimited
 from vgk.extensions import limiter
 from vgk.models import TwoFactor
 from vgk.security import client_required, signed_in
-from vgk.services import accounts, catalog, sessions
+from vgk.services import accounts, catalog, inbox, sessions
 from vgk.web.account import bp
 from vgk.web.account.forms import CodeForm, DeleteForm, NewPhoneForm, PasswordForm, ProfileForm, TotpForm
 from vgk.web.auth.forms import city_choices
@@ -24,7 +24,7 @@ from vgk.web.auth.helpers import (
     pending,
     sign_out_here,
 )
-from vgk.web.htmx import is_htmx
+from vgk.web.htmx import is_htmx, render
 
 NEW_PHONE_KEY = "new_phone"    # {"phone", "at"}: a number waiting for its SMS code
 NEW_PHONE_AGE = 30 * 60
@@ -426,3 +426,37 @@ def wallet_page():
     flash(_("Retrait de %(amount)s demandé : il sera envoyé après validation.",
             amount=f"{payout.amount:,} FCFA".replace(",", " ")), "ok")
     return redirect(url_for("account.wallet_page"), 303)
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+@bp.app_context_processor
+def _unread():
+    def unread_notifications():
+        return inbox.unread_count(current_user) if current_user.is_authenticated else 0
+
+    return {"unread_notifications": unread_notifications}
+
+
+def _notifications_page(status=200):
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 500))
+    rows, count = inbox.page_for(_me(), page, inbox.PER_PAGE)
+    last_page = max(1, -(-count // inbox.PER_PAGE))
+    return render("account/notifications.html", "account/_notifications.html", rows=rows, page=page,
+                  last_page=last_page, unread=inbox.unread_count(_me())), status
+
+
+@bp.get("/notifications")
+@signed_in
+def notifications():
+    return _notifications_page()
+
+
+@bp.post("/notifications/lues")
+@signed_in
+def read_notifications():
+    inbox.mark_read(_me())
+    if is_htmx():
+        return _notifications_page()
+    flash(_("Toutes vos notifications sont marquées comme lues."), "ok")
+    return redirect(url_for("account.notifications"), 303)

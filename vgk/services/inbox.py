@@ -1,0 +1,108 @@
+"""In-app notifications: what happened to a signed-in person (an order moved, an item sold, a listing
+approved or refused, a payout decided), listed in their account and in the app, read once opened.
+
+The text is formatted when the notice is created, in the recipient's language: the stored message is
+what they read. Never put a secret in it (handover codes travel by SMS only).
+
+Transactions: `notify` only adds the row to the session and never commits. A service that tells
+someone about a change it is making calls it before its own commit, so the notice is stored with
+the change (both or neither). Code that tells people after its service already committed (the
+order messages in vgk.services.orders.notify) commits the notice itself.
+"""
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from vgk.errors import Invalid
+from vgk.extensions import db
+from vgk.models import Notification
+from vgk.models.base import utcnow
+
+ORDER = "order"                    # the buyer's order moved
+SALE = "sale"                      # a seller's item was bought: bring it to the pickup point
+SALE_CANCELLED = "sale_cancelled"  # ... and that order was cancelled after all
+LISTING = "listing"                # a listing was approved or refused
+PAYOUT = "payout"                  # a payout was sent, failed or was refused
+KINDS = (ORDER, SALE, SALE_CANCELLED, LISTING, PAYOUT)
+
+MESSAGE_MAX = 500
+LINK_MAX = 255
+PER_PAGE = 20
+MAX_IDS = 500
+INVALID_IDS = _l("Liste de notifications invalide.")
+
+
+def render(user, message, **values):
+    """The message (a lazy French msgid, or text) with its values, in the user's language."""
+    with force_locale(getattr(user, "locale", None) or "fr"):
+        text = str(message)
+        if values:
+            text = text % {name: str(value) for name, value in values.items()}
+    return text
+
+
+def notify(user, kind, message, link="", **values):
+    """Add a notice for `user`; `message` is formatted with `values` in their language. No commit."""
+    if user is None:
+        return None
+    notice = Notification(user_id=user.id, kind=str(kind)[:32], message=render(user, message, **values)[:MESSAGE_MAX],
+                          link=(link or "")[:LINK_MAX], created_at=utcnow())
+    db.session.add(notice)
+    return notice
+
+
+def already_told(user_id, kind, link):
+    """Whether the user already has a notice of this kind with this link (to tell people once)."""
+    return db.session.scalar(
+        select(Notification.id).where(Notification.user_id == user_id, Notification.kind == kind,
+                                      Notification.link == link).limit(1)
+    ) is not None
+
+
+def page_for(user, page=1, per_page=PER_PAGE):
+    """One page of the user's notices, newest first, and how many they have in all."""
+    page, per_page = max(1, int(page)), max(1, int(per_page))
+    mine = Notification.user_id == user.id
+    count = db.session.scalar(select(func.count()).select_from(Notification).where(mine))
+    rows = db.session.scalars(
+        select(Notification).where(mine).order_by(Notification.created_at.desc(), Notification.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return rows, count
+
+
+def unread_count(user):
+    if user is None or not getattr(user, "is_authenticated", True):
+        return 0
+    return db.session.scalar(
+        select(func.count()).select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+def _ids(ids):
+    if not isinstance(ids, (list, tuple, set)) or len(ids) > MAX_IDS:
+        raise Invalid(INVALID_IDS, {"ids": "invalid"})
+    clean = set()
+    for value in ids:
+        if isinstance(value, bool):
+            raise Invalid(INVALID_IDS, {"ids": "invalid"})
+        try:
+            clean.add(int(value))
+        except (TypeError, ValueError):
+            raise Invalid(INVALID_IDS, {"ids": "invalid"}) from None
+    return clean
+
+
+def mark_read(user, ids=None):
+    """Mark the user's notices read (all of them when `ids` is None); others' ids are ignored.
+    Returns how many were newly marked."""
+    stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if ids is not None:
+        clean = _ids(ids)
+        if not clean:
+            return 0
+        stmt = stmt.where(Notification.id.in_(clean))
+    result = db.session.execute(stmt.values(read_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount
