@@ -1,14 +1,19 @@
-"""Finding people and places for administration screens: the user search and pickup point choices.
+"""People and places for administration: the user search, pickup point choices, and the admin's
+audited decisions on accounts (suspend, reinstate) and on sellers' payout requests.
 
-They only read; every change goes through vgk.services.accounts.
+The decisions go through vgk.services.accounts and vgk.services.wallet and add the audit entry, so the
+admin pages and the mobile API record the same thing (the caller passes the request's IP).
 """
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from vgk.errors import Invalid
 from vgk.extensions import db
-from vgk.models import City, PickupPoint, Role, User, UserStatus
+from vgk.models import City, PickupPoint, PayoutStatus, Role, User, UserStatus
+from vgk.services import accounts, audit, wallet
 
 MAX_QUERY = 100
 
@@ -29,9 +34,15 @@ class UserFilters:
     page: int = 1
 
     @classmethod
-    def from_params(cls, args):
+    def from_params(cls, args, strict=False):
+        """The filters from query parameters; an unknown role or status is ignored, or refused when
+        `strict` (Invalid naming the field)."""
         role = args.get("role", "")
         status = args.get("status", "")
+        if strict:
+            for name, value, allowed in (("role", role, Role.ALL), ("status", status, UserStatus.ALL)):
+                if value and value not in allowed:
+                    raise Invalid(_l("Valeur invalide."), {name: "invalid"})
         return cls(
             q=" ".join(args.get("q", "").split())[:MAX_QUERY],
             role=role if role in Role.ALL else "",
@@ -104,3 +115,37 @@ def pickup_points():
         .options(selectinload(PickupPoint.city))
         .order_by(City.name, PickupPoint.name)
     ).all()
+
+
+# --- the admin's decisions, audited --------------------------------------------------------------
+
+def suspend(admin, user, ip=""):
+    """Suspend the account (never one's own) and close its sessions; audited as user.suspend."""
+    before = {"status": user.status}
+    accounts.suspend(user, acting_user=admin)
+    audit.record_now(admin, "user.suspend", "user", user.public_id, before, {"status": user.status}, ip)
+    return user
+
+
+def reinstate(admin, user, ip=""):
+    """Reactivate a suspended account; audited as user.reinstate."""
+    before = {"status": user.status}
+    accounts.reinstate(user)
+    audit.record_now(admin, "user.reinstate", "user", user.public_id, before, {"status": user.status}, ip)
+    return user
+
+
+def approve_payout(admin, public_id, ip=""):
+    """Send a requested payout through the gateway (see wallet.approve_payout); audited as payout.approve."""
+    payout = wallet.approve_payout(admin, public_id)
+    audit.record_now(admin, "payout.approve", "payout", payout.public_id, {"status": PayoutStatus.REQUESTED},
+                     {"status": payout.status, "amount": payout.amount}, ip)
+    return payout
+
+
+def reject_payout(admin, public_id, reason, ip=""):
+    """Refuse a requested payout with a reason (the amount returns to the wallet); audited as payout.reject."""
+    payout = wallet.reject_payout(admin, public_id, reason)
+    audit.record_now(admin, "payout.reject", "payout", payout.public_id, {"status": PayoutStatus.REQUESTED},
+                     {"status": payout.status, "note": payout.note}, ip)
+    return payout

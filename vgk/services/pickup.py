@@ -1,5 +1,8 @@
 """Work at a pickup point: items expected from sellers, receiving them, handing orders over against
-the buyer's code (taking cash for cash orders), and the day's report."""
+the buyer's code (taking cash for cash orders), and the day's report.
+
+Receiving and handing over are audited here, in the same transaction as the change, so that the staff
+portal and the mobile API write the same entries (the caller passes the request's IP)."""
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
@@ -13,7 +16,7 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Order, OrderEvent, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
 from vgk.models.base import utcnow
-from vgk.services import orders, payments, wallet
+from vgk.services import audit, orders, payments, wallet
 
 log = logging.getLogger(__name__)
 S = OrderStatus
@@ -55,8 +58,15 @@ def held_items(point):
     ).all()
 
 
-def receive_item(staff, point, reference, item_id, accepted=True, reason=""):
-    """The seller brought an item: staff compare it with the listing photos and accept or refuse it."""
+def _audit_receive(staff, order, item, accepted, reason, ip):
+    audit.record(staff, "item.receive" if accepted else "item.refuse", "order_item", item.id,
+                 {"order": order.reference}, {"order": order.reference, "order_status": order.status,
+                                              "accepted": accepted, "reason": reason if not accepted else ""}, ip)
+
+
+def receive_item(staff, point, reference, item_id, accepted=True, reason="", ip=""):
+    """The seller brought an item: staff compare it with the listing photos and accept or refuse it.
+    Audited (item.receive or item.refuse) with the staff member and `ip`."""
     order = _order_at(point, reference)
     if not (order.status == S.PAID or (order.status == S.PENDING_PAYMENT and order.is_cash)):
         raise Conflict(_l("Cette commande n'attend pas de dépôt."))
@@ -69,6 +79,7 @@ def receive_item(staff, point, reference, item_id, accepted=True, reason=""):
             raise Invalid(_l("Indiquez pourquoi l'article est refusé."), {"reason": "required"})
         item.refused_reason = reason[:255]
         orders.move(order, S.CANCELLED if order.is_cash else S.REFUNDED, actor=staff, note=f"refused at drop-off: {reason}")
+        _audit_receive(staff, order, item, False, reason, ip)
         db.session.commit()
         orders.notify(order, _l("Vidé-Grenier Kamer : l'article de la commande %(ref)s ne correspondait pas à l'annonce ; la commande est annulée (remboursement si payée)."))
         return order
@@ -78,16 +89,19 @@ def receive_item(staff, point, reference, item_id, accepted=True, reason=""):
         orders.move(order, S.AT_PICKUP, actor=staff, note="all items received")
         orders.move(order, S.READY, actor=staff, note="buyer told")
         code = orders.issue_handover_code(order)
+        _audit_receive(staff, order, item, True, "", ip)
         db.session.commit()
         orders.notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s vous attend au %(point)s. Code de retrait : %(code)s."),
                       point=point.name, code=code)
     else:
+        _audit_receive(staff, order, item, True, "", ip)
         db.session.commit()
     return order
 
 
-def hand_over(staff, point, reference, code, cash_received=False):
-    """The buyer collects with their code; a cash order is paid here. Credits the sellers."""
+def hand_over(staff, point, reference, code, cash_received=False, ip=""):
+    """The buyer collects with their code; a cash order is paid here. Credits the sellers.
+    Audited (order.hand_over) with the staff member and `ip`."""
     order = _order_at(point, reference)
     if order.status != S.READY:
         raise Conflict(_l("Cette commande n'est pas prête à être retirée."))
@@ -99,6 +113,8 @@ def hand_over(staff, point, reference, code, cash_received=False):
         payments.record_cash(order, staff)
     orders.move(order, S.COMPLETED, actor=staff, note="handed over")
     wallet.credit_sale(order)
+    audit.record(staff, "order.hand_over", "order", order.reference, {"status": S.READY},
+                 {"status": order.status, "cash": bool(cash_received)}, ip)
     db.session.commit()
     orders.notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s remise. Merci et à bientôt !"))
     return order

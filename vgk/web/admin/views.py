@@ -128,13 +128,10 @@ def _after_change(user, notice=None, error=None, field_errors=None, chosen=None,
 @admin_only
 def suspend(public_id):
     user = accounts.user_by_public_id(public_id)
-    before = {"status": user.status}
     try:
-        accounts.suspend(user, acting_user=current_user)
+        directory.suspend(current_user, user, ip=request.remote_addr or "")
     except DomainError as error:
         return _after_change(user, error=str(error.message), status=error.status_code)
-    audit.record_now(current_user, "user.suspend", "user", user.public_id, before, {"status": user.status},
-                     request.remote_addr or "")
     current_app.logger.info("admin %s suspended account %s", current_user.public_id, user.public_id)
     return _after_change(user, notice=_("Compte suspendu : ses sessions sont fermées."))
 
@@ -143,13 +140,10 @@ def suspend(public_id):
 @admin_only
 def reinstate(public_id):
     user = accounts.user_by_public_id(public_id)
-    before = {"status": user.status}
     try:
-        accounts.reinstate(user)
+        directory.reinstate(current_user, user, ip=request.remote_addr or "")
     except DomainError as error:
         return _after_change(user, error=str(error.message), status=error.status_code)
-    audit.record_now(current_user, "user.reinstate", "user", user.public_id, before, {"status": user.status},
-                     request.remote_addr or "")
     current_app.logger.info("admin %s reinstated account %s", current_user.public_id, user.public_id)
     return _after_change(user, notice=_("Compte réactivé."))
 
@@ -232,11 +226,9 @@ def _pending(public_id):
 @admin_only
 def approve_payout(public_id):
     try:
-        payout = wallet.approve_payout(current_user, public_id)
+        payout = directory.approve_payout(current_user, public_id, ip=request.remote_addr or "")
     except DomainError as error:
         return _after_payout(public_id, _pending(public_id), error=str(error.message), status=error.status_code)
-    audit.record_now(current_user, "payout.approve", "payout", payout.public_id, {"status": "REQUESTED"},
-                     {"status": payout.status, "amount": payout.amount}, request.remote_addr or "")
     current_app.logger.info("admin %s approved payout %s", current_user.public_id, payout.public_id)
     return _after_payout(public_id, payout, notice=_("Retrait de %(amount)s envoyé à %(name)s.",
                                                      amount=format_xaf(payout.amount), name=payout.user.name))
@@ -246,11 +238,10 @@ def approve_payout(public_id):
 @admin_only
 def reject_payout(public_id):
     try:
-        payout = wallet.reject_payout(current_user, public_id, request.form.get("reason", ""))
+        payout = directory.reject_payout(current_user, public_id, request.form.get("reason", ""),
+                                         ip=request.remote_addr or "")
     except DomainError as error:
         return _after_payout(public_id, _pending(public_id), error=str(error.message), status=error.status_code)
-    audit.record_now(current_user, "payout.reject", "payout", payout.public_id, {"status": "REQUESTED"},
-                     {"status": payout.status, "note": payout.note}, request.remote_addr or "")
     current_app.logger.info("admin %s rejected payout %s", current_user.public_id, payout.public_id)
     return _after_payout(public_id, payout, notice=_("Retrait refusé : le montant est revenu dans le portefeuille de %(name)s.",
                                                      name=payout.user.name))

@@ -18,7 +18,7 @@ from vgk.errors import DomainError
 from vgk.extensions import limiter
 from vgk.models import Role, UserStatus
 from vgk.security import public, roles_required
-from vgk.services import accounts, audit, pickup, sessions
+from vgk.services import accounts, pickup, sessions
 from vgk.web.htmx import is_htmx
 from vgk.web.staff import bp
 from vgk.web.staff.forms import PinForm, UnlockForm
@@ -227,7 +227,8 @@ def receive(reference, item_id):
     accepted = request.form.get("decision", "accept") != "refuse"
     reason = request.form.get("reason", "")
     try:
-        order = pickup.receive_item(current_user, point, reference, int(item_id), accepted=accepted, reason=reason)
+        order = pickup.receive_item(current_user, point, reference, int(item_id), accepted=accepted, reason=reason,
+                                    ip=request.remote_addr or "")
     except DomainError as error:
         message, status = str(error.message), error.status_code
         if is_htmx():
@@ -242,10 +243,6 @@ def receive(reference, item_id):
             notice = _("Commande %(ref)s prête : l’acheteur a reçu son code de retrait par SMS.", ref=order.reference)
     else:
         notice = _("Article refusé : la commande %(ref)s est annulée.", ref=order.reference)
-    audit.record_now(current_user, "item.receive" if accepted else "item.refuse", "order_item", item_id,
-                     {"order": order.reference}, {"order": order.reference, "order_status": order.status,
-                                                  "accepted": accepted, "reason": reason if not accepted else ""},
-                     request.remote_addr or "")
     current_app.logger.info("staff %s %s item %s of order %s", current_user.public_id,
                             "received" if accepted else "refused", item_id, order.reference)
     if is_htmx():
@@ -267,14 +264,13 @@ def handover():
     error, status, fields = None, 200, {}
     if request.method == "POST":
         try:
-            order = pickup.hand_over(current_user, point, reference, code, cash_received=cash)
+            order = pickup.hand_over(current_user, point, reference, code, cash_received=cash,
+                                     ip=request.remote_addr or "")
         except DomainError as failure:
             error, status, fields = str(failure.message), failure.status_code, dict(failure.fields)
             current_app.logger.info("staff %s handover of %s refused (%s)", current_user.public_id, reference,
                                     failure.code)
         else:
-            audit.record_now(current_user, "order.hand_over", "order", order.reference, {"status": "READY"},
-                             {"status": order.status, "cash": cash}, request.remote_addr or "")
             current_app.logger.info("staff %s handed over order %s", current_user.public_id, order.reference)
             flash(_("Commande %(ref)s remise à l’acheteur.", ref=order.reference), "ok")
             return redirect(url_for("staff.home"))
