@@ -1,1 +1,142 @@
-"""(routes added below)"""
+"""The catalogue for the app: listing with the web's filters, product page, favourites, trending and
+recommended products, and the reference lists the app filters and checks out with (categories, cities,
+pickup points). Public, except the favourite toggle (clients)."""
+from flask import request
+from flask_babel import lazy_gettext as _l
+
+from vgk.api import bp
+from vgk.api.base import MAX_PAGE, api_client, current_api_user, integer, ok, page_number, page_of, public_api
+from vgk.api.openapi import envelope, operation, page_envelope, query, ref, schemas
+from vgk.api.schemas import category_json, city_json, pickup_point_json, product_card_json, product_detail_json
+from vgk.errors import Invalid
+from vgk.models import Condition
+from vgk.services import catalog, social
+
+PER_PAGE = 20
+SHORT_LIST = 20
+AMOUNT = {"type": "integer", "minimum": 0, "maximum": catalog.MAX_PRICE}
+
+schemas(
+    CategoryTree={"type": "object", "required": ["slug", "name", "children"], "properties": {
+        "slug": {"type": "string"}, "name": {"type": "string"}, "icon": {"type": "string"},
+        "children": {"type": "array", "items": ref("Category")},
+    }},
+)
+
+
+def cleaned(values):
+    """Request values without NUL characters (PostgreSQL refuses them in strings), first value of each."""
+    return {key: str(value).replace("\x00", "") for key, value in values.items()}
+
+
+def _cards(products):
+    return [product_card_json(product) for product in products]
+
+
+@bp.get("/products/")
+@public_api
+@operation(
+    "List products", tag="products", ok=page_envelope(ref("ProductCard")),
+    description="ACTIVE products, 20 a page, with the web listing's filters. An unknown category or city is "
+                "ignored (as on the web); a condition, sort, price or page outside its schema is a 400. "
+                "`sort` defaults to `relevance` with a search, else `newest`; `relevance` needs `q`.",
+    params=[
+        query("q", {"type": "string"}, "words searched in titles (first) and descriptions; the first "
+                                       "200 characters count"),
+        query("category", {"type": "string"}, "category slug (its subcategories included); unknown: ignored"),
+        query("city", {"type": "string"}, "city slug; unknown: ignored"),
+        query("condition", {"enum": list(Condition.ALL)}, "item condition"),
+        query("min_price", AMOUNT, "lowest price, XAF"),
+        query("max_price", AMOUNT, "highest price, XAF"),
+        query("sort", {"enum": list(catalog.SORTS)}, "order of the results"),
+        query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "page number"),
+    ],
+)
+def list_products():
+    number = page_number()
+    params = cleaned(request.args)
+    for name, allowed in (("condition", Condition.ALL), ("sort", catalog.SORTS)):
+        if name in params and params[name] not in allowed:
+            raise Invalid(_l("Valeur invalide."), {name: "invalid"})
+    for name in ("min_price", "max_price"):
+        if name in params:
+            integer(params, name, required=True, low=0, high=catalog.MAX_PRICE)
+    params["page"] = number
+    filters = catalog.ListingFilters.from_params(params, MAX_PAGE)
+    page = catalog.list_products(filters, PER_PAGE, with_count=True)
+    return page_of(_cards(page.items), page=number, per_page=PER_PAGE, count=page.count,
+                   endpoint="api.list_products")
+
+
+@bp.get("/products/trending/")
+@public_api
+@operation("The most viewed products", tag="products",
+           ok=envelope({"results": {"type": "array", "items": ref("ProductCard")}}))
+def trending_products():
+    return ok(results=_cards(catalog.most_viewed_products(SHORT_LIST)))
+
+
+@bp.get("/products/recommended/")
+@public_api
+@operation(
+    "Products suggested to the caller", tag="products",
+    ok=envelope({"results": {"type": "array", "items": ref("ProductCard")}}),
+    description="For a signed-in client: products in the categories of their favourites and past purchases "
+                "(never their own), newest first. Otherwise, and when there is nothing to go on: the newest.",
+)
+def recommended_products():
+    return ok(results=_cards(catalog.recommended_products(current_api_user(optional=True), SHORT_LIST)))
+
+
+@bp.get("/products/<product_id>/")
+@public_api
+@operation(
+    "A product's page", tag="products", ok=envelope({"product": ref("ProductDetail")}),
+    description="Counts a view, as the web page does. `is_favorite` is given when a token is sent; the "
+                "seller's `rating` is the average of their reviews (null without any) and how many.",
+)
+def product_detail(product_id):
+    product = catalog.get_public_product(product_id)
+    catalog.record_view(product)
+    user = current_api_user(optional=True)
+    average, count = social.rating_of(product.seller)
+    favourite = social.is_favourite(user, product) if user is not None else None
+    return ok(product=product_detail_json(product, favourite, {"average": average, "count": count}))
+
+
+@bp.post("/products/<product_id>/favorite/")
+@api_client
+@operation("Add or remove a favourite", tag="products", ok=envelope({"is_favorite": {"type": "boolean"}}),
+           description="A toggle: answers whether the product is now a favourite. Only products on sale can "
+                       "be added; a favourite can always be removed.")
+def toggle_favorite(product_id):
+    return ok(is_favorite=social.toggle_favourite(current_api_user(), product_id))
+
+
+@bp.get("/categories/")
+@public_api
+@operation("Categories, with their subcategories", tag="catalogue",
+           ok=envelope({"results": {"type": "array", "items": ref("CategoryTree")}}))
+def categories():
+    return ok(results=[
+        {**category_json(category), "children": [category_json(child) for child in category.children]}
+        for category in catalog.category_tree()
+    ])
+
+
+@bp.get("/cities/")
+@public_api
+@operation("Cities (`delivery_fee` is null where home delivery is not offered)", tag="catalogue",
+           ok=envelope({"results": {"type": "array", "items": ref("City")}}))
+def cities():
+    return ok(results=[city_json(city) for city in catalog.cities()])
+
+
+@bp.get("/pickup_points/")
+@public_api
+@operation("Active pickup points", tag="catalogue",
+           ok=envelope({"results": {"type": "array", "items": ref("PickupPoint")}}),
+           params=[query("city", {"type": "string"}, "city slug: only that city's points (none for an unknown one)")])
+def pickup_points():
+    city = cleaned(request.args).get("city", "").strip()
+    return ok(results=[pickup_point_json(point) for point in catalog.pickup_points(city or None)])

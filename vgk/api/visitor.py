@@ -1,1 +1,174 @@
-"""(routes added below)"""
+"""The buyer's path from the app, with or without an account: the cart (a guest's by a session key the
+API hands out, a signed-in caller's own saved cart), placing the order, and tracking a guest order."""
+import re
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+
+from vgk.api import bp
+from vgk.api.auth import auth_limit
+from vgk.api.base import body, current_api_user, integer, ok, public_api, text
+from vgk.api.openapi import envelope, nullable, operation, query, ref
+from vgk.api.products import cleaned
+from vgk.api.schemas import cart_json, order_json
+from vgk.errors import Invalid
+from vgk.extensions import limiter
+from vgk.models import Fulfilment, PaymentMethod
+from vgk.services import cart as carts
+from vgk.services import catalog, checkout, orders
+
+SESSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+SESSION_KEY_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$",
+                      "description": "the guest cart's key, as answered by `visitor/add_to_cart/`; "
+                                     "ignored when a bearer token is sent (the account's own cart is used)"}
+ID = {"type": "string", "minLength": 1, "maxLength": 16, "description": "a product's id"}
+QUANTITY = {"type": "integer", "minimum": 1, "maximum": carts.MAX_QUANTITY}
+CART = envelope({"cart": ref("Cart")})
+
+
+def field(data, name, **kwargs):
+    """A text field of the body (base.text) without NUL characters, which no stored text holds."""
+    value = text(data, name, **kwargs)
+    if value is not None and "\x00" in value:
+        raise Invalid(_l("Valeur invalide."), {name: "invalid"})
+    return value
+
+
+def session_key(value):
+    if value is None:
+        return None
+    if not isinstance(value, str) or not SESSION_KEY.fullmatch(value):
+        raise Invalid(_l("Valeur invalide."), {"session_key": "invalid"})
+    return value
+
+
+def cart_owner(data, create=False):
+    """The signed-in caller's cart, else the guest's by `session_key`: without one, no cart (an empty
+    one to show), or a new key when `create`."""
+    user = current_api_user(optional=True)
+    if user is not None:
+        return {"user": user}
+    key = session_key(data.get("session_key"))
+    return {"session_key": key or (carts.new_session_key() if create else None)}
+
+
+def _cart_answer(owner, status=200):
+    return ok(status, cart=cart_json(carts.view(**owner), owner.get("session_key")))
+
+
+@bp.post("/visitor/add_to_cart/")
+@public_api
+@operation(
+    "Put a product in the cart", tag="cart", ok=CART, errors=(409,),
+    description="Without `session_key` (and without a token) a new guest cart is made: keep the answered "
+                "`cart.session_key` for the next calls. The quantity adds to what the cart already holds. "
+                "409 when the product sold out meanwhile.",
+    body={"type": "object", "required": ["product_id"], "properties": {
+        "product_id": ID, "quantity": QUANTITY, "session_key": SESSION_KEY_SCHEMA,
+    }},
+)
+def add_to_cart():
+    data = body()
+    product_id = field(data, "product_id", required=True, max_length=16)
+    quantity = integer(data, "quantity", default=1, low=1, high=carts.MAX_QUANTITY)
+    owner = cart_owner(data, create=True)
+    carts.add_listed(product_id, quantity, **owner)
+    return _cart_answer(owner)
+
+
+@bp.get("/visitor/cart/")
+@public_api
+@operation(
+    "The cart", tag="cart", ok=CART,
+    description="Lines are read against the live products: one sold or withdrawn meanwhile has "
+                "`available: false` and a `problem`. An unknown key (or none, without a token) is an empty cart.",
+    params=[query("session_key", SESSION_KEY_SCHEMA, "the guest cart's key (not needed with a token)")],
+)
+def cart():
+    return _cart_answer(cart_owner(cleaned(request.args)))
+
+
+@bp.post("/visitor/update_cart/")
+@public_api
+@operation(
+    "Change a line's quantity (0 removes it)", tag="cart", ok=CART, errors=(404,),
+    description="404 when the product is not in the cart.",
+    body={"type": "object", "required": ["product_id", "quantity"], "properties": {
+        "product_id": ID,
+        "quantity": {"type": "integer", "minimum": 0, "maximum": carts.MAX_QUANTITY},
+        "session_key": SESSION_KEY_SCHEMA,
+    }},
+)
+def update_cart():
+    data = body()
+    product_id = field(data, "product_id", required=True, max_length=16)
+    quantity = integer(data, "quantity", required=True, low=0, high=carts.MAX_QUANTITY)
+    owner = cart_owner(data)
+    carts.set_quantity(product_id, quantity, **owner)
+    return _cart_answer(owner)
+
+
+@bp.post("/visitor/create_order/")
+@public_api
+@operation(
+    "Order the cart", tag="orders", status=201, ok=envelope({"order": ref("Order")}), errors=(409,),
+    description="Prices, fees and totals come from the server only (any sent are ignored); the stock is held "
+                "for the order until it is paid (30 minutes for Mobile Money, 72 hours for cash). Collect at a "
+                "pickup point (`pickup_point_id`) or, where offered, have it delivered (`delivery_address` and "
+                "`delivery_city`, not with cash). With a token, the caller's cart is ordered and the order is "
+                "theirs. Then pay with `payment/`. 409 when an item sold out meanwhile.",
+    body={"type": "object", "required": ["customer_name", "customer_phone", "payment_method"], "properties": {
+        "session_key": SESSION_KEY_SCHEMA,
+        "customer_name": {"type": "string", "minLength": 1, "maxLength": 120},
+        "customer_phone": {"type": "string", "minLength": 1, "maxLength": 40, "examples": ["+237 6 90 12 34 56"]},
+        "customer_email": nullable({"type": "string", "maxLength": 255}),
+        "fulfilment": {"enum": list(Fulfilment.ALL),
+                       "description": "default: DELIVERY when only a delivery address is given, else PICKUP"},
+        "pickup_point_id": {"type": "string", "maxLength": 16, "description": "a pickup point's id"},
+        "delivery_address": {"type": "string", "maxLength": 255},
+        "delivery_city": {"type": "string", "maxLength": 60, "description": "city slug"},
+        "payment_method": {"enum": list(PaymentMethod.ALL)},
+    }},
+)
+def create_order():
+    data = body()
+    owner = cart_owner(data)
+    name = field(data, "customer_name", max_length=120)
+    phone = field(data, "customer_phone", max_length=40)
+    email = field(data, "customer_email", max_length=255)
+    method = field(data, "payment_method", max_length=20)
+    point_id = field(data, "pickup_point_id", max_length=16)
+    address = field(data, "delivery_address", max_length=255)
+    city_slug = field(data, "delivery_city", max_length=60)
+    fulfilment = field(data, "fulfilment", max_length=10) \
+        or (Fulfilment.DELIVERY if address and not point_id else Fulfilment.PICKUP)
+    point = catalog.pickup_point_by_public_id(point_id) if point_id else None
+    city = catalog.city_by_slug(city_slug) if city_slug else None
+    order = checkout.place_order(
+        cart=carts.view(**owner).cart, buyer=owner.get("user"), name=name, phone=phone, email=email,
+        payment_method=method, fulfilment=fulfilment, pickup_point_id=point.id if point else None,
+        delivery_city_id=city.id if city else None, delivery_address=address,
+    )
+    return ok(201, order=order_json(order))
+
+
+@bp.get("/visitor/track_order/")
+@limiter.limit(auth_limit)
+@public_api
+@operation(
+    "Find an order by its reference and the phone given at checkout", tag="orders", errors=(404, 429),
+    ok=envelope({"order": ref("Order")}),
+    description="Answers the order with its history (`events`). 404 when the reference and the phone do not "
+                "belong together. Limited per IP like the web's tracking form.",
+    params=[
+        query("reference", {"type": "string", "minLength": 1, "maxLength": 16, "examples": ["VGK-ABC2345"]},
+              "order reference", required=True),
+        query("phone", {"type": "string", "minLength": 1, "maxLength": 40}, "the phone number given at checkout",
+              required=True),
+    ],
+)
+def track_order():
+    args = cleaned(request.args)
+    reference = field(args, "reference", required=True, max_length=16)
+    phone = field(args, "phone", required=True, max_length=40)
+    return ok(order=order_json(orders.track(reference, phone), with_events=True))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from vgk.errors import Invalid, NotFound
+from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Cart, CartItem, Product, ProductStatus, UserStatus
 
@@ -164,6 +164,19 @@ def add(product_public_id, quantity=1, user=None, session_key=None):
         item.quantity = wanted
     db.session.commit()
     return cart
+
+
+def add_listed(product_public_id, quantity=1, user=None, session_key=None):
+    """add(), for a product named in a request body: an unknown or unlisted product is a bad value
+    (Invalid on `product_id`), one that sold out meanwhile (reserved or sold) a Conflict."""
+    try:
+        return add(product_public_id, quantity, user=user, session_key=session_key)
+    except NotFound as missing:
+        product = db.session.scalar(select(Product).where(Product.public_id == str(product_public_id)[:16]))
+        if (product is not None and product.status in (ProductStatus.RESERVED, ProductStatus.SOLD)
+                and product.seller.status == UserStatus.ACTIVE):
+            raise Conflict(_l("Cet article vient d'être vendu.")) from None
+        raise Invalid(missing.message, {"product_id": "unknown"}) from None
 
 
 def set_quantity(product_public_id, quantity, user=None, session_key=None):

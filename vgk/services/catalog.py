@@ -7,7 +7,8 @@ from sqlalchemy.orm import selectinload
 
 from vgk.errors import NotFound
 from vgk.extensions import db
-from vgk.models import Category, City, Condition, Product, ProductStatus, User, UserStatus
+from vgk.models import (Category, City, Condition, Favourite, Order, OrderItem, OrderStatus, PickupPoint, Product,
+                        ProductStatus, Role, User, UserStatus)
 from vgk.text import search_terms
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
@@ -113,6 +114,7 @@ class Page:
     page: int
     per_page: int
     has_next: bool
+    count: int | None = None  # how many results in all, when asked for (list_products(with_count=True))
 
     @property
     def has_prev(self):
@@ -282,22 +284,30 @@ def _sqlite_search(terms, conditions, sort):
     )
 
 
-def list_products(filters, per_page=20):
-    """One page of ACTIVE products for the given filters.
-
-    The page is found by an id-only query, which the covering listing indexes (migration 0002)
-    answer without reading product rows; only the page's products are then loaded."""
+def _listing_ids(filters):
+    """The id-only query of the listing for the filters, in display order."""
     conditions = _filter_conditions(filters)
     terms = search_terms(filters.q)
     if not terms:
-        stmt = select(Product.id).where(*conditions).order_by(*_sort_order(filters.sort))
-    elif db.engine.dialect.name == "postgresql":
-        stmt = _postgres_search(terms, conditions, filters.sort)
-    else:
-        stmt = _sqlite_search(terms, conditions, filters.sort)
+        return select(Product.id).where(*conditions).order_by(*_sort_order(filters.sort))
+    if db.engine.dialect.name == "postgresql":
+        return _postgres_search(terms, conditions, filters.sort)
+    return _sqlite_search(terms, conditions, filters.sort)
+
+
+def list_products(filters, per_page=20, with_count=False):
+    """One page of ACTIVE products for the given filters (with the number of results in all when
+    `with_count`: the app's paginated answers show it; relevance ranks at most MAX_RANKED).
+
+    The page is found by an id-only query, which the covering listing indexes (migration 0002)
+    answer without reading product rows; only the page's products are then loaded."""
+    stmt = _listing_ids(filters)
     offset = (filters.page - 1) * per_page
     ids = db.session.scalars(stmt.limit(per_page + 1).offset(offset)).all()
-    return Page(items=_load(ids[:per_page]), page=filters.page, per_page=per_page, has_next=len(ids) > per_page)
+    page = Page(items=_load(ids[:per_page]), page=filters.page, per_page=per_page, has_next=len(ids) > per_page)
+    if with_count:
+        page.count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    return page
 
 
 def get_public_product(public_id):
@@ -350,3 +360,52 @@ def most_viewed_products(limit=8):
     return db.session.scalars(
         _public_products().order_by(Product.view_count.desc(), Product.id.desc()).limit(limit)
     ).all()
+
+
+# Orders that count as a purchase for recommendations: paid, whatever happened next, unless refunded.
+PURCHASED = (OrderStatus.PAID, OrderStatus.AT_PICKUP, OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY,
+             OrderStatus.COMPLETED, OrderStatus.DELIVERED)
+
+
+def recommended_products(user=None, limit=20):
+    """What to suggest: for a client, public products in the categories of their favourites and of
+    their past purchases, newest first, never their own; without such signals (or for anyone else),
+    the newest public products (a client's own left out)."""
+    if user is None or getattr(user, "role", None) != Role.CLIENT:
+        return newest_products(limit)
+    liked = (select(Product.category_id).join(Favourite, Favourite.product_id == Product.id)
+             .where(Favourite.user_id == user.id))
+    bought = (select(Product.category_id).join(OrderItem, OrderItem.product_id == Product.id)
+              .join(Order, Order.id == OrderItem.order_id)
+              .where(Order.buyer_id == user.id, Order.status.in_(PURCHASED)))
+    category_ids = set(db.session.scalars(union_all(liked, bought)).all())
+    others = _public_products().where(Product.seller_id != user.id).order_by(*_sort_order("newest")).limit(limit)
+    if category_ids:
+        picks = db.session.scalars(others.where(Product.category_id.in_(category_ids))).all()
+        if picks:
+            return picks
+    return db.session.scalars(others).all()
+
+
+# --- places for the app's filters and checkout ----------------------------------------------------
+
+def city_by_slug(slug):
+    slug = str(slug or "").strip()[:60]
+    return db.session.scalar(select(City).where(City.slug == slug)) if slug else None
+
+
+def pickup_points(city_slug=None):
+    """Active pickup points by city then name; in one city when a slug is given (none for an unknown one)."""
+    stmt = (select(PickupPoint).join(City, PickupPoint.city_id == City.id)
+            .where(PickupPoint.is_active.is_(True))
+            .options(selectinload(PickupPoint.city))
+            .order_by(City.position, City.name, PickupPoint.name))
+    if city_slug:
+        stmt = stmt.where(City.slug == str(city_slug).strip()[:60])
+    return db.session.scalars(stmt).all()
+
+
+def pickup_point_by_public_id(public_id):
+    """An active pickup point, or None."""
+    point = db.session.scalar(select(PickupPoint).where(PickupPoint.public_id == str(public_id or "").strip()[:16]))
+    return point if point is not None and point.is_active else None

@@ -146,6 +146,62 @@ def handle_callback(provider, params):
     return outcome
 
 
+def payable_order(reference, user=None):
+    """The order a payer may pay or check: an account's order only for that account (anyone else, and
+    a guest, is told it does not exist); a guest order for whoever holds its reference."""
+    order = orders.by_reference(reference)
+    if order.buyer_id is not None and (user is None or user.id != order.buyer_id):
+        raise NotFound(_l("Commande introuvable."))
+    return order
+
+
+def start_again(order, method, phone):
+    """start(), unless a payment request is still waiting on the payer's phone (asked about first):
+    one pending request at a time."""
+    latest = latest_payment(order)
+    if latest is not None and latest.status == PaymentStatus.PENDING:
+        if refresh(order).status == PaymentStatus.PENDING:
+            raise Conflict(_l("Un paiement est déjà en attente : validez-le ou vérifiez-le."))
+        db.session.refresh(order)
+    return start(order, method, phone)
+
+
+# --- the simulated payer's phone ------------------------------------------------------------------
+
+DECISIONS = ("approve", "decline")
+
+
+def is_simulated():
+    from vgk.integrations.payments import SimulatedGateway
+
+    return isinstance(gateway(), SimulatedGateway)
+
+
+def decide_simulated(reference, decision):
+    """The simulated payer's phone answers a collection request: approve or decline it, then the
+    gateway's signed callback goes through handle_callback, as a real provider's would. Returns the
+    callback's outcome. NotFound without the simulated gateway or for a reference that is not one of
+    its collections; Conflict once the request was settled."""
+    from vgk.integrations.payments import PaymentError
+
+    if not is_simulated():
+        raise NotFound(_l("Introuvable."))
+    if decision not in DECISIONS:
+        raise Invalid(_l("Choisissez Approuver ou Refuser."), {"decision": "invalid"})
+    simulator = gateway()
+    try:
+        details = simulator.details(reference)
+    except PaymentError:
+        raise NotFound(_l("Introuvable.")) from None
+    if details.get("kind") != "COLLECT":
+        raise NotFound(_l("Introuvable."))
+    try:
+        (simulator.approve if decision == "approve" else simulator.decline)(details["reference"])
+    except PaymentError:
+        raise Conflict(_l("Cette demande de paiement a déjà été traitée.")) from None
+    return handle_callback("simulated", simulator.callback_for(details["reference"]))
+
+
 def record_cash(order, staff):
     """Cash counted at the pickup point for a cash order, at handover. No commit."""
     from vgk.models.base import new_public_id

@@ -291,13 +291,11 @@ def simulator(reference):
     if not ActionForm().validate_on_submit() or decision not in ("approve", "decline"):
         return render_template("shop/simulator.html", details=details, form=ActionForm(formdata=None),
                                error=_("Choisissez Approuver ou Refuser.")), 400
-    try:
-        (gateway.approve if decision == "approve" else gateway.decline)(details["reference"])
-    except PaymentError:
+    try:  # the signed callback goes through the same service as a real provider's webhook
+        outcome = payments.decide_simulated(details["reference"], decision)
+    except Conflict as failure:
         return render_template("shop/simulator.html", details=_details(gateway, reference), form=ActionForm(formdata=None),
-                               error=_("Cette demande de paiement a déjà été traitée.")), 409
-    # The signed callback goes through the same service as a real provider's webhook.
-    outcome = payments.handle_callback("simulated", gateway.callback_for(details["reference"]))
+                               error=str(failure.message)), 409
     return render_template("shop/simulator_done.html", details=_details(gateway, reference),
                            approved=decision == "approve", outcome=outcome)
 

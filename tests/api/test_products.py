@@ -1,0 +1,127 @@
+"""The catalogue on the API: listing with the web's filters and pages, product page, favourites,
+trending and recommended products, and the categories, cities and pickup points the app filters with."""
+import pytest
+
+from tests import factories as f
+from vgk.extensions import db
+from vgk.models import Condition, ProductStatus, Review, Role
+
+
+def titles(response):
+    return [card["title"] for card in response.get_json()["results"]]
+
+
+def test_listing_pages_of_twenty_with_count_and_links(api):
+    for n in range(23):
+        f.product(f"Objet {n:02d}", age_minutes=n)
+    first = api.get("products/").get_json()
+    assert first["count"] == 23 and len(first["results"]) == 20 and first["previous"] is None
+    assert first["results"][0]["title"] == "Objet 00" and first["results"][0]["price_display"] == "10 000 FCFA"
+    assert first["next"].startswith("http://") and "page=2" in first["next"]
+    second = api.get("products/", query={"page": 2}).get_json()
+    assert [c["title"] for c in second["results"]] == ["Objet 20", "Objet 21", "Objet 22"]
+    assert second["next"] is None and "page=1" in second["previous"]
+
+
+def test_listing_filters_search_and_sorts(api):
+    phones, douala = f.category(slug="telephones"), f.city(slug="douala")
+    f.product("Téléphone Tecno", category_=phones, city_=douala, price=30_000, condition=Condition.NEW)
+    f.product("Téléphone Itel", category_=phones, price=15_000)
+    f.product("Chaise en bois", city_=douala, price=5_000)
+    assert titles(api.get("products/", query={"q": "telephone", "sort": "price_asc"})) == [
+        "Téléphone Itel", "Téléphone Tecno"]
+    assert titles(api.get("products/", query={"category": "telephones", "city": "douala"})) == ["Téléphone Tecno"]
+    assert titles(api.get("products/", query={"condition": "NEUF"})) == ["Téléphone Tecno"]
+    assert titles(api.get("products/", query={"min_price": 10_000, "max_price": 20_000})) == ["Téléphone Itel"]
+    assert titles(api.get("products/", query={"sort": "price_desc"}))[0] == "Téléphone Tecno"
+    answer = api.get("products/", query={"q": "telephone", "city": "douala"}).get_json()
+    assert answer["count"] == 1 and "q=telephone" not in (answer["next"] or "")
+
+
+def test_listing_ignores_unknown_places_but_refuses_values_outside_the_schema(api):
+    f.product("Radio")
+    for params in ({"category": "nope"}, {"city": "nowhere"}, {"q": "\x00"}, {"category": "a\x00b" * 50},
+                   {"sort": "relevance"}, {"min_price": " 5 "}):
+        response = api.get("products/", query=params)
+        assert response.status_code == 200 and titles(response) == ["Radio"], params
+    for name, value in (("page", "x"), ("page", "0"), ("page", "501"), ("page", "-1"), ("condition", "BROKEN"),
+                        ("sort", "weird"), ("min_price", "abc"), ("max_price", "-1"), ("max_price", "10000000000")):
+        response = api.get("products/", query={name: value})
+        assert response.status_code == 400 and name in response.get_json()["error"]["fields"], (name, value)
+
+
+@pytest.mark.parametrize("status", [ProductStatus.PENDING, ProductStatus.REJECTED, ProductStatus.DRAFT])
+def test_unlisted_products_are_not_found(api, status):
+    item = f.product(status=status)
+    assert api.get(f"products/{item.public_id}/").status_code == 404
+    assert api.get("products/zzzzzzzzzzzz/").status_code == 404
+
+
+def test_product_page_counts_a_view_and_rates_the_seller(api):
+    seller = f.user(name="Mama Ngono")
+    item = f.product("Poste radio", seller=seller, images=1)
+    body = api.get(f"products/{item.public_id}/").get_json()["product"]
+    assert body["title"] == "Poste radio" and body["seller"] == {
+        "id": seller.public_id, "name": "Mama Ngono", "rating": {"average": None, "count": 0}}
+    assert "is_favorite" not in body and body["images"][0]["url"].startswith("http://")
+    assert body["images"][0]["thumb_url"] == body["thumbnail_url"]
+    order = f.place_order(f.product(seller=seller))
+    db.session.add(Review(order_item_id=order.items[0].id, author_id=f.user().id, seller_id=seller.id, rating=4))
+    db.session.commit()
+    again = api.get(f"products/{item.public_id}/").get_json()["product"]
+    assert again["seller"]["rating"] == {"average": 4.0, "count": 1} and again["view_count"] == 2
+    db.session.refresh(item)
+    assert item.view_count == 2
+
+
+def test_favourite_toggle_for_clients_only(api):
+    client, item = f.user(), f.product()
+    token = f.api_token(client)
+    assert api.get(f"products/{item.public_id}/", token=token).get_json()["product"]["is_favorite"] is False
+    assert api.post(f"products/{item.public_id}/favorite/", token=token).get_json() == {
+        "success": True, "is_favorite": True}
+    assert api.get(f"products/{item.public_id}/", token=token).get_json()["product"]["is_favorite"] is True
+    assert api.post(f"products/{item.public_id}/favorite/", token=token).get_json()["is_favorite"] is False
+    assert api.post(f"products/{item.public_id}/favorite/").status_code == 401
+    assert api.post(f"products/{item.public_id}/favorite/", user=f.user(Role.STAFF)).status_code == 403
+    assert api.post(f"products/{item.public_id}/favorite/", user=f.user(Role.ADMIN)).status_code == 403
+    assert api.post("products/zzzzzzzzzzzz/favorite/", token=token).status_code == 404
+    hidden = f.product(status=ProductStatus.PENDING)
+    assert api.post(f"products/{hidden.public_id}/favorite/", token=token).status_code == 404
+    assert api.get(f"products/{item.public_id}/", token="not-a-token").status_code == 401
+
+
+def test_trending_is_most_viewed_and_recommended_follows_the_client(api):
+    phones, chairs = f.category(), f.category()
+    seen, other = f.product("Vu souvent", age_minutes=30), f.product("Peu vu", age_minutes=20)
+    for _ in range(3):
+        api.get(f"products/{seen.public_id}/")
+    assert titles(api.get("products/trending/"))[:2] == ["Vu souvent", "Peu vu"]
+    client = f.user()
+    liked = f.product("Téléphone aimé", category_=phones, age_minutes=10)
+    f.product("Autre téléphone", category_=phones, age_minutes=5)
+    f.product("Mon téléphone", category_=phones, seller=client)
+    f.product("Chaise", category_=chairs)
+    api.post(f"products/{liked.public_id}/favorite/", user=client)
+    assert titles(api.get("products/recommended/", user=client)) == ["Autre téléphone", "Téléphone aimé"]
+    assert titles(api.get("products/recommended/"))[0] == "Chaise"  # newest for anyone else
+    assert other.title in titles(api.get("products/recommended/", user=f.user(Role.STAFF)))
+
+
+def test_categories_cities_and_pickup_points(api):
+    top = f.category("Maison", slug="maison", position=1)
+    f.category("Cuisine", slug="cuisine", parent=top)
+    douala, yaounde = f.city("Douala", slug="douala", delivery_fee=1500), f.city("Yaoundé", slug="yaounde")
+    akwa = f.pickup_point(douala, name="Akwa")
+    f.pickup_point(yaounde, name="Bastos")
+    f.pickup_point(douala, name="Fermé", is_active=False)
+    categories = api.get("categories/").get_json()["results"]
+    assert categories == [{"slug": "maison", "name": "Maison", "icon": "",
+                           "children": [{"slug": "cuisine", "name": "Cuisine", "icon": ""}]}]
+    cities = {c["slug"]: c["delivery_fee"] for c in api.get("cities/").get_json()["results"]}
+    assert cities == {"douala": 1500, "yaounde": None}
+    everywhere = api.get("pickup_points/").get_json()["results"]
+    assert sorted(p["name"] for p in everywhere) == ["Akwa", "Bastos"]
+    in_douala = api.get("pickup_points/", query={"city": "douala"}).get_json()["results"]
+    assert [(p["id"], p["city"]["slug"]) for p in in_douala] == [(akwa.public_id, "douala")]
+    assert api.get("pickup_points/", query={"city": "nowhere"}).get_json()["results"] == []
