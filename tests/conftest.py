@@ -7,6 +7,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from config import TestConfig
+from tests.fakes.fixtures import oidc_fake, oidc_provider  # noqa: F401  (fixtures)
 from tests.servers import PostgresServer, RedisServer
 from vgk import create_app
 from vgk.extensions import db, limiter
@@ -82,6 +83,41 @@ def clean_database():
 def app(request):
     """The application on each database in turn, with an app context and empty tables."""
     application = request.getfixturevalue(f"{request.param}_app")
+    with application.app_context():
+        yield application
+        db.session.rollback()
+        clean_database()
+        db.session.remove()
+    limiter.reset()
+
+
+# --- apps with Google sign-in configured, against the fake OpenID Connect provider -----------------
+
+def _google_app(database_url, media_root, provider):
+    app = make_app(
+        database_url, media_root,
+        GOOGLE_CLIENT_ID=provider.client_id,
+        GOOGLE_CLIENT_SECRET=provider.client_secret,
+        GOOGLE_DISCOVERY_URL=provider.discovery_url,
+    )
+    migrate(app)
+    return app
+
+
+@pytest.fixture(scope="session")
+def google_sqlite_app(tmp_path_factory, media_root, oidc_provider):
+    path = tmp_path_factory.mktemp("google") / "vgk.sqlite3"
+    return _google_app(f"sqlite:///{path}", media_root, oidc_provider)
+
+
+@pytest.fixture(scope="session")
+def google_postgresql_app(postgres, media_root, oidc_provider):
+    return _google_app(postgres.create_database("vgk_google"), media_root, oidc_provider)
+
+
+@pytest.fixture(params=BACKENDS)
+def google_app(request, oidc_fake):
+    application = request.getfixturevalue(f"google_{request.param}_app")
     with application.app_context():
         yield application
         db.session.rollback()

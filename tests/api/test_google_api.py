@@ -4,8 +4,6 @@ from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.api.conftest import ApiClient
-from tests.fakes.fixtures import oidc_fake, oidc_provider  # noqa: F401
-from tests.web.test_google_login import google_app, google_postgresql_app, google_sqlite_app  # noqa: F401
 from vgk.extensions import db
 from vgk.models import Role, User
 

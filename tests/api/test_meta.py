@@ -65,3 +65,20 @@ def test_session_cookies_do_not_authenticate_the_api(app, api):
     f.sign_in(api.client, user)
     response = api.post("auth/logout/")
     assert response.status_code == 401
+
+
+def test_messages_follow_the_callers_language(api):
+    english = api.client.post("/mobile/api/auth/login/", json={}, headers={"Accept-Language": "en"}).get_json()
+    french = api.client.post("/mobile/api/auth/login/", json={}).get_json()
+    assert english["error"]["message"] != french["error"]["message"]
+    assert french["error"]["message"].startswith("Indiquez")
+
+
+def test_wrong_method_names_the_allowed_ones(api):
+    response = api.call("DELETE", "health/", conform=False)
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+
+
+def test_text_with_nul_characters_and_whole_floats(api):
+    response = api.post("auth/login/", json={"email": "a\x00@example.cm", "password": "x"})
+    assert response.status_code == 400 and response.get_json()["error"]["fields"] == {"email": "invalid"}

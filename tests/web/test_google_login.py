@@ -13,47 +13,14 @@ import requests
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.conftest import BACKENDS, clean_database, make_app, migrate
-from tests.fakes.fixtures import oidc_fake, oidc_provider  # noqa: F401
-from vgk.extensions import db, limiter
+from tests.conftest import make_app
+
+from vgk.extensions import db
 from vgk.models import AuthSession, Role, TwoFactor, User, UserStatus
 from vgk.models.base import utcnow
 from vgk.services import sessions
 
 CALLBACK = "/connexion/google/retour"
-
-
-def _google_app(database_url, media_root, provider):
-    app = make_app(
-        database_url, media_root,
-        GOOGLE_CLIENT_ID=provider.client_id,
-        GOOGLE_CLIENT_SECRET=provider.client_secret,
-        GOOGLE_DISCOVERY_URL=provider.discovery_url,
-    )
-    migrate(app)
-    return app
-
-
-@pytest.fixture(scope="module")
-def google_sqlite_app(tmp_path_factory, media_root, oidc_provider):
-    path = tmp_path_factory.mktemp("google") / "vgk.sqlite3"
-    return _google_app(f"sqlite:///{path}", media_root, oidc_provider)
-
-
-@pytest.fixture(scope="module")
-def google_postgresql_app(postgres, media_root, oidc_provider):
-    return _google_app(postgres.create_database("vgk_google"), media_root, oidc_provider)
-
-
-@pytest.fixture(params=BACKENDS)
-def google_app(request, oidc_fake):
-    application = request.getfixturevalue(f"google_{request.param}_app")
-    with application.app_context():
-        yield application
-        db.session.rollback()
-        clean_database()
-        db.session.remove()
-    limiter.reset()
 
 
 @pytest.fixture

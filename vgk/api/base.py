@@ -76,6 +76,8 @@ def text(data, name, *, required=False, max_length=500):
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise Invalid(_l("Valeur invalide."), {name: "invalid"})
     value = str(value).strip()
+    if "\x00" in value:
+        raise Invalid(_l("Valeur invalide."), {name: "invalid"})
     if required and not value:
         raise Invalid(_l("Champ obligatoire."), {name: "required"})
     if len(value) > max_length:
@@ -93,8 +95,10 @@ def integer(data, name, *, required=False, default=None, low=None, high=None):
     if isinstance(value, bool):
         raise Invalid(_l("Nombre entier attendu."), {name: "invalid"})
     try:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # 48.0 is a whole number in JSON
         number = int(value) if isinstance(value, int) else int(str(value).strip())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise Invalid(_l("Nombre entier attendu."), {name: "invalid"}) from None
     if (low is not None and number < low) or (high is not None and number > high):
         raise Invalid(_l("Valeur hors limites."), {name: "out_of_range"})

@@ -55,7 +55,11 @@ def register_error_handlers(app):
             429: _("Trop de tentatives. Patientez un instant puis réessayez."),
         }
         message = messages.get(error.code, error.description)
-        return _error_response(error.code, message, error.name.lower().replace(" ", "_"))
+        response = _error_response(error.code, message, error.name.lower().replace(" ", "_"))
+        if error.code == 405 and getattr(error, "valid_methods", None):
+            response = app.make_response(response)
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response
 
     @app.errorhandler(Exception)
     def server_error(error):
