@@ -2,8 +2,9 @@
 
 Builds each database from the migrations, bulk-loads the same synthetic catalogue into both
 (bench/catalog_data.py), runs ANALYZE, then times the real service calls the web views make
-(`ListingFilters.from_params` + `list_products`, the product page and the home sections) and
-prints p50 / p95 in milliseconds per group and database.
+(`ListingFilters.from_params` + `list_products`, the product page and the home sections; the
+mobile API's listings, which also count the results, as "(API)") and prints p50 / p95 in
+milliseconds per group and database.
 
     .venv/bin/python bench/catalog_queries.py                  # 100 000 products, both databases
     .venv/bin/python bench/catalog_queries.py --products 5000 --iterations 50 --only sqlite
@@ -33,7 +34,7 @@ from vgk.models import Category, City, Product, User  # noqa: E402
 from vgk.services import catalog  # noqa: E402
 
 TARGET_P95_MS = 50.0
-TARGET_GROUPS = ("list", "filtered list", "search")
+TARGET_GROUPS = ("list", "filtered list", "search", "list (API)", "filtered list (API)", "search (API)")
 BATCH = 5_000
 
 SEARCHES_COMMON = ["samsung", "tele", "télé", "TÉLÉ Samsung", "telephone", "téléphone tecno",
@@ -156,6 +157,12 @@ def listing_call(params):
     catalog.list_products(filters)
 
 
+def counted_listing_call(params):
+    """The mobile API's listing: the same page plus the number of results in all."""
+    filters = catalog.ListingFilters.from_params(params)
+    catalog.list_products(filters, 20, with_count=True)
+
+
 def product_page_call(public_id):
     product = catalog.get_public_product(public_id)
     catalog.similar_products(product)
@@ -178,6 +185,7 @@ def measure(app, groups, product_ids, warmup, slowest):
                 print(f"  [{db.engine.dialect.name}] slowest {name}:")
                 for ms, params in sorted(samples, key=lambda s: -s[0])[:slowest]:
                     print(f"    {ms:8.1f} ms  {params}")
+            results[f"{name} (API)"] = [timed(counted_listing_call, params) for params in calls]
         for public_id in product_ids[:warmup]:
             timed(product_page_call, public_id)
         results["product page"] = [timed(product_page_call, public_id) for public_id in product_ids]
@@ -254,16 +262,17 @@ def main(argv=None):
     print()
     print(f"Catalogue queries: {total} products ({active} ACTIVE), {args.iterations} calls per group, "
           f"server-side ms (p50 / p95)")
-    header = f"{'group':<16}" + "".join(f"{names[b]:>21}" for b in backends)
+    header = f"{'group':<24}" + "".join(f"{names[b]:>21}" for b in backends)
     print(header)
     print("-" * len(header))
-    print(f"{'load (s)':<16}" + "".join(f"{load_times[b]:>21.1f}" for b in backends))
-    for group in ("list", "filtered list", "search", "product page", "home"):
+    print(f"{'load (s)':<24}" + "".join(f"{load_times[b]:>21.1f}" for b in backends))
+    for group in ("list", "filtered list", "search", "list (API)", "filtered list (API)", "search (API)",
+                  "product page", "home"):
         cells = ""
         for backend in backends:
             values = results[backend][group]
             cells += f"{percentile(values, 50):>12.1f} / {percentile(values, 95):>6.1f}"
-        print(f"{group:<16}{cells}")
+        print(f"{group:<24}{cells}")
     print()
     failed = False
     for backend in backends:

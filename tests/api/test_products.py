@@ -23,6 +23,17 @@ def test_listing_pages_of_twenty_with_count_and_links(api):
     assert second["next"] is None and "page=1" in second["previous"]
 
 
+def test_the_count_stops_at_its_limit_and_says_so(api, monkeypatch):
+    from vgk.services import catalog
+
+    for n in range(7):
+        f.product(f"Objet {n}")
+    assert api.get("products/").get_json()["count_capped"] is False
+    monkeypatch.setattr(catalog, "COUNT_LIMIT", 5)
+    body = api.get("products/").get_json()
+    assert body["count"] == 5 and body["count_capped"] is True and len(body["results"]) == 7
+
+
 def test_listing_filters_search_and_sorts(api):
     phones, douala = f.category(slug="telephones"), f.city(slug="douala")
     f.product("Téléphone Tecno", category_=phones, city_=douala, price=30_000, condition=Condition.NEW)

@@ -24,19 +24,22 @@ def ok(http_status=200, /, **body):
     return response
 
 
-def page_of(results, *, page, per_page, count, endpoint, **view_args):
-    """The paginated envelope: count, absolute next/previous links (None at either end), results."""
+def page_of(results, *, page, per_page, count, endpoint, count_capped=None, **view_args):
+    """The paginated envelope: count, absolute next/previous links (None at either end), results;
+    with `count_capped` when the count stops at a limit."""
     last_page = max(1, -(-count // per_page))
 
     def link(number):
         args = {k: v for k, v in request.args.items() if k != "page"}
         return url_for(endpoint, _external=True, **view_args, **args, page=number)
 
+    extra = {} if count_capped is None else {"count_capped": bool(count_capped)}
     return ok(
         count=count,
         next=link(page + 1) if page < last_page and page < MAX_PAGE else None,
         previous=link(page - 1) if page > 1 else None,
         results=results,
+        **extra,
     )
 
 

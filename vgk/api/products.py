@@ -24,6 +24,11 @@ schemas(
 )
 
 
+LISTING_PAGE = page_envelope(ref("ProductCard"))
+LISTING_PAGE["properties"]["count_capped"] = {"type": "boolean"}
+LISTING_PAGE["required"].append("count_capped")
+
+
 def cleaned(values):
     """Request values without NUL characters (PostgreSQL refuses them in strings), first value of each."""
     return {key: str(value).replace("\x00", "") for key, value in values.items()}
@@ -36,8 +41,9 @@ def _cards(products):
 @bp.get("/products/")
 @public_api
 @operation(
-    "List products", tag="products", ok=page_envelope(ref("ProductCard")),
-    description="ACTIVE products, 20 a page, with the web listing's filters. An unknown category or city is "
+    "List products", tag="products", ok=LISTING_PAGE,
+    description="ACTIVE products, 20 a page, with the web listing's filters. `count` is exact up to 10 000 (the "
+                "last page is the 500th); `count_capped` says there are more. An unknown category or city is "
                 "ignored (as on the web); a condition, sort, price or page outside its schema is a 400. "
                 "`sort` defaults to `relevance` with a search, else `newest`; `relevance` needs `q`.",
     params=[
@@ -65,6 +71,7 @@ def list_products():
     filters = catalog.ListingFilters.from_params(params, MAX_PAGE)
     page = catalog.list_products(filters, PER_PAGE, with_count=True)
     return page_of(_cards(page.items), page=number, per_page=PER_PAGE, count=page.count,
+                   count_capped=page.count_capped,
                    endpoint="api.list_products")
 
 

@@ -114,7 +114,8 @@ class Page:
     page: int
     per_page: int
     has_next: bool
-    count: int | None = None  # how many results in all, when asked for (list_products(with_count=True))
+    count: int | None = None  # how many results in all (at most COUNT_LIMIT), when asked for
+    count_capped: bool = False  # there are more than COUNT_LIMIT results
 
     @property
     def has_prev(self):
@@ -295,9 +296,15 @@ def _listing_ids(filters):
     return _sqlite_search(terms, conditions, filters.sort)
 
 
+# Counting every match of a broad listing costs more than finding the page (tens of ms at 100 000
+# products): counts stop here, which is also as far as pages go (500 pages of 20).
+COUNT_LIMIT = 10_000
+
+
 def list_products(filters, per_page=20, with_count=False):
-    """One page of ACTIVE products for the given filters (with the number of results in all when
-    `with_count`: the app's paginated answers show it; relevance ranks at most MAX_RANKED).
+    """One page of ACTIVE products for the given filters (with the number of results when
+    `with_count`, exact up to COUNT_LIMIT: the app's paginated answers show it; relevance ranks at
+    most MAX_RANKED).
 
     The page is found by an id-only query, which the covering listing indexes (migration 0002)
     answer without reading product rows; only the page's products are then loaded."""
@@ -306,7 +313,8 @@ def list_products(filters, per_page=20, with_count=False):
     ids = db.session.scalars(stmt.limit(per_page + 1).offset(offset)).all()
     page = Page(items=_load(ids[:per_page]), page=filters.page, per_page=per_page, has_next=len(ids) > per_page)
     if with_count:
-        page.count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        counted = _count_upto(stmt.order_by(None), COUNT_LIMIT)
+        page.count, page.count_capped = min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
     return page
 
 
