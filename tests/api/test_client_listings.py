@@ -168,3 +168,10 @@ def test_no_token_is_401_and_staff_or_admin_403(api, seller):
         assert api.call(method, path).status_code == 401, path
         for user in (staff, admin):
             assert api.call(method, path, user=user).status_code == 403, (path, user.role)
+
+
+def test_unknown_or_strange_field_names_are_a_400(api, seller, leaf, douala):
+    response = api.post("client/listings/", user=seller, data={"title": "Table basse", "prix": "5", "\x04é": "x"})
+    assert response.status_code == 400
+    assert set(response.get_json()["error"]["fields"]) == {"prix", "\x04é"}
+    assert db.session.query(Product).count() == 0

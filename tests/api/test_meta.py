@@ -34,10 +34,14 @@ def test_the_document_lists_every_api_route_and_the_docs_page_shows_them(app, ap
         template = rule.rule.replace("<", "{").replace(">", "}")
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (template, method) in documented, f"{method} {template} is not documented"
+    assert spec["paths"]["/mobile/api/admin/users/"]["get"]["x-access"] == "ADMIN"
+    assert spec["paths"]["/mobile/api/admin/users/"]["get"]["security"] == [{"bearerAuth": []}]
+    assert spec["paths"]["/mobile/api/products/"]["get"]["x-access"] == "public"
+    assert "403" not in spec["paths"]["/mobile/api/products/"]["get"]["responses"]
     page = api.client.get("/mobile/api/docs/")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "/mobile/api/auth/login/" in html and "openapi.json" in html
+    assert "/mobile/api/auth/login/" in html and "openapi.json" in html and "token · ADMIN" in html
 
 
 def test_cors_only_for_configured_origins(app, api):

@@ -190,3 +190,15 @@ def test_a_suspended_sellers_listings_are_hidden_until_reinstated(app):
         catalog.get_public_product(item.public_id)
     accounts.reinstate(seller)
     assert titles(listing(q="radio")) == ["Radio cassette"]
+
+
+def test_a_delivery_fee_in_unicode_digits_is_refused_not_a_crash():
+    import pytest
+
+    from vgk.errors import Invalid
+    from vgk.services.places import parse_fee
+
+    assert parse_fee("2 500") == 2500
+    for odd in ("¹", "²⁰⁰⁰", "٣٠٠", "12a"):
+        with pytest.raises(Invalid):
+            parse_fee(odd)

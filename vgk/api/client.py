@@ -145,12 +145,15 @@ def _ref(data, name, max_length):
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     value = text(data, name, max_length=max_length)
-    return int(value) if value and value.isdigit() else value
+    return int(value) if value and value.isascii() and value.isdigit() else value
 
 
 def _listing_fields(data):
-    """The listing fields present in the body, read by type; unknown names go to the service (which refuses them)."""
-    fields = {name: data[name] for name in data if name not in listings.FIELDS and name not in ("submit", "photos")}
+    """The listing fields present in the body, read by type; a name that is not a listing field is a 400."""
+    unknown = [name for name in data if name not in listings.FIELDS and name not in ("submit", "photos")]
+    if unknown:
+        raise Invalid(_l("Champ inconnu."), {str(name)[:40]: "unknown" for name in unknown[:10]})
+    fields = {}
     for name in ("title", "description", "condition"):
         if name in data:
             fields[name] = text(data, name, max_length=5000) or ""

@@ -102,6 +102,7 @@ def _operation(rule, method, view, doc):
     }
     if doc["description"]:
         spec["description"] = doc["description"]
+    spec["x-access"] = access  # "public", "signed-in", or the roles allowed ("ADMIN", "CLIENT+STAFF"...)
     if method in ("POST", "PUT", "PATCH"):
         if doc["multipart"] is not None:
             spec["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": doc["multipart"]}}}

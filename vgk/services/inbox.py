@@ -29,6 +29,7 @@ MESSAGE_MAX = 500
 LINK_MAX = 255
 PER_PAGE = 20
 MAX_IDS = 500
+MAX_ID = 2**31 - 1  # the largest value of the id column on every database
 INVALID_IDS = _l("Liste de notifications invalide.")
 
 
@@ -88,9 +89,11 @@ def _ids(ids):
         if isinstance(value, bool):
             raise Invalid(INVALID_IDS, {"ids": "invalid"})
         try:
-            clean.add(int(value))
-        except (TypeError, ValueError):
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):
             raise Invalid(INVALID_IDS, {"ids": "invalid"}) from None
+        if 1 <= number <= MAX_ID:  # anything else names no notice (and would overflow the column)
+            clean.add(number)
     return clean
 
 

@@ -48,7 +48,7 @@ def parse_fee(value):
     text = "".join(str(value or "").split()).replace(".", "")
     if not text:
         return None
-    if not text.isdigit() or int(text) > MAX_FEE:
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_FEE:
         raise Invalid(_l("Frais de livraison invalides : un montant entier en FCFA (ou vide)."), {"delivery_fee": "invalid"})
     return int(text)
 

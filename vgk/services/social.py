@@ -109,9 +109,10 @@ def reviewable_item(author, order_public_id, item_id):
 
 def _item_id(value):
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return -1
+    return number if 0 < number < 2**31 else -1  # a database integer id
 
 
 def review_of(item):

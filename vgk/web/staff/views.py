@@ -222,7 +222,7 @@ def home():
 def receive(reference, item_id):
     """A seller brings an item: staff accept it ("Reçu") or refuse it with a reason."""
     point = _point()
-    if not str(item_id).isdigit():
+    if not (str(item_id).isascii() and str(item_id).isdigit()):
         abort(404)
     accepted = request.form.get("decision", "accept") != "refuse"
     reason = request.form.get("reason", "")
