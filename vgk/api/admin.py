@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from vgk.api import bp
 from vgk.api.base import api_roles, body, client_ip, current_api_user, ok, page_number, page_of
-from vgk.api.openapi import envelope, nullable, operation, page_envelope, query, ref, schemas
+from vgk.api.openapi import envelope, nullable, operation, page_envelope, page_param, query, ref, schemas
 from vgk.api.schemas import iso, product_card_json, seller_json, user_json
 from vgk.errors import Forbidden, Invalid
 from vgk.models import OrderStatus, Role, UserStatus
@@ -192,7 +192,7 @@ def admin_dashboard_stats():
     "Search accounts", tag=TAG, ok=page_envelope(ref("AdminUser")),
     description="Newest first. `q` matches the name, the email or the phone digits.",
     params=[query("q", {"type": "string", "maxLength": 100}), query("role", {"enum": list(Role.ALL)}),
-            query("status", {"enum": list(UserStatus.ALL)}), query("page", {"type": "integer", "minimum": 1})],
+            query("status", {"enum": list(UserStatus.ALL)}), page_param()],
 )
 def admin_users():
     number = page_number()
@@ -231,7 +231,7 @@ def admin_reinstate_user(user_id):
 @operation(
     "Listings waiting for moderation, with their automatic flags", tag=TAG, ok=page_envelope(ref("AdminQueueEntry")),
     description="Oldest submission first. Flags: contact, payment, banned_word, price_outlier, duplicate_photo.",
-    params=[query("page", {"type": "integer", "minimum": 1})],
+    params=[page_param()],
 )
 def admin_pending_products():
     number = page_number()

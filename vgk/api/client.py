@@ -19,7 +19,7 @@ from vgk.api.base import (
     page_of,
     text,
 )
-from vgk.api.openapi import envelope, nullable, operation, page_envelope, query, ref, schemas
+from vgk.api.openapi import envelope, nullable, operation, page_envelope, page_param, query, ref, schemas
 from vgk.api.schemas import absolute, iso, money, order_json, pickup_point_json, product_card_json, \
     product_detail_json, user_json
 from vgk.errors import Invalid
@@ -186,7 +186,7 @@ def _paged(rows):
 @operation(
     "My listings", tag="client", ok=page_envelope(ref("MyListing")),
     params=[query("status", {"enum": list(ProductStatus.ALL)}, "only listings in this state"),
-            query("page", {"type": "integer", "minimum": 1, "maximum": 500})],
+            page_param()],
 )
 def my_listings():
     status = text(request.args, "status", max_length=16)
@@ -280,7 +280,7 @@ _action("relist", listings.relist, "Put an archived or sold listing back on sale
 @bp.get("/client/orders/")
 @api_client
 @operation("My purchases, newest first", tag="client", ok=page_envelope(ref("Order")),
-           params=[query("page", {"type": "integer", "minimum": 1, "maximum": 500})])
+           params=[page_param()])
 def my_orders():
     page = page_number()
     rows, count = orders.buyer_orders_page(_me(), page, PER_PAGE)
@@ -299,7 +299,7 @@ def my_order(order_id):
 @bp.get("/client/sales/")
 @api_client
 @operation("The items I sold, with their order's reference and state", tag="client", ok=page_envelope(ref("Sale")),
-           params=[query("page", {"type": "integer", "minimum": 1, "maximum": 500})])
+           params=[page_param()])
 def my_sales():
     page = page_number()
     rows, count = orders.sales_page(_me(), page, PER_PAGE)
@@ -325,7 +325,7 @@ def review_item(order_id, item_id):
 @bp.get("/client/favourites/")
 @api_client
 @operation("My favourite products, most recently liked first", tag="client", ok=page_envelope(ref("ProductCard")),
-           params=[query("page", {"type": "integer", "minimum": 1, "maximum": 500})])
+           params=[page_param()])
 def my_favourites():
     page, rows, count = _paged(social.favourites_of(_me()))
     return page_of([product_card_json(p, True) for p in rows], page=page, per_page=PER_PAGE, count=count,
@@ -422,7 +422,7 @@ def request_payout():
     "My notifications, newest first, and how many are unread", tag="client",
     ok={"allOf": [page_envelope(ref("Notification")),
                   {"type": "object", "required": ["unread"], "properties": {"unread": INTEGER}}]},
-    params=[query("page", {"type": "integer", "minimum": 1, "maximum": 500})],
+    params=[page_param()],
 )
 def my_notifications():
     page = page_number()

@@ -53,6 +53,13 @@ def query(name, schema, description="", required=False):
     return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
 
 
+def page_param():
+    """`?page=`, as base.page_number reads it: 1 to MAX_PAGE (anything else is a 400)."""
+    from vgk.api.base import MAX_PAGE
+
+    return query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "page number")
+
+
 def schemas(**definitions):
     _SCHEMAS.update(definitions)
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from vgk.api import bp
 from vgk.api.base import MAX_PAGE, api_client, current_api_user, integer, ok, page_number, page_of, public_api
-from vgk.api.openapi import envelope, operation, page_envelope, query, ref, schemas
+from vgk.api.openapi import envelope, operation, page_envelope, page_param, query, ref, schemas
 from vgk.api.schemas import category_json, city_json, pickup_point_json, product_card_json, product_detail_json
 from vgk.errors import Invalid
 from vgk.models import Condition
@@ -55,7 +55,7 @@ def _cards(products):
         query("min_price", AMOUNT, "lowest price, XAF"),
         query("max_price", AMOUNT, "highest price, XAF"),
         query("sort", {"enum": list(catalog.SORTS)}, "order of the results"),
-        query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "page number"),
+        page_param(),
     ],
 )
 def list_products():
