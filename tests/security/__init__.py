@@ -1,0 +1,1 @@
+"""Each finding of the outside security review, reproduced as an attack that must now fail."""
