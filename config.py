@@ -219,7 +219,7 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = _env_bool("FLASK_DEBUG", False)
     DEV_TOOLS = True
-    DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+    DEFAULT_PUBLIC_URL = f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"  # what `make run` serves
     LOCAL_HOSTS = LOOPBACK_HOSTS
 
     @classmethod
