@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := wsgi
+# The development configuration (outbox, simulated payments, a per-machine key) for `make run` and its
+# flask commands only; an unset VGK_ENV means production, which refuses to start without real keys.
+run: export VGK_ENV := development
 
 .PHONY: run test install install-dev translations messages system-deps bench clean
 

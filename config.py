@@ -1,6 +1,10 @@
-"""Configuration classes. Every value comes from the environment, with safe defaults."""
+"""Configuration classes. Every value comes from the environment, with safe defaults; it fails closed:
+VGK_ENV chooses the class (unset means production), an unknown value refuses to start, and production
+refuses weak or default keys and a missing PUBLIC_URL."""
 import os
+import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -27,11 +31,28 @@ def _database_url():
     return normalize_database_url(url)
 
 
-DEV_SECRET_KEY = "dev-only-change-me"
+def _env_list(name):
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+class ConfigError(RuntimeError):
+    """The configuration would be unsafe or cannot work: the app refuses to start, saying why."""
+
+
+DEV_SECRET_KEY = "dev-only-change-me"  # the key older versions used when SECRET_KEY was unset
+TEST_SECRET_KEY = "test-secret"
+# Values seen in this project's history, examples and tutorials: production refuses them whatever their length.
+KNOWN_DEFAULT_KEYS = frozenset({
+    DEV_SECRET_KEY, TEST_SECRET_KEY, "change-me", "changeme", "secret", "dev", "development", "production",
+    "your-secret-key", "super-secret",
+})
+MIN_KEY_BYTES = 32
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    ENV_NAME = None
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -106,13 +127,23 @@ class Config:
     # Mobile API: JSON Web Tokens (HS256) signed with JWT_SECRET_KEY (falls back to SECRET_KEY);
     # lifetimes in seconds. MOBILE_CORS_ORIGINS: comma-separated origins allowed to call the API
     # from a browser (none by default; the Android app needs none).
-    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY")
+    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or None
     JWT_ACCESS_SECONDS = int(os.environ.get("JWT_ACCESS_SECONDS", 3600))
     JWT_REFRESH_SECONDS = int(os.environ.get("JWT_REFRESH_SECONDS", 7 * 24 * 3600))
     MOBILE_CORS_ORIGINS = tuple(
         o.strip().rstrip("/") for o in os.environ.get("MOBILE_CORS_ORIGINS", "").split(",") if o.strip()
     )
     DEV_TOOLS = False
+
+    # Absolute links (emails, SMS, API pages, OAuth redirects) are built from PUBLIC_URL, never from the
+    # request's Host header; requests for another host than TRUSTED_HOSTS get 400.
+    PUBLIC_URL = (os.environ.get("PUBLIC_URL") or "").strip().rstrip("/") or None
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS") or None
+    # How many reverse proxies (nginx, a load balancer) stand in front of the app and set X-Forwarded-For,
+    # -Proto, -Host and -Port; 0 trusts no such header (the client talks to gunicorn directly).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+    HSTS = False
+    ALLOW_SIMULATED_PAYMENTS = _env_bool("ALLOW_SIMULATED_PAYMENTS", False)
 
     # Payments: Campay when CAMPAY_USERNAME is set (the application's username/password from the Campay
     # dashboard; the webhook key verifies its callbacks), the simulated gateway otherwise, which keeps
@@ -136,15 +167,78 @@ class Config:
         ).split(",") if w.strip()
     )
 
+    DEFAULT_PUBLIC_URL = None
+    LOCAL_HOSTS = ()
+
+    @classmethod
+    def finalize(cls, config, instance_path):
+        """Complete the values that depend on others (called by create_app after overrides), then check()."""
+        if not config.get("PUBLIC_URL") and cls.DEFAULT_PUBLIC_URL:
+            config["PUBLIC_URL"] = cls.DEFAULT_PUBLIC_URL
+        public_url = config.get("PUBLIC_URL")
+        if public_url:
+            parts = urlsplit(public_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+                raise ConfigError(f"PUBLIC_URL must be an absolute http(s) URL such as https://vgk.cm, not {public_url!r}")
+            config["PUBLIC_URL"] = public_url.rstrip("/")
+            if config.get("TRUSTED_HOSTS") is None:
+                config["TRUSTED_HOSTS"] = [parts.hostname, *cls.LOCAL_HOSTS]
+            elif parts.hostname not in config["TRUSTED_HOSTS"]:
+                config["TRUSTED_HOSTS"] = [parts.hostname, *config["TRUSTED_HOSTS"]]
+        if int(config.get("TRUSTED_PROXIES") or 0) < 0:
+            raise ConfigError("TRUSTED_PROXIES must be 0 or a positive number of proxies")
+        cls.check(config)
+
+    @classmethod
+    def check(cls, config=None):
+        """Refuse a configuration that cannot work safely; nothing to refuse by default."""
+
+
+def _instance_secret(instance_path, name):
+    """A random key made once for this machine and kept in the instance folder (development only),
+    so no key known from the source code ever signs a session or a token."""
+    path = Path(instance_path) / name
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process (flask seed-demo, the server) made it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
 
 class DevelopmentConfig(Config):
+    """Only with VGK_ENV=development (`make run` sets it). Development tools (the outbox, the simulated
+    payer's phone) answer loopback clients only."""
+    ENV_NAME = "development"
     DEBUG = _env_bool("FLASK_DEBUG", False)
     DEV_TOOLS = True
+    DEFAULT_PUBLIC_URL = f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"  # what `make run` serves
+    LOCAL_HOSTS = LOOPBACK_HOSTS
+
+    @classmethod
+    def finalize(cls, config, instance_path):
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = _instance_secret(instance_path, "dev-secret-key")
+        super().finalize(config, instance_path)
 
 
 class TestConfig(Config):
+    ENV_NAME = "test"
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = TEST_SECRET_KEY
+    DEFAULT_PUBLIC_URL = "http://localhost"  # the test client's host
+    LOCAL_HOSTS = LOOPBACK_HOSTS
+    PUBLIC_URL = None
+    TRUSTED_HOSTS = None
+    TRUSTED_PROXIES = 0
+    ALLOW_SIMULATED_PAYMENTS = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
     WTF_CSRF_ENABLED = True
@@ -156,18 +250,40 @@ class TestConfig(Config):
     DEV_TOOLS = True
 
 
+def _check_key(name, value):
+    if not value:
+        raise ConfigError(f"{name} must be set in production (a random value of at least {MIN_KEY_BYTES} bytes, "
+                          f"e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'). "
+                          "For a development server use `make run` or VGK_ENV=development.")
+    if len(str(value).encode()) < MIN_KEY_BYTES or str(value).strip().lower() in KNOWN_DEFAULT_KEYS:
+        raise ConfigError(f"{name} is too short or a known default: production needs a random value of at least "
+                          f"{MIN_KEY_BYTES} bytes.")
+
+
 class ProductionConfig(Config):
+    ENV_NAME = "production"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"
+    HSTS = _env_bool("HSTS", True)
 
     @classmethod
-    def check(cls):
-        if not cls.SECRET_KEY or cls.SECRET_KEY == DEV_SECRET_KEY:
-            raise RuntimeError("SECRET_KEY must be set in production")
+    def check(cls, config=None):
+        if config is None:
+            config = {name: getattr(cls, name) for name in dir(cls) if name.isupper()}
+        if config.get("DEV_TOOLS") or config.get("TESTING"):
+            raise ConfigError("Development tools and testing mode are never allowed in production.")
+        _check_key("SECRET_KEY", config.get("SECRET_KEY"))
+        if config.get("JWT_SECRET_KEY") is not None:
+            _check_key("JWT_SECRET_KEY", config.get("JWT_SECRET_KEY"))
+        if not config.get("PUBLIC_URL"):
+            raise ConfigError("PUBLIC_URL must be set in production: the site's address for links in emails, "
+                              "SMS and the API, e.g. https://vgk.cm")
+        if urlsplit(config["PUBLIC_URL"]).scheme != "https":
+            raise ConfigError(f"PUBLIC_URL must start with https:// in production, not {config['PUBLIC_URL']!r}")
         # The simulated gateway lets anyone approve a payment: only a deliberate demo may use it.
-        if not cls.CAMPAY_USERNAME and not _env_bool("ALLOW_SIMULATED_PAYMENTS", False):
-            raise RuntimeError("CAMPAY_USERNAME must be set in production (or ALLOW_SIMULATED_PAYMENTS=1 for a demo)")
+        if not config.get("CAMPAY_USERNAME") and not config.get("ALLOW_SIMULATED_PAYMENTS"):
+            raise ConfigError("CAMPAY_USERNAME must be set in production (or ALLOW_SIMULATED_PAYMENTS=1 for a demo)")
 
 
 CONFIGS = {
@@ -177,5 +293,14 @@ CONFIGS = {
 }
 
 
-def config_from_env():
-    return CONFIGS.get(os.environ.get("VGK_ENV", "development"), DevelopmentConfig)
+def config_from_env(environ=None):
+    """The configuration class VGK_ENV names. Unset means production (which then insists on real keys);
+    anything else than the three names refuses to start rather than guessing."""
+    environ = os.environ if environ is None else environ
+    name = environ.get("VGK_ENV")
+    if name is None or name == "":
+        return ProductionConfig
+    if name not in CONFIGS:
+        raise ConfigError(f"VGK_ENV={name!r} is not one of {', '.join(CONFIGS)}: refusing to start. "
+                          "Use VGK_ENV=production for a server, `make run` (VGK_ENV=development) on your machine.")
+    return CONFIGS[name]

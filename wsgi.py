@@ -1,10 +1,16 @@
-"""Entry point: `app` for WSGI servers; `python wsgi.py` runs the development server with Socket.IO."""
+"""Entry point: `app` for WSGI servers; `python wsgi.py` runs the development server with Socket.IO.
+VGK_ENV chooses the configuration (unset means production); an unsafe one stops here with its reason."""
 import os
+import sys
 
+from config import ConfigError
 from vgk import create_app
 from vgk.extensions import socketio
 
-app = create_app()
+try:
+    app = create_app()
+except ConfigError as error:
+    sys.exit(f"Vidé-Grenier Kamer refuses to start: {error}")
 
 if __name__ == "__main__":
     socketio.run(

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from config import config_from_env, normalize_database_url
 from vgk.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, socketio
+from vgk.urls import site_origins
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,23 +40,35 @@ def create_app(config_class=None, **overrides):
     app.config.from_object(config_class)
     app.config.update(overrides)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if hasattr(config_class, "check"):
-        config_class.check()
     os.makedirs(app.instance_path, exist_ok=True)
+    if hasattr(config_class, "finalize"):
+        config_class.finalize(app.config, app.instance_path)  # refuses to start on an unsafe configuration
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
 
     _init_extensions(app)
     _init_adapters(app)
     _register_blueprints(app)
 
-    from vgk import cli, web
+    from vgk import cli, devtools, web
 
     cli.register(app)
     web.register_template_helpers(app)
     web.register_error_handlers(app)
     web.register_response_policies(app)
     web.register_housekeeping(app)
+    devtools.guard(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app):
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme and host from the
+    X-Forwarded-* headers they set (the last N values); with 0 (the default) those headers are ignored."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
 
 
 def _init_extensions(app):
@@ -83,7 +96,8 @@ def _init_extensions(app):
         app,
         message_queue=app.config["REDIS_URL"],
         async_mode="threading",
-        cors_allowed_origins=[],
+        # [] would switch the Origin check off entirely: only the site's own pages may open a socket.
+        cors_allowed_origins=site_origins(app.config),
     )
 
     @login_manager.user_loader

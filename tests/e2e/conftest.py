@@ -41,14 +41,42 @@ def live_server(live_app):
     server.stop()
 
 
+class CspWatchingBrowser:
+    """The browser, with every context reporting Content-Security-Policy violations from its console:
+    a page that needs an inline script or style, or a resource the policy blocks, fails its test."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.violations = []
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        context.on("console", self._console)
+        return context
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text:
+            self.violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
+        yield CspWatchingBrowser(chromium)
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(browser):
+    browser.violations.clear()
+    yield
+    assert browser.violations == [], "Content-Security-Policy violations:\n" + "\n".join(browser.violations)
 
 
 @pytest.fixture

@@ -23,11 +23,12 @@ def test_production_starts_with_a_real_secret_and_a_real_payment_gateway(monkeyp
     config = _reload_config(monkeypatch, SECRET_KEY="a-long-random-value-from-the-environment")
     with pytest.raises(RuntimeError):  # the simulated gateway would let anyone approve a payment
         config.ProductionConfig.check()
-    config = _reload_config(monkeypatch, CAMPAY_USERNAME="vgk-app")
+    config = _reload_config(monkeypatch, CAMPAY_USERNAME="vgk-app", PUBLIC_URL="https://vgk.cm")
     config.ProductionConfig.check()
     assert config.ProductionConfig.SESSION_COOKIE_SECURE is True
     monkeypatch.delenv("SECRET_KEY")
     monkeypatch.delenv("CAMPAY_USERNAME")
+    monkeypatch.delenv("PUBLIC_URL")
     importlib.reload(config)
 
 

@@ -43,7 +43,8 @@ def test_outbox_does_not_exist_without_dev_tools(media_root):
 
 def test_production_settings_have_no_dev_tools(media_root):
     class Production(ProductionConfig):
-        SECRET_KEY = "a-real-secret-for-this-test"
+        SECRET_KEY = "a-real-secret-for-this-test-of-at-least-32-bytes"
+        PUBLIC_URL = "https://vgk.cm"
         CAMPAY_USERNAME = "vgk-app"
         CAMPAY_PASSWORD = "not-used-here"
         SQLALCHEMY_DATABASE_URI = "sqlite://"
@@ -52,7 +53,7 @@ def test_production_settings_have_no_dev_tools(media_root):
 
     assert ProductionConfig.DEV_TOOLS is False
     app = create_app(Production)
-    assert app.test_client().get("/dev/outbox").status_code == 404
+    assert app.test_client().get("/dev/outbox", base_url="https://vgk.cm").status_code == 404
 
 
 def test_the_outbox_declares_its_access_rule(app):

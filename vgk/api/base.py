@@ -4,13 +4,14 @@ access rules and CORS. Errors raised anywhere (vgk.errors, HTTP errors) become
 """
 from functools import wraps
 
-from flask import current_app, g, jsonify, request, url_for
+from flask import current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from vgk.errors import Forbidden, Invalid, Unauthenticated
 from vgk.models import Role
 from vgk.security import PUBLIC, SIGNED_IN
 from vgk.services import api_tokens
+from vgk.urls import public_url
 
 MAX_PAGE = 500
 
@@ -31,7 +32,7 @@ def page_of(results, *, page, per_page, count, endpoint, count_capped=None, **vi
 
     def link(number):
         args = {k: v for k, v in request.args.items() if k != "page"}
-        return url_for(endpoint, _external=True, **view_args, **args, page=number)
+        return public_url(endpoint, **view_args, **args, page=number)
 
     extra = {} if count_capped is None else {"count_capped": bool(count_capped)}
     return ok(

@@ -1,10 +1,10 @@
 """How domain objects look in JSON. Amounts are integer XAF with a display form ("25 000 FCFA");
 ids are public ids; dates are ISO-8601 in UTC; image URLs are absolute."""
-from flask import request
 from flask_babel import get_locale
 
 from vgk.services.media import image_url
 from vgk.text import format_xaf
+from vgk.urls import absolute_url
 
 
 def iso(value):
@@ -12,9 +12,7 @@ def iso(value):
 
 
 def absolute(url):
-    if url.startswith(("http://", "https://")):
-        return url
-    return request.host_url.rstrip("/") + "/" + url.lstrip("/")
+    return absolute_url(url)
 
 
 def money(amount):

@@ -1,5 +1,8 @@
 """HTML faces of the app: shared template helpers, error pages and response policies."""
+from urllib.parse import urlsplit
+
 from flask import jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -31,6 +34,8 @@ def _error_response(status, message, code="error", fields=None):
     if _wants_json():
         body = {"success": False, "error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
+    if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no page links can be built
+        return message, status, {"Content-Type": "text/plain; charset=utf-8"}
     template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
     return render_template(template, status=status, message=message), status
 
@@ -67,13 +72,50 @@ def register_error_handlers(app):
         return _error_response(500, _("Une erreur est survenue de notre côté. Réessayez dans un instant."))
 
 
+def content_security_policy(config):
+    """Scripts and styles from our own static files only (no inline code, so an injected <script> or
+    style attribute does nothing); images also from an absolute MEDIA_URL; sockets back to the site."""
+    images = ["'self'", "data:"]
+    media = urlsplit(config.get("MEDIA_URL") or "")
+    if media.scheme in ("http", "https") and media.netloc:
+        images.append(f"{media.scheme}://{media.netloc}")
+    connect = ["'self'"]
+    public = urlsplit(config.get("PUBLIC_URL") or "")
+    if public.netloc:
+        connect.append(f"{'wss' if public.scheme == 'https' else 'ws'}://{public.netloc}")
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": images,
+        "font-src": ["'self'"],
+        "connect-src": connect,
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+HSTS_VALUE = "max-age=31536000; includeSubDomains"
+
+
 def register_response_policies(app):
+    csp = content_security_policy(app.config)
+    hsts = bool(app.config.get("HSTS"))
+
     @app.after_request
     def policies(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if hsts:  # production only: browsers then refuse plain http for a year
+            response.headers.setdefault("Strict-Transport-Security", HSTS_VALUE)
         if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", csp)
             response.vary.add("HX-Request")
             response.vary.add("Cookie")
         if current_user.is_authenticated and response.mimetype in ("text/html", "application/json"):

@@ -1,7 +1,8 @@
 """Development-only tools (never registered in production): the outbox of SMS and emails.
 
-Registered by create_app only when DEV_TOOLS is true, so the demo can read sign-in codes;
-in production the route does not exist at all (404).
+Registered by create_app only when DEV_TOOLS is true (VGK_ENV=development or test), so the demo can
+read sign-in codes; even then vgk.devtools answers 404 to anyone but a browser on the same machine.
+In production the route does not exist at all (404).
 """
 from flask import Blueprint, render_template
 from sqlalchemy import select
@@ -22,7 +23,7 @@ def never_store(response):
 
 
 @bp.get("/outbox")
-@public  # the blueprint itself only exists in development
+@public  # the blueprint only exists in development, and vgk.devtools admits loopback clients only
 def outbox():
     messages = db.session.scalars(
         select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(OUTBOX_SIZE)

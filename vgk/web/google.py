@@ -18,6 +18,7 @@ from vgk.errors import DomainError
 from vgk.integrations.oauth import finish_google_authorization, google_client
 from vgk.security import public
 from vgk.services import accounts
+from vgk.urls import public_url
 from vgk.web.auth.helpers import client_ip, finish_sign_in, home_for, local_target, set_tablet_cookie
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def login():
     else:
         session.pop(NEXT_KEY, None)
     try:
-        return google_client(current_app).authorize_redirect(url_for("google.callback", _external=True))
+        return google_client(current_app).authorize_redirect(public_url("google.callback"))
     except (RequestException, ValueError, AuthlibBaseError) as error:  # discovery document unreachable or broken
         log.warning("Google sign-in could not start: %s", error.__class__.__name__)
         return _back_to_sign_in(_("La connexion avec Google est indisponible pour le moment. Réessayez plus tard."))

@@ -1,0 +1,98 @@
+"""Finding 3: absolute links were built from the request's Host header, so `Host: evil.example` on a
+password-reset request mailed the victim a link carrying the reset token to the attacker's site. Now
+every absolute link comes from PUBLIC_URL, and a request for a host outside TRUSTED_HOSTS gets 400."""
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests import factories as f
+from tests.conftest import make_app
+from tests.web.test_auth import csrf_token, post
+from vgk.urls import absolute_url, public_url
+
+PUBLIC = "https://vgk.cm"
+EVIL = "evil.example"
+
+
+@pytest.fixture
+def public_site(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", PUBLIC)
+    return app
+
+
+def mails_to(email):
+    return [m.body for m in f.outbox(email)]
+
+
+def test_a_reset_request_for_a_foreign_host_is_refused_and_sends_nothing(public_site, client):
+    f.user(email="awa@example.cm")
+    token = csrf_token(client, "/mot-de-passe/oublie")
+    for forged in ({"Host": EVIL}, {"Host": f"{EVIL}:443"}, {"Host": f"localhost.{EVIL}"}):
+        response = client.post("/mot-de-passe/oublie", headers=forged,
+                               data={"csrf_token": token, "identifier": "awa@example.cm"})
+        assert response.status_code == 400
+        assert "La demande est invalide." in response.get_data(as_text=True)
+    assert mails_to("awa@example.cm") == []
+
+
+def test_a_forwarded_host_does_not_reach_the_reset_link(public_site, client):
+    f.user(email="awa@example.cm")
+    response = post(client, "/mot-de-passe/oublie", {"identifier": "awa@example.cm"},
+                    headers={"X-Forwarded-Host": EVIL, "X-Forwarded-Proto": "http"})
+    assert response.status_code == 302
+    [body] = mails_to("awa@example.cm")
+    assert EVIL not in body
+    link = re.search(r"https?://\S+/mot-de-passe/lien/\S+", body).group(0)
+    assert link.startswith(f"{PUBLIC}/mot-de-passe/lien/")
+    assert client.get(urlsplit(link).path).status_code == 200  # and the link works
+
+
+def test_behind_a_trusted_proxy_a_forged_forwarded_host_is_refused(media_root):
+    app = make_app("sqlite://", media_root, TRUSTED_PROXIES=1)
+    client = app.test_client()
+    assert client.get("/mot-de-passe/oublie").status_code == 200
+    refused = client.get("/mot-de-passe/oublie", headers={"X-Forwarded-Host": EVIL})
+    assert refused.status_code == 400 and EVIL not in refused.get_data(as_text=True)
+
+
+def test_api_page_links_and_image_urls_use_the_public_address(public_site, client):
+    for n in range(21):
+        f.product(f"Objet {n:02d}", images=1 if n == 0 else 0)
+    page = client.get("/mobile/api/products/", headers={"X-Forwarded-Host": EVIL}).get_json()
+    assert page["next"].startswith(f"{PUBLIC}/mobile/api/products/") and "page=2" in page["next"]
+    second = client.get(urlsplit(page["next"]).path + "?" + urlsplit(page["next"]).query).get_json()
+    assert second["previous"].startswith(f"{PUBLIC}/mobile/api/products/")
+    [thumbnail] = [c["thumbnail_url"] for c in page["results"] + second["results"] if c["thumbnail_url"]]
+    assert thumbnail.startswith(f"{PUBLIC}/media/")
+    assert EVIL not in str(page) + str(second)
+
+
+def test_the_api_answers_a_foreign_host_with_a_json_400(public_site, client):
+    response = client.get("/mobile/api/products/", headers={"Host": EVIL})
+    assert response.status_code == 400 and response.get_json()["success"] is False
+
+
+def test_google_sign_in_sends_google_back_to_the_public_address(google_app, oidc_fake, monkeypatch):
+    monkeypatch.setitem(google_app.config, "PUBLIC_URL", PUBLIC)
+    response = google_app.test_client().get("/connexion/google", headers={"X-Forwarded-Host": EVIL})
+    assert response.status_code == 302
+    redirect_uri = parse_qs(urlsplit(response.headers["Location"]).query)["redirect_uri"]
+    assert redirect_uri == [f"{PUBLIC}/connexion/google/retour"]
+
+
+def test_links_built_outside_a_request_use_the_public_address_too(public_site):
+    # a job or a CLI command has no request (and no Host) at all
+    assert public_url("auth.reset_link", token="abc") == f"{PUBLIC}/mot-de-passe/lien/abc"
+    assert absolute_url("/media/x.jpg") == f"{PUBLIC}/media/x.jpg"
+    assert absolute_url("https://cdn.example/x.jpg") == "https://cdn.example/x.jpg"
+
+
+def test_trusted_hosts_default_to_the_public_address(app):
+    assert app.config["TRUSTED_HOSTS"][0] == urlsplit(app.config["PUBLIC_URL"]).hostname
+    from config import ProductionConfig
+
+    settings = {"PUBLIC_URL": "https://vgk.cm/", "TRUSTED_HOSTS": None, "SECRET_KEY": "x" * 40,
+                "CAMPAY_USERNAME": "vgk-app"}
+    ProductionConfig.finalize(settings, "/nonexistent")
+    assert settings["TRUSTED_HOSTS"] == ["vgk.cm"] and settings["PUBLIC_URL"] == "https://vgk.cm"
