@@ -232,7 +232,8 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
-    SECRET_KEY = TEST_SECRET_KEY
+    # A fresh key per process: VGK_ENV=test set by mistake on a server gives nobody a key to forge with.
+    SECRET_KEY = secrets.token_urlsafe(48)
     DEFAULT_PUBLIC_URL = "http://localhost"  # the test client's host
     LOCAL_HOSTS = LOOPBACK_HOSTS
     PUBLIC_URL = None
