@@ -314,6 +314,8 @@ def check_handover_code(order, code):
 def resend_handover_code(order):
     if order.status not in (S.PAID, S.AT_PICKUP, S.READY, S.PENDING_PAYMENT, S.OUT_FOR_DELIVERY):
         raise Conflict(_l("Cette commande n'attend plus de retrait."))
+    if order.awaits_phone_check:  # not taken yet: its handover code comes with the phone's confirmation
+        raise Conflict(_l("Cette commande n'attend pas encore de retrait."))
     code = issue_handover_code(order)
     db.session.commit()
     notify(order, _l("Vidé-Grenier Kamer : nouveau code de retrait pour la commande %(ref)s : %(code)s."), code=code)
