@@ -86,7 +86,7 @@ class Config:
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "20 per minute; 200 per hour")
-    CODE_RATE_LIMIT = os.environ.get("CODE_RATE_LIMIT", "10 per minute; 60 per hour")
+    CODE_RATE_LIMIT = os.environ.get("CODE_RATE_LIMIT", "10 per minute; 40 per hour")
 
     # Orders: commission taken on each sale (percent of the item price), how long stock is held
     # for an unpaid Mobile Money order, and for a cash order until the seller drops the item off.
@@ -94,6 +94,11 @@ class Config:
     RESERVATION_MINUTES = int(os.environ.get("RESERVATION_MINUTES", 30))
     CASH_HOLD_HOURS = int(os.environ.get("CASH_HOLD_HOURS", 72))
     MIN_PAYOUT = int(os.environ.get("MIN_PAYOUT", 1000))
+    # At most this many orders waiting for payment per phone number and per account.
+    MAX_UNPAID_ORDERS = int(os.environ.get("MAX_UNPAID_ORDERS", 5))
+    # Per-IP limits on placing orders and starting payments, and on the payment provider's webhook.
+    CHECKOUT_RATE_LIMIT = os.environ.get("CHECKOUT_RATE_LIMIT", "10 per minute; 40 per hour")
+    PAYMENT_WEBHOOK_RATE_LIMIT = os.environ.get("PAYMENT_WEBHOOK_RATE_LIMIT", "60 per minute; 1000 per hour")
 
     # Shared staff tablets lock after this many idle seconds.
     STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", 300))

@@ -1,7 +1,8 @@
 /* Vidé-Grenier Kamer service worker (served at /sw.js, scope "/").
    - /static/ and /media/: cache-first (media is immutable; at most MAX_MEDIA files kept).
-   - page navigations: network-first; public pages are kept so visited pages open offline,
-     otherwise the offline page (/hors-ligne) is shown.
+   - page navigations: network-first; public pages are kept so visited pages open offline (never a
+     response marked no-store or private, never a page under PRIVATE_PREFIXES), otherwise the offline
+     page (/hors-ligne) is shown.
    - everything else (htmx fragments, POSTs, private areas, other origins): network only.
    VERSION is filled in by the server with a digest of /static/, so any change renews the shell. */
 "use strict";
@@ -21,8 +22,12 @@ const SHELL_URLS = [
   "/static/img/icon-192.png",
   OFFLINE_URL,
 ];
-// Never cached, never answered from a cache: personal or live data.
-const PRIVATE_PREFIXES = ["/mobile/api/", "/compte", "/staff", "/admin"];
+// Never cached, never answered from a cache: personal or live data (a guest's cart, checkout, orders,
+// tracking and payments included: the server also sends them with Cache-Control: no-store).
+const PRIVATE_PREFIXES = [
+  "/mobile/api/", "/compte", "/staff", "/admin",
+  "/panier", "/commande", "/suivi", "/simulateur", "/paiements",
+];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

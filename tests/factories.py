@@ -149,14 +149,22 @@ def cart_with(*products, session_key="visitor-key", user=None, quantity=1):
     return carts.find(user=user, session_key=None if user else session_key)
 
 
-def place_order(*products, payment_method="CASH", point=None, buyer=None, session_key=None, **details):
-    """A placed pickup order for the products (a guest's unless `buyer` is given)."""
+def place_order(*products, payment_method="CASH", point=None, buyer=None, session_key=None, confirm=True,
+                **details):
+    """A placed pickup order for the products (a guest's unless `buyer` is given). A guest's cash order
+    is confirmed with the code sent to its phone unless `confirm` is False. The order's `access_token`
+    (a guest's) stays on the returned object."""
     from vgk.services import checkout
 
     session_key = session_key or f"visitor-{next(_seq)}"
     cart = cart_with(*products, session_key=session_key, user=buyer)
     point = point or pickup_point()
-    return checkout.place_order(
+    order = checkout.place_order(
         cart=cart, buyer=buyer, name=details.pop("name", "Awa Bello"), phone=details.pop("phone", "+237690555111"),
         payment_method=payment_method, pickup_point_id=point.id, **details,
     )
+    token = order.access_token
+    if confirm and order.awaits_phone_check:
+        order = checkout.confirm_cash_order(order, last_code(order.customer_phone))
+        order.access_token = token
+    return order

@@ -63,7 +63,8 @@ def test_my_orders_and_one_with_its_history(api):
     assert api.get("client/orders/", user=buyer, query={"page": "x"}).status_code == 400
 
 
-def test_orders_are_paginated(api):
+def test_orders_are_paginated(api, monkeypatch):
+    monkeypatch.setitem(api.app.config, "MAX_UNPAID_ORDERS", 21)  # pagination, not the cap of unpaid orders
     buyer = f.user()
     for _ in range(21):
         f.place_order(f.product(), buyer=buyer)

@@ -80,7 +80,7 @@ def test_the_list_filters_by_status_city_and_search(client, admin):
 def test_the_list_is_paginated(client, admin):
     point = f.pickup_point()
     for n in range(21):
-        f.place_order(f.product(f"Objet {n}"), point=point)
+        f.place_order(f.product(f"Objet {n}"), point=point, phone=f"69055{n:04d}")
     first = client.get("/admin/commandes").get_data(as_text=True)
     assert first.count('class="order-row"') == 20 and 'rel="next"' in first
     second = client.get("/admin/commandes?page=2").get_data(as_text=True)

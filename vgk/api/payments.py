@@ -2,14 +2,16 @@
 its status, and, while the simulated gateway is configured, play the payer's phone.
 
 An order placed by a signed-in buyer can be paid or checked only with that buyer's token; a guest order
-by whoever holds its reference (as on the web order page). Anyone else is told it does not exist."""
+only with the `access_token` answered once when it was placed (the reference alone, which sellers see,
+is not enough). Anyone else is told it does not exist (orders.for_caller, as on the web)."""
 from flask_babel import lazy_gettext as _l
 
 from vgk.api import bp
 from vgk.api.base import body, current_api_user, ok, public_api
 from vgk.api.openapi import envelope, nullable, operation, ref, schemas
 from vgk.api.schemas import iso, order_json
-from vgk.api.visitor import field
+from vgk.api.visitor import checkout_limit, field
+from vgk.extensions import limiter
 from vgk.errors import NotFound
 from vgk.models import OrderStatus, PaymentMethod, PaymentStatus
 from vgk.services import payments
@@ -27,6 +29,9 @@ schemas(
     }},
 )
 REFERENCE = {"type": "string", "minLength": 1, "maxLength": 16, "examples": ["VGK-ABC2345"]}
+ACCESS_TOKEN = {"type": "string", "maxLength": 64,
+                "description": "a guest order's secret, answered once by `visitor/create_order/` (not needed "
+                               "for a signed-in buyer's own order)"}
 ORDER_AND_PAYMENT = envelope({
     "order_status": {"enum": list(OrderStatus.ALL)}, "payment_status": {"enum": list(PaymentStatus.ALL)},
     "order": ref("Order"), "payment": ref("Payment"),
@@ -53,19 +58,21 @@ def _answer(order, payment, status=200):
 
 def _order(data):
     reference = field(data, "order_reference", required=True, max_length=16)
-    return payments.payable_order(reference, current_api_user(optional=True))
+    token = field(data, "access_token", max_length=64)
+    return payments.payable_order(reference, current_api_user(optional=True), access_token=token)
 
 
 @bp.post("/payment/")
+@limiter.limit(checkout_limit)
 @public_api
 @operation(
     "Ask the payer's phone to pay the order (Mobile Money)", tag="payment", status=201, ok=ORDER_AND_PAYMENT,
-    errors=(404, 409),
+    errors=(404, 409, 429),
     description="Sends a collection request of the order's total to `phone` (default: the order's phone); the "
                 "payer approves it on the phone (or dials `ussd_code`). Then check with `PUT payment/`. 409 when "
                 "the order no longer awaits payment, a request is still pending, or the gateway refused.",
     body={"type": "object", "required": ["order_reference", "payment_method"], "properties": {
-        "order_reference": REFERENCE,
+        "order_reference": REFERENCE, "access_token": ACCESS_TOKEN,
         "payment_method": {"enum": list(PaymentMethod.MOBILE)},
         "phone": {"type": "string", "maxLength": 40, "examples": ["+237 6 90 12 34 56"]},
     }},
@@ -85,7 +92,8 @@ def start_payment():
     "Check the order's payment", tag="payment", ok=ORDER_AND_PAYMENT, errors=(404,), methods=("PUT",),
     description="Asks the gateway about the latest payment request and applies its answer: the order becomes "
                 "PAID once the payer approved. 404 when no payment was ever asked for.",
-    body={"type": "object", "required": ["order_reference"], "properties": {"order_reference": REFERENCE}},
+    body={"type": "object", "required": ["order_reference"], "properties": {
+        "order_reference": REFERENCE, "access_token": ACCESS_TOKEN}},
 )
 def check_payment():
     order = _order(body())
@@ -101,7 +109,7 @@ def check_payment():
                 "for the order's latest payment request, then the gateway's signed callback is processed as a "
                 "real provider's. 404 otherwise; 409 once the request was settled.",
     body={"type": "object", "required": ["order_reference", "decision"], "properties": {
-        "order_reference": REFERENCE, "decision": {"enum": list(payments.DECISIONS)},
+        "order_reference": REFERENCE, "access_token": ACCESS_TOKEN, "decision": {"enum": list(payments.DECISIONS)},
     }},
 )
 def simulate_payment():

@@ -144,6 +144,7 @@ def order_json(order, *, with_events=False):
         "total": order.total,
         "total_display": format_xaf(order.total),
         "reserved_until": iso(order.reserved_until),
+        "awaits_phone_check": order.awaits_phone_check,
         "created_at": iso(order.created_at),
         "paid_at": iso(order.paid_at),
         "items": [order_item_json(item) for item in order.items],
@@ -220,7 +221,10 @@ def _register():
             "delivery_city": nullable(ref("City")), "delivery_address": nullable(string),
             "payment_method": {"enum": ["MTN_MOMO", "ORANGE_MONEY", "CASH"]},
             "subtotal": integer, "delivery_fee": integer, "total": integer, "total_display": string,
-            "reserved_until": nullable(string), "created_at": string, "paid_at": nullable(string),
+            "reserved_until": nullable(string),
+            "awaits_phone_check": {"type": "boolean", "description": "a guest's cash order waiting for the code "
+                                   "sent by SMS (`visitor/confirm_order/`); until then held briefly, sellers not told"},
+            "created_at": string, "paid_at": nullable(string),
             "items": {"type": "array", "items": ref("OrderItem")},
             "events": {"type": "array", "items": {"type": "object", "properties": {
                 "from_status": nullable(string), "to_status": string, "at": string}}},

@@ -2,11 +2,11 @@
 API hands out, a signed-in caller's own saved cart), placing the order, and tracking a guest order."""
 import re
 
-from flask import request
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 
 from vgk.api import bp
-from vgk.api.auth import auth_limit
+from vgk.api.auth import auth_limit, code_limit
 from vgk.api.base import body, current_api_user, integer, ok, public_api, text
 from vgk.api.openapi import envelope, nullable, operation, query, ref
 from vgk.api.products import cleaned
@@ -24,6 +24,12 @@ SESSION_KEY_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$",
 ID = {"type": "string", "minLength": 1, "maxLength": 16, "description": "a product's id"}
 QUANTITY = {"type": "integer", "minimum": 1, "maximum": carts.MAX_QUANTITY}
 CART = envelope({"cart": ref("Cart")})
+REFERENCE = {"type": "string", "minLength": 1, "maxLength": 16, "examples": ["VGK-ABC2345"]}
+
+
+def checkout_limit():
+    """Per-IP limit on placing orders and asking for payments (each holds stock or sends a message)."""
+    return current_app.config["CHECKOUT_RATE_LIMIT"]
 
 
 def field(data, name, **kwargs):
@@ -109,14 +115,23 @@ def update_cart():
 
 
 @bp.post("/visitor/create_order/")
+@limiter.limit(checkout_limit)
 @public_api
 @operation(
-    "Order the cart", tag="orders", status=201, ok=envelope({"order": ref("Order")}), errors=(409,),
+    "Order the cart", tag="orders", status=201, errors=(409, 429),
+    ok=envelope({"order": ref("Order"), "access_token": nullable({
+        "type": "string", "description": "a guest order's secret, answered only here: send it to pay, check "
+                                         "or confirm the order (null for a signed-in buyer's order)"})}),
     description="Prices, fees and totals come from the server only (any sent are ignored); the stock is held "
                 "for the order until it is paid (30 minutes for Mobile Money, 72 hours for cash). Collect at a "
                 "pickup point (`pickup_point_id`) or, where offered, have it delivered (`delivery_address` and "
                 "`delivery_city`, not with cash). With a token, the caller's cart is ordered and the order is "
-                "theirs. Then pay with `payment/`. 409 when an item sold out meanwhile.",
+                "theirs. A guest keeps the answered `access_token`: without it (or the phone number, "
+                "with `visitor/track_order/`) nobody can see or pay the order. A guest's cash order is only "
+                "taken once the code sent by SMS to `customer_phone` is confirmed with `visitor/confirm_order/` "
+                "(until then the stock is held as for Mobile Money and the sellers are not told). Then pay "
+                "with `payment/`. 409 when an item sold out meanwhile; 429 when the phone number or the "
+                "account already has too many unpaid orders, or too many orders came from this address.",
     body={"type": "object", "required": ["customer_name", "customer_phone", "payment_method"], "properties": {
         "session_key": SESSION_KEY_SCHEMA,
         "customer_name": {"type": "string", "minLength": 1, "maxLength": 120},
@@ -149,7 +164,32 @@ def create_order():
         payment_method=method, fulfilment=fulfilment, pickup_point_id=point.id if point else None,
         delivery_city_id=city.id if city else None, delivery_address=address,
     )
-    return ok(201, order=order_json(order))
+    return ok(201, order=order_json(order), access_token=getattr(order, "access_token", None))
+
+
+@bp.post("/visitor/confirm_order/")
+@limiter.limit(code_limit)
+@public_api
+@operation(
+    "Confirm a guest's cash order with the code sent by SMS", tag="orders", errors=(404, 409, 429),
+    ok=envelope({"order": ref("Order")}),
+    description="The code sent to the order's phone when a guest ordered to pay cash: once confirmed, the "
+                "stock is held until the drop-off, the handover code is sent by SMS and the sellers are "
+                "told. 404 without the order's `access_token`; 409 when the order does not wait for a code; "
+                "400 for a wrong code; 429 after too many wrong codes.",
+    body={"type": "object", "required": ["order_reference", "access_token", "code"], "properties": {
+        "order_reference": REFERENCE,
+        "access_token": {"type": "string", "maxLength": 64, "description": "as answered by `visitor/create_order/`"},
+        "code": {"type": "string", "maxLength": 20, "examples": ["123456"]},
+    }},
+)
+def confirm_order():
+    data = body()
+    reference = field(data, "order_reference", required=True, max_length=16)
+    token = field(data, "access_token", required=True, max_length=64)
+    code = field(data, "code", required=True, max_length=20)
+    order = orders.for_caller(reference, user=current_api_user(optional=True), access_token=token)
+    return ok(order=order_json(checkout.confirm_cash_order(order, code)))
 
 
 @bp.get("/visitor/track_order/")

@@ -89,6 +89,11 @@ class Order(db.Model):
     total = db.Column(db.Integer, nullable=False)
     handover_code_hash = db.Column(db.String(64))
     handover_attempts = db.Column(db.Integer, nullable=False, default=0)
+    # A guest's secret for the order (only its hash): who holds it may see and pay the order.
+    access_token_hash = db.Column(db.String(64), unique=True, index=True)
+    # A guest's cash order waits for the code sent to its phone: until then the hash of that code.
+    phone_code_hash = db.Column(db.String(64))
+    phone_code_attempts = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     reserved_until = db.Column(db.DateTime, index=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
@@ -117,6 +122,11 @@ class Order(db.Model):
     @property
     def is_cash(self):
         return self.payment_method == PaymentMethod.CASH
+
+    @property
+    def awaits_phone_check(self):
+        """A guest's cash order whose phone is not confirmed yet: a short hold, sellers not told."""
+        return self.phone_code_hash is not None and self.status == OrderStatus.PENDING_PAYMENT
 
 
 class OrderItem(db.Model):

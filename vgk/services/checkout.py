@@ -1,5 +1,9 @@
 """Checkout: turn a cart into an order. Prices, fees and commission come from the server only;
-stock is reserved atomically, so two buyers can never get the last item."""
+stock is reserved atomically, so two buyers can never get the last item. A phone number or an account
+has few unpaid orders at a time, and a guest's cash order is only taken once the code sent by SMS to
+its phone comes back (confirm_cash_order)."""
+import hashlib
+import hmac
 import logging
 import secrets
 from datetime import timedelta
@@ -10,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from vgk import jobs
-from vgk.errors import Conflict, Invalid
+from vgk.errors import Conflict, Invalid, RateLimited
 from vgk.extensions import db
 from vgk.models import City, Fulfilment, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod, PickupPoint
 from vgk.models.base import utcnow
 from vgk.services import cart as carts
-from vgk.services import orders
+from vgk.services import notifications, orders
 from vgk.services.accounts import _clean_name, normalize_email, normalize_phone
 
 log = logging.getLogger(__name__)
@@ -110,6 +114,7 @@ def place_order(*, cart, name, phone, payment_method, email=None, buyer=None, fu
         if not orders.reserve_stock(line.product.id, line.quantity):
             db.session.rollback()
             raise Conflict(_l("« %(title)s » vient d'être acheté par quelqu'un d'autre.", title=line.product.title))
+    _check_unpaid_orders(values["customer_phone"], buyer)
     items = [
         OrderItem(product_id=line.product.id, seller_id=line.product.seller_id, title=line.product.title,
                   unit_price=line.product.price, quantity=line.quantity,
@@ -118,7 +123,11 @@ def place_order(*, cart, name, phone, payment_method, email=None, buyer=None, fu
     ]
     subtotal = sum(item.unit_price * item.quantity for item in items)
     fee = delivery_fee(values["delivery_city"]) if fulfilment == Fulfilment.DELIVERY else 0
-    hold = (timedelta(hours=current_app.config["CASH_HOLD_HOURS"]) if payment_method == PaymentMethod.CASH
+    # A guest's cash order is only taken once the code sent to the phone comes back: until then the
+    # short Mobile Money hold, no handover code, and the sellers are not told to drop anything off.
+    phone_check = payment_method == PaymentMethod.CASH and buyer is None
+    hold = (timedelta(hours=current_app.config["CASH_HOLD_HOURS"])
+            if payment_method == PaymentMethod.CASH and not phone_check
             else timedelta(minutes=current_app.config["RESERVATION_MINUTES"]))
     order = Order(
         reference=new_reference(), buyer_id=buyer.id if buyer is not None else None,
@@ -130,7 +139,8 @@ def place_order(*, cart, name, phone, payment_method, email=None, buyer=None, fu
         delivery_fee=fee, commission=sum(item.commission for item in items), total=subtotal + fee,
         reserved_until=utcnow() + hold, items=items,
     )
-    code = orders.issue_handover_code(order)
+    access_token = orders.issue_access_token(order) if buyer is None else None
+    code = _issue_phone_code(order) if phone_check else orders.issue_handover_code(order)
     order.events.append(OrderEvent(from_status=None, to_status=OrderStatus.PENDING_PAYMENT,
                                    actor_id=buyer.id if buyer is not None else None, note="placed"))
     db.session.add(order)
@@ -142,8 +152,78 @@ def place_order(*, cart, name, phone, payment_method, email=None, buyer=None, fu
         raise Conflict(_l("La commande n'a pas pu être enregistrée. Réessayez."))
     log.info("order %s placed (%s, %s XAF)", order.reference, payment_method, order.total)
     jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
-    if payment_method == PaymentMethod.CASH:
-        orders.notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Vous paierez en espèces au retrait. Code de retrait : %(code)s."), code=code)
+    if phone_check:
+        notifications.send_sms(order.customer_phone, str(PHONE_CODE_SMS) % {"ref": order.reference, "code": code})
+    elif payment_method == PaymentMethod.CASH:
+        orders.notify(order, CASH_PLACED, code=code)
     else:
         orders.notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Code de retrait (après paiement) : %(code)s."), code=code)
+    order.access_token = access_token  # the plain secret, for this answer only (never stored)
+    return order
+
+
+CASH_PLACED = _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Vous paierez en espèces au retrait. Code de retrait : %(code)s.")
+PHONE_CODE_SMS = _l("Vidé-Grenier Kamer : code de confirmation de la commande %(ref)s : %(code)s. Saisissez-le pour confirmer le retrait et le paiement en espèces.")
+MAX_PHONE_CODE_TRIES = 5
+
+
+def _check_unpaid_orders(phone, buyer):
+    """At most MAX_UNPAID_ORDERS orders waiting for payment per phone number and per account (each
+    holds stock and sends SMS). Called once the stock is reserved, so that on SQLite the count is made
+    under the write lock; on PostgreSQL a lock per phone number serialises the same count."""
+    from sqlalchemy import func, or_, text
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"orders:{phone}"})
+    same = Order.customer_phone == phone
+    if buyer is not None:
+        same = or_(same, Order.buyer_id == buyer.id)
+    limit = current_app.config["MAX_UNPAID_ORDERS"]
+    waiting = db.session.scalar(select(func.count()).select_from(Order)
+                                .where(Order.status == OrderStatus.PENDING_PAYMENT, same))
+    if waiting >= limit:
+        db.session.rollback()  # gives back the stock reserved for this attempt
+        log.warning("order refused: %s unpaid orders already for this phone or account", waiting)
+        raise RateLimited(_l("Vous avez déjà %(n)s commandes en attente de paiement : payez-les ou attendez "
+                             "leur expiration avant d'en passer une autre.", n=waiting), {"customer_phone": "too_many_orders"})
+
+
+def _phone_code_hash(order, code):
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"phone:{order.reference}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _issue_phone_code(order):
+    code = f"{secrets.randbelow(10**6):06d}"
+    order.phone_code_hash = _phone_code_hash(order, code)
+    order.phone_code_attempts = 0
+    return code
+
+
+def confirm_cash_order(order, code):
+    """A guest confirms their cash order with the code sent to its phone: the stock is then held for
+    CASH_HOLD_HOURS, the handover code goes out by SMS and the sellers are told to drop the items off.
+    Conflict if the order does not wait for that code; RateLimited after MAX_PHONE_CODE_TRIES wrong ones."""
+    from vgk.database import locked
+
+    order = locked(select(Order).where(Order.id == order.id))
+    if order is None or not order.awaits_phone_check:
+        db.session.rollback()
+        raise Conflict(_l("Cette commande n'attend pas de code de confirmation."))
+    if order.phone_code_attempts >= MAX_PHONE_CODE_TRIES:
+        db.session.rollback()
+        raise RateLimited(_l("Trop de codes faux : la commande expirera d'elle-même, passez-en une nouvelle."))
+    candidate = "".join(ch for ch in str(code or "") if ch.isdigit())[:6]
+    if not hmac.compare_digest(order.phone_code_hash, _phone_code_hash(order, candidate)):
+        order.phone_code_attempts += 1
+        db.session.commit()
+        raise Invalid(_l("Code de confirmation incorrect."), {"code": "wrong"})
+    hold = timedelta(hours=current_app.config["CASH_HOLD_HOURS"])
+    order.phone_code_hash = None
+    order.reserved_until = utcnow() + hold
+    handover = orders.issue_handover_code(order)
+    db.session.commit()
+    log.info("order %s: phone confirmed, cash order taken", order.reference)
+    jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
+    orders.notify(order, CASH_PLACED, code=handover)
     return order

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from vgk.database import locked
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Product, ProductImage, ProductStatus
@@ -193,9 +194,7 @@ def queue(page=1, per_page=20):
 # --- decisions -----------------------------------------------------------------------------------
 
 def _pending_product(public_id):
-    product = db.session.scalar(
-        select(Product).where(Product.public_id == str(public_id or "")[:16]).with_for_update()
-    )
+    product = locked(select(Product).where(Product.public_id == str(public_id or "")[:16]))
     if product is None:
         raise NotFound(_l("Annonce introuvable."))
     if product.status != ProductStatus.PENDING:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select, update
 from sqlalchemy.orm import selectinload
 
+from vgk.database import locked
 from vgk.errors import Conflict, Invalid, NotFound, RateLimited
 from vgk.extensions import db
 from vgk.models import Order, OrderEvent, OrderItem, OrderStatus, Product, ProductStatus
@@ -117,9 +118,7 @@ def expire_unpaid(now=None):
         select(Order.id).where(Order.status == S.PENDING_PAYMENT, Order.reserved_until < now)
     ).all()
     for order_id in ids:
-        order = db.session.scalar(
-            select(Order).where(Order.id == order_id).with_for_update().options(selectinload(Order.items))
-        )
+        order = locked(select(Order).where(Order.id == order_id).options(selectinload(Order.items)))
         if order is None or order.status != S.PENDING_PAYMENT or order.reserved_until is None or order.reserved_until >= now:
             db.session.rollback()
             continue
@@ -138,12 +137,39 @@ def by_reference(reference, for_update=False):
         selectinload(Order.events),
         selectinload(Order.pickup_point),
     )
-    if for_update:
-        stmt = stmt.with_for_update()
-    order = db.session.scalar(stmt)
+    order = locked(stmt) if for_update else db.session.scalar(stmt)
     if order is None:
         raise NotFound(_l("Commande introuvable."))
     return order
+
+
+def _token_hash(token):
+    return hashlib.sha256(f"order-access:{token}".encode()).hexdigest()
+
+
+def issue_access_token(order):
+    """A new secret for a guest's order: answered once to whoever placed it, only its hash kept. No commit."""
+    token = secrets.token_urlsafe(24)
+    order.access_token_hash = _token_hash(token)
+    return token
+
+
+def for_caller(reference, *, user=None, access_token=None, proven=False):
+    """The order for a caller entitled to see it in full (the buyer's name, phone and address) and to
+    pay it: an account's order for that signed-in account only; a guest's order for whoever holds its
+    access token (given once, at checkout) or has `proven` it is theirs (the browser that placed it, or
+    that found it with the reference and the phone number given at checkout). Anybody else, however
+    well they know the reference (a seller sees it), is told the order does not exist."""
+    order = by_reference(reference)
+    if order.buyer_id is not None:
+        if user is not None and user.id == order.buyer_id:
+            return order
+    elif proven:
+        return order
+    elif access_token and order.access_token_hash and hmac.compare_digest(
+            order.access_token_hash, _token_hash(str(access_token))):
+        return order
+    raise NotFound(_l("Commande introuvable."))
 
 
 def track(reference, phone):
@@ -233,7 +259,9 @@ def _sale_link(order):
 
 
 def awaits_drop_off(order):
-    return order.status == S.PAID or (order.status == S.PENDING_PAYMENT and order.is_cash)
+    """Paid, or a cash order taken for real (a guest confirmed their phone): the seller brings the item."""
+    return order.status == S.PAID or (order.status == S.PENDING_PAYMENT and order.is_cash
+                                      and not order.awaits_phone_check)
 
 
 def tell_sellers(order):
@@ -286,6 +314,8 @@ def check_handover_code(order, code):
 def resend_handover_code(order):
     if order.status not in (S.PAID, S.AT_PICKUP, S.READY, S.PENDING_PAYMENT, S.OUT_FOR_DELIVERY):
         raise Conflict(_l("Cette commande n'attend plus de retrait."))
+    if order.awaits_phone_check:  # not taken yet: its handover code comes with the phone's confirmation
+        raise Conflict(_l("Cette commande n'attend pas encore de retrait."))
     code = issue_handover_code(order)
     db.session.commit()
     notify(order, _l("Vidé-Grenier Kamer : nouveau code de retrait pour la commande %(ref)s : %(code)s."), code=code)

@@ -2,7 +2,8 @@
 processed exactly once, and cash taken at the pickup point.
 
 A callback is only a hint: it must carry a genuine signature, and the amount and status are then
-confirmed with the gateway itself before anything changes. Every callback is logged with its outcome.
+confirmed with the gateway itself before anything changes. Every callback is logged with its outcome
+and a bounded extract of its fields (nothing but the reference when the signature is not genuine).
 """
 import json
 import logging
@@ -11,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from vgk.database import locked
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Order, OrderStatus, Payment, PaymentCallback, PaymentMethod, PaymentStatus
@@ -81,7 +83,7 @@ def refresh(order):
 
 def _apply(reference, transaction):
     """Apply a confirmed transaction to our payment, once. Returns the outcome name."""
-    payment = db.session.scalar(select(Payment).where(Payment.reference == reference).with_for_update())
+    payment = locked(select(Payment).where(Payment.reference == reference))
     if payment is None:
         return "unknown"
     if payment.status != PaymentStatus.PENDING:
@@ -100,7 +102,7 @@ def _apply(reference, transaction):
                   reference, transaction.amount, transaction.currency, payment.amount)
         db.session.rollback()
         return "mismatch"
-    order = db.session.scalar(select(Order).where(Order.id == payment.order_id).with_for_update())
+    order = locked(select(Order).where(Order.id == payment.order_id))
     payment.status = PaymentStatus.SUCCESSFUL
     payment.operator_reference = (transaction.operator_reference or "")[:64]
     payment.settled_at = utcnow()
@@ -113,6 +115,22 @@ def _apply(reference, transaction):
         log.error("payment %s arrived for order %s in state %s: refund needed", reference, order.reference, order.status)
         db.session.commit()
     return "processed"
+
+
+# What is kept of a callback: the fields that say what happened, each cut short. Anybody can post to
+# the webhook, so an unverified callback keeps nothing but its (cut) reference and the outcome.
+STORED_FIELDS = ("status", "reference", "amount", "currency", "operator", "code", "operator_reference",
+                 "external_reference")
+STORED_LENGTH = 64
+
+
+def stored_payload(params, verified):
+    """The JSON kept in payment_callbacks: at most STORED_FIELDS of STORED_LENGTH characters each, and
+    only for a genuinely signed callback ("{}" otherwise); never the signature."""
+    if not verified:
+        return "{}"
+    return json.dumps({key: str(params[key])[:STORED_LENGTH] for key in STORED_FIELDS if key in params},
+                      sort_keys=True)
 
 
 def handle_callback(provider, params):
@@ -138,21 +156,17 @@ def handle_callback(provider, params):
             except PaymentError as error:
                 log.warning("could not confirm callback for %s: %s", reference, error)
                 outcome = "pending"
-    safe = {k: v for k, v in params.items() if k != "signature"}
-    db.session.add(PaymentCallback(provider=provider[:16], reference=reference, payload=json.dumps(safe, sort_keys=True),
-                                   outcome=outcome))
+    db.session.add(PaymentCallback(provider=provider[:16], reference=reference,
+                                   payload=stored_payload(params, verified=outcome != "forged"), outcome=outcome))
     db.session.commit()
     log.info("payment callback %r: %s", reference, outcome)
     return outcome
 
 
-def payable_order(reference, user=None):
-    """The order a payer may pay or check: an account's order only for that account (anyone else, and
-    a guest, is told it does not exist); a guest order for whoever holds its reference."""
-    order = orders.by_reference(reference)
-    if order.buyer_id is not None and (user is None or user.id != order.buyer_id):
-        raise NotFound(_l("Commande introuvable."))
-    return order
+def payable_order(reference, user=None, access_token=None):
+    """The order a payer may pay or check: an account's order only for that account; a guest order only
+    for whoever holds its access token. Anyone else is told it does not exist (orders.for_caller)."""
+    return orders.for_caller(reference, user=user, access_token=access_token)
 
 
 def start_again(order, method, phone):

@@ -30,11 +30,13 @@ def _order_at(point, reference):
 
 
 def expected_dropoffs(point):
-    """Items sellers must bring: paid orders, and cash orders still waiting for the item."""
+    """Items sellers must bring: paid orders, and cash orders still waiting for the item (a guest's
+    only once its phone is confirmed)."""
     return db.session.scalars(
         select(OrderItem).join(Order)
         .where(Order.pickup_point_id == point.id, OrderItem.received_at.is_(None),
-               ((Order.status == S.PAID) | ((Order.status == S.PENDING_PAYMENT) & (Order.payment_method == PaymentMethod.CASH))))
+               ((Order.status == S.PAID) | ((Order.status == S.PENDING_PAYMENT) & (Order.payment_method == PaymentMethod.CASH)
+                                            & Order.phone_code_hash.is_(None))))
         .options(selectinload(OrderItem.order), selectinload(OrderItem.seller))
         .order_by(Order.created_at)
     ).all()
@@ -68,7 +70,7 @@ def receive_item(staff, point, reference, item_id, accepted=True, reason="", ip=
     """The seller brought an item: staff compare it with the listing photos and accept or refuse it.
     Audited (item.receive or item.refuse) with the staff member and `ip`."""
     order = _order_at(point, reference)
-    if not (order.status == S.PAID or (order.status == S.PENDING_PAYMENT and order.is_cash)):
+    if not orders.awaits_drop_off(order):
         raise Conflict(_l("Cette commande n'attend pas de dépôt."))
     item = next((i for i in order.items if i.id == int(item_id)), None)
     if item is None or item.received_at is not None:

@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from vgk.database import locked
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Payout, PayoutStatus, User, WalletEntry, WalletEntryKind
@@ -53,7 +54,7 @@ def request_payout(user, amount, phone):
     if amount < minimum:
         raise Invalid(_l("Le retrait minimum est de %(n)s FCFA.", n=minimum), {"amount": "too_small"})
     phone = normalize_phone(phone)
-    db.session.scalar(select(User).where(User.id == user.id).with_for_update())  # one request at a time
+    locked(select(User).where(User.id == user.id))  # one request at a time, on SQLite too
     if amount > balance(user):
         db.session.rollback()
         raise Invalid(_l("Votre solde est insuffisant."), {"amount": "too_large"})
@@ -67,7 +68,7 @@ def request_payout(user, amount, phone):
 
 
 def _payout(public_id):
-    payout = db.session.scalar(select(Payout).where(Payout.public_id == str(public_id)[:16]).with_for_update())
+    payout = locked(select(Payout).where(Payout.public_id == str(public_id)[:16]))
     if payout is None:
         raise NotFound(_l("Retrait introuvable."))
     if payout.status != PayoutStatus.REQUESTED:

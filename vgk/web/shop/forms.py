@@ -6,7 +6,7 @@ from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringFi
 from wtforms.validators import InputRequired, Length, Optional
 
 from vgk.models import Fulfilment, PaymentMethod
-from vgk.web.auth.forms import REQUIRED, phone_field
+from vgk.web.auth.forms import REQUIRED, code_field, phone_field
 
 
 def payment_choices(with_cash=True):
@@ -55,6 +55,10 @@ class PayForm(FlaskForm):
     payment_method = RadioField(_l("Paiement"), choices=payment_choices(with_cash=False), default=PaymentMethod.MTN_MOMO,
                                 validate_choice=False, validators=[InputRequired(_l("Choisissez un moyen de paiement."))])
     phone = phone_field(_l("Numéro Mobile Money"))
+
+
+class ConfirmPhoneForm(FlaskForm):
+    code = code_field(_l("Code reçu par SMS"))
 
 
 class TrackForm(FlaskForm):

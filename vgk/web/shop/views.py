@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from vgk.errors import Conflict, Invalid, NotFound
+from vgk.errors import Conflict, Invalid, NotFound, RateLimited
 from vgk.extensions import csrf, db, limiter
 from vgk.integrations.payments import PaymentError, SimulatedGateway
 from vgk.models import Fulfilment, OrderStatus, PaymentMethod, PaymentStatus
@@ -17,7 +17,8 @@ from vgk.services import checkout, orders, payments
 from vgk.web.auth.helpers import apply_errors, auth_limit
 from vgk.web.htmx import is_htmx, render
 from vgk.web.shop import bp
-from vgk.web.shop.forms import (ActionForm, AddToCartForm, CheckoutForm, PayForm, QuantityForm, TrackForm)
+from vgk.web.shop.forms import (ActionForm, AddToCartForm, CheckoutForm, ConfirmPhoneForm, PayForm, QuantityForm,
+                                TrackForm)
 
 log = logging.getLogger(__name__)
 MY_ORDERS = "my_orders"  # references of the orders this browser placed or tracked
@@ -25,6 +26,24 @@ MAX_REMEMBERED = 20
 CHECKOUT_ALIASES = {"customer_name": "name", "customer_phone": "phone", "customer_email": "email",
                     "delivery_city": "delivery_city_id"}
 CALLBACK_OK = {"processed", "duplicate", "pending"}
+MAX_CALLBACK_BYTES = 64 * 1024  # a provider's callback is a few hundred bytes
+
+
+def checkout_limit():
+    """Per-IP limit on placing orders and asking for payments (each holds stock or sends a message)."""
+    return current_app.config["CHECKOUT_RATE_LIMIT"]
+
+
+def webhook_limit():
+    return current_app.config["PAYMENT_WEBHOOK_RATE_LIMIT"]
+
+
+@bp.after_request
+def private_pages(response):
+    """Carts, checkout, orders, tracking and payments are one person's: never kept by the service
+    worker, a proxy or the browser's history cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # --- who owns the cart ----------------------------------------------------------------------------
@@ -132,6 +151,7 @@ def _checkout_page(form, view, status=200, error=None):
 
 
 @bp.route("/commande", methods=["GET", "POST"])
+@limiter.limit(checkout_limit, methods=["POST"])
 @public
 def checkout_page():
     owner = _owner()
@@ -155,6 +175,8 @@ def checkout_page():
         return _checkout_page(form, view, 400, apply_errors(form, failure, CHECKOUT_ALIASES))
     except Conflict as failure:
         return _checkout_page(form, carts.view(**owner), 409, str(failure.message))
+    except RateLimited as failure:
+        return _checkout_page(form, carts.view(**owner), 429, str(failure.message))
     _remember(order.reference)
     if order.payment_method != PaymentMethod.CASH:
         try:
@@ -171,14 +193,13 @@ def _remember(reference):
     session[MY_ORDERS] = (mine + [reference])[-MAX_REMEMBERED:]
 
 
-def _my_order(reference):
-    """The order if this browser placed or tracked it, or it is the signed-in buyer's; else 404."""
-    order = orders.by_reference(reference)
-    if current_user.is_authenticated and order.buyer_id == current_user.id:
-        return order
-    if order.reference in session.get(MY_ORDERS, []):
-        return order
-    raise NotFound(_("Commande introuvable."))
+def _my_order(reference, access_token=None):
+    """The order if it is the signed-in buyer's, or a guest order this browser placed or found with its
+    phone number (kept in the signed session) or whose access token is given; else 404 (the rule is
+    orders.for_caller, shared with the API)."""
+    reference = str(reference or "").strip().upper()[:16]
+    return orders.for_caller(reference, user=_buyer(), access_token=access_token,
+                             proven=reference in session.get(MY_ORDERS, []))
 
 
 def _order_context(order, **extra):
@@ -186,13 +207,19 @@ def _order_context(order, **extra):
     pay_form = extra.pop("pay_form", None) or PayForm(formdata=None)
     if not pay_form.phone.data:
         pay_form.phone.data = (payment.phone if payment else "") or order.customer_phone
+    confirm_form = extra.pop("confirm_form", None) or ConfirmPhoneForm(formdata=None)
     return dict(order=order, payment=payment, pay_form=pay_form, form=ActionForm(formdata=None),
-                simulated=isinstance(payments.gateway(), SimulatedGateway), **extra)
+                confirm_form=confirm_form, simulated=isinstance(payments.gateway(), SimulatedGateway), **extra)
 
 
 @bp.get("/commande/<reference>")
 @public
 def order(reference):
+    token = request.args.get("cle")
+    if token:  # a link with the order's access token: remember the order here, then drop the token from the URL
+        found = _my_order(reference, access_token=token[:64])
+        _remember(found.reference)
+        return redirect(url_for("shop.order", reference=found.reference), 303)
     found = _my_order(reference)
     if is_htmx():  # the status poll: ask the gateway about a pending payment, then show the block
         payment = payments.latest_payment(found)
@@ -221,7 +248,28 @@ def check_payment(reference):
     return redirect(url_for("shop.order", reference=found.reference), 303)
 
 
+@bp.post("/commande/<reference>/confirmer")
+@limiter.limit(auth_limit)
+@public
+def confirm_phone(reference):
+    """A guest's cash order: the code sent by SMS to the phone given at checkout confirms it."""
+    found = _my_order(reference)
+    form = ConfirmPhoneForm()
+    if not form.validate_on_submit():
+        return render_template("shop/order.html", **_order_context(found, confirm_form=form)), 400
+    try:
+        checkout.confirm_cash_order(found, form.code.data)
+    except (Invalid, Conflict, RateLimited) as failure:
+        db.session.expire_all()
+        top = apply_errors(form, failure, {"code": "code"}) if isinstance(failure, Invalid) else str(failure.message)
+        return render_template("shop/order.html", **_order_context(_my_order(reference), confirm_form=form,
+                                                                   error=top)), failure.status_code
+    flash(_("Commande confirmée : votre code de retrait vous a été envoyé par SMS."), "ok")
+    return redirect(url_for("shop.order", reference=found.reference), 303)
+
+
 @bp.post("/commande/<reference>/payer")
+@limiter.limit(checkout_limit)
 @public
 def pay(reference):
     found = _my_order(reference)
@@ -304,8 +352,11 @@ def simulator(reference):
 
 @bp.route("/paiements/campay/webhook", methods=["GET", "POST"])
 @csrf.exempt
+@limiter.limit(webhook_limit)
 @public
 def campay_webhook():
+    if (request.content_length or 0) > MAX_CALLBACK_BYTES:
+        return jsonify({"success": False, "outcome": "too_large"}), 413
     params = request.args.to_dict()
     if request.method == "POST":
         body = request.get_json(silent=True) if request.is_json else None
