@@ -645,6 +645,13 @@ def _email_serializer():
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="vgk-email-verify")
 
 
+def _email_link(token):
+    try:
+        return url_for("auth.verify_email", token=token, _external=True)
+    except RuntimeError:  # no request to take the host from (a command): the path alone
+        return f"/email/verifier/{token}"
+
+
 def send_email_verification(user, link_for=None, ip=""):
     """Send a link proving the address is the person's (limited like codes per address).
     Returns False when there is nothing to verify."""
@@ -652,7 +659,7 @@ def send_email_verification(user, link_for=None, ip=""):
         return False
     otp.note_link_sent(CodePurpose.VERIFY_EMAIL, user.email, user=user, ip=ip)
     token = _email_serializer().dumps({"u": user.public_id, "e": _keyed(user.email)[:16]})
-    link = link_for(token) if link_for else url_for("auth.verify_email", token=token, _external=True)
+    link = link_for(token) if link_for else _email_link(token)
     body = str(_l("Pour confirmer votre adresse email, ouvrez ce lien (valable trois jours) :")) + f"\n{link}\n\n" + str(
         _l("Si vous n'avez pas créé de compte, ignorez ce message.")
     )
