@@ -48,7 +48,11 @@ def check_source(user, ip, now=None):
 
 
 def record_failure(user, ip, now=None):
-    db.session.add(SignInFailure(user_id=user.id, ip=_source(ip), created_at=now or utcnow()))
+    now = now or utcnow()
+    # Failures older than the window no longer count: drop this account's, so the table stays small.
+    db.session.execute(delete(SignInFailure).where(SignInFailure.user_id == user.id,
+                                                   SignInFailure.created_at <= _window_start(now)))
+    db.session.add(SignInFailure(user_id=user.id, ip=_source(ip), created_at=now))
     db.session.commit()
 
 
