@@ -4,6 +4,7 @@ the victim to "Continue with Google" into the attacker's account, and keep the p
 verified by a signed link (re-sendable); Google links only to an account whose email is verified, and
 refuses otherwise with a message; reset links never go to an unverified address."""
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -145,3 +146,15 @@ def test_demo_accounts_are_seeded_verified(app):
     demo = db.session.scalars(select(User).where(User.email.like("%@vgk.test"))).all()
     assert {"admin@vgk.test", "vendeur@vgk.test", "staff.douala@vgk.test"} <= {user.email for user in demo}
     assert [user.email for user in demo if user.email_verified_at is None] == []
+
+
+def test_an_abandoned_squatting_sign_up_gives_way_to_the_google_owner(google_app, oidc_fake):
+    """A sign-up nobody ever verified nor used, older than an hour, does not hold the address."""
+    squatter_id = f.user(email=VICTIM, created_at=utcnow() - timedelta(hours=2)).public_id
+    token = oidc_fake.mobile_id_token(sub="g-victim", email=VICTIM, email_verified=True)
+    response = ApiClient(google_app).post("auth/google_oauth/", json={"id_token": token})
+    assert response.status_code == 200 and response.get_json()["tokens"]
+    db.session.expire_all()
+    assert db.session.scalar(select(User).where(User.public_id == squatter_id)) is None
+    owner = db.session.scalar(select(User).where(User.email == VICTIM))
+    assert owner.google_sub == "g-victim" and owner.password_hash is None

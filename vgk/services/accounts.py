@@ -214,9 +214,11 @@ def _release_abandoned_sign_ups(phone, email):
     """A sign-up never verified for an hour must not hold a number (or address) forever:
     whoever really owns it can register again; the abandoned account is removed."""
     cutoff = utcnow() - ABANDONED_AFTER
-    conditions = [User.phone == phone]
+    conditions = [User.phone == phone] if phone else []
     if email:
         conditions.append(func.lower(User.email) == email)
+    if not conditions:
+        return
     for stale in db.session.scalars(
         select(User).where(
             or_(*conditions),
@@ -893,6 +895,7 @@ def sign_in_with_google(claims):
     if user is None and email:
         if not claims.get("email_verified"):
             raise Invalid(_l("Votre adresse Google n'est pas vérifiée."), {"google": "email_unverified"})
+        _release_abandoned_sign_ups(None, email)  # a sign-up never verified nor used does not hold the address
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
         if user is not None:
             if user.email_verified_at is None:
