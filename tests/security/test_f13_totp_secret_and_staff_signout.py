@@ -92,7 +92,8 @@ def tablet(app, client):
     accounts.set_pin(staff, PIN)
     client.set_cookie("vgk_tablet", accounts.enroll_device(staff))
     token = csrf_token(client, "/staff/verrou")
-    assert client.post("/staff/deverrouiller", data={"csrf_token": token, "user": staff.public_id, "pin": PIN}).status_code == 302
+    unlocked = client.post("/staff/deverrouiller", data={"csrf_token": token, "user": staff.public_id, "pin": PIN})
+    assert unlocked.status_code == 302
     return SimpleNamespace(client=client, staff=staff)
 
 

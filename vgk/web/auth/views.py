@@ -91,6 +91,8 @@ def register():
         return _refused("auth/register.html", error, form=form)
     session[VERIFY_KEY] = {"uid": user.public_id, "at": int(time.time())}
     flash(_("Compte créé. Saisissez le code reçu par SMS pour vérifier votre numéro."), "ok")
+    if user.email:
+        flash(_("Un lien de vérification a été envoyé à votre adresse email."), "ok")
     return redirect(url_for("auth.verify_phone"))
 
 
@@ -181,12 +183,15 @@ def login():
 def after_first_factor(user, *, remember=False, target=None, method="password"):
     """The password (or Google) was right: the accounts service says whether a second factor is
     owed; then either the code step or the signed-in session. Every web way in goes through here."""
-    public_id = user.public_id
+    public_id, own_factor = user.public_id, user.two_factor  # read before a code is sent (an inline job)
     try:
         owed = accounts.owe_second_factor(user, ip=client_ip(), first_factor="google" if method == "google" else "password")
     except RateLimited as error:
         owed = True
         flash(str(error.message), "error")  # a code sent earlier or a recovery code still works
+    if owed and not own_factor:
+        # The account has no second factor of its own: say why a code is asked this time.
+        flash(_("Par sécurité, un code vous est demandé pour cette connexion."), "warn")
     if not owed:
         try:
             return _signed_in_redirect(user, remember=remember, target=target, method=method)
