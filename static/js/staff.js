@@ -15,7 +15,9 @@
     // Wall-clock time, not a single long timer: a sleeping tablet pauses timers but not the clock.
     if (!locked && Date.now() - last >= seconds * 1000) {
       locked = true;
-      window.location.replace(lockUrl);
+      // Locking signs out: a POST with the CSRF token (the bar's form), never a plain GET.
+      var form = document.querySelector("form[data-lock-form]");
+      if (form) form.submit(); else window.location.replace(lockUrl);
     }
   }
 

@@ -6,6 +6,7 @@ from tests import factories as f
 from tests.api.conftest import ApiClient
 from vgk.extensions import db
 from vgk.models import Role, User
+from vgk.models.base import utcnow
 
 
 def _sign_in(app, token):
@@ -24,7 +25,7 @@ def test_a_new_google_user_gets_a_client_account_and_tokens(google_app, oidc_fak
 
 
 def test_an_existing_account_with_the_verified_email_is_linked(google_app, oidc_fake):
-    user = f.user(Role.CLIENT, email="paul@example.cm")
+    user = f.user(Role.CLIENT, email="paul@example.cm", email_verified_at=utcnow())
     token = oidc_fake.mobile_id_token(sub="g-200", email="paul@example.cm", email_verified=True)
     assert _sign_in(google_app, token).get_json()["user"]["id"] == user.public_id
     assert db.session.scalar(select(func.count()).select_from(User)) == 1

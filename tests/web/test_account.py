@@ -22,7 +22,8 @@ ACCOUNT_PAGES = ["/compte", "/compte/profil", "/compte/telephone", "/compte/mot-
 
 @pytest.fixture
 def user(app):
-    return f.user(name="Awa Ngono", phone=PHONE, email="awa@example.cm", phone_verified_at=utcnow())
+    return f.user(name="Awa Ngono", phone=PHONE, email="awa@example.cm", phone_verified_at=utcnow(),
+                  email_verified_at=utcnow())
 
 
 @pytest.fixture

@@ -142,7 +142,7 @@ def test_a_safe_next_is_honoured_and_an_outside_one_ignored(browser, oidc_fake):
 
 
 def test_an_existing_account_with_the_same_verified_email_is_linked(browser, oidc_fake):
-    existing = factories.user(email="amina@example.cm", name="Amina Njoya")
+    existing = factories.user(email="amina@example.cm", name="Amina Njoya", email_verified_at=utcnow())
     oidc_fake.login_as("g-200", "amina@example.cm", email_verified=True, name="Amina N.")
 
     response = google_sign_in(browser, oidc_fake)
@@ -175,7 +175,7 @@ def test_a_signed_in_visitor_is_not_sent_to_google_again(browser, oidc_fake):
 
 def test_an_account_with_a_second_factor_still_owes_it(browser, oidc_fake):
     user = factories.user(email="staff@example.cm", phone="+237690000777", phone_verified_at=utcnow(),
-                          two_factor=TwoFactor.SMS)
+                          two_factor=TwoFactor.SMS, email_verified_at=utcnow())
     oidc_fake.login_as("g-400", "staff@example.cm", email_verified=True)
 
     response = google_sign_in(browser, oidc_fake, next_url="/compte/profil")
@@ -190,7 +190,7 @@ def test_an_account_with_a_second_factor_still_owes_it(browser, oidc_fake):
 
 def test_the_code_step_then_finishes_the_sign_in(browser, oidc_fake):
     factories.user(email="staff2@example.cm", phone="+237690000778", phone_verified_at=utcnow(),
-                   two_factor=TwoFactor.SMS)
+                   two_factor=TwoFactor.SMS, email_verified_at=utcnow())
     oidc_fake.login_as("g-401", "staff2@example.cm", email_verified=True)
     google_sign_in(browser, oidc_fake)
 

@@ -196,11 +196,14 @@ def test_switch_user_locks_the_tablet(client, tablet):
     assert client.get_cookie("vgk_tablet") is not None
 
 
-def test_reaching_the_lock_screen_locks(client, tablet):
-    """staff.js navigates to the lock screen when the tablet is idle: arriving there ends the session."""
+def test_opening_the_lock_screen_does_not_sign_out(client, tablet):
+    """Locking is a POST with its CSRF token (the bar's button, staff.js's idle timer): a GET
+    (a link, a prefetch) must not sign anyone out."""
     unlock(client, tablet.staff, PIN)
-    assert client.get("/staff/verrou").status_code == 200
-    assert live_pin_sessions(tablet.staff) == []
+    page = client.get("/staff/verrou").get_data(as_text=True)
+    assert "data-lock-form" in page and 'action="/staff/changer"' in page
+    assert len(live_pin_sessions(tablet.staff)) == 1
+    assert client.get("/staff").status_code == 200
 
 
 def test_staff_pages_are_never_stored(client, tablet):

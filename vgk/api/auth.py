@@ -88,6 +88,22 @@ def _identifier(data):
     return identifier
 
 
+SECOND_FACTOR_MESSAGES = {
+    "SMS": _l("Entrez le code reçu par SMS."),
+    "EMAIL": _l("Entrez le code reçu par email."),
+    "TOTP": _l("Entrez le code de votre application d'authentification."),
+}
+
+
+def _after_first_factor(user, method, first_factor="password"):
+    """Tokens, or `requires_2fa` when the accounts service says a second factor is owed (the same
+    rule for the password and for Google)."""
+    owed = accounts.owe_second_factor(user, ip=client_ip(), first_factor=first_factor)
+    if owed:
+        return ok(requires_2fa=True, method=owed, message=str(SECOND_FACTOR_MESSAGES[owed]))
+    return _signed_in(user, method=method)
+
+
 def _signed_in(user, status=200, method="app", **extra):
     tokens = api_tokens.sign_in(user, ip=client_ip(), user_agent=user_agent(), method=method)
     return ok(status, user=user_json(user), tokens=tokens.as_dict(), **extra)
@@ -98,8 +114,11 @@ def _signed_in(user, status=200, method="app", **extra):
 @public_api
 @operation(
     "Sign in with a password", tag="auth", errors=(403, 429), ok=ref("LoginAnswer"),
-    description="Answers the tokens, or `requires_2fa` when the account has a second factor: then "
-                "call `auth/verify_2fa/` with the code (sent by SMS or email, or from the authenticator app).",
+    description="Answers the tokens, or `requires_2fa` when a second factor is owed (the account has one, "
+                "it is staff or admin, or many wrong passwords were tried on it lately): then call "
+                "`auth/verify_2fa/` with the code (sent by SMS or email, or from the authenticator app). "
+                "Wrong passwords never lock the account; a source that sent too many for one account "
+                "gets 429 for it for a while.",
     body={"type": "object", "required": ["password"],
           "properties": {**IDENTIFIER, "password": {"type": "string", "maxLength": 200}}},
 )
@@ -107,16 +126,8 @@ def login():
     data = body()
     identifier = _identifier(data)
     password = text(data, "password", required=True, max_length=200)
-    user = accounts.authenticate(identifier, password)
-    if user.two_factor:
-        accounts.owe_second_factor(user, ip=client_ip())
-        messages = {
-            "SMS": _l("Entrez le code reçu par SMS."),
-            "EMAIL": _l("Entrez le code reçu par email."),
-            "TOTP": _l("Entrez le code de votre application d'authentification."),
-        }
-        return ok(requires_2fa=True, method=user.two_factor, message=str(messages[user.two_factor]))
-    return _signed_in(user, method="app")
+    user = accounts.authenticate(identifier, password, ip=client_ip())
+    return _after_first_factor(user, "app")
 
 
 @bp.post("/auth/verify_2fa/")
@@ -139,9 +150,12 @@ def verify_2fa():
 @limiter.limit(auth_limit)
 @public_api
 @operation(
-    "Sign in with a Google ID token", tag="auth", errors=(403, 429), ok=ref("SignedIn"),
+    "Sign in with a Google ID token", tag="auth", errors=(403, 409, 429), ok=ref("LoginAnswer"),
     description="`id_token` is the ID token the app got from Google Sign-In, issued to one of the "
-                "configured client ids. New Google users get a client account.",
+                "configured client ids. New Google users get a client account. Like the password sign-in, "
+                "it answers `requires_2fa` when the account owes a second factor (then `auth/verify_2fa/` "
+                "with the account's email). An existing account with the same email is linked only if "
+                "its email was verified (409 otherwise: sign in with the password and verify it first).",
     body={"type": "object", "required": ["id_token"], "properties": {"id_token": {"type": "string", "maxLength": 4096}}},
 )
 def google_oauth():
@@ -154,7 +168,7 @@ def google_oauth():
     except GoogleTokenError as error:
         raise Invalid(_l("Connexion Google refusée."), {"id_token": error.reason}) from None
     user = accounts.sign_in_with_google(claims)
-    return _signed_in(user, method="app-google")
+    return _after_first_factor(user, "app-google", first_factor="google")
 
 
 @bp.post("/auth/register/")
@@ -240,3 +254,54 @@ def refresh():
 def logout():
     api_tokens.sign_out(current_api_user())
     return ok()
+
+
+@bp.post("/auth/reauthenticate/")
+@limiter.limit(auth_limit)
+@api_signed_in
+@operation(
+    "Confirm who I am again (password or code) before a sensitive change", tag="auth", errors=(429,),
+    description="Sensitive changes answer 403 `reauth_required` when this sign-in did not give the password "
+                "or a second factor lately: send `password`, or `code` (authenticator app, recovery code, or "
+                "the code sent by `auth/reauthenticate/code/` for an account without a password).",
+    body={"type": "object", "properties": {"password": {"type": "string", "maxLength": 200},
+                                           "code": {"type": "string", "maxLength": 32}}},
+    ok=envelope({"message": {"type": "string"}}),
+)
+def reauthenticate():
+    data = body()
+    user = current_api_user()
+    password = text(data, "password", max_length=200)
+    if password:
+        accounts.confirm_password(user, password, ip=client_ip())
+    else:
+        accounts.confirm_code(user, text(data, "code", required=True, max_length=32))
+    return ok(message=str(_l("Identité confirmée.")))
+
+
+@bp.post("/auth/reauthenticate/code/")
+@limiter.limit(code_limit)
+@api_signed_in
+@operation(
+    "Send a code to confirm who I am (accounts without a password)", tag="auth", errors=(429,),
+    ok=envelope({"method": nullable({"enum": ["SMS", "EMAIL"]}), "message": {"type": "string"}}),
+)
+def reauthenticate_code():
+    method = accounts.send_reauth_code(current_api_user(), ip=client_ip())
+    if method is None:
+        return ok(method=None, message=str(_l("Utilisez votre mot de passe ou votre application d'authentification.")))
+    return ok(method=method, message=str(SECOND_FACTOR_MESSAGES[method]))
+
+
+@bp.post("/auth/resend_email/")
+@limiter.limit(code_limit)
+@api_signed_in
+@operation(
+    "Send the email address verification link again", tag="auth", errors=(429,),
+    ok=envelope({"message": {"type": "string"}}),
+)
+def resend_email():
+    sent = accounts.send_email_verification(current_api_user(), ip=client_ip())
+    message = _l("Un lien de vérification a été envoyé à votre adresse email.") if sent else \
+        _l("Aucune adresse email à vérifier.")
+    return ok(message=str(message))

@@ -370,9 +370,10 @@ def edit_profile():
 @limiter.limit(auth_limit)
 @api_signed_in
 @operation(
-    "Change my password", tag="client", errors=(429,), ok=envelope({"message": STRING}),
+    "Change my password", tag="client", errors=(403, 429), ok=envelope({"message": STRING}),
     description="Other devices and apps are signed out; this token keeps working. An account made with Google "
-                "sets its first password without `current_password`.",
+                "sets its first password without `current_password`, within ten minutes of signing in or of "
+                "`auth/reauthenticate/` (else 403 `reauth_required`).",
     body={"type": "object", "required": ["new_password"], "properties": {
         "current_password": {"type": "string", "maxLength": 200}, "new_password": {"type": "string", "maxLength": 200}}},
 )

@@ -53,6 +53,12 @@ class User(UserMixin, db.Model):
     locked_until = db.Column(db.DateTime)
     # Set when the password was right and a second factor is owed (mobile sign-in in two calls).
     second_factor_pending_until = db.Column(db.DateTime)
+    # Which code that pending sign-in owes (the account's factor, or SMS/EMAIL when asked for extra).
+    second_factor_pending_method = db.Column(db.String(8))
+    # An authenticator app being set up: the secret stays here, the browser only holds a reference.
+    totp_pending_secret = db.Column(db.String(64))
+    totp_pending_ref = db.Column(db.String(64))
+    totp_pending_at = db.Column(db.DateTime)
     last_login_at = db.Column(db.DateTime)
     deleted_at = db.Column(db.DateTime)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
@@ -111,6 +117,9 @@ class AuthSession(db.Model):
     user_agent = db.Column(db.String(255), nullable=False, default="")
     method = db.Column(db.String(16), nullable=False, default="password")
     revoked_at = db.Column(db.DateTime)
+    # When the person last proved who they are in this session (password or second factor);
+    # a tablet unlocked with a PIN has none. Sensitive changes need it recent.
+    reauthenticated_at = db.Column(db.DateTime)
 
     user = db.relationship("User")
 
@@ -135,11 +144,27 @@ class RefreshToken(db.Model):
     session = db.relationship("AuthSession")
 
 
+class SignInFailure(db.Model):
+    """One wrong password for an account, with the address it came from: the sign-in throttle
+    counts them per account and per source over a sliding window (no account is ever locked)."""
+
+    __tablename__ = "sign_in_failures"
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    ip = db.Column(db.String(45), nullable=False, default="")
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (db.Index("ix_sign_in_failures_user_created", "user_id", "created_at"),)
+
+
 class CodePurpose:
     VERIFY_PHONE = "VERIFY_PHONE"
     SIGN_IN = "SIGN_IN"
     RESET_PASSWORD = "RESET_PASSWORD"
-    ALL = (VERIFY_PHONE, SIGN_IN, RESET_PASSWORD)
+    VERIFY_EMAIL = "VERIFY_EMAIL"
+    REAUTH = "REAUTH"
+    ALL = (VERIFY_PHONE, SIGN_IN, RESET_PASSWORD, VERIFY_EMAIL, REAUTH)
 
 
 class OneTimeCode(db.Model):

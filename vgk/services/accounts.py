@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import phonenumbers
 import pyotp
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
@@ -32,7 +32,7 @@ from vgk.models import (
     UserStatus,
 )
 from vgk.models.base import utcnow
-from vgk.services import notifications, otp, sessions
+from vgk.services import notifications, otp, sessions, throttle
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +40,20 @@ MAX_FAILURES = 5
 LOCK_TIME = timedelta(minutes=15)
 MIN_PASSWORD = 8
 RESET_LINK_AGE = 60 * 60  # seconds
+EMAIL_LINK_AGE = 3 * 24 * 60 * 60  # seconds
+TOTP_SETUP_AGE = timedelta(minutes=30)
 RECOVERY_CODES = 10
 COMMON_PASSWORDS = {
     "password", "motdepasse", "12345678", "123456789", "1234567890", "azertyui", "azertyuiop",
     "qwertyui", "qwertyuiop", "00000000", "11111111", "iloveyou", "cameroun", "cameroon", "douala237",
 }
 _DUMMY_HASH = generate_password_hash("timing-equaliser")
+
+
+class ReauthRequired(Forbidden):
+    """A sensitive change asked in a session whose person has not proved who they are lately."""
+
+    code = "reauth_required"
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -154,8 +162,9 @@ def find_by_identifier(identifier):
 
 # --- sign-up and phone verification ------------------------------------------------------------
 
-def register(*, name, phone, password, email=None, city=None, locale="fr", ip=""):
-    """Create a client account; the phone must then be verified with the code sent by SMS."""
+def register(*, name, phone, password, email=None, city=None, locale="fr", ip="", email_link_for=None):
+    """Create a client account; the phone must then be verified with the code sent by SMS, and the
+    email address (if given) with the link sent to it."""
     errors = {}
     values = {}
     for field, check in (
@@ -189,6 +198,11 @@ def register(*, name, phone, password, email=None, city=None, locale="fr", ip=""
     db.session.add(user)
     db.session.commit()
     log.info("account %s registered", user.public_id)
+    if user.email:
+        try:
+            send_email_verification(user, link_for=email_link_for, ip=ip)
+        except RateLimited:
+            log.info("account %s: email verification not sent, sending limit reached", user.public_id)
     send_phone_code(user, ip=ip)
     return user
 
@@ -200,9 +214,11 @@ def _release_abandoned_sign_ups(phone, email):
     """A sign-up never verified for an hour must not hold a number (or address) forever:
     whoever really owns it can register again; the abandoned account is removed."""
     cutoff = utcnow() - ABANDONED_AFTER
-    conditions = [User.phone == phone]
+    conditions = [User.phone == phone] if phone else []
     if email:
         conditions.append(func.lower(User.email) == email)
+    if not conditions:
+        return
     for stale in db.session.scalars(
         select(User).where(
             or_(*conditions),
@@ -255,6 +271,9 @@ def resend_phone_code(phone, ip=""):
 
 
 def start_phone_change(user, new_phone, ip=""):
+    """Step 1 of a number change (the number then receives reset and sign-in codes): needs a
+    recent authentication in this session."""
+    require_recent_authentication(user)
     phone = normalize_phone(new_phone)
     if phone == user.phone:
         raise Invalid(_l("C'est déjà votre numéro."), {"phone": "same"})
@@ -276,8 +295,12 @@ def confirm_phone_change(user, new_phone, code):
 
 
 # --- sign-in -----------------------------------------------------------------------------------
+#
+# Every way in (web or app, password or Google) checks a first factor, then asks
+# owe_second_factor() whether a code is owed before opening the session with sign_in().
 
 def _check_not_locked(user, now):
+    """The second-factor step only: after repeated wrong codes (the password was right), wait."""
     if user.locked_until and user.locked_until > now:
         raise RateLimited(_l("Trop d'essais infructueux. Réessayez dans quelques minutes."))
 
@@ -287,7 +310,7 @@ def _record_failure(user, now):
     if user.login_failures >= MAX_FAILURES:
         user.locked_until = now + LOCK_TIME
         user.login_failures = 0
-        log.warning("account %s locked after repeated failures", user.public_id)
+        log.warning("account %s: second factor paused after repeated wrong codes", user.public_id)
     db.session.commit()
 
 
@@ -298,36 +321,60 @@ def _check_can_sign_in(user):
         raise Invalid(_l("Identifiant ou mot de passe incorrect."), {"password": "wrong"})
 
 
-def authenticate(identifier, password):
-    """Check a password for an email or phone; returns the user (who may still owe a second factor)."""
-    now = utcnow()
+def _check_password(user, password, ip):
+    """The password of a known account, throttled per source; never locks the account."""
+    throttle.check_source(user, ip)
+    if not user.password_hash or not check_password_hash(user.password_hash, password or ""):
+        throttle.record_failure(user, ip)
+        log.info("wrong password for account %s", user.public_id)
+        return False
+    throttle.forget_source(user, ip)
+    return True
+
+
+def authenticate(identifier, password, ip=""):
+    """Check a password for an email or phone; returns the user (who may still owe a second factor:
+    ask owe_second_factor). A source with too many recent failures on the account is refused
+    (RateLimited) whatever the password; the account itself is never locked."""
     user = find_by_identifier(identifier)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password or "")
         raise Invalid(_l("Identifiant ou mot de passe incorrect."), {"password": "wrong"})
-    _check_not_locked(user, now)
-    if not check_password_hash(user.password_hash, password or ""):
-        _record_failure(user, now)
+    if not _check_password(user, password, ip):
         raise Invalid(_l("Identifiant ou mot de passe incorrect."), {"password": "wrong"})
     _check_can_sign_in(user)
-    user.login_failures = 0
-    db.session.commit()
     return user
 
 
-def second_factor_destination(user):
-    if user.two_factor == TwoFactor.SMS:
+def _code_channel(user):
+    """Where a code can reach this person: the verified phone, else the verified email."""
+    if user.phone and user.phone_verified:
+        return TwoFactor.SMS
+    if user.email and user.email_verified_at is not None:
+        return TwoFactor.EMAIL
+    return None
+
+
+def owed_method(user):
+    """The second factor the pending sign-in asks for (the account's own, or an extra code)."""
+    return user.second_factor_pending_method or user.two_factor
+
+
+def second_factor_destination(user, method=None):
+    method = method or owed_method(user)
+    if method == TwoFactor.SMS:
         return user.phone
-    if user.two_factor == TwoFactor.EMAIL:
+    if method == TwoFactor.EMAIL:
         return user.email
     return None
 
 
 def send_sign_in_code(user, ip=""):
     """For SMS and email second factors: send the sign-in code."""
-    if user.two_factor in (TwoFactor.SMS, TwoFactor.EMAIL):
-        channel = "SMS" if user.two_factor == TwoFactor.SMS else "EMAIL"
-        otp.issue(CodePurpose.SIGN_IN, second_factor_destination(user), channel, user=user, ip=ip)
+    method = owed_method(user)
+    if method in (TwoFactor.SMS, TwoFactor.EMAIL):
+        channel = "SMS" if method == TwoFactor.SMS else "EMAIL"
+        otp.issue(CodePurpose.SIGN_IN, second_factor_destination(user, method), channel, user=user, ip=ip)
 
 
 def _verify_totp(user, code, now):
@@ -361,22 +408,24 @@ def _use_recovery_code(user, code, now):
     return True
 
 
-def verify_second_factor(user, code):
-    """Check the second factor (TOTP, SMS or email code, or a recovery code)."""
+def _check_code(user, method, code, purpose):
+    """A code of `method` (SMS/email code of `purpose`, TOTP) or a recovery code; counts failures."""
     from datetime import datetime, timezone
 
     now = utcnow()
     _check_not_locked(user, now)
     code = (code or "").strip()
-    if user.two_factor in (TwoFactor.SMS, TwoFactor.EMAIL) and code.isdigit():
+    if method in (TwoFactor.SMS, TwoFactor.EMAIL) and code.isdigit():
         try:
-            otp.verify(CodePurpose.SIGN_IN, second_factor_destination(user), code)
+            otp.verify(purpose, second_factor_destination(user, method), code)
+            user.login_failures = 0
+            db.session.commit()
             return user
         except Invalid:
             _record_failure(user, now)
             raise
     digits = "".join(ch for ch in code if ch.isdigit())
-    if user.two_factor == TwoFactor.TOTP and len(digits) == 6 and len(code.replace(" ", "")) == 6:
+    if method == TwoFactor.TOTP and len(digits) == 6 and len(code.replace(" ", "")) == 6:
         if _verify_totp(user, digits, datetime.now(timezone.utc)):
             user.login_failures = 0
             db.session.commit()
@@ -390,23 +439,49 @@ def verify_second_factor(user, code):
     raise Invalid(_l("Code incorrect."), {"code": "wrong"})
 
 
+def verify_second_factor(user, code):
+    """Check the second factor (TOTP, SMS or email code, or a recovery code)."""
+    return _check_code(user, owed_method(user), code, CodePurpose.SIGN_IN)
+
+
 SECOND_FACTOR_WINDOW = timedelta(minutes=10)
 
 
-def owe_second_factor(user, ip=""):
-    """The password was right and a second factor is owed, asked in a later request (the app's
-    two-call sign-in): remember that for a while and send the SMS or email code."""
+def _second_factor_owed(user, first_factor):
+    if user.two_factor:
+        return user.two_factor
+    if user.needs_two_factor or (first_factor == "password" and throttle.under_attack(user)):
+        # Staff and admins always owe a code; so does an account many wrong passwords were tried on.
+        return _code_channel(user)
+    return None
+
+
+def owe_second_factor(user, ip="", first_factor="password"):
+    """The first factor (the password, or Google) was right. Every way in asks here: returns the
+    method of the second factor owed — remembered for a while, and the SMS or email code sent —
+    or None when the session may open at once."""
+    method = _second_factor_owed(user, first_factor)
+    if method is None:
+        if user.second_factor_pending_until is not None:
+            user.second_factor_pending_until = None
+            user.second_factor_pending_method = None
+            db.session.commit()
+        return None
     user.second_factor_pending_until = utcnow() + SECOND_FACTOR_WINDOW
+    user.second_factor_pending_method = method
     db.session.commit()
+    log.info("account %s owes a second factor (%s)", user.public_id, method)
     send_sign_in_code(user, ip=ip)
+    return method
 
 
 def verify_owed_second_factor(user, code):
-    """Check the second factor of a sign-in whose password step passed a moment ago."""
+    """Check the second factor of a sign-in whose first step passed a moment ago."""
     if user is None or user.second_factor_pending_until is None or user.second_factor_pending_until < utcnow():
         raise Invalid(_l("Connectez-vous d'abord avec votre mot de passe."), {"code": "no_pending_sign_in"})
     verify_second_factor(user, code)
     user.second_factor_pending_until = None
+    user.second_factor_pending_method = None
     db.session.commit()
     return user
 
@@ -415,6 +490,61 @@ def sign_in(user, *, ip="", user_agent="", method="password"):
     """Open the sign-in session once every factor has been checked."""
     _check_can_sign_in(user)
     return sessions.start(user, ip=ip, user_agent=user_agent, method=method)
+
+
+# --- recent authentication for sensitive changes -----------------------------------------------
+
+def _reauth_age():
+    return timedelta(seconds=int(current_app.config.get("REAUTH_MAX_AGE_SECONDS", 600)))
+
+
+def recently_authenticated(user):
+    """Whether the person in this session gave the password or a second factor lately (a full
+    sign-in counts; unlocking a tablet with a PIN does not)."""
+    return sessions.reauthenticated_within(user, _reauth_age())
+
+
+def require_recent_authentication(user):
+    if not recently_authenticated(user):
+        raise ReauthRequired(_l("Pour votre sécurité, confirmez d'abord votre identité (mot de passe ou code)."))
+
+
+def reauth_method(user):
+    """How this person can prove who they are again: "password", or a code method, or None."""
+    if user.password_hash:
+        return "password"
+    return user.two_factor or _code_channel(user)
+
+
+def confirm_password(user, password, ip=""):
+    """Recent authentication by the password (throttled per source like a sign-in)."""
+    if not user.password_hash:
+        raise Invalid(_l("Ce compte n'a pas de mot de passe : confirmez avec un code."), {"password": "none"})
+    if not _check_password(user, password, ip):
+        raise Invalid(_l("Mot de passe incorrect."), {"password": "wrong"})
+    sessions.mark_reauthenticated(user)
+    return user
+
+
+def send_reauth_code(user, ip=""):
+    """For accounts without a password: a code by SMS or email to confirm who they are."""
+    method = user.two_factor if user.two_factor in (TwoFactor.SMS, TwoFactor.EMAIL) else None
+    method = method or (None if user.two_factor == TwoFactor.TOTP else _code_channel(user))
+    if method is None:
+        return None
+    otp.issue(CodePurpose.REAUTH, second_factor_destination(user, method),
+              "SMS" if method == TwoFactor.SMS else "EMAIL", user=user, ip=ip)
+    return method
+
+
+def confirm_code(user, code):
+    """Recent authentication by a fresh second factor: the authenticator app, a code sent for this
+    (send_reauth_code) or a recovery code."""
+    method = user.two_factor if user.two_factor == TwoFactor.TOTP else (
+        user.two_factor if user.two_factor in (TwoFactor.SMS, TwoFactor.EMAIL) else _code_channel(user))
+    _check_code(user, method, code, CodePurpose.REAUTH)
+    sessions.mark_reauthenticated(user)
+    return user
 
 
 # --- passwords ---------------------------------------------------------------------------------
@@ -435,6 +565,10 @@ def request_password_reset(identifier, ip="", link_for=None):
         log.info("password reset asked for an unknown or inactive identifier")
         return None
     by_email = "@" in (identifier or "")
+    if by_email and user.email_verified_at is None:
+        # An address nobody proved to own (it may have been typed by someone else): no reset link.
+        log.info("password reset link for account %s not sent: email not verified", user.public_id)
+        return None
     try:
         if by_email:
             otp.note_link_sent(CodePurpose.RESET_PASSWORD, user.email, user=user, ip=ip)
@@ -494,13 +628,65 @@ def reset_password_with_token(token, new_password):
 
 
 def change_password(user, current_password, new_password):
-    """Change the password (a Google-only account sets its first one without a current password)."""
-    if user.password_hash and not check_password_hash(user.password_hash, current_password or ""):
+    """Change the password: the current one is required (a Google-only account sets its first one
+    after a recent authentication instead)."""
+    if not user.password_hash:
+        require_recent_authentication(user)
+    elif not check_password_hash(user.password_hash, current_password or ""):
         raise Invalid(_l("Mot de passe actuel incorrect."), {"current_password": "wrong"})
     check_password_strength(new_password)
     user.password_hash = generate_password_hash(new_password)
     db.session.commit()
     sessions.revoke_all(user, keep=user.auth_session)
+    return user
+
+
+# --- email verification ------------------------------------------------------------------------
+
+def _email_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="vgk-email-verify")
+
+
+def _email_link(token):
+    try:
+        return url_for("auth.verify_email", token=token, _external=True)
+    except RuntimeError:  # no request to take the host from (a command): the path alone
+        return f"/email/verifier/{token}"
+
+
+def send_email_verification(user, link_for=None, ip=""):
+    """Send a link proving the address is the person's (limited like codes per address).
+    Returns False when there is nothing to verify."""
+    if not user.email or user.email_verified_at is not None or user.status != UserStatus.ACTIVE:
+        return False
+    otp.note_link_sent(CodePurpose.VERIFY_EMAIL, user.email, user=user, ip=ip)
+    token = _email_serializer().dumps({"u": user.public_id, "e": _keyed(user.email)[:16]})
+    link = link_for(token) if link_for else _email_link(token)
+    body = str(_l("Pour confirmer votre adresse email, ouvrez ce lien (valable trois jours) :")) + f"\n{link}\n\n" + str(
+        _l("Si vous n'avez pas créé de compte, ignorez ce message.")
+    )
+    notifications.send_email(user.email, str(_l("Confirmez votre adresse email")), body)
+    return True
+
+
+def verify_email(token):
+    """Mark the address as verified from the link sent to it (only while it is still the account's)."""
+    try:
+        data = _email_serializer().loads(token, max_age=EMAIL_LINK_AGE)
+    except SignatureExpired:
+        raise Invalid(_l("Ce lien a expiré. Demandez-en un nouveau."), {"token": "expired"}) from None
+    except BadSignature:
+        raise Invalid(_l("Ce lien n'est pas valide."), {"token": "invalid"}) from None
+    if not isinstance(data, dict):
+        raise Invalid(_l("Ce lien n'est pas valide."), {"token": "invalid"})
+    user = db.session.scalar(select(User).where(User.public_id == str(data.get("u"))[:16]))
+    if (user is None or not user.email or user.status != UserStatus.ACTIVE
+            or not hmac.compare_digest(str(data.get("e")), _keyed(user.email)[:16])):
+        raise Invalid(_l("Ce lien n'est plus valable."), {"token": "stale"})
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        db.session.commit()
+        log.info("account %s verified its email", user.public_id)
     return user
 
 
@@ -525,11 +711,36 @@ def totp_uri(user, secret):
     return pyotp.TOTP(secret).provisioning_uri(name=user.email or user.phone, issuer_name="Vidé-Grenier Kamer")
 
 
-def enable_totp(user, secret, code):
-    """Turn on the authenticator app once it proved it shares the secret; returns recovery codes."""
+def start_totp_setup(user):
+    """A new authenticator secret, kept on the account row until confirmed; returns the opaque
+    reference the browser keeps (the secret itself never goes into the signed, readable cookie)."""
+    require_recent_authentication(user)
+    ref = secrets.token_urlsafe(24)
+    user.totp_pending_secret = new_totp_secret()
+    user.totp_pending_ref = _keyed(ref)
+    user.totp_pending_at = utcnow()
+    db.session.commit()
+    return ref
+
+
+def pending_totp_secret(user, ref):
+    """The secret being set up under this reference, or None (unknown, stale or replaced)."""
+    if not ref or not user.totp_pending_secret or not user.totp_pending_ref or user.totp_pending_at is None:
+        return None
+    if utcnow() - user.totp_pending_at > TOTP_SETUP_AGE:
+        return None
+    if not hmac.compare_digest(user.totp_pending_ref, _keyed(str(ref)[:64])):
+        return None
+    return user.totp_pending_secret
+
+
+def enable_totp(user, ref, code):
+    """Turn on the authenticator app once it proved it shares the pending secret; returns recovery codes."""
     from datetime import datetime, timezone
 
-    if not secret or len(secret) < 16:
+    require_recent_authentication(user)
+    secret = pending_totp_secret(user, ref)
+    if not secret:
         raise Invalid(_l("Recommencez la configuration de l'application."), {"code": "no_secret"})
     candidate = pyotp.TOTP(secret)
     if not candidate.verify((code or "").strip(), for_time=datetime.now(timezone.utc), valid_window=1):
@@ -537,16 +748,20 @@ def enable_totp(user, secret, code):
     user.totp_secret = secret
     user.totp_last_counter = candidate.timecode(datetime.now(timezone.utc))
     user.two_factor = TwoFactor.TOTP
+    user.totp_pending_secret = user.totp_pending_ref = user.totp_pending_at = None
     db.session.commit()
     return regenerate_recovery_codes(user)
 
 
 def enable_code_factor(user, method):
     """SMS or email codes as the second factor (the channel must be verified)."""
+    require_recent_authentication(user)
     if method == TwoFactor.SMS and not user.phone_verified:
         raise Invalid(_l("Vérifiez d'abord votre numéro de téléphone."), {"method": "phone_unverified"})
     if method == TwoFactor.EMAIL and not user.email:
         raise Invalid(_l("Ajoutez d'abord une adresse email."), {"method": "no_email"})
+    if method == TwoFactor.EMAIL and user.email_verified_at is None:
+        raise Invalid(_l("Vérifiez d'abord votre adresse email."), {"method": "email_unverified"})
     if method not in (TwoFactor.SMS, TwoFactor.EMAIL):
         raise Invalid(_l("Méthode inconnue."), {"method": "unknown"})
     user.two_factor = method
@@ -559,6 +774,7 @@ def enable_code_factor(user, method):
 def disable_two_factor(user):
     if user.needs_two_factor:
         raise Forbidden(_l("La double authentification est obligatoire pour ce compte."))
+    require_recent_authentication(user)
     user.two_factor = None
     user.totp_secret = None
     db.session.query(RecoveryCode).filter(RecoveryCode.user_id == user.id).delete()
@@ -569,6 +785,12 @@ def has_recovery_codes(user):
     return bool(db.session.scalar(
         select(func.count()).select_from(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
     ))
+
+
+def renew_recovery_codes(user):
+    """The person asks for new recovery codes: needs a recent authentication."""
+    require_recent_authentication(user)
+    return regenerate_recovery_codes(user)
 
 
 def regenerate_recovery_codes(user):
@@ -673,10 +895,19 @@ def sign_in_with_google(claims):
     if user is None and email:
         if not claims.get("email_verified"):
             raise Invalid(_l("Votre adresse Google n'est pas vérifiée."), {"google": "email_unverified"})
+        _release_abandoned_sign_ups(None, email)  # a sign-up never verified nor used does not hold the address
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
         if user is not None:
+            if user.email_verified_at is None:
+                # Whoever typed this address at sign-up never proved it theirs: linking now would
+                # hand the Google user an account someone else may have prepared (pre-hijacking).
+                log.warning("Google sign-in for account %s refused: its email is not verified", user.public_id)
+                raise Conflict(_l(
+                    "Un compte existe déjà avec cette adresse email, mais elle n'est pas encore vérifiée. "
+                    "Connectez-vous avec votre mot de passe et vérifiez votre adresse email : vous pourrez "
+                    "ensuite utiliser Google."
+                ), {"google": "account_email_unverified"})
             user.google_sub = subject
-            user.email_verified_at = user.email_verified_at or utcnow()
     if user is None:
         if not email or not claims.get("email_verified"):
             raise Invalid(_l("Votre adresse Google n'est pas vérifiée."), {"google": "email_unverified"})

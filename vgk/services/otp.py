@@ -27,6 +27,7 @@ SEND_WINDOW = timedelta(minutes=15)
 MESSAGES = {
     CodePurpose.VERIFY_PHONE: _l("Vidé-Grenier Kamer : votre code de vérification est %(code)s. Il expire dans 10 minutes."),
     CodePurpose.SIGN_IN: _l("Vidé-Grenier Kamer : votre code de connexion est %(code)s. Ne le communiquez à personne."),
+    CodePurpose.REAUTH: _l("Vidé-Grenier Kamer : votre code de confirmation est %(code)s. Ne le communiquez à personne."),
     CodePurpose.RESET_PASSWORD: _l("Vidé-Grenier Kamer : code de réinitialisation du mot de passe : %(code)s. Ignorez ce message si vous n'avez rien demandé."),
 }
 

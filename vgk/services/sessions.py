@@ -9,18 +9,23 @@ from vgk.models import AuthSession, User, UserStatus
 from vgk.models.base import utcnow
 
 TOUCH_EVERY = timedelta(minutes=5)
+# Ways in that do not prove who is at the keyboard: a shared tablet unlocked with a short PIN.
+WEAK_METHODS = ("pin",)
 
 
 def start(user, ip="", user_agent="", method="password"):
-    """Open a new session for the user and attach it to the user object."""
+    """Open a new session for the user and attach it to the user object. A full sign-in counts as
+    a recent authentication; a PIN unlock does not."""
+    now = utcnow()
     auth_session = AuthSession(
         public_id=secrets.token_urlsafe(32),
         user=user,
         ip=(ip or "")[:45],
         user_agent=(user_agent or "")[:255],
         method=method,
+        reauthenticated_at=None if method in WEAK_METHODS else now,
     )
-    user.last_login_at = utcnow()
+    user.last_login_at = now
     db.session.add(auth_session)
     db.session.commit()
     user.auth_session = auth_session
@@ -43,6 +48,21 @@ def load(public_id):
         db.session.commit()
     user.auth_session = auth_session
     return user
+
+
+def mark_reauthenticated(user):
+    """The person just proved who they are again (password or second factor) in this session."""
+    if user.auth_session is not None:
+        user.auth_session.reauthenticated_at = utcnow()
+        db.session.commit()
+
+
+def reauthenticated_within(user, max_age):
+    """Whether this session's person proved who they are less than `max_age` ago."""
+    auth_session = user.auth_session
+    if auth_session is None or auth_session.reauthenticated_at is None:
+        return False
+    return utcnow() - auth_session.reauthenticated_at <= max_age
 
 
 def live_sessions(user):

@@ -5,7 +5,6 @@ lets Authlib check it (state, PKCE, ID token signature, issuer, audience, expiry
 the identity claims to the accounts service. Every failure ends on the sign-in page with a message.
 """
 import logging
-import time
 
 from authlib.common.errors import AuthlibBaseError
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
@@ -19,14 +18,14 @@ from vgk.integrations.oauth import finish_google_authorization, google_client
 from vgk.security import public
 from vgk.services import accounts
 from vgk.urls import public_url
-from vgk.web.auth.helpers import client_ip, finish_sign_in, home_for, local_target, set_tablet_cookie
+from vgk.web.auth.helpers import home_for, local_target
+from vgk.web.auth.views import after_first_factor
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("google", __name__)
 
 NEXT_KEY = "google_next"
-TWO_FACTOR_KEY = "2fa"  # the auth blueprint's pending second factor: {"uid", "remember", "next", "at"}
 
 
 @bp.app_context_processor
@@ -85,23 +84,6 @@ def callback():
         return _back_to_sign_in(str(error.message))
 
     target = local_target(session.pop(NEXT_KEY, None))
-    public_id = user.public_id
-    if user.two_factor:
-        # Google stands for the password only: the account's second factor is still owed.
-        session[TWO_FACTOR_KEY] = {"uid": public_id, "remember": False, "next": target or "", "at": int(time.time())}
-        try:
-            accounts.send_sign_in_code(user, ip=client_ip())  # the inline job may detach `user`
-        except DomainError as error:  # too many codes lately: one sent earlier or a recovery code still works
-            flash(str(error.message), "error")
-        log.info("account %s passed Google, second factor owed", public_id)
-        return redirect(url_for("auth.two_factor"))
-
-    try:
-        tablet_token = finish_sign_in(user, method="google")  # a renewed session (only "lang" kept), then login_user
-    except DomainError as error:
-        return _back_to_sign_in(str(error.message))
-    log.info("account %s signed in with Google", public_id)
-    if user.needs_two_factor and not user.two_factor:
-        flash(_("Votre rôle exige la double authentification : activez-la maintenant."), "warn")
-        target = url_for("account.security")
-    return set_tablet_cookie(redirect(target or home_for(user)), tablet_token)
+    log.info("account %s passed Google", user.public_id)
+    # Google stands for the password only: the same rule as a password decides on a second factor.
+    return after_first_factor(user, target=target, method="google")

@@ -1,7 +1,7 @@
 """Forms of the account pages: presence and size only; the rules live in vgk.services.accounts."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from vgk.web.auth.forms import REQUIRED, code_field, new_password_fields, phone_field
@@ -42,3 +42,16 @@ class DeleteForm(FlaskForm):
         _l("Je comprends que la suppression est définitive."),
         validators=[InputRequired(_l("Cochez la case pour confirmer."))],
     )
+
+
+class ReauthForm(FlaskForm):
+    """The password again (or, for an account without one, a second factor); the service decides which."""
+    password = PasswordField(_l("Votre mot de passe"), validators=[Length(max=200)],
+                             render_kw={"autocomplete": "current-password", "maxlength": 200})
+    code = code_field(_l("Code de confirmation ou code de secours"))
+    next = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only one of the two is shown; the other must not block the form.
+        self.code.validators = [Length(max=20)]

@@ -1,6 +1,7 @@
 """A signed-in person's own account (any role): profile, phone, password, second factor, sessions,
 deletion. Views are thin: read the form, call one accounts/sessions service, render."""
 import time
+from functools import wraps
 
 import segno
 from flask import flash, redirect, render_template, request, session, url_for
@@ -14,13 +15,22 @@ from vgk.models import TwoFactor
 from vgk.security import client_required, signed_in
 from vgk.services import accounts, catalog, inbox, sessions
 from vgk.web.account import bp
-from vgk.web.account.forms import CodeForm, DeleteForm, NewPhoneForm, PasswordForm, ProfileForm, TotpForm
+from vgk.web.account.forms import (
+    CodeForm,
+    DeleteForm,
+    NewPhoneForm,
+    PasswordForm,
+    ProfileForm,
+    ReauthForm,
+    TotpForm,
+)
 from vgk.web.auth.forms import city_choices
 from vgk.web.auth.helpers import (
     apply_errors,
     auth_limit,
     client_ip,
     code_limit,
+    local_target,
     pending,
     sign_out_here,
 )
@@ -28,8 +38,81 @@ from vgk.web.htmx import is_htmx, render
 
 NEW_PHONE_KEY = "new_phone"    # {"phone", "at"}: a number waiting for its SMS code
 NEW_PHONE_AGE = 30 * 60
-TOTP_KEY = "totp_setup"        # {"secret", "at"}: an authenticator app being set up
+TOTP_KEY = "totp_setup"        # {"ref", "at"}: an authenticator app being set up (secret kept server-side)
 TOTP_AGE = 30 * 60
+
+
+# --- recent authentication ---------------------------------------------------------------------
+
+def _reauth_redirect(back=None):
+    target = request.full_path.rstrip("?") if request.method == "GET" else url_for(back or "account.security")
+    flash(_("Pour votre sécurité, confirmez d'abord votre identité."), "warn")
+    return redirect(url_for("account.reauthenticate", next=target))
+
+
+def recent_auth_required(back=None):
+    """Sensitive pages and actions: the person must have given the password (or a second factor)
+    lately in this session, else they confirm it first and come back (to `back` after a POST)."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not accounts.recently_authenticated(current_user):
+                return _reauth_redirect(back)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@bp.errorhandler(accounts.ReauthRequired)
+def reauth_required(error):
+    """The service's own check (the rule lives there): same answer as the decorator."""
+    pages = ("account.password", "account.phone", "account.totp", "account.delete")
+    return _reauth_redirect(request.endpoint if request.endpoint in pages else None)
+
+
+def _reauth_page(form, status=200, error=None):
+    user = _me()
+    return render_template("account/reauth.html", form=form, method=accounts.reauth_method(user),
+                           error=error), status
+
+
+@bp.route("/confirmer", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@signed_in
+def reauthenticate():
+    """Give the password again (or a second factor) before a sensitive change, then go back."""
+    form = ReauthForm()
+    if request.method == "GET":
+        form.next.data = local_target(request.args.get("next")) or ""
+    if not form.validate_on_submit():
+        return _reauth_page(form, _status(form))
+    user = _me()
+    try:
+        if accounts.reauth_method(user) == "password":
+            accounts.confirm_password(user, form.password.data, ip=client_ip())
+        else:
+            accounts.confirm_code(user, form.code.data)
+    except (Invalid, RateLimited) as error:
+        top = apply_errors(form, error) if isinstance(error, Invalid) else str(error.message)
+        return _reauth_page(form, error.status_code, error=top)
+    return redirect(local_target(form.next.data) or url_for("account.overview"))
+
+
+@bp.post("/confirmer/code")
+@limiter.limit(code_limit)
+@signed_in
+def send_reauth_code():
+    form = ReauthForm(formdata=None)
+    form.next.data = local_target(request.form.get("next")) or ""
+    try:
+        method = accounts.send_reauth_code(_me(), ip=client_ip())
+    except RateLimited as error:
+        return _reauth_page(form, 429, error=str(error.message))
+    if method:
+        flash(_("Un code vous a été envoyé."), "ok")
+    return redirect(url_for("account.reauthenticate", next=form.next.data or None))
 
 
 def _me():
@@ -96,6 +179,7 @@ def _phone_page(status=200, error=None, **forms):
 @bp.route("/telephone", methods=["GET", "POST"])
 @limiter.limit(code_limit, methods=["POST"])
 @signed_in
+@recent_auth_required(back="account.phone")
 def phone():
     """Step 1 of a change: the new number, which gets an SMS code."""
     if request.method == "GET":
@@ -116,6 +200,7 @@ def phone():
 @bp.post("/telephone/confirmer")
 @limiter.limit(auth_limit)
 @signed_in
+@recent_auth_required(back="account.phone")
 def confirm_phone():
     """Step 2 of a change: the code sent to the new number."""
     state = pending(NEW_PHONE_KEY, NEW_PHONE_AGE)
@@ -174,6 +259,23 @@ def verify_phone():
         top = apply_errors(form, error) if isinstance(error, Invalid) else str(error.message)
         return _phone_page(error.status_code, error=top, verify_form=form)
     flash(_("Votre numéro est vérifié."), "ok")
+    return redirect(url_for("account.overview"))
+
+
+# --- email ---------------------------------------------------------------------------------------
+
+@bp.post("/email/verifier")
+@limiter.limit(code_limit)
+@signed_in
+def resend_email_verification():
+    """Send the link that verifies the account's email address again."""
+    try:
+        sent = accounts.send_email_verification(_me(), ip=client_ip())
+    except RateLimited as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("account.overview"))
+    if sent:
+        flash(_("Un lien de vérification a été envoyé à votre adresse email."), "ok")
     return redirect(url_for("account.overview"))
 
 
@@ -236,12 +338,14 @@ def _enable_code_factor(method):
 
 @bp.post("/securite/sms")
 @signed_in
+@recent_auth_required()
 def enable_sms():
     return _enable_code_factor(TwoFactor.SMS)
 
 
 @bp.post("/securite/email")
 @signed_in
+@recent_auth_required()
 def enable_email():
     return _enable_code_factor(TwoFactor.EMAIL)
 
@@ -253,24 +357,28 @@ def _grouped(secret):
 @bp.route("/securite/application", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
 @signed_in
+@recent_auth_required(back="account.totp")
 def totp():
     user = _me()
     state = pending(TOTP_KEY, TOTP_AGE)
-    if state is None:
-        state = {"secret": accounts.new_totp_secret(), "at": int(time.time())}
+    secret = accounts.pending_totp_secret(user, state.get("ref")) if state else None
+    if secret is None:
+        # The secret stays on the account row; the (readable) session cookie only holds a reference.
+        state = {"ref": accounts.start_totp_setup(user), "at": int(time.time())}
         session[TOTP_KEY] = state
+        secret = accounts.pending_totp_secret(user, state["ref"])
     form = TotpForm()
     context = dict(
         form=form,
-        secret=_grouped(state["secret"]),
-        qr=segno.make(accounts.totp_uri(user, state["secret"]), error="m").svg_inline(
+        secret=_grouped(secret),
+        qr=segno.make(accounts.totp_uri(user, secret), error="m").svg_inline(
             scale=4, dark="#000", light="#fff", omitsize=False,
         ),
     )
     if not form.validate_on_submit():
         return render_template("account/totp.html", **context), _status(form)
     try:
-        codes = accounts.enable_totp(user, state["secret"], form.code.data)
+        codes = accounts.enable_totp(user, state["ref"], form.code.data)
     except Invalid as error:
         return render_template("account/totp.html", error=apply_errors(form, error), **context), 400
     session.pop(TOTP_KEY, None)
@@ -280,17 +388,19 @@ def totp():
 
 @bp.post("/securite/codes")
 @signed_in
+@recent_auth_required()
 def recovery_codes():
     user = _me()
     if not user.two_factor:
         return redirect(url_for("account.security"))
-    codes = accounts.regenerate_recovery_codes(user)
+    codes = accounts.renew_recovery_codes(user)
     flash(_("Nouveaux codes de secours créés : les anciens ne marchent plus."), "ok")
     return _recovery_codes_page(codes, _("Vos nouveaux codes de secours"))
 
 
 @bp.post("/securite/desactiver")
 @client_required  # staff and admins must keep a second factor: declared here, checked by the service too
+@recent_auth_required()
 def disable_two_factor():
     try:
         accounts.disable_two_factor(_me())
@@ -367,15 +477,18 @@ def delete():
         form.password.errors = [_("Ce champ est obligatoire.")]
         return render_template("account/delete.html", form=form, needs_password=True), 400
     if needs_password:
-        # The sign-in check (with its lockout) confirms it is really the owner at the keyboard.
+        # The password check (throttled per source like a sign-in) confirms it is the owner at the keyboard.
         try:
-            confirmed = accounts.authenticate(user.phone or user.email, form.password.data)
-        except (Invalid, RateLimited, Forbidden) as error:
+            accounts.confirm_password(user, form.password.data, ip=client_ip())
+        except (Invalid, RateLimited) as error:
             form.password.errors = [_("Mot de passe incorrect.")] if isinstance(error, Invalid) else []
             top = None if isinstance(error, Invalid) else str(error.message)
             return render_template("account/delete.html", form=form, needs_password=True, error=top), error.status_code
-        if confirmed.id != user.id:
-            return render_template("account/delete.html", form=form, needs_password=True), 400
+    else:
+        try:
+            accounts.require_recent_authentication(user)
+        except accounts.ReauthRequired:
+            return _reauth_redirect("account.delete")
     accounts.delete_account(user)
     sign_out_here()
     flash(_("Votre compte a été supprimé. Vos annonces ne sont plus visibles."), "ok")

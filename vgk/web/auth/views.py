@@ -55,9 +55,9 @@ def _refused(template, error, **context):
     return _page(template, error.status_code, error=top, **context)
 
 
-def _signed_in_redirect(user, remember=False, target=None):
+def _signed_in_redirect(user, remember=False, target=None, method="password"):
     """Full sign-in, then the safe `next`, else the role's home; staff tablets get their cookie."""
-    token = finish_sign_in(user, remember=remember)
+    token = finish_sign_in(user, remember=remember, method=method)
     if user.needs_two_factor and not user.two_factor:
         flash(_("Votre rôle exige la double authentification : activez-la maintenant."), "warn")
         target = url_for("account.security")
@@ -92,6 +92,8 @@ def register():
         return _refused("auth/register.html", error, form=form)
     session[VERIFY_KEY] = {"uid": user.public_id, "at": int(time.time())}
     flash(_("Compte créé. Saisissez le code reçu par SMS pour vérifier votre numéro."), "ok")
+    if user.email:
+        flash(_("Un lien de vérification a été envoyé à votre adresse email."), "ok")
     return redirect(url_for("auth.verify_phone"))
 
 
@@ -172,23 +174,35 @@ def login():
     if not form.validate_on_submit():
         return _page("auth/login.html", 400 if form.is_submitted() else 200, form=form)
     try:
-        user = accounts.authenticate(form.identifier.data, form.password.data)
+        user = accounts.authenticate(form.identifier.data, form.password.data, ip=client_ip())
     except (Invalid, RateLimited, Forbidden) as error:
         form.password.data = ""
         return _refused("auth/login.html", error, form=form)
-    if not user.two_factor:
-        try:
-            return _signed_in_redirect(user, remember=form.remember.data, target=form.next.data)
-        except Forbidden as error:
-            return _refused("auth/login.html", error, form=form)
-    session[TWO_FACTOR_KEY] = {
-        "uid": user.public_id, "remember": bool(form.remember.data),
-        "next": local_target(form.next.data) or "", "at": int(time.time()),
-    }
+    return after_first_factor(user, remember=bool(form.remember.data), target=form.next.data)
+
+
+def after_first_factor(user, *, remember=False, target=None, method="password"):
+    """The password (or Google) was right: the accounts service says whether a second factor is
+    owed; then either the code step or the signed-in session. Every web way in goes through here."""
+    public_id, own_factor = user.public_id, user.two_factor  # read before a code is sent (an inline job)
     try:
-        accounts.send_sign_in_code(user, ip=client_ip())
+        owed = accounts.owe_second_factor(user, ip=client_ip(), first_factor="google" if method == "google" else "password")
     except RateLimited as error:
+        owed = True
         flash(str(error.message), "error")  # a code sent earlier or a recovery code still works
+    if owed and not own_factor:
+        # The account has no second factor of its own: say why a code is asked this time.
+        flash(_("Par sécurité, un code vous est demandé pour cette connexion."), "warn")
+    if not owed:
+        try:
+            return _signed_in_redirect(user, remember=remember, target=target, method=method)
+        except Forbidden as error:
+            flash(str(error.message), "error")
+            return redirect(url_for("auth.login"))
+    session[TWO_FACTOR_KEY] = {
+        "uid": public_id, "remember": bool(remember), "next": local_target(target) or "", "at": int(time.time()),
+        "method": method,
+    }
     return redirect(url_for("auth.two_factor"))
 
 
@@ -204,10 +218,11 @@ def _second_factor_state():
 
 
 def _two_factor_context(user, form):
-    destination = accounts.second_factor_destination(user)
-    if user.two_factor == TwoFactor.SMS:
+    method = accounts.owed_method(user)
+    destination = accounts.second_factor_destination(user, method)
+    if method == TwoFactor.SMS:
         destination = accounts.format_phone(destination)
-    return dict(form=form, method=user.two_factor, destination=_masked(destination))
+    return dict(form=form, method=method, destination=_masked(destination))
 
 
 def _masked(value):
@@ -238,8 +253,9 @@ def two_factor():
     if not form.validate_on_submit():
         return _page("auth/two_factor.html", 400 if form.is_submitted() else 200, **context)
     try:
-        accounts.verify_second_factor(user, form.code.data)
-        return _signed_in_redirect(user, remember=state.get("remember", False), target=state.get("next"))
+        accounts.verify_owed_second_factor(user, form.code.data)
+        return _signed_in_redirect(user, remember=state.get("remember", False), target=state.get("next"),
+                                   method=state.get("method") or "password")
     except (Invalid, RateLimited, Forbidden) as error:
         return _refused("auth/two_factor.html", error, **context)
 
@@ -323,6 +339,20 @@ def reset_with_code():
         return _refused("auth/reset_code.html", error, form=form)
     flash(_("Mot de passe changé. Connectez-vous avec le nouveau."), "ok")
     return redirect(url_for("auth.login"))
+
+
+# --- email verification --------------------------------------------------------------------------
+
+@bp.get("/email/verifier/<token>")
+@public
+def verify_email(token):
+    """The link sent to a new address: opening it proves the address is the person's."""
+    try:
+        accounts.verify_email(token[:512])
+    except Invalid as error:
+        return _page("auth/expired.html", 400, message=str(error.message))
+    flash(_("Votre adresse email est vérifiée."), "ok")
+    return redirect(url_for("account.overview") if current_user.is_authenticated else url_for("auth.login"))
 
 
 @bp.route("/mot-de-passe/lien/<token>", methods=["GET", "POST"])

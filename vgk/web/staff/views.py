@@ -3,8 +3,11 @@
 
 A shared tablet is remembered by the long-lived `vgk_tablet` cookie, set by the sign-in views after a
 staff member's full sign-in (password and second factor). Staff known on that tablet unlock it with
-their PIN. It locks again after STAFF_IDLE_SECONDS without a staff request (checked here) or without
-input on the screen (static/js/staff.js navigates to the lock screen).
+their PIN. It locks again after STAFF_IDLE_SECONDS without a request from the staff session, on any
+page it can open (/staff, /compte, ...: checked before every request here), or without input on the
+screen (static/js/staff.js then posts the lock form). Signing out or locking is a POST with its CSRF
+token; opening the lock screen never signs anyone out. A locked tablet opening a staff page gets the
+lock screen.
 """
 import time
 from datetime import date
@@ -60,18 +63,36 @@ def _idle_too_long():
     return idle > current_app.config.get("STAFF_IDLE_SECONDS", 300)
 
 
+# Requests that neither count as activity nor get locked: files, the app's API (bearer tokens, no
+# browser session), and the lock/unlock actions themselves (they end the current session anyway).
+_NOT_ACTIVITY = ("/static/", "/mobile/api/", "/socket.io")
+_LOCK_ENDPOINTS = ("static", "staff.unlock", "staff.switch_user")
+
+
+@bp.before_app_request
+def idle_lock():
+    """The idle lock covers every page a staff session can open, not only the staff portal."""
+    if request.endpoint is None or request.endpoint in _LOCK_ENDPOINTS or request.path.startswith(_NOT_ACTIVITY):
+        return None
+    if not current_user.is_authenticated or current_user.role != Role.STAFF:
+        return None
+    if _idle_too_long():
+        current_app.logger.info("staff %s: tablet locked after idling", current_user.public_id)
+        lock_tablet()
+        flash(_("La tablette s'est verrouillée après une période sans activité."), "warn")
+        return go(url_for("staff.lock_screen"))
+    session["staff_seen"] = time.time()
+    session["staff_sid"] = current_user.get_id()
+    return None
+
+
 def staff_required(view=None, *, needs_pin=True):
-    """STAFF only (roles_required), plus the tablet rules: the idle lock, a second factor, a PIN."""
+    """STAFF only (roles_required), plus the tablet rules: a second factor, a PIN; a locked tablet
+    (no session, but the tablet cookie) gets the lock screen rather than the sign-in page."""
 
     def decorator(view):
         @wraps(view)
         def tablet_checks(*args, **kwargs):
-            if _idle_too_long():
-                lock_tablet()
-                flash(_("La tablette s'est verrouillée après une période sans activité."), "warn")
-                return go(url_for("staff.lock_screen"))
-            session["staff_seen"] = time.time()
-            session["staff_sid"] = current_user.get_id()
             if current_user.two_factor is None:
                 flash(_("Activez d'abord la double authentification pour accéder à l'espace du personnel."), "error")
                 return go(url_for("account.security"))
@@ -80,7 +101,14 @@ def staff_required(view=None, *, needs_pin=True):
                 return go(url_for("staff.pin"))
             return view(*args, **kwargs)
 
-        guarded = roles_required(Role.STAFF)(tablet_checks)
+        staff_only = roles_required(Role.STAFF)(tablet_checks)
+
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.is_authenticated and _tablet() is not None:
+                return go(url_for("staff.lock_screen"))
+            return staff_only(*args, **kwargs)
+
         guarded.access = Role.STAFF  # what roles_required(Role.STAFF) declares
         return guarded
 
@@ -123,9 +151,8 @@ def _lock_screen(device, form=None, error=None, status=200):
 @bp.get("/verrou")
 @public
 def lock_screen():
-    # Arriving here locks: the idle timer of staff.js navigates here while the session may still be live.
-    if current_user.is_authenticated and current_user.role == Role.STAFF:
-        lock_tablet()
+    # Opening this page never signs anyone out (a link or a prefetch must not): locking is the POST
+    # of /staff/changer, which the bar's button and staff.js's idle timer send with the CSRF token.
     return _lock_screen(_tablet())
 
 

@@ -1,0 +1,246 @@
+"""Finding 4: sensitive changes needed only the session. From a tablet unlocked with a PIN (or any
+session left open), someone could change the phone, add an authenticator app, turn the second factor
+off or renew the recovery codes, and so take the account over. They now need the password (or a fresh
+second factor) given within REAUTH_MAX_AGE_SECONDS in that session; unlocking with a PIN does not
+count; the staff idle lock covers every page a staff session can open."""
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import factories as f
+from tests.api.conftest import ApiClient
+from tests.web.test_auth import csrf_token, location, post, text
+from vgk.extensions import db
+from vgk.models import AuthSession, OneTimeCode, PickupPoint, RecoveryCode, Role, TwoFactor
+from vgk.models.base import utcnow
+from vgk.services import accounts
+
+PASSWORD = "secret-pass-1"
+PHONE = "+237690220011"
+NEW_PHONE = "+237677220022"
+PIN = "246810"
+
+
+def refreshed(obj):
+    db.session.expire_all()
+    return db.session.get(type(obj), obj.id)
+
+
+def age_session(auth_session, minutes=11):
+    """The person last gave the password `minutes` ago in this session."""
+    row = db.session.get(AuthSession, auth_session.id)
+    row.reauthenticated_at = utcnow() - timedelta(minutes=minutes)
+    db.session.commit()
+
+
+def codes_sent_to(destination):
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(OneTimeCode).where(OneTimeCode.destination == destination))
+
+
+@pytest.fixture
+def owner(app):
+    return f.user(name="Awa Ngono", phone=PHONE, phone_verified_at=utcnow(), email="awa@example.cm",
+                  email_verified_at=utcnow(), two_factor=TwoFactor.SMS)
+
+
+@pytest.fixture
+def stale(client, owner):
+    """A browser where the owner signed in fully more than ten minutes ago (then walked away)."""
+    auth_session = f.sign_in(client, owner)
+    age_session(auth_session)
+    return client
+
+
+def assert_sent_to_confirm(response, back):
+    assert response.status_code == 302
+    assert location(response).startswith("/compte/confirmer?next=")
+    assert back in location(response)
+
+
+# --- the attack: an open session is not enough -------------------------------------------------------
+
+def test_a_stale_session_cannot_start_a_phone_change(stale, owner):
+    assert_sent_to_confirm(stale.get("/compte/telephone"), "telephone")
+    token = csrf_token(stale, "/compte")
+    response = stale.post("/compte/telephone", data={"csrf_token": token, "phone": NEW_PHONE})
+    assert_sent_to_confirm(response, "telephone")
+    assert codes_sent_to(NEW_PHONE) == 0
+    assert refreshed(owner).phone == PHONE
+
+
+def test_a_stale_session_cannot_add_an_authenticator_app(stale, owner):
+    assert_sent_to_confirm(stale.get("/compte/securite/application"), "application")
+    assert refreshed(owner).totp_pending_secret is None and refreshed(owner).two_factor == TwoFactor.SMS
+
+
+def test_a_stale_session_cannot_turn_the_second_factor_off_or_change_it(stale, owner):
+    token = csrf_token(stale, "/compte/securite")
+    assert_sent_to_confirm(stale.post("/compte/securite/desactiver", data={"csrf_token": token}), "securite")
+    assert_sent_to_confirm(stale.post("/compte/securite/email", data={"csrf_token": token}), "securite")
+    assert refreshed(owner).two_factor == TwoFactor.SMS
+
+
+def test_a_stale_session_cannot_renew_the_recovery_codes(stale, owner):
+    accounts.regenerate_recovery_codes(owner)
+    before = set(db.session.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == owner.id)))
+    token = csrf_token(stale, "/compte/securite")
+    response = stale.post("/compte/securite/codes", data={"csrf_token": token})
+    assert_sent_to_confirm(response, "securite")
+    assert "<code>" not in text(response)
+    db.session.expire_all()
+    assert set(db.session.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == owner.id))) == before
+
+
+# --- confirming the password opens the door for a while, and goes back ---------------------------------
+
+def test_the_password_confirms_and_returns_to_the_page(stale, owner):
+    page = stale.get("/compte/confirmer?next=/compte/telephone")
+    assert page.status_code == 200 and 'name="password"' in text(page)
+    token = csrf_token(stale, "/compte/confirmer?next=/compte/telephone")
+    wrong = stale.post("/compte/confirmer", data={"csrf_token": token, "password": "not-the-password",
+                                                   "next": "/compte/telephone"})
+    assert wrong.status_code == 400 and "Mot de passe incorrect." in text(wrong)
+    assert_sent_to_confirm(stale.get("/compte/telephone"), "telephone")
+
+    right = stale.post("/compte/confirmer", data={"csrf_token": token, "password": PASSWORD, "next": "/compte/telephone"})
+    assert right.status_code == 302 and location(right) == "/compte/telephone"
+    assert stale.get("/compte/telephone").status_code == 200
+    response = post(stale, "/compte/telephone", {"phone": NEW_PHONE}, page="/compte/telephone")
+    assert response.status_code == 302 and codes_sent_to(NEW_PHONE) == 1
+
+
+def test_the_confirmation_never_sends_elsewhere(stale):
+    token = csrf_token(stale, "/compte/confirmer")
+    response = stale.post("/compte/confirmer", data={"csrf_token": token, "password": PASSWORD,
+                                                      "next": "https://evil.example/"})
+    assert response.status_code == 302 and location(response) == "/compte"
+
+
+def test_the_window_is_configurable(app, client, owner, monkeypatch):
+    auth_session = f.sign_in(client, owner)
+    age_session(auth_session, minutes=2)
+    assert client.get("/compte/telephone").status_code == 200  # within the default ten minutes
+    monkeypatch.setitem(app.config, "REAUTH_MAX_AGE_SECONDS", 60)
+    assert_sent_to_confirm(client.get("/compte/telephone"), "telephone")
+
+
+def test_an_account_without_password_confirms_with_a_code(app, client):
+    """A Google-made account sets its first password only after a fresh code sent to its email."""
+    user = f.user(email="g@example.cm", email_verified_at=utcnow(), google_sub="g-77")
+    user.password_hash = None
+    db.session.commit()
+    age_session(f.sign_in(client, user, method="google"))
+    data = {"current_password": "", "password": "Premier-Mot-77", "confirm": "Premier-Mot-77"}
+    response = post(client, "/compte/mot-de-passe", data, page="/compte/mot-de-passe")
+    assert_sent_to_confirm(response, "mot-de-passe")
+    assert refreshed(user).password_hash is None
+
+    assert 'name="code"' in text(client.get("/compte/confirmer"))
+    post(client, "/compte/confirmer/code", {"next": "/compte/mot-de-passe"}, page="/compte/confirmer")
+    confirmed = post(client, "/compte/confirmer", {"code": f.last_code("g@example.cm"), "next": "/compte/mot-de-passe"},
+                     page="/compte/confirmer")
+    assert confirmed.status_code == 302 and location(confirmed) == "/compte/mot-de-passe"
+    assert post(client, "/compte/mot-de-passe", data).status_code == 302
+    assert refreshed(user).password_hash
+
+
+def test_changing_the_password_still_needs_the_current_one_even_when_recent(client, owner):
+    f.sign_in(client, owner)
+    data = {"current_password": "", "password": "Nouveau-Mot-77", "confirm": "Nouveau-Mot-77"}
+    assert post(client, "/compte/mot-de-passe", data).status_code == 400
+
+
+# --- shared tablets: a PIN is not a recent authentication; the idle lock covers /compte too -------------
+
+def pickup_point():
+    point = PickupPoint(city=f.city(), name="Point relais Akwa", address="Rue 1")
+    db.session.add(point)
+    db.session.commit()
+    return point
+
+
+@pytest.fixture
+def tablet(app, client):
+    point = pickup_point()
+    staff = f.user(Role.STAFF, pickup_point=point, phone="+237690220033", phone_verified_at=utcnow(),
+                   two_factor=TwoFactor.SMS, name="Serge Ekwalla")
+    accounts.set_pin(staff, PIN)
+    client.set_cookie("vgk_tablet", accounts.enroll_device(staff))
+    return SimpleNamespace(point=point, staff=staff)
+
+
+def unlock(client, staff):
+    token = csrf_token(client, "/staff/verrou")
+    response = client.post("/staff/deverrouiller", data={"csrf_token": token, "user": staff.public_id, "pin": PIN})
+    assert response.status_code == 302
+    return response
+
+
+def test_a_pin_unlocked_tablet_cannot_change_the_staff_phone_or_second_factor(client, tablet):
+    unlock(client, tablet.staff)
+    assert client.get("/staff").status_code == 200  # the PIN opens the daily work...
+    assert_sent_to_confirm(client.get("/compte/telephone"), "telephone")  # ...not the account's keys
+    token = csrf_token(client, "/compte/securite")
+    assert_sent_to_confirm(client.post("/compte/securite/codes", data={"csrf_token": token}), "securite")
+    assert_sent_to_confirm(client.post("/compte/securite/email", data={"csrf_token": token}), "securite")
+    assert_sent_to_confirm(client.get("/compte/securite/application"), "application")
+    assert refreshed(tablet.staff).phone == "+237690220033" and refreshed(tablet.staff).two_factor == TwoFactor.SMS
+
+
+def test_the_staff_idle_lock_covers_the_account_pages(app, client, tablet, monkeypatch):
+    monkeypatch.setitem(app.config, "STAFF_IDLE_SECONDS", 60)
+    unlock(client, tablet.staff)
+    assert client.get("/compte").status_code == 200
+    with client.session_transaction() as session:
+        session["staff_seen"] = time.time() - 61
+    response = client.get("/compte/telephone")
+    assert response.status_code == 302 and location(response) == "/staff/verrou"
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(AuthSession).where(AuthSession.revoked_at.is_(None))) == 0
+    assert client.get("/compte").status_code == 302  # signed out
+
+
+def test_a_locked_tablet_opening_the_staff_portal_gets_the_pin_screen(client, tablet):
+    unlock(client, tablet.staff)
+    post(client, "/staff/changer", page="/staff")
+    response = client.get("/staff")
+    assert response.status_code == 302 and location(response) == "/staff/verrou"
+    page = client.get("/staff", follow_redirects=True)
+    assert page.status_code == 200 and 'id="unlock-pin"' in text(page) and "Serge Ekwalla" in text(page)
+
+
+# --- the API: the password in the request, or a clear 403 reauth_required ------------------------------
+
+def test_the_api_asks_a_stale_password_less_session_to_confirm_first(app):
+    api = ApiClient(app)
+    user = f.user(email="g2@example.cm", email_verified_at=utcnow(), google_sub="g-78")
+    user.password_hash = None
+    db.session.commit()
+    token = f.api_token(user)
+    age_session(db.session.scalars(select(AuthSession).where(AuthSession.user_id == user.id)).one())
+
+    refused = api.post("client/change_password/", token=token, json={"new_password": "Premier-Mot-78"})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "reauth_required"
+    assert refreshed(user).password_hash is None
+
+    sent = api.post("auth/reauthenticate/code/", token=token)
+    assert sent.status_code == 200 and sent.get_json()["method"] == "EMAIL"
+    code = f.last_code("g2@example.cm")
+    wrong = api.post("auth/reauthenticate/", token=token, json={"code": "000000" if code != "000000" else "111111"})
+    assert wrong.status_code == 400
+    done = api.post("auth/reauthenticate/", token=token, json={"code": f.last_code("g2@example.cm")})
+    assert done.status_code == 200
+    assert api.post("client/change_password/", token=token, json={"new_password": "Premier-Mot-78"}).status_code == 200
+
+
+def test_the_api_reauthenticates_with_the_password(app):
+    api = ApiClient(app)
+    user = f.user(email="p@example.cm")
+    token = f.api_token(user)
+    assert api.post("auth/reauthenticate/", token=token, json={"password": "wrong-password"}).status_code == 400
+    assert api.post("auth/reauthenticate/", token=token, json={"password": PASSWORD}).status_code == 200
+    assert api.post("auth/reauthenticate/", token=token, json={}).status_code == 400
