@@ -9,6 +9,7 @@ import pytest
 from tests import factories as f
 from tests.conftest import make_app
 from tests.web.test_auth import csrf_token, post
+from vgk.models.base import utcnow
 from vgk.urls import absolute_url, public_url
 
 PUBLIC = "https://vgk.cm"
@@ -26,7 +27,7 @@ def mails_to(email):
 
 
 def test_a_reset_request_for_a_foreign_host_is_refused_and_sends_nothing(public_site, client):
-    f.user(email="awa@example.cm")
+    f.user(email="awa@example.cm", email_verified_at=utcnow())
     token = csrf_token(client, "/mot-de-passe/oublie")
     for forged in ({"Host": EVIL}, {"Host": f"{EVIL}:443"}, {"Host": f"localhost.{EVIL}"}):
         response = client.post("/mot-de-passe/oublie", headers=forged,
@@ -37,7 +38,7 @@ def test_a_reset_request_for_a_foreign_host_is_refused_and_sends_nothing(public_
 
 
 def test_a_forwarded_host_does_not_reach_the_reset_link(public_site, client):
-    f.user(email="awa@example.cm")
+    f.user(email="awa@example.cm", email_verified_at=utcnow())
     response = post(client, "/mot-de-passe/oublie", {"identifier": "awa@example.cm"},
                     headers={"X-Forwarded-Host": EVIL, "X-Forwarded-Proto": "http"})
     assert response.status_code == 302

@@ -117,7 +117,7 @@ def ip_of_latest_session():
 
 
 def test_without_trusted_proxies_x_forwarded_for_is_ignored(app, client, monkeypatch):
-    f.user(email="awa@example.cm")
+    f.user(email="awa@example.cm", email_verified_at=utcnow())
     assert login(client, "awa@example.cm", headers={"X-Forwarded-For": "198.51.100.23"}).status_code == 302
     assert ip_of_latest_session() == "127.0.0.1"
     client = app.test_client()
@@ -142,7 +142,7 @@ def test_behind_one_trusted_proxy_the_real_client_address_is_used(proxied_app, m
     client = proxied_app.test_client()
     with proxied_app.app_context():
         try:
-            f.user(email="awa@example.cm")
+            f.user(email="awa@example.cm", email_verified_at=utcnow())
             # nginx appends the address it saw: a value the client forged comes first and is ignored
             forged = {"X-Forwarded-For": "6.6.6.6, 198.51.100.23"}
             assert login(client, "awa@example.cm", headers=forged).status_code == 302
