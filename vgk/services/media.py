@@ -10,6 +10,7 @@ import io
 import logging
 import secrets
 import threading
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -35,6 +36,9 @@ THUMB_QUALITY_STEPS = (60, 50, 40, 30)
 # Compressed PNG text chunks (zTXt, iTXt, iCCP) are metadata we drop anyway: a file whose text
 # inflates beyond this is refused instead of being expanded in memory.
 PngImagePlugin.MAX_TEXT_MEMORY = 4 * 1024 * 1024
+# Pillow warns about images between its limit and twice it; ours are refused explicitly, so the warning
+# would only repeat in the logs what the refusal already says.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
 class Busy(DomainError):
