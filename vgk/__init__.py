@@ -43,6 +43,7 @@ def create_app(config_class=None, **overrides):
         config_class.check()
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    __import__("vgk.inputs").inputs.init_app(app)  # request class and hostile-input check, before every hook
 
     _init_extensions(app)
     _init_adapters(app)

@@ -18,7 +18,7 @@ from PIL import Image, ImageFile
 from sqlalchemy import func, select
 
 from tests import factories as f
-from tests.api.conftest import api  # noqa: F401  (fixture)
+from tests.api.conftest import ApiClient
 from tests.conftest import clean_database
 from tests.web.test_auth import csrf_token, post, text
 from vgk.errors import Invalid
@@ -88,6 +88,11 @@ def product_rows():
 
 
 # --- people and places ----------------------------------------------------------------------------
+
+@pytest.fixture
+def api(app):
+    return ApiClient(app)
+
 
 @pytest.fixture
 def seller(app):
@@ -253,7 +258,7 @@ def test_a_sign_in_during_a_photo_upload_is_not_locked_out(sqlite_only, monkeypa
     seller = f.user(phone_verified_at=utcnow(), name="Mireille Ngo")
     leaf = f.category("Téléphones", slug="telephones", parent=f.category("Électronique", slug="electronique"))
     douala = f.city("Douala", slug="douala")
-    other = f.user(name="Paul Nkodo", phone="+237690000777")
+    f.user(name="Paul Nkodo", phone="+237690000777")
     uploader, visitor = app.test_client(), app.test_client()
     f.sign_in(uploader, seller)
     upload_token = csrf_token(uploader, "/compte/annonces/nouvelle")
