@@ -369,3 +369,40 @@ def test_an_upload_waits_for_its_turn_and_then_goes_through(app, api, seller, mo
         thread.join(60)
     assert answers["upload"].status_code == 201
     assert photo_rows() == 2
+
+
+def test_every_upload_path_processes_photos_before_any_write(sqlite_only, monkeypatch):
+    """On each path a photo takes (web: new listing, edit, add photos; API: create, add photos), nothing is
+    pending in the session and SQLite has no write transaction open while the photo is processed."""
+    app = sqlite_only
+    seller = f.user(phone_verified_at=utcnow(), name="Mireille Ngo")
+    leaf = f.category("Téléphones", slug="telephones", parent=f.category("Électronique", slug="electronique"))
+    douala = f.city("Douala", slug="douala")
+    product = f.product("Lampe de chevet", seller=seller, category_=leaf, city_=douala, images=1)
+    public_id, page = product.public_id, f"/compte/annonces/{product.public_id}"
+    web, bearer = app.test_client(), {"Authorization": "Bearer " + f.api_token(seller)}
+    f.sign_in(web, seller)
+    seen = []
+    original = media.process_image
+
+    def watched(data, *args, **kwargs):
+        connection = db.session.connection().connection.dbapi_connection
+        seen.append((bool(db.session.new or db.session.dirty or db.session.deleted), connection.in_transaction))
+        return original(data, *args, **kwargs)
+
+    monkeypatch.setattr(media, "process_image", watched)
+
+    def photo():
+        return [(io.BytesIO(f.jpeg_bytes()), "p.jpg")]
+
+    fields = {"title": "Lampe de chevet bleue", "description": "Bon état.", "category": leaf.slug,
+              "condition": "BON", "price": "45000", "city": douala.slug, "quantity": "1"}
+    answers = [
+        post(web, "/compte/annonces/nouvelle", {**fields, "photos": photo()}, content_type="multipart/form-data"),
+        post(web, page, {**fields, "photos": photo()}, content_type="multipart/form-data"),
+        post(web, f"{page}/photos", {"photos": photo()}, page=page, content_type="multipart/form-data"),
+        web.post("/mobile/api/client/listings/", data={**fields, "photos": photo()}, headers=bearer),
+        web.post(f"/mobile/api/client/listings/{public_id}/photos/", data={"photos": photo()}, headers=bearer),
+    ]
+    assert [a.status_code for a in answers] == [303, 303, 303, 201, 201]
+    assert seen == [(False, False)] * 5
