@@ -122,7 +122,11 @@ class GuardedRequest(Request):
 
 
 def _nul_in(values):
-    return next((key for key, value in values.items(multi=True) if "\x00" in key or "\x00" in value), None)
+    """The first name whose name or value holds a NUL character, else None."""
+    for key, value in values.items(multi=True):
+        if any(isinstance(text, str) and "\x00" in text for text in (key, value)):
+            return str(key)
+    return None
 
 
 def refuse_hostile_input():
