@@ -3,10 +3,10 @@
 - JSON bodies go through a guard: nesting deeper than MAX_JSON_DEPTH, strings with a NUL character or
   a lone surrogate (which no database or encoder accepts), and numbers that are not finite or beyond
   what JSON can carry exactly (±2^53 − 1, RFC 7493) are a 400 `{"success": false, "error": {...}}`
-  for the API (an error page elsewhere), whichever route reads the body. Malformed JSON is left to
-  the views, as before.
-- A NUL character in the query string or in a submitted form is a 400 too (PostgreSQL text cannot
-  hold it; nobody types it).
+  naming the top-level member that holds them (an error page outside the API), whichever route reads
+  the body. Malformed JSON is left to the views, as before.
+- A NUL character in a submitted form is a 400 naming the field; in the query string it is dropped
+  (PostgreSQL text cannot hold it, nobody types it, and bad query values are ignored anyway).
 - Dates typed in query parameters are parsed by `parse_day`: YYYY-MM-DD in ASCII digits, between
   FIRST_DAY and LAST_DAY (dates near year 1 or 9999 overflow as soon as a time zone or a day is added).
 
@@ -21,6 +21,7 @@ from flask import Request, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
+from werkzeug.utils import cached_property
 
 from vgk.errors import Invalid
 
@@ -35,71 +36,79 @@ _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 # --- JSON ------------------------------------------------------------------------------------------
 
 class HostileJSON(ValueError):
-    """A JSON body refused by the guard (a ValueError, so `get_json(silent=True)` gives None)."""
+    """A JSON body refused by the guard (a ValueError, so `get_json(silent=True)` gives None). `field` is
+    the top-level member holding the bad value, when there is one."""
 
-    def __init__(self, code):
+    MESSAGES = {
+        "too_deep": _l("Le corps JSON est trop imbriqué."),
+        "invalid_character": _l("Le corps JSON contient un caractère invalide."),
+        "number_out_of_range": _l("Le corps JSON contient un nombre hors limites."),
+    }
+    FIELD_CODES = {"invalid_character": "invalid", "number_out_of_range": "out_of_range"}
+
+    def __init__(self, code, field=None):
         super().__init__(code)
         self.code = code
+        self.field = field
 
     @property
     def message(self):
-        return {
-            "too_deep": _l("Le corps JSON est trop imbriqué."),
-            "invalid_character": _l("Le corps JSON contient un caractère invalide."),
-            "number_out_of_range": _l("Le corps JSON contient un nombre hors limites."),
-        }[self.code]
+        return self.MESSAGES[self.code]
+
+    @property
+    def fields(self):
+        if self.field is None:
+            return {"body": self.code}
+        return {self.field: self.FIELD_CODES[self.code]}
 
 
-def _integer(text):
-    number = int(text)
-    if abs(number) > MAX_JSON_INTEGER:
-        raise HostileJSON("number_out_of_range")
-    return number
-
-
-def _finite(text):
-    number = float(text)
-    if not math.isfinite(number):
-        raise HostileJSON("number_out_of_range")
-    return number
-
-
-def _no_constant(_name):  # NaN, Infinity, -Infinity: not JSON
-    raise HostileJSON("number_out_of_range")
-
-
-def _check_text(text):
+def _bad_text(text):
     if "\x00" in text:
-        raise HostileJSON("invalid_character")
+        return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate such as "\ud800"
-        raise HostileJSON("invalid_character") from None
+        return True
+    return False
+
+
+def _bad_number(number):
+    if isinstance(number, bool):
+        return False
+    if isinstance(number, int):
+        return abs(number) > MAX_JSON_INTEGER
+    return isinstance(number, float) and not math.isfinite(number)
 
 
 def check_json(value):
     """Walk a decoded JSON value (without recursion) and refuse what the guard refuses."""
-    pending = [(value, 1)]
+    pending = [(value, 1, None)]
     while pending:
-        item, depth = pending.pop()
+        item, depth, field = pending.pop()
         if isinstance(item, str):
-            _check_text(item)
+            if _bad_text(item):
+                raise HostileJSON("invalid_character", field)
+        elif isinstance(item, (int, float)):
+            if _bad_number(item):
+                raise HostileJSON("number_out_of_range", field)
         elif isinstance(item, (dict, list)):
             if depth > MAX_JSON_DEPTH:
                 raise HostileJSON("too_deep")
             if isinstance(item, dict):
                 for key, child in item.items():
-                    _check_text(key)
-                    pending.append((child, depth + 1))
+                    if _bad_text(key):
+                        raise HostileJSON("invalid_character", field)
+                    pending.append((child, depth + 1, key if depth == 1 else field))
             else:
-                pending.extend((child, depth + 1) for child in item)
+                pending.extend((child, depth + 1, field) for child in item)
     return value
 
 
 def loads(data, **kwargs):
-    """json.loads with the guard: HostileJSON for what it refuses, ValueError for malformed JSON."""
+    """json.loads with the guard: HostileJSON for what it refuses, ValueError for malformed JSON
+    (NaN and Infinity, which are not JSON, are refused as numbers out of range)."""
     try:
-        value = json.loads(data, parse_int=_integer, parse_float=_finite, parse_constant=_no_constant, **kwargs)
+        value = json.loads(data, parse_constant=float, **kwargs)
     except RecursionError:
         raise HostileJSON("too_deep") from None
     return check_json(value)
@@ -113,11 +122,20 @@ class GuardedJSONProvider(DefaultJSONProvider):
 
 
 class GuardedRequest(Request):
-    """A hostile body is a clear 400 naming the body; malformed JSON stays Flask's 400."""
+    """A hostile body is a clear 400 naming the member (or the body); malformed JSON stays Flask's 400.
+    NUL characters are dropped from the query string (a value with one is read without it)."""
+
+    @cached_property
+    def args(self):
+        raw = super().args
+        if not any("\x00" in key or "\x00" in value for key, value in raw.items(multi=True)):
+            return raw
+        return self.parameter_storage_class(
+            (key.replace("\x00", ""), value.replace("\x00", "")) for key, value in raw.items(multi=True))
 
     def on_json_loading_failed(self, e):
         if isinstance(e, HostileJSON):
-            raise Invalid(e.message, {"body": e.code})
+            raise Invalid(e.message, e.fields)
         return super().on_json_loading_failed(e)
 
 
@@ -130,10 +148,7 @@ def _nul_in(values):
 
 
 def refuse_hostile_input():
-    """Before every view: NUL characters in the query or the form, hostile JSON (parsed here, once)."""
-    name = _nul_in(request.args)
-    if name is not None:
-        raise Invalid(_l("Caractère invalide dans l'adresse."), {name.replace("\x00", "")[:40] or "query": "invalid"})
+    """Before every view: NUL characters in a form, hostile JSON (parsed here, once)."""
     if request.mimetype in _FORMS:
         name = _nul_in(request.form)
         if name is not None:
