@@ -16,8 +16,9 @@ import json
 import math
 import re
 from datetime import date
+from typing import Any
 
-from flask import Request, request
+from flask import Flask, Request, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
@@ -80,7 +81,7 @@ def _bad_number(number):
     return isinstance(number, float) and not math.isfinite(number)
 
 
-def check_json(value):
+def check_json(value: Any) -> Any:
     """Walk a decoded JSON value (without recursion) and refuse what the guard refuses."""
     pending = [(value, 1, None)]
     while pending:
@@ -104,7 +105,7 @@ def check_json(value):
     return value
 
 
-def loads(data, **kwargs):
+def loads(data: str | bytes, **kwargs: Any) -> Any:
     """json.loads with the guard: HostileJSON for what it refuses, ValueError for malformed JSON
     (NaN and Infinity, which are not JSON, are refused as numbers out of range)."""
     try:
@@ -147,7 +148,7 @@ def _nul_in(values):
     return None
 
 
-def refuse_hostile_input():
+def refuse_hostile_input() -> None:
     """Before every view: NUL characters in a form, hostile JSON (parsed here, once)."""
     if request.mimetype in _FORMS:
         name = _nul_in(request.form)
@@ -160,7 +161,7 @@ def refuse_hostile_input():
             pass  # malformed JSON: each view answers it as it always has
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.json = GuardedJSONProvider(app)
     app.request_class = GuardedRequest
     app.before_request(refuse_hostile_input)
@@ -168,7 +169,7 @@ def init_app(app):
 
 # --- dates -----------------------------------------------------------------------------------------
 
-def parse_day(value, field, *, strict=True):
+def parse_day(value: object, field: str, *, strict: bool = True) -> date | None:
     """A YYYY-MM-DD day between FIRST_DAY and LAST_DAY; None when empty. Anything else raises Invalid
     naming `field` (strict) or is ignored as None (not strict)."""
     text = str(value or "").strip()

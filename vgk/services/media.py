@@ -11,6 +11,7 @@ import logging
 import secrets
 import threading
 import warnings
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from PIL import Image, ImageOps, PngImagePlugin
 
 from vgk.errors import DomainError, Invalid
 from vgk.extensions import db
-from vgk.models import ProductImage
+from vgk.models import Product, ProductImage
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ _gates: dict[int, threading.BoundedSemaphore] = {}
 _gates_lock = threading.Lock()
 
 
-def image_gate(workers=None):
+def image_gate(workers: int | None = None) -> threading.BoundedSemaphore:
     """The process-wide semaphore bounding concurrent photo decoding (one per configured size)."""
     workers = max(1, int(workers or current_app.config.get("IMAGE_WORKERS", 2)))
     with _gates_lock:
@@ -176,7 +177,7 @@ def difference_hash(image):
     return f"{bits:016x}"
 
 
-def process_image(data, max_pixels=None, max_side=None):
+def process_image(data: bytes, max_pixels: int | None = None, max_side: int | None = None) -> ProcessedImage:
     """Check that the bytes are a real photo and render the sizes we serve (no database work here:
     call it before opening a transaction). Invalid for anything else, Busy when no turn came."""
     config = current_app.config
@@ -204,14 +205,14 @@ def process_image(data, max_pixels=None, max_side=None):
             decoded.close()
 
 
-def process_images(files):
+def process_images(files: Iterable[bytes]) -> list[ProcessedImage]:
     """Each non-empty upload processed in turn (see process_image)."""
     return [process_image(data) for data in files if data]
 
 
 # --- storing --------------------------------------------------------------------------------------
 
-def save_product_image(product, processed, position):
+def save_product_image(product: Product, processed: ProcessedImage, position: int) -> ProductImage:
     """Write a processed photo's files and add its row to the session (the caller commits, and
     deletes the files with `delete_files` if it does not)."""
     storage = current_app.extensions["vgk.storage"]
@@ -240,7 +241,7 @@ def store_product_image(product, data, position):
     return save_product_image(product, process_image(data), position)
 
 
-def delete_files(keys):
+def delete_files(keys: Iterable[str]) -> None:
     """Remove stored files (a photo whose row was not kept); a leftover file is only logged."""
     storage = current_app.extensions["vgk.storage"]
     for key in keys:
