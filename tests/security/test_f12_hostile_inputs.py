@@ -185,3 +185,38 @@ def test_encoded_lone_surrogates_in_a_form_are_stored_as_valid_text(app, client)
     db.session.expire_all()
     for user in db.session.scalars(select(User)).all():
         user.name.encode("utf-8")  # whatever was kept is valid text
+
+
+# --- the guard's and the day helper's limits, exactly ----------------------------------------------------
+
+def test_the_json_guard_limits_are_exact():
+    from vgk.inputs import MAX_JSON_DEPTH, HostileJSON, loads
+
+    assert loads("[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH) is not None
+    with pytest.raises(HostileJSON) as refused:
+        loads("[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1))
+    assert refused.value.fields == {"body": "too_deep"}
+    assert loads('{"n": 9007199254740991, "m": -9007199254740991, "f": 1e300}')["n"] == 2**53 - 1
+    with pytest.raises(HostileJSON) as refused:
+        loads('{"n": 9007199254740992}')
+    assert refused.value.fields == {"n": "out_of_range"}
+    with pytest.raises(HostileJSON) as refused:
+        loads('{"items": [{"note": "ok"}, {"note": "a\\u0000b"}]}')
+    assert refused.value.fields == {"items": "invalid"}
+    assert loads('{"name": "Ndolé \\u00e0 l\'\\ud83d\\ude00"}')["name"].endswith("\U0001F600")  # a real pair is fine
+    with pytest.raises(ValueError):
+        loads("{not json")
+
+
+def test_the_day_helper_keeps_to_its_range():
+    from datetime import date
+
+    from vgk.errors import Invalid
+    from vgk.inputs import parse_day
+
+    assert parse_day("2000-01-01", "d") == date(2000, 1, 1) and parse_day("2100-12-31", "d") == date(2100, 12, 31)
+    assert parse_day("", "d") is None and parse_day(None, "d") is None
+    for bad in ("1999-12-31", "2101-01-01", "0001-01-01", "9999-12-31", "２０２４-０１-０１", "2024-W01-1", "abc"):
+        assert parse_day(bad, "d", strict=False) is None
+        with pytest.raises(Invalid):
+            parse_day(bad, "d")
