@@ -162,6 +162,7 @@ def test_the_api_refuses_the_bomb_and_stores_nothing(app, api, seller, leaf, dou
     assert photo_rows() == rows_before and media_files(app) == files_before
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # the app ignores it too (refused anyway)
 def test_the_budget_is_configurable_by_pixels_and_by_side(app, monkeypatch, decoded):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS)  # restored afterwards
     monkeypatch.setitem(app.config, "MAX_IMAGE_PIXELS", 1_000_000)
