@@ -64,7 +64,13 @@ class Config:
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "instance" / "media"))
     MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 16 * 1024 * 1024))
-    MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 40_000_000))
+    # Photos: refused from their header, before any decoding, above MAX_IMAGE_PIXELS pixels or
+    # MAX_IMAGE_SIDE pixels on a side; at most IMAGE_WORKERS photos are decoded at once per process, and
+    # an upload waits IMAGE_WAIT_SECONDS for a turn before a 503 "busy, try again".
+    MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 24_000_000))
+    MAX_IMAGE_SIDE = int(os.environ.get("MAX_IMAGE_SIDE", 10_000))
+    IMAGE_WORKERS = int(os.environ.get("IMAGE_WORKERS", 2))
+    IMAGE_WAIT_SECONDS = float(os.environ.get("IMAGE_WAIT_SECONDS", 5))
 
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", 20))
     MAX_PAGE = int(os.environ.get("MAX_PAGE", 500))

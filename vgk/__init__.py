@@ -7,6 +7,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 
 from config import config_from_env, normalize_database_url
+from vgk import inputs
 from vgk.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, socketio
 from vgk.urls import site_origins
 
@@ -44,6 +45,7 @@ def create_app(config_class=None, **overrides):
     if hasattr(config_class, "finalize"):
         config_class.finalize(app.config, app.instance_path)  # refuses to start on an unsafe configuration
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    inputs.init_app(app)  # request class and hostile-input check, before every other hook
 
     _init_extensions(app)
     _init_adapters(app)

@@ -74,7 +74,9 @@ LISTING_FIELDS = {
 PHOTOS = {"type": "array", "items": {"type": "string", "format": "binary"},
           "description": "JPEG, PNG, WebP or GIF files, checked by content (at most 8 per listing)"}
 LISTING = envelope({"listing": ref("MyListing")})
-UPLOAD = "Photos are checked by their content: a file that is not an image is a 400, a request too large a 413."
+UPLOAD = ("Photos are checked by their content: a file that is not an image, or an image above the pixel budget "
+          "(`fields.image = too_large`), is a 400, a request too large a 413; 503 when too many photos are being "
+          "processed at once (retry in a moment).")
 
 
 def _me():
@@ -200,7 +202,7 @@ def my_listings():
 @bp.post("/client/listings/")
 @api_client
 @operation(
-    "Put an item up for sale", tag="client", status=201, ok=LISTING, errors=(413,),
+    "Put an item up for sale", tag="client", status=201, ok=LISTING, errors=(413, 503),
     description="Kept as a DRAFT, or sent to moderation at once with `submit=true` (then it needs a photo and a "
                 "verified phone, or nothing is created). " + UPLOAD,
     multipart={"type": "object", "required": ["title", "price", "category", "city"], "properties": {
@@ -241,7 +243,7 @@ def edit_listing(product_id):
 @bp.post("/client/listings/<product_id>/photos/")
 @api_client
 @operation(
-    "Add photos to one of my listings", tag="client", status=201, ok=LISTING, errors=(409, 413),
+    "Add photos to one of my listings", tag="client", status=201, ok=LISTING, errors=(409, 413, 503),
     description="An ACTIVE listing goes back to moderation. " + UPLOAD,
     multipart={"type": "object", "required": ["photos"], "properties": {"photos": PHOTOS}},
 )

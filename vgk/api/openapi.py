@@ -19,6 +19,7 @@ ERROR_MESSAGES = {
     409: "Conflicts with the current state (sold out, already paid, illegal move)",
     413: "Upload too large",
     429: "Too many attempts: wait and retry",
+    503: "Busy (too many photos being processed at once): retry in a moment",
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

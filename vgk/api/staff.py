@@ -5,7 +5,6 @@ Same rules as the staff portal (vgk.web.staff): STAFF only, with a second factor
 pickup point; staff only ever see and act on their own point (another point's order is a 404). There
 is no tablet here, hence no PIN. Receiving and handing over are audited by vgk.services.pickup.
 """
-from datetime import date
 from functools import wraps
 
 from flask import request
@@ -16,6 +15,7 @@ from vgk.api.base import api_roles, body, client_ip, current_api_user, integer, 
 from vgk.api.openapi import envelope, nullable, operation, query, ref, schemas
 from vgk.api.schemas import iso, order_item_json, order_json, pickup_point_json
 from vgk.errors import Forbidden, Invalid
+from vgk.inputs import parse_day
 from vgk.models import Role
 from vgk.services import pickup
 from vgk.text import format_xaf
@@ -206,11 +206,5 @@ def staff_handover():
 @operation("My pickup point's numbers for one day", tag=TAG, ok=envelope({"report": ref("StaffDayReport")}),
            params=[query("day", {"type": "string", "format": "date"}, "YYYY-MM-DD, Cameroon time; today by default")])
 def staff_report():
-    raw = request.args.get("day", "").strip()
-    day = None
-    if raw:
-        try:
-            day = date.fromisoformat(raw)
-        except ValueError:
-            raise Invalid(_l("Date invalide : utilisez le format AAAA-MM-JJ."), {"day": "invalid"}) from None
+    day = parse_day(request.args.get("day"), "day")  # a 400 when malformed or out of range
     return ok(report=day_report_json(pickup.day_report(_point(), day)))

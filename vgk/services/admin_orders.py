@@ -7,7 +7,7 @@ The moves go through vgk.services.orders (one state machine); this module only a
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from vgk.errors import Invalid
 from vgk.extensions import db
+from vgk.inputs import parse_day
 from vgk.models import City, Order, OrderEvent, OrderStatus, PickupPoint
 from vgk.models.payments import Payout
 from vgk.services import orders
@@ -182,19 +183,10 @@ def deliver(reference, actor, code):
 
 # --- exports ------------------------------------------------------------------------------------
 
-def _parse_day(value, field):
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise Invalid(_l("Date invalide : utilisez le format AAAA-MM-JJ."), {field: "invalid"}) from None
-
-
 def period(since, until):
-    """(start, end) datetimes from YYYY-MM-DD strings (end exclusive: the day after `until`)."""
-    start, end = _parse_day(since, "depuis"), _parse_day(until, "jusqua")
+    """(start, end) datetimes from YYYY-MM-DD strings (end exclusive: the day after `until`); a day
+    that is malformed or outside vgk.inputs' range is Invalid naming its parameter."""
+    start, end = parse_day(since, "depuis"), parse_day(until, "jusqua")
     if start and end and end < start:
         raise Invalid(_l("La date de fin précède la date de début."), {"jusqua": "before_start"})
     return (datetime.combine(start, time.min) if start else None,

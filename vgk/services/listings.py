@@ -5,7 +5,6 @@ Moderation itself (PENDING → ACTIVE/REJECTED) belongs to vgk.services.moderati
 import logging
 from functools import wraps
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -198,35 +197,57 @@ def _move(product, to_status):
 
 def _commit(product):
     db.session.commit()
+    _saved_files().clear()
     return product
 
 
+def _saved_files():
+    """Keys of the photo files written during the current call (deleted if it does not commit)."""
+    return db.session.info.setdefault("vgk.listings.saved_files", [])
+
+
 def _rollback_on_error(fn):
-    """A refused call leaves nothing half-done in the session (photos, status)."""
+    """A refused call leaves nothing half-done: no rows in the session, no photo files on disk."""
     @wraps(fn)
     def wrapped(*args, **kwargs):
+        _saved_files().clear()
         try:
             return fn(*args, **kwargs)
         except Exception:
             db.session.rollback()
+            media.delete_files(_saved_files())
+            _saved_files().clear()
             raise
 
     return wrapped
 
 
 # --- photos ------------------------------------------------------------------------------------
+# Photos are decoded and rendered first, with no write pending (a decode takes seconds and, on SQLite,
+# an open write transaction would lock every other writer out meanwhile); rows come afterwards.
 
-def _store_photos(product, files):
+def _process_photos(files, already=0):
+    """The uploads checked and rendered, before any database write of the call."""
     files = [data for data in (files or []) if data]
-    if len(product.images) + len(files) > MAX_PHOTOS:
+    if already + len(files) > MAX_PHOTOS:
+        message = _l("%(max)d photos au maximum par annonce.", max=MAX_PHOTOS)
+        raise Invalid(message, {"photos": message})
+    return media.process_images(files)
+
+
+def _store_photos(product, processed):
+    """Rows (and files) for photos already processed; the caller commits."""
+    if len(product.images) + len(processed) > MAX_PHOTOS:
         message = _l("%(max)d photos au maximum par annonce.", max=MAX_PHOTOS)
         raise Invalid(message, {"photos": message})
     position = max((img.position for img in product.images), default=-1) + 1
-    for offset, data in enumerate(files):
-        media.store_product_image(product, data, position + offset)
+    saved = _saved_files()
+    for offset, photo in enumerate(processed):
+        image = media.save_product_image(product, photo, position + offset)
+        saved += [image.thumb_key, image.large_key]
     db.session.flush()
     db.session.refresh(product, ["images"])
-    return len(files)
+    return len(processed)
 
 
 @_rollback_on_error
@@ -235,9 +256,11 @@ def add_photos(seller, public_id, files):
     product = get_own(seller, public_id)
     if product.status not in EDITABLE:
         raise IllegalMove(_l("Cette annonce ne peut plus être modifiée."))
-    if not _store_photos(product, files):
+    processed = _process_photos(files, len(product.images))
+    if not processed:
         message = _l("Choisissez au moins une photo.")
         raise Invalid(message, {"photos": message})
+    _store_photos(product, processed)
     if product.status == S.ACTIVE:
         _move(product, S.PENDING)
     return _commit(product)
@@ -258,12 +281,7 @@ def remove_photo(seller, public_id, image_id):
     for position, img in enumerate(product.images):
         img.position = position
     _commit(product)
-    storage = current_app.extensions["vgk.storage"]
-    for key in keys:
-        try:
-            storage.delete(key)
-        except Exception:  # a leftover file is harmless; the row is gone
-            log.warning("could not delete %s", key)
+    media.delete_files(keys)
     return product
 
 
@@ -275,10 +293,11 @@ def _new_draft(seller, photos, fields):
         message = _l("Ce champ est obligatoire.")
         raise Invalid(message, {name: message for name in missing})
     clean = _clean({"description": "", "quantity": 1, "condition": Condition.GOOD, **fields})
+    processed = _process_photos(photos)  # before the first write: see "photos" above
     product = Product(seller=seller, status=S.DRAFT, **clean)
     db.session.add(product)
     db.session.flush()
-    _store_photos(product, photos)
+    _store_photos(product, processed)
     log.info("listing %s created (seller %s)", product.public_id, seller.id)
     return product
 
@@ -308,10 +327,11 @@ def update(seller, public_id, photos=(), **fields):
     if product.status not in EDITABLE:
         raise IllegalMove(_l("Cette annonce ne peut plus être modifiée."))
     clean = _clean(fields)
+    processed = _process_photos(photos, len(product.images))  # before the first write
     changed = {name for name, value in clean.items() if getattr(product, name) != value}
     for name in changed:
         setattr(product, name, clean[name])
-    added = _store_photos(product, photos)
+    added = _store_photos(product, processed)
     if product.status == S.ACTIVE and (changed & REVIEWED_FIELDS or added):
         _move(product, S.PENDING)
     return _commit(product)

@@ -1,23 +1,52 @@
-"""Product photos: validated by content, EXIF stripped, stored as WebP in two sizes."""
+"""Product photos: validated by content, EXIF stripped, stored as WebP in two sizes.
+
+Hostile files are refused cheaply: the size is read from the header and checked against a pixel
+budget (MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE) before a single pixel is decoded; only the first frame of
+an animation is decoded; a JPEG is decoded directly at the smallest scale we serve. Decoding runs
+outside any database transaction (the callers process first, then write rows), and at most
+IMAGE_WORKERS photos are decoded at once per process: an upload that cannot get a turn within
+IMAGE_WAIT_SECONDS is answered "busy" (503) instead of piling up."""
 import io
+import logging
 import secrets
+import threading
+import warnings
+from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, PngImagePlugin
 
-from vgk.errors import Invalid
+from vgk.errors import DomainError, Invalid
 from vgk.extensions import db
-from vgk.models import ProductImage
+from vgk.models import Product, ProductImage
+
+log = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
+# The only decoders Pillow may even try on an upload (the others are never exposed to it).
+OPENED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 THUMB_SIZE = 320
 LARGE_SIZE = 960
 LARGE_QUALITY = 75
 # List thumbnails must stay light on 2G/3G: a grainy photo is re-encoded at lower quality until it fits.
 THUMB_MAX_BYTES = 18_000
 THUMB_QUALITY_STEPS = (60, 50, 40, 30)
+# Compressed PNG text chunks (zTXt, iTXt, iCCP) are metadata we drop anyway: a file whose text
+# inflates beyond this is refused instead of being expanded in memory.
+PngImagePlugin.MAX_TEXT_MEMORY = 4 * 1024 * 1024
+# Pillow warns about images between its limit and twice it; ours are refused explicitly, so the warning
+# would only repeat in the logs what the refusal already says.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+
+class Busy(DomainError):
+    """Too many photos being processed at once: try again in a moment."""
+
+    status_code = 503
+    code = "busy"
 
 
 @dataclass
@@ -29,22 +58,80 @@ class ProcessedImage:
     digest: str
 
 
-def _open_checked(data, max_pixels):
+# --- how many photos are decoded at once ----------------------------------------------------------
+
+_gates: dict[int, threading.BoundedSemaphore] = {}
+_gates_lock = threading.Lock()
+
+
+def image_gate(workers: int | None = None) -> threading.BoundedSemaphore:
+    """The process-wide semaphore bounding concurrent photo decoding (one per configured size)."""
+    workers = max(1, int(workers or current_app.config.get("IMAGE_WORKERS", 2)))
+    with _gates_lock:
+        return _gates.setdefault(workers, threading.BoundedSemaphore(workers))
+
+
+@contextmanager
+def _image_turn():
+    gate = image_gate()
+    if not gate.acquire(timeout=max(0.0, float(current_app.config.get("IMAGE_WAIT_SECONDS", 5)))):
+        log.warning("photo refused: all image workers busy")
+        raise Busy(_l("Trop de photos en cours de traitement : réessayez dans un instant."), {"image": "busy"})
+    try:
+        yield
+    finally:
+        gate.release()
+
+
+# --- decoding -------------------------------------------------------------------------------------
+
+def _not_an_image():
+    return Invalid(_l("Ce fichier n'est pas une image valide."), {"image": "invalid"})
+
+
+def _too_large(max_pixels, max_side):
+    return Invalid(_l("Image trop grande : %(megapixels)d mégapixels et %(side)d pixels de côté au maximum.",
+                      megapixels=max(1, max_pixels // 1_000_000), side=max_side), {"image": "too_large"})
+
+
+def _fitted_size(size, box):
+    """The size of `size` fitted in a box×box square (never enlarged), as Image.thumbnail would."""
+    width, height = size
+    if width <= box and height <= box:
+        return width, height
+    if width >= height:
+        return box, max(1, round(height * box / width))
+    return max(1, round(width * box / height)), box
+
+
+def _open_checked(data, max_pixels, max_side):
+    """The first frame of the picture, decoded only once its header passed the format and size checks."""
     if not data:
         raise Invalid(_l("Le fichier est vide."), {"image": "empty"})
+    # Pillow's own guard (a process-wide setting) refuses twice the budget while opening; ours is exact.
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(io.BytesIO(data), formats=OPENED_FORMATS) as probe:  # reads the header only
             if probe.format not in ACCEPTED_FORMATS:
                 raise Invalid(_l("Format d'image non pris en charge (JPEG, PNG, WebP)."), {"image": "format"})
+            width, height = probe.size
+            if width < 1 or height < 1:
+                raise _not_an_image()
+            if width * height > max_pixels or max(width, height) > max_side:
+                raise _too_large(max_pixels, max_side)
             probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
+        image = Image.open(io.BytesIO(data), formats=OPENED_FORMATS)
+        if image.format in ("JPEG", "MPO"):
+            image.draft("RGB", _fitted_size(image.size, LARGE_SIZE))  # decode at 1/2, 1/4 or 1/8 scale
+        image.load()  # the first frame only, whatever the number of frames
     except Invalid:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
-        raise Invalid(_l("Ce fichier n'est pas une image valide."), {"image": "invalid"}) from None
-    return image
+    except Image.DecompressionBombError:
+        raise _too_large(max_pixels, max_side) from None
+    except Exception as error:  # anything Pillow cannot read is not a photo we can serve
+        log.info("photo refused: %s: %s", type(error).__name__, str(error)[:200])
+        raise _not_an_image() from None
+    return image, (width, height)
 
 
 def _flatten(image):
@@ -60,13 +147,18 @@ def _flatten(image):
     return clean
 
 
-def _webp(image, size, qualities, max_bytes=None):
-    """WebP of the image fitted in size×size, at the first quality whose file fits max_bytes."""
-    copy = image.copy()
-    copy.thumbnail((size, size), Image.Resampling.LANCZOS)
+def _fit(image, box):
+    size = _fitted_size(image.size, box)
+    if size == image.size:
+        return image
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _webp(image, qualities, max_bytes=None):
+    """WebP of the image at the first quality whose file fits max_bytes."""
     for quality in qualities:
         out = io.BytesIO()
-        copy.save(out, "WEBP", quality=quality, method=4)
+        image.save(out, "WEBP", quality=quality, method=4)
         if max_bytes is None or out.tell() <= max_bytes:
             break
     return out.getvalue()
@@ -85,26 +177,52 @@ def difference_hash(image):
     return f"{bits:016x}"
 
 
-def process_image(data, max_pixels=None):
-    """Check that the bytes are a real photo and render the sizes we serve."""
-    max_pixels = max_pixels or current_app.config["MAX_IMAGE_PIXELS"]
-    image = _flatten(_open_checked(data, max_pixels))
-    return ProcessedImage(
-        thumb=_webp(image, THUMB_SIZE, THUMB_QUALITY_STEPS, THUMB_MAX_BYTES),
-        large=_webp(image, LARGE_SIZE, (LARGE_QUALITY,)),
-        width=image.width,
-        height=image.height,
-        digest=difference_hash(image),
-    )
+def process_image(data: bytes, max_pixels: int | None = None, max_side: int | None = None) -> ProcessedImage:
+    """Check that the bytes are a real photo and render the sizes we serve (no database work here:
+    call it before opening a transaction). Invalid for anything else, Busy when no turn came."""
+    config = current_app.config
+    max_pixels = max_pixels or config["MAX_IMAGE_PIXELS"]
+    max_side = max_side or config.get("MAX_IMAGE_SIDE", 10_000)
+    with _image_turn():
+        decoded, (width, height) = _open_checked(data, max_pixels, max_side)
+        try:
+            before = decoded.size
+            image = _flatten(decoded)
+            if image.size != before and image.size == before[::-1]:
+                width, height = height, width  # turned upright by its EXIF orientation
+            large = _fit(image, LARGE_SIZE)
+            return ProcessedImage(
+                thumb=_webp(_fit(large, THUMB_SIZE), THUMB_QUALITY_STEPS, THUMB_MAX_BYTES),
+                large=_webp(large, (LARGE_QUALITY,)),
+                width=width,
+                height=height,
+                digest=difference_hash(image),
+            )
+        except Exception as error:
+            log.info("photo refused while rendering: %s: %s", type(error).__name__, str(error)[:200])
+            raise _not_an_image() from None
+        finally:
+            decoded.close()
 
 
-def store_product_image(product, data, position):
-    """Process and store one photo for a product and add it to the session; the caller commits."""
-    processed = process_image(data)
+def process_images(files: Iterable[bytes]) -> list[ProcessedImage]:
+    """Each non-empty upload processed in turn (see process_image)."""
+    return [process_image(data) for data in files if data]
+
+
+# --- storing --------------------------------------------------------------------------------------
+
+def save_product_image(product: Product, processed: ProcessedImage, position: int) -> ProductImage:
+    """Write a processed photo's files and add its row to the session (the caller commits, and
+    deletes the files with `delete_files` if it does not)."""
     storage = current_app.extensions["vgk.storage"]
     stem = f"products/{product.public_id}/{secrets.token_hex(6)}"
     thumb_key = storage.save(f"{stem}-320.webp", processed.thumb, "image/webp")
-    large_key = storage.save(f"{stem}-960.webp", processed.large, "image/webp")
+    try:
+        large_key = storage.save(f"{stem}-960.webp", processed.large, "image/webp")
+    except Exception:
+        delete_files([thumb_key])
+        raise
     image = ProductImage(
         product=product,
         position=position,
@@ -116,6 +234,21 @@ def store_product_image(product, data, position):
     )
     db.session.add(image)
     return image
+
+
+def store_product_image(product, data, position):
+    """Process and store one photo for a product and add it to the session; the caller commits."""
+    return save_product_image(product, process_image(data), position)
+
+
+def delete_files(keys: Iterable[str]) -> None:
+    """Remove stored files (a photo whose row was not kept); a leftover file is only logged."""
+    storage = current_app.extensions["vgk.storage"]
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:
+            log.warning("could not delete %s", key)
 
 
 def image_url(key):

@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 from vgk.errors import Conflict, Invalid
 from vgk.models import ProductStatus
 from vgk.security import client_required, public, signed_in
-from vgk.services import catalog, listings, social
+from vgk.services import catalog, listings, media, social
 from vgk.web.auth.helpers import apply_errors
 from vgk.web.htmx import is_htmx
 from vgk.web.sell import bp
@@ -70,8 +70,9 @@ def new_listing():
         return render_template("sell/form.html", form=form, product=None), 400
     try:
         product = listings.create_draft(_me(), photos=_photos(), **form.values())
-    except Invalid as error:
-        return render_template("sell/form.html", form=form, product=None, error=apply_errors(form, error)), 400
+    except (Invalid, media.Busy) as error:  # a refused photo, or too many being processed right now
+        return (render_template("sell/form.html", form=form, product=None, error=apply_errors(form, error)),
+                error.status_code)
     if request.form.get("action") == "submit":
         return _act(listings.submit, product.public_id, _("Annonce envoyée : elle sera visible après validation."))
     flash(_("Brouillon enregistré."), "ok")
@@ -102,8 +103,8 @@ def edit_listing(public_id):
         return _edit_page(product, form, 400)
     try:
         listings.update(_me(), public_id, photos=_photos(), **form.values())
-    except Invalid as error:
-        return _edit_page(listings.get_own(_me(), public_id), form, 400, apply_errors(form, error))
+    except (Invalid, media.Busy) as error:
+        return _edit_page(listings.get_own(_me(), public_id), form, error.status_code, apply_errors(form, error))
     except Conflict as error:
         flash(str(error.message), "error")
         return redirect(url_for("sell.edit_listing", public_id=public_id), 303)
@@ -153,8 +154,8 @@ def relist_listing(public_id):
 def add_photos(public_id):
     try:
         listings.add_photos(_me(), public_id, _photos())
-    except Invalid as error:
-        return _edit_page(listings.get_own(_me(), public_id), status=400, error=str(error.message))
+    except (Invalid, media.Busy) as error:
+        return _edit_page(listings.get_own(_me(), public_id), status=error.status_code, error=str(error.message))
     except Conflict as error:
         flash(str(error.message), "error")
         return redirect(url_for("sell.edit_listing", public_id=public_id), 303)

@@ -10,7 +10,6 @@ token; opening the lock screen never signs anyone out. A locked tablet opening a
 lock screen.
 """
 import time
-from datetime import date
 from functools import wraps
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
@@ -19,6 +18,7 @@ from flask_login import current_user, login_user, logout_user
 
 from vgk.errors import DomainError
 from vgk.extensions import limiter
+from vgk.inputs import parse_day
 from vgk.models import Role, UserStatus
 from vgk.security import public, roles_required
 from vgk.services import accounts, pickup, sessions
@@ -307,10 +307,8 @@ def handover():
 
 
 def _day(value):
-    try:
-        return date.fromisoformat(str(value or ""))
-    except ValueError:
-        return None
+    """The chosen day; a malformed or out-of-range one is ignored (today's report)."""
+    return parse_day(value, "jour", strict=False)
 
 
 @bp.get("/rapport")
