@@ -130,3 +130,21 @@ def test_parallel_duplicate_payment_callbacks_credit_once(app):
         OrderEvent.order_id == order.id, OrderEvent.to_status == OrderStatus.PAID))
     assert paid == 1
     assert db.session.scalar(select(func.count()).select_from(PaymentCallback)) == 8
+
+
+def test_a_refresh_token_presented_in_parallel_gives_one_new_pair(app):
+    """A stolen refresh token raced against its owner: exactly one call gets a new pair, the others see
+    a spent token (which revokes the family), never two live pairs from one token."""
+    from vgk.services import api_tokens
+
+    user = f.user(Role.CLIENT)
+    pair = api_tokens.sign_in(user, ip="127.0.0.1")
+    token = pair.refresh_token
+
+    def rotate(_n):
+        return api_tokens.refresh(token).refresh_token
+
+    answers = in_parallel(app, 6, rotate)
+    issued = [a for a in answers if a not in ("Unauthenticated",)]
+    assert len(issued) == 1 and issued[0].count(".") == 2, answers
+    assert answers.count("Unauthenticated") == 5, answers

@@ -22,6 +22,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 from sqlalchemy import select, update
 
+from vgk.database import locked
 from vgk.errors import Unauthenticated
 from vgk.extensions import db
 from vgk.models import AuthSession, RefreshToken
@@ -138,9 +139,7 @@ def _revoke_family(auth_session):
 def refresh(token):
     """A new pair for a refresh token, which is used up. A second use revokes the family."""
     claims = _decode(token, REFRESH)
-    stored = db.session.scalar(
-        select(RefreshToken).where(RefreshToken.jti == str(claims.get("jti") or "")).with_for_update()
-    )
+    stored = locked(select(RefreshToken).where(RefreshToken.jti == str(claims.get("jti") or "")))
     if stored is None or stored.session.public_id != claims["sid"]:
         raise Unauthenticated(_l("Jeton expiré ou invalide."), {"token": "invalid"})
     auth_session = stored.session
