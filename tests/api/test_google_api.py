@@ -14,6 +14,7 @@ def _sign_in(app, token):
 
 
 def test_a_new_google_user_gets_a_client_account_and_tokens(google_app, oidc_fake):
+    oidc_fake.rotate_key()  # a key this app has not seen yet: it must fetch it from the provider
     token = oidc_fake.mobile_id_token(sub="g-100", email="Nadia@Example.cm", email_verified=True, name="Nadia E.")
     response = _sign_in(google_app, token)
     assert response.status_code == 200, response.get_json()
@@ -63,3 +64,21 @@ def test_without_google_configured_the_endpoint_says_so(api):
     response = api.post("auth/google_oauth/", json={"id_token": "x.y.z"})
     assert response.status_code == 400
     assert response.get_json()["error"]["fields"] == {"id_token": "google_disabled"}
+
+
+def test_tokens_naming_unknown_keys_do_not_make_the_app_hammer_the_provider(google_app, oidc_fake):
+    forged = []
+    for n in range(3):
+        token = oidc_fake.mobile_id_token(sub=f"g-90{n}", email=f"x{n}@example.cm", email_verified=True)
+        header, rest = token.split(".", 1)
+        forged.append(_b64url_json({"alg": "RS256", "kid": f"unknown-{n}", "typ": "JWT"}) + "." + rest)
+    for token in forged:
+        assert _sign_in(google_app, token).status_code == 400
+    assert len(oidc_fake.requests_to("/jwks")) <= 1  # one refetch a minute at most, not one per token
+
+
+def _b64url_json(value):
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()

@@ -55,6 +55,13 @@ class OidcFake:
         self.login_as("google-sub-1", "amina@example.cm", email_verified=True, name="Amina Njoya")
 
     # --- lifecycle and knobs -----------------------------------------------------------------
+    def rotate_key(self):
+        """Sign from now on with a second key under a new kid, as Google does every few days (once per
+        fake: each app of the session then meets the new key once, whatever order the tests run in)."""
+        if self.key.kid == "fake-1":
+            self.key = RSAKey.generate_key(2048, parameters={"kid": "fake-2", "use": "sig", "alg": "RS256"})
+        return self.key.kid
+
     @property
     def url(self):
         return self._server.url
@@ -219,7 +226,7 @@ class OidcFake:
             claims["iat"], claims["exp"] = now - 7200, now - 3600
         elif self.tamper == "signature":
             key = self._rogue_key
-        return jwt.encode({"alg": "RS256", "kid": "fake-1", "typ": "JWT"}, claims, key)
+        return jwt.encode({"alg": "RS256", "kid": self.key.kid, "typ": "JWT"}, claims, key)
 
     def mobile_id_token(self, audience=None, tamper=None, **identity):
         """An ID token as Google Sign-In hands it to an Android app (no nonce, no access token):
@@ -234,7 +241,7 @@ class OidcFake:
             key = self._rogue_key
         elif tamper == "issuer":
             claims["iss"] = "https://accounts.evil.example"
-        return jwt.encode({"alg": "RS256", "kid": "fake-1", "typ": "JWT"}, claims, key)
+        return jwt.encode({"alg": "RS256", "kid": self.key.kid, "typ": "JWT"}, claims, key)
 
     def _userinfo(self, request):
         auth = request.headers.get("Authorization", "")

@@ -7,6 +7,7 @@ at_hash, and (through `id_token_claims_options`) its issuer and audience: Authli
 leaves `aud` unchecked. A fake provider on 127.0.0.1 stands in for Google in the tests.
 """
 import logging
+import time
 
 from authlib.integrations.flask_client import OAuth
 
@@ -73,6 +74,30 @@ class GoogleTokenError(Exception):
         self.reason = reason
 
 
+KEY_REFETCH_SECONDS = 60
+_last_refetch = {}
+
+
+def _names_unknown_key(id_token, key_set):
+    """True when the token's header names a key id the cached key set does not have."""
+    from joserfc.jws import extract_compact
+
+    try:
+        kid = extract_compact(str(id_token).encode()).headers().get("kid")
+    except Exception:  # noqa: BLE001  (not a JWS at all: decoding will refuse it)
+        return False
+    return bool(kid) and all(key.kid != kid for key in key_set.keys)
+
+
+def _may_refetch_keys(client):
+    """Unknown key ids may come from forged tokens too: refetch at most once a minute per client."""
+    now = time.monotonic()
+    if now - _last_refetch.get(id(client), -KEY_REFETCH_SECONDS) < KEY_REFETCH_SECONDS:
+        return False
+    _last_refetch[id(client)] = now
+    return True
+
+
 def verify_google_id_token(app, id_token):
     """Claims of an ID token the mobile app got from Google Sign-In: signed by a key of the provider's
     JWKS (RS256), issued by the provider, to this app's client id or one of GOOGLE_MOBILE_CLIENT_IDS,
@@ -88,6 +113,9 @@ def verify_google_id_token(app, id_token):
     try:
         options = id_token_claims_options(client)
         key_set = KeySet.import_key_set(client.fetch_jwk_set())
+        if _names_unknown_key(id_token, key_set) and _may_refetch_keys(client):
+            # The provider rotated its keys since they were cached: fetch them again (at most once a minute).
+            key_set = KeySet.import_key_set(client.fetch_jwk_set(force=True))
     except Exception as error:  # the provider is unreachable or answers nonsense
         log.warning("Google keys unavailable: %s", error.__class__.__name__)
         raise GoogleTokenError("provider_unavailable") from None
