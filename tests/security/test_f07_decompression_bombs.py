@@ -318,7 +318,7 @@ def test_no_turn_for_a_photo_is_a_clear_503_and_nothing_is_stored(app, client, a
     try:
         response = api.post(f"client/listings/{product.public_id}/photos/", user=seller,
                             data={"photos": [(io.BytesIO(f.jpeg_bytes()), "a.jpg")]}, conform=False)
-        assert response.status_code == 503
+        assert response.status_code == 503 and response.headers["Retry-After"] == "5"
         assert "503" in api.spec["paths"]["/mobile/api/client/listings/{product_id}/photos/"]["post"]["responses"]
         assert response.get_json()["error"]["code"] == "busy"
         assert "réessayez dans un instant" in response.get_json()["error"]["message"]
@@ -408,3 +408,23 @@ def test_every_upload_path_processes_photos_before_any_write(sqlite_only, monkey
     ]
     assert [a.status_code for a in answers] == [303, 303, 303, 201, 201]
     assert seen == [(False, False)] * 5
+
+
+def test_a_sign_in_that_finds_the_database_busy_is_told_to_retry_not_a_server_error(app, client, monkeypatch):
+    """SQLite's single writer, busy past its timeout: the person is asked to try again (503), not shown
+    a 500 "database is locked"."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from vgk.services import accounts
+
+    def locked(*_args, **_kwargs):
+        raise OperationalError("UPDATE users ...", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(accounts, "authenticate", locked)
+    token = csrf_token(client, "/connexion")
+    response = client.post("/connexion", data={"csrf_token": token, "identifier": "690000002",
+                                               "password": "demo-pass-237"})
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    assert "Réessayez dans un instant" in text(response)

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from vgk.errors import DomainError
@@ -43,7 +44,23 @@ def _error_response(status, message, code="error", fields=None):
 def register_error_handlers(app):
     @app.errorhandler(DomainError)
     def domain_error(error):
-        return _error_response(error.status_code, str(error.message), error.code, error.fields)
+        response = _error_response(error.status_code, str(error.message), error.code, error.fields)
+        if error.status_code == 503:  # a moment of overload: say when to come back
+            response = app.make_response(response)
+            response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error):
+        # SQLite lets one writer at a time; past its busy timeout the write is refused whole (nothing
+        # was half-written: the session rolls back when the request ends). Say "try again" rather than "our fault".
+        if "database is locked" not in str(error.orig):
+            return server_error(error)
+        app.logger.warning("database busy on %s", request.path)
+        response = app.make_response(_error_response(
+            503, _("Le service est très sollicité. Réessayez dans un instant."), "busy"))
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
