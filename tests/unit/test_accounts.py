@@ -1,5 +1,5 @@
 """Account rules: sign-up checks, sign-in with throttling and second factors, passwords, tablets, states."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pyotp
 import pytest
@@ -80,21 +80,25 @@ def test_suspended_and_deleted_accounts_cannot_sign_in(app):
     assert suspended.status == UserStatus.SUSPENDED
 
 
-def test_totp_second_factor_with_replay_protection_and_recovery_codes(app):
+def test_totp_second_factor_with_replay_protection_and_recovery_codes(app, monkeypatch):
+    # The authenticator's clock is held, so the code in use never changes window in the middle of the test.
+    moment = datetime(2026, 12, 2, 8, 0, 10, tzinfo=timezone.utc)
+    monkeypatch.setattr(accounts, "totp_clock", lambda: moment)
     user = f.user()
     sessions.start(user)
     ref = accounts.start_totp_setup(user)
     secret = accounts.pending_totp_secret(user, ref)
+    current = pyotp.TOTP(secret).at(moment)
     with pytest.raises(Invalid):
-        accounts.enable_totp(user, ref, "000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
-    codes = accounts.enable_totp(user, ref, pyotp.TOTP(secret).now())
+        accounts.enable_totp(user, ref, "000000" if current != "000000" else "111111")
+    codes = accounts.enable_totp(user, ref, current)
     assert user.two_factor == TwoFactor.TOTP and len(codes) == 10
     # the code used to enable it cannot be replayed to sign in
     with pytest.raises(Invalid):
-        accounts.verify_second_factor(user, pyotp.TOTP(secret).now())
+        accounts.verify_second_factor(user, current)
     user.totp_last_counter -= 2
     db.session.commit()
-    assert accounts.verify_second_factor(user, pyotp.TOTP(secret).now()) == user
+    assert accounts.verify_second_factor(user, current) == user
     assert accounts.verify_second_factor(user, codes[0]) == user
     with pytest.raises(Invalid):
         accounts.verify_second_factor(user, codes[0])  # single use

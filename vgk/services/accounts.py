@@ -5,7 +5,7 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import phonenumbers
 import pyotp
@@ -377,6 +377,11 @@ def send_sign_in_code(user, ip=""):
         otp.issue(CodePurpose.SIGN_IN, second_factor_destination(user, method), channel, user=user, ip=ip)
 
 
+def totp_clock():
+    """The time authenticator codes are checked against (aware UTC); one place, so tests can hold it."""
+    return datetime.now(timezone.utc)
+
+
 def _verify_totp(user, code, now):
     if not user.totp_secret:
         return False
@@ -410,8 +415,6 @@ def _use_recovery_code(user, code, now):
 
 def _check_code(user, method, code, purpose):
     """A code of `method` (SMS/email code of `purpose`, TOTP) or a recovery code; counts failures."""
-    from datetime import datetime, timezone
-
     now = utcnow()
     _check_not_locked(user, now)
     code = (code or "").strip()
@@ -426,7 +429,7 @@ def _check_code(user, method, code, purpose):
             raise
     digits = "".join(ch for ch in code if ch.isdigit())
     if method == TwoFactor.TOTP and len(digits) == 6 and len(code.replace(" ", "")) == 6:
-        if _verify_totp(user, digits, datetime.now(timezone.utc)):
+        if _verify_totp(user, digits, totp_clock()):
             user.login_failures = 0
             db.session.commit()
             return user
@@ -736,17 +739,16 @@ def pending_totp_secret(user, ref):
 
 def enable_totp(user, ref, code):
     """Turn on the authenticator app once it proved it shares the pending secret; returns recovery codes."""
-    from datetime import datetime, timezone
-
     require_recent_authentication(user)
     secret = pending_totp_secret(user, ref)
     if not secret:
         raise Invalid(_l("Recommencez la configuration de l'application."), {"code": "no_secret"})
     candidate = pyotp.TOTP(secret)
-    if not candidate.verify((code or "").strip(), for_time=datetime.now(timezone.utc), valid_window=1):
+    now = totp_clock()
+    if not candidate.verify((code or "").strip(), for_time=now, valid_window=1):
         raise Invalid(_l("Code incorrect."), {"code": "wrong"})
     user.totp_secret = secret
-    user.totp_last_counter = candidate.timecode(datetime.now(timezone.utc))
+    user.totp_last_counter = candidate.timecode(now)
     user.two_factor = TwoFactor.TOTP
     user.totp_pending_secret = user.totp_pending_ref = user.totp_pending_at = None
     db.session.commit()
