@@ -5,63 +5,24 @@ dispatch, deliver), CSV exports for accounting, places (cities, pickup points) a
 Thin: they read the request, call the accounts service and render. With htmx, a change returns the
 updated row or detail block in place; without JavaScript it redirects back (or shows the error page).
 """
-import re
-from functools import wraps
-
 from flask import Response, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError, Invalid
-from vgk.models import Role
-from vgk.security import roles_required
 from vgk.services import accounts, audit, moderation, sessions, wallet
 from vgk.services import admin_orders, directory, places
 from vgk.web.admin import bp
+from vgk.web.admin.common import PER_PAGE, admin_only, back_to, field_messages
 from vgk.web.admin.forms import RoleForm, StaffForm
 from vgk.text import format_xaf
 from vgk.web.htmx import is_htmx, render
-from vgk.web.staff.views import go
-
-PER_PAGE = 20
-_CODE = re.compile(r"[a-z_]+")
-
-
-def admin_only(view):
-    """ADMIN only (roles_required), and only once the admin protects the account with a second factor."""
-
-    @wraps(view)
-    def second_factor_check(*args, **kwargs):
-        if current_user.two_factor is None:
-            flash(_("Activez d'abord la double authentification pour accéder à l'administration."), "error")
-            return go(url_for("account.security"))
-        return view(*args, **kwargs)
-
-    guarded = roles_required(Role.ADMIN)(second_factor_check)
-    guarded.access = Role.ADMIN
-    return guarded
 
 
 @bp.after_request
 def never_store(response):
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _field_messages(error):
-    """Field -> message from an Invalid error (services give either a message or a short code)."""
-    return {
-        field: str(error.message) if _CODE.fullmatch(str(value)) else str(value)
-        for field, value in error.fields.items()
-    }
-
-
-def _back(default):
-    """The admin page the form came from (never another site), else the default."""
-    target = request.form.get("next", "")
-    if target.startswith("/admin/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 # --- dashboard -----------------------------------------------------------------------------------
@@ -115,7 +76,7 @@ def _after_change(user, notice=None, error=None, field_errors=None, chosen=None,
         return render_template("admin/_user_row.html", user=user, error=error, notice=notice), status
     if not is_htmx() and status < 400:
         flash(notice, "ok")
-        return redirect(_back(url_for("admin.user_detail", public_id=user.public_id)))
+        return redirect(back_to(url_for("admin.user_detail", public_id=user.public_id)))
     field_errors = field_errors or {}
     if error in field_errors.values():
         error = None  # already shown next to its field
@@ -157,7 +118,7 @@ def change_role(public_id):
     try:
         accounts.set_role(user, form.role.data, form.pickup_point.data or None, acting_user=current_user)
     except DomainError as error:
-        fields = _field_messages(error) if isinstance(error, Invalid) else {}
+        fields = field_messages(error) if isinstance(error, Invalid) else {}
         fields.pop("user", None)  # "self": not a field of the form
         chosen = {"role": form.role.data, "pickup_point": form.pickup_point.data}
         return _after_change(user, error=str(error.message), field_errors=fields, chosen=chosen,
@@ -185,7 +146,7 @@ def new_staff():
                 pickup_point_id=form.pickup_point.data,
             )
         except Invalid as error:
-            errors = _field_messages(error)
+            errors = field_messages(error)
             if str(error.message) not in errors.values():
                 errors["form"] = str(error.message)
         else:
@@ -353,7 +314,7 @@ def _after_order_move(reference, notice):
 
 
 def _order_move_refused(reference, error):
-    fields = _field_messages(error) if isinstance(error, Invalid) else {}
+    fields = field_messages(error) if isinstance(error, Invalid) else {}
     return _order_page(admin_orders.detail(reference), error=str(error.message), field_errors=fields,
                        status=error.status_code)
 
@@ -453,7 +414,7 @@ def _places_page(error=None, field_errors=None, form=None, status=200):
 
 
 def _places_refused(error, form=None):
-    fields = _field_messages(error) if isinstance(error, Invalid) else {}
+    fields = field_messages(error) if isinstance(error, Invalid) else {}
     return _places_page(error=str(error.message), field_errors=fields, form=form, status=error.status_code)
 
 
@@ -544,7 +505,7 @@ def create_category():
     try:
         category = places.create_category(form["slug"], form["name_fr"], form["name_en"], form["parent"] or None)
     except DomainError as error:
-        fields = _field_messages(error) if isinstance(error, Invalid) else {}
+        fields = field_messages(error) if isinstance(error, Invalid) else {}
         return _categories_page(str(error.message), fields, form, error.status_code)
     audit.record_now(current_user, "category.create", "category", category.id, {},
                      places.category_snapshot(category), request.remote_addr or "")
@@ -559,7 +520,7 @@ def rename_category(category_id):
     try:
         before, after = places.rename_category(category, request.form.get("name_fr"), request.form.get("name_en"))
     except DomainError as error:
-        fields = _field_messages(error) if isinstance(error, Invalid) else {}
+        fields = field_messages(error) if isinstance(error, Invalid) else {}
         return _categories_page(str(error.message), fields, None, error.status_code)
     audit.record_now(current_user, "category.rename", "category", category.id, before, after,
                      request.remote_addr or "")
