@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from vgk.web.admin import dashboard, payouts, users, views  # noqa: E402,F401
+from vgk.web.admin import dashboard, exports, journal, moderation, orders, payouts, users, views  # noqa: E402,F401
