@@ -1,31 +1,14 @@
-"""Administration views: the dashboard, the user list and detail (suspend, reinstate, role), new staff,
-sellers' payout requests (approve, reject), moderation, the audit log, orders (list, detail, cancel,
-dispatch, deliver), CSV exports for accounting, places (cities, pickup points) and categories.
-
-Thin: they read the request, call the accounts service and render. With htmx, a change returns the
-updated row or detail block in place; without JavaScript it redirects back (or shows the error page).
-"""
-from flask import Response, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+"""Administration of places: cities (their delivery fee) and pickup points (create, update, deactivate),
+each change written to the audit log."""
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError, Invalid
-from vgk.services import accounts, audit, moderation, sessions, wallet
-from vgk.services import admin_orders, directory, places
+from vgk.services import audit, places
 from vgk.web.admin import bp
-from vgk.web.admin.common import PER_PAGE, admin_only, back_to, field_messages
-from vgk.web.admin.forms import RoleForm, StaffForm
-from vgk.text import format_xaf
-from vgk.web.htmx import is_htmx, render
+from vgk.web.admin.common import admin_only, field_messages
 
-
-@bp.after_request
-def never_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-# --- places: cities and pickup points -------------------------------------------------------------
 
 def _places_page(error=None, field_errors=None, form=None, status=200):
     return render_template("admin/places.html", cities=places.cities(), points=places.points(), error=error,
@@ -102,46 +85,3 @@ def deactivate_point(public_id):
                      request.remote_addr or "")
     flash(_("Point relais désactivé."), "ok")
     return redirect(url_for("admin.places_page"))
-
-
-# --- categories ----------------------------------------------------------------------------------
-
-def _categories_page(error=None, field_errors=None, form=None, status=200):
-    return render_template("admin/categories.html", categories=places.categories(), error=error,
-                           field_errors=field_errors or {}, form=form or {}), status
-
-
-@bp.get("/categories")
-@admin_only
-def categories_page():
-    return _categories_page()[0]
-
-
-@bp.post("/categories")
-@admin_only
-def create_category():
-    form = {key: request.form.get(key, "") for key in ("parent", "slug", "name_fr", "name_en")}
-    try:
-        category = places.create_category(form["slug"], form["name_fr"], form["name_en"], form["parent"] or None)
-    except DomainError as error:
-        fields = field_messages(error) if isinstance(error, Invalid) else {}
-        return _categories_page(str(error.message), fields, form, error.status_code)
-    audit.record_now(current_user, "category.create", "category", category.id, {},
-                     places.category_snapshot(category), request.remote_addr or "")
-    flash(_("Catégorie créée."), "ok")
-    return redirect(url_for("admin.categories_page"))
-
-
-@bp.post("/categories/<category_id>")
-@admin_only
-def rename_category(category_id):
-    category = places.category_by_id(category_id)
-    try:
-        before, after = places.rename_category(category, request.form.get("name_fr"), request.form.get("name_en"))
-    except DomainError as error:
-        fields = field_messages(error) if isinstance(error, Invalid) else {}
-        return _categories_page(str(error.message), fields, None, error.status_code)
-    audit.record_now(current_user, "category.rename", "category", category.id, before, after,
-                     request.remote_addr or "")
-    flash(_("Catégorie renommée."), "ok")
-    return redirect(url_for("admin.categories_page"))
