@@ -1,6 +1,26 @@
-"""The administration: users and staff accounts (more sections come with their features)."""
+"""The administration blueprint (/admin, for admins with a second factor), one module per area: the
+dashboard, users (and staff accounts), moderation of listings, orders, payouts, CSV exports, places
+(cities, pickup points), categories and the audit journal; what they share is in `common`. No admin page
+is ever stored by the browser."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from vgk.web.admin import views  # noqa: E402,F401
+
+@bp.after_request
+def never_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+from vgk.web.admin import (  # noqa: E402,F401
+    categories,
+    dashboard,
+    exports,
+    journal,
+    moderation,
+    orders,
+    payouts,
+    places,
+    users,
+)

@@ -1,0 +1,58 @@
+"""Administration of sellers' payout requests: the pending list, approve (the money is sent) and reject
+(it goes back to the seller's wallet). With htmx a decision returns its row in place."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from vgk.errors import DomainError
+from vgk.services import directory, wallet
+from vgk.text import format_xaf
+from vgk.web.admin import bp
+from vgk.web.admin.common import admin_only
+from vgk.web.htmx import is_htmx
+
+
+@bp.get("/retraits")
+@admin_only
+def payouts():
+    return render_template("admin/payouts.html", payouts=wallet.pending_payouts())
+
+
+def _after_payout(public_id, payout=None, notice=None, error=None, status=200):
+    """The row in place for htmx; else a redirect back to the list (or the list with the error)."""
+    if is_htmx():
+        return render_template("admin/_payout_row.html", payout=payout, public_id=public_id, done=payout is not None
+                               and payout.status != "REQUESTED", notice=notice, error=error), status
+    if status < 400:
+        flash(notice, "ok")
+        return redirect(url_for("admin.payouts"))
+    return render_template("admin/payouts.html", payouts=wallet.pending_payouts(), error=error), status
+
+
+def _pending(public_id):
+    return next((p for p in wallet.pending_payouts() if p.public_id == public_id), None)
+
+
+@bp.post("/retraits/<public_id>/approuver")
+@admin_only
+def approve_payout(public_id):
+    try:
+        payout = directory.approve_payout(current_user, public_id, ip=request.remote_addr or "")
+    except DomainError as error:
+        return _after_payout(public_id, _pending(public_id), error=str(error.message), status=error.status_code)
+    current_app.logger.info("admin %s approved payout %s", current_user.public_id, payout.public_id)
+    return _after_payout(public_id, payout, notice=_("Retrait de %(amount)s envoyé à %(name)s.",
+                                                     amount=format_xaf(payout.amount), name=payout.user.name))
+
+
+@bp.post("/retraits/<public_id>/refuser")
+@admin_only
+def reject_payout(public_id):
+    try:
+        payout = directory.reject_payout(current_user, public_id, request.form.get("reason", ""),
+                                         ip=request.remote_addr or "")
+    except DomainError as error:
+        return _after_payout(public_id, _pending(public_id), error=str(error.message), status=error.status_code)
+    current_app.logger.info("admin %s rejected payout %s", current_user.public_id, payout.public_id)
+    return _after_payout(public_id, payout, notice=_(
+        "Retrait refusé : le montant est revenu dans le portefeuille de %(name)s.", name=payout.user.name))

@@ -1,0 +1,133 @@
+"""Administration of accounts: the user list and detail, suspend and reinstate, role (and pickup point),
+and new staff accounts.
+
+With htmx a change returns the updated row or detail block in place; without JavaScript it redirects back
+(or shows the page with the error).
+"""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from vgk.errors import DomainError, Invalid
+from vgk.services import accounts, audit, directory, sessions
+from vgk.web.admin import bp
+from vgk.web.admin.common import PER_PAGE, admin_only, back_to, field_messages
+from vgk.web.admin.forms import RoleForm, StaffForm
+from vgk.web.htmx import is_htmx, render
+
+
+@bp.get("/utilisateurs")
+@admin_only
+def users():
+    filters = directory.UserFilters.from_params(request.args)
+    page = directory.search_users(filters, PER_PAGE)
+    return render("admin/users.html", "admin/_users.html", filters=filters, page=page)
+
+
+def _detail_context(user, **extra):
+    return dict(
+        user=user,
+        points=directory.pickup_points(),
+        live_sessions=len(sessions.live_sessions(user)),
+        phone=accounts.format_phone(user.phone),
+        is_me=user.id == current_user.id,
+        **extra,
+    )
+
+
+@bp.get("/utilisateurs/<public_id>")
+@admin_only
+def user_detail(public_id):
+    user = accounts.user_by_public_id(public_id)
+    return render("admin/user.html", "admin/_user_detail.html", **_detail_context(user))
+
+
+def _after_change(user, notice=None, error=None, field_errors=None, chosen=None, status=200):
+    """Answer a change: the row or detail block for htmx, else a redirect (or the page with the error).
+    `chosen` keeps the values the admin picked in the role form when it is shown again with an error."""
+    if is_htmx() and request.headers.get("HX-Target") == f"row-{user.public_id}":
+        return render_template("admin/_user_row.html", user=user, error=error, notice=notice), status
+    if not is_htmx() and status < 400:
+        flash(notice, "ok")
+        return redirect(back_to(url_for("admin.user_detail", public_id=user.public_id)))
+    field_errors = field_errors or {}
+    if error in field_errors.values():
+        error = None  # already shown next to its field
+    context = _detail_context(user, error=error, notice=notice, field_errors=field_errors, chosen=chosen or {})
+    template = "admin/_user_detail.html" if is_htmx() else "admin/user.html"
+    return render_template(template, **context), status
+
+
+@bp.post("/utilisateurs/<public_id>/suspendre")
+@admin_only
+def suspend(public_id):
+    user = accounts.user_by_public_id(public_id)
+    try:
+        directory.suspend(current_user, user, ip=request.remote_addr or "")
+    except DomainError as error:
+        return _after_change(user, error=str(error.message), status=error.status_code)
+    current_app.logger.info("admin %s suspended account %s", current_user.public_id, user.public_id)
+    return _after_change(user, notice=_("Compte suspendu : ses sessions sont fermées."))
+
+
+@bp.post("/utilisateurs/<public_id>/reactiver")
+@admin_only
+def reinstate(public_id):
+    user = accounts.user_by_public_id(public_id)
+    try:
+        directory.reinstate(current_user, user, ip=request.remote_addr or "")
+    except DomainError as error:
+        return _after_change(user, error=str(error.message), status=error.status_code)
+    current_app.logger.info("admin %s reinstated account %s", current_user.public_id, user.public_id)
+    return _after_change(user, notice=_("Compte réactivé."))
+
+
+@bp.post("/utilisateurs/<public_id>/role")
+@admin_only
+def change_role(public_id):
+    user = accounts.user_by_public_id(public_id)
+    form = RoleForm()
+    before = {"role": user.role, "pickup_point_id": user.pickup_point_id}
+    try:
+        accounts.set_role(user, form.role.data, form.pickup_point.data or None, acting_user=current_user)
+    except DomainError as error:
+        fields = field_messages(error) if isinstance(error, Invalid) else {}
+        fields.pop("user", None)  # "self": not a field of the form
+        chosen = {"role": form.role.data, "pickup_point": form.pickup_point.data}
+        return _after_change(user, error=str(error.message), field_errors=fields, chosen=chosen,
+                             status=error.status_code)
+    audit.record_now(current_user, "user.role", "user", user.public_id, before,
+                     {"role": user.role, "pickup_point_id": user.pickup_point_id}, request.remote_addr or "")
+    current_app.logger.info("admin %s set role %s on account %s", current_user.public_id, user.role, user.public_id)
+    return _after_change(user, notice=_("Rôle mis à jour."))
+
+
+# --- staff accounts ------------------------------------------------------------------------------
+
+@bp.route("/personnel/nouveau", methods=["GET", "POST"])
+@admin_only
+def new_staff():
+    form = StaffForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_staff(
+                name=form.name.data,
+                phone=form.phone.data,
+                email=form.email.data or None,
+                password=form.password.data,
+                pickup_point_id=form.pickup_point.data,
+            )
+        except Invalid as error:
+            errors = field_messages(error)
+            if str(error.message) not in errors.values():
+                errors["form"] = str(error.message)
+        else:
+            audit.record_now(current_user, "staff.create", "user", user.public_id, {},
+                             {"name": user.name, "role": user.role, "pickup_point_id": user.pickup_point_id},
+                             request.remote_addr or "")
+            current_app.logger.info("admin %s created staff account %s", current_user.public_id, user.public_id)
+            flash(_("Compte du personnel créé. Communiquez-lui son mot de passe : à sa première connexion, un code lui sera envoyé par SMS."), "ok")
+            return redirect(url_for("admin.user_detail", public_id=user.public_id))
+    status = 400 if errors else 200
+    return render_template("admin/new_staff.html", form=form, errors=errors, points=directory.pickup_points()), status
