@@ -4,7 +4,7 @@
 natural key and only missing rows are added; once the demo accounts exist, nothing else is done.
 The listings come from a fixed `random.Random(237)`, so two fresh databases get the same catalogue
 (only the opaque public ids and the dates, relative to today, differ). Every picture is drawn by
-`vgk.demo_images` and goes through the real upload pipeline (`media.store_product_image`), so the
+`vgk.demo.images` and goes through the real upload pipeline (`media.store_product_image`), so the
 demo serves the same WebP thumbnails as production.
 
 Demo accounts share one public password: never seed a real production database.
@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from vgk import demo_images
+from vgk.demo import images as demo_images
 from vgk.extensions import db
 from vgk.models import (
     Category,

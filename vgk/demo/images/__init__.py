@@ -1,6 +1,6 @@
 """Demo product pictures drawn with Pillow: a flat, recognisable illustration per kind of object.
 
-Only the demo seed (`vgk.services.demo`) uses this: nothing is downloaded and no picture is shipped.
+Only the demo seed (`vgk.demo.seed`) uses this: nothing is downloaded and no picture is shipped.
 `render(family, seed, variant)` returns JPEG bytes (800x800). The same seed always draws the same
 object (same colours, same details); each variant frames it differently on another soft backdrop,
 like the several photos of one listing. Shapes are drawn at twice the size and reduced, which
