@@ -3,6 +3,7 @@
 `seed_demo()` fills a migrated database once; the demo accounts' shared password and the staff tablet PIN
 are public, so never seed a real production database.
 """
-from vgk.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_STAFF_PIN, seed_demo
+from vgk.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_STAFF_PIN
+from vgk.demo.seed import seed_demo
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DEMO_STAFF_PIN", "seed_demo"]
