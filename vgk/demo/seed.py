@@ -19,7 +19,6 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from vgk.demo import images as demo_images
 from vgk.demo.catalogue import (
     CATALOGUE,
     CONDITION_PHRASES,
@@ -32,6 +31,8 @@ from vgk.demo.catalogue import (
     SHOWCASE,
     SIZES,
 )
+from vgk.demo.images import render
+from vgk.demo.images.palette import COLOURS
 from vgk.demo.people import (
     CITY_WEIGHTS,
     DEMO_ACCOUNTS,
@@ -194,7 +195,7 @@ def _round_price(value):
 def _fill_title(template, rng):
     colour = None
     if "{c}" in template or "{cf}" in template:
-        colour = rng.choice(demo_images.COLOURS)
+        colour = rng.choice(COLOURS)
     title = template.format(
         sto=rng.choice(["64 Go", "128 Go", "128 Go", "256 Go"]),
         taille=rng.choice(SIZES),
@@ -342,7 +343,7 @@ def _add_pictures(rng, product, item, leaf, colour, stored_keys):
     """One to three drawings of the same object, through the real upload pipeline."""
     picture_seed = rng.getrandbits(31)
     for position in range(rng.choices([1, 2, 3], weights=[3, 4, 3])[0]):
-        data = demo_images.render(item.family or leaf.family, picture_seed, position, colour, **item.style)
+        data = render(item.family or leaf.family, picture_seed, position, colour, **item.style)
         image = store_product_image(product, data, position)
         stored_keys += [image.thumb_key, image.large_key]
         db.session.add(image)
