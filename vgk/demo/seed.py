@@ -68,7 +68,7 @@ DRAFT_PRODUCTS = 2
 HISTORY_DAYS = 60
 
 
-def seed_demo(*, products=220):
+def seed_demo(*, products: int = 220) -> dict:
     """Fill an empty (migrated) database with demo data; return counts. Does nothing twice."""
     started = time.perf_counter()
     demo_emails = [account["email"] for account in DEMO_ACCOUNTS]

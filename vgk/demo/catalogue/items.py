@@ -12,7 +12,7 @@ class Item:
     style: dict = field(default_factory=dict)
 
 
-def item(title, low, high, family=None, *notes, **style):
+def item(title: str, low: int, high: int, family: str | None = None, *notes: str, **style) -> Item:
     return Item(title, low, high, family, notes, style)
 
 

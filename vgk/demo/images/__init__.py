@@ -61,7 +61,8 @@ def _framing(variant, rng):
     return rng.uniform(1.2, 1.35), rng.uniform(-7, 7), rng.uniform(-5, 5)
 
 
-def render(family_name, seed, variant=0, colour=None, size=SIZE, quality=84, **style):
+def render(family_name: str, seed: int, variant: int = 0, colour: tuple[int, int, int] | None = None,
+           size: int = SIZE, quality: int = 84, **style) -> bytes:
     """JPEG bytes of one picture. Same seed: same object; another variant: another framing."""
     draw_object = FAMILIES[family_name]
     view = random.Random(seed * 31 + variant * 7 + 1)
