@@ -1,7 +1,7 @@
 """Bytes on the wire for the storefront pages, as a phone on a slow connection would receive them.
 
 Builds a throwaway SQLite database from the migrations, fills it with the demo data
-(`vgk.services.demo.seed_demo`, what `flask seed-demo` runs), serves the app from a real HTTP
+(`vgk.demo.seed_demo`, what `flask seed-demo` runs), serves the app from a real HTTP
 server thread on 127.0.0.1 and fetches, with `Accept-Encoding: gzip` (Flask-Compress is on):
 the home page, the product list and one product page, then the same-origin CSS and JS each
 page references and the thumbnails (`<img>`) on the list page. Prints the transferred sizes.
@@ -155,7 +155,7 @@ def main(argv=None):
         started = time.perf_counter()
         with app.app_context():
             upgrade()
-            from vgk.services import demo
+            from vgk import demo
 
             summary = demo.seed_demo(**({"products": args.products} if args.products else {}))
             db.session.remove()

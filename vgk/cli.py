@@ -22,7 +22,7 @@ def register(app):
         """Fill the (migrated) database with demo data; does nothing if the demo accounts exist."""
         from flask import current_app
 
-        from vgk.services import demo
+        from vgk import demo
 
         if not current_app.config.get("DEV_TOOLS") and not allow_production:
             raise click.ClickException(
