@@ -10,6 +10,7 @@ one from the configuration.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from vgk.integrations.payments.base import (
@@ -29,10 +30,10 @@ from vgk.integrations.payments.base import (
     operator_for,
 )
 from vgk.integrations.payments.campay import CALLBACK_FIELDS, DEFAULT_CAMPAY_BASE_URL, CampayGateway
-from vgk.integrations.payments.simulated import SIMULATOR_PATH, SimulatedGateway
+from vgk.integrations.payments.simulated import SimulatedGateway
 
 __all__ = [
-    "CALLBACK_FIELDS", "CURRENCY", "DEFAULT_CAMPAY_BASE_URL", "FAILED", "PENDING", "SIMULATOR_PATH", "STATUSES",
+    "CALLBACK_FIELDS", "CURRENCY", "DEFAULT_CAMPAY_BASE_URL", "FAILED", "PENDING", "STATUSES",
     "SUCCESSFUL", "CampayGateway", "Collection", "Gateway", "PaymentError", "Payout", "SimulatedGateway",
     "Transaction", "campay_number", "checked_amount", "mask_phone", "operator_for", "payments_from_config",
 ]
@@ -42,9 +43,10 @@ log = logging.getLogger(__name__)
 
 # --- the choice --------------------------------------------------------------------------------------
 
-def payments_from_config(config):
+def payments_from_config(config, simulator_url: Callable[[str], str] | None = None):
     """Campay when CAMPAY_USERNAME is set, else the simulated gateway (files beside MEDIA_ROOT unless
-    SIMULATED_PAYMENTS_DIR says where)."""
+    SIMULATED_PAYMENTS_DIR says where), whose payer's phone page is at `simulator_url(reference)`: the
+    application knows its routes, the gateway does not."""
     if config.get("CAMPAY_USERNAME"):
         if not config.get("CAMPAY_WEBHOOK_KEY"):
             log.warning("CAMPAY_WEBHOOK_KEY is not set: every Campay callback will be refused as forged")
@@ -58,4 +60,4 @@ def payments_from_config(config):
             timeout=config.get("CAMPAY_TIMEOUT") or 15,
         )
     directory = config.get("SIMULATED_PAYMENTS_DIR") or Path(config["MEDIA_ROOT"]).resolve().parent / "simulated-payments"
-    return SimulatedGateway(directory, config["SECRET_KEY"])
+    return SimulatedGateway(directory, config["SECRET_KEY"], simulator_url=simulator_url)

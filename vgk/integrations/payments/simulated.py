@@ -1,5 +1,6 @@
 """The simulated gateway: Campay's behaviour without Campay, one JSON file per transaction, approved or
-declined on a local "phone" page; the default when Campay is not configured."""
+declined on a local "phone" page; the default when Campay is not configured. The address of that page
+is given by the application (`simulator_url`): the gateway knows no web route."""
 from __future__ import annotations
 
 import hashlib
@@ -11,6 +12,7 @@ import re
 import secrets
 import tempfile
 import threading
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -38,8 +40,6 @@ except ImportError:  # pragma: no cover - Windows development machines
 
 log = logging.getLogger(__name__)
 
-SIMULATOR_PATH = "/simulateur/"  # the page that plays the payer's phone: SIMULATOR_PATH + reference
-
 
 # --- the simulated gateway ----------------------------------------------------------------------
 
@@ -51,14 +51,16 @@ class SimulatedGateway:
     `approve` or `decline`; withdrawals succeed at once. State is one JSON file per transaction in
     `directory` (written atomically), so every web process sees the same transactions. Callbacks are
     signed with HMAC-SHA256 (a key derived from SECRET_KEY) so the simulator can post one to our webhook
-    through the same code path as Campay's."""
+    through the same code path as Campay's. `simulator_url(reference)` is the address of the page that
+    plays the payer's phone, given by the application; without it a collection has no approve_url."""
 
     name = "simulated"
 
-    def __init__(self, directory, secret_key):
+    def __init__(self, directory, secret_key, simulator_url: Callable[[str], str] | None = None):
         if not secret_key:
             raise ValueError("the simulated gateway needs a secret key to sign its callbacks")
         self.directory = Path(directory)
+        self._simulator_url = simulator_url
         self._key = hmac.new(str(secret_key).encode(), b"vgk.simulated-payments.callback",
                              hashlib.sha256).digest()
         self._thread_lock = threading.Lock()
@@ -80,7 +82,7 @@ class SimulatedGateway:
             status=PENDING,
             ussd_code=record["ussd_code"],
             operator=record["operator"],
-            approve_url=SIMULATOR_PATH + record["reference"],
+            approve_url=self._simulator_url(record["reference"]) if self._simulator_url else "",
         )
 
     def transaction(self, reference):
