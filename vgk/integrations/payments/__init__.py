@@ -10,8 +10,9 @@ one from the configuration.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from vgk.integrations.payments.base import (
     CURRENCY,
@@ -43,7 +44,8 @@ log = logging.getLogger(__name__)
 
 # --- the choice --------------------------------------------------------------------------------------
 
-def payments_from_config(config, simulator_url: Callable[[str], str] | None = None):
+def payments_from_config(config: Mapping[str, Any],
+                         simulator_url: Callable[[str], str] | None = None) -> Gateway:
     """Campay when CAMPAY_USERNAME is set, else the simulated gateway (files beside MEDIA_ROOT unless
     SIMULATED_PAYMENTS_DIR says where), whose payer's phone page is at `simulator_url(reference)`: the
     application knows its routes, the gateway does not."""
@@ -59,5 +61,6 @@ def payments_from_config(config, simulator_url: Callable[[str], str] | None = No
             config.get("CAMPAY_WEBHOOK_KEY"),
             timeout=config.get("CAMPAY_TIMEOUT") or 15,
         )
-    directory = config.get("SIMULATED_PAYMENTS_DIR") or Path(config["MEDIA_ROOT"]).resolve().parent / "simulated-payments"
+    directory = (config.get("SIMULATED_PAYMENTS_DIR")
+                 or Path(config["MEDIA_ROOT"]).resolve().parent / "simulated-payments")
     return SimulatedGateway(directory, config["SECRET_KEY"], simulator_url=simulator_url)

@@ -4,8 +4,9 @@ gateway applies to amounts and Cameroonian Mobile Money numbers (operator, maske
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 PENDING = "PENDING"
 SUCCESSFUL = "SUCCESSFUL"
@@ -66,25 +67,25 @@ class Gateway(Protocol):
 
     def withdraw(self, *, amount: int, phone: str, description: str, external_reference: str) -> Payout: ...
 
-    def verify_callback(self, params: Mapping) -> bool: ...
+    def verify_callback(self, params: Mapping[str, Any]) -> bool: ...
 
 
 # --- shared rules ---------------------------------------------------------------------------------
 
-def mask_phone(number):
+def mask_phone(number: object) -> str:
     """'+237690000001' -> '***001': enough to tell payers apart in logs, not enough to call them."""
     digits = "".join(ch for ch in str(number or "") if ch.isdigit())
     return "***" + digits[-3:] if digits else "***"
 
 
-def checked_amount(amount):
+def checked_amount(amount: object) -> int:
     """A positive whole number of XAF, or PaymentError (Campay refuses decimals: ER201)."""
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise PaymentError(f"amount must be a positive whole number of XAF, not {amount!r}")
     return amount
 
 
-def campay_number(phone):
+def campay_number(phone: object) -> str:
     """'+2376XXXXXXXX' (spaces and dashes tolerated) -> '2376XXXXXXXX', the form Campay wants; else PaymentError."""
     number = _SEPARATORS.sub("", str(phone or ""))
     if not _CAMEROON_MOBILE.fullmatch(number):
@@ -92,7 +93,7 @@ def campay_number(phone):
     return number[1:]
 
 
-def operator_for(number):
+def operator_for(number: object) -> str:
     """The Mobile Money operator of a Cameroonian mobile number (MTN: 67x, 68x, 650-654; Orange: 69x,
     655-659), or "" for another network."""
     digits = "".join(ch for ch in str(number or "") if ch.isdigit())
@@ -106,13 +107,14 @@ def operator_for(number):
     return ""
 
 
-def _text(value):
+def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _plain(params):
+def _plain(params: Mapping[str, Any]) -> dict[str, Any]:
     """A plain dict of single values from a dict or a request's MultiDict (first value of each key)."""
     if hasattr(params, "to_dict"):
-        return params.to_dict()
+        plain: dict[str, Any] = params.to_dict()
+        return plain
     return dict(params.items())
 

@@ -20,6 +20,8 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import quote
 
 import requests
@@ -55,14 +57,14 @@ _LONG_DIGITS = re.compile(r"\d{6,}")
 _CAMPAY_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 
-def _status(value):
+def _status(value: object) -> str:
     status = str(value or "").strip().upper()
     if status not in STATUSES:
         raise PaymentError(f"unexpected transaction status {str(value)[:20]!r}")
     return status
 
 
-def _whole_amount(value):
+def _whole_amount(value: object) -> int:
     """Campay sends amounts as numbers or strings ("5", 5, 5.0); anything else is an unexpected answer."""
     if isinstance(value, bool):
         raise PaymentError("unexpected amount in the answer")
@@ -93,22 +95,23 @@ class CampayGateway:
     # A token is reused until this many seconds before it expires (at most a tenth of its life).
     TOKEN_MARGIN = 60
 
-    def __init__(self, base_url, username, password, webhook_key, timeout=15, clock=time.monotonic):
+    def __init__(self, base_url: str | None, username: str, password: str | None, webhook_key: str | None,
+                 timeout: float | tuple[float, float] = 15, clock: Callable[[], float] = time.monotonic) -> None:
         self.base_url = (base_url or DEFAULT_CAMPAY_BASE_URL).rstrip("/")
         self.username = username
         self._password = password or ""
         self._webhook_key = OctKey.import_key(webhook_key) if webhook_key else None
         self.timeout = timeout  # seconds, or (connect, read)
         self._clock = clock
-        self._token = None
+        self._token: str | None = None
         self._token_expires = 0.0
         self._token_lock = threading.Lock()
 
-    def __repr__(self):  # never the password, the token or the webhook key
+    def __repr__(self) -> str:  # never the password, the token or the webhook key
         return f"<CampayGateway {self.base_url} username={self.username!r}>"
 
     # --- the interface ---
-    def collect(self, *, amount, phone, description, external_reference):
+    def collect(self, *, amount: int, phone: str, description: str, external_reference: str) -> Collection:
         body = {
             "amount": str(checked_amount(amount)),
             "currency": CURRENCY,
@@ -131,7 +134,7 @@ class CampayGateway:
                  reference, collection.status, collection.operator or "operator unknown")
         return collection
 
-    def transaction(self, reference):
+    def transaction(self, reference: str) -> Transaction:
         reference = _text(reference).strip()
         if not _CAMPAY_REFERENCE.fullmatch(reference):  # Campay's are UUIDs; never a path of our making
             raise PaymentError(f"not a Campay transaction reference: {reference[:40]!r}")
@@ -154,7 +157,7 @@ class CampayGateway:
             raise PaymentError(f"Campay answered about another transaction than {reference}")
         return transaction
 
-    def withdraw(self, *, amount, phone, description, external_reference):
+    def withdraw(self, *, amount: int, phone: str, description: str, external_reference: str) -> Payout:
         body = {
             "amount": str(checked_amount(amount)),
             "currency": CURRENCY,
@@ -172,7 +175,7 @@ class CampayGateway:
                  payout.status)
         return payout
 
-    def verify_callback(self, params):
+    def verify_callback(self, params: Mapping[str, Any]) -> bool:
         """True only if `signature` is a JWT signed (HS256) with our webhook key, not expired, and, for the
         callback fields it carries as claims, agreeing with the parameters."""
         if self._webhook_key is None or not params:
@@ -196,7 +199,7 @@ class CampayGateway:
         return True
 
     # --- HTTP ---
-    def _fetch_token(self):
+    def _fetch_token(self) -> str:
         url = self.base_url + "/api/token/"
         try:
             response = requests.post(url, json={"username": self.username, "password": self._password},
@@ -212,8 +215,9 @@ class CampayGateway:
         token = data.get("token")
         if not isinstance(token, str) or not token:
             raise PaymentError("Campay token answer has no token")
+        expires_in: Any = data.get("expires_in")  # seconds, as a number or a string; None when missing
         try:
-            lifetime = float(data.get("expires_in"))
+            lifetime = float(expires_in)
         except (TypeError, ValueError):
             lifetime = 0.0  # unknown: use it for this call only, then ask again
         margin = min(self.TOKEN_MARGIN, lifetime / 10)
@@ -221,14 +225,15 @@ class CampayGateway:
         self._token_expires = self._clock() + max(0.0, lifetime - margin)
         return token
 
-    def _current_token(self, stale=None):
+    def _current_token(self, stale: str | None = None) -> str:
         """The cached token, or a fresh one (only one thread asks Campay at a time)."""
         with self._token_lock:
             if self._token and self._token != stale and self._clock() < self._token_expires:
                 return self._token  # still valid, or already replaced by another thread after a 401
             return self._fetch_token()
 
-    def _call(self, method, path, body, *, what, external_reference):
+    def _call(self, method: str, path: str, body: dict[str, str] | None, *, what: str,
+              external_reference: str) -> dict[str, Any]:
         token = self._current_token()
         response = self._send(method, path, body, token, what, external_reference)
         if response.status_code == 401:  # the token expired or was revoked early: one new token, one retry
@@ -241,7 +246,8 @@ class CampayGateway:
             raise PaymentError(f"Campay {what} returned an unexpected answer")
         return data
 
-    def _send(self, method, path, body, token, what, external_reference):
+    def _send(self, method: str, path: str, body: dict[str, str] | None, token: str, what: str,
+              external_reference: str) -> requests.Response:
         headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
         try:
             return requests.request(method, self.base_url + path, json=body, headers=headers,
@@ -251,7 +257,7 @@ class CampayGateway:
             raise PaymentError(f"Campay {what} failed: {error.__class__.__name__}") from None
 
     @staticmethod
-    def _json(response, what):
+    def _json(response: requests.Response, what: str) -> dict[str, Any]:
         try:
             data = response.json()
         except ValueError:
@@ -261,7 +267,7 @@ class CampayGateway:
         return data
 
     @staticmethod
-    def _refusal(response, what):
+    def _refusal(response: requests.Response, what: str) -> str:
         detail = ""
         try:
             data = response.json()

@@ -12,9 +12,10 @@ import re
 import secrets
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO, Any
 
 from vgk.integrations.payments.base import (
     CURRENCY,
@@ -36,7 +37,7 @@ from vgk.integrations.payments.base import (
 try:  # advisory file locks between web processes (POSIX); a thread lock elsewhere
     import fcntl
 except ImportError:  # pragma: no cover - Windows development machines
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ class SimulatedGateway:
 
     name = "simulated"
 
-    def __init__(self, directory, secret_key, simulator_url: Callable[[str], str] | None = None):
+    def __init__(self, directory: str | os.PathLike[str], secret_key: str,
+                 simulator_url: Callable[[str], str] | None = None) -> None:
         if not secret_key:
             raise ValueError("the simulated gateway needs a secret key to sign its callbacks")
         self.directory = Path(directory)
@@ -65,11 +67,11 @@ class SimulatedGateway:
                              hashlib.sha256).digest()
         self._thread_lock = threading.Lock()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<SimulatedGateway {self.directory}>"
 
     # --- the interface ---
-    def collect(self, *, amount, phone, description, external_reference):
+    def collect(self, *, amount: int, phone: str, description: str, external_reference: str) -> Collection:
         number = campay_number(phone)
         record = self._new_record("COLLECT", checked_amount(amount), number, description, external_reference)
         record["status"] = PENDING
@@ -85,10 +87,10 @@ class SimulatedGateway:
             approve_url=self._simulator_url(record["reference"]) if self._simulator_url else "",
         )
 
-    def transaction(self, reference):
+    def transaction(self, reference: str) -> Transaction:
         return self._transaction(self._read(reference))
 
-    def withdraw(self, *, amount, phone, description, external_reference):
+    def withdraw(self, *, amount: int, phone: str, description: str, external_reference: str) -> Payout:
         number = campay_number(phone)
         record = self._new_record("WITHDRAW", checked_amount(amount), number, description, external_reference)
         self._settle_record(record, SUCCESSFUL)
@@ -97,7 +99,7 @@ class SimulatedGateway:
                  record["reference"])
         return Payout(reference=record["reference"], status=SUCCESSFUL)
 
-    def verify_callback(self, params):
+    def verify_callback(self, params: Mapping[str, Any]) -> bool:
         if not params:
             return False
         try:
@@ -110,28 +112,28 @@ class SimulatedGateway:
             return False
 
     # --- for the simulator page ---
-    def approve(self, reference):
+    def approve(self, reference: str) -> Transaction:
         """The payer accepted on the "phone": PENDING -> SUCCESSFUL; any other change is refused."""
         return self._move(reference, SUCCESSFUL)
 
-    def decline(self, reference):
+    def decline(self, reference: str) -> Transaction:
         """The payer refused (or let it time out): PENDING -> FAILED; any other change is refused."""
         return self._move(reference, FAILED)
 
-    def details(self, reference):
+    def details(self, reference: str) -> dict[str, Any]:
         """What the simulator page shows: the transaction plus its description, number and kind."""
         record = self._read(reference)
         return {key: record.get(key, "") for key in
                 ("reference", "kind", "status", "amount", "currency", "operator", "phone", "description",
                  "external_reference", "ussd_code", "created_at", "updated_at")}
 
-    def sign_callback(self, params):
+    def sign_callback(self, params: Mapping[str, Any]) -> dict[str, str]:
         """`params` plus the `signature` our webhook expects (HMAC-SHA256 over the other params, sorted)."""
         signed = {key: _text(value) for key, value in _plain(params).items() if key != "signature"}
         signed["signature"] = self._signature(signed)
         return signed
 
-    def callback_for(self, reference):
+    def callback_for(self, reference: str) -> dict[str, str]:
         """The signed callback Campay would send for this transaction (fields as strings, as in a form)."""
         transaction = self.transaction(reference)
         return self.sign_callback({
@@ -146,14 +148,15 @@ class SimulatedGateway:
         })
 
     # --- storage ---
-    def _signature(self, params):
+    def _signature(self, params: Mapping[str, Any]) -> str:
         canonical = json.dumps(
             {str(key): _text(value) for key, value in _plain(params).items() if key != "signature"},
             sort_keys=True, separators=(",", ":"), ensure_ascii=False,
         )
         return hmac.new(self._key, canonical.encode(), hashlib.sha256).hexdigest()
 
-    def _new_record(self, kind, amount, number, description, external_reference):
+    def _new_record(self, kind: str, amount: int, number: str, description: str,
+                    external_reference: str) -> dict[str, Any]:
         operator = operator_for(number)
         if not operator:  # as Campay's ER102: Mobile Money is MTN or Orange only
             raise PaymentError(f"number {mask_phone(number)} is on neither MTN nor Orange (unsupported carrier)")
@@ -176,14 +179,14 @@ class SimulatedGateway:
         }
 
     @staticmethod
-    def _settle_record(record, status):
+    def _settle_record(record: dict[str, Any], status: str) -> None:
         record["status"] = status
         record["updated_at"] = _now()
         if status == SUCCESSFUL:
             record["code"] = "SIM" + datetime.now(timezone.utc).strftime("%y%m%d") + secrets.token_hex(3).upper()
             record["operator_reference"] = str(secrets.randbelow(9 * 10**9) + 10**9)
 
-    def _move(self, reference, status):
+    def _move(self, reference: str, status: str) -> Transaction:
         with self._locked():
             record = self._read(reference)
             if record["status"] != PENDING:
@@ -193,13 +196,13 @@ class SimulatedGateway:
         log.info("Simulated transaction %s for %s: %s", record["reference"], record["external_reference"], status)
         return self._transaction(record)
 
-    def _path(self, reference):
+    def _path(self, reference: object) -> Path:
         reference = _text(reference)
         if not _SIM_REFERENCE.fullmatch(reference):
             raise PaymentError("unknown simulated transaction")
         return self.directory / f"{reference}.json"
 
-    def _read(self, reference):
+    def _read(self, reference: str) -> dict[str, Any]:
         path = self._path(reference)
         try:
             with open(path, encoding="utf-8") as handle:
@@ -213,7 +216,7 @@ class SimulatedGateway:
             raise PaymentError(f"simulated transaction {reference} is damaged")
         return record
 
-    def _write(self, record):
+    def _write(self, record: dict[str, Any]) -> None:
         path = self._path(record["reference"])
         self.directory.mkdir(parents=True, exist_ok=True)
         handle, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
@@ -230,11 +233,11 @@ class SimulatedGateway:
                 pass
             raise
 
-    def _locked(self):
+    def _locked(self) -> _DirectoryLock:
         return _DirectoryLock(self.directory, self._thread_lock)
 
     @staticmethod
-    def _transaction(record):
+    def _transaction(record: dict[str, Any]) -> Transaction:
         return Transaction(
             reference=record["reference"],
             status=record["status"],
@@ -251,12 +254,12 @@ class _DirectoryLock:
     """One settlement at a time across threads and processes (an flock on `.lock` in the directory), so
     an approve and a decline racing from two web processes cannot both win."""
 
-    def __init__(self, directory, thread_lock):
+    def __init__(self, directory: Path, thread_lock: threading.Lock) -> None:
         self.directory = directory
         self.thread_lock = thread_lock
-        self.handle = None
+        self.handle: IO[str] | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> _DirectoryLock:
         self.thread_lock.acquire()
         try:
             if fcntl is not None:
@@ -268,7 +271,7 @@ class _DirectoryLock:
             raise
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         try:
             if self.handle is not None:
                 fcntl.flock(self.handle, fcntl.LOCK_UN)
@@ -278,5 +281,5 @@ class _DirectoryLock:
             self.thread_lock.release()
 
 
-def _now():
+def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
