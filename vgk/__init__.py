@@ -119,7 +119,7 @@ def _init_adapters(app):
     app.extensions["vgk.storage"] = storage_from_config(app.config)
     app.extensions["vgk.sms"] = sms_from_config(app.config)
     app.extensions["vgk.mail"] = mail_from_config(app.config)
-    app.extensions["vgk.payments"] = payments_from_config(app.config)
+    app.extensions["vgk.payments"] = payments_from_config(app.config, simulator_url=_simulator_url(app))
     app.extensions["vgk.oauth"] = oauth_from_config(app)  # None unless GOOGLE_CLIENT_ID is set
     app.extensions["vgk.queue"] = None
     if app.config.get("REDIS_URL"):
@@ -129,6 +129,16 @@ def _init_adapters(app):
         from vgk.jobs import QUEUE_NAME
 
         app.extensions["vgk.queue"] = Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
+
+
+def _simulator_url(app):
+    """The site path of the simulated payer's phone page for a transaction, built from the shop's
+    `simulator` route: the payments adapter is given it and knows no web route."""
+
+    def simulator_url(reference: str) -> str:
+        return app.url_map.bind("").build("shop.simulator", {"reference": reference})
+
+    return simulator_url
 
 
 def _register_blueprints(app):

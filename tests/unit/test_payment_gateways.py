@@ -417,7 +417,8 @@ def test_without_a_webhook_key_every_callback_is_refused(campay_fake):
 
 @pytest.fixture
 def simulated(tmp_path):
-    return SimulatedGateway(tmp_path / "simulated-payments", "test-secret")
+    return SimulatedGateway(tmp_path / "simulated-payments", "test-secret",
+                            simulator_url=lambda reference: f"/simulateur/{reference}")
 
 
 def test_simulated_collect_then_approve_is_successful(simulated, tmp_path):
@@ -590,6 +591,18 @@ def test_the_simulated_directory_can_be_configured(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'p.sqlite3'}", str(tmp_path / "media"), CAMPAY_USERNAME=None,
                    SIMULATED_PAYMENTS_DIR=str(tmp_path / "elsewhere"))
     assert app.extensions["vgk.payments"].directory == tmp_path / "elsewhere"
+
+
+def test_without_a_simulator_url_a_simulated_collection_has_no_approve_url(tmp_path):
+    gateway = SimulatedGateway(tmp_path / "simulated-payments", "test-secret")
+    assert collect(gateway).approve_url == ""
+
+
+def test_the_app_gives_the_simulated_gateway_the_path_of_its_phone_page(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'p.sqlite3'}", str(tmp_path / "media"), CAMPAY_USERNAME=None,
+                   SIMULATED_PAYMENTS_DIR=str(tmp_path / "simulated-payments"))
+    collection = collect(app.extensions["vgk.payments"])
+    assert collection.approve_url == f"/simulateur/{collection.reference}"
 
 
 def test_with_campay_configuration_the_app_talks_to_campay(campay_fake, tmp_path):
