@@ -13,7 +13,7 @@ def _base():
     return urlsplit(public)
 
 
-def public_url(endpoint, **values):
+def public_url(endpoint, /, **values):
     """The absolute URL of a view, on the public site: public_url("auth.reset_link", token=t)."""
     base = _base()
     anchor = values.pop("_anchor", None)

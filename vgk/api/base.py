@@ -31,8 +31,10 @@ def page_of(results, *, page, per_page, count, endpoint, count_capped=None, **vi
     last_page = max(1, -(-count // per_page))
 
     def link(number):
-        args = {k: v for k, v in request.args.items() if k != "page"}
-        return public_url(endpoint, **view_args, **args, page=number)
+        # The caller's other query values are kept; path values and the page number always win over them,
+        # and names of link-building options ("_anchor", ...) are not query values.
+        args = {k: v for k, v in request.args.items() if not k.startswith("_")}
+        return public_url(endpoint, **{**args, **view_args, "page": number})
 
     extra = {} if count_capped is None else {"count_capped": bool(count_capped)}
     return ok(
