@@ -12,6 +12,7 @@ from tests.api.conftest import ApiClient
 from tests.web.test_auth import post, text
 from vgk.extensions import db
 from vgk.models import Notification, Order, OrderStatus, Product, ProductStatus
+from vgk.models.base import utcnow
 from vgk.services import inbox, orders, pickup
 
 
@@ -156,3 +157,18 @@ def test_the_app_checkout_and_the_webhook_are_limited_per_ip(app, api, client):
     answers = [client.post("/paiements/campay/webhook", data={"reference": f"R{n}", "status": "SUCCESSFUL"}).status_code
                for n in range(61)]
     assert answers[:60] == [400] * 60 and answers[60] == 429
+
+
+def test_guest_orders_made_with_someones_number_never_stop_their_account(app):
+    """Anyone can type a phone number: guest orders placed with a buyer's number fill the guests' quota
+    for that number, never the account of the person who owns it."""
+    limit = app.config["MAX_UNPAID_ORDERS"]
+    point = f.pickup_point()
+    owner = f.user(phone="+237677888999", phone_verified_at=utcnow())
+    for _ in range(limit):
+        f.place_order(f.product(), payment_method="MTN_MOMO", phone="677888999", point=point)
+    client = app.test_client()
+    f.sign_in(client, owner)
+    response = web_cash_order(client, f.product("Le sien"), point, "677888999")
+    assert response.status_code == 303, text(response)
+    assert db.session.scalar(select(func.count()).select_from(Order).where(Order.buyer_id == owner.id)) == 1

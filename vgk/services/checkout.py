@@ -168,16 +168,20 @@ MAX_PHONE_CODE_TRIES = 5
 
 
 def _check_unpaid_orders(phone, buyer):
-    """At most MAX_UNPAID_ORDERS orders waiting for payment per phone number and per account (each
-    holds stock and sends SMS). Called once the stock is reserved, so that on SQLite the count is made
-    under the write lock; on PostgreSQL a lock per phone number serialises the same count."""
-    from sqlalchemy import func, or_, text
+    """At most MAX_UNPAID_ORDERS orders waiting for payment per account, and per phone number among
+    guests' orders (each holds stock and sends SMS). A signed-in buyer is counted by account only, so
+    guest orders placed by someone else with their number never stop them. Called once the stock is
+    reserved, so that on SQLite the count is made under the write lock; on PostgreSQL a lock per
+    account or phone number serialises the same count."""
+    from sqlalchemy import func, text
 
+    key = f"orders:account:{buyer.id}" if buyer is not None else f"orders:phone:{phone}"
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"orders:{phone}"})
-    same = Order.customer_phone == phone
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
     if buyer is not None:
-        same = or_(same, Order.buyer_id == buyer.id)
+        same = Order.buyer_id == buyer.id
+    else:
+        same = (Order.customer_phone == phone) & Order.buyer_id.is_(None)
     limit = current_app.config["MAX_UNPAID_ORDERS"]
     waiting = db.session.scalar(select(func.count()).select_from(Order)
                                 .where(Order.status == OrderStatus.PENDING_PAYMENT, same))
