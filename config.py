@@ -16,6 +16,21 @@ def _env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Settings that could not be read (e.g. TRUSTED_PROXIES=abc): create_app refuses to start, naming them.
+ENV_PROBLEMS = []
+
+
+def _env_number(name, default, kind=int):
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        ENV_PROBLEMS.append(f"{name}={raw!r} is not a number")
+        return default
+
+
 def normalize_database_url(url):
     """Accept the usual postgres:// and postgresql:// forms and use the psycopg2 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -63,17 +78,17 @@ class Config:
 
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "instance" / "media"))
     MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 16 * 1024 * 1024))
+    MAX_CONTENT_LENGTH = _env_number("MAX_UPLOAD_BYTES", 16 * 1024 * 1024)
     # Photos: refused from their header, before any decoding, above MAX_IMAGE_PIXELS pixels or
     # MAX_IMAGE_SIDE pixels on a side; at most IMAGE_WORKERS photos are decoded at once per process, and
     # an upload waits IMAGE_WAIT_SECONDS for a turn before a 503 "busy, try again".
-    MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 24_000_000))
-    MAX_IMAGE_SIDE = int(os.environ.get("MAX_IMAGE_SIDE", 10_000))
-    IMAGE_WORKERS = int(os.environ.get("IMAGE_WORKERS", 2))
-    IMAGE_WAIT_SECONDS = float(os.environ.get("IMAGE_WAIT_SECONDS", 5))
+    MAX_IMAGE_PIXELS = _env_number("MAX_IMAGE_PIXELS", 24_000_000)
+    MAX_IMAGE_SIDE = _env_number("MAX_IMAGE_SIDE", 10_000)
+    IMAGE_WORKERS = _env_number("IMAGE_WORKERS", 2)
+    IMAGE_WAIT_SECONDS = _env_number("IMAGE_WAIT_SECONDS", 5, float)
 
-    PAGE_SIZE = int(os.environ.get("PAGE_SIZE", 20))
-    MAX_PAGE = int(os.environ.get("MAX_PAGE", 500))
+    PAGE_SIZE = _env_number("PAGE_SIZE", 20)
+    MAX_PAGE = _env_number("MAX_PAGE", 500)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -96,26 +111,26 @@ class Config:
 
     # Orders: commission taken on each sale (percent of the item price), how long stock is held
     # for an unpaid Mobile Money order, and for a cash order until the seller drops the item off.
-    COMMISSION_PERCENT = int(os.environ.get("COMMISSION_PERCENT", 10))
-    RESERVATION_MINUTES = int(os.environ.get("RESERVATION_MINUTES", 30))
-    CASH_HOLD_HOURS = int(os.environ.get("CASH_HOLD_HOURS", 72))
-    MIN_PAYOUT = int(os.environ.get("MIN_PAYOUT", 1000))
+    COMMISSION_PERCENT = _env_number("COMMISSION_PERCENT", 10)
+    RESERVATION_MINUTES = _env_number("RESERVATION_MINUTES", 30)
+    CASH_HOLD_HOURS = _env_number("CASH_HOLD_HOURS", 72)
+    MIN_PAYOUT = _env_number("MIN_PAYOUT", 1000)
     # At most this many orders waiting for payment per phone number and per account.
-    MAX_UNPAID_ORDERS = int(os.environ.get("MAX_UNPAID_ORDERS", 5))
+    MAX_UNPAID_ORDERS = _env_number("MAX_UNPAID_ORDERS", 5)
     # Per-IP limits on placing orders and starting payments, and on the payment provider's webhook.
     CHECKOUT_RATE_LIMIT = os.environ.get("CHECKOUT_RATE_LIMIT", "10 per minute; 40 per hour")
     PAYMENT_WEBHOOK_RATE_LIMIT = os.environ.get("PAYMENT_WEBHOOK_RATE_LIMIT", "60 per minute; 1000 per hour")
 
     # Shared staff tablets lock after this many idle seconds.
-    STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", 300))
+    STAFF_IDLE_SECONDS = _env_number("STAFF_IDLE_SECONDS", 300)
     # Sensitive account changes (phone, second factor, recovery codes) need the password or a fresh
     # second factor given within this many seconds in the same session.
-    REAUTH_MAX_AGE_SECONDS = int(os.environ.get("REAUTH_MAX_AGE_SECONDS", 600))
+    REAUTH_MAX_AGE_SECONDS = _env_number("REAUTH_MAX_AGE_SECONDS", 600)
     # Sign-in throttling without lockout: a source is refused on an account after this many wrong
     # passwords within the window; past the per-account count, the right password also owes a code.
-    SIGN_IN_FAILURES_PER_SOURCE = int(os.environ.get("SIGN_IN_FAILURES_PER_SOURCE", 5))
-    SIGN_IN_FAILURES_PER_ACCOUNT = int(os.environ.get("SIGN_IN_FAILURES_PER_ACCOUNT", 5))
-    SIGN_IN_FAILURE_WINDOW_SECONDS = int(os.environ.get("SIGN_IN_FAILURE_WINDOW_SECONDS", 900))
+    SIGN_IN_FAILURES_PER_SOURCE = _env_number("SIGN_IN_FAILURES_PER_SOURCE", 5)
+    SIGN_IN_FAILURES_PER_ACCOUNT = _env_number("SIGN_IN_FAILURES_PER_ACCOUNT", 5)
+    SIGN_IN_FAILURE_WINDOW_SECONDS = _env_number("SIGN_IN_FAILURE_WINDOW_SECONDS", 900)
 
     # SMS: Africa's Talking when an API key is set, the outbox otherwise.
     AFRICASTALKING_USERNAME = os.environ.get("AFRICASTALKING_USERNAME", "sandbox")
@@ -126,7 +141,7 @@ class Config:
     # Email: SMTP when SMTP_HOST is set, the outbox otherwise.
     SMTP_HOST = os.environ.get("SMTP_HOST")
     SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls")
-    SMTP_PORT = int(os.environ.get("SMTP_PORT") or (465 if SMTP_SECURITY == "ssl" else 587))
+    SMTP_PORT = _env_number("SMTP_PORT", 465 if SMTP_SECURITY == "ssl" else 587)
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Vidé-Grenier Kamer <no-reply@vgk.cm>")
@@ -147,8 +162,8 @@ class Config:
     # lifetimes in seconds. MOBILE_CORS_ORIGINS: comma-separated origins allowed to call the API
     # from a browser (none by default; the Android app needs none).
     JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or None
-    JWT_ACCESS_SECONDS = int(os.environ.get("JWT_ACCESS_SECONDS", 3600))
-    JWT_REFRESH_SECONDS = int(os.environ.get("JWT_REFRESH_SECONDS", 7 * 24 * 3600))
+    JWT_ACCESS_SECONDS = _env_number("JWT_ACCESS_SECONDS", 3600)
+    JWT_REFRESH_SECONDS = _env_number("JWT_REFRESH_SECONDS", 7 * 24 * 3600)
     MOBILE_CORS_ORIGINS = tuple(
         o.strip().rstrip("/") for o in os.environ.get("MOBILE_CORS_ORIGINS", "").split(",") if o.strip()
     )
@@ -160,7 +175,7 @@ class Config:
     TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS") or None
     # How many reverse proxies (nginx, a load balancer) stand in front of the app and set X-Forwarded-For,
     # -Proto, -Host and -Port; 0 trusts no such header (the client talks to gunicorn directly).
-    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+    TRUSTED_PROXIES = _env_number("TRUSTED_PROXIES", 0)
     HSTS = False
     ALLOW_SIMULATED_PAYMENTS = _env_bool("ALLOW_SIMULATED_PAYMENTS", False)
 
@@ -172,7 +187,7 @@ class Config:
     CAMPAY_USERNAME = os.environ.get("CAMPAY_USERNAME")
     CAMPAY_PASSWORD = os.environ.get("CAMPAY_PASSWORD")
     CAMPAY_WEBHOOK_KEY = os.environ.get("CAMPAY_WEBHOOK_KEY")
-    CAMPAY_TIMEOUT = float(os.environ.get("CAMPAY_TIMEOUT", 15))
+    CAMPAY_TIMEOUT = _env_number("CAMPAY_TIMEOUT", 15, float)
     SIMULATED_PAYMENTS_DIR = os.environ.get("SIMULATED_PAYMENTS_DIR")
 
     # Moderation: words (normalised, whole words or phrases) that flag a listing as a prohibited item;
@@ -204,6 +219,8 @@ class Config:
                 config["TRUSTED_HOSTS"] = [parts.hostname, *cls.LOCAL_HOSTS]
             elif parts.hostname not in config["TRUSTED_HOSTS"]:
                 config["TRUSTED_HOSTS"] = [parts.hostname, *config["TRUSTED_HOSTS"]]
+        if ENV_PROBLEMS:
+            raise ConfigError("; ".join(ENV_PROBLEMS))
         if int(config.get("TRUSTED_PROXIES") or 0) < 0:
             raise ConfigError("TRUSTED_PROXIES must be 0 or a positive number of proxies")
         cls.check(config)
@@ -275,7 +292,9 @@ def _check_key(name, value):
         raise ConfigError(f"{name} must be set in production (a random value of at least {MIN_KEY_BYTES} bytes, "
                           f"e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'). "
                           "For a development server use `make run` or VGK_ENV=development.")
-    if len(str(value).encode()) < MIN_KEY_BYTES or str(value).strip().lower() in KNOWN_DEFAULT_KEYS:
+    text = str(value).strip()
+    # Long but guessable values ("a" * 32, spaces) are as weak as short ones: ask for a random key.
+    if len(text.encode()) < MIN_KEY_BYTES or text.lower() in KNOWN_DEFAULT_KEYS or len(set(text)) < 10:
         raise ConfigError(f"{name} is too short or a known default: production needs a random value of at least "
                           f"{MIN_KEY_BYTES} bytes.")
 

@@ -11,7 +11,8 @@ OUTBOX_ENDPOINTS = frozenset({"dev.outbox"})
 SIMULATOR_ENDPOINTS = frozenset({"shop.simulator", "api.simulate_payment"})
 # Headers a reverse proxy adds: with TRUSTED_PROXIES=0 their presence means the loopback peer is a
 # proxy relaying someone else, so the request is not a local one.
-FORWARDING_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host")
+FORWARDING_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host", "X-Forwarded-Proto", "Via",
+                      "CF-Connecting-IP", "True-Client-IP", "X-Client-IP", "X-Cluster-Client-IP")
 
 
 def is_loopback(address):

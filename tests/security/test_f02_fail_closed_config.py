@@ -87,7 +87,7 @@ def test_a_mistyped_vgk_env_refuses_to_start_the_server(tmp_path):
 
 
 @pytest.mark.parametrize("key", ["dev-only-change-me", "short-but-random-Zq81", "test-secret",
-                                 "dev-only-change-me".ljust(40, " ")])
+                                 "dev-only-change-me".ljust(40, " "), " " * 40, "a" * 40, "abab" * 10])
 def test_production_refuses_a_short_or_default_secret_key(tmp_path, key):
     result = start(tmp_path, VGK_ENV="production", **{**PRODUCTION, "SECRET_KEY": key})
     refused(result, "SECRET_KEY", "32 bytes")
@@ -155,6 +155,15 @@ def test_development_tools_answer_only_this_machine(media_root, tmp_path):
     # a proxy on the same machine relaying a visitor: not a local request
     relayed = client.get("/dev/outbox", base_url="http://127.0.0.1:5000", headers={"X-Forwarded-For": "203.0.113.7"})
     assert relayed.status_code == 404
+    for header in ("CF-Connecting-IP", "True-Client-IP", "Via"):  # what other relays send
+        relayed = client.get("/dev/outbox", base_url="http://127.0.0.1:5000", headers={header: "203.0.113.7"})
+        assert relayed.status_code == 404, header
+
+
+@pytest.mark.parametrize("setting", ["TRUSTED_PROXIES", "PAGE_SIZE", "CAMPAY_TIMEOUT"])
+def test_a_setting_that_is_not_a_number_refuses_to_start_and_names_it(tmp_path, setting):
+    result = start(tmp_path, VGK_ENV="production", **PRODUCTION, **{setting: "abc"})
+    refused(result, f"{setting}='abc' is not a number")
 
 
 def test_the_outbox_is_not_served_to_a_remote_visitor(app, client):
