@@ -93,7 +93,7 @@ def test_trusted_hosts_default_to_the_public_address(app):
     assert app.config["TRUSTED_HOSTS"][0] == urlsplit(app.config["PUBLIC_URL"]).hostname
     from config import ProductionConfig
 
-    settings = {"PUBLIC_URL": "https://vgk.cm/", "TRUSTED_HOSTS": None, "SECRET_KEY": "x" * 40,
+    settings = {"PUBLIC_URL": "https://vgk.cm/", "TRUSTED_HOSTS": None, "SECRET_KEY": "k3Vx9w2QpL7rT5yZ8mN4bC6dF1gH0jS-aE",
                 "CAMPAY_USERNAME": "vgk-app"}
     ProductionConfig.finalize(settings, "/nonexistent")
     assert settings["TRUSTED_HOSTS"] == ["vgk.cm"] and settings["PUBLIC_URL"] == "https://vgk.cm"
