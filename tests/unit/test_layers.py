@@ -66,3 +66,72 @@ def test_services_know_nothing_of_requests_or_either_face():
                 if bad:
                     problems.append(f"{path.name}: imports {sorted(bad)} from flask")
     assert problems == []
+
+
+# --- the faces reach outside services (payments, ...) only through services ---------------------------
+
+# Google sign-in still talks to its adapter from the views; every other import is a violation.
+INTEGRATION_EXCEPTIONS = {
+    ("web/google.py", "vgk.integrations.oauth"),
+    ("api/auth.py", "vgk.integrations.oauth"),
+}
+
+
+def _integration_imports(tree, package="vgk"):
+    """(line, module) for each vgk.integrations module imported by a module of `package`, however
+    spelled: `import vgk.integrations.x`, `from vgk.integrations.x import y`, `from vgk.integrations
+    import x`, `from vgk import integrations`, or relatively (`from ...integrations import x`)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:  # relative to the importing module's package
+                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([module] if module else []))
+            if module in ("vgk", "vgk.integrations"):
+                names = [f"{module}.{alias.name}" for alias in node.names]
+            else:
+                names = [module]
+        else:
+            continue
+        found += [(node.lineno, name) for name in names
+                  if name == "vgk.integrations" or name.startswith("vgk.integrations.")]
+    return sorted(found)
+
+
+def _faces_importing_integrations(root):
+    problems = []
+    for face in ("web", "api"):
+        for path in sorted((root / face).rglob("*.py")):
+            where = path.relative_to(root).as_posix()
+            package = ".".join(["vgk", *path.relative_to(root).parent.parts])
+            problems += [f"{where} line {line}: imports {name}"
+                         for line, name in _integration_imports(ast.parse(path.read_text()), package)
+                         if (where, name) not in INTEGRATION_EXCEPTIONS]
+    return problems
+
+
+def test_neither_face_imports_an_integration_but_through_a_service():
+    assert _faces_importing_integrations(ROOT) == []
+
+
+def test_the_integration_rule_fails_on_a_planted_violation(tmp_path):
+    (tmp_path / "web" / "shop").mkdir(parents=True)
+    (tmp_path / "api").mkdir()
+    (tmp_path / "web" / "shop" / "views.py").write_text(
+        "from vgk.integrations.payments import SimulatedGateway\n"
+        "def f():\n    import vgk.integrations.sms\n"
+        "from ...integrations import mail\n"
+        "from ..integrations import not_ours\n")  # vgk.web.integrations: not the adapters
+    (tmp_path / "web" / "google.py").write_text(  # the Google exception covers the oauth adapter only
+        "from vgk.integrations.oauth import google_client\nfrom vgk.integrations import payments\n")
+    (tmp_path / "api" / "auth.py").write_text("from vgk import integrations\n")
+    assert _faces_importing_integrations(tmp_path) == [
+        "web/google.py line 2: imports vgk.integrations.payments",
+        "web/shop/views.py line 1: imports vgk.integrations.payments",
+        "web/shop/views.py line 3: imports vgk.integrations.sms",
+        "web/shop/views.py line 4: imports vgk.integrations.mail",
+        "api/auth.py line 1: imports vgk.integrations",
+    ]

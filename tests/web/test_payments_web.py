@@ -104,6 +104,24 @@ def test_declined_payment_fails_then_paying_again_works(client):
     assert status_of(order) == OrderStatus.PAID
 
 
+def test_paying_again_asks_the_gateway_about_the_pending_request_first(client, gateway):
+    """As in the API: a request the payer declined (its callback lost) no longer blocks paying again."""
+    order, url = momo_checkout(client)
+    first = latest(order)
+    gateway.decline(first.reference)  # declined on the phone; our side still thinks it is pending
+    assert latest(order).status == PaymentStatus.PENDING
+    again = post(client, f"/commande/{order.reference}/payer", {"payment_method": "ORANGE_MONEY", "phone": "699555111"},
+                 page=url)
+    assert again.status_code == 303
+    second = latest(order)
+    assert db.session.get(Payment, first.id).status == PaymentStatus.FAILED
+    assert second.id != first.id and second.status == PaymentStatus.PENDING and second.method == "ORANGE_MONEY"
+    assert status_of(order) == OrderStatus.PENDING_PAYMENT
+    twice = post(client, f"/commande/{order.reference}/payer", {"payment_method": "MTN_MOMO", "phone": "690555111"},
+                 page=url)
+    assert twice.status_code == 409 and "déjà en attente" in text(twice)  # still pending on the phone
+
+
 def test_status_poll_and_check_button(client, gateway):
     order, url = momo_checkout(client)
     payment = latest(order)

@@ -96,8 +96,7 @@ def start_payment():
         "order_reference": REFERENCE, "access_token": ACCESS_TOKEN}},
 )
 def check_payment():
-    order = _order(body())
-    payment = payments.refresh(order)
+    order, payment = payments.check(_order(body()))
     return _answer(order, payment)
 
 

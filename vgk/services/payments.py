@@ -7,6 +7,7 @@ and a bounded extract of its fields (nothing but the reference when the signatur
 """
 import json
 import logging
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -56,13 +57,13 @@ def start(order, method, phone):
     return payment
 
 
-def latest_payment(order):
+def latest_payment(order: Order) -> Payment | None:
     return db.session.scalar(
         select(Payment).where(Payment.order_id == order.id).order_by(Payment.id.desc()).limit(1)
     )
 
 
-def refresh(order):
+def refresh(order: Order) -> Payment:
     """Ask the gateway about the order's pending payment (status poll) and apply the answer."""
     from vgk.integrations.payments import PaymentError
 
@@ -79,6 +80,29 @@ def refresh(order):
     _apply(payment.reference, transaction)
     db.session.expire_all()
     return db.session.get(Payment, payment.id)
+
+
+def _as_it_stands(order: Order) -> Order:
+    """The order read afresh, with what its page shows."""
+    db.session.expire_all()
+    return orders.by_reference(order.reference)
+
+
+def check(order: Order) -> tuple[Order, Payment]:
+    """The payer's "check my payment" (web button, API): refresh(), then the order as it now stands.
+    NotFound when no payment was ever asked for."""
+    payment = refresh(order)
+    return _as_it_stands(order), payment
+
+
+def poll(order: Order) -> Order:
+    """The order page's status poll: the gateway is asked only while the order awaits a payment whose
+    request is pending; returns the order as it now stands."""
+    payment = latest_payment(order)
+    if payment is None or payment.status != PaymentStatus.PENDING or order.status != OrderStatus.PENDING_PAYMENT:
+        return order
+    refresh(order)
+    return _as_it_stands(order)
 
 
 def _apply(reference, transaction):
@@ -169,9 +193,10 @@ def payable_order(reference, user=None, access_token=None):
     return orders.for_caller(reference, user=user, access_token=access_token)
 
 
-def start_again(order, method, phone):
-    """start(), unless a payment request is still waiting on the payer's phone (asked about first):
-    one pending request at a time."""
+def start_again(order: Order, method: str, phone: str) -> Payment:
+    """Pay an order (web and API alike): start(), unless a payment request is still waiting on the
+    payer's phone — the gateway is asked about it first, so one that failed or expired does not block a
+    new one. One pending request at a time."""
     latest = latest_payment(order)
     if latest is not None and latest.status == PaymentStatus.PENDING:
         if refresh(order).status == PaymentStatus.PENDING:
@@ -185,13 +210,31 @@ def start_again(order, method, phone):
 DECISIONS = ("approve", "decline")
 
 
-def is_simulated():
+def is_simulated() -> bool:
+    """Whether the configured gateway is the simulated one (its payer's phone is then a page of ours)."""
     from vgk.integrations.payments import SimulatedGateway
 
     return isinstance(gateway(), SimulatedGateway)
 
 
-def decide_simulated(reference, decision):
+def simulated_collection(reference: str) -> dict[str, Any]:
+    """What the simulated payer's phone shows for a collection request (reference, status, amount,
+    operator, phone, description, external_reference...). NotFound without the simulated gateway or for
+    a reference that is not one of its collections."""
+    from vgk.integrations.payments import PaymentError
+
+    if not is_simulated():
+        raise NotFound(_l("Introuvable."))
+    try:
+        details = gateway().details(reference)
+    except PaymentError:
+        raise NotFound(_l("Introuvable.")) from None
+    if details.get("kind") != "COLLECT":
+        raise NotFound(_l("Introuvable."))
+    return details
+
+
+def decide_simulated(reference: str, decision: str) -> str:
     """The simulated payer's phone answers a collection request: approve or decline it, then the
     gateway's signed callback goes through handle_callback, as a real provider's would. Returns the
     callback's outcome. NotFound without the simulated gateway or for a reference that is not one of
@@ -202,13 +245,8 @@ def decide_simulated(reference, decision):
         raise NotFound(_l("Introuvable."))
     if decision not in DECISIONS:
         raise Invalid(_l("Choisissez Approuver ou Refuser."), {"decision": "invalid"})
+    details = simulated_collection(reference)
     simulator = gateway()
-    try:
-        details = simulator.details(reference)
-    except PaymentError:
-        raise NotFound(_l("Introuvable.")) from None
-    if details.get("kind") != "COLLECT":
-        raise NotFound(_l("Introuvable."))
     try:
         (simulator.approve if decision == "approve" else simulator.decline)(details["reference"])
     except PaymentError:

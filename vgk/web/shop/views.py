@@ -9,8 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from vgk.errors import Conflict, Invalid, NotFound, RateLimited
 from vgk.extensions import csrf, db, limiter
-from vgk.integrations.payments import PaymentError, SimulatedGateway
-from vgk.models import Fulfilment, OrderStatus, PaymentMethod, PaymentStatus
+from vgk.models import Fulfilment, PaymentMethod, PaymentStatus
 from vgk.security import public
 from vgk.services import cart as carts
 from vgk.services import checkout, orders, payments
@@ -209,7 +208,7 @@ def _order_context(order, **extra):
         pay_form.phone.data = (payment.phone if payment else "") or order.customer_phone
     confirm_form = extra.pop("confirm_form", None) or ConfirmPhoneForm(formdata=None)
     return dict(order=order, payment=payment, pay_form=pay_form, form=ActionForm(formdata=None),
-                confirm_form=confirm_form, simulated=isinstance(payments.gateway(), SimulatedGateway), **extra)
+                confirm_form=confirm_form, simulated=payments.is_simulated(), **extra)
 
 
 @bp.get("/commande/<reference>")
@@ -222,11 +221,7 @@ def order(reference):
         return redirect(url_for("shop.order", reference=found.reference), 303)
     found = _my_order(reference)
     if is_htmx():  # the status poll: ask the gateway about a pending payment, then show the block
-        payment = payments.latest_payment(found)
-        if payment is not None and payment.status == PaymentStatus.PENDING and found.status == OrderStatus.PENDING_PAYMENT:
-            payments.refresh(found)
-            db.session.expire_all()
-            found = orders.by_reference(reference)
+        found = payments.poll(found)
     return render("shop/order.html", "shop/_order_status.html", **_order_context(found))
 
 
@@ -236,15 +231,14 @@ def check_payment(reference):
     found = _my_order(reference)
     ActionForm().validate_on_submit() or abort(400)
     try:
-        payment = payments.refresh(found)
+        found, payment = payments.check(found)
     except NotFound as failure:
         flash(str(failure.message), "warn")
         return redirect(url_for("shop.order", reference=found.reference), 303)
     if payment.status == PaymentStatus.PENDING:
         flash(_("Paiement pas encore confirmé : validez la demande sur votre téléphone."), "warn")
     if is_htmx():
-        db.session.expire_all()
-        return render_template("shop/_order_status.html", **_order_context(orders.by_reference(reference)))
+        return render_template("shop/_order_status.html", **_order_context(found))
     return redirect(url_for("shop.order", reference=found.reference), 303)
 
 
@@ -276,12 +270,8 @@ def pay(reference):
     form = PayForm()
     if not form.validate_on_submit():
         return render_template("shop/order.html", **_order_context(found, pay_form=form)), 400
-    latest = payments.latest_payment(found)
-    if latest is not None and latest.status == PaymentStatus.PENDING:
-        return render_template("shop/order.html", **_order_context(
-            found, pay_form=form, error=_("Un paiement est déjà en attente : validez-le ou vérifiez-le."))), 409
-    try:
-        payments.start(found, form.payment_method.data, form.phone.data)
+    try:  # a request still pending on the payer's phone (the gateway is asked) is a 409
+        payments.start_again(found, form.payment_method.data, form.phone.data)
     except Invalid as failure:
         top = apply_errors(form, failure, {"payment_method": "payment_method"})
         return render_template("shop/order.html", **_order_context(found, pay_form=form, error=top)), 400
@@ -311,40 +301,30 @@ def track():
 
 # --- the simulated payer's phone ------------------------------------------------------------------
 
-def _simulator():
-    gateway = current_app.extensions["vgk.payments"]
-    if not isinstance(gateway, SimulatedGateway):
-        abort(404)
-    return gateway
-
-
-def _details(gateway, reference):
+def _collection(reference):
+    """The simulated collection request, or 404 (no simulated gateway, or not one of its collections)."""
     try:
-        details = gateway.details(reference)
-    except PaymentError:
+        return payments.simulated_collection(reference)
+    except NotFound:
         abort(404)
-    if details.get("kind") != "COLLECT":
-        abort(404)
-    return details
 
 
 @bp.route("/simulateur/<reference>", methods=["GET", "POST"])
 @public
 def simulator(reference):
-    gateway = _simulator()
-    details = _details(gateway, reference)
+    details = _collection(reference)
     if request.method == "GET":
         return render_template("shop/simulator.html", details=details, form=ActionForm(formdata=None))
     decision = request.form.get("decision")
-    if not ActionForm().validate_on_submit() or decision not in ("approve", "decline"):
+    if not ActionForm().validate_on_submit() or decision not in payments.DECISIONS:
         return render_template("shop/simulator.html", details=details, form=ActionForm(formdata=None),
                                error=_("Choisissez Approuver ou Refuser.")), 400
     try:  # the signed callback goes through the same service as a real provider's webhook
         outcome = payments.decide_simulated(details["reference"], decision)
     except Conflict as failure:
-        return render_template("shop/simulator.html", details=_details(gateway, reference), form=ActionForm(formdata=None),
+        return render_template("shop/simulator.html", details=_collection(reference), form=ActionForm(formdata=None),
                                error=str(failure.message)), 409
-    return render_template("shop/simulator_done.html", details=_details(gateway, reference),
+    return render_template("shop/simulator_done.html", details=_collection(reference),
                            approved=decision == "approve", outcome=outcome)
 
 
