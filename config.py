@@ -116,6 +116,10 @@ class Config:
     SIGN_IN_FAILURES_PER_SOURCE = int(os.environ.get("SIGN_IN_FAILURES_PER_SOURCE", 5))
     SIGN_IN_FAILURES_PER_ACCOUNT = int(os.environ.get("SIGN_IN_FAILURES_PER_ACCOUNT", 5))
     SIGN_IN_FAILURE_WINDOW_SECONDS = int(os.environ.get("SIGN_IN_FAILURE_WINDOW_SECONDS", 900))
+    # Password-reset messages (SMS codes, email links) one source IP may get sent within the window,
+    # whatever the numbers or addresses asked for (each destination also gets at most 3 per 15 minutes).
+    PASSWORD_RESETS_PER_SOURCE = int(os.environ.get("PASSWORD_RESETS_PER_SOURCE", 10))
+    PASSWORD_RESET_SOURCE_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_SOURCE_WINDOW_SECONDS", 3600))
 
     # SMS: Africa's Talking when an API key is set, the outbox otherwise.
     AFRICASTALKING_USERNAME = os.environ.get("AFRICASTALKING_USERNAME", "sandbox")

@@ -559,7 +559,8 @@ def _password_fingerprint(user):
 
 def request_password_reset(identifier, ip="", link_for=None):
     """Send a reset code (phone) or link (email). Says nothing about whether the account exists,
-    nor whether the sending limit for that phone or address was reached."""
+    nor whether the sending limit for that phone or address (or for this source IP) was reached.
+    Resets have their own sending quota: they never use up the sign-in codes of the same phone."""
     user = find_by_identifier(identifier)
     if user is None or user.status != UserStatus.ACTIVE:
         log.info("password reset asked for an unknown or inactive identifier")
@@ -570,6 +571,10 @@ def request_password_reset(identifier, ip="", link_for=None):
         log.info("password reset link for account %s not sent: email not verified", user.public_id)
         return None
     try:
+        otp.check_source_allowed(
+            CodePurpose.RESET_PASSWORD, ip, int(current_app.config.get("PASSWORD_RESETS_PER_SOURCE", 10)),
+            timedelta(seconds=int(current_app.config.get("PASSWORD_RESET_SOURCE_WINDOW_SECONDS", 3600))),
+        )
         if by_email:
             otp.note_link_sent(CodePurpose.RESET_PASSWORD, user.email, user=user, ip=ip)
         else:
