@@ -108,8 +108,8 @@ class Config:
 
     # Shared staff tablets lock after this many idle seconds.
     STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", 300))
-    # Sensitive account changes (phone, second factor, recovery codes) need the password or a fresh
-    # second factor given within this many seconds in the same session.
+    # Sensitive account changes (phone, second factor, recovery codes) and payouts need the password or
+    # a fresh second factor given within this many seconds in the same session.
     REAUTH_MAX_AGE_SECONDS = int(os.environ.get("REAUTH_MAX_AGE_SECONDS", 600))
     # Sign-in throttling without lockout: a source is refused on an account after this many wrong
     # passwords within the window; past the per-account count, the right password also owes a code.
