@@ -123,14 +123,18 @@ class Config:
 
     # Shared staff tablets lock after this many idle seconds.
     STAFF_IDLE_SECONDS = _env_number("STAFF_IDLE_SECONDS", 300)
-    # Sensitive account changes (phone, second factor, recovery codes) need the password or a fresh
-    # second factor given within this many seconds in the same session.
+    # Sensitive account changes (phone, second factor, recovery codes) and payouts need the password or
+    # a fresh second factor given within this many seconds in the same session.
     REAUTH_MAX_AGE_SECONDS = _env_number("REAUTH_MAX_AGE_SECONDS", 600)
     # Sign-in throttling without lockout: a source is refused on an account after this many wrong
     # passwords within the window; past the per-account count, the right password also owes a code.
     SIGN_IN_FAILURES_PER_SOURCE = _env_number("SIGN_IN_FAILURES_PER_SOURCE", 5)
     SIGN_IN_FAILURES_PER_ACCOUNT = _env_number("SIGN_IN_FAILURES_PER_ACCOUNT", 5)
     SIGN_IN_FAILURE_WINDOW_SECONDS = _env_number("SIGN_IN_FAILURE_WINDOW_SECONDS", 900)
+    # Password-reset messages (SMS codes, email links) one source IP may get sent within the window,
+    # whatever the numbers or addresses asked for (each destination also gets at most 3 per 15 minutes).
+    PASSWORD_RESETS_PER_SOURCE = _env_number("PASSWORD_RESETS_PER_SOURCE", 10)
+    PASSWORD_RESET_SOURCE_WINDOW_SECONDS = _env_number("PASSWORD_RESET_SOURCE_WINDOW_SECONDS", 3600)
 
     # SMS: Africa's Talking when an API key is set, the outbox otherwise.
     AFRICASTALKING_USERNAME = os.environ.get("AFRICASTALKING_USERNAME", "sandbox")

@@ -99,6 +99,15 @@ def sign_in(client, user, method="password"):
     return auth_session
 
 
+def reauthenticated(user):
+    """The user, acting in a session where the password was just given (as the services see a
+    signed-in person): for calling services that need a recent authentication, such as payouts."""
+    from vgk.services import sessions
+
+    sessions.start(user, ip="127.0.0.1", user_agent="pytest")
+    return user
+
+
 def api_tokens(user):
     """A fresh token pair for the user, as after a full sign-in from the app (a dict)."""
     from vgk.services import api_tokens as tokens

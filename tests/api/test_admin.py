@@ -32,7 +32,7 @@ def payout_request():
     seller = f.user(name="Nadège Fotso")
     db.session.add(WalletEntry(user_id=seller.id, amount=30_000, kind=WalletEntryKind.SALE, note="vente"))
     db.session.commit()
-    return seller, wallet.request_payout(seller, 20_000, "670000111")
+    return seller, wallet.request_payout(f.reauthenticated(seller), 20_000, "670000111")
 
 
 def entries():
@@ -175,7 +175,7 @@ def test_payouts_list_approve_and_reject(api, admin):
     assert api.post(f"admin/payouts/{payout.public_id}/approve/", user=admin).status_code == 409
     assert api.get("admin/payouts/", user=admin).get_json()["results"] == []
 
-    other = wallet.request_payout(seller, 10_000, "670000111")
+    other = wallet.request_payout(f.reauthenticated(seller), 10_000, "670000111")
     response = api.post(f"admin/payouts/{other.public_id}/reject/", json={"reason": " "}, user=admin)
     assert response.status_code == 400 and response.get_json()["error"]["fields"] == {"reason": "required"}
     response = api.post(f"admin/payouts/{other.public_id}/reject/", json={"reason": "Numéro à vérifier"}, user=admin)

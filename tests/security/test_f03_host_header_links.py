@@ -2,13 +2,18 @@
 password-reset request mailed the victim a link carrying the reset token to the attacker's site. Now
 every absolute link comes from PUBLIC_URL, and a request for a host outside TRUSTED_HOSTS gets 400."""
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from tests import factories as f
+from tests.api.conftest import ApiClient
 from tests.conftest import make_app
 from tests.web.test_auth import csrf_token, post
+from vgk.extensions import db
+from vgk.models import User
 from vgk.models.base import utcnow
 from vgk.urls import absolute_url, public_url
 
@@ -97,3 +102,91 @@ def test_trusted_hosts_default_to_the_public_address(app):
                 "CAMPAY_USERNAME": "vgk-app"}
     ProductionConfig.finalize(settings, "/nonexistent")
     assert settings["TRUSTED_HOSTS"] == ["vgk.cm"] and settings["PUBLIC_URL"] == "https://vgk.cm"
+
+
+# --- email-verification links (sign-up and "send again", web and app) ------------------------------
+#
+# They were built with url_for(_external=True), so from the request's scheme, host and port:
+# `Host: vgk.example:8443` (a name the server also answers to) mailed http://vgk.example:8443/email/verifier/<token>.
+
+ALIAS = "vgk.example"
+
+
+@pytest.fixture
+def aliased_site(public_site, monkeypatch):
+    """The server also answers to another name (an old domain, a load balancer's address)."""
+    monkeypatch.setitem(public_site.config, "TRUSTED_HOSTS", [*public_site.config["TRUSTED_HOSTS"], ALIAS])
+    return public_site
+
+
+def verification_links(email):
+    links = [re.search(r"\S+/email/verifier/\S+", m.body).group(0) for m in f.outbox(email)
+             if "/email/verifier/" in m.body]
+    assert links, f"no verification link sent to {email}"
+    return links
+
+
+def assert_public(link):
+    assert link.startswith(f"{PUBLIC}/email/verifier/"), link
+    assert ALIAS not in link and ":8443" not in link
+
+
+def browser_post(client, path, data, base_url, page=None):
+    """A form posted like a browser on `base_url` (the CSRF token read from the same host)."""
+    html = client.get(page or path, base_url=base_url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
+        r'<meta name="csrf-token" content="([^"]+)"', html)
+    return client.post(path, base_url=base_url, data={"csrf_token": token.group(1), **data})
+
+
+def verified(email):
+    db.session.expire_all()
+    return db.session.scalar(select(User).where(User.email == email)).email_verified_at is not None
+
+
+def test_a_web_sign_up_on_another_host_mails_a_link_to_the_public_site(aliased_site, client):
+    f.city("Douala", slug="douala")
+    response = browser_post(client, "/inscription", {
+        "name": "Jean Fotso", "phone": "6 90 11 22 33", "email": "jean@example.cm", "city": "douala",
+        "password": "Bon-Mot-2024", "accept_terms": "y"}, base_url=f"http://{ALIAS}:8443")
+    assert response.status_code == 302
+    [link] = verification_links("jean@example.cm")
+    assert_public(link)
+    assert client.get(urlsplit(link).path).status_code == 302 and verified("jean@example.cm")  # and it works
+
+
+def test_sending_the_link_again_from_the_account_uses_the_public_site(aliased_site, client):
+    f.user(email="again@example.cm")
+    alias = f"http://{ALIAS}:8443"
+    signed_in = browser_post(client, "/connexion", {"identifier": "again@example.cm", "password": "secret-pass-1"},
+                             base_url=alias)
+    assert signed_in.status_code == 302 and client.get("/compte", base_url=alias).status_code == 200
+    response = browser_post(client, "/compte/email/verifier", {}, base_url=alias, page="/compte")
+    assert response.status_code == 302
+    [link] = verification_links("again@example.cm")
+    assert_public(link)
+
+
+def test_the_app_sign_up_and_resend_use_the_public_site(aliased_site):
+    api = ApiClient(aliased_site)
+    forged = {"Host": f"{ALIAS}:8443", "X-Forwarded-Host": EVIL, "X-Forwarded-Proto": "http"}
+    created = api.post("auth/register/", json={"name": "Awa Ngono", "phone": "677445566", "password": "Bon-Mot-2024",
+                                               "email": "awa.app@example.cm"}, headers=forged)
+    assert created.status_code == 201
+    user = db.session.scalar(select(User).where(User.email == "awa.app@example.cm"))
+    sent = api.post("auth/resend_email/", user=user, headers=forged)
+    assert sent.status_code == 200
+    links = verification_links("awa.app@example.cm")
+    assert len(links) == 2
+    for link in links:
+        assert_public(link)
+        assert EVIL not in link
+
+
+def test_no_link_is_built_from_the_request_anywhere():
+    """Every absolute link goes through vgk.urls: nothing asks Flask for one from the request."""
+    root = Path(__file__).resolve().parents[2]
+    asks_flask = re.compile(r"(?<!\w)_external\s*=")
+    offenders = [str(path.relative_to(root)) for folder in ("vgk", "templates") for path in (root / folder).rglob("*")
+                 if path.suffix in (".py", ".html", ".txt", ".js") and asks_flask.search(path.read_text(errors="ignore"))]
+    assert offenders == []

@@ -14,9 +14,10 @@ from tests import factories as f
 from tests.api.conftest import ApiClient
 from tests.web.test_auth import csrf_token, location, post, text
 from vgk.extensions import db
-from vgk.models import AuthSession, OneTimeCode, PickupPoint, RecoveryCode, Role, TwoFactor
+from vgk.models import (AuthSession, OneTimeCode, Payout, PickupPoint, RecoveryCode, Role, TwoFactor, WalletEntry,
+                        WalletEntryKind)
 from vgk.models.base import utcnow
-from vgk.services import accounts
+from vgk.services import accounts, sessions, wallet
 
 PASSWORD = "secret-pass-1"
 PHONE = "+237690220011"
@@ -244,3 +245,90 @@ def test_the_api_reauthenticates_with_the_password(app):
     assert api.post("auth/reauthenticate/", token=token, json={"password": "wrong-password"}).status_code == 400
     assert api.post("auth/reauthenticate/", token=token, json={"password": PASSWORD}).status_code == 200
     assert api.post("auth/reauthenticate/", token=token, json={}).status_code == 400
+
+
+# --- payouts: money leaving the account needs a recent authentication too --------------------------
+#
+# A payout needed only a session: from a session left open (or a stolen access token) anyone could
+# send the balance to a Mobile Money number of their choice. The wallet service now asks for the
+# password (or a fresh second factor) within REAUTH_MAX_AGE_SECONDS, on the web and in the app.
+
+THIEF_PHONE = "+237699887766"
+
+
+def with_balance(user, amount=30_000):
+    db.session.add(WalletEntry(user_id=user.id, amount=amount, kind=WalletEntryKind.SALE, note="vente"))
+    db.session.commit()
+    return user
+
+
+def payouts_of(user):
+    db.session.expire_all()
+    return db.session.scalars(select(Payout).where(Payout.user_id == user.id)).all()
+
+
+def ask_payout(client, amount="1000", phone=THIEF_PHONE):
+    return post(client, "/compte/portefeuille", {"amount": amount, "phone": phone})
+
+
+def test_a_stale_web_session_cannot_request_a_payout(stale, owner):
+    with_balance(owner)
+    response = ask_payout(stale)
+    assert_sent_to_confirm(response, "/compte/portefeuille")
+    assert payouts_of(owner) == [] and wallet.balance(owner) == 30_000
+
+
+def test_after_the_password_the_payout_goes_through_on_the_web(stale, owner):
+    with_balance(owner)
+    assert_sent_to_confirm(ask_payout(stale), "/compte/portefeuille")
+    token = csrf_token(stale, "/compte/confirmer?next=/compte/portefeuille")
+    back = stale.post("/compte/confirmer", data={"csrf_token": token, "password": PASSWORD,
+                                                 "next": "/compte/portefeuille"})
+    assert back.status_code == 302 and location(back) == "/compte/portefeuille"
+    done = ask_payout(stale, phone=PHONE)
+    assert done.status_code == 303
+    [payout] = payouts_of(owner)
+    assert payout.amount == 1000 and payout.phone == PHONE and wallet.balance(owner) == 29_000
+
+
+def test_a_pin_unlocked_tablet_cannot_request_a_payout(client, tablet):
+    with_balance(tablet.staff)
+    unlock(client, tablet.staff)
+    response = ask_payout(client)
+    assert response.status_code == 302 and location(response).startswith("/compte/confirmer")
+    assert payouts_of(tablet.staff) == []
+
+
+def test_a_stale_app_token_gets_403_reauth_required_for_a_payout(app, owner):
+    api = ApiClient(app)
+    with_balance(owner)
+    token = f.api_token(owner)
+    age_session(db.session.scalars(select(AuthSession).where(AuthSession.user_id == owner.id)).one())
+
+    refused = api.post("client/payout/", token=token, json={"amount": 1000, "phone": THIEF_PHONE})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "reauth_required"
+    assert payouts_of(owner) == [] and wallet.balance(owner) == 30_000
+
+    assert api.post("auth/reauthenticate/", token=token, json={"password": PASSWORD}).status_code == 200
+    done = api.post("client/payout/", token=token, json={"amount": 1000})
+    assert done.status_code == 201
+    [payout] = payouts_of(owner)
+    assert payout.phone == PHONE and wallet.balance(owner) == 29_000
+
+
+def test_the_payout_rule_lives_in_the_wallet_service(app, owner):
+    with_balance(owner)
+    with pytest.raises(accounts.ReauthRequired):
+        wallet.request_payout(owner, 1000, PHONE)  # no session proving who is asking
+    auth_session = sessions.start(owner, method="pin")  # a PIN unlock proves nothing
+    with pytest.raises(accounts.ReauthRequired):
+        wallet.request_payout(owner, 1000, PHONE)
+    age_session(sessions.start(owner))
+    with pytest.raises(accounts.ReauthRequired):
+        wallet.request_payout(owner, 1000, PHONE)
+    assert payouts_of(owner) == [] and auth_session.reauthenticated_at is None
+
+
+def test_the_api_documents_the_403(app):
+    operation = ApiClient(app).spec["paths"]["/mobile/api/client/payout/"]["post"]
+    assert "403" in operation["responses"] and "reauth_required" in operation["description"]

@@ -11,7 +11,7 @@ from vgk.extensions import db
 from vgk.models import (OrderEvent, OrderStatus, Payment, PaymentCallback, Payout, PayoutStatus, PickupPoint, Role,
                         TwoFactor, User, WalletEntry, WalletEntryKind)
 from vgk.models.base import utcnow
-from vgk.services import payments, pickup, wallet
+from vgk.services import payments, pickup, sessions, wallet
 
 
 def in_parallel(app, count, work):
@@ -52,10 +52,10 @@ def seller_with(amount):
 
 def test_parallel_payout_requests_for_the_whole_balance_make_one_payout(app):
     seller = seller_with(14_400)
-    seller_id = seller.id
+    session_id = f.reauthenticated(seller).auth_session.public_id
 
     def ask(_n):
-        payout = wallet.request_payout(db.session.get(User, seller_id), 14_400, "690555111")
+        payout = wallet.request_payout(sessions.load(session_id), 14_400, "690555111")
         return payout.public_id
 
     answers = in_parallel(app, 16, ask)
@@ -66,7 +66,7 @@ def test_parallel_payout_requests_for_the_whole_balance_make_one_payout(app):
 
 def test_parallel_payout_decisions_send_the_money_once(app, monkeypatch):
     seller = seller_with(20_000)
-    payout = wallet.request_payout(seller, 20_000, "690555111")
+    payout = wallet.request_payout(f.reauthenticated(seller), 20_000, "690555111")
     admin = f.user(Role.ADMIN)
     gateway = app.extensions["vgk.payments"]
     sent = []

@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.api.conftest import ApiClient
-from tests.web.test_auth import csrf_token, location, login, text
+from tests.web.test_auth import csrf_token, location, login, post, text
+from vgk.errors import RateLimited
 from vgk.extensions import db
-from vgk.models import AuthSession, Role, SignInFailure, TwoFactor, User
+from vgk.models import AuthSession, CodePurpose, OneTimeCode, Role, SignInFailure, TwoFactor, User
 from vgk.models.base import utcnow
+from vgk.services import otp
 
 PASSWORD = "secret-pass-1"
 ATTACKER = "198.51.100.66"
@@ -143,3 +145,105 @@ def test_web_and_app_failures_from_one_source_add_up(app, seller):
         app_client.post("auth/login/", json={"phone": seller.phone, "password": "wrong"})
     assert login(web, seller.phone, PASSWORD).status_code == 429
     assert app_client.post("auth/login/", json={"phone": seller.phone, "password": PASSWORD}).status_code == 429
+
+
+# --- one-time codes: anonymous password-reset requests must not stop a sign-in code --------------
+#
+# Sending limits were per phone or email whatever the purpose, so three anonymous reset requests for
+# an admin's number used up the quota and the code the admin owes after the right password could not
+# be sent (429 "Trop de codes demandés"). Each purpose now has its own quota; sign-in codes are only
+# sent after the right password (or Google), and reset requests are limited per destination and per
+# source IP.
+
+def ask_resets(client, identifier, times=3):
+    for _ in range(times):
+        response = post(client, "/mot-de-passe/oublie", {"identifier": identifier})
+        assert response.status_code == 302  # the same answer whatever happens
+
+
+def sent_to(destination):
+    return len(f.outbox(destination))
+
+
+def test_reset_requests_do_not_keep_the_admin_from_signing_in_with_the_app(app, admin):
+    attacker = browser(app, ATTACKER)
+    ask_resets(attacker, admin.phone[-9:], times=4)
+    assert sent_to(admin.phone) == 3  # the reset quota of that number is used up
+
+    owner = api_from(app, OWNER)
+    first = owner.post("auth/login/", json={"phone": admin.phone, "password": PASSWORD})
+    assert first.status_code == 200, first.get_json()
+    assert first.get_json()["requires_2fa"] is True
+    assert sent_to(admin.phone) == 4 and "connexion" in f.outbox(admin.phone)[0].body
+    done = owner.post("auth/verify_2fa/", json={"phone": admin.phone, "code": f.last_code(admin.phone)})
+    assert done.status_code == 200 and done.get_json()["tokens"]["access_token"]
+
+
+def test_reset_requests_do_not_keep_the_admin_from_signing_in_on_the_web(app, admin):
+    ask_resets(browser(app, ATTACKER), admin.phone[-9:])
+    owner = browser(app, OWNER)
+    response = login(owner, admin.phone, PASSWORD)
+    assert response.status_code == 302 and location(response) == "/connexion/code"
+    page = owner.get("/connexion/code")
+    assert page.status_code == 200 and "Trop de codes" not in text(page)
+    done = two_factor_step(owner, f.last_code(admin.phone))
+    assert done.status_code == 302 and location(done) == "/admin"
+
+
+def test_resets_and_wrong_passwords_do_not_keep_a_client_out(app, seller):
+    ask_resets(browser(app, ATTACKER), seller.phone[-9:])
+    for n in range(5):
+        login(browser(app, f"198.51.100.{n + 1}"), seller.phone, "wrong-password")
+
+    owner = api_from(app, OWNER)
+    first = owner.post("auth/login/", json={"phone": seller.phone, "password": PASSWORD})
+    assert first.status_code == 200 and first.get_json()["requires_2fa"] is True
+    done = owner.post("auth/verify_2fa/", json={"phone": seller.phone, "code": f.last_code(seller.phone)})
+    assert done.status_code == 200 and "tokens" in done.get_json()
+
+
+def test_the_resend_button_still_works_after_reset_requests(app, admin):
+    ask_resets(browser(app, ATTACKER), admin.phone[-9:])
+    owner = browser(app, OWNER)
+    login(owner, admin.phone, PASSWORD)
+    resent = post(owner, "/connexion/code/renvoyer", page="/connexion/code")
+    assert resent.status_code == 302 and sent_to(admin.phone) == 5
+
+
+def test_reset_requests_are_limited_per_source_ip(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_RESETS_PER_SOURCE", 3)
+    people = [f.user(phone=f"+23769045000{n}", phone_verified_at=utcnow()) for n in range(5)]
+    attacker = browser(app, ATTACKER)
+    for person in people:
+        ask_resets(attacker, person.phone[-9:], times=1)
+    assert [sent_to(p.phone) for p in people] == [1, 1, 1, 0, 0]  # each SMS costs: the source is cut off
+
+    # Someone else, elsewhere, still gets their own code.
+    ask_resets(browser(app, OWNER), people[4].phone[-9:], times=1)
+    assert sent_to(people[4].phone) == 1
+
+
+def test_the_source_limit_counts_only_messages_sent_in_its_window(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_RESETS_PER_SOURCE", 1)
+    person = f.user(phone="+237690450011", phone_verified_at=utcnow())
+    ask_resets(browser(app, ATTACKER), "690000999", times=3)  # unknown numbers: nothing sent, nothing counted
+    ask_resets(browser(app, ATTACKER), person.phone[-9:], times=1)
+    assert sent_to(person.phone) == 1
+    window = timedelta(seconds=app.config["PASSWORD_RESET_SOURCE_WINDOW_SECONDS"] + 1)
+    for sent in db.session.scalars(select(OneTimeCode)):
+        sent.created_at -= window
+    db.session.commit()
+    ask_resets(browser(app, ATTACKER), person.phone[-9:], times=1)
+    assert sent_to(person.phone) == 2
+
+
+def test_each_purpose_has_its_own_quota_per_destination(app):
+    phone = "+237690450020"
+    for _ in range(3):
+        otp.issue(CodePurpose.RESET_PASSWORD, phone)
+    with pytest.raises(RateLimited):
+        otp.issue(CodePurpose.RESET_PASSWORD, phone)
+    for purpose in (CodePurpose.SIGN_IN, CodePurpose.VERIFY_PHONE, CodePurpose.REAUTH):
+        otp.issue(purpose, phone)
+    otp.verify(CodePurpose.REAUTH, phone, f.last_code(phone))
+    assert sent_to(phone) == 6

@@ -166,7 +166,7 @@ def market(app, monkeypatch):
     order = f.place_order(f.product("Télé Samsung", seller=seller, price=50_000), point=point, buyer=client)
     db.session.add(WalletEntry(user_id=seller.id, amount=30_000, kind=WalletEntryKind.SALE, note="vente"))
     db.session.commit()
-    payout = wallet.request_payout(seller, 20_000, "670000111")
+    payout = wallet.request_payout(f.reauthenticated(seller), 20_000, "670000111")
     return {
         "users": {"client": client, "staff": staff, "admin": admin},
         "ids": {"image_id": str(listing.images[0].id), "payout_id": payout.public_id, "user_id": victim.public_id,

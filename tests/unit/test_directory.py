@@ -50,8 +50,8 @@ def test_payout_decisions_are_audited(app):
     admin, seller = f.user(Role.ADMIN), f.user()
     db.session.add(WalletEntry(user_id=seller.id, amount=30_000, kind=WalletEntryKind.SALE, note="vente"))
     db.session.commit()
-    first = wallet.request_payout(seller, 10_000, "670000111")
-    second = wallet.request_payout(seller, 10_000, "670000111")
+    first = wallet.request_payout(f.reauthenticated(seller), 10_000, "670000111")
+    second = wallet.request_payout(f.reauthenticated(seller), 10_000, "670000111")
     directory.approve_payout(admin, first.public_id, ip="1.2.3.4")
     directory.reject_payout(admin, second.public_id, "Numéro à vérifier", ip="1.2.3.4")
     assert [(e.action, e.object_id, json.loads(e.after)["status"]) for e in entries()] == [

@@ -221,13 +221,13 @@ def test_wallet_balance_always_equals_its_ledger(app):
     for seller in sellers:
         available = wallet.balance(seller)
         if available >= 2_000:
-            payout = wallet.request_payout(seller, available // 2, "690000777")
+            payout = wallet.request_payout(f.reauthenticated(seller), available // 2, "690000777")
             if rng.random() < 0.5:
                 wallet.reject_payout(admin, payout.public_id, "Numéro à vérifier")
         ledger = db.session.scalar(select(func.coalesce(func.sum(WalletEntry.amount), 0)).where(WalletEntry.user_id == seller.id))
         assert wallet.balance(seller) == ledger >= 0
     with pytest.raises(Invalid):
-        wallet.request_payout(sellers[0], wallet.balance(sellers[0]) + 1, "690000777")
+        wallet.request_payout(f.reauthenticated(sellers[0]), wallet.balance(sellers[0]) + 1, "690000777")
 
 
 def test_a_sale_is_credited_once(app):

@@ -158,7 +158,7 @@ def test_payouts_csv(client, admin):
     seller = f.user(name="@Vendeur")
     db.session.add(WalletEntry(user_id=seller.id, amount=30_000, kind=WalletEntryKind.SALE, note="vente"))
     db.session.commit()
-    payout = wallet.request_payout(seller, 20_000, "670000111")
+    payout = wallet.request_payout(f.reauthenticated(seller), 20_000, "670000111")
     table = rows(client.get("/admin/export/retraits.csv"))
     assert table[1][0] == payout.public_id and table[1][3] == "'@Vendeur" and table[1][5] == "20000"
 

@@ -24,7 +24,7 @@ def request_(app):
     seller = f.user(name="Nadège Fotso")
     db.session.add(WalletEntry(user_id=seller.id, amount=30_000, kind=WalletEntryKind.SALE, note="vente"))
     db.session.commit()
-    payout = wallet.request_payout(seller, 20_000, "670000111")
+    payout = wallet.request_payout(f.reauthenticated(seller), 20_000, "670000111")
     assert wallet.balance(seller) == 10_000
     return seller, payout
 

@@ -402,10 +402,12 @@ def my_wallet():
 @bp.post("/client/payout/")
 @api_client
 @operation(
-    "Ask for my balance to be sent to Mobile Money", tag="client", status=201,
+    "Ask for my balance to be sent to Mobile Money", tag="client", status=201, errors=(403,),
     ok=envelope({"payout": ref("Payout"), "message": STRING}),
     description="The amount (integer XAF) is held at once and sent after an admin's approval. "
-                "`phone` defaults to the account's number.",
+                "`phone` defaults to the account's number. Money leaving the account needs the password (or a "
+                "fresh second factor) given within ten minutes, at sign-in or with `auth/reauthenticate/`: "
+                "else 403 `reauth_required` and nothing is held.",
     body={"type": "object", "required": ["amount"], "properties": {
         "amount": {"type": "integer", "minimum": 1}, "phone": {"type": "string", "maxLength": 40}}},
 )

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import phonenumbers
 import pyotp
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
@@ -33,6 +33,7 @@ from vgk.models import (
 )
 from vgk.models.base import utcnow
 from vgk.services import notifications, otp, sessions, throttle
+from vgk.urls import public_url
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +163,7 @@ def find_by_identifier(identifier):
 
 # --- sign-up and phone verification ------------------------------------------------------------
 
-def register(*, name, phone, password, email=None, city=None, locale="fr", ip="", email_link_for=None):
+def register(*, name, phone, password, email=None, city=None, locale="fr", ip=""):
     """Create a client account; the phone must then be verified with the code sent by SMS, and the
     email address (if given) with the link sent to it."""
     errors = {}
@@ -200,7 +201,7 @@ def register(*, name, phone, password, email=None, city=None, locale="fr", ip=""
     log.info("account %s registered", user.public_id)
     if user.email:
         try:
-            send_email_verification(user, link_for=email_link_for, ip=ip)
+            send_email_verification(user, ip=ip)
         except RateLimited:
             log.info("account %s: email verification not sent, sending limit reached", user.public_id)
     send_phone_code(user, ip=ip)
@@ -560,9 +561,11 @@ def _password_fingerprint(user):
     return _keyed(user.password_hash or "none")[:16]
 
 
-def request_password_reset(identifier, ip="", link_for=None):
-    """Send a reset code (phone) or link (email). Says nothing about whether the account exists,
-    nor whether the sending limit for that phone or address was reached."""
+def request_password_reset(identifier, ip=""):
+    """Send a reset code (phone) or link (email, on the public site: PUBLIC_URL). Says nothing about
+    whether the account exists, nor whether the sending limit for that phone or address (or for this
+    source IP) was reached.
+    Resets have their own sending quota: they never use up the sign-in codes of the same phone."""
     user = find_by_identifier(identifier)
     if user is None or user.status != UserStatus.ACTIVE:
         log.info("password reset asked for an unknown or inactive identifier")
@@ -573,6 +576,10 @@ def request_password_reset(identifier, ip="", link_for=None):
         log.info("password reset link for account %s not sent: email not verified", user.public_id)
         return None
     try:
+        otp.check_source_allowed(
+            CodePurpose.RESET_PASSWORD, ip, int(current_app.config.get("PASSWORD_RESETS_PER_SOURCE", 10)),
+            timedelta(seconds=int(current_app.config.get("PASSWORD_RESET_SOURCE_WINDOW_SECONDS", 3600))),
+        )
         if by_email:
             otp.note_link_sent(CodePurpose.RESET_PASSWORD, user.email, user=user, ip=ip)
         else:
@@ -582,7 +589,7 @@ def request_password_reset(identifier, ip="", link_for=None):
         return "email" if by_email else "sms"
     if by_email:
         token = _reset_serializer().dumps({"u": user.public_id, "p": _password_fingerprint(user)})
-        link = link_for(token) if link_for else token
+        link = public_url("auth.reset_link", token=token)
         body = str(_l("Pour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure) :")) + f"\n{link}\n\n" + str(
             _l("Si vous n'avez rien demandé, ignorez ce message.")
         )
@@ -650,21 +657,14 @@ def _email_serializer():
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="vgk-email-verify")
 
 
-def _email_link(token):
-    try:
-        return url_for("auth.verify_email", token=token, _external=True)
-    except RuntimeError:  # no request to take the host from (a command): the path alone
-        return f"/email/verifier/{token}"
-
-
-def send_email_verification(user, link_for=None, ip=""):
-    """Send a link proving the address is the person's (limited like codes per address).
-    Returns False when there is nothing to verify."""
+def send_email_verification(user, ip=""):
+    """Send a link proving the address is the person's (limited like codes per address), on the
+    public site (PUBLIC_URL, never the request's host). Returns False when there is nothing to verify."""
     if not user.email or user.email_verified_at is not None or user.status != UserStatus.ACTIVE:
         return False
     otp.note_link_sent(CodePurpose.VERIFY_EMAIL, user.email, user=user, ip=ip)
     token = _email_serializer().dumps({"u": user.public_id, "e": _keyed(user.email)[:16]})
-    link = link_for(token) if link_for else _email_link(token)
+    link = public_url("auth.verify_email", token=token)
     body = str(_l("Pour confirmer votre adresse email, ouvrez ce lien (valable trois jours) :")) + f"\n{link}\n\n" + str(
         _l("Si vous n'avez pas créé de compte, ignorez ce message.")
     )

@@ -1,7 +1,10 @@
 """One-time codes: 6 digits, stored as a keyed hash, 10 minutes, single use, 5 tries then locked.
 
-Sending is limited per destination (phone or email) whatever the IP: at most SEND_LIMIT codes in
-SEND_WINDOW, so a flood of requests for one number sends only a few messages.
+Sending is limited per purpose and destination (phone or email) whatever the IP: at most SEND_LIMIT
+codes of one purpose in SEND_WINDOW, so a flood of requests for one number sends only a few messages.
+Each purpose has its own quota: anonymous password-reset requests can never use up the sign-in codes
+(sent only after the right password or Google) nor the others. Senders that anyone can trigger also
+count per source IP (sent_from_source).
 """
 import hashlib
 import hmac
@@ -52,20 +55,36 @@ def _check_not_locked(purpose, destination, now):
         raise RateLimited(_l("Trop d'essais. Réessayez dans quelques minutes."))
 
 
-def _check_send_allowed(destination, now):
+def _check_send_allowed(purpose, destination, now):
     recent = db.session.scalar(
         select(func.count())
         .select_from(OneTimeCode)
-        .where(OneTimeCode.destination == destination, OneTimeCode.created_at > now - SEND_WINDOW)
+        .where(OneTimeCode.purpose == purpose, OneTimeCode.destination == destination,
+               OneTimeCode.created_at > now - SEND_WINDOW)
     )
     if recent >= SEND_LIMIT:
         raise RateLimited(_l("Trop de codes demandés. Patientez quelques minutes avant de réessayer."))
 
 
+def check_source_allowed(purpose, ip, limit, window):
+    """Refuse (RateLimited) when `ip` already had `limit` messages of this purpose sent in `window`:
+    for messages anyone can ask for, which cost an SMS or an email each, whatever the destination."""
+    if not ip:
+        return
+    sent = db.session.scalar(
+        select(func.count())
+        .select_from(OneTimeCode)
+        .where(OneTimeCode.purpose == purpose, OneTimeCode.ip == ip[:45],
+               OneTimeCode.created_at > utcnow() - window)
+    )
+    if sent >= limit:
+        raise RateLimited(_l("Trop de demandes depuis cette connexion. Patientez avant de réessayer."))
+
+
 def note_link_sent(purpose, destination, channel="EMAIL", user=None, ip=""):
     """Count a message that carries a link rather than a code against the same sending limit."""
     now = utcnow()
-    _check_send_allowed(destination, now)
+    _check_send_allowed(purpose, destination, now)
     db.session.add(
         OneTimeCode(
             purpose=purpose, channel=channel, destination=destination,
@@ -80,7 +99,7 @@ def issue(purpose, destination, channel="SMS", user=None, ip=""):
     """Create a code for the destination and send it; refuses when sending too often."""
     now = utcnow()
     _check_not_locked(purpose, destination, now)
-    _check_send_allowed(destination, now)
+    _check_send_allowed(purpose, destination, now)
     for old in db.session.scalars(
         select(OneTimeCode).where(
             OneTimeCode.purpose == purpose,

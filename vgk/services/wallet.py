@@ -43,9 +43,13 @@ def credit_sale(order):
 
 
 def request_payout(user, amount, phone):
-    """The seller asks for `amount` to be sent to their Mobile Money number; the amount is held now."""
-    from vgk.services.accounts import normalize_phone
+    """The seller asks for `amount` to be sent to their Mobile Money number; the amount is held now.
+    Money leaving the platform is as sensitive as a change of phone number: the person must have given
+    the password (or a fresh second factor) within REAUTH_MAX_AGE_SECONDS in this session
+    (accounts.ReauthRequired otherwise, before anything is read or held)."""
+    from vgk.services.accounts import normalize_phone, require_recent_authentication
 
+    require_recent_authentication(user)
     try:
         amount = int(str(amount).replace(" ", ""))
     except (TypeError, ValueError):

@@ -68,7 +68,7 @@ def recent_auth_required(back=None):
 @bp.errorhandler(accounts.ReauthRequired)
 def reauth_required(error):
     """The service's own check (the rule lives there): same answer as the decorator."""
-    pages = ("account.password", "account.phone", "account.totp", "account.delete")
+    pages = ("account.password", "account.phone", "account.totp", "account.delete", "account.wallet_page")
     return _reauth_redirect(request.endpoint if request.endpoint in pages else None)
 
 

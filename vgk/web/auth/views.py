@@ -14,7 +14,6 @@ from vgk.extensions import limiter
 from vgk.models import TwoFactor
 from vgk.security import public
 from vgk.services import accounts, catalog
-from vgk.urls import public_url
 from vgk.web.auth import bp
 from vgk.web.auth.forms import (
     CodeForm,
@@ -309,9 +308,7 @@ def forgot_password():
             form.identifier.errors = [str(error.message)]
             return _page("auth/forgot.html", 400, form=form)
     try:
-        accounts.request_password_reset(
-            identifier, ip=client_ip(), link_for=lambda token: public_url("auth.reset_link", token=token)
-        )
+        accounts.request_password_reset(identifier, ip=client_ip())
     except Invalid as error:
         form.identifier.errors = [str(error.message)]
         return _page("auth/forgot.html", 400, form=form)
