@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
 from vgk.extensions import limiter
-from vgk.models import TwoFactor
+from vgk.models import Role, TwoFactor
 from vgk.security import public
 from vgk.services import accounts, catalog
 from vgk.urls import public_url
@@ -35,6 +35,7 @@ from vgk.web.auth.helpers import (
     home_for,
     local_target,
     pending,
+    refuse_restored_privileged_session,
     set_tablet_cookie,
     sign_out_here,
 )
@@ -63,6 +64,19 @@ def _signed_in_redirect(user, remember=False, target=None, method="password"):
         target = url_for("account.security")
     response = redirect(local_target(target) or home_for(user))
     return set_tablet_cookie(response, token)
+
+
+@bp.before_app_request
+def no_remembered_staff_or_admin():
+    """Staff and admin sessions never come back from the remember-me cookie (see helpers)."""
+    if request.endpoint is None or request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    role = refuse_restored_privileged_session()
+    if role is None:
+        return None
+    if role == Role.STAFF:
+        return redirect(url_for("staff.lock_screen"))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 # --- sign-up and phone verification ------------------------------------------------------------
