@@ -292,14 +292,19 @@ def resend_sign_in_code():
 
 # --- sign-out ------------------------------------------------------------------------------------
 
-@bp.route("/deconnexion", methods=["GET", "POST"])
+@bp.get("/deconnexion")
+@public
+def logout_confirm():
+    """GET (and HEAD) only ask for confirmation: a link, a prefetch or a HEAD never signs anyone out."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("visitor.home"))
+    return render_template("auth/logout.html")
+
+
+@bp.post("/deconnexion")
 @public
 def logout():
-    """GET only asks for confirmation: a link or a prefetch must never sign anyone out."""
-    if request.method == "GET":
-        if not current_user.is_authenticated:
-            return redirect(url_for("visitor.home"))
-        return render_template("auth/logout.html")
+    """Signing out is a POST with its CSRF token (the confirmation page's form, the account page's button)."""
     sign_out_here(current_user)
     flash(_("Vous êtes déconnecté."), "ok")
     return redirect(url_for("visitor.home"))
