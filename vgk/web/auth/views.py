@@ -66,6 +66,14 @@ def _signed_in_redirect(user, remember=False, target=None, method="password"):
     return set_tablet_cookie(response, token)
 
 
+@bp.after_request
+def never_store(response):
+    # Sign-in, sign-up, codes, password reset (a valid reset form), email verification: no cache
+    # (proxy, browser or the service worker, which also skips these paths) may keep any of them.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.before_app_request
 def no_remembered_staff_or_admin():
     """Staff and admin sessions never come back from the remember-me cookie (see helpers)."""
