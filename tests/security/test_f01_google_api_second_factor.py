@@ -27,21 +27,23 @@ def sessions_count():
 def assert_second_factor_owed(response, method):
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert body == {"success": True, "requires_2fa": True, "method": method, "message": body["message"]}
+    assert body == {"success": True, "requires_2fa": True, "method": method, "challenge": body["challenge"],
+                    "message": body["message"]}
     assert "tokens" not in body and sessions_count() == 0
+    return body["challenge"]
 
 
 def test_an_admin_signing_in_with_google_owes_the_sms_code_then_gets_tokens(google_app, oidc_fake):
     admin = f.user(Role.ADMIN, phone="+237690001001", phone_verified_at=utcnow(), email_verified_at=utcnow(),
                    two_factor=TwoFactor.SMS)
 
-    assert_second_factor_owed(google(google_app, oidc_fake, admin), "SMS")
+    challenge = assert_second_factor_owed(google(google_app, oidc_fake, admin), "SMS")
 
     api = ApiClient(google_app)
     code = f.last_code("+237690001001")
-    wrong = api.post("auth/verify_2fa/", json={"email": admin.email, "code": "000000" if code != "000000" else "111111"})
+    wrong = api.post("auth/verify_2fa/", json={"challenge": challenge, "code": "000000" if code != "000000" else "111111"})
     assert wrong.status_code == 400 and "tokens" not in wrong.get_json()
-    done = api.post("auth/verify_2fa/", json={"email": admin.email, "code": code})
+    done = api.post("auth/verify_2fa/", json={"challenge": challenge, "code": code})
     assert done.status_code == 200
     assert done.get_json()["user"]["role"] == "ADMIN" and done.get_json()["tokens"]["access_token"]
     assert sessions_count() == 1
@@ -60,15 +62,15 @@ def test_staff_with_an_authenticator_app_owes_its_code(google_app, oidc_fake):
     secret = pyotp.random_base32()
     staff = f.user(Role.STAFF, pickup_point=f.pickup_point(), email_verified_at=utcnow(),
                    two_factor=TwoFactor.TOTP, totp_secret=secret)
-    assert_second_factor_owed(google(google_app, oidc_fake, staff), "TOTP")
-    done = ApiClient(google_app).post("auth/verify_2fa/", json={"email": staff.email, "code": pyotp.TOTP(secret).now()})
+    challenge = assert_second_factor_owed(google(google_app, oidc_fake, staff), "TOTP")
+    done = ApiClient(google_app).post("auth/verify_2fa/", json={"challenge": challenge, "code": pyotp.TOTP(secret).now()})
     assert done.status_code == 200 and "tokens" in done.get_json()
 
 
 def test_a_client_who_turned_on_email_codes_owes_them(google_app, oidc_fake):
     client = f.user(email_verified_at=utcnow(), two_factor=TwoFactor.EMAIL)
-    assert_second_factor_owed(google(google_app, oidc_fake, client), "EMAIL")
-    done = ApiClient(google_app).post("auth/verify_2fa/", json={"email": client.email, "code": f.last_code(client.email)})
+    challenge = assert_second_factor_owed(google(google_app, oidc_fake, client), "EMAIL")
+    done = ApiClient(google_app).post("auth/verify_2fa/", json={"challenge": challenge, "code": f.last_code(client.email)})
     assert done.status_code == 200 and "tokens" in done.get_json()
 
 
@@ -83,7 +85,8 @@ def test_the_code_step_without_the_google_step_is_refused(google_app, oidc_fake,
     """A pending sign-in is needed: the code alone is never a way in."""
     secret = pyotp.random_base32()
     user = f.user(email_verified_at=utcnow(), two_factor=TwoFactor.TOTP, totp_secret=secret)
-    response = ApiClient(google_app).post(path, json={"email": user.email, "code": pyotp.TOTP(secret).now()})
+    response = ApiClient(google_app).post(path, json={"email": user.email, "challenge": "x" * 43,
+                                                      "code": pyotp.TOTP(secret).now()})
     assert response.status_code == 400
     assert response.get_json()["error"]["fields"] == {"code": "no_pending_sign_in"}
 

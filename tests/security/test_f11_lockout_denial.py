@@ -120,7 +120,8 @@ def test_the_app_follows_the_same_rule(app, admin):
     owner = api_from(app, OWNER)
     first = owner.post("auth/login/", json={"phone": admin.phone, "password": PASSWORD})
     assert first.status_code == 200 and first.get_json()["requires_2fa"] is True
-    done = owner.post("auth/verify_2fa/", json={"phone": admin.phone, "code": f.last_code(admin.phone)})
+    done = owner.post("auth/verify_2fa/", json={"challenge": first.get_json()["challenge"],
+                                                "code": f.last_code(admin.phone)})
     assert done.status_code == 200 and done.get_json()["tokens"]["access_token"]
 
 
@@ -130,8 +131,9 @@ def test_the_app_asks_a_code_of_a_client_after_many_failures(app, seller):
     owner = api_from(app, OWNER)
     first = owner.post("auth/login/", json={"phone": seller.phone, "password": PASSWORD})
     assert first.get_json() == {"success": True, "requires_2fa": True, "method": "SMS",
-                                "message": first.get_json()["message"]}
-    done = owner.post("auth/verify_2fa/", json={"phone": seller.phone, "code": f.last_code(seller.phone)})
+                                "challenge": first.get_json()["challenge"], "message": first.get_json()["message"]}
+    done = owner.post("auth/verify_2fa/", json={"challenge": first.get_json()["challenge"],
+                                                "code": f.last_code(seller.phone)})
     assert done.status_code == 200 and "tokens" in done.get_json()
 
 
