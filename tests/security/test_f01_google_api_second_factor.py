@@ -95,3 +95,59 @@ def test_a_client_without_a_second_factor_still_gets_tokens_at_once(google_app, 
     client = f.user(email_verified_at=utcnow())
     response = google(google_app, oidc_fake, client)
     assert response.status_code == 200 and response.get_json()["tokens"]["access_token"]
+
+
+# --- the code step needs the challenge of the sign-in that gave the first factor -----------------
+
+def test_someone_who_reads_the_sms_cannot_finish_the_owners_sign_in_without_its_challenge(google_app, oidc_fake):
+    admin = f.user(Role.ADMIN, password=PASSWORD, phone="+237690001004", phone_verified_at=utcnow(),
+                   email_verified_at=utcnow(), two_factor=TwoFactor.SMS)
+    owner = ApiClient(google_app)
+    first = owner.post("auth/login/", json={"email": admin.email, "password": PASSWORD})
+    challenge = assert_second_factor_owed(first, "SMS")
+    code = f.last_code("+237690001004")  # what someone reading the SMS learns
+
+    reader = ApiClient(google_app)
+    for attempt in ({"email": admin.email, "code": code}, {"phone": admin.phone, "code": code},
+                    {"email": admin.email, "challenge": "", "code": code},
+                    {"email": admin.email, "challenge": "A" * 43, "code": code}):
+        refused = reader.post("auth/verify_2fa/", json=attempt)
+        assert refused.status_code == 400 and "tokens" not in refused.get_json(), attempt
+        assert refused.get_json()["success"] is False
+    assert sessions_count() == 0
+
+    done = owner.post("auth/verify_2fa/", json={"challenge": challenge, "code": code})
+    assert done.status_code == 200 and done.get_json()["tokens"]["access_token"] and sessions_count() == 1
+
+
+def test_the_google_path_hands_its_own_challenge_to_the_app_that_sent_the_token(google_app, oidc_fake):
+    admin = f.user(Role.ADMIN, phone="+237690001005", phone_verified_at=utcnow(), email_verified_at=utcnow(),
+                   two_factor=TwoFactor.SMS)
+    challenge = assert_second_factor_owed(google(google_app, oidc_fake, admin), "SMS")
+    code = f.last_code("+237690001005")
+    refused = ApiClient(google_app).post("auth/verify_2fa/", json={"email": admin.email, "code": code})
+    assert refused.status_code == 400 and sessions_count() == 0
+    done = ApiClient(google_app).post("auth/verify_2fa/", json={"challenge": challenge, "code": code})
+    assert done.status_code == 200 and sessions_count() == 1
+    # Used once: the same challenge cannot open a second session.
+    again = ApiClient(google_app).post("auth/verify_2fa/", json={"challenge": challenge, "code": code})
+    assert again.status_code == 400 and sessions_count() == 1
+
+
+def test_the_challenge_expires_with_the_pending_sign_in(google_app, oidc_fake):
+    from datetime import timedelta
+
+    from vgk.models import SignInChallenge
+
+    admin = f.user(Role.ADMIN, password=PASSWORD, phone="+237690001006", phone_verified_at=utcnow(),
+                   two_factor=TwoFactor.SMS)
+    first = ApiClient(google_app).post("auth/login/", json={"email": admin.email, "password": PASSWORD})
+    challenge = assert_second_factor_owed(first, "SMS")
+    row = db.session.scalar(select(SignInChallenge))
+    assert challenge not in (row.secret_hash or "")  # only a keyed hash is stored
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    late = ApiClient(google_app).post("auth/verify_2fa/", json={"challenge": challenge,
+                                                               "code": f.last_code("+237690001006")})
+    assert late.status_code == 400 and late.get_json()["error"]["fields"] == {"code": "no_pending_sign_in"}
+    assert sessions_count() == 0
