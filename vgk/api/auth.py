@@ -168,8 +168,8 @@ def verify_2fa():
     description="`id_token` is the ID token the app got from Google Sign-In, issued to one of the "
                 "configured client ids. New Google users get a client account. Like the password sign-in, "
                 "it answers `requires_2fa` and a `challenge` when the account owes a second factor (then "
-                "`auth/verify_2fa/` with that challenge and the code). An existing account with the same email is linked only if "
-                "its email was verified (409 otherwise: sign in with the password and verify it first).",
+                "`auth/verify_2fa/` with that challenge and the code). An existing account with the same "
+                "email is linked only if its email was verified (409 otherwise: sign in with the password and verify it first).",
     body={"type": "object", "required": ["id_token"], "properties": {"id_token": {"type": "string", "maxLength": 4096}}},
 )
 def google_oauth():

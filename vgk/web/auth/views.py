@@ -221,8 +221,8 @@ def after_first_factor(user, *, remember=False, target=None, method="password"):
             return redirect(url_for("auth.login"))
     # The challenge lives in this browser's session only: the code step answers this sign-in, no other.
     session[TWO_FACTOR_KEY] = {
-        "challenge": owed.challenge, "uid": public_id, "remember": bool(remember), "next": local_target(target) or "", "at": int(time.time()),
-        "method": method,
+        "challenge": owed.challenge, "uid": public_id, "remember": bool(remember),
+        "next": local_target(target) or "", "at": int(time.time()), "method": method,
     }
     return redirect(url_for("auth.two_factor"))
 
