@@ -4,12 +4,15 @@
      response marked no-store or private, never a page under PRIVATE_PREFIXES), otherwise the offline
      page (/hors-ligne) is shown.
    - everything else (htmx fragments, POSTs, private areas, other origins): network only.
-   VERSION is filled in by the server with a digest of /static/, so any change renews the shell. */
+   VERSION is filled in by the server with a digest of /static/ (sw.js itself excepted), so any change
+   renews the shell; RULES is bumped by hand when what may be cached changes, so pages kept under the
+   old rules are dropped on activation. */
 "use strict";
 
 const VERSION = "__STATIC_VERSION__";
-const SHELL = "vgk-shell-" + VERSION;
-const PAGES = "vgk-pages-" + VERSION;
+const RULES = 2; // 2: sign-in, sign-up, codes, password reset and email verification pages are never kept
+const SHELL = "vgk-shell-" + RULES + "-" + VERSION;
+const PAGES = "vgk-pages-" + RULES + "-" + VERSION;
 const MEDIA = "vgk-media-1"; // file names are content-unique: survives shell updates
 const MAX_MEDIA = 200;
 const MAX_PAGES = 40;
@@ -23,10 +26,12 @@ const SHELL_URLS = [
   OFFLINE_URL,
 ];
 // Never cached, never answered from a cache: personal or live data (a guest's cart, checkout, orders,
-// tracking and payments included: the server also sends them with Cache-Control: no-store).
+// tracking and payments included), and every sign-in page: a password reset form carries its token,
+// the code steps a pending sign-in (the server also sends all of them with Cache-Control: no-store).
 const PRIVATE_PREFIXES = [
   "/mobile/api/", "/compte", "/staff", "/admin",
   "/panier", "/commande", "/suivi", "/simulateur", "/paiements",
+  "/connexion", "/inscription", "/verification", "/deconnexion", "/mot-de-passe", "/email/",
 ];
 
 self.addEventListener("install", (event) => {

@@ -91,16 +91,18 @@ def test_suspending_an_account_ends_its_app_tokens(api):
 def test_sms_second_factor_in_two_calls(api):
     user = f.user(Role.ADMIN, password=PASSWORD, two_factor=TwoFactor.SMS, phone_verified_at=utcnow())
     first = _login(api, email=user.email).get_json()
-    assert first == {"success": True, "requires_2fa": True, "method": "SMS", "message": first["message"]}
+    assert first == {"success": True, "requires_2fa": True, "method": "SMS", "challenge": first["challenge"],
+                     "message": first["message"]}
+    challenge = first["challenge"]
     code = f.last_code(user.phone)
-    wrong = api.post("auth/verify_2fa/", json={"email": user.email, "code": "000000" if code != "000000" else "111111"})
+    wrong = api.post("auth/verify_2fa/", json={"challenge": challenge, "code": "000000" if code != "000000" else "111111"})
     assert wrong.status_code == 400
-    done = api.post("auth/verify_2fa/", json={"email": user.email, "code": code})
+    done = api.post("auth/verify_2fa/", json={"challenge": challenge, "code": code})
     assert done.status_code == 200
     assert done.get_json()["user"]["role"] == "ADMIN"
     assert _me(api, done.get_json()["tokens"]["access_token"]).status_code == 200
     # The code is good once, and the owed second factor is settled.
-    again = api.post("auth/verify_2fa/", json={"email": user.email, "code": code})
+    again = api.post("auth/verify_2fa/", json={"challenge": challenge, "code": code})
     assert again.status_code == 400
 
 
@@ -108,23 +110,24 @@ def test_a_second_factor_without_the_password_step_is_refused(api):
     """A TOTP code alone must never be a way in: the password must have been checked just before."""
     secret = pyotp.random_base32()
     user = f.user(Role.CLIENT, password=PASSWORD, two_factor=TwoFactor.TOTP, totp_secret=secret)
-    response = api.post("auth/verify_2fa/", json={"email": user.email, "code": pyotp.TOTP(secret).now()})
+    response = api.post("auth/verify_2fa/", json={"challenge": "x" * 43, "code": pyotp.TOTP(secret).now()})
     assert response.status_code == 400
     assert response.get_json()["error"]["fields"] == {"code": "no_pending_sign_in"}
-    assert _login(api, email=user.email).get_json()["method"] == "TOTP"
-    done = api.post("auth/verify_2fa/", json={"email": user.email, "code": pyotp.TOTP(secret).now()})
+    first = _login(api, email=user.email).get_json()
+    assert first["method"] == "TOTP"
+    done = api.post("auth/verify_2fa/", json={"challenge": first["challenge"], "code": pyotp.TOTP(secret).now()})
     assert done.status_code == 200 and "tokens" in done.get_json()
 
 
 def test_the_sixth_wrong_second_factor_locks_even_the_right_code(api):
     user = f.user(Role.STAFF, password=PASSWORD, two_factor=TwoFactor.SMS, phone_verified_at=utcnow(),
                   pickup_point=f.pickup_point())
-    _login(api, phone=user.phone)
+    challenge = _login(api, phone=user.phone).get_json()["challenge"]
     code = f.last_code(user.phone)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
-        api.post("auth/verify_2fa/", json={"phone": user.phone, "code": wrong})
-    response = api.post("auth/verify_2fa/", json={"phone": user.phone, "code": code})
+        api.post("auth/verify_2fa/", json={"challenge": challenge, "code": wrong})
+    response = api.post("auth/verify_2fa/", json={"challenge": challenge, "code": code})
     assert response.status_code in (400, 429) and "tokens" not in response.get_json()
 
 

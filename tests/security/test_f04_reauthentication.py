@@ -332,3 +332,71 @@ def test_the_payout_rule_lives_in_the_wallet_service(app, owner):
 def test_the_api_documents_the_403(app):
     operation = ApiClient(app).spec["paths"]["/mobile/api/client/payout/"]["post"]
     assert "403" in operation["responses"] and "reauth_required" in operation["description"]
+
+
+# --- "Se souvenir de moi" never brings a staff or admin session back past the PIN and idle lock -----
+
+def remember_cookie(response):
+    return next((c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")), None)
+
+
+def full_staff_sign_in(client, staff):
+    """Password with "Se souvenir de moi", then the SMS code: what a staff member does on the tablet."""
+    assert location(post(client, "/connexion", {"identifier": staff.phone, "password": PASSWORD,
+                                                 "remember": "y"})) == "/connexion/code"
+    return post(client, "/connexion/code", {"code": f.last_code(staff.phone)})
+
+
+def test_staff_never_get_a_remember_me_cookie_so_reopening_the_browser_shows_the_pin_screen(app, client, tablet):
+    done = full_staff_sign_in(client, tablet.staff)
+    assert done.status_code == 302 and location(done) == "/staff"
+    assert remember_cookie(done) is None
+    # The browser is closed after any idle time: a new browser keeps only its long-lived cookies.
+    reopened = app.test_client()
+    for name in ("remember_token", "vgk_tablet"):
+        kept = client.get_cookie(name)
+        if kept is not None:
+            reopened.set_cookie(name, kept.value)
+    response = reopened.get("/staff")
+    assert response.status_code == 302 and location(response) == "/staff/verrou"
+    assert reopened.get("/compte").status_code == 302
+
+
+def test_a_remember_me_cookie_for_a_staff_session_is_refused_and_ends_it(app, tablet):
+    """A staff remember-me cookie (set before this rule, or copied) no longer restores the session."""
+    from flask_login.utils import encode_cookie
+
+    auth_session = f.sign_in(app.test_client(), tablet.staff)
+    reopened = app.test_client()
+    reopened.set_cookie("vgk_tablet", accounts.enroll_device(tablet.staff))
+    with app.test_request_context():
+        reopened.set_cookie("remember_token", encode_cookie(auth_session.public_id))
+    response = reopened.get("/staff")
+    assert response.status_code == 302 and location(response) == "/staff/verrou"
+    assert "remember_token=;" in " ".join(response.headers.getlist("Set-Cookie"))  # the cookie is deleted
+    assert refreshed(auth_session).revoked_at is not None
+    assert reopened.get("/compte").status_code == 302
+    page = reopened.get("/staff", follow_redirects=True)
+    assert 'id="unlock-pin"' in text(page)
+
+
+def test_an_admin_remember_me_cookie_is_refused_too(app):
+    from flask_login.utils import encode_cookie
+
+    admin = f.user(Role.ADMIN, phone="+237690220044", phone_verified_at=utcnow(), two_factor=TwoFactor.SMS)
+    auth_session = f.sign_in(app.test_client(), admin)
+    reopened = app.test_client()
+    with app.test_request_context():
+        reopened.set_cookie("remember_token", encode_cookie(auth_session.public_id))
+    response = reopened.get("/admin")
+    assert response.status_code == 302 and location(response).startswith("/connexion")
+    assert refreshed(auth_session).revoked_at is not None
+
+
+def test_clients_keep_their_remember_me(app, client):
+    user = f.user(phone="+237690220055", phone_verified_at=utcnow())
+    response = post(client, "/connexion", {"identifier": user.phone, "password": PASSWORD, "remember": "y"})
+    assert location(response) == "/compte" and remember_cookie(response) is not None
+    reopened = app.test_client()
+    reopened.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    assert reopened.get("/compte").status_code == 200

@@ -4,6 +4,7 @@ sent the wrong passwords is refused for that account, the account is never locke
 has had many failures from anywhere the right password also owes a code sent to the owner — the same
 service rule on the web and in the app."""
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -122,7 +123,8 @@ def test_the_app_follows_the_same_rule(app, admin):
     owner = api_from(app, OWNER)
     first = owner.post("auth/login/", json={"phone": admin.phone, "password": PASSWORD})
     assert first.status_code == 200 and first.get_json()["requires_2fa"] is True
-    done = owner.post("auth/verify_2fa/", json={"phone": admin.phone, "code": f.last_code(admin.phone)})
+    done = owner.post("auth/verify_2fa/", json={"challenge": first.get_json()["challenge"],
+                                                "code": f.last_code(admin.phone)})
     assert done.status_code == 200 and done.get_json()["tokens"]["access_token"]
 
 
@@ -132,8 +134,9 @@ def test_the_app_asks_a_code_of_a_client_after_many_failures(app, seller):
     owner = api_from(app, OWNER)
     first = owner.post("auth/login/", json={"phone": seller.phone, "password": PASSWORD})
     assert first.get_json() == {"success": True, "requires_2fa": True, "method": "SMS",
-                                "message": first.get_json()["message"]}
-    done = owner.post("auth/verify_2fa/", json={"phone": seller.phone, "code": f.last_code(seller.phone)})
+                                "challenge": first.get_json()["challenge"], "message": first.get_json()["message"]}
+    done = owner.post("auth/verify_2fa/", json={"challenge": first.get_json()["challenge"],
+                                                "code": f.last_code(seller.phone)})
     assert done.status_code == 200 and "tokens" in done.get_json()
 
 
@@ -175,7 +178,8 @@ def test_reset_requests_do_not_keep_the_admin_from_signing_in_with_the_app(app, 
     assert first.status_code == 200, first.get_json()
     assert first.get_json()["requires_2fa"] is True
     assert sent_to(admin.phone) == 4 and "connexion" in f.outbox(admin.phone)[0].body
-    done = owner.post("auth/verify_2fa/", json={"phone": admin.phone, "code": f.last_code(admin.phone)})
+    done = owner.post("auth/verify_2fa/", json={"challenge": first.get_json()["challenge"],
+                                                "code": f.last_code(admin.phone)})
     assert done.status_code == 200 and done.get_json()["tokens"]["access_token"]
 
 
@@ -198,7 +202,8 @@ def test_resets_and_wrong_passwords_do_not_keep_a_client_out(app, seller):
     owner = api_from(app, OWNER)
     first = owner.post("auth/login/", json={"phone": seller.phone, "password": PASSWORD})
     assert first.status_code == 200 and first.get_json()["requires_2fa"] is True
-    done = owner.post("auth/verify_2fa/", json={"phone": seller.phone, "code": f.last_code(seller.phone)})
+    done = owner.post("auth/verify_2fa/", json={"challenge": first.get_json()["challenge"],
+                                                "code": f.last_code(seller.phone)})
     assert done.status_code == 200 and "tokens" in done.get_json()
 
 
@@ -247,3 +252,94 @@ def test_each_purpose_has_its_own_quota_per_destination(app):
         otp.issue(purpose, phone)
     otp.verify(CodePurpose.REAUTH, phone, f.last_code(phone))
     assert sent_to(phone) == 6
+
+
+# --- the code step belongs to the sign-in that gave the password: others cannot pause or finish it ---
+
+def wrong_code(right):
+    return "000000" if right != "000000" else "111111"
+
+
+def test_an_attacker_cannot_pause_the_owners_pending_code_step_in_the_app(app, admin):
+    owner = api_from(app, OWNER)
+    first = owner.post("auth/login/", json={"email": admin.email, "password": PASSWORD}).get_json()
+    assert first["requires_2fa"] is True and len(first["challenge"]) >= 32
+    code = f.last_code(admin.phone)
+
+    attacker = api_from(app, ATTACKER)
+    for _ in range(6):  # the attack of the report: the account's email and wrong codes
+        refused = attacker.post("auth/verify_2fa/", json={"email": admin.email, "code": wrong_code(code)})
+        assert refused.status_code == 400 and refused.get_json()["success"] is False
+    for guess in ("x" * 43, first["challenge"][:-1] + ("A" if first["challenge"][-1] != "A" else "B")):
+        refused = attacker.post("auth/verify_2fa/", json={"challenge": guess, "code": wrong_code(code)})
+        assert refused.status_code == 400 and refused.get_json()["error"]["fields"] == {"code": "no_pending_sign_in"}
+
+    done = owner.post("auth/verify_2fa/", json={"challenge": first["challenge"], "code": code})
+    assert done.status_code == 200 and done.get_json()["tokens"]["access_token"]
+    assert refreshed_user(admin).locked_until is None and live_sessions(admin) == 1
+
+
+@pytest.fixture
+def totp_admin(app):
+    import pyotp
+
+    secret = pyotp.random_base32()
+    user = f.user(Role.ADMIN, phone="+237690440003", phone_verified_at=utcnow(), two_factor=TwoFactor.TOTP,
+                  totp_secret=secret)
+    return SimpleNamespace(user=user, totp=pyotp.TOTP(secret))
+
+
+def wrong_totp(totp):
+    """A code that no accepted time step (previous, current, next) can match."""
+    import time
+
+    accepted = {totp.at(time.time() + offset) for offset in (-60, -30, 0, 30, 60)}
+    return next(c for c in ("000000", "111111", "222222", "333333", "444444", "555555") if c not in accepted)
+
+
+def test_five_wrong_codes_end_that_sign_in_only_and_never_lock_the_account(app, totp_admin):
+    admin, totp = totp_admin.user, totp_admin.totp
+    owner = api_from(app, OWNER)
+    first = owner.post("auth/login/", json={"email": admin.email, "password": PASSWORD}).get_json()
+    for _ in range(5):
+        assert owner.post("auth/verify_2fa/", json={"challenge": first["challenge"],
+                                                     "code": wrong_totp(totp)}).status_code == 400
+    ended = owner.post("auth/verify_2fa/", json={"challenge": first["challenge"], "code": totp.now()})
+    assert ended.status_code == 400 and ended.get_json()["error"]["fields"] == {"code": "no_pending_sign_in"}
+    assert refreshed_user(admin).locked_until is None and live_sessions(admin) == 0
+
+    # The owner starts again with the password: a new challenge, and the way in.
+    again = owner.post("auth/login/", json={"email": admin.email, "password": PASSWORD}).get_json()
+    assert again["challenge"] != first["challenge"]
+    done = owner.post("auth/verify_2fa/", json={"challenge": again["challenge"], "code": totp.now()})
+    assert done.status_code == 200 and live_sessions(admin) == 1
+
+
+def test_another_sign_ins_wrong_codes_never_touch_the_owners_challenge(app, totp_admin):
+    """Even a second sign-in with the password gets its own challenge: its wrong codes count there only
+    (before, five wrong codes paused the account's code step for everyone)."""
+    admin, totp = totp_admin.user, totp_admin.totp
+    owner = api_from(app, OWNER)
+    mine = owner.post("auth/login/", json={"email": admin.email, "password": PASSWORD}).get_json()
+    other = api_from(app, ATTACKER)
+    theirs = other.post("auth/login/", json={"email": admin.email, "password": PASSWORD}).get_json()
+    assert theirs["challenge"] != mine["challenge"]
+    for _ in range(6):
+        assert other.post("auth/verify_2fa/", json={"challenge": theirs["challenge"],
+                                                     "code": wrong_totp(totp)}).status_code == 400
+    done = owner.post("auth/verify_2fa/", json={"challenge": mine["challenge"], "code": totp.now()})
+    assert done.status_code == 200 and refreshed_user(admin).locked_until is None
+
+
+def test_on_the_web_wrong_codes_elsewhere_never_reach_the_owners_browser(app, admin):
+    owner = browser(app, OWNER)
+    assert location(login(owner, admin.phone, PASSWORD)) == "/connexion/code"
+    code = f.last_code(admin.phone)
+    attacker = browser(app, ATTACKER)
+    for _ in range(6):
+        refused = two_factor_step(attacker, wrong_code(code))
+        assert refused.status_code == 400 and "La connexion a expiré" in text(refused)
+        api_from(app, ATTACKER).post("auth/verify_2fa/", json={"phone": admin.phone, "code": wrong_code(code)})
+    done = two_factor_step(owner, code)
+    assert done.status_code == 302 and location(done) == "/admin"
+    assert refreshed_user(admin).locked_until is None

@@ -55,3 +55,52 @@ def test_public_pages_and_static_files_stay_cacheable(client):
         assert response.status_code == 200, path
         assert "no-store" not in response.headers.get("Cache-Control", ""), path
         assert kept_by_the_service_worker(prefixes, path), path
+
+
+# --- sign-in pages: a valid reset form or a pending code step must never be kept either ----------
+
+def test_every_sign_in_page_is_no_store_and_never_cached_by_the_service_worker(app, client):
+    from urllib.parse import urlsplit
+
+    from vgk.models import Role, TwoFactor
+    from vgk.models.base import utcnow
+
+    f.user(email="awa@example.cm", phone="+237690660011", phone_verified_at=utcnow(), email_verified_at=utcnow())
+    assert post(client, "/mot-de-passe/oublie", {"identifier": "awa@example.cm"}).status_code == 302
+    link = urlsplit(re.search(r"https?://\S+/mot-de-passe/lien/\S+", f.outbox("awa@example.cm")[0].body).group(0)).path
+    prefixes = private_prefixes(client)
+    pages = {
+        link: 200,  # a valid reset form: its token is in the page
+        "/mot-de-passe/nouveau?phone=%2B237690660011": 200,
+        "/mot-de-passe/oublie": 200,
+        "/connexion": 200,
+        "/inscription": 200,
+        "/verification": 200,
+        "/connexion/code": 200,
+        "/email/verifier/not-a-token": 400,
+    }
+    for path, status in pages.items():
+        response = client.get(path)
+        assert response.status_code == status, path
+        assert "no-store" in response.headers.get("Cache-Control", ""), path
+        assert not kept_by_the_service_worker(prefixes, urlsplit(path).path), path
+
+    # A pending second factor's code page, and the re-authentication page of a signed-in session.
+    staff_admin = f.user(Role.ADMIN, phone="+237690660022", phone_verified_at=utcnow(), two_factor=TwoFactor.SMS)
+    assert post(client, "/connexion", {"identifier": staff_admin.phone, "password": "secret-pass-1"}).status_code == 302
+    code_page = client.get("/connexion/code")
+    assert code_page.status_code == 200 and "no-store" in code_page.headers["Cache-Control"]
+    done = post(client, "/connexion/code", {"code": f.last_code(staff_admin.phone)})
+    assert "no-store" in done.headers["Cache-Control"]
+    confirm = client.get("/compte/confirmer")
+    assert confirm.status_code == 200 and "no-store" in confirm.headers["Cache-Control"]
+    assert not kept_by_the_service_worker(prefixes, "/compte/confirmer")
+    for path in ("/deconnexion", "/verification/renvoyer", "/connexion/google/retour", "/email/verifier/x"):
+        assert not kept_by_the_service_worker(prefixes, path), path
+
+
+def test_the_service_worker_drops_the_pages_it_kept_under_the_old_rules(client):
+    body = client.get("/sw.js").get_data(as_text=True)
+    rules = int(re.search(r"const RULES = (\d+);", body).group(1))
+    assert rules >= 2  # pages cached before sign-in pages were excluded live in a cache it deletes
+    assert 'const PAGES = "vgk-pages-" + RULES + "-" + VERSION;' in body

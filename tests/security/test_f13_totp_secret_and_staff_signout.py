@@ -120,3 +120,31 @@ def test_the_sign_out_form_posts_with_its_csrf_token(tablet):
     response = post(tablet.client, "/staff/changer", page="/staff")
     assert response.status_code == 302 and location(response) == "/staff/verrou"
     assert live(tablet.staff) == 0
+
+
+# --- every sign-out is a POST with its CSRF token: HEAD and GET never sign anyone out -------------
+
+@pytest.mark.parametrize("url", ["/deconnexion", "/staff/changer", "/staff/verrou"])
+def test_a_head_request_never_signs_staff_out(tablet, url):
+    response = tablet.client.head(url)
+    assert response.status_code in (200, 405)
+    assert live(tablet.staff) == 1
+    assert tablet.client.get("/staff").status_code == 200
+
+
+@pytest.mark.parametrize("method", ["head", "get"])
+def test_a_head_or_get_on_the_web_sign_out_keeps_a_client_signed_in(me, method):
+    response = getattr(me.client, method)("/deconnexion")
+    assert response.status_code == 200
+    assert live(me.user) == 1 and me.client.get("/compte").status_code == 200
+
+
+def test_the_web_sign_out_needs_a_post_with_its_csrf_token(me):
+    assert me.client.post("/deconnexion").status_code == 400  # no CSRF token: refused
+    assert live(me.user) == 1
+    for method in ("put", "delete", "patch"):
+        assert getattr(me.client, method)("/deconnexion").status_code == 405
+    assert live(me.user) == 1
+    response = post(me.client, "/deconnexion", page="/deconnexion")
+    assert response.status_code == 302 and live(me.user) == 0
+    assert me.client.get("/compte").status_code == 302

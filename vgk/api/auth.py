@@ -61,6 +61,10 @@ schemas(
         "oneOf": [
             ref("SignedIn"),
             envelope({"requires_2fa": {"const": True}, "method": {"enum": ["SMS", "EMAIL", "TOTP"]},
+                      "challenge": {"type": "string", "minLength": 32, "maxLength": 128,
+                                    "description": "Secret of this sign-in: send it back to `auth/verify_2fa/` "
+                                                   "with the code. Keep it in memory only; it expires with the "
+                                                   "sign-in (10 minutes) or after 5 wrong codes."},
                       "message": {"type": "string"}}),
         ]
     },
@@ -99,8 +103,11 @@ def _after_first_factor(user, method, first_factor="password"):
     """Tokens, or `requires_2fa` when the accounts service says a second factor is owed (the same
     rule for the password and for Google)."""
     owed = accounts.owe_second_factor(user, ip=client_ip(), first_factor=first_factor)
-    if owed:
-        return ok(requires_2fa=True, method=owed, message=str(SECOND_FACTOR_MESSAGES[owed]))
+    if owed is not None:
+        if owed.send_error is not None:
+            raise owed.send_error
+        return ok(requires_2fa=True, method=owed.method, challenge=owed.challenge,
+                  message=str(SECOND_FACTOR_MESSAGES[owed.method]))
     return _signed_in(user, method=method)
 
 
@@ -115,8 +122,9 @@ def _signed_in(user, status=200, method="app", **extra):
 @operation(
     "Sign in with a password", tag="auth", errors=(403, 429), ok=ref("LoginAnswer"),
     description="Answers the tokens, or `requires_2fa` when a second factor is owed (the account has one, "
-                "it is staff or admin, or many wrong passwords were tried on it lately): then call "
-                "`auth/verify_2fa/` with the code (sent by SMS or email, or from the authenticator app). "
+                "it is staff or admin, or many wrong passwords were tried on it lately) with a `challenge`: "
+                "then call `auth/verify_2fa/` with that challenge and the code (sent by SMS or email, or "
+                "from the authenticator app). "
                 "Wrong passwords never lock the account; a source that sent too many for one account "
                 "gets 429 for it for a while.",
     body={"type": "object", "required": ["password"],
@@ -135,14 +143,20 @@ def login():
 @public_api
 @operation(
     "Finish a sign-in with the second factor", tag="auth", errors=(403, 429), ok=ref("SignedIn"),
-    body={"type": "object", "required": ["code"],
-          "properties": {**IDENTIFIER, "code": {"type": "string", "maxLength": 32}}},
+    description="`challenge` is the one `auth/login/` or `auth/google_oauth/` answered with `requires_2fa`: "
+                "only the app that gave the password (or the Google token) can finish that sign-in. Each "
+                "challenge takes 5 codes at most; after 5 wrong ones (400 `no_pending_sign_in` from then on) "
+                "sign in again with the password. Wrong codes never lock the account. `email`/`phone` are "
+                "no longer needed (ignored).",
+    body={"type": "object", "required": ["challenge", "code"],
+          "properties": {**IDENTIFIER, "challenge": {"type": "string", "maxLength": 128},
+                         "code": {"type": "string", "maxLength": 32}}},
 )
 def verify_2fa():
     data = body()
-    identifier = _identifier(data)
+    challenge = text(data, "challenge", required=True, max_length=128)
     code = text(data, "code", required=True, max_length=32)
-    user = accounts.verify_owed_second_factor(accounts.find_by_identifier(identifier), code)
+    user = accounts.verify_owed_second_factor(challenge, code)
     return _signed_in(user, method="app-2fa")
 
 
@@ -153,9 +167,9 @@ def verify_2fa():
     "Sign in with a Google ID token", tag="auth", errors=(403, 409, 429), ok=ref("LoginAnswer"),
     description="`id_token` is the ID token the app got from Google Sign-In, issued to one of the "
                 "configured client ids. New Google users get a client account. Like the password sign-in, "
-                "it answers `requires_2fa` when the account owes a second factor (then `auth/verify_2fa/` "
-                "with the account's email). An existing account with the same email is linked only if "
-                "its email was verified (409 otherwise: sign in with the password and verify it first).",
+                "it answers `requires_2fa` and a `challenge` when the account owes a second factor (then "
+                "`auth/verify_2fa/` with that challenge and the code). An existing account with the same "
+                "email is linked only if its email was verified (409 otherwise: sign in with the password and verify it first).",
     body={"type": "object", "required": ["id_token"], "properties": {"id_token": {"type": "string", "maxLength": 4096}}},
 )
 def google_oauth():

@@ -4,6 +4,7 @@ from vgk.models.accounts import (  # noqa: F401
     CodePurpose,
     OneTimeCode,
     RecoveryCode,
+    SignInChallenge,
     SignInFailure,
     RefreshToken,
     Role,

@@ -51,10 +51,6 @@ class User(UserMixin, db.Model):
     google_sub = db.Column(db.String(255), unique=True)
     login_failures = db.Column(db.Integer, nullable=False, default=0)
     locked_until = db.Column(db.DateTime)
-    # Set when the password was right and a second factor is owed (mobile sign-in in two calls).
-    second_factor_pending_until = db.Column(db.DateTime)
-    # Which code that pending sign-in owes (the account's factor, or SMS/EMAIL when asked for extra).
-    second_factor_pending_method = db.Column(db.String(8))
     # An authenticator app being set up: the secret stays here, the browser only holds a reference.
     totp_pending_secret = db.Column(db.String(64))
     totp_pending_ref = db.Column(db.String(64))
@@ -101,6 +97,26 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.public_id} {self.role}>"
+
+
+class SignInChallenge(db.Model):
+    """A sign-in whose first factor (password or Google) passed and whose second factor is owed.
+    Only the browser or app that gave the first factor holds its secret (the keyed hash is stored
+    here): the code step needs it. Wrong codes count against the challenge, never against the account."""
+
+    __tablename__ = "sign_in_challenges"
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    secret_hash = db.Column(db.String(64), nullable=False, unique=True)
+    # Which code it owes (the account's factor, or SMS/EMAIL when asked for extra).
+    method = db.Column(db.String(8), nullable=False)
+    # Codes tried on it (a right one ends it too); at SIGN_IN_CODE_TRIES it is over.
+    tries = db.Column(db.Integer, nullable=False, default=0)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    expires_at = db.Column(db.DateTime, nullable=False)
+
+    user = db.relationship("User")
 
 
 class AuthSession(db.Model):

@@ -12,7 +12,7 @@ import pyotp
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from vgk.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
@@ -26,6 +26,7 @@ from vgk.models import (
     ProductStatus,
     RecoveryCode,
     Role,
+    SignInChallenge,
     StaffDevice,
     TwoFactor,
     User,
@@ -356,13 +357,8 @@ def _code_channel(user):
     return None
 
 
-def owed_method(user):
-    """The second factor the pending sign-in asks for (the account's own, or an extra code)."""
-    return user.second_factor_pending_method or user.two_factor
-
-
 def second_factor_destination(user, method=None):
-    method = method or owed_method(user)
+    method = method or user.two_factor
     if method == TwoFactor.SMS:
         return user.phone
     if method == TwoFactor.EMAIL:
@@ -370,9 +366,9 @@ def second_factor_destination(user, method=None):
     return None
 
 
-def send_sign_in_code(user, ip=""):
-    """For SMS and email second factors: send the sign-in code."""
-    method = owed_method(user)
+def send_sign_in_code(user, ip="", method=None):
+    """For SMS and email second factors (the account's, or `method` owed by a pending sign-in): send the code."""
+    method = method or user.two_factor
     if method in (TwoFactor.SMS, TwoFactor.EMAIL):
         channel = "SMS" if method == TwoFactor.SMS else "EMAIL"
         otp.issue(CodePurpose.SIGN_IN, second_factor_destination(user, method), channel, user=user, ip=ip)
@@ -414,41 +410,56 @@ def _use_recovery_code(user, code, now):
     return True
 
 
-def _check_code(user, method, code, purpose):
-    """A code of `method` (SMS/email code of `purpose`, TOTP) or a recovery code; counts failures."""
-    now = utcnow()
-    _check_not_locked(user, now)
+def _match_code(user, method, code, purpose):
+    """A code of `method` (SMS/email code of `purpose`, TOTP) or a recovery code; raises Invalid
+    when wrong. Counts nothing: the caller decides what a wrong code costs. Not committed."""
     code = (code or "").strip()
     if method in (TwoFactor.SMS, TwoFactor.EMAIL) and code.isdigit():
-        try:
-            otp.verify(purpose, second_factor_destination(user, method), code)
-            user.login_failures = 0
-            db.session.commit()
-            return user
-        except Invalid:
-            _record_failure(user, now)
-            raise
+        otp.verify(purpose, second_factor_destination(user, method), code)
+        return
     digits = "".join(ch for ch in code if ch.isdigit())
     if method == TwoFactor.TOTP and len(digits) == 6 and len(code.replace(" ", "")) == 6:
         if _verify_totp(user, digits, totp_clock()):
-            user.login_failures = 0
-            db.session.commit()
-            return user
-    elif _use_recovery_code(user, code, now):
-        user.login_failures = 0
-        db.session.commit()
+            return
+    elif _use_recovery_code(user, code, utcnow()):
         log.info("account %s used a recovery code", user.public_id)
-        return user
-    _record_failure(user, now)
+        return
     raise Invalid(_l("Code incorrect."), {"code": "wrong"})
 
 
+def _check_code(user, method, code, purpose):
+    """A signed-in person's code (re-authentication): wrong ones count on the account, which pauses
+    this check after MAX_FAILURES (the sign-in's code step counts on its own challenge instead)."""
+    now = utcnow()
+    _check_not_locked(user, now)
+    try:
+        _match_code(user, method, code, purpose)
+    except Invalid:
+        _record_failure(user, now)
+        raise
+    user.login_failures = 0
+    db.session.commit()
+    return user
+
+
 def verify_second_factor(user, code):
-    """Check the second factor (TOTP, SMS or email code, or a recovery code)."""
-    return _check_code(user, owed_method(user), code, CodePurpose.SIGN_IN)
+    """Check the account's own second factor (TOTP, SMS or email code, or a recovery code)."""
+    return _check_code(user, user.two_factor, code, CodePurpose.SIGN_IN)
 
 
 SECOND_FACTOR_WINDOW = timedelta(minutes=10)
+SIGN_IN_CODE_TRIES = 5
+
+
+@dataclass(frozen=True)
+class OwedSecondFactor:
+    """A pending sign-in: the method owed and the challenge, a secret to give only to whoever gave
+    the first factor (the code step needs it). `send_error` is set when the code could not be sent
+    (too many lately): a code sent earlier, the authenticator app or a recovery code still work."""
+
+    method: str
+    challenge: str
+    send_error: RateLimited | None = None
 
 
 def _second_factor_owed(user, first_factor):
@@ -462,30 +473,72 @@ def _second_factor_owed(user, first_factor):
 
 def owe_second_factor(user, ip="", first_factor="password"):
     """The first factor (the password, or Google) was right. Every way in asks here: returns the
-    method of the second factor owed — remembered for a while, and the SMS or email code sent —
-    or None when the session may open at once."""
+    pending sign-in (OwedSecondFactor: method and challenge, the SMS or email code sent), or None
+    when the session may open at once. Each sign-in gets its own challenge: someone else's wrong
+    codes or sign-ins never touch it."""
     method = _second_factor_owed(user, first_factor)
     if method is None:
-        if user.second_factor_pending_until is not None:
-            user.second_factor_pending_until = None
-            user.second_factor_pending_method = None
-            db.session.commit()
         return None
-    user.second_factor_pending_until = utcnow() + SECOND_FACTOR_WINDOW
-    user.second_factor_pending_method = method
+    now = utcnow()
+    secret = secrets.token_urlsafe(32)
+    db.session.execute(delete(SignInChallenge).where(SignInChallenge.user_id == user.id,
+                                                     SignInChallenge.expires_at < now))
+    db.session.add(SignInChallenge(user_id=user.id, secret_hash=_keyed(secret), method=method, tries=0,
+                                   created_at=now, expires_at=now + SECOND_FACTOR_WINDOW))
     db.session.commit()
     log.info("account %s owes a second factor (%s)", user.public_id, method)
-    send_sign_in_code(user, ip=ip)
-    return method
+    try:
+        send_sign_in_code(user, ip=ip, method=method)
+    except RateLimited as error:
+        return OwedSecondFactor(method, secret, send_error=error)
+    return OwedSecondFactor(method, secret)
 
 
-def verify_owed_second_factor(user, code):
-    """Check the second factor of a sign-in whose first step passed a moment ago."""
-    if user is None or user.second_factor_pending_until is None or user.second_factor_pending_until < utcnow():
-        raise Invalid(_l("Connectez-vous d'abord avec votre mot de passe."), {"code": "no_pending_sign_in"})
-    verify_second_factor(user, code)
-    user.second_factor_pending_until = None
-    user.second_factor_pending_method = None
+def pending_sign_in(challenge):
+    """The live pending sign-in this challenge names (not expired, tries left), or None."""
+    if not isinstance(challenge, str) or not challenge or len(challenge) > 128:
+        return None
+    pending = db.session.scalar(select(SignInChallenge).where(SignInChallenge.secret_hash == _keyed(challenge)))
+    if pending is None or pending.expires_at < utcnow() or pending.tries >= SIGN_IN_CODE_TRIES:
+        return None
+    return pending
+
+
+def _no_pending_sign_in():
+    return Invalid(_l("Connectez-vous d'abord avec votre mot de passe."), {"code": "no_pending_sign_in"})
+
+
+def verify_owed_second_factor(challenge, code):
+    """The code step of a pending sign-in, for whoever holds its challenge; returns the user.
+    Every code tried uses one of the challenge's SIGN_IN_CODE_TRIES (taken atomically, so parallel
+    guesses get no more); after the last wrong one the challenge is over and the owner starts again
+    with the password. The account itself is never paused by wrong codes here."""
+    pending = pending_sign_in(challenge)
+    if pending is None:
+        raise _no_pending_sign_in()
+    pending_id, user, method = pending.id, pending.user, pending.method
+    taken = db.session.execute(
+        update(SignInChallenge)
+        .where(SignInChallenge.id == pending_id, SignInChallenge.tries < SIGN_IN_CODE_TRIES,
+               SignInChallenge.expires_at >= utcnow())
+        .values(tries=SignInChallenge.tries + 1)
+    ).rowcount
+    db.session.commit()
+    if not taken:
+        raise _no_pending_sign_in()
+    try:
+        _match_code(user, method, code, CodePurpose.SIGN_IN)
+    except (Invalid, RateLimited):
+        db.session.execute(delete(SignInChallenge).where(SignInChallenge.id == pending_id,
+                                                         SignInChallenge.tries >= SIGN_IN_CODE_TRIES))
+        db.session.commit()
+        log.info("account %s: wrong code for a pending sign-in", user.public_id)
+        raise
+    ended = db.session.execute(delete(SignInChallenge).where(SignInChallenge.id == pending_id)).rowcount
+    if not ended:  # the same challenge answered twice at once: one sign-in only
+        db.session.rollback()
+        raise _no_pending_sign_in()
+    user.login_failures = 0
     db.session.commit()
     return user
 
@@ -603,6 +656,8 @@ def _set_password(user, new_password):
     user.password_hash = generate_password_hash(new_password)
     user.login_failures = 0
     user.locked_until = None
+    # Sign-ins started with the old password cannot be finished with a code any more.
+    db.session.execute(delete(SignInChallenge).where(SignInChallenge.user_id == user.id))
     db.session.commit()
     sessions.revoke_all(user)
 

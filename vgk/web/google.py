@@ -34,6 +34,13 @@ def google_sign_in_flag():
     return {"google_sign_in": True}
 
 
+@bp.after_request
+def never_store(response):
+    # Part of the sign-in, like the auth blueprint's pages: never kept by any cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _back_to_sign_in(message):
     flash(message, "error")
     return redirect(url_for("auth.login"))

@@ -4,8 +4,8 @@ import logging
 import re
 import time
 
-from flask import current_app, request, session
-from flask_login import login_user, logout_user
+from flask import current_app, g, request, session
+from flask_login import login_user, logout_user, user_loaded_from_cookie
 
 from vgk.errors import Forbidden
 from vgk.models import Role
@@ -63,20 +63,46 @@ def home_for(user):
     return "/compte"
 
 
+def may_be_remembered(user):
+    """"Se souvenir de moi" is for clients only: a staff or admin session must never come back from
+    a long-lived cookie without its PIN, idle lock or second factor (a shared tablet, a back office)."""
+    return user.role == Role.CLIENT
+
+
 def finish_sign_in(user, *, remember=False, method="password"):
     """Every factor was checked: open the sign-in session in a renewed browser session.
     Returns the tablet token to set for staff (or None)."""
     carts.merge_into_user(user, session.get("cart_key"))  # the visitor's cart joins the saved one
     renew_session()
     accounts.sign_in(user, ip=client_ip(), user_agent=user_agent(), method=method)
-    login_user(user, remember=remember)
+    login_user(user, remember=bool(remember) and may_be_remembered(user))
     if user.role != Role.STAFF:
         return None
+    session["staff_seen"] = time.time()  # the idle lock's clock starts with the sign-in
+    session["staff_sid"] = user.get_id()
     try:
         return accounts.enroll_device(user, request.cookies.get(TABLET_COOKIE))
     except Forbidden:
         log.warning("staff %s signed in without a pickup point: tablet not enrolled", user.public_id)
         return None
+
+
+@user_loaded_from_cookie.connect
+def _note_restored_from_cookie(app, user=None, **extra):
+    """Flask-Login brought a session back from the remember-me cookie (the browser session was gone)."""
+    g.vgk_restored_from_cookie = user
+
+
+def refuse_restored_privileged_session():
+    """A staff or admin session restored from a remember-me cookie (one set before staff and admins
+    stopped getting it, or forged from a stolen one) is ended at once: the person gives the PIN or
+    signs in again. Returns the role of the session refused, or None."""
+    user = g.pop("vgk_restored_from_cookie", None)
+    if user is None or may_be_remembered(user):
+        return None
+    log.info("%s %s: session restored from a remember-me cookie refused", user.role.lower(), user.public_id)
+    sign_out_here(user)
+    return user.role
 
 
 def set_tablet_cookie(response, token):

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
 from vgk.extensions import limiter
-from vgk.models import TwoFactor
+from vgk.models import Role, TwoFactor
 from vgk.security import public
 from vgk.services import accounts, catalog
 from vgk.web.auth import bp
@@ -34,13 +34,14 @@ from vgk.web.auth.helpers import (
     home_for,
     local_target,
     pending,
+    refuse_restored_privileged_session,
     set_tablet_cookie,
     sign_out_here,
 )
 
 VERIFY_KEY = "verify"          # {"uid", "at"}: a new account whose phone is not verified yet
 VERIFY_AGE = 60 * 60
-TWO_FACTOR_KEY = "2fa"         # {"uid", "remember", "next", "at"}: password checked, second factor owed
+TWO_FACTOR_KEY = "2fa"         # {"challenge", "uid", "remember", "next", "at", "method"}: second factor owed
 TWO_FACTOR_AGE = 10 * 60
 
 
@@ -62,6 +63,27 @@ def _signed_in_redirect(user, remember=False, target=None, method="password"):
         target = url_for("account.security")
     response = redirect(local_target(target) or home_for(user))
     return set_tablet_cookie(response, token)
+
+
+@bp.after_request
+def never_store(response):
+    # Sign-in, sign-up, codes, password reset (a valid reset form), email verification: no cache
+    # (proxy, browser or the service worker, which also skips these paths) may keep any of them.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.before_app_request
+def no_remembered_staff_or_admin():
+    """Staff and admin sessions never come back from the remember-me cookie (see helpers)."""
+    if request.endpoint is None or request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    role = refuse_restored_privileged_session()
+    if role is None:
+        return None
+    if role == Role.STAFF:
+        return redirect(url_for("staff.lock_screen"))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 # --- sign-up and phone verification ------------------------------------------------------------
@@ -184,11 +206,9 @@ def after_first_factor(user, *, remember=False, target=None, method="password"):
     """The password (or Google) was right: the accounts service says whether a second factor is
     owed; then either the code step or the signed-in session. Every web way in goes through here."""
     public_id, own_factor = user.public_id, user.two_factor  # read before a code is sent (an inline job)
-    try:
-        owed = accounts.owe_second_factor(user, ip=client_ip(), first_factor="google" if method == "google" else "password")
-    except RateLimited as error:
-        owed = True
-        flash(str(error.message), "error")  # a code sent earlier or a recovery code still works
+    owed = accounts.owe_second_factor(user, ip=client_ip(), first_factor="google" if method == "google" else "password")
+    if owed is not None and owed.send_error is not None:
+        flash(str(owed.send_error.message), "error")  # a code sent earlier or a recovery code still works
     if owed and not own_factor:
         # The account has no second factor of its own: say why a code is asked this time.
         flash(_("Par sécurité, un code vous est demandé pour cette connexion."), "warn")
@@ -198,27 +218,29 @@ def after_first_factor(user, *, remember=False, target=None, method="password"):
         except Forbidden as error:
             flash(str(error.message), "error")
             return redirect(url_for("auth.login"))
+    # The challenge lives in this browser's session only: the code step answers this sign-in, no other.
     session[TWO_FACTOR_KEY] = {
-        "uid": public_id, "remember": bool(remember), "next": local_target(target) or "", "at": int(time.time()),
-        "method": method,
+        "challenge": owed.challenge, "uid": public_id, "remember": bool(remember),
+        "next": local_target(target) or "", "at": int(time.time()), "method": method,
     }
     return redirect(url_for("auth.two_factor"))
 
 
 def _second_factor_state():
+    """This browser's pending sign-in (its state and the live challenge), or (None, None)."""
     state = pending(TWO_FACTOR_KEY, TWO_FACTOR_AGE)
     if state is None:
         return None, None
-    try:
-        return state, accounts.user_by_public_id(state["uid"])
-    except NotFound:
+    sign_in = accounts.pending_sign_in(state.get("challenge"))
+    if sign_in is None:  # expired, ended by wrong codes, or finished
         session.pop(TWO_FACTOR_KEY, None)
         return None, None
+    return state, sign_in
 
 
-def _two_factor_context(user, form):
-    method = accounts.owed_method(user)
-    destination = accounts.second_factor_destination(user, method)
+def _two_factor_context(sign_in, form):
+    method = sign_in.method
+    destination = accounts.second_factor_destination(sign_in.user, method)
     if method == TwoFactor.SMS:
         destination = accounts.format_phone(destination)
     return dict(form=form, method=method, destination=_masked(destination))
@@ -244,15 +266,16 @@ def _expired_sign_in():
 @limiter.limit(auth_limit, methods=["POST"])
 @public
 def two_factor():
-    state, user = _second_factor_state()
-    if user is None:
+    state, sign_in = _second_factor_state()
+    if sign_in is None:
         return _expired_sign_in()
     form = SecondFactorForm()
-    context = _two_factor_context(user, form)
+    context = _two_factor_context(sign_in, form)
     if not form.validate_on_submit():
         return _page("auth/two_factor.html", 400 if form.is_submitted() else 200, **context)
     try:
-        accounts.verify_owed_second_factor(user, form.code.data)
+        user = accounts.verify_owed_second_factor(state["challenge"], form.code.data)
+        session.pop(TWO_FACTOR_KEY, None)
         return _signed_in_redirect(user, remember=state.get("remember", False), target=state.get("next"),
                                    method=state.get("method") or "password")
     except (Invalid, RateLimited, Forbidden) as error:
@@ -263,12 +286,12 @@ def two_factor():
 @limiter.limit(code_limit)
 @public
 def resend_sign_in_code():
-    state, user = _second_factor_state()
-    if user is None:
+    state, sign_in = _second_factor_state()
+    if sign_in is None:
         return _expired_sign_in()
-    context = _two_factor_context(user, SecondFactorForm(formdata=None))
+    context = _two_factor_context(sign_in, SecondFactorForm(formdata=None))
     try:
-        accounts.send_sign_in_code(user, ip=client_ip())
+        accounts.send_sign_in_code(sign_in.user, ip=client_ip(), method=sign_in.method)
     except RateLimited as error:
         return _page("auth/two_factor.html", 429, error=str(error.message), **context)
     flash(_("Un nouveau code vous a été envoyé."), "ok")
@@ -277,14 +300,19 @@ def resend_sign_in_code():
 
 # --- sign-out ------------------------------------------------------------------------------------
 
-@bp.route("/deconnexion", methods=["GET", "POST"])
+@bp.get("/deconnexion")
+@public
+def logout_confirm():
+    """GET (and HEAD) only ask for confirmation: a link, a prefetch or a HEAD never signs anyone out."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("visitor.home"))
+    return render_template("auth/logout.html")
+
+
+@bp.post("/deconnexion")
 @public
 def logout():
-    """GET only asks for confirmation: a link or a prefetch must never sign anyone out."""
-    if request.method == "GET":
-        if not current_user.is_authenticated:
-            return redirect(url_for("visitor.home"))
-        return render_template("auth/logout.html")
+    """Signing out is a POST with its CSRF token (the confirmation page's form, the account page's button)."""
     sign_out_here(current_user)
     flash(_("Vous êtes déconnecté."), "ok")
     return redirect(url_for("visitor.home"))

@@ -7,7 +7,8 @@ their PIN. It locks again after STAFF_IDLE_SECONDS without a request from the st
 page it can open (/staff, /compte, ...: checked before every request here), or without input on the
 screen (static/js/staff.js then posts the lock form). Signing out or locking is a POST with its CSRF
 token; opening the lock screen never signs anyone out. A locked tablet opening a staff page gets the
-lock screen.
+lock screen. Staff never get a remember-me cookie, and a staff session restored from one is ended
+(web/auth), so reopening the browser after any idle time shows the lock screen too.
 """
 import time
 from functools import wraps
