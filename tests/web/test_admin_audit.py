@@ -246,7 +246,8 @@ def test_the_journal_lists_and_filters_entries(client, admin):
     client.post(f"/admin/utilisateurs/{suspended.public_id}/suspendre", data={"csrf_token": csrf(client, "/admin")})
     from vgk.services import audit
 
-    audit.record_now(other, "user.role", "user", "abc", {"role": "CLIENT"}, {"role": "ADMIN"})
+    audit.record(other, "user.role", "user", "abc", {"role": "CLIENT"}, {"role": "ADMIN"})
+    db.session.commit()
     html = client.get("/admin/journal").get_data(as_text=True)
     assert "user.suspend" in html and "user.role" in html and "Admin Kamer" in html
     assert "ACTIVE → SUSPENDED" in html and 'href="/admin/journal"' in html
