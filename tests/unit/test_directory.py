@@ -52,8 +52,8 @@ def test_payout_decisions_are_audited(app):
     db.session.commit()
     first = wallet.request_payout(f.reauthenticated(seller), 10_000, "670000111")
     second = wallet.request_payout(f.reauthenticated(seller), 10_000, "670000111")
-    directory.approve_payout(admin, first.public_id, ip="1.2.3.4")
-    directory.reject_payout(admin, second.public_id, "Numéro à vérifier", ip="1.2.3.4")
+    wallet.approve_payout(admin, first.public_id, ip="1.2.3.4")
+    wallet.reject_payout(admin, second.public_id, "Numéro à vérifier", ip="1.2.3.4")
     assert [(e.action, e.object_id, json.loads(e.after)["status"]) for e in entries()] == [
         ("payout.approve", first.public_id, "PAID"), ("payout.reject", second.public_id, "REJECTED")]
 

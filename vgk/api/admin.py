@@ -2,8 +2,8 @@
 moderation queue (approve, reject) and sellers' payout requests (approve, reject).
 
 Same rules as the admin pages (vgk.web.admin): ADMIN only, and only once the account has a second
-factor. Every change is audited by its service (vgk.services.directory for accounts and payouts,
-vgk.services.moderation for listings), exactly as on the web.
+factor. Every change is audited by its service (vgk.services.directory for accounts, vgk.services.wallet
+for payouts, vgk.services.moderation for listings), exactly as on the web.
 """
 from functools import wraps
 
@@ -282,7 +282,7 @@ PAYOUT_ANSWER = envelope({"payout": ref("AdminPayout"), "message": _string})
 @operation("Send a payout to the seller's Mobile Money", tag=TAG, errors=(409,), ok=PAYOUT_ANSWER,
            description="409 when already decided, or when the transfer fails (the amount returns to the wallet).")
 def admin_approve_payout(payout_id):
-    payout = directory.approve_payout(current_api_user(), payout_id, ip=client_ip())
+    payout = wallet.approve_payout(current_api_user(), payout_id, ip=client_ip())
     return ok(payout=payout_json(payout), message=str(_l("Retrait de %(amount)s envoyé à %(name)s.",
                                                          amount=format_xaf(payout.amount), name=payout.user.name)))
 
@@ -292,7 +292,7 @@ def admin_approve_payout(payout_id):
 @operation("Refuse a payout with a reason (the amount returns to the wallet)", tag=TAG, errors=(409,),
            ok=PAYOUT_ANSWER, body={**REASON_BODY, "required": ["reason"]})
 def admin_reject_payout(payout_id):
-    payout = directory.reject_payout(current_api_user(), payout_id, _reason(body()), ip=client_ip())
+    payout = wallet.reject_payout(current_api_user(), payout_id, _reason(body()), ip=client_ip())
     return ok(payout=payout_json(payout),
               message=str(_l("Retrait refusé : le montant est revenu dans le portefeuille de %(name)s.",
                              name=payout.user.name)))

@@ -984,36 +984,6 @@ def sign_in_with_google(claims):
 
 # --- administration and account states ---------------------------------------------------------
 
-def create_staff(*, name, phone, password, pickup_point_id, email=None):
-    point = db.session.get(PickupPoint, _int_or_zero(pickup_point_id))
-    if point is None:
-        raise Invalid(_l("Point relais inconnu."), {"pickup_point": "unknown"})
-    errors = {}
-    try:
-        phone = normalize_phone(phone)
-    except Invalid as error:
-        errors["phone"] = str(error.message)
-    try:
-        email = normalize_email(email)
-        check_password_strength(password)
-        name = _clean_name(name)
-    except Invalid as error:
-        errors.update({k: str(error.message) for k in error.fields})
-    if not errors and db.session.scalar(select(User.id).where(User.phone == phone)):
-        errors["phone"] = str(_l("Ce numéro est déjà utilisé par un compte."))
-    if not errors and email and db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        errors["email"] = str(_l("Cette adresse email est déjà utilisée par un compte."))
-    if errors:
-        raise Invalid(_l("Vérifiez les champs indiqués."), errors)
-    user = User(
-        name=name, phone=phone, email=email, role=Role.STAFF, pickup_point=point, city_id=point.city_id,
-        password_hash=generate_password_hash(password), phone_verified_at=utcnow(), two_factor=TwoFactor.SMS,
-    )
-    db.session.add(user)
-    db.session.commit()
-    return user
-
-
 def _check_not_self(user, acting_user, message):
     """An administrator may not lock themselves out (suspend or demote their own account)."""
     if acting_user is not None and acting_user.id == user.id:

@@ -2,7 +2,8 @@
 dispatch, deliver) and the accounting exports (orders, payouts, commissions) as CSV rows.
 
 The moves go through vgk.services.orders (one state machine); this module only adds the admin's rules
-(a reason to cancel) and answers the before/after values the audit log keeps.
+(a reason to cancel) and writes each move's audit entry (order.<move>, the status before and after) in
+the transaction of the move.
 """
 import csv
 import io
@@ -16,9 +17,9 @@ from sqlalchemy.orm import selectinload
 from vgk.errors import Invalid
 from vgk.extensions import db
 from vgk.inputs import parse_day
-from vgk.models import City, Order, OrderEvent, OrderStatus, PickupPoint
+from vgk.models import City, Order, OrderEvent, OrderStatus, PickupPoint, User
 from vgk.models.payments import Payout
-from vgk.services import orders
+from vgk.services import audit, orders
 
 MAX_QUERY = 100
 MAX_REASON = 200
@@ -141,9 +142,23 @@ def city_of(order):
 
 # --- the admin's moves --------------------------------------------------------------------------
 
-def cancel(reference, actor, reason):
+def _audited_move(order, actor, action, ip, extra=None):
+    """Record order.<action> with the status before and after in the transaction that moves the order
+    (a commit that leaves the status as it was, such as a wrong code counted, records nothing)."""
+    before = order.status
+    return audit.recording(actor, f"order.{action}", "order", order.reference, {"status": before},
+                           lambda: {"status": order.status, **(extra or {})} if order.status != before else None,
+                           ip)
+
+
+def _reason_note(reason):
+    return str(reason or "").strip()[:MAX_REASON]
+
+
+def cancel(reference: str, actor: User, reason: str, ip: str = "") -> Order:
     """Cancel the order for a reason (required); Conflict when its state does not allow it.
-    Returns (order, status before)."""
+    Audited as order.cancel."""
+    note = _reason_note(reason)
     reason = " ".join(str(reason or "").split())[:MAX_REASON]
     if not reason:
         raise Invalid(_l("Indiquez la raison de l'annulation."), {"reason": "required"})
@@ -154,31 +169,35 @@ def cancel(reference, actor, reason):
     except Exception:
         db.session.rollback()
         raise
+    audit.record(actor, "order.cancel", "order", order.reference, {"status": before},
+                 {"status": order.status, "reason": note}, ip)
     db.session.commit()
     orders.notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s a été annulée."))
-    return order, before
+    return order
 
 
-def dispatch(reference, actor):
+def dispatch(reference: str, actor: User, ip: str = "") -> Order:
+    """A paid home-delivery order leaves with the courier; audited as order.dispatch."""
     order = orders.by_reference(reference, for_update=True)
-    before = order.status
     try:
-        orders.dispatch(order, actor)
+        with _audited_move(order, actor, "dispatch", ip):
+            orders.dispatch(order, actor)
     except Exception:
         db.session.rollback()
         raise
-    return order, before
+    return order
 
 
-def deliver(reference, actor, code):
+def deliver(reference: str, actor: User, code: str, ip: str = "") -> Order:
+    """The courier hands the order over against the buyer's code; audited as order.deliver."""
     order = orders.by_reference(reference, for_update=True)
-    before = order.status
     try:
-        orders.deliver(order, actor, code)
+        with _audited_move(order, actor, "deliver", ip):
+            orders.deliver(order, actor, code)
     except Exception:
         db.session.rollback()
         raise
-    return order, before
+    return order
 
 
 # --- exports ------------------------------------------------------------------------------------
@@ -258,15 +277,15 @@ def csv_lines(header, rows):
         yield buffer.getvalue()
 
 
-def refund(reference, actor, reason):
-    """Refund a paid order to the payer's Mobile Money number. Returns (order, status before)."""
+def refund(reference: str, actor: User, reason: str, ip: str = "") -> Order:
+    """Refund a paid order to the payer's Mobile Money number; audited as order.refund."""
     from vgk.services import payments
 
     order = orders.by_reference(reference, for_update=True)
-    before = order.status
     try:
-        payments.refund(order, actor, reason)
+        with _audited_move(order, actor, "refund", ip, {"reason": _reason_note(reason)}):
+            payments.refund(order, actor, reason)
     except Exception:
         db.session.rollback()
         raise
-    return order, before
+    return order

@@ -1,12 +1,17 @@
 """The audit log: who (admin or staff) changed what, when, from where, with the values before and after.
 
-`record` only adds the entry to the session: it belongs to the caller's transaction (a service records
-before its commit; a view that calls a service which already committed uses `record_now`).
+Every audited change is recorded by the service that makes it, in the same transaction as the change, so
+the admin pages and the mobile API write the same entry and neither can skip it. `record` adds the entry
+for the caller's next commit; `recording` is for a service that calls another one which makes the
+change and commits it itself.
 """
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import selectinload
 
 from vgk.extensions import db
@@ -20,7 +25,8 @@ def _json(values):
     return json.dumps(values or {}, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def record(actor, action, obj_type, obj_id, before=None, after=None, ip=""):
+def record(actor: User | None, action: str, obj_type: str, obj_id: object, before: dict | None = None,
+           after: dict | None = None, ip: str = "") -> AuditEntry:
     """Add an audit entry to the current transaction (the caller commits)."""
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
@@ -35,11 +41,34 @@ def record(actor, action, obj_type, obj_id, before=None, after=None, ip=""):
     return entry
 
 
-def record_now(actor, action, obj_type, obj_id, before=None, after=None, ip=""):
-    """Record and commit: for a change that its service already committed."""
-    entry = record(actor, action, obj_type, obj_id, before, after, ip)
-    db.session.commit()
-    return entry
+@contextmanager
+def recording(actor: User | None, action: str, obj_type: str, obj_id: object, before: dict | None,
+              after: Callable[[], dict[str, Any] | None], ip: str = "") -> Iterator[None]:
+    """Record the entry in the transaction that the block's code commits (a service calling another
+    service that makes the change and commits it).
+
+    Just before each commit of the block, once the session is flushed, `after()` answers the values
+    after the change, or None while the change is not made (a commit that only counted a wrong code,
+    say); the first answer that is not None is recorded with that commit, and only once. A block that
+    raises before the change is committed records nothing."""
+    session = db.session()
+    recorded = False
+
+    def add_entry(committing):
+        nonlocal recorded
+        if recorded:
+            return
+        committing.flush()
+        values = after()
+        if values is not None:
+            record(actor, action, obj_type, obj_id, before, values, ip)
+            recorded = True
+
+    event.listen(session, "before_commit", add_entry)
+    try:
+        yield
+    finally:
+        event.remove(session, "before_commit", add_entry)
 
 
 def decode(text):

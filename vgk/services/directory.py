@@ -1,19 +1,22 @@
 """People and places for administration: the user search, pickup point choices, and the admin's
-audited decisions on accounts (suspend, reinstate) and on sellers' payout requests.
+audited decisions on accounts (new staff accounts, role, suspend, reinstate).
 
-The decisions go through vgk.services.accounts and vgk.services.wallet and add the audit entry, so the
-admin pages and the mobile API record the same thing (the caller passes the request's IP).
+Each decision writes its audit entry in the transaction of the change, so the admin pages and the
+mobile API record the same thing (the caller passes the request's IP). The rules on roles and account
+states themselves are vgk.services.accounts'.
 """
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
+from werkzeug.security import generate_password_hash
 
 from vgk.errors import Invalid
 from vgk.extensions import db
-from vgk.models import City, PickupPoint, PayoutStatus, Role, User, UserStatus
-from vgk.services import accounts, audit, wallet
+from vgk.models import City, PickupPoint, Role, TwoFactor, User, UserStatus
+from vgk.models.base import utcnow
+from vgk.services import accounts, audit
 
 MAX_QUERY = 100
 
@@ -119,33 +122,61 @@ def pickup_points():
 
 # --- the admin's decisions, audited --------------------------------------------------------------
 
-def suspend(admin, user, ip=""):
+def create_staff(admin: User | None, *, name: str, phone: str, password: str, pickup_point_id: object,
+                 email: str | None = None, ip: str = "") -> User:
+    """A staff account at a pickup point, phone verified and with SMS codes as second factor; Invalid
+    naming the fields otherwise. Audited as staff.create."""
+    point = db.session.get(PickupPoint, accounts._int_or_zero(pickup_point_id))
+    if point is None:
+        raise Invalid(_l("Point relais inconnu."), {"pickup_point": "unknown"})
+    errors = {}
+    try:
+        phone = accounts.normalize_phone(phone)
+    except Invalid as error:
+        errors["phone"] = str(error.message)
+    try:
+        email = accounts.normalize_email(email)
+        accounts.check_password_strength(password)
+        name = accounts._clean_name(name)
+    except Invalid as error:
+        errors.update({k: str(error.message) for k in error.fields})
+    if not errors and db.session.scalar(select(User.id).where(User.phone == phone)):
+        errors["phone"] = str(_l("Ce numéro est déjà utilisé par un compte."))
+    if not errors and email and db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        errors["email"] = str(_l("Cette adresse email est déjà utilisée par un compte."))
+    if errors:
+        raise Invalid(_l("Vérifiez les champs indiqués."), errors)
+    user = User(
+        name=name, phone=phone, email=email, role=Role.STAFF, pickup_point=point, city_id=point.city_id,
+        password_hash=generate_password_hash(password), phone_verified_at=utcnow(), two_factor=TwoFactor.SMS,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(admin, "staff.create", "user", user.public_id, {},
+                 {"name": user.name, "role": user.role, "pickup_point_id": user.pickup_point_id}, ip)
+    db.session.commit()
+    return user
+
+
+def _role_of(user):
+    return {"role": user.role, "pickup_point_id": user.pickup_point_id}
+
+
+def set_role(admin: User, user: User, role: str, pickup_point_id: object = None, ip: str = "") -> User:
+    """Give the account a role (STAFF with its pickup point), never one's own; audited as user.role."""
+    with audit.recording(admin, "user.role", "user", user.public_id, _role_of(user), lambda: _role_of(user), ip):
+        return accounts.set_role(user, role, pickup_point_id, acting_user=admin)
+
+
+def suspend(admin: User, user: User, ip: str = "") -> User:
     """Suspend the account (never one's own) and close its sessions; audited as user.suspend."""
-    before = {"status": user.status}
-    accounts.suspend(user, acting_user=admin)
-    audit.record_now(admin, "user.suspend", "user", user.public_id, before, {"status": user.status}, ip)
-    return user
+    with audit.recording(admin, "user.suspend", "user", user.public_id, {"status": user.status},
+                         lambda: {"status": user.status}, ip):
+        return accounts.suspend(user, acting_user=admin)
 
 
-def reinstate(admin, user, ip=""):
+def reinstate(admin: User, user: User, ip: str = "") -> User:
     """Reactivate a suspended account; audited as user.reinstate."""
-    before = {"status": user.status}
-    accounts.reinstate(user)
-    audit.record_now(admin, "user.reinstate", "user", user.public_id, before, {"status": user.status}, ip)
-    return user
-
-
-def approve_payout(admin, public_id, ip=""):
-    """Send a requested payout through the gateway (see wallet.approve_payout); audited as payout.approve."""
-    payout = wallet.approve_payout(admin, public_id)
-    audit.record_now(admin, "payout.approve", "payout", payout.public_id, {"status": PayoutStatus.REQUESTED},
-                     {"status": payout.status, "amount": payout.amount}, ip)
-    return payout
-
-
-def reject_payout(admin, public_id, reason, ip=""):
-    """Refuse a requested payout with a reason (the amount returns to the wallet); audited as payout.reject."""
-    payout = wallet.reject_payout(admin, public_id, reason)
-    audit.record_now(admin, "payout.reject", "payout", payout.public_id, {"status": PayoutStatus.REQUESTED},
-                     {"status": payout.status, "note": payout.note}, ip)
-    return payout
+    with audit.recording(admin, "user.reinstate", "user", user.public_id, {"status": user.status},
+                         lambda: {"status": user.status}, ip):
+        return accounts.reinstate(user)

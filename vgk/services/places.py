@@ -1,6 +1,6 @@
 """The reference data the administration edits: cities (home delivery fee), pickup points and the
-category tree. Each change validates (Invalid with fields), commits, and answers the values before and
-after so the caller can audit them.
+category tree. Each change validates (Invalid with fields) and commits with its audit entry (the admin
+who made it, the values before and after, the request's IP).
 """
 import re
 
@@ -10,7 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
-from vgk.models import Category, City, PickupPoint
+from vgk.models import Category, City, PickupPoint, User
+from vgk.services import audit
 
 MAX_FEE = 100_000
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -53,14 +54,16 @@ def parse_fee(value):
     return int(text)
 
 
-def set_delivery_fee(city, fee):
-    """Set the home delivery fee (int XAF) or None for no home delivery in that city."""
+def set_delivery_fee(admin: User, city: City, fee: int | None, ip: str = "") -> City:
+    """Set the home delivery fee (int XAF) or None for no home delivery in that city; audited as
+    city.delivery_fee."""
     if fee is not None and (not isinstance(fee, int) or isinstance(fee, bool) or not 0 <= fee <= MAX_FEE):
         raise Invalid(_l("Frais de livraison invalides : un montant entier en FCFA (ou vide)."), {"delivery_fee": "invalid"})
     before = {"delivery_fee": city.delivery_fee}
     city.delivery_fee = fee
+    audit.record(admin, "city.delivery_fee", "city", city.id, before, {"delivery_fee": city.delivery_fee}, ip)
     db.session.commit()
-    return before, {"delivery_fee": city.delivery_fee}
+    return city
 
 
 # --- pickup points ------------------------------------------------------------------------------
@@ -112,31 +115,39 @@ def _point_values(city_id, name, address, opening_hours, phone):
             "opening_hours": _text(opening_hours, 255), "phone": phone}
 
 
-def create_point(city_id, name, address, opening_hours="", phone=""):
+def create_point(admin: User, city_id: object, name: str, address: str, opening_hours: str = "", phone: str = "",
+                 ip: str = "") -> PickupPoint:
+    """A new pickup point; audited as point.create."""
     values = _point_values(city_id, name, address, opening_hours, phone)
     point = PickupPoint(**values)
     db.session.add(point)
+    db.session.flush()
+    audit.record(admin, "point.create", "pickup_point", point.public_id, {}, snapshot(point), ip)
     db.session.commit()
     return point
 
 
-def update_point(point, city_id, name, address, opening_hours="", phone=""):
+def update_point(admin: User, point: PickupPoint, city_id: object, name: str, address: str, opening_hours: str = "",
+                 phone: str = "", ip: str = "") -> PickupPoint:
+    """Change a pickup point's city, name, address, hours or phone; audited as point.update."""
     values = _point_values(city_id, name, address, opening_hours, phone)
     before = snapshot(point)
     for key, value in values.items():
         setattr(point, key, value)
+    audit.record(admin, "point.update", "pickup_point", point.public_id, before, snapshot(point), ip)
     db.session.commit()
-    return before, snapshot(point)
+    return point
 
 
-def deactivate_point(point):
-    """Stop offering the point at checkout (orders and staff keep their link)."""
+def deactivate_point(admin: User, point: PickupPoint, ip: str = "") -> PickupPoint:
+    """Stop offering the point at checkout (orders and staff keep their link); audited as point.deactivate."""
     if not point.is_active:
         raise Conflict(_l("Ce point relais est déjà désactivé."))
     before = snapshot(point)
     point.is_active = False
+    audit.record(admin, "point.deactivate", "pickup_point", point.public_id, before, snapshot(point), ip)
     db.session.commit()
-    return before, snapshot(point)
+    return point
 
 
 # --- categories ---------------------------------------------------------------------------------
@@ -182,7 +193,9 @@ def _names(name_fr, name_en, errors):
     return name_fr, name_en
 
 
-def create_category(slug, name_fr, name_en, parent_id=None):
+def create_category(admin: User, slug: str, name_fr: str, name_en: str, parent_id: object = None,
+                    ip: str = "") -> Category:
+    """A new category, at the top or under `parent_id`; audited as category.create."""
     errors = {}
     slug = str(slug or "").strip().lower()[:80]
     if not _SLUG.fullmatch(slug):
@@ -199,16 +212,20 @@ def create_category(slug, name_fr, name_en, parent_id=None):
         raise Invalid(_l("Vérifiez les champs de la catégorie."), errors)
     category = Category(slug=slug, name_fr=name_fr, name_en=name_en, parent=parent)
     db.session.add(category)
+    db.session.flush()
+    audit.record(admin, "category.create", "category", category.id, {}, category_snapshot(category), ip)
     db.session.commit()
     return category
 
 
-def rename_category(category, name_fr, name_en):
+def rename_category(admin: User, category: Category, name_fr: str, name_en: str, ip: str = "") -> Category:
+    """Rename a category in French and English; audited as category.rename."""
     errors = {}
     name_fr, name_en = _names(name_fr, name_en, errors)
     if errors:
         raise Invalid(_l("Vérifiez les champs de la catégorie."), errors)
     before = category_snapshot(category)
     category.name_fr, category.name_en = name_fr, name_en
+    audit.record(admin, "category.rename", "category", category.id, before, category_snapshot(category), ip)
     db.session.commit()
-    return before, category_snapshot(category)
+    return category

@@ -11,7 +11,7 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Payout, PayoutStatus, User, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
-from vgk.services import inbox
+from vgk.services import audit, inbox
 from vgk.text import format_xaf
 
 log = logging.getLogger(__name__)
@@ -96,8 +96,9 @@ def _notice(payout, message, **values):
                  amount=format_xaf(payout.amount), **values)
 
 
-def approve_payout(admin, public_id):
-    """An admin approves: the gateway sends the money; if it refuses, the amount returns to the wallet."""
+def approve_payout(admin: User, public_id: str, ip: str = "") -> Payout:
+    """An admin approves: the gateway sends the money (audited as payout.approve); if it refuses, the
+    amount returns to the wallet."""
     from vgk.integrations.payments import PaymentError
 
     payout = _payout(public_id)
@@ -117,11 +118,14 @@ def approve_payout(admin, public_id):
     payout.decided_by_id = admin.id
     payout.decided_at = utcnow()
     _notice(payout, _l("Votre retrait de %(amount)s a été envoyé au %(phone)s."), phone=payout.phone)
+    audit.record(admin, "payout.approve", "payout", payout.public_id, {"status": PayoutStatus.REQUESTED},
+                 {"status": payout.status, "amount": payout.amount}, ip)
     db.session.commit()
     return payout
 
 
-def reject_payout(admin, public_id, reason):
+def reject_payout(admin: User, public_id: str, reason: str, ip: str = "") -> Payout:
+    """An admin refuses with a reason: the amount returns to the wallet; audited as payout.reject."""
     reason = " ".join((reason or "").split())
     if len(reason) < 3:
         raise Invalid(_l("Indiquez la raison du refus."), {"reason": "required"})
@@ -129,6 +133,8 @@ def reject_payout(admin, public_id, reason):
     _reverse(payout, PayoutStatus.REJECTED, admin, reason)
     _notice(payout, _l("Votre retrait de %(amount)s a été refusé (%(reason)s) : le montant est revenu dans votre portefeuille."),
             reason=reason)
+    audit.record(admin, "payout.reject", "payout", payout.public_id, {"status": PayoutStatus.REQUESTED},
+                 {"status": payout.status, "note": payout.note}, ip)
     db.session.commit()
     return payout
 

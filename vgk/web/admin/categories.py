@@ -1,13 +1,14 @@
 """Administration of the catalogue's categories: the list, a new category (under a parent or at the top)
-and renaming one in French and English, each change written to the audit log."""
+and renaming one in French and English (each change audited by vgk.services.places)."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError, Invalid
-from vgk.services import audit, places
+from vgk.services import places
 from vgk.web.admin import bp
 from vgk.web.admin.common import admin_only, field_messages
+from vgk.web.auth.helpers import client_ip
 
 
 def _categories_page(error=None, field_errors=None, form=None, status=200):
@@ -26,12 +27,11 @@ def categories_page():
 def create_category():
     form = {key: request.form.get(key, "") for key in ("parent", "slug", "name_fr", "name_en")}
     try:
-        category = places.create_category(form["slug"], form["name_fr"], form["name_en"], form["parent"] or None)
+        places.create_category(current_user, form["slug"], form["name_fr"], form["name_en"], form["parent"] or None,
+                               ip=client_ip())
     except DomainError as error:
         fields = field_messages(error) if isinstance(error, Invalid) else {}
         return _categories_page(str(error.message), fields, form, error.status_code)
-    audit.record_now(current_user, "category.create", "category", category.id, {},
-                     places.category_snapshot(category), request.remote_addr or "")
     flash(_("Catégorie créée."), "ok")
     return redirect(url_for("admin.categories_page"))
 
@@ -41,11 +41,10 @@ def create_category():
 def rename_category(category_id):
     category = places.category_by_id(category_id)
     try:
-        before, after = places.rename_category(category, request.form.get("name_fr"), request.form.get("name_en"))
+        places.rename_category(current_user, category, request.form.get("name_fr"), request.form.get("name_en"),
+                               ip=client_ip())
     except DomainError as error:
         fields = field_messages(error) if isinstance(error, Invalid) else {}
         return _categories_page(str(error.message), fields, None, error.status_code)
-    audit.record_now(current_user, "category.rename", "category", category.id, before, after,
-                     request.remote_addr or "")
     flash(_("Catégorie renommée."), "ok")
     return redirect(url_for("admin.categories_page"))

@@ -8,6 +8,7 @@ from vgk.errors import DomainError
 from vgk.services import moderation
 from vgk.web.admin import bp
 from vgk.web.admin.common import PER_PAGE, admin_only
+from vgk.web.auth.helpers import client_ip
 from vgk.web.htmx import is_htmx
 
 
@@ -43,7 +44,7 @@ def _pending_product(public_id):
 @admin_only
 def approve_product(public_id):
     try:
-        product = moderation.approve(current_user, public_id, ip=request.remote_addr or "")
+        product = moderation.approve(current_user, public_id, ip=client_ip())
     except DomainError as error:
         return _after_decision(public_id, _pending_product(public_id), error=str(error.message),
                                status=error.status_code)
@@ -54,8 +55,7 @@ def approve_product(public_id):
 @admin_only
 def reject_product(public_id):
     try:
-        product = moderation.reject(current_user, public_id, request.form.get("reason", ""),
-                                    ip=request.remote_addr or "")
+        product = moderation.reject(current_user, public_id, request.form.get("reason", ""), ip=client_ip())
     except DomainError as error:
         return _after_decision(public_id, _pending_product(public_id), error=str(error.message),
                                status=error.status_code)
@@ -67,7 +67,7 @@ def reject_product(public_id):
 def moderate_many():
     """Bulk decision on the checked rows: decision=approve or decision=reject (with a reason)."""
     ids = request.form.getlist("ids")
-    ip = request.remote_addr or ""
+    ip = client_ip()
     if not ids:
         flash(_("Cochez au moins une annonce."), "error")
         return redirect(url_for("admin.moderation_queue"))

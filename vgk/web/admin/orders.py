@@ -1,13 +1,15 @@
 """Administration of orders: the filtered list, an order's detail, and the admin's moves on it (cancel,
-refund, dispatch, deliver), each written to the audit log. With htmx a move returns the detail block."""
+refund, dispatch, deliver), each audited by vgk.services.admin_orders. With htmx a move returns the detail
+block."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError, Invalid
-from vgk.services import admin_orders, audit
+from vgk.services import admin_orders
 from vgk.web.admin import bp
 from vgk.web.admin.common import PER_PAGE, admin_only, field_messages
+from vgk.web.auth.helpers import client_ip
 from vgk.web.htmx import is_htmx, render
 
 
@@ -46,16 +48,14 @@ def order_detail(reference):
     return _order_page(admin_orders.detail(reference))[0]
 
 
-def _order_action(reference, action, run, done_message, extra=None):
-    """Run one admin move on an order, record it in the audit log and answer the page or fragment."""
+def _order_action(reference, action, run, done_message):
+    """Run one admin move on an order (its service audits it) and answer the page or fragment."""
     try:
-        order, before = run()
+        order = run()
     except DomainError as error:
         if error.status_code == 404:
             raise
         return _order_move_refused(reference, error)
-    audit.record_now(current_user, f"order.{action}", "order", order.reference, {"status": before},
-                     {"status": order.status, **(extra or {})}, request.remote_addr or "")
     current_app.logger.info("admin %s: order.%s on %s", current_user.public_id, action, order.reference)
     return _after_order_move(order.reference, done_message)
 
@@ -64,22 +64,22 @@ def _order_action(reference, action, run, done_message, extra=None):
 @admin_only
 def cancel_order(reference):
     reason = request.form.get("reason", "")
-    return _order_action(reference, "cancel", lambda: admin_orders.cancel(reference, current_user, reason),
-                         _("Commande annulée."), {"reason": reason.strip()[:200]})
+    return _order_action(reference, "cancel", lambda: admin_orders.cancel(reference, current_user, reason, client_ip()),
+                         _("Commande annulée."))
 
 
 @bp.post("/commandes/<reference>/rembourser")
 @admin_only
 def refund_order(reference):
     reason = request.form.get("reason", "")
-    return _order_action(reference, "refund", lambda: admin_orders.refund(reference, current_user, reason),
-                         _("Commande remboursée."), {"reason": reason.strip()[:200]})
+    return _order_action(reference, "refund", lambda: admin_orders.refund(reference, current_user, reason, client_ip()),
+                         _("Commande remboursée."))
 
 
 @bp.post("/commandes/<reference>/expedier")
 @admin_only
 def dispatch_order(reference):
-    return _order_action(reference, "dispatch", lambda: admin_orders.dispatch(reference, current_user),
+    return _order_action(reference, "dispatch", lambda: admin_orders.dispatch(reference, current_user, client_ip()),
                          _("Commande confiée au livreur."))
 
 
@@ -87,5 +87,5 @@ def dispatch_order(reference):
 @admin_only
 def deliver_order(reference):
     code = request.form.get("code", "")
-    return _order_action(reference, "deliver", lambda: admin_orders.deliver(reference, current_user, code),
+    return _order_action(reference, "deliver", lambda: admin_orders.deliver(reference, current_user, code, client_ip()),
                          _("Commande livrée."))

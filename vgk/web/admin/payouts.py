@@ -1,14 +1,16 @@
 """Administration of sellers' payout requests: the pending list, approve (the money is sent) and reject
-(it goes back to the seller's wallet). With htmx a decision returns its row in place."""
+(it goes back to the seller's wallet), each audited by vgk.services.wallet. With htmx a decision returns
+its row in place."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError
-from vgk.services import directory, wallet
+from vgk.services import wallet
 from vgk.text import format_xaf
 from vgk.web.admin import bp
 from vgk.web.admin.common import admin_only
+from vgk.web.auth.helpers import client_ip
 from vgk.web.htmx import is_htmx
 
 
@@ -37,7 +39,7 @@ def _pending(public_id):
 @admin_only
 def approve_payout(public_id):
     try:
-        payout = directory.approve_payout(current_user, public_id, ip=request.remote_addr or "")
+        payout = wallet.approve_payout(current_user, public_id, ip=client_ip())
     except DomainError as error:
         return _after_payout(public_id, _pending(public_id), error=str(error.message), status=error.status_code)
     current_app.logger.info("admin %s approved payout %s", current_user.public_id, payout.public_id)
@@ -49,8 +51,7 @@ def approve_payout(public_id):
 @admin_only
 def reject_payout(public_id):
     try:
-        payout = directory.reject_payout(current_user, public_id, request.form.get("reason", ""),
-                                         ip=request.remote_addr or "")
+        payout = wallet.reject_payout(current_user, public_id, request.form.get("reason", ""), ip=client_ip())
     except DomainError as error:
         return _after_payout(public_id, _pending(public_id), error=str(error.message), status=error.status_code)
     current_app.logger.info("admin %s rejected payout %s", current_user.public_id, payout.public_id)

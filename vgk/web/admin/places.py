@@ -1,13 +1,14 @@
 """Administration of places: cities (their delivery fee) and pickup points (create, update, deactivate),
-each change written to the audit log."""
+each change audited by vgk.services.places."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError, Invalid
-from vgk.services import audit, places
+from vgk.services import places
 from vgk.web.admin import bp
 from vgk.web.admin.common import admin_only, field_messages
+from vgk.web.auth.helpers import client_ip
 
 
 def _places_page(error=None, field_errors=None, form=None, status=200):
@@ -35,10 +36,9 @@ def places_page():
 def set_city_fee(city_id):
     city = places.city_by_id(city_id)
     try:
-        before, after = places.set_delivery_fee(city, places.parse_fee(request.form.get("delivery_fee")))
+        places.set_delivery_fee(current_user, city, places.parse_fee(request.form.get("delivery_fee")), ip=client_ip())
     except DomainError as error:
         return _places_refused(error)
-    audit.record_now(current_user, "city.delivery_fee", "city", city.id, before, after, request.remote_addr or "")
     flash(_("Frais de livraison de %(city)s mis à jour.", city=city.name), "ok")
     return redirect(url_for("admin.places_page"))
 
@@ -48,11 +48,10 @@ def set_city_fee(city_id):
 def create_point():
     form = _point_form()
     try:
-        point = places.create_point(form["city"], form["name"], form["address"], form["opening_hours"], form["phone"])
+        places.create_point(current_user, form["city"], form["name"], form["address"], form["opening_hours"],
+                            form["phone"], ip=client_ip())
     except DomainError as error:
         return _places_refused(error, form)
-    audit.record_now(current_user, "point.create", "pickup_point", point.public_id, {}, places.snapshot(point),
-                     request.remote_addr or "")
     flash(_("Point relais créé."), "ok")
     return redirect(url_for("admin.places_page"))
 
@@ -63,12 +62,10 @@ def update_point(public_id):
     point = places.point_by_public_id(public_id)
     form = _point_form()
     try:
-        before, after = places.update_point(point, form["city"], form["name"], form["address"],
-                                            form["opening_hours"], form["phone"])
+        places.update_point(current_user, point, form["city"], form["name"], form["address"],
+                            form["opening_hours"], form["phone"], ip=client_ip())
     except DomainError as error:
         return _places_refused(error)
-    audit.record_now(current_user, "point.update", "pickup_point", point.public_id, before, after,
-                     request.remote_addr or "")
     flash(_("Point relais mis à jour."), "ok")
     return redirect(url_for("admin.places_page"))
 
@@ -78,10 +75,8 @@ def update_point(public_id):
 def deactivate_point(public_id):
     point = places.point_by_public_id(public_id)
     try:
-        before, after = places.deactivate_point(point)
+        places.deactivate_point(current_user, point, ip=client_ip())
     except DomainError as error:
         return _places_refused(error)
-    audit.record_now(current_user, "point.deactivate", "pickup_point", point.public_id, before, after,
-                     request.remote_addr or "")
     flash(_("Point relais désactivé."), "ok")
     return redirect(url_for("admin.places_page"))

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError, Invalid
-from vgk.services import accounts, audit, directory, sessions
+from vgk.services import accounts, directory, sessions
 from vgk.web.admin import bp
 from vgk.web.admin.common import PER_PAGE, admin_only, back_to, field_messages
 from vgk.web.admin.forms import RoleForm, StaffForm
+from vgk.web.auth.helpers import client_ip
 from vgk.web.htmx import is_htmx, render
 
 
@@ -63,7 +64,7 @@ def _after_change(user, notice=None, error=None, field_errors=None, chosen=None,
 def suspend(public_id):
     user = accounts.user_by_public_id(public_id)
     try:
-        directory.suspend(current_user, user, ip=request.remote_addr or "")
+        directory.suspend(current_user, user, ip=client_ip())
     except DomainError as error:
         return _after_change(user, error=str(error.message), status=error.status_code)
     current_app.logger.info("admin %s suspended account %s", current_user.public_id, user.public_id)
@@ -75,7 +76,7 @@ def suspend(public_id):
 def reinstate(public_id):
     user = accounts.user_by_public_id(public_id)
     try:
-        directory.reinstate(current_user, user, ip=request.remote_addr or "")
+        directory.reinstate(current_user, user, ip=client_ip())
     except DomainError as error:
         return _after_change(user, error=str(error.message), status=error.status_code)
     current_app.logger.info("admin %s reinstated account %s", current_user.public_id, user.public_id)
@@ -87,17 +88,14 @@ def reinstate(public_id):
 def change_role(public_id):
     user = accounts.user_by_public_id(public_id)
     form = RoleForm()
-    before = {"role": user.role, "pickup_point_id": user.pickup_point_id}
     try:
-        accounts.set_role(user, form.role.data, form.pickup_point.data or None, acting_user=current_user)
+        directory.set_role(current_user, user, form.role.data, form.pickup_point.data or None, ip=client_ip())
     except DomainError as error:
         fields = field_messages(error) if isinstance(error, Invalid) else {}
         fields.pop("user", None)  # "self": not a field of the form
         chosen = {"role": form.role.data, "pickup_point": form.pickup_point.data}
         return _after_change(user, error=str(error.message), field_errors=fields, chosen=chosen,
                              status=error.status_code)
-    audit.record_now(current_user, "user.role", "user", user.public_id, before,
-                     {"role": user.role, "pickup_point_id": user.pickup_point_id}, request.remote_addr or "")
     current_app.logger.info("admin %s set role %s on account %s", current_user.public_id, user.role, user.public_id)
     return _after_change(user, notice=_("Rôle mis à jour."))
 
@@ -111,21 +109,20 @@ def new_staff():
     errors = {}
     if form.validate_on_submit():
         try:
-            user = accounts.create_staff(
+            user = directory.create_staff(
+                current_user,
                 name=form.name.data,
                 phone=form.phone.data,
                 email=form.email.data or None,
                 password=form.password.data,
                 pickup_point_id=form.pickup_point.data,
+                ip=client_ip(),
             )
         except Invalid as error:
             errors = field_messages(error)
             if str(error.message) not in errors.values():
                 errors["form"] = str(error.message)
         else:
-            audit.record_now(current_user, "staff.create", "user", user.public_id, {},
-                             {"name": user.name, "role": user.role, "pickup_point_id": user.pickup_point_id},
-                             request.remote_addr or "")
             current_app.logger.info("admin %s created staff account %s", current_user.public_id, user.public_id)
             flash(_("Compte du personnel créé. Communiquez-lui son mot de passe : à sa première connexion, un code lui sera envoyé par SMS."), "ok")
             return redirect(url_for("admin.user_detail", public_id=user.public_id))
