@@ -100,7 +100,7 @@ def _payout():
     seller = f.user()
     db.session.add(WalletEntry(user_id=seller.id, amount=30_000, kind=WalletEntryKind.SALE, note="vente"))
     db.session.commit()
-    return wallet.request_payout(seller, 20_000, "670000111")
+    return wallet.request_payout(f.reauthenticated(seller), 20_000, "670000111")
 
 
 def _pending_product():
