@@ -6,12 +6,13 @@ before its commit; a view that calls a service which already committed uses `rec
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from vgk.extensions import db
 from vgk.models import User
 from vgk.models.audit import AuditEntry
+from vgk.services.paging import paginate
 
 PER_PAGE = 30
 
@@ -65,22 +66,6 @@ class AuditFilters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-@dataclass
-class AuditPage:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page * self.per_page < self.total
-
-
 def entries(filters=None, page=1, per_page=PER_PAGE):
     """Entries newest first, optionally for one actor (public id) and/or one action."""
     filters = filters or AuditFilters()
@@ -89,14 +74,11 @@ def entries(filters=None, page=1, per_page=PER_PAGE):
         conditions.append(AuditEntry.actor_id.in_(select(User.id).where(User.public_id == filters.actor)))
     if filters.action:
         conditions.append(AuditEntry.action == filters.action)
-    page = max(1, int(page or 1))
-    total = db.session.scalar(select(func.count(AuditEntry.id)).where(*conditions))
-    items = db.session.scalars(
+    return paginate(
         select(AuditEntry).where(*conditions).options(selectinload(AuditEntry.actor))
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return AuditPage(items, page, per_page, total)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
+        page or 1, per_page,
+    )
 
 
 def actions():
