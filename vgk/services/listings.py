@@ -15,7 +15,7 @@ from vgk.models import Category, City, Condition, Favourite, Product, ProductSta
 from vgk.models.base import utcnow
 from vgk.security import ensure_owner
 from vgk.services import media, moderation
-from vgk.services.paging import Page, paginate
+from vgk.services.paging import Page, paginate, parse_int
 
 log = logging.getLogger(__name__)
 S = ProductStatus
@@ -112,11 +112,8 @@ def leaf_categories():
 # --- validation --------------------------------------------------------------------------------
 
 def _int(value, name, low, high, message):
-    try:
-        number = int(str(value).strip().replace(" ", "").replace("\u202f", ""))
-    except (TypeError, ValueError):
-        raise Invalid(message, {name: message}) from None
-    if not low <= number <= high:
+    number = parse_int(str(value).replace(" ", "").replace("\u202f", ""))
+    if number is None or not low <= number <= high:
         raise Invalid(message, {name: message})
     return number
 

@@ -10,7 +10,7 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Favourite, Order, OrderItem, OrderStatus, Product, ProductStatus, Review, User, UserStatus
 from vgk.services.catalog import get_public_product
-from vgk.services.paging import Page, paginate
+from vgk.services.paging import Page, paginate, parse_int
 
 log = logging.getLogger(__name__)
 REVIEW_TEXT_MAX = 1000
@@ -119,11 +119,8 @@ def reviewable_item(author, order_public_id, item_id):
 
 
 def _item_id(value):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return -1
-    return number if 0 < number < 2**31 else -1  # a database integer id
+    number = parse_int(value)
+    return number if number is not None and 0 < number < 2**31 else -1  # a database integer id
 
 
 def review_of(item):
