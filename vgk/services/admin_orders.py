@@ -19,7 +19,7 @@ from vgk.inputs import parse_day
 from vgk.models import City, Order, OrderEvent, OrderStatus, PickupPoint
 from vgk.models.payments import Payout
 from vgk.services import orders
-from vgk.services.paging import page_number, paginate, parse_int
+from vgk.services.paging import page_number, paginate, parse_id
 from vgk.text import escape_like
 
 MAX_QUERY = 100
@@ -28,11 +28,6 @@ MAX_REASON = 200
 CSV_SEPARATOR = ";"
 # A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _int_or_none(value):
-    number = parse_int(value)
-    return number if number is not None and 0 < number < 2**31 else None  # a database integer id
 
 
 @dataclass
@@ -48,7 +43,7 @@ class OrderFilters:
         return cls(
             q=" ".join(args.get("q", "").split())[:MAX_QUERY],
             status=status if status in OrderStatus.ALL else "",
-            city=_int_or_none(args.get("city")),
+            city=parse_id(args.get("city")),
             page=page_number(args.get("page")),
         )
 

@@ -105,6 +105,10 @@ class ListingFilters:
 
 @dataclass
 class Page:
+    """A page of the public listing. Unlike vgk.services.paging.Page it is found without counting (one
+    row more than the page tells whether there is a next one): counting a broad listing costs more than
+    finding the page, so the count is only asked for, and capped (COUNT_LIMIT)."""
+
     items: list
     page: int
     per_page: int

@@ -4,9 +4,9 @@ listings, notifications): reading a page number from what people send, and one p
 
 Numbers typed by people are read by `parse_int`: ASCII digits only (superscript, fullwidth or
 Arabic-Indic digits, "3_0" and floats are not numbers here, as for the dates of vgk.inputs), and it
-never raises, whatever it is given. `page_number` turns that into a page in [1, high]: leniently (the
-HTML pages: anything unusable is page 1, too far is the last allowed page) or strictly (the API: a 400
-naming `page`).
+never raises, whatever it is given. `parse_id` keeps the numbers a database id can be; `page_number`
+turns them into a page in [1, high]: leniently (the HTML pages: anything unusable is page 1, too far is
+the last allowed page) or strictly (the API: a 400 naming `page`).
 """
 import re
 from dataclasses import dataclass
@@ -39,6 +39,12 @@ def parse_int(value: object) -> int | None:
         return int(text)
     except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
         return None
+
+
+def parse_id(value: object) -> int | None:
+    """A database integer id (1 to 2**31 - 1) read by `parse_int`; None for anything else."""
+    number = parse_int(value)
+    return number if number is not None and 0 < number < 2**31 else None
 
 
 def page_number(value: object, high: int = MAX_PAGE, *, strict: bool = False) -> int:

@@ -10,7 +10,7 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Favourite, Order, OrderItem, OrderStatus, Product, ProductStatus, Review, User, UserStatus
 from vgk.services.catalog import get_public_product
-from vgk.services.paging import Page, paginate, parse_int
+from vgk.services.paging import Page, paginate, parse_id
 
 log = logging.getLogger(__name__)
 REVIEW_TEXT_MAX = 1000
@@ -119,8 +119,7 @@ def reviewable_item(author, order_public_id, item_id):
 
 
 def _item_id(value):
-    number = parse_int(value)
-    return number if number is not None and 0 < number < 2**31 else -1  # a database integer id
+    return parse_id(value) or -1  # -1 names no line
 
 
 def review_of(item):
