@@ -32,3 +32,8 @@ def format_xaf(amount):
     amount = int(amount)
     sign = "-" if amount < 0 else ""
     return f"{sign}{abs(amount):,}".replace(",", " ") + " FCFA"
+
+
+def escape_like(text):
+    """The text with LIKE's wildcards escaped by a backslash, for `column.ilike(..., escape="\\\\")`."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

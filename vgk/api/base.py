@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from vgk.errors import Forbidden, Invalid, Unauthenticated
 from vgk.models import Role
 from vgk.security import PUBLIC, SIGNED_IN
-from vgk.services import api_tokens
+from vgk.services import api_tokens, paging
 from vgk.urls import public_url
 
 MAX_PAGE = 500
@@ -49,13 +49,7 @@ def page_of(results, *, page, per_page, count, endpoint, count_capped=None, **vi
 def page_number(value=None):
     """`?page=` as a number from 1 to MAX_PAGE; anything else is a clear 400."""
     raw = request.args.get("page", "1") if value is None else value
-    try:
-        number = int(str(raw).strip())
-    except ValueError:
-        raise Invalid(_l("Numéro de page invalide."), {"page": "invalid"}) from None
-    if not 1 <= number <= MAX_PAGE:
-        raise Invalid(_l("Numéro de page invalide."), {"page": "out_of_range"})
-    return number
+    return paging.page_number(raw, MAX_PAGE, strict=True)
 
 
 # --- reading the request ------------------------------------------------------------------------
@@ -100,12 +94,11 @@ def integer(data, name, *, required=False, default=None, low=None, high=None):
         return default
     if isinstance(value, bool):
         raise Invalid(_l("Nombre entier attendu."), {name: "invalid"})
-    try:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)  # 48.0 is a whole number in JSON
-        number = int(value) if isinstance(value, int) else int(str(value).strip())
-    except (TypeError, ValueError, OverflowError):
-        raise Invalid(_l("Nombre entier attendu."), {name: "invalid"}) from None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 48.0 is a whole number in JSON
+    number = paging.parse_int(value)
+    if number is None:
+        raise Invalid(_l("Nombre entier attendu."), {name: "invalid"})
     if (low is not None and number < low) or (high is not None and number > high):
         raise Invalid(_l("Valeur hors limites."), {name: "out_of_range"})
     return number

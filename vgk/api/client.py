@@ -174,13 +174,6 @@ def _photos():
     return [f.read() for f in request.files.getlist("photos") if f and f.filename]
 
 
-def _paged(rows):
-    """A page of a list the service gives whole."""
-    page = page_number()
-    start = (page - 1) * PER_PAGE
-    return page, rows[start:start + PER_PAGE], len(rows)
-
-
 # --- my listings --------------------------------------------------------------------------------
 
 @bp.get("/client/listings/")
@@ -194,8 +187,9 @@ def my_listings():
     status = text(request.args, "status", max_length=16)
     if status is not None and status not in ProductStatus.ALL:
         raise Invalid(_l("Valeur invalide."), {"status": "invalid"})
-    page, rows, count = _paged(listings.my_listings(_me(), status))
-    return page_of([listing_json(p, n) for p, n in rows], page=page, per_page=PER_PAGE, count=count,
+    page = page_number()
+    found = listings.my_listings_page(_me(), status, page, PER_PAGE)
+    return page_of([listing_json(p, n) for p, n in found.items], page=page, per_page=PER_PAGE, count=found.total,
                    endpoint="api.my_listings")
 
 
@@ -329,9 +323,10 @@ def review_item(order_id, item_id):
 @operation("My favourite products, most recently liked first", tag="client", ok=page_envelope(ref("ProductCard")),
            params=[page_param()])
 def my_favourites():
-    page, rows, count = _paged(social.favourites_of(_me()))
-    return page_of([product_card_json(p, True) for p in rows], page=page, per_page=PER_PAGE, count=count,
-                   endpoint="api.my_favourites")
+    page = page_number()
+    found = social.favourites_page(_me(), page, PER_PAGE)
+    return page_of([product_card_json(p, True) for p in found.items], page=page, per_page=PER_PAGE,
+                   count=found.total, endpoint="api.my_favourites")
 
 
 # --- profile ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from vgk.errors import Invalid
@@ -20,6 +20,8 @@ from vgk.inputs import parse_day
 from vgk.models import City, Order, OrderEvent, OrderStatus, PickupPoint, User
 from vgk.models.payments import Payout
 from vgk.services import audit, orders
+from vgk.services.paging import page_number, paginate, parse_id
+from vgk.text import escape_like
 
 MAX_QUERY = 100
 MAX_REASON = 200
@@ -27,22 +29,6 @@ MAX_REASON = 200
 CSV_SEPARATOR = ";"
 # A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _page_number(value, high=10_000):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 1
-    return min(max(number, 1), high)
-
-
-def _int_or_none(value):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None  # a database integer id
 
 
 @dataclass
@@ -58,8 +44,8 @@ class OrderFilters:
         return cls(
             q=" ".join(args.get("q", "").split())[:MAX_QUERY],
             status=status if status in OrderStatus.ALL else "",
-            city=_int_or_none(args.get("city")),
-            page=_page_number(args.get("page")),
+            city=parse_id(args.get("city")),
+            page=page_number(args.get("page")),
         )
 
     @property
@@ -71,30 +57,10 @@ class OrderFilters:
         return {key: value for key, value in values.items() if value not in ("", None, 1)}
 
 
-@dataclass
-class OrderPage:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page * self.per_page < self.total
-
-
-def _escape_like(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _conditions(filters):
     conditions = []
     if filters.q:
-        matches = [Order.reference.ilike(f"%{_escape_like(filters.q)}%", escape="\\")]
+        matches = [Order.reference.ilike(f"%{escape_like(filters.q)}%", escape="\\")]
         digits = "".join(ch for ch in filters.q if ch.isdigit())
         if len(digits) >= 3:
             matches.append(Order.customer_phone.like(f"%{digits}%"))
@@ -111,15 +77,12 @@ def _conditions(filters):
 
 def search(filters, per_page=20):
     """Orders matching the filters, newest first, one page."""
-    conditions = _conditions(filters)
-    total = db.session.scalar(select(func.count(Order.id)).where(*conditions))
-    items = db.session.scalars(
-        select(Order).where(*conditions)
+    return paginate(
+        select(Order).where(*_conditions(filters))
         .options(selectinload(Order.pickup_point).selectinload(PickupPoint.city), selectinload(Order.delivery_city))
-        .order_by(Order.created_at.desc(), Order.id.desc())
-        .limit(per_page).offset((filters.page - 1) * per_page)
-    ).all()
-    return OrderPage(items=items, page=filters.page, per_page=per_page, total=total)
+        .order_by(Order.created_at.desc(), Order.id.desc()),
+        filters.page, per_page,
+    )
 
 
 def cities():

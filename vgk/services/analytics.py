@@ -22,6 +22,7 @@ from sqlalchemy import case, func, select
 from vgk.extensions import db
 from vgk.models import City, Order, OrderStatus, PickupPoint, Product, ProductStatus, User
 from vgk.models.base import utcnow
+from vgk.services.paging import parse_int
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
@@ -32,10 +33,7 @@ COMMISSION_STATUSES = OrderStatus.FINISHED
 
 def period(value):
     """The requested number of days if it is one of PERIODS, else the default (30)."""
-    try:
-        days = int(value)
-    except (TypeError, ValueError):
-        return DEFAULT_PERIOD
+    days = parse_int(value)
     return days if days in PERIODS else DEFAULT_PERIOD
 
 

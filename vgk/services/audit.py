@@ -11,12 +11,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import selectinload
 
 from vgk.extensions import db
 from vgk.models import User
 from vgk.models.audit import AuditEntry
+from vgk.services.paging import paginate
 
 PER_PAGE = 30
 
@@ -94,22 +95,6 @@ class AuditFilters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-@dataclass
-class AuditPage:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page * self.per_page < self.total
-
-
 def entries(filters=None, page=1, per_page=PER_PAGE):
     """Entries newest first, optionally for one actor (public id) and/or one action."""
     filters = filters or AuditFilters()
@@ -118,14 +103,11 @@ def entries(filters=None, page=1, per_page=PER_PAGE):
         conditions.append(AuditEntry.actor_id.in_(select(User.id).where(User.public_id == filters.actor)))
     if filters.action:
         conditions.append(AuditEntry.action == filters.action)
-    page = max(1, int(page or 1))
-    total = db.session.scalar(select(func.count(AuditEntry.id)).where(*conditions))
-    items = db.session.scalars(
+    return paginate(
         select(AuditEntry).where(*conditions).options(selectinload(AuditEntry.actor))
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return AuditPage(items, page, per_page, total)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
+        page or 1, per_page,
+    )
 
 
 def actions():

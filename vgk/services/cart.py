@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Cart, CartItem, Product, ProductStatus, UserStatus
+from vgk.services.paging import parse_int
 
 MAX_LINES = 30
 MAX_QUANTITY = 99
@@ -136,11 +137,8 @@ def _public_product(public_id):
 
 
 def _quantity(value):
-    try:
-        quantity = int(value)
-    except (TypeError, ValueError):
-        raise Invalid(_l("Quantité invalide."), {"quantity": "invalid"}) from None
-    if not 1 <= quantity <= MAX_QUANTITY:
+    quantity = parse_int(value)
+    if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
         raise Invalid(_l("Quantité invalide."), {"quantity": "invalid"})
     return quantity
 

@@ -9,6 +9,7 @@ from vgk.errors import NotFound
 from vgk.extensions import db
 from vgk.models import (Category, City, Condition, Favourite, Order, OrderItem, OrderStatus, PickupPoint, Product,
                         ProductStatus, Role, User, UserStatus)
+from vgk.services.paging import page_number, parse_int
 from vgk.text import search_terms
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
@@ -22,16 +23,10 @@ FEW_MATCHES = 5_000
 COMMON_WORDS = 20_000
 
 
-def _to_int(value, default=None, low=None, high=None):
-    try:
-        number = int(str(value).strip().replace(" ", ""))
-    except (TypeError, ValueError):
-        return default
-    if low is not None and number < low:
-        return default if default is not None else low
-    if high is not None and number > high:
-        number = high
-    return number
+def _price(value):
+    """A price typed in a filter ("25 000" too), brought into [0, MAX_PRICE]; None when not a number."""
+    number = parse_int(value.replace(" ", "") if isinstance(value, str) else value)
+    return None if number is None else min(max(number, 0), MAX_PRICE)
 
 
 @dataclass
@@ -69,8 +64,8 @@ class ListingFilters:
                 filters.condition = condition
             else:
                 filters.ignored.append("condition")
-        filters.min_price = _to_int(params.get("min_price"), None, 0, MAX_PRICE)
-        filters.max_price = _to_int(params.get("max_price"), None, 0, MAX_PRICE)
+        filters.min_price = _price(params.get("min_price"))
+        filters.max_price = _price(params.get("max_price"))
         if (
             filters.min_price is not None
             and filters.max_price is not None
@@ -82,7 +77,7 @@ class ListingFilters:
         filters.sort = sort if sort in SORTS else default_sort
         if filters.sort == "relevance" and default_sort != "relevance":
             filters.sort = "newest"
-        filters.page = _to_int(params.get("page"), 1, 1, max_page)
+        filters.page = page_number(params.get("page"), max_page)
         return filters
 
     def as_params(self, **overrides):
@@ -110,6 +105,10 @@ class ListingFilters:
 
 @dataclass
 class Page:
+    """A page of the public listing. Unlike vgk.services.paging.Page it is found without counting (one
+    row more than the page tells whether there is a next one): counting a broad listing costs more than
+    finding the page, so the count is only asked for, and capped (COUNT_LIMIT)."""
+
     items: list
     page: int
     per_page: int

@@ -21,6 +21,7 @@ from vgk.models.base import utcnow
 from vgk.services import cart as carts
 from vgk.services import notifications, orders
 from vgk.services.accounts import _clean_name, normalize_email, normalize_phone
+from vgk.services.paging import parse_int
 
 log = logging.getLogger(__name__)
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -87,10 +88,7 @@ def _validate(name, phone, email, fulfilment, pickup_point_id, delivery_city_id,
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    return parse_int(value) or 0
 
 
 def place_order(*, cart, name, phone, payment_method, email=None, buyer=None, fulfilment=Fulfilment.PICKUP,

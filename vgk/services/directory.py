@@ -17,16 +17,10 @@ from vgk.extensions import db
 from vgk.models import City, PickupPoint, Role, TwoFactor, User, UserStatus
 from vgk.models.base import utcnow
 from vgk.services import accounts, audit
+from vgk.services.paging import page_number, paginate
+from vgk.text import escape_like
 
 MAX_QUERY = 100
-
-
-def _page_number(value, high=10_000):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 1
-    return min(max(number, 1), high)
 
 
 @dataclass
@@ -50,7 +44,7 @@ class UserFilters:
             q=" ".join(args.get("q", "").split())[:MAX_QUERY],
             role=role if role in Role.ALL else "",
             status=status if status in UserStatus.ALL else "",
-            page=_page_number(args.get("page")),
+            page=page_number(args.get("page")),
         )
 
     @property
@@ -63,31 +57,11 @@ class UserFilters:
         return {key: value for key, value in values.items() if value not in ("", None, 1)}
 
 
-@dataclass
-class UserPage:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page * self.per_page < self.total
-
-
-def _escape_like(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def search_users(filters, per_page=20):
     """Accounts matching the name, email or phone search and the role/status filters, newest first."""
     conditions = []
     if filters.q:
-        pattern = f"%{_escape_like(filters.q)}%"
+        pattern = f"%{escape_like(filters.q)}%"
         matches = [User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")]
         digits = "".join(ch for ch in filters.q if ch.isdigit())
         if len(digits) >= 3:  # "690 00 00 01" or "+237 690..." match the stored +237690000001
@@ -97,16 +71,11 @@ def search_users(filters, per_page=20):
         conditions.append(User.role == filters.role)
     if filters.status:
         conditions.append(User.status == filters.status)
-    total = db.session.scalar(select(func.count()).select_from(User).where(*conditions))
-    items = db.session.scalars(
-        select(User)
-        .where(*conditions)
-        .options(selectinload(User.pickup_point))
-        .order_by(User.created_at.desc(), User.id.desc())
-        .limit(per_page)
-        .offset((filters.page - 1) * per_page)
-    ).all()
-    return UserPage(items=items, page=filters.page, per_page=per_page, total=total)
+    return paginate(
+        select(User).where(*conditions).options(selectinload(User.pickup_point))
+        .order_by(User.created_at.desc(), User.id.desc()),
+        filters.page, per_page,
+    )
 
 
 def pickup_points():

@@ -17,6 +17,7 @@ from vgk.errors import Invalid
 from vgk.extensions import db
 from vgk.models import Notification
 from vgk.models.base import utcnow
+from vgk.services.paging import paginate
 
 ORDER = "order"                    # the buyer's order moved
 SALE = "sale"                      # a seller's item was bought: bring it to the pickup point
@@ -62,14 +63,12 @@ def already_told(user_id, kind, link):
 
 def page_for(user, page=1, per_page=PER_PAGE):
     """One page of the user's notices, newest first, and how many they have in all."""
-    page, per_page = max(1, int(page)), max(1, int(per_page))
-    mine = Notification.user_id == user.id
-    count = db.session.scalar(select(func.count()).select_from(Notification).where(mine))
-    rows = db.session.scalars(
-        select(Notification).where(mine).order_by(Notification.created_at.desc(), Notification.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return rows, count
+    found = paginate(
+        select(Notification).where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()),
+        page, per_page,
+    )
+    return found.items, found.total
 
 
 def unread_count(user):

@@ -10,7 +10,6 @@ Flag codes (stored space-separated in Product.moderation_flags):
 """
 import logging
 import re
-from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -23,6 +22,7 @@ from vgk.extensions import db
 from vgk.models import Product, ProductImage, ProductStatus
 from vgk.models.base import utcnow
 from vgk.services import audit, inbox, notifications
+from vgk.services.paging import paginate
 from vgk.text import normalize
 
 log = logging.getLogger(__name__)
@@ -159,36 +159,18 @@ def flag_list(product):
 
 # --- the queue -----------------------------------------------------------------------------------
 
-@dataclass
-class QueuePage:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page * self.per_page < self.total
-
-
 def pending_count():
     return db.session.scalar(select(func.count(Product.id)).where(Product.status == ProductStatus.PENDING))
 
 
 def queue(page=1, per_page=20):
     """PENDING products, oldest submission first, with images and seller loaded."""
-    page = max(1, int(page or 1))
-    items = db.session.scalars(
+    return paginate(
         select(Product).where(Product.status == ProductStatus.PENDING)
         .order_by(Product.submitted_at.asc(), Product.id.asc())
-        .options(selectinload(Product.images), joinedload(Product.seller), joinedload(Product.category))
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return QueuePage(items, page, per_page, pending_count())
+        .options(selectinload(Product.images), joinedload(Product.seller), joinedload(Product.category)),
+        page or 1, per_page, total=pending_count(),
+    )
 
 
 # --- decisions -----------------------------------------------------------------------------------

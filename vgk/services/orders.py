@@ -16,6 +16,7 @@ from vgk.extensions import db
 from vgk.models import Order, OrderEvent, OrderItem, OrderStatus, Product, ProductStatus
 from vgk.models.base import utcnow
 from vgk.services import inbox, notifications
+from vgk.services.paging import paginate
 
 log = logging.getLogger(__name__)
 S = OrderStatus
@@ -194,15 +195,13 @@ def for_buyer(user):
 
 def buyer_orders_page(user, page=1, per_page=20):
     """One page of the user's purchases, newest first, and their number."""
-    from sqlalchemy import func
-
-    mine = Order.buyer_id == user.id
-    count = db.session.scalar(select(func.count()).select_from(Order).where(mine))
-    rows = db.session.scalars(
-        select(Order).where(mine).options(selectinload(Order.items), selectinload(Order.pickup_point))
-        .order_by(Order.created_at.desc(), Order.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return rows, count
+    found = paginate(
+        select(Order).where(Order.buyer_id == user.id)
+        .options(selectinload(Order.items), selectinload(Order.pickup_point))
+        .order_by(Order.created_at.desc(), Order.id.desc()),
+        page, per_page,
+    )
+    return found.items, found.total
 
 
 def for_buyer_by_id(user, public_id):
@@ -218,15 +217,13 @@ def for_buyer_by_id(user, public_id):
 
 def sales_page(user, page=1, per_page=20):
     """One page of the order lines the user sold, newest first, and their number."""
-    from sqlalchemy import func
-
-    mine = OrderItem.seller_id == user.id
-    count = db.session.scalar(select(func.count()).select_from(OrderItem).where(mine))
-    rows = db.session.scalars(
-        select(OrderItem).join(Order).where(mine).options(selectinload(OrderItem.order))
-        .order_by(Order.created_at.desc(), OrderItem.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return rows, count
+    found = paginate(
+        select(OrderItem).join(Order).where(OrderItem.seller_id == user.id)
+        .options(selectinload(OrderItem.order))
+        .order_by(Order.created_at.desc(), OrderItem.id.desc()),
+        page, per_page,
+    )
+    return found.items, found.total
 
 
 def sales_of(user):

@@ -13,7 +13,7 @@ from vgk.errors import Conflict, Forbidden, Invalid, RateLimited
 from vgk.extensions import limiter
 from vgk.models import TwoFactor
 from vgk.security import client_required, signed_in
-from vgk.services import accounts, catalog, inbox, sessions
+from vgk.services import accounts, catalog, inbox, paging, sessions
 from vgk.web.account import bp
 from vgk.web.account.forms import (
     CodeForm,
@@ -552,7 +552,7 @@ def _unread():
 
 
 def _notifications_page(status=200):
-    page = max(1, min(request.args.get("page", 1, type=int) or 1, 500))
+    page = paging.page_number(request.args.get("page"), 500)
     rows, count = inbox.page_for(_me(), page, inbox.PER_PAGE)
     last_page = max(1, -(-count // inbox.PER_PAGE))
     return render("account/notifications.html", "account/_notifications.html", rows=rows, page=page,

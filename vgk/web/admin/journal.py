@@ -1,7 +1,7 @@
 """The audit log (journal) of what admins and staff changed, filtered by actor and action, page by page."""
 from flask import render_template, request
 
-from vgk.services import audit
+from vgk.services import audit, paging
 from vgk.web.admin import bp
 from vgk.web.admin.common import admin_only
 
@@ -9,9 +9,7 @@ from vgk.web.admin.common import admin_only
 @bp.get("/journal")
 @admin_only
 def journal():
-    from vgk.services.catalog import _to_int
-
     filters = audit.AuditFilters.from_params(request.args)
-    page = audit.entries(filters, _to_int(request.args.get("page"), 1, 1, 10_000))
+    page = audit.entries(filters, paging.page_number(request.args.get("page")))
     return render_template("admin/audit.html", filters=filters, page=page, decode=audit.decode,
                            actions=audit.actions(), actors=audit.actors())

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError
-from vgk.services import moderation
+from vgk.services import moderation, paging
 from vgk.web.admin import bp
 from vgk.web.admin.common import PER_PAGE, admin_only
 from vgk.web.auth.helpers import client_ip
@@ -13,9 +13,7 @@ from vgk.web.htmx import is_htmx
 
 
 def _queue_page():
-    from vgk.services.catalog import _to_int
-
-    return moderation.queue(_to_int(request.args.get("page"), 1, 1, 10_000), PER_PAGE)
+    return moderation.queue(paging.page_number(request.args.get("page")), PER_PAGE)
 
 
 @bp.get("/moderation")
