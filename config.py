@@ -131,6 +131,9 @@ class Config:
     SIGN_IN_FAILURES_PER_SOURCE = _env_number("SIGN_IN_FAILURES_PER_SOURCE", 5)
     SIGN_IN_FAILURES_PER_ACCOUNT = _env_number("SIGN_IN_FAILURES_PER_ACCOUNT", 5)
     SIGN_IN_FAILURE_WINDOW_SECONDS = _env_number("SIGN_IN_FAILURE_WINDOW_SECONDS", 900)
+    # Wrong second-factor codes at sign-in for one account, over all its sign-ins within the window,
+    # after which the code step is refused for that account (each sign-in has only 5 tries of its own).
+    SECOND_FACTOR_FAILURES_PER_ACCOUNT = _env_number("SECOND_FACTOR_FAILURES_PER_ACCOUNT", 50)
     # Password-reset messages (SMS codes, email links) one source IP may get sent within the window,
     # whatever the numbers or addresses asked for (each destination also gets at most 3 per 15 minutes).
     PASSWORD_RESETS_PER_SOURCE = _env_number("PASSWORD_RESETS_PER_SOURCE", 10)

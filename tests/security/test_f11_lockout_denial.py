@@ -343,3 +343,30 @@ def test_on_the_web_wrong_codes_elsewhere_never_reach_the_owners_browser(app, ad
     done = two_factor_step(owner, code)
     assert done.status_code == 302 and location(done) == "/admin"
     assert refreshed_user(admin).locked_until is None
+
+
+def test_someone_with_the_password_cannot_guess_codes_sign_in_after_sign_in(app, totp_admin, monkeypatch):
+    """Each sign-in has its own five tries; a thief who knows the password could open sign-in after
+    sign-in to keep guessing. Wrong codes are also capped per account over the window."""
+    monkeypatch.setitem(app.config, "SECOND_FACTOR_FAILURES_PER_ACCOUNT", 7)
+    admin, totp = totp_admin.user, totp_admin.totp
+    thief = api_from(app, ATTACKER)
+    answers = []
+    for _ in range(3):
+        challenge = thief.post("auth/login/", json={"email": admin.email, "password": PASSWORD}).get_json()["challenge"]
+        for _ in range(5):
+            answers.append(thief.post("auth/verify_2fa/", json={"challenge": challenge,
+                                                                 "code": wrong_totp(totp)}).status_code)
+    assert answers.count(400) == 7 and set(answers[7:]) == {429}, answers
+    # The right code is refused too while the cap holds: guessing it gains nothing.
+    challenge = thief.post("auth/login/", json={"email": admin.email, "password": PASSWORD}).get_json()["challenge"]
+    refused = thief.post("auth/verify_2fa/", json={"challenge": challenge, "code": totp.now()})
+    assert refused.status_code == 429 and "Trop de codes erronés" in refused.get_json()["error"]["message"]
+    assert live_sessions(admin) == 0
+
+    # Once the wrong codes leave the window, the owner signs in as usual.
+    db.session.execute(SignInFailure.__table__.update().values(created_at=utcnow() - timedelta(hours=1)))
+    db.session.commit()
+    owner = api_from(app, OWNER)
+    again = owner.post("auth/login/", json={"email": admin.email, "password": PASSWORD}).get_json()
+    assert owner.post("auth/verify_2fa/", json={"challenge": again["challenge"], "code": totp.now()}).status_code == 200

@@ -161,14 +161,16 @@ class RefreshToken(db.Model):
 
 
 class SignInFailure(db.Model):
-    """One wrong password for an account, with the address it came from: the sign-in throttle
-    counts them per account and per source over a sliding window (no account is ever locked)."""
+    """One wrong password (or second-factor code) for an account, with the address it came from: the
+    sign-in throttle counts them per account and per source over a sliding window."""
 
     __tablename__ = "sign_in_failures"
 
     id = db.Column(db.Integer, primary_key=True)
     user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     ip = db.Column(db.String(45), nullable=False, default="")
+    # "password" (a wrong password) or "code" (a wrong second-factor code at sign-in)
+    kind = db.Column(db.String(8), nullable=False, default="password", server_default="password")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     __table_args__ = (db.Index("ix_sign_in_failures_user_created", "user_id", "created_at"),)

@@ -517,6 +517,7 @@ def verify_owed_second_factor(challenge, code):
     if pending is None:
         raise _no_pending_sign_in()
     pending_id, user, method = pending.id, pending.user, pending.method
+    throttle.check_codes(user)
     taken = db.session.execute(
         update(SignInChallenge)
         .where(SignInChallenge.id == pending_id, SignInChallenge.tries < SIGN_IN_CODE_TRIES,
@@ -531,7 +532,7 @@ def verify_owed_second_factor(challenge, code):
     except (Invalid, RateLimited):
         db.session.execute(delete(SignInChallenge).where(SignInChallenge.id == pending_id,
                                                          SignInChallenge.tries >= SIGN_IN_CODE_TRIES))
-        db.session.commit()
+        throttle.record_failure(user, "", kind=throttle.CODE)  # commits
         log.info("account %s: wrong code for a pending sign-in", user.public_id)
         raise
     ended = db.session.execute(delete(SignInChallenge).where(SignInChallenge.id == pending_id)).rowcount
@@ -539,6 +540,7 @@ def verify_owed_second_factor(challenge, code):
         db.session.rollback()
         raise _no_pending_sign_in()
     user.login_failures = 0
+    throttle.forget_codes(user)
     db.session.commit()
     return user
 

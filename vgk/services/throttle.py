@@ -31,9 +31,12 @@ def _source(ip):
     return (ip or "")[:45]
 
 
-def _count(user, ip=None, now=None):
+PASSWORD, CODE = "password", "code"
+
+
+def _count(user, ip=None, now=None, kind=PASSWORD):
     stmt = select(func.count()).select_from(SignInFailure).where(
-        SignInFailure.user_id == user.id, SignInFailure.created_at > _window_start(now)
+        SignInFailure.user_id == user.id, SignInFailure.kind == kind, SignInFailure.created_at > _window_start(now)
     )
     if ip is not None:
         stmt = stmt.where(SignInFailure.ip == _source(ip))
@@ -47,21 +50,37 @@ def check_source(user, ip, now=None):
                              "ou réinitialisez votre mot de passe par SMS."))
 
 
-def record_failure(user, ip, now=None):
+def record_failure(user, ip, now=None, kind=PASSWORD):
     now = now or utcnow()
     # Failures older than the window no longer count: drop this account's, so the table stays small.
     db.session.execute(delete(SignInFailure).where(SignInFailure.user_id == user.id,
                                                    SignInFailure.created_at <= _window_start(now)))
-    db.session.add(SignInFailure(user_id=user.id, ip=_source(ip), created_at=now))
+    db.session.add(SignInFailure(user_id=user.id, ip=_source(ip), kind=kind, created_at=now))
     db.session.commit()
 
 
 def forget_source(user, ip):
     """The right password from this source: its own earlier typos no longer count."""
-    db.session.execute(delete(SignInFailure).where(SignInFailure.user_id == user.id, SignInFailure.ip == _source(ip)))
+    db.session.execute(delete(SignInFailure).where(SignInFailure.user_id == user.id, SignInFailure.kind == PASSWORD,
+                                                   SignInFailure.ip == _source(ip)))
     db.session.commit()
 
 
 def under_attack(user, now=None):
     """Many recent failures on the account from anywhere: a sign-in owes an extra check."""
     return _count(user, None, now) >= _setting("SIGN_IN_FAILURES_PER_ACCOUNT", 5)
+
+
+def check_codes(user, now=None):
+    """Someone who has the password may open sign-in after sign-in, each with its few code tries:
+    past SECOND_FACTOR_FAILURES_PER_ACCOUNT wrong codes within the window the code step is refused for
+    the account (NIST SP 800-63B 5.2.2 caps failed attempts per account), until they leave the window
+    or the owner signs in. Well above what a person mistyping reaches."""
+    if _count(user, None, now, kind=CODE) >= _setting("SECOND_FACTOR_FAILURES_PER_ACCOUNT", 50):
+        raise RateLimited(_l("Trop de codes erronés pour ce compte. Réessayez plus tard ou "
+                             "réinitialisez votre mot de passe."))
+
+
+def forget_codes(user):
+    """The owner finished a sign-in: the wrong codes before it no longer count."""
+    db.session.execute(delete(SignInFailure).where(SignInFailure.user_id == user.id, SignInFailure.kind == CODE))
