@@ -370,3 +370,19 @@ def test_someone_with_the_password_cannot_guess_codes_sign_in_after_sign_in(app,
     owner = api_from(app, OWNER)
     again = owner.post("auth/login/", json={"email": admin.email, "password": PASSWORD}).get_json()
     assert owner.post("auth/verify_2fa/", json={"challenge": again["challenge"], "code": totp.now()}).status_code == 200
+
+
+def test_a_password_holders_wrong_codes_never_spend_the_owners_sms_code(app, admin):
+    """Every sign-in of an account waits for the same SMS code: wrong guesses on another sign-in's
+    challenge must not use that code up (or lock new ones) for the owner."""
+    owner = api_from(app, OWNER)
+    mine = owner.post("auth/login/", json={"email": admin.email, "password": PASSWORD}).get_json()
+    code = f.last_code(admin.phone)
+    thief = api_from(app, ATTACKER)
+    theirs = thief.post("auth/login/", json={"email": admin.email, "password": PASSWORD}).get_json()
+    code = f.last_code(admin.phone)  # the newest code is the one both sign-ins now wait for
+    for _ in range(6):
+        thief.post("auth/verify_2fa/", json={"challenge": theirs["challenge"], "code": wrong_code(code)})
+    done = owner.post("auth/verify_2fa/", json={"challenge": mine["challenge"], "code": code})
+    assert done.status_code == 200, done.get_json()
+    assert "tokens" in done.get_json()

@@ -410,12 +410,14 @@ def _use_recovery_code(user, code, now):
     return True
 
 
-def _match_code(user, method, code, purpose):
+def _match_code(user, method, code, purpose, count_on_code=True):
     """A code of `method` (SMS/email code of `purpose`, TOTP) or a recovery code; raises Invalid
-    when wrong. Counts nothing: the caller decides what a wrong code costs. Not committed."""
+    when wrong. Counts nothing on the account: the caller decides what a wrong code costs. With
+    `count_on_code=False` a wrong SMS/email code is not counted on the code itself either (the sign-in's
+    challenge counts it), so one person's wrong guesses never use up the code another is waiting for."""
     code = (code or "").strip()
     if method in (TwoFactor.SMS, TwoFactor.EMAIL) and code.isdigit():
-        otp.verify(purpose, second_factor_destination(user, method), code)
+        otp.verify(purpose, second_factor_destination(user, method), code, count_wrong=count_on_code)
         return
     digits = "".join(ch for ch in code if ch.isdigit())
     if method == TwoFactor.TOTP and len(digits) == 6 and len(code.replace(" ", "")) == 6:
@@ -528,7 +530,7 @@ def verify_owed_second_factor(challenge, code):
     if not taken:
         raise _no_pending_sign_in()
     try:
-        _match_code(user, method, code, CodePurpose.SIGN_IN)
+        _match_code(user, method, code, CodePurpose.SIGN_IN, count_on_code=False)
     except (Invalid, RateLimited):
         db.session.execute(delete(SignInChallenge).where(SignInChallenge.id == pending_id,
                                                          SignInChallenge.tries >= SIGN_IN_CODE_TRIES))

@@ -129,8 +129,10 @@ def issue(purpose, destination, channel="SMS", user=None, ip=""):
     return True
 
 
-def verify(purpose, destination, code):
-    """Consume the current code for the destination if `code` matches; raise otherwise."""
+def verify(purpose, destination, code, count_wrong=True):
+    """Consume the current code for the destination if `code` matches; raise otherwise. A wrong code
+    counts against the code (MAX_ATTEMPTS, then locked) unless `count_wrong` is False, for callers that
+    bound the guesses themselves (a sign-in's challenge and the account's cap)."""
     now = utcnow()
     entry = _latest(purpose, destination)
     if entry is not None and entry.locked_until and entry.locked_until > now:
@@ -139,6 +141,8 @@ def verify(purpose, destination, code):
         raise Invalid(_l("Ce code a expiré ou a déjà servi. Demandez-en un nouveau."), {"code": "expired"})
     candidate = "".join(ch for ch in str(code or "") if ch.isdigit())[:6]
     if not hmac.compare_digest(entry.code_hash, _hash(purpose, destination, candidate)):
+        if not count_wrong:
+            raise Invalid(_l("Code incorrect."), {"code": "wrong"})
         entry.attempts += 1
         if entry.attempts >= MAX_ATTEMPTS:
             entry.locked_until = now + LOCK_TIME
