@@ -2,7 +2,6 @@
 stock is reserved atomically, so two buyers can never get the last item. A phone number or an account
 has few unpaid orders at a time, and a guest's cash order is only taken once the code sent by SMS to
 its phone comes back (confirm_cash_order)."""
-import hashlib
 import hmac
 import logging
 import secrets
@@ -191,13 +190,11 @@ def _check_unpaid_orders(phone, buyer):
 
 
 def _phone_code_hash(order, code):
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"phone:{order.reference}:{code}".encode(), hashlib.sha256).hexdigest()
+    return orders.order_code_hash(order, "phone", code)
 
 
 def _issue_phone_code(order):
-    code = f"{secrets.randbelow(10**6):06d}"
-    order.phone_code_hash = _phone_code_hash(order, code)
+    code, order.phone_code_hash = orders.new_order_code(order, "phone")
     order.phone_code_attempts = 0
     return code
 

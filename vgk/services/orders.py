@@ -285,15 +285,25 @@ def tell_sellers(order):
                          link=link, titles=titles, ref=order.reference)
 
 
-def _code_hash(order, code):
+def order_code_hash(order, kind, code):
+    """The keyed hash kept for one of an order's 6-digit codes (`kind`: "handover", "phone")."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"handover:{order.reference}:{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{kind}:{order.reference}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_order_code(order, kind):
+    """A new random 6-digit code of `kind` for the order, and its hash to keep."""
+    code = f"{secrets.randbelow(10**6):06d}"
+    return code, order_code_hash(order, kind, code)
+
+
+def _code_hash(order, code):
+    return order_code_hash(order, "handover", code)
 
 
 def issue_handover_code(order):
     """A new 6-digit code for collecting the order; sent by SMS, only its hash kept. No commit."""
-    code = f"{secrets.randbelow(10**6):06d}"
-    order.handover_code_hash = _code_hash(order, code)
+    code, order.handover_code_hash = new_order_code(order, "handover")
     order.handover_attempts = 0
     return code
 
