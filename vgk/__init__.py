@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from config import config_from_env, normalize_database_url
 from vgk import inputs
+from vgk.translations_build import compile_catalogues
 from vgk.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, socketio
 from vgk.urls import site_origins
 
@@ -88,6 +89,7 @@ def _init_extensions(app):
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     limiter.init_app(app)
     csrf.init_app(app)
+    compile_catalogues(ROOT / "vgk" / "translations")
     babel.init_app(
         app,
         locale_selector=select_locale,
