@@ -23,18 +23,26 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from catalog_data import Catalogue  # noqa: E402
+from catalog_queries import percentile  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
-from catalog_data import Catalogue  # noqa: E402
-from catalog_queries import percentile  # noqa: E402
 from config import TestConfig  # noqa: E402
 from vgk import create_app  # noqa: E402
 from vgk.extensions import db  # noqa: E402
-from vgk.models.base import utcnow  # noqa: E402
 from vgk.models import (  # noqa: E402
-    Category, City, Order, OrderItem, PickupPoint, Product, Role, TwoFactor, User,
+    Category,
+    City,
+    Order,
+    OrderItem,
+    PickupPoint,
+    Product,
+    Role,
+    TwoFactor,
+    User,
 )
+from vgk.models.base import utcnow  # noqa: E402
 
 DASHBOARD_P95_MS = 300.0
 MODERATION_P95_MS = 100.0

@@ -23,15 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from catalog_data import CATEGORIES, Catalogue  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
-from catalog_data import CATEGORIES, Catalogue  # noqa: E402
 from config import TestConfig  # noqa: E402
 from vgk import create_app  # noqa: E402
 from vgk.extensions import db  # noqa: E402
 from vgk.models import Category, City, Product, User  # noqa: E402
-from vgk.services import catalog  # noqa: E402
+from vgk.services.catalogue import catalog  # noqa: E402
 
 TARGET_P95_MS = 50.0
 TARGET_GROUPS = ("list", "filtered list", "search", "list (API)", "filtered list (API)", "search (API)")

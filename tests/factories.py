@@ -9,7 +9,7 @@ from werkzeug.security import generate_password_hash
 from vgk.extensions import db
 from vgk.models import Category, City, Product, ProductStatus, Role, User
 from vgk.models.base import utcnow
-from vgk.services.media import store_product_image
+from vgk.services.selling.media import store_product_image
 
 _seq = itertools.count(1)
 
@@ -151,7 +151,7 @@ def last_code(recipient):
 
 def cart_with(*products, session_key="visitor-key", user=None, quantity=1):
     """A visitor's (or client's) cart holding the products."""
-    from vgk.services import cart as carts
+    from vgk.services.commerce import cart as carts
 
     for item in products:
         carts.add(item.public_id, quantity, user=user, session_key=None if user else session_key)
@@ -163,7 +163,7 @@ def place_order(*products, payment_method="CASH", point=None, buyer=None, sessio
     """A placed pickup order for the products (a guest's unless `buyer` is given). A guest's cash order
     is confirmed with the code sent to its phone unless `confirm` is False. The order's `access_token`
     (a guest's) stays on the returned object."""
-    from vgk.services import checkout
+    from vgk.services.commerce import checkout
 
     session_key = session_key or f"visitor-{next(_seq)}"
     cart = cart_with(*products, session_key=session_key, user=buyer)

@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from config import config_from_env, normalize_database_url
 from vgk import inputs
-from vgk.translations_build import compile_catalogues
 from vgk.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, socketio
+from vgk.translations_build import compile_catalogues
 from vgk.urls import site_origins
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """Covering indexes for the public listing: one per sort order, carrying the filter columns.
 
-A listing page is found by an id-only query (vgk/services/catalog.py) filtered on status and
+A listing page is found by an id-only query (vgk/services/catalogue/catalog.py) filtered on status and
 any of category, city, condition and price, sorted by date or price. With the 0001 indexes,
 SQLite (which keeps no per-value statistics) often picked (status, category_id, created_at) or
 (status, city_id, created_at), then visited thousands of table rows to check the other filters

@@ -8,10 +8,22 @@ from sqlalchemy import select
 
 from tests import factories as f
 from vgk.extensions import db
-from vgk.models import (AuditEntry, OrderStatus, Payout, PayoutStatus, Product, ProductStatus, Role, TwoFactor, User,
-                        UserStatus, WalletEntry, WalletEntryKind)
+from vgk.models import (
+    AuditEntry,
+    OrderStatus,
+    Payout,
+    PayoutStatus,
+    Product,
+    ProductStatus,
+    Role,
+    TwoFactor,
+    User,
+    UserStatus,
+    WalletEntry,
+    WalletEntryKind,
+)
 from vgk.models.base import utcnow
-from vgk.services import wallet
+from vgk.services.commerce import wallet
 
 UNKNOWN = "zzzzzzzzzzzz"
 

@@ -7,7 +7,8 @@ from tests import factories as f
 from vgk.extensions import db
 from vgk.models import Role, TwoFactor, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
-from vgk.services import inbox, pickup
+from vgk.services.commerce import pickup
+from vgk.services.messaging import inbox
 
 
 @pytest.fixture
@@ -112,7 +113,7 @@ def test_an_order_not_yet_received_cannot_be_reviewed(api):
 
 
 def test_favourites(api):
-    from vgk.services import social
+    from vgk.services.catalogue import social
 
     user = f.user()
     liked = f.product("Lampe")

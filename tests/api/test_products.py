@@ -24,7 +24,7 @@ def test_listing_pages_of_twenty_with_count_and_links(api):
 
 
 def test_the_count_stops_at_its_limit_and_says_so(api, monkeypatch):
-    from vgk.services import catalog
+    from vgk.services.catalogue import catalog
 
     for n in range(7):
         f.product(f"Objet {n}")

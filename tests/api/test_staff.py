@@ -9,7 +9,7 @@ from tests import factories as f
 from vgk.extensions import db
 from vgk.models import AuditEntry, Order, OrderStatus, Role, TwoFactor
 from vgk.models.base import utcnow
-from vgk.services import orders, wallet
+from vgk.services.commerce import orders, wallet
 
 S = OrderStatus
 BUYER = "+237690555111"

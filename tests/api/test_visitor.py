@@ -4,7 +4,7 @@ from sqlalchemy import select
 from tests import factories as f
 from vgk.extensions import db
 from vgk.models import Order, OrderStatus, ProductStatus, Role
-from vgk.services import cart as carts
+from vgk.services.commerce import cart as carts
 
 BUYER = {"customer_name": "Awa Bello", "customer_phone": "690555111", "payment_method": "CASH"}
 

@@ -39,7 +39,7 @@ def people(live_app):
         from sqlalchemy import select
 
         from vgk.models import Product, ProductStatus, User
-        from vgk.services import listings
+        from vgk.services.selling import listings
 
         seller = db.session.get(User, data["seller_id"])
         for product in db.session.scalars(select(Product).where(Product.seller_id == seller.id)).all():

@@ -16,7 +16,6 @@ from tests.fakes.campay import CampayFake
 from tests.fakes.oidc import OidcFake
 from tests.fakes.smtp import SmtpFake
 
-
 _shared = {}
 
 

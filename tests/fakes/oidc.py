@@ -19,7 +19,7 @@ import json
 import secrets
 import threading
 import time
-from urllib.parse import urlencode, urlsplit, urlunsplit, parse_qsl
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from joserfc import jwt
 from joserfc.jwk import RSAKey

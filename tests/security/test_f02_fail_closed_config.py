@@ -15,7 +15,7 @@ from tests import factories as f
 from vgk import create_app
 from vgk.extensions import db
 from vgk.models import Payment, PaymentStatus
-from vgk.services import payments
+from vgk.services.commerce import payments
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3Vx9w2QpL7rT5yZ8mN4bC6dF1gH0jS-aE"  # 34 bytes, random-looking

@@ -14,10 +14,20 @@ from tests import factories as f
 from tests.api.conftest import ApiClient
 from tests.web.test_auth import csrf_token, location, post, text
 from vgk.extensions import db
-from vgk.models import (AuthSession, OneTimeCode, Payout, PickupPoint, RecoveryCode, Role, TwoFactor, WalletEntry,
-                        WalletEntryKind)
+from vgk.models import (
+    AuthSession,
+    OneTimeCode,
+    Payout,
+    PickupPoint,
+    RecoveryCode,
+    Role,
+    TwoFactor,
+    WalletEntry,
+    WalletEntryKind,
+)
 from vgk.models.base import utcnow
-from vgk.services import accounts, sessions, wallet
+from vgk.services import accounts, sessions
+from vgk.services.commerce import wallet
 
 PASSWORD = "secret-pass-1"
 PHONE = "+237690220011"

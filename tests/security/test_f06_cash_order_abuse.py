@@ -13,7 +13,8 @@ from tests.web.test_auth import post, text
 from vgk.extensions import db
 from vgk.models import Notification, Order, OrderStatus, Product, ProductStatus
 from vgk.models.base import utcnow
-from vgk.services import inbox, orders, pickup
+from vgk.services.commerce import orders, pickup
+from vgk.services.messaging import inbox
 
 
 @pytest.fixture

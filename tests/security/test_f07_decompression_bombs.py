@@ -25,7 +25,7 @@ from vgk.errors import Invalid
 from vgk.extensions import db, limiter
 from vgk.models import Product, ProductImage
 from vgk.models.base import utcnow
-from vgk.services import media
+from vgk.services.selling import media
 
 BOMB_SIDE = 8_900
 

@@ -8,10 +8,23 @@ from sqlalchemy import func, select
 from tests import factories as f
 from vgk.errors import DomainError
 from vgk.extensions import db
-from vgk.models import (OrderEvent, OrderStatus, Payment, PaymentCallback, Payout, PayoutStatus, PickupPoint, Role,
-                        TwoFactor, User, WalletEntry, WalletEntryKind)
+from vgk.models import (
+    OrderEvent,
+    OrderStatus,
+    Payment,
+    PaymentCallback,
+    Payout,
+    PayoutStatus,
+    PickupPoint,
+    Role,
+    TwoFactor,
+    User,
+    WalletEntry,
+    WalletEntryKind,
+)
 from vgk.models.base import utcnow
-from vgk.services import payments, pickup, sessions, wallet
+from vgk.services import sessions
+from vgk.services.commerce import payments, pickup, wallet
 
 
 def in_parallel(app, count, work):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests import factories as f
 from vgk.extensions import db
 from vgk.models import Order, OrderStatus, PaymentCallback
-from vgk.services import payments
+from vgk.services.commerce import payments
 
 
 def stored():

@@ -25,7 +25,7 @@ from tests.web.test_staff import staff_member
 from vgk.extensions import db, limiter
 from vgk.models import ProductStatus, Role, TwoFactor, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
-from vgk.services import wallet
+from vgk.services.commerce import wallet
 
 TWO_MB = "a" * (2 * 1024 * 1024)
 GUARD_BODIES = {

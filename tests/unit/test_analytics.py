@@ -8,7 +8,7 @@ from tests import factories as f
 from vgk.extensions import db
 from vgk.models import Fulfilment, OrderStatus, Product, ProductStatus, User
 from vgk.models.base import utcnow
-from vgk.services import analytics
+from vgk.services.backoffice import analytics
 
 NOW = utcnow()  # factory rows are created now: the windows are counted from today
 

@@ -8,9 +8,21 @@ from sqlalchemy import event, select
 
 from tests import factories as f
 from vgk.extensions import db
-from vgk.models import AuditEntry, City, OrderStatus, PayoutStatus, ProductStatus, Role, User, WalletEntry, WalletEntryKind
+from vgk.models import (
+    AuditEntry,
+    City,
+    OrderStatus,
+    PayoutStatus,
+    ProductStatus,
+    Role,
+    User,
+    WalletEntry,
+    WalletEntryKind,
+)
 from vgk.models.base import utcnow
-from vgk.services import admin_orders, audit, directory, moderation, places, wallet
+from vgk.services.backoffice import admin_orders, audit, directory, places
+from vgk.services.commerce import wallet
+from vgk.services.selling import moderation
 
 
 def test_record_joins_the_callers_transaction(app):

@@ -4,7 +4,7 @@ import pytest
 from tests import factories as f
 from vgk.errors import NotFound
 from vgk.models import ProductStatus
-from vgk.services import catalog
+from vgk.services.catalogue import catalog
 
 
 def listing(**params):
@@ -196,7 +196,7 @@ def test_a_delivery_fee_in_unicode_digits_is_refused_not_a_crash():
     import pytest
 
     from vgk.errors import Invalid
-    from vgk.services.places import parse_fee
+    from vgk.services.backoffice.places import parse_fee
 
     assert parse_fee("2 500") == 2500
     for odd in ("¹", "²⁰⁰⁰", "٣٠٠", "12a"):

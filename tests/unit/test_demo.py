@@ -4,7 +4,7 @@ from werkzeug.security import check_password_hash
 
 from vgk.extensions import db
 from vgk.models import Category, City, PickupPoint, Product, ProductImage, ProductStatus, Role, User
-from vgk.services import catalog
+from vgk.services.catalogue import catalog
 
 
 def count(model, *where):

@@ -1,5 +1,5 @@
-"""The admin's audited decisions (vgk.services.directory) and the pickup point's audited work
-(vgk.services.pickup): one place writes the audit entry for the admin pages and the mobile API."""
+"""The admin's audited decisions (vgk.services.backoffice.directory) and the pickup point's audited work
+(vgk.services.commerce.pickup): one place writes the audit entry for the admin pages and the mobile API."""
 import json
 
 import pytest
@@ -9,7 +9,8 @@ from tests import factories as f
 from vgk.errors import Conflict, Invalid
 from vgk.extensions import db
 from vgk.models import AuditEntry, Role, TwoFactor, UserStatus, WalletEntry, WalletEntryKind
-from vgk.services import directory, pickup, wallet
+from vgk.services.backoffice import directory
+from vgk.services.commerce import pickup, wallet
 
 
 def entries():

@@ -7,7 +7,9 @@ from vgk.errors import Invalid
 from vgk.extensions import db
 from vgk.models import Notification, ProductStatus, Role, TwoFactor, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
-from vgk.services import inbox, moderation, orders, pickup, wallet
+from vgk.services.commerce import orders, pickup, wallet
+from vgk.services.messaging import inbox
+from vgk.services.selling import moderation
 
 
 def notices(user):

@@ -6,7 +6,8 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import OrderStatus, ProductStatus
 from vgk.models.base import utcnow
-from vgk.services import listings, social
+from vgk.services.catalogue import social
+from vgk.services.selling import listings
 
 S = ProductStatus
 

@@ -6,7 +6,7 @@ from tests.conftest import make_app
 from tests.fakes.fixtures import smtp_fake, smtp_fake_factory  # noqa: F401
 from tests.servers import free_port
 from vgk.integrations.mail import MailError, OutboxMail, SmtpMail, mail_from_config, mask_email
-from vgk.services import notifications
+from vgk.services.messaging import notifications
 
 SENDER = "Vidé-Grenier Kamer <no-reply@vgk.cm>"
 

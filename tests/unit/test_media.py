@@ -6,7 +6,7 @@ from PIL import Image
 
 from tests import factories as f
 from vgk.errors import Invalid
-from vgk.services import media
+from vgk.services.selling import media
 
 
 def _exif_with_gps():

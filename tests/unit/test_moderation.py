@@ -9,7 +9,8 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import AuditEntry, ProductImage, ProductStatus, Role
 from vgk.models.base import utcnow
-from vgk.services import audit, moderation
+from vgk.services.backoffice import audit
+from vgk.services.selling import moderation
 
 PENDING = ProductStatus.PENDING
 

@@ -12,7 +12,7 @@ from tests.servers import free_port
 from vgk.integrations.mail import MailError
 from vgk.integrations.sms import SmsError
 from vgk.jobs import QUEUE_NAME
-from vgk.services import notifications
+from vgk.services.messaging import notifications
 
 NUMBER = "+237690000123"
 SECRET_TEXT = "Vidé-Grenier Kamer : votre code de connexion est 482913."
@@ -45,7 +45,7 @@ def test_inline_a_failed_sms_does_not_break_the_caller(failing_sms_app, caplog):
     with failing_sms_app.app_context():
         notifications.send_sms(NUMBER, SECRET_TEXT)  # no exception reaches the caller
     assert "SMS to ***123 via africastalking failed" in caplog.text
-    assert "inline job vgk.services.notifications:deliver_sms failed" in caplog.text
+    assert "inline job vgk.services.messaging.notifications:deliver_sms failed" in caplog.text
     assert "482913" not in caplog.text and NUMBER not in caplog.text
 
 
@@ -71,7 +71,7 @@ def test_a_refused_email_is_logged_masked_and_raised_again(tmp_path, media_root,
             notifications.deliver_email("amina@example.cm", "Votre code", SECRET_TEXT)
         notifications.send_email("amina@example.cm", "Votre code", SECRET_TEXT)
     assert "email to a***@example.cm via smtp failed: SMTP delivery failed: ConnectionRefusedError" in caplog.text
-    assert "inline job vgk.services.notifications:deliver_email failed" in caplog.text
+    assert "inline job vgk.services.messaging.notifications:deliver_email failed" in caplog.text
     assert "482913" not in caplog.text and "amina@example.cm" not in caplog.text
 
 

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from tests import factories as f
 from vgk.errors import Conflict, Invalid, RateLimited
 from vgk.extensions import db
-from vgk.models import (Order, OrderStatus, Product, ProductStatus, Role, TwoFactor, WalletEntry)
+from vgk.models import Order, OrderStatus, Product, ProductStatus, Role, TwoFactor, WalletEntry
 from vgk.models.base import utcnow
-from vgk.services import cart as carts
-from vgk.services import checkout, orders, pickup, wallet
+from vgk.services.commerce import cart as carts
+from vgk.services.commerce import checkout, orders, pickup, wallet
 
 S = OrderStatus
 
@@ -293,7 +293,7 @@ def test_twenty_concurrent_checkouts_of_the_last_item_make_one_order(postgresql_
 
 
 def test_home_delivery_goes_out_then_is_delivered_against_the_code_and_credits_the_seller(app):
-    from vgk.services import payments
+    from vgk.services.commerce import payments
 
     town = f.city(delivery_fee=1_500)
     seller = f.user()

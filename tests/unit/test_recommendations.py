@@ -2,7 +2,8 @@
 from tests import factories as f
 from vgk.extensions import db
 from vgk.models import OrderStatus, ProductStatus, Role
-from vgk.services import catalog, orders, social
+from vgk.services.catalogue import catalog, social
+from vgk.services.commerce import orders
 
 
 def titles(products):

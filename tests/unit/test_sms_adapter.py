@@ -9,7 +9,8 @@ from tests.conftest import make_app, migrate
 from tests.fakes.fixtures import africastalking_fake  # noqa: F401
 from tests.servers import free_port
 from vgk.integrations.sms import AfricasTalkingSms, OutboxSms, SmsError, international_number, mask_phone
-from vgk.services import accounts, notifications
+from vgk.services import accounts
+from vgk.services.messaging import notifications
 
 NUMBER = "+237690000001"
 

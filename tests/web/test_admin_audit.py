@@ -11,7 +11,7 @@ from tests.web.test_staff_orders import desk, hand_over, receive  # noqa: F401
 from vgk.extensions import db
 from vgk.models import AuditEntry, PickupPoint, ProductStatus, Role, TwoFactor, UserStatus, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
-from vgk.services import wallet
+from vgk.services.commerce import wallet
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def case_dispatch_order():
 
 def case_deliver_order():
     from tests.web.test_admin_orders import delivery_order
-    from vgk.services import orders
+    from vgk.services.commerce import orders
 
     order, code = delivery_order(title="Frigo livré")
     orders.move(order, "OUT_FOR_DELIVERY")
@@ -244,7 +244,7 @@ def test_the_journal_lists_and_filters_entries(client, admin):
     other = f.user(name="Zoé Admin")
     suspended = f.user(name="Paul Nkodo")
     client.post(f"/admin/utilisateurs/{suspended.public_id}/suspendre", data={"csrf_token": csrf(client, "/admin")})
-    from vgk.services import audit
+    from vgk.services.backoffice import audit
 
     audit.record(other, "user.role", "user", "abc", {"role": "CLIENT"}, {"role": "ADMIN"})
     db.session.commit()

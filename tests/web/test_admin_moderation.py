@@ -10,7 +10,7 @@ from tests.web.test_admin_users import csrf
 from vgk.extensions import db
 from vgk.models import Product, ProductStatus, Role, TwoFactor
 from vgk.models.base import utcnow
-from vgk.services import moderation
+from vgk.services.selling import moderation
 
 HX = {"HX-Request": "true"}
 

@@ -10,7 +10,8 @@ from tests.web.test_admin_users import HX, csrf
 from vgk.extensions import db
 from vgk.models import Order, OrderStatus, Role, TwoFactor
 from vgk.models.base import utcnow
-from vgk.services import admin_orders, checkout, orders
+from vgk.services.backoffice import admin_orders
+from vgk.services.commerce import checkout, orders
 
 PHONE = "+237690555111"
 
@@ -39,7 +40,7 @@ def paid_mobile_order(title="Radio"):
     """A pickup order really paid by MTN Mobile Money through the simulated gateway."""
     from flask import current_app
 
-    from vgk.services import payments
+    from vgk.services.commerce import payments
 
     order = f.place_order(f.product(title, price=30_000), payment_method="MTN_MOMO")
     payment = payments.start(order, "MTN_MOMO", "690555111")
@@ -153,7 +154,7 @@ def test_orders_csv(client, admin):
 
 def test_payouts_csv(client, admin):
     from vgk.models import WalletEntry, WalletEntryKind
-    from vgk.services import wallet
+    from vgk.services.commerce import wallet
 
     seller = f.user(name="@Vendeur")
     db.session.add(WalletEntry(user_id=seller.id, amount=30_000, kind=WalletEntryKind.SALE, note="vente"))

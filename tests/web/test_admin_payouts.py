@@ -6,7 +6,7 @@ from tests.web.test_staff import csrf
 from vgk.extensions import db
 from vgk.models import Payout, PayoutStatus, Role, TwoFactor, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
-from vgk.services import wallet
+from vgk.services.commerce import wallet
 
 HTMX = {"HX-Request": "true"}
 

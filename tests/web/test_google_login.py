@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.conftest import make_app
-
 from vgk.extensions import db
 from vgk.models import AuthSession, Role, TwoFactor, User, UserStatus
 from vgk.models.base import utcnow

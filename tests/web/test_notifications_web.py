@@ -7,7 +7,7 @@ from tests.web.test_auth import post, text
 from vgk.extensions import db
 from vgk.models import Role, TwoFactor
 from vgk.models.base import utcnow
-from vgk.services import inbox
+from vgk.services.messaging import inbox
 
 HTMX = {"HX-Request": "true"}
 

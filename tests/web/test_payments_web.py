@@ -11,7 +11,7 @@ from tests.web.test_auth import location, post, text
 from vgk.extensions import db
 from vgk.integrations.payments import Transaction
 from vgk.models import Order, OrderEvent, OrderStatus, Payment, PaymentCallback, PaymentStatus
-from vgk.services import payments
+from vgk.services.commerce import payments
 
 PHONE = "+237690555111"
 HX = {"HX-Request": "true"}

@@ -178,7 +178,7 @@ def test_a_completed_order_page_links_the_buyer_to_the_review_form(app, client):
 
     from vgk.models import Role, TwoFactor
     from vgk.models.base import utcnow
-    from vgk.services import pickup
+    from vgk.services.commerce import pickup
 
     point = f.pickup_point()
     staff = f.user(Role.STAFF, pickup_point=point, two_factor=TwoFactor.SMS, phone_verified_at=utcnow())

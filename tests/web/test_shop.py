@@ -10,8 +10,8 @@ from tests.web.test_auth import location, login, post, text
 from vgk.extensions import db
 from vgk.models import Order, OrderStatus, Payout, ProductStatus, Role, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
-from vgk.services import cart as carts
-from vgk.services import orders
+from vgk.services.commerce import cart as carts
+from vgk.services.commerce import orders
 
 HX = {"HX-Request": "true"}
 

@@ -4,6 +4,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+
 from tests import factories as f
 from vgk.extensions import db
 from vgk.models import PickupPoint, Role, TwoFactor

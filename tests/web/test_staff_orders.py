@@ -6,7 +6,7 @@ from tests import factories as f
 from tests.web.test_staff import csrf, staff_member
 from vgk.extensions import db
 from vgk.models import Order, OrderStatus, Role
-from vgk.services import orders, wallet
+from vgk.services.commerce import orders, wallet
 
 S = OrderStatus
 BUYER = "+237690555111"

@@ -4,7 +4,7 @@ from flask import request
 
 from tests import factories as f
 from tests.conftest import make_app
-from vgk.services import media
+from vgk.services.selling import media
 
 
 @pytest.fixture

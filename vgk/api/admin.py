@@ -2,8 +2,8 @@
 moderation queue (approve, reject) and sellers' payout requests (approve, reject).
 
 Same rules as the admin pages (vgk.web.admin): ADMIN only, and only once the account has a second
-factor. Every change is audited by its service (vgk.services.directory for accounts, vgk.services.wallet
-for payouts, vgk.services.moderation for listings), exactly as on the web.
+factor. Every change is audited by its service (vgk.services.backoffice.directory for accounts, vgk.services.commerce.wallet
+for payouts, vgk.services.selling.moderation for listings), exactly as on the web.
 """
 from functools import wraps
 
@@ -16,7 +16,10 @@ from vgk.api.openapi import envelope, nullable, operation, page_envelope, page_p
 from vgk.api.schemas import iso, product_card_json, seller_json, user_json
 from vgk.errors import Forbidden, Invalid
 from vgk.models import OrderStatus, Role, UserStatus
-from vgk.services import accounts, analytics, directory, moderation, wallet
+from vgk.services import accounts
+from vgk.services.backoffice import analytics, directory
+from vgk.services.commerce import wallet
+from vgk.services.selling import moderation
 from vgk.text import format_xaf
 
 TAG = "admin"

@@ -20,12 +20,24 @@ from vgk.api.base import (
     text,
 )
 from vgk.api.openapi import envelope, nullable, operation, page_envelope, page_param, query, ref, schemas
-from vgk.api.schemas import absolute, iso, money, order_json, pickup_point_json, product_card_json, \
-    product_detail_json, user_json
+from vgk.api.schemas import (
+    absolute,
+    iso,
+    money,
+    order_json,
+    pickup_point_json,
+    product_card_json,
+    product_detail_json,
+    user_json,
+)
 from vgk.errors import Invalid
 from vgk.extensions import limiter
 from vgk.models import Condition, ProductStatus
-from vgk.services import accounts, inbox, listings, orders, social, wallet
+from vgk.services import accounts
+from vgk.services.catalogue import social
+from vgk.services.commerce import orders, wallet
+from vgk.services.messaging import inbox
+from vgk.services.selling import listings
 
 PER_PAGE = 20
 STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}

@@ -11,10 +11,10 @@ from vgk.api.base import body, current_api_user, ok, public_api
 from vgk.api.openapi import envelope, nullable, operation, ref, schemas
 from vgk.api.schemas import iso, order_json
 from vgk.api.visitor import checkout_limit, field
-from vgk.extensions import limiter
 from vgk.errors import NotFound
+from vgk.extensions import limiter
 from vgk.models import OrderStatus, PaymentMethod, PaymentStatus
-from vgk.services import payments
+from vgk.services.commerce import payments
 
 schemas(
     Payment={"type": "object", "required": ["reference", "method", "status", "amount"], "properties": {

@@ -10,7 +10,7 @@ from vgk.api.openapi import envelope, operation, page_envelope, page_param, quer
 from vgk.api.schemas import category_json, city_json, pickup_point_json, product_card_json, product_detail_json
 from vgk.errors import Invalid
 from vgk.models import Condition
-from vgk.services import catalog, social
+from vgk.services.catalogue import catalog, social
 
 PER_PAGE = 20
 SHORT_LIST = 20

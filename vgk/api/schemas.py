@@ -2,7 +2,7 @@
 ids are public ids; dates are ISO-8601 in UTC; image URLs are absolute."""
 from flask_babel import get_locale
 
-from vgk.services.media import image_url
+from vgk.services.selling.media import image_url
 from vgk.text import format_xaf
 from vgk.urls import absolute_url
 

@@ -3,7 +3,7 @@ their buyers, the stock held, receiving an item, handing an order over, and the 
 
 Same rules as the staff portal (vgk.web.staff): STAFF only, with a second factor on the account and a
 pickup point; staff only ever see and act on their own point (another point's order is a 404). There
-is no tablet here, hence no PIN. Receiving and handing over are audited by vgk.services.pickup.
+is no tablet here, hence no PIN. Receiving and handing over are audited by vgk.services.commerce.pickup.
 """
 from functools import wraps
 
@@ -17,7 +17,7 @@ from vgk.api.schemas import iso, order_item_json, order_json, pickup_point_json
 from vgk.errors import Forbidden, Invalid
 from vgk.inputs import parse_day
 from vgk.models import Role
-from vgk.services import pickup
+from vgk.services.commerce import pickup
 from vgk.text import format_xaf
 
 TAG = "staff"

@@ -14,8 +14,9 @@ from vgk.api.schemas import cart_json, order_json
 from vgk.errors import Invalid
 from vgk.extensions import limiter
 from vgk.models import Fulfilment, PaymentMethod
-from vgk.services import cart as carts
-from vgk.services import catalog, checkout, orders
+from vgk.services.catalogue import catalog
+from vgk.services.commerce import cart as carts
+from vgk.services.commerce import checkout, orders
 
 SESSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SESSION_KEY_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$",

@@ -57,8 +57,8 @@ from vgk.models import (
     UserStatus,
 )
 from vgk.models.base import new_public_id, utcnow
-from vgk.services import moderation
-from vgk.services.media import store_product_image
+from vgk.services.selling import moderation
+from vgk.services.selling.media import store_product_image
 
 log = logging.getLogger(__name__)
 

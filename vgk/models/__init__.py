@@ -4,15 +4,16 @@ from vgk.models.accounts import (  # noqa: F401
     CodePurpose,
     OneTimeCode,
     RecoveryCode,
-    SignInChallenge,
-    SignInFailure,
     RefreshToken,
     Role,
+    SignInChallenge,
+    SignInFailure,
     StaffDevice,
     TwoFactor,
     User,
     UserStatus,
 )
+from vgk.models.audit import AuditEntry  # noqa: F401
 from vgk.models.catalog import (  # noqa: F401
     Category,
     City,
@@ -24,7 +25,6 @@ from vgk.models.catalog import (  # noqa: F401
     ProductStatus,
     Review,
 )
-from vgk.models.audit import AuditEntry  # noqa: F401
 from vgk.models.notifications import Notification, OutboxMessage  # noqa: F401
 from vgk.models.orders import (  # noqa: F401
     Cart,

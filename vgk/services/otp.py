@@ -19,7 +19,7 @@ from vgk.errors import Invalid, RateLimited
 from vgk.extensions import db
 from vgk.models import CodePurpose, OneTimeCode
 from vgk.models.base import utcnow
-from vgk.services import notifications
+from vgk.services.messaging import notifications
 
 CODE_TTL = timedelta(minutes=10)
 MAX_ATTEMPTS = 5

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from vgk.errors import DomainError
-from vgk.services.media import image_url
+from vgk.services.selling.media import image_url
 from vgk.text import format_xaf
 
 
@@ -155,6 +155,6 @@ def register_housekeeping(app, every_seconds=60):
             return
         state["next"] = time.monotonic() + every_seconds
         from vgk.jobs import enqueue
-        from vgk.services.orders import expire_unpaid
+        from vgk.services.commerce.orders import expire_unpaid
 
         enqueue(expire_unpaid)

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, send_from_directory
 
 from vgk.security import public
+
 bp = Blueprint("pwa", __name__)
 
 ROOT = Path(__file__).resolve().parent.parent.parent

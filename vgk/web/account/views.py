@@ -13,7 +13,9 @@ from vgk.errors import Conflict, Forbidden, Invalid, RateLimited
 from vgk.extensions import limiter
 from vgk.models import TwoFactor
 from vgk.security import client_required, signed_in
-from vgk.services import accounts, catalog, inbox, paging, sessions
+from vgk.services import accounts, paging, sessions
+from vgk.services.catalogue import catalog
+from vgk.services.messaging import inbox
 from vgk.web.account import bp
 from vgk.web.account.forms import (
     CodeForm,
@@ -500,7 +502,7 @@ def delete():
 @bp.get("/commandes")
 @signed_in
 def my_orders():
-    from vgk.services import orders
+    from vgk.services.commerce import orders
 
     return render_template("account/orders.html", orders=orders.for_buyer(_me()))
 
@@ -508,13 +510,13 @@ def my_orders():
 @bp.get("/ventes")
 @signed_in
 def my_sales():
-    from vgk.services import orders
+    from vgk.services.commerce import orders
 
     return render_template("account/sales.html", items=orders.sales_of(_me()))
 
 
 def _wallet_page(form, status=200, error=None):
-    from vgk.services import wallet
+    from vgk.services.commerce import wallet
 
     user = _me()
     return render_template("account/wallet.html", form=form, error=error, balance=wallet.balance(user),
@@ -524,7 +526,7 @@ def _wallet_page(form, status=200, error=None):
 @bp.route("/portefeuille", methods=["GET", "POST"])
 @signed_in
 def wallet_page():
-    from vgk.services import wallet
+    from vgk.services.commerce import wallet
     from vgk.web.shop.forms import PayoutForm
 
     form = PayoutForm()

@@ -1,11 +1,11 @@
 """Administration of the catalogue's categories: the list, a new category (under a parent or at the top)
-and renaming one in French and English (each change audited by vgk.services.places)."""
+and renaming one in French and English (each change audited by vgk.services.backoffice.places)."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError, Invalid
-from vgk.services import places
+from vgk.services.backoffice import places
 from vgk.web.admin import bp
 from vgk.web.admin.common import admin_only, field_messages
 from vgk.web.auth.helpers import client_ip

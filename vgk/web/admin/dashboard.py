@@ -11,7 +11,7 @@ from vgk.web.htmx import render
 @admin_only
 def dashboard():
     """Marketplace figures for 7/30/90 days and one city or all; htmx swaps only the stats block."""
-    from vgk.services import analytics
+    from vgk.services.backoffice import analytics
     from vgk.web import charts
 
     figures = analytics.dashboard(request.args.get("days"), city=request.args.get("city") or None)

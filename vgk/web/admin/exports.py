@@ -1,7 +1,7 @@
 """CSV exports for accounting: orders, payouts and commissions over a period, streamed row by row."""
 from flask import Response, request, stream_with_context
 
-from vgk.services import admin_orders
+from vgk.services.backoffice import admin_orders
 from vgk.web.admin import bp
 from vgk.web.admin.common import admin_only
 

@@ -1,7 +1,8 @@
 """The audit log (journal) of what admins and staff changed, filtered by actor and action, page by page."""
 from flask import render_template, request
 
-from vgk.services import audit, paging
+from vgk.services import paging
+from vgk.services.backoffice import audit
 from vgk.web.admin import bp
 from vgk.web.admin.common import admin_only
 

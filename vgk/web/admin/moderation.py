@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError
-from vgk.services import moderation, paging
+from vgk.services import paging
+from vgk.services.selling import moderation
 from vgk.web.admin import bp
 from vgk.web.admin.common import PER_PAGE, admin_only
 from vgk.web.auth.helpers import client_ip

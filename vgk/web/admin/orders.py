@@ -1,12 +1,12 @@
 """Administration of orders: the filtered list, an order's detail, and the admin's moves on it (cancel,
-refund, dispatch, deliver), each audited by vgk.services.admin_orders. With htmx a move returns the detail
+refund, dispatch, deliver), each audited by vgk.services.backoffice.admin_orders. With htmx a move returns the detail
 block."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError, Invalid
-from vgk.services import admin_orders
+from vgk.services.backoffice import admin_orders
 from vgk.web.admin import bp
 from vgk.web.admin.common import PER_PAGE, admin_only, field_messages
 from vgk.web.auth.helpers import client_ip

@@ -1,12 +1,12 @@
 """Administration of sellers' payout requests: the pending list, approve (the money is sent) and reject
-(it goes back to the seller's wallet), each audited by vgk.services.wallet. With htmx a decision returns
+(it goes back to the seller's wallet), each audited by vgk.services.commerce.wallet. With htmx a decision returns
 its row in place."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError
-from vgk.services import wallet
+from vgk.services.commerce import wallet
 from vgk.text import format_xaf
 from vgk.web.admin import bp
 from vgk.web.admin.common import admin_only

@@ -1,11 +1,11 @@
 """Administration of places: cities (their delivery fee) and pickup points (create, update, deactivate),
-each change audited by vgk.services.places."""
+each change audited by vgk.services.backoffice.places."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError, Invalid
-from vgk.services import places
+from vgk.services.backoffice import places
 from vgk.web.admin import bp
 from vgk.web.admin.common import admin_only, field_messages
 from vgk.web.auth.helpers import client_ip

@@ -13,7 +13,8 @@ from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
 from vgk.extensions import limiter
 from vgk.models import Role, TwoFactor
 from vgk.security import public
-from vgk.services import accounts, catalog
+from vgk.services import accounts
+from vgk.services.catalogue import catalog
 from vgk.web.auth import bp
 from vgk.web.auth.forms import (
     CodeForm,

@@ -1,4 +1,4 @@
-"""Forms of the selling pages: presence and size only; the rules live in vgk.services.listings."""
+"""Forms of the selling pages: presence and size only; the rules live in vgk.services.selling.listings."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField, SelectChoice, SelectField, StringField, TextAreaField

@@ -8,7 +8,8 @@ from wtforms import SelectChoice
 from vgk.errors import Conflict, Invalid
 from vgk.models import ProductStatus
 from vgk.security import client_required, public, signed_in
-from vgk.services import catalog, listings, media, social
+from vgk.services.catalogue import catalog, social
+from vgk.services.selling import listings, media
 from vgk.web.auth.helpers import apply_errors
 from vgk.web.htmx import is_htmx
 from vgk.web.sell import bp

@@ -11,13 +11,20 @@ from vgk.errors import Conflict, Invalid, NotFound, RateLimited
 from vgk.extensions import csrf, db, limiter
 from vgk.models import Fulfilment, PaymentMethod, PaymentStatus
 from vgk.security import public
-from vgk.services import cart as carts
-from vgk.services import checkout, orders, payments
+from vgk.services.commerce import cart as carts
+from vgk.services.commerce import checkout, orders, payments
 from vgk.web.auth.helpers import apply_errors, auth_limit
 from vgk.web.htmx import is_htmx, render
 from vgk.web.shop import bp
-from vgk.web.shop.forms import (ActionForm, AddToCartForm, CheckoutForm, ConfirmPhoneForm, PayForm, QuantityForm,
-                                TrackForm)
+from vgk.web.shop.forms import (
+    ActionForm,
+    AddToCartForm,
+    CheckoutForm,
+    ConfirmPhoneForm,
+    PayForm,
+    QuantityForm,
+    TrackForm,
+)
 
 log = logging.getLogger(__name__)
 MY_ORDERS = "my_orders"  # references of the orders this browser placed or tracked

@@ -5,7 +5,7 @@ from flask import abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from vgk.security import public
-from vgk.services import catalog
+from vgk.services.catalogue import catalog
 from vgk.web.htmx import render
 from vgk.web.visitor import bp
 

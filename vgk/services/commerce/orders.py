@@ -15,7 +15,7 @@ from vgk.errors import Conflict, Invalid, NotFound, RateLimited
 from vgk.extensions import db
 from vgk.models import Order, OrderEvent, OrderItem, OrderStatus, Product, ProductStatus
 from vgk.models.base import utcnow
-from vgk.services import inbox, notifications
+from vgk.services.messaging import inbox, notifications
 from vgk.services.paging import paginate
 
 log = logging.getLogger(__name__)
@@ -343,7 +343,7 @@ def dispatch(order, actor):
 
 def deliver(order, actor, code):
     """The courier hands the order over against the buyer's code; the sellers are credited."""
-    from vgk.services import wallet
+    from vgk.services.commerce import wallet
 
     if order.status != S.OUT_FOR_DELIVERY:
         raise Conflict(_l("Cette commande n'est pas en cours de livraison."))

@@ -21,7 +21,8 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Product, ProductImage, ProductStatus
 from vgk.models.base import utcnow
-from vgk.services import audit, inbox, notifications
+from vgk.services.backoffice import audit
+from vgk.services.messaging import inbox, notifications
 from vgk.services.paging import paginate
 from vgk.text import normalize
 

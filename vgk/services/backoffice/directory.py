@@ -16,7 +16,8 @@ from vgk.errors import Invalid
 from vgk.extensions import db
 from vgk.models import City, PickupPoint, Role, TwoFactor, User, UserStatus
 from vgk.models.base import utcnow
-from vgk.services import accounts, audit
+from vgk.services import accounts
+from vgk.services.backoffice import audit
 from vgk.services.paging import page_number, paginate
 from vgk.text import escape_like
 

@@ -1,7 +1,7 @@
 """A seller's own listings: drafts, edits, photos, submission for moderation, sold, archived, relisted.
 
 One table of the moves a seller may make (TRANSITIONS) and one function that moves a listing.
-Moderation itself (PENDING → ACTIVE/REJECTED) belongs to vgk.services.moderation."""
+Moderation itself (PENDING → ACTIVE/REJECTED) belongs to vgk.services.selling.moderation."""
 import logging
 from functools import wraps
 
@@ -14,8 +14,8 @@ from vgk.extensions import db
 from vgk.models import Category, City, Condition, Favourite, Product, ProductStatus, User
 from vgk.models.base import utcnow
 from vgk.security import ensure_owner
-from vgk.services import media, moderation
 from vgk.services.paging import Page, paginate, parse_int
+from vgk.services.selling import media, moderation
 
 log = logging.getLogger(__name__)
 S = ProductStatus

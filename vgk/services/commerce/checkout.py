@@ -17,9 +17,10 @@ from vgk.errors import Conflict, Invalid, RateLimited
 from vgk.extensions import db
 from vgk.models import City, Fulfilment, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod, PickupPoint
 from vgk.models.base import utcnow
-from vgk.services import cart as carts
-from vgk.services import notifications, orders
 from vgk.services.accounts import _clean_name, normalize_email, normalize_phone
+from vgk.services.commerce import cart as carts
+from vgk.services.commerce import orders
+from vgk.services.messaging import notifications
 from vgk.services.paging import parse_int
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,8 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Payout, PayoutStatus, User, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
-from vgk.services import audit, inbox
+from vgk.services.backoffice import audit
+from vgk.services.messaging import inbox
 from vgk.text import format_xaf
 
 log = logging.getLogger(__name__)

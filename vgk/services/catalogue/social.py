@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Favourite, Order, OrderItem, OrderStatus, Product, ProductStatus, Review, User, UserStatus
-from vgk.services.catalog import get_public_product
+from vgk.services.catalogue.catalog import get_public_product
 from vgk.services.paging import Page, paginate, parse_id
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,8 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Order, OrderEvent, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
 from vgk.models.base import utcnow
-from vgk.services import audit, orders, payments, wallet
+from vgk.services.backoffice import audit
+from vgk.services.commerce import orders, payments, wallet
 
 log = logging.getLogger(__name__)
 S = OrderStatus

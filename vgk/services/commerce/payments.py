@@ -18,7 +18,7 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Order, OrderStatus, Payment, PaymentCallback, PaymentMethod, PaymentStatus
 from vgk.models.base import utcnow
-from vgk.services import orders
+from vgk.services.commerce import orders
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ what they read. Never put a secret in it (handover codes travel by SMS only).
 Transactions: `notify` only adds the row to the session and never commits. A service that tells
 someone about a change it is making calls it before its own commit, so the notice is stored with
 the change (both or neither). Code that tells people after its service already committed (the
-order messages in vgk.services.orders.notify) commits the notice itself.
+order messages in vgk.services.commerce.orders.notify) commits the notice itself.
 """
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l

@@ -1,7 +1,7 @@
 """Orders seen from the administration: the filtered list, the detail, the admin's moves (cancel,
 dispatch, deliver) and the accounting exports (orders, payouts, commissions) as CSV rows.
 
-The moves go through vgk.services.orders (one state machine); this module only adds the admin's rules
+The moves go through vgk.services.commerce.orders (one state machine); this module only adds the admin's rules
 (a reason to cancel) and writes each move's audit entry (order.<move>, the status before and after) in
 the transaction of the move.
 """
@@ -19,7 +19,8 @@ from vgk.extensions import db
 from vgk.inputs import parse_day
 from vgk.models import City, Order, OrderEvent, OrderStatus, PickupPoint, User
 from vgk.models.payments import Payout
-from vgk.services import audit, orders
+from vgk.services.backoffice import audit
+from vgk.services.commerce import orders
 from vgk.services.paging import page_number, paginate, parse_id
 from vgk.text import escape_like
 
@@ -242,7 +243,7 @@ def csv_lines(header, rows):
 
 def refund(reference: str, actor: User, reason: str, ip: str = "") -> Order:
     """Refund a paid order to the payer's Mobile Money number; audited as order.refund."""
-    from vgk.services import payments
+    from vgk.services.commerce import payments
 
     order = orders.by_reference(reference, for_update=True)
     try:

@@ -7,8 +7,21 @@ from sqlalchemy.orm import selectinload
 
 from vgk.errors import NotFound
 from vgk.extensions import db
-from vgk.models import (Category, City, Condition, Favourite, Order, OrderItem, OrderStatus, PickupPoint, Product,
-                        ProductStatus, Role, User, UserStatus)
+from vgk.models import (
+    Category,
+    City,
+    Condition,
+    Favourite,
+    Order,
+    OrderItem,
+    OrderStatus,
+    PickupPoint,
+    Product,
+    ProductStatus,
+    Role,
+    User,
+    UserStatus,
+)
 from vgk.services.paging import page_number, parse_int
 from vgk.text import search_terms
 

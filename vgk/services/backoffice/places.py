@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Category, City, PickupPoint, User
-from vgk.services import audit
+from vgk.services.backoffice import audit
 
 MAX_FEE = 100_000
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
