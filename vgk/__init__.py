@@ -112,25 +112,37 @@ def _init_extensions(app):
 
 
 def _init_adapters(app):
+    """One adapter per outside service, chosen from the configuration and installed on the app, where
+    `vgk.integrations.registry` hands them out. The local outboxes keep their messages through the
+    messaging service."""
+    from vgk.integrations import registry
     from vgk.integrations.mail import mail_from_config
     from vgk.integrations.oauth import oauth_from_config
     from vgk.integrations.payments import payments_from_config
     from vgk.integrations.sms import sms_from_config
     from vgk.integrations.storage import storage_from_config
+    from vgk.services.messaging import outbox
 
-    app.extensions["vgk.storage"] = storage_from_config(app.config)
-    app.extensions["vgk.sms"] = sms_from_config(app.config)
-    app.extensions["vgk.mail"] = mail_from_config(app.config)
-    app.extensions["vgk.payments"] = payments_from_config(app.config, simulator_url=_simulator_url(app))
-    app.extensions["vgk.oauth"] = oauth_from_config(app)  # None unless GOOGLE_CLIENT_ID is set
-    app.extensions["vgk.queue"] = None
-    if app.config.get("REDIS_URL"):
-        from redis import Redis
-        from rq import Queue
+    registry.install(app, registry.Adapters(
+        storage=storage_from_config(app.config),
+        sms=sms_from_config(app.config, keep=outbox.keep),
+        mail=mail_from_config(app.config, keep=outbox.keep),
+        payments=payments_from_config(app.config, simulator_url=_simulator_url(app)),
+        oauth=oauth_from_config(app),  # None unless GOOGLE_CLIENT_ID is set
+        queue=_queue(app),
+    ))
 
-        from vgk.jobs import QUEUE_NAME
 
-        app.extensions["vgk.queue"] = Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
+def _queue(app):
+    """The RQ queue on REDIS_URL, or None: jobs then run inline."""
+    if not app.config.get("REDIS_URL"):
+        return None
+    from redis import Redis
+    from rq import Queue
+
+    from vgk.jobs import QUEUE_NAME
+
+    return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
 
 
 def _simulator_url(app):

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from vgk.extensions import db
+from vgk.integrations.registry import adapters_of
 from vgk.models import Order, OrderStatus, Payment, PaymentCallback, PaymentStatus, Role
 
 PHONE = "+237677555111"
@@ -52,7 +53,7 @@ def test_declined_then_paid_again_with_orange(api, app):
     again = api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token, "payment_method": "ORANGE_MONEY",
                                   "phone": "699555111"})
     assert again.status_code == 201 and again.get_json()["payment"]["method"] == "ORANGE_MONEY"
-    app.extensions["vgk.payments"].approve(again.get_json()["payment"]["reference"])  # callback lost
+    adapters_of(app).payments.approve(again.get_json()["payment"]["reference"])  # callback lost
     assert api.put("payment/", {"order_reference": order.reference, "access_token": order.access_token}).get_json()["order_status"] == "PAID"
 
 
@@ -60,7 +61,7 @@ def test_a_pending_request_approved_meanwhile_is_noticed_before_a_new_one(api, a
     order = momo_order()
     reference = api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token,
                                       "payment_method": "MTN_MOMO"}).get_json()["payment"]["reference"]
-    app.extensions["vgk.payments"].approve(reference)
+    adapters_of(app).payments.approve(reference)
     response = api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token, "payment_method": "MTN_MOMO"})
     assert response.status_code == 409 and status_of(order) == OrderStatus.PAID
     assert len(db.session.scalars(select(Payment)).all()) == 1
@@ -117,7 +118,7 @@ def test_a_cash_order_has_no_mobile_payment(api):
 def test_the_simulated_phone_is_not_found_with_a_real_gateway(api, app, monkeypatch):
     order = momo_order()
     api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token, "payment_method": "MTN_MOMO"})
-    monkeypatch.setitem(app.extensions, "vgk.payments", object())
+    monkeypatch.setattr(adapters_of(app), "payments", object())
     response = api.post("payment/simulate/", {"order_reference": order.reference, "access_token": order.access_token, "decision": "approve"})
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
     monkeypatch.undo()

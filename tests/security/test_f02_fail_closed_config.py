@@ -14,6 +14,7 @@ from config import ConfigError, DevelopmentConfig, ProductionConfig, TestConfig,
 from tests import factories as f
 from vgk import create_app
 from vgk.extensions import db
+from vgk.integrations.registry import adapters_of
 from vgk.models import Payment, PaymentStatus
 from vgk.services.commerce import payments
 
@@ -168,7 +169,7 @@ def test_a_setting_that_is_not_a_number_refuses_to_start_and_names_it(tmp_path, 
 
 def test_the_outbox_is_not_served_to_a_remote_visitor(app, client):
     f.user(phone="+237690111222")
-    app.extensions["vgk.sms"].send("+237690111222", "Votre code de connexion est 482913.")
+    adapters_of(app).sms.send("+237690111222", "Votre code de connexion est 482913.")
     assert "482913" in client.get("/dev/outbox").get_data(as_text=True)
     for headers, environ in (({}, REMOTE), ({"X-Forwarded-For": "203.0.113.7"}, {}), ({"X-Real-IP": "203.0.113.7"}, {}),
                              ({"Forwarded": "for=203.0.113.7"}, {})):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from tests import factories as f
 from vgk.errors import DomainError
 from vgk.extensions import db
+from vgk.integrations.registry import adapters_of
 from vgk.models import (
     OrderEvent,
     OrderStatus,
@@ -81,7 +82,7 @@ def test_parallel_payout_decisions_send_the_money_once(app, monkeypatch):
     seller = seller_with(20_000)
     payout = wallet.request_payout(f.reauthenticated(seller), 20_000, "690555111")
     admin = f.user(Role.ADMIN)
-    gateway = app.extensions["vgk.payments"]
+    gateway = adapters_of(app).payments
     sent = []
     real_withdraw = gateway.withdraw
 
@@ -133,7 +134,7 @@ def test_parallel_handovers_complete_the_order_once_and_credit_the_seller_once(a
 def test_parallel_duplicate_payment_callbacks_credit_once(app):
     order = f.place_order(f.product(price=25_000), payment_method="MTN_MOMO", phone="677555111")
     payment = payments.start(order, "MTN_MOMO", "677555111")
-    gateway = app.extensions["vgk.payments"]
+    gateway = adapters_of(app).payments
     gateway.approve(payment.reference)
     callback = gateway.callback_for(payment.reference)
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from vgk.extensions import db
+from vgk.integrations.registry import adapters_of
 from vgk.models import Order, OrderStatus, PaymentCallback
 from vgk.services.commerce import payments
 
@@ -28,7 +29,7 @@ def test_a_forged_callback_stores_next_to_nothing(client):
 def test_a_genuine_callback_keeps_only_its_bounded_fields(app, client):
     order = f.place_order(f.product(price=25_000), payment_method="MTN_MOMO", phone="677555111")
     payment = payments.start(order, "MTN_MOMO", "677555111")
-    gateway = app.extensions["vgk.payments"]
+    gateway = adapters_of(app).payments
     gateway.approve(payment.reference)
     callback = dict(gateway.callback_for(payment.reference))
     callback.update({f"extra{n}": "y" * 4_000 for n in range(12)}, operator="o" * 4_000)

@@ -6,6 +6,7 @@ from tests.conftest import make_app
 from tests.fakes.fixtures import smtp_fake, smtp_fake_factory  # noqa: F401
 from tests.servers import free_port
 from vgk.integrations.mail import MailError, OutboxMail, SmtpMail, mail_from_config, mask_email
+from vgk.integrations.registry import adapters_of
 from vgk.services.messaging import notifications
 
 SENDER = "Vidé-Grenier Kamer <no-reply@vgk.cm>"
@@ -112,14 +113,14 @@ def test_the_app_sends_email_through_smtp_when_configured(smtp_fake, tmp_path, m
     app = make_app(f"sqlite:///{tmp_path / 'mail.sqlite3'}", media_root, SMTP_HOST=smtp_fake.host,
                    SMTP_PORT=smtp_fake.port, SMTP_SECURITY="none", MAIL_SENDER=SENDER)
     with app.app_context():
-        assert isinstance(app.extensions["vgk.mail"], SmtpMail)
+        assert isinstance(adapters_of(app).mail, SmtpMail)
         notifications.send_email("amina@example.cm", "Bienvenue", "Bienvenue sur Vidé-Grenier Kamer.")
     [mail] = smtp_fake.messages
     assert str(mail.message["Subject"]) == "Bienvenue"
 
 
 def test_the_outbox_keeps_email_without_configuration(app):
-    assert isinstance(app.extensions["vgk.mail"], OutboxMail)
+    assert isinstance(adapters_of(app).mail, OutboxMail)
     notifications.send_email("amina@example.cm", "Bienvenue", "Bienvenue sur Vidé-Grenier Kamer.")
     [message] = factories.outbox("amina@example.cm")
     assert (message.channel, message.subject, message.body) == (

@@ -10,6 +10,7 @@ from tests.conftest import make_app, migrate
 from tests.fakes.fixtures import africastalking_fake  # noqa: F401
 from tests.servers import free_port
 from vgk.integrations.mail import MailError
+from vgk.integrations.registry import adapters_of
 from vgk.integrations.sms import SmsError
 from vgk.jobs import QUEUE_NAME
 from vgk.services.messaging import notifications
@@ -91,7 +92,7 @@ def test_with_a_queue_the_failure_is_recorded_by_rq(africastalking_fake, redis_s
     )
     migrate(app)
     with app.app_context():
-        queue = app.extensions["vgk.queue"]
+        queue = adapters_of(app).queue
         queue.empty()
         notifications.send_sms(NUMBER, SECRET_TEXT)
     result = app.test_cli_runner().invoke(args=["rq-worker", "--burst"])
@@ -116,7 +117,7 @@ def test_a_delivery_that_keeps_failing_ends_in_rq_failed_jobs_without_the_text(
     )
     migrate(app)
     with app.app_context():
-        queue = app.extensions["vgk.queue"]
+        queue = adapters_of(app).queue
         queue.empty()
         notifications.send_sms(NUMBER, SECRET_TEXT)
     result = app.test_cli_runner().invoke(args=["rq-worker", "--burst"])

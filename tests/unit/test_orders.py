@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from tests import factories as f
 from vgk.errors import Conflict, Invalid, RateLimited
 from vgk.extensions import db
+from vgk.integrations.registry import adapters_of
 from vgk.models import Order, OrderStatus, Product, ProductStatus, Role, TwoFactor, WalletEntry
 from vgk.models.base import utcnow
 from vgk.services.commerce import cart as carts
@@ -119,7 +120,7 @@ def test_expiry_runs_on_a_real_rq_worker(redis_server, tmp_path, media_root):
         order = f.place_order(item, payment_method="ORANGE_MONEY")
         order.reserved_until = utcnow() - timedelta(seconds=1)
         db.session.commit()
-        app.extensions["vgk.queue"].empty()
+        adapters_of(app).queue.empty()
         job = jobs.enqueue(orders.expire_unpaid)
         assert job is not None
         assert db.session.get(Order, order.id).status == S.PENDING_PAYMENT  # not run yet
@@ -307,7 +308,7 @@ def test_home_delivery_goes_out_then_is_delivered_against_the_code_and_credits_t
         orders.dispatch(order, admin)  # not paid yet: illegal
     db.session.rollback()
     payment = payments.start(order, "MTN_MOMO", "690555111")
-    gateway = app.extensions["vgk.payments"]
+    gateway = adapters_of(app).payments
     gateway.approve(payment.reference)
     payments.refresh(order)
     db.session.refresh(order)

@@ -22,6 +22,7 @@ from vgk.integrations.payments import (
     operator_for,
     payments_from_config,
 )
+from vgk.integrations.registry import adapters_of
 
 MTN = "+237670000001"
 ORANGE = "+237690000002"
@@ -579,7 +580,7 @@ def test_without_campay_configuration_the_app_uses_the_simulated_gateway(tmp_pat
     media = tmp_path / "media"
     app = make_app(f"sqlite:///{tmp_path / 'p.sqlite3'}", str(media), CAMPAY_USERNAME=None,
                    SIMULATED_PAYMENTS_DIR=None)
-    gateway = app.extensions["vgk.payments"]
+    gateway = adapters_of(app).payments
     assert isinstance(gateway, SimulatedGateway)
     assert gateway.directory == tmp_path / "simulated-payments"  # beside MEDIA_ROOT
 
@@ -590,7 +591,7 @@ def test_without_campay_configuration_the_app_uses_the_simulated_gateway(tmp_pat
 def test_the_simulated_directory_can_be_configured(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'p.sqlite3'}", str(tmp_path / "media"), CAMPAY_USERNAME=None,
                    SIMULATED_PAYMENTS_DIR=str(tmp_path / "elsewhere"))
-    assert app.extensions["vgk.payments"].directory == tmp_path / "elsewhere"
+    assert adapters_of(app).payments.directory == tmp_path / "elsewhere"
 
 
 def test_without_a_simulator_url_a_simulated_collection_has_no_approve_url(tmp_path):
@@ -601,7 +602,7 @@ def test_without_a_simulator_url_a_simulated_collection_has_no_approve_url(tmp_p
 def test_the_app_gives_the_simulated_gateway_the_path_of_its_phone_page(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'p.sqlite3'}", str(tmp_path / "media"), CAMPAY_USERNAME=None,
                    SIMULATED_PAYMENTS_DIR=str(tmp_path / "simulated-payments"))
-    collection = collect(app.extensions["vgk.payments"])
+    collection = collect(adapters_of(app).payments)
     assert collection.approve_url == f"/simulateur/{collection.reference}"
 
 
@@ -613,7 +614,7 @@ def test_with_campay_configuration_the_app_talks_to_campay(campay_fake, tmp_path
         CAMPAY_PASSWORD=campay_fake.password,
         CAMPAY_WEBHOOK_KEY=campay_fake.webhook_key,
     )
-    gateway = app.extensions["vgk.payments"]
+    gateway = adapters_of(app).payments
     assert isinstance(gateway, CampayGateway)
     assert gateway.base_url == campay_fake.url
 

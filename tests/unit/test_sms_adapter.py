@@ -8,6 +8,7 @@ from tests import factories
 from tests.conftest import make_app, migrate
 from tests.fakes.fixtures import africastalking_fake  # noqa: F401
 from tests.servers import free_port
+from vgk.integrations.registry import adapters_of
 from vgk.integrations.sms import AfricasTalkingSms, OutboxSms, SmsError, international_number, mask_phone
 from vgk.services import accounts
 from vgk.services.messaging import notifications
@@ -112,7 +113,7 @@ def test_the_app_uses_africas_talking_when_configured(africastalking_fake, tmp_p
     )
     migrate(app)
     with app.app_context():
-        assert isinstance(app.extensions["vgk.sms"], AfricasTalkingSms)
+        assert isinstance(adapters_of(app).sms, AfricasTalkingSms)
         notifications.send_sms(NUMBER, "Votre commande est prête au point relais.")
         assert africastalking_fake.messages[-1]["message"] == "Votre commande est prête au point relais."
 
@@ -126,7 +127,7 @@ def test_the_app_uses_africas_talking_when_configured(africastalking_fake, tmp_p
 
 
 def test_without_configuration_messages_go_to_the_outbox(app, africastalking_fake):
-    assert isinstance(app.extensions["vgk.sms"], OutboxSms)
+    assert isinstance(adapters_of(app).sms, OutboxSms)
     notifications.send_sms(NUMBER, "Votre commande est prête.")
     [message] = factories.outbox(NUMBER)
     assert (message.channel, message.body) == ("SMS", "Votre commande est prête.")

@@ -8,6 +8,7 @@ import pytest
 from tests import factories as f
 from tests.web.test_admin_users import HX, csrf
 from vgk.extensions import db
+from vgk.integrations.registry import adapters_of
 from vgk.models import Order, OrderStatus, Role, TwoFactor
 from vgk.models.base import utcnow
 from vgk.services.backoffice import admin_orders
@@ -44,7 +45,7 @@ def paid_mobile_order(title="Radio"):
 
     order = f.place_order(f.product(title, price=30_000), payment_method="MTN_MOMO")
     payment = payments.start(order, "MTN_MOMO", "690555111")
-    current_app.extensions["vgk.payments"].approve(payment.reference)
+    adapters_of(current_app).payments.approve(payment.reference)
     payments.refresh(order)
     return refreshed(order)
 
@@ -217,7 +218,7 @@ def test_refund_refused_for_unpaid_cash_or_when_the_gateway_fails(client, admin,
     assert response.status_code == 409 and refreshed(cash).status == OrderStatus.PENDING_PAYMENT
 
     order = paid_mobile_order("Ventilateur")
-    gateway = app.extensions["vgk.payments"]
+    gateway = adapters_of(app).payments
 
     def refuse(**_kwargs):
         raise PaymentError("gateway down")

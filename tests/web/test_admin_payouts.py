@@ -4,6 +4,7 @@ import pytest
 from tests import factories as f
 from tests.web.test_staff import csrf
 from vgk.extensions import db
+from vgk.integrations.registry import adapters_of
 from vgk.models import Payout, PayoutStatus, Role, TwoFactor, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
 from vgk.services.commerce import wallet
@@ -48,7 +49,7 @@ def test_the_list_shows_pending_payouts_and_the_dashboard_links_it(client, admin
 
 def test_approve_pays_through_the_gateway(app, client, admin, request_):
     seller, payout = request_
-    assert type(app.extensions["vgk.payments"]).__name__ == "SimulatedGateway"
+    assert type(adapters_of(app).payments).__name__ == "SimulatedGateway"
     response = post(client, f"/admin/retraits/{payout.public_id}/approuver")
     assert response.status_code == 302 and response.headers["Location"] == "/admin/retraits"
     assert status_of(payout) == PayoutStatus.PAID

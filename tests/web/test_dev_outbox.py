@@ -5,6 +5,7 @@ from config import ProductionConfig
 from tests.conftest import make_app
 from vgk import create_app
 from vgk.extensions import db
+from vgk.integrations.registry import adapters_of
 from vgk.models import OutboxMessage
 from vgk.models.base import utcnow
 
@@ -15,8 +16,8 @@ def test_outbox_lists_the_latest_messages_newest_first(app, client):
         db.session.add(OutboxMessage(channel="SMS", recipient=f"+2376900{n:05d}", body=f"message {n:02d}",
                                      created_at=now - timedelta(minutes=60 - n)))
     db.session.commit()
-    app.extensions["vgk.sms"].send("+237690000001", "Vidé-Grenier Kamer : votre code de connexion est 482913.")
-    app.extensions["vgk.mail"].send("awa@example.cm", "Réinitialisation de votre mot de passe", "Ouvrez ce lien : https://vgk.cm/x")
+    adapters_of(app).sms.send("+237690000001", "Vidé-Grenier Kamer : votre code de connexion est 482913.")
+    adapters_of(app).mail.send("awa@example.cm", "Réinitialisation de votre mot de passe", "Ouvrez ce lien : https://vgk.cm/x")
 
     response = client.get("/dev/outbox")
     html = response.get_data(as_text=True)

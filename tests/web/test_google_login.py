@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.conftest import make_app
 from vgk.extensions import db
+from vgk.integrations.registry import adapters_of
 from vgk.models import AuthSession, Role, TwoFactor, User, UserStatus
 from vgk.models.base import utcnow
 from vgk.services import sessions
@@ -81,7 +82,7 @@ def users_with_email(email):
 
 def test_without_google_configuration_there_is_no_google_sign_in(app, client):
     assert "google" not in app.blueprints
-    assert app.extensions["vgk.oauth"] is None
+    assert adapters_of(app).oauth is None
     assert client.get("/connexion/google").status_code == 404
     assert client.get(CALLBACK).status_code == 404
     for page in ("/connexion", "/inscription"):

@@ -10,6 +10,7 @@ from tests import factories as f
 from tests.web.test_auth import location, post, text
 from vgk.extensions import db
 from vgk.integrations.payments import Transaction
+from vgk.integrations.registry import adapters_of
 from vgk.models import Order, OrderEvent, OrderStatus, Payment, PaymentCallback, PaymentStatus
 from vgk.services.commerce import payments
 
@@ -19,7 +20,7 @@ HX = {"HX-Request": "true"}
 
 @pytest.fixture
 def gateway(app):
-    return app.extensions["vgk.payments"]
+    return adapters_of(app).payments
 
 
 def momo_checkout(client, price=25_000, method="MTN_MOMO"):
@@ -212,7 +213,7 @@ def test_the_simulator_is_not_found_with_a_real_gateway(app, client, gateway, mo
     order, _ = momo_checkout(client)
     payment = latest(order)
     assert client.get("/simulateur/SIM-doesnotexist").status_code == 404
-    monkeypatch.setitem(app.extensions, "vgk.payments", object())
+    monkeypatch.setattr(adapters_of(app), "payments", object())
     assert client.get(payment.approve_url).status_code == 404
     assert post(client, payment.approve_url, {"decision": "approve"}, page="/").status_code == 404
     monkeypatch.undo()

@@ -15,7 +15,6 @@ import random
 import time
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
@@ -44,6 +43,7 @@ from vgk.demo.people import (
 )
 from vgk.demo.reference import CATEGORIES, CITIES, DELIVERY_FEES, PICKUP_POINTS, QUARTERS
 from vgk.extensions import db
+from vgk.integrations import registry
 from vgk.models import (
     Category,
     City,
@@ -75,7 +75,7 @@ def seed_demo(*, products: int = 220) -> dict:
     if db.session.scalar(select(func.count()).select_from(User).where(User.email.in_(demo_emails))):
         return _summary(created=False, seconds=time.perf_counter() - started)
 
-    storage = current_app.extensions["vgk.storage"]
+    storage = registry.storage()
     stored_keys = []
     try:
         cities = _ensure_cities()

@@ -7,43 +7,61 @@ Certificates are verified. The From header is MAIL_SENDER ("Name <address>" or a
 import logging
 import smtplib
 import ssl
+from collections.abc import Mapping
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
+from typing import Any, Protocol
+
+from vgk.integrations.outbox import Keeper
 
 log = logging.getLogger(__name__)
 
 SECURITY_MODES = ("starttls", "ssl", "none")
 
 
+class MailSender(Protocol):
+    """What services call: send one plain-text email, get the server's message id back."""
+
+    name: str
+
+    def send(self, to: str, subject: str, body: str) -> str: ...
+
+
 class MailError(Exception):
     """The mail server did not accept the message (the body never appears in this error)."""
 
 
-def mask_email(address):
+def mask_email(address: object) -> str:
     """'amina@example.cm' -> 'a***@example.cm' for logs."""
     local, _, domain = str(address or "").partition("@")
     return f"{local[:1]}***@{domain}" if domain else "***"
 
 
 class OutboxMail:
+    """Keeps emails in the outbox instead of sending them (development, tests, demo): each one goes to
+    `keep` (the application stores it in the outbox table) and its recipient and subject to the log."""
+
     name = "outbox"
 
-    def send(self, to, subject, body):
-        from vgk.extensions import db
-        from vgk.models import OutboxMessage
+    def __init__(self, keep: Keeper | None = None) -> None:
+        self.keep = keep
 
-        db.session.add(OutboxMessage(channel="EMAIL", recipient=to, subject=subject, body=body))
-        db.session.commit()
+    def send(self, to: str, subject: str, body: str) -> str:
+        if self.keep is not None:
+            self.keep("EMAIL", to, body, subject)
         log.info("email to %s kept in the outbox: %s", mask_email(to), subject)
         return "outbox"
 
 
 class SmtpMail:
+    """An SMTP server (SMTP_HOST), reached with the SMTP_SECURITY transport."""
+
     name = "smtp"
 
-    def __init__(self, host, port, username=None, password=None, sender="no-reply@vgk.cm",
-                 security="starttls", timeout=10, ssl_context=None):
+    def __init__(self, host: str, port: int | str, username: str | None = None, password: str | None = None,
+                 sender: str = "no-reply@vgk.cm", security: str = "starttls", timeout: float = 10,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
         security = (security or "starttls").strip().lower()
         if security not in SECURITY_MODES:
             # A typo must not silently fall back to clear text.
@@ -55,10 +73,10 @@ class SmtpMail:
         self.timeout = timeout
         self.ssl_context = ssl_context  # None: the system's trusted certificates
 
-    def _context(self):
+    def _context(self) -> ssl.SSLContext:
         return self.ssl_context or ssl.create_default_context()
 
-    def _message(self, to, subject, body):
+    def _message(self, to: str, subject: str, body: str) -> EmailMessage:
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = to
@@ -70,13 +88,14 @@ class SmtpMail:
         message.set_content(body, cte="quoted-printable" if not body.isascii() else None)
         return message
 
-    def send(self, to, subject, body):
+    def send(self, to: str, subject: str, body: str) -> str:
         try:
             Address(addr_spec=to)
             message = self._message(to, subject, body)
         except (ValueError, IndexError, TypeError) as error:  # a broken address or a header with a line break
             raise MailError(f"the message cannot be built: {error.__class__.__name__}") from None
         try:
+            client: smtplib.SMTP
             if self.security == "ssl":
                 client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self._context())
             else:
@@ -91,10 +110,11 @@ class SmtpMail:
             raise MailError(f"SMTP delivery failed: {error.__class__.__name__}") from error
         if refused:
             raise MailError("SMTP server refused the recipient")
-        return message["Message-ID"]
+        return str(message["Message-ID"])
 
 
-def mail_from_config(config):
+def mail_from_config(config: Mapping[str, Any], keep: Keeper | None = None) -> MailSender:
+    """SMTP when SMTP_HOST is set, else the outbox handing messages to `keep`."""
     if config.get("SMTP_HOST"):
         return SmtpMail(
             config["SMTP_HOST"],
@@ -104,4 +124,4 @@ def mail_from_config(config):
             sender=config.get("MAIL_SENDER", "no-reply@vgk.cm"),
             security=config.get("SMTP_SECURITY", "starttls"),
         )
-    return OutboxMail()
+    return OutboxMail(keep)

@@ -8,18 +8,21 @@ leaves `aud` unchecked. A fake provider on 127.0.0.1 stands in for Google in the
 """
 import logging
 import time
+from typing import Any
 
 from authlib.integrations.flask_client import OAuth
+from flask import Flask
+
+from vgk.integrations import registry
 
 log = logging.getLogger(__name__)
 
-EXTENSION_KEY = "vgk.oauth"
 SCOPE = "openid email profile"
 HTTP_TIMEOUT = 10  # seconds, for the discovery document, the JWKS and the token exchange
 GOOGLE_ISSUER = "https://accounts.google.com"
 
 
-def oauth_from_config(app):
+def oauth_from_config(app: Flask) -> OAuth | None:
     """An Authlib registry bound to the app with the "google" client, or None when not configured."""
     config = app.config
     if not config.get("GOOGLE_CLIENT_ID"):
@@ -41,13 +44,13 @@ def oauth_from_config(app):
     return oauth
 
 
-def google_client(app):
+def google_client(app: Flask) -> Any:
     """The registered Google client of this app (None when Google sign-in is not configured)."""
-    oauth = app.extensions.get(EXTENSION_KEY)
+    oauth = registry.adapters_of(app).oauth
     return oauth.create_client("google") if oauth is not None else None
 
 
-def id_token_claims_options(client):
+def id_token_claims_options(client: Any) -> dict[str, dict[str, Any]]:
     """What the ID token must say: issued by the discovered issuer, to this client."""
     issuer = client.load_server_metadata().get("issuer")
     if not issuer:
@@ -59,7 +62,7 @@ def id_token_claims_options(client):
     }
 
 
-def finish_google_authorization(app):
+def finish_google_authorization(app: Flask) -> Any:
     """On the callback request: check state, exchange the code, verify the ID token; returns the token
     (its "userinfo" holds the verified claims). Raises Authlib/joserfc/requests errors on any failure."""
     client = google_client(app)
@@ -69,16 +72,16 @@ def finish_google_authorization(app):
 class GoogleTokenError(Exception):
     """An ID token from the app that cannot be trusted; `reason` is a short code for the client."""
 
-    def __init__(self, reason):
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
 
 KEY_REFETCH_SECONDS = 60
-_last_refetch = {}
+_last_refetch: dict[int, float] = {}
 
 
-def _names_unknown_key(id_token, key_set):
+def _names_unknown_key(id_token: object, key_set: Any) -> bool:
     """True when the token's header names a key id the cached key set does not have."""
     from joserfc.jws import extract_compact
 
@@ -89,7 +92,7 @@ def _names_unknown_key(id_token, key_set):
     return bool(kid) and all(key.kid != kid for key in key_set.keys)
 
 
-def _may_refetch_keys(client):
+def _may_refetch_keys(client: object) -> bool:
     """Unknown key ids may come from forged tokens too: refetch at most once a minute per client."""
     now = time.monotonic()
     if now - _last_refetch.get(id(client), -KEY_REFETCH_SECONDS) < KEY_REFETCH_SECONDS:
@@ -98,7 +101,7 @@ def _may_refetch_keys(client):
     return True
 
 
-def verify_google_id_token(app, id_token):
+def verify_google_id_token(app: Flask, id_token: str) -> dict[str, Any]:
     """Claims of an ID token the mobile app got from Google Sign-In: signed by a key of the provider's
     JWKS (RS256), issued by the provider, to this app's client id or one of GOOGLE_MOBILE_CLIENT_IDS,
     and not expired. Raises GoogleTokenError otherwise (or when Google sign-in is not configured)."""

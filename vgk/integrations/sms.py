@@ -10,27 +10,36 @@ Recipients are international numbers: "+" then the country code (+2376XXXXXXXX i
 import json
 import logging
 import re
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from vgk.integrations.outbox import Keeper
+from vgk.integrations.phones import compact_number, mask_phone
+
+__all__ = ["AfricasTalkingSms", "OutboxSms", "SmsError", "SmsSender", "international_number", "mask_phone",
+           "sms_from_config"]
 
 log = logging.getLogger(__name__)
 
 ACCEPTED_STATUS_CODES = {100, 101, 102}
 _E164 = re.compile(r"\+[1-9]\d{7,14}")
-_SEPARATORS = re.compile(r"[\s\-.()]")
+
+
+class SmsSender(Protocol):
+    """What services call: send one text to one number, get the provider's reference back."""
+
+    name: str
+
+    def send(self, to: str, message: str) -> str: ...
 
 
 class SmsError(Exception):
     """The provider did not accept the message (the text never appears in this error)."""
 
 
-def mask_phone(number):
-    """'+237690000001' -> '***001': enough to tell recipients apart in logs, not enough to call them."""
-    digits = "".join(ch for ch in str(number or "") if ch.isdigit())
-    return "***" + digits[-3:] if digits else "***"
-
-
-def international_number(raw):
+def international_number(raw: object) -> str:
     """The number as Africa's Talking wants it (+<country><number>), or SmsError."""
-    number = _SEPARATORS.sub("", str(raw or ""))
+    number = compact_number(raw)
     if number.startswith("00"):
         number = "+" + number[2:]
     if not _E164.fullmatch(number):
@@ -39,16 +48,17 @@ def international_number(raw):
 
 
 class OutboxSms:
-    """Keeps messages in the outbox table instead of sending them (development, tests, demo)."""
+    """Keeps messages in the outbox instead of sending them (development, tests, demo): each one goes to
+    `keep` (the application stores it in the outbox table) and its recipient to the log."""
 
     name = "outbox"
 
-    def send(self, to, message):
-        from vgk.extensions import db
-        from vgk.models import OutboxMessage
+    def __init__(self, keep: Keeper | None = None) -> None:
+        self.keep = keep
 
-        db.session.add(OutboxMessage(channel="SMS", recipient=to, body=message))
-        db.session.commit()
+    def send(self, to: str, message: str) -> str:
+        if self.keep is not None:
+            self.keep("SMS", to, message)
         log.info("SMS to %s kept in the outbox (%d characters)", mask_phone(to), len(message))
         return "outbox"
 
@@ -58,7 +68,8 @@ class AfricasTalkingSms:
 
     name = "africastalking"
 
-    def __init__(self, username, api_key, sender_id=None, base_url=None, timeout=(3.05, 10)):
+    def __init__(self, username: str, api_key: str, sender_id: str | None = None, base_url: str | None = None,
+                 timeout: tuple[float, float] = (3.05, 10)) -> None:
         import africastalking
 
         self.service = africastalking.SMSService(username, api_key)
@@ -71,7 +82,7 @@ class AfricasTalkingSms:
         self.sender_id = (sender_id or "").strip() or None
         self.timeout = timeout  # (connect, read) seconds
 
-    def send(self, to, message):
+    def send(self, to: str, message: str) -> str:
         from africastalking.Service import AfricasTalkingException
 
         number = international_number(to)
@@ -106,7 +117,8 @@ class AfricasTalkingSms:
         raise SmsError(f"Africa's Talking refused the message: {str(data.get('Message'))[:200]}")
 
 
-def sms_from_config(config):
+def sms_from_config(config: Mapping[str, Any], keep: Keeper | None = None) -> SmsSender:
+    """Africa's Talking when AFRICASTALKING_API_KEY is set, else the outbox handing messages to `keep`."""
     if config.get("AFRICASTALKING_API_KEY"):
         return AfricasTalkingSms(
             config["AFRICASTALKING_USERNAME"],
@@ -114,4 +126,4 @@ def sms_from_config(config):
             sender_id=config.get("AFRICASTALKING_SENDER_ID"),
             base_url=config.get("AFRICASTALKING_BASE_URL"),
         )
-    return OutboxSms()
+    return OutboxSms(keep)

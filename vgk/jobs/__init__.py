@@ -3,22 +3,33 @@
 Callers enqueue a function by reference; the function runs inside an application context
 in both modes, so features enqueue the same way everywhere.
 """
+from __future__ import annotations
+
 import importlib
 import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from rq import Retry
+
+from vgk.integrations import registry
+
+if TYPE_CHECKING:
+    from rq import Queue
+    from rq.job import Job
 
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "vgk"
 
 
-def _path_of(func):
+def _path_of(func: Callable[..., Any]) -> str:
     return f"{func.__module__}:{func.__qualname__}"
 
 
-def _resolve(path):
+def _resolve(path: str) -> Any:
     module, _, name = path.partition(":")
     target = importlib.import_module(module)
     for part in name.split("."):
@@ -26,12 +37,12 @@ def _resolve(path):
     return target
 
 
-def queue():
+def queue() -> Queue | None:
     """The RQ queue, or None when jobs run inline."""
-    return current_app.extensions.get("vgk.queue")
+    return registry.queue()
 
 
-def enqueue(func, *args, retries=0, **kwargs):
+def enqueue(func: Callable[..., Any], *args: Any, retries: int = 0, **kwargs: Any) -> Job | None:
     """Run func(*args, **kwargs) in the background (RQ) or right now (inline).
 
     With RQ, a failed job is tried again up to `retries` times (after 10 s, 1 min, 5 min...).
@@ -54,7 +65,7 @@ def enqueue(func, *args, retries=0, **kwargs):
     return None
 
 
-def enqueue_in(delay, func, *args, **kwargs):
+def enqueue_in(delay: timedelta, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Job | None:
     """Run func later (RQ's scheduler). Inline mode has no timer: callers pair this with a sweep
     that also runs on its own (see vgk.web.register_housekeeping)."""
     q = queue()
@@ -64,7 +75,7 @@ def enqueue_in(delay, func, *args, **kwargs):
     return q.enqueue_in(delay, perform, path, args, kwargs, job_timeout=300, result_ttl=3600, description=path)
 
 
-def perform(path, args, kwargs):
+def perform(path: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
     """Entry point of every job; inside a worker the application context is already pushed."""
     from vgk.extensions import db
 

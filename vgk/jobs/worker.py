@@ -1,11 +1,12 @@
 """The RQ worker process: one app context for the process, jobs run without forking."""
+from flask import Flask
 from redis import Redis
 from rq import Queue, SimpleWorker
 
 from vgk.jobs import QUEUE_NAME
 
 
-def run_worker(app, burst=False):
+def run_worker(app: Flask, burst: bool = False) -> bool:
     connection = Redis.from_url(app.config["REDIS_URL"])
     with app.app_context():
         worker = SimpleWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection)

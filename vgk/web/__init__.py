@@ -151,10 +151,11 @@ def register_housekeeping(app, every_seconds=60):
 
     @app.before_request
     def sweep_expired_reservations():
-        if app.extensions.get("vgk.queue") is not None or time.monotonic() < state["next"]:
+        from vgk.jobs import enqueue, queue
+
+        if queue() is not None or time.monotonic() < state["next"]:
             return
         state["next"] = time.monotonic() + every_seconds
-        from vgk.jobs import enqueue
         from vgk.services.commerce.orders import expire_unpaid
 
         enqueue(expire_unpaid)

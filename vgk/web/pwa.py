@@ -1,5 +1,6 @@
 """Installable-app plumbing: web manifest, service worker at the root scope, offline page, media files."""
 import hashlib
+import weakref
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, send_from_directory
@@ -9,6 +10,9 @@ from vgk.security import public
 bp = Blueprint("pwa", __name__)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+
+# Each application's service worker, built on first request (its cache version is a digest of the static files).
+_service_workers = weakref.WeakKeyDictionary()
 
 
 @bp.get("/manifest.webmanifest")
@@ -32,11 +36,12 @@ def _static_digest(folder):
 @bp.get("/sw.js")
 @public
 def service_worker():
-    cached = current_app.extensions.get("vgk.sw")
+    app = current_app._get_current_object()
+    cached = _service_workers.get(app)
     if cached is None:
-        source = Path(current_app.static_folder, "sw.js").read_text(encoding="utf-8")
-        cached = source.replace("__STATIC_VERSION__", _static_digest(current_app.static_folder))
-        current_app.extensions["vgk.sw"] = cached
+        source = Path(app.static_folder, "sw.js").read_text(encoding="utf-8")
+        cached = source.replace("__STATIC_VERSION__", _static_digest(app.static_folder))
+        _service_workers[app] = cached
     response = current_app.response_class(cached, mimetype="text/javascript")
     response.cache_control.no_cache = True
     response.cache_control.max_age = 0

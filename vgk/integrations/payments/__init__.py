@@ -1,8 +1,8 @@
 """Mobile Money payments behind one small interface. Default: the simulated gateway (one JSON file per
 transaction, approved or declined on a local "phone" page). Real: Campay over HTTP.
 
-Services call only `collect`, `transaction`, `withdraw` and `verify_callback` of the gateway in
-`current_app.extensions["vgk.payments"]`; amounts are int XAF, phones arrive as E.164 (+2376XXXXXXXX).
+Services call only `collect`, `transaction`, `withdraw` and `verify_callback` of the gateway that
+`vgk.integrations.registry.payments()` returns; amounts are int XAF, phones arrive as E.164 (+2376XXXXXXXX).
 
 The protocol and its types live in `base`, the gateways in `campay` and `simulated`; this module chooses
 one from the configuration.

@@ -9,13 +9,13 @@ import json
 import logging
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from vgk.database import locked
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
+from vgk.integrations import registry
 from vgk.models import Order, OrderStatus, Payment, PaymentCallback, PaymentMethod, PaymentStatus
 from vgk.models.base import utcnow
 from vgk.services.commerce import orders
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def gateway():
-    return current_app.extensions["vgk.payments"]
+    return registry.payments()
 
 
 def start(order, method, phone):

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from vgk.database import locked
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
+from vgk.integrations import registry
 from vgk.models import Payout, PayoutStatus, User, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
@@ -104,7 +105,7 @@ def approve_payout(admin: User, public_id: str, ip: str = "") -> Payout:
 
     payout = _payout(public_id)
     try:
-        result = current_app.extensions["vgk.payments"].withdraw(
+        result = registry.payments().withdraw(
             amount=payout.amount, phone=payout.phone, external_reference=payout.public_id,
             description=str(_l("Retrait Vidé-Grenier Kamer")),
         )

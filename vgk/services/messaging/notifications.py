@@ -7,8 +7,7 @@ inline runner logs it and lets the request go on).
 import logging
 import traceback
 
-from flask import current_app
-
+from vgk.integrations import registry
 from vgk.integrations.mail import MailError, mask_email
 from vgk.integrations.sms import SmsError, mask_phone
 from vgk.jobs import enqueue
@@ -57,11 +56,11 @@ def _deliver(kind, adapter, masked_to, send, known_errors):
 
 def deliver_sms(to, message):
     """Job: hand one SMS to the SMS adapter."""
-    adapter = current_app.extensions["vgk.sms"]
+    adapter = registry.sms()
     return _deliver("SMS", adapter, mask_phone(to), lambda: adapter.send(to, message), SmsError)
 
 
 def deliver_email(to, subject, body):
     """Job: hand one email to the mail adapter."""
-    adapter = current_app.extensions["vgk.mail"]
+    adapter = registry.mail()
     return _deliver("email", adapter, mask_email(to), lambda: adapter.send(to, subject, body), MailError)

@@ -21,6 +21,7 @@ from PIL import Image, ImageOps, PngImagePlugin
 
 from vgk.errors import DomainError, Invalid
 from vgk.extensions import db
+from vgk.integrations import registry
 from vgk.models import Product, ProductImage
 
 log = logging.getLogger(__name__)
@@ -215,7 +216,7 @@ def process_images(files: Iterable[bytes]) -> list[ProcessedImage]:
 def save_product_image(product: Product, processed: ProcessedImage, position: int) -> ProductImage:
     """Write a processed photo's files and add its row to the session (the caller commits, and
     deletes the files with `delete_files` if it does not)."""
-    storage = current_app.extensions["vgk.storage"]
+    storage = registry.storage()
     stem = f"products/{product.public_id}/{secrets.token_hex(6)}"
     thumb_key = storage.save(f"{stem}-320.webp", processed.thumb, "image/webp")
     try:
@@ -243,7 +244,7 @@ def store_product_image(product, data, position):
 
 def delete_files(keys: Iterable[str]) -> None:
     """Remove stored files (a photo whose row was not kept); a leftover file is only logged."""
-    storage = current_app.extensions["vgk.storage"]
+    storage = registry.storage()
     for key in keys:
         try:
             storage.delete(key)
@@ -252,4 +253,4 @@ def delete_files(keys: Iterable[str]) -> None:
 
 
 def image_url(key):
-    return current_app.extensions["vgk.storage"].url(key)
+    return registry.storage().url(key)

@@ -1,0 +1,71 @@
+"""The adapters of the running application, each behind its interface. create_app() builds them from the
+configuration and installs them on the app; code that needs one asks for it here (`storage()`, `sms()`,
+`mail()`, `payments()`, `oauth()`, `queue()`) and gets it typed. A test swaps one by setting its
+attribute on `adapters_of(app)` (e.g. with monkeypatch.setattr)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app
+
+from vgk.integrations.mail import MailSender
+from vgk.integrations.payments.base import Gateway
+from vgk.integrations.sms import SmsSender
+from vgk.integrations.storage import Storage
+
+if TYPE_CHECKING:
+    from authlib.integrations.flask_client import OAuth
+    from rq import Queue
+
+_EXTENSION = "vgk"
+
+
+@dataclass
+class Adapters:
+    """One implementation of each outside service, chosen by create_app()."""
+
+    storage: Storage
+    sms: SmsSender
+    mail: MailSender
+    payments: Gateway
+    oauth: OAuth | None = None  # Google sign-in: None unless GOOGLE_CLIENT_ID is set
+    queue: Queue | None = None  # the RQ job queue: None without REDIS_URL (jobs then run inline)
+
+
+def install(app: Flask, adapters: Adapters) -> Adapters:
+    """Make `adapters` the ones of `app`."""
+    app.extensions[_EXTENSION] = adapters
+    return adapters
+
+
+def adapters_of(app: Flask | None = None) -> Adapters:
+    """The adapters installed on `app` (by default the current application)."""
+    found = (current_app if app is None else app).extensions.get(_EXTENSION)
+    if not isinstance(found, Adapters):
+        raise RuntimeError("no adapters are installed on this application (create_app installs them)")
+    return found
+
+
+def storage() -> Storage:
+    return adapters_of().storage
+
+
+def sms() -> SmsSender:
+    return adapters_of().sms
+
+
+def mail() -> MailSender:
+    return adapters_of().mail
+
+
+def payments() -> Gateway:
+    return adapters_of().payments
+
+
+def oauth() -> OAuth | None:
+    return adapters_of().oauth
+
+
+def queue() -> Queue | None:
+    return adapters_of().queue
