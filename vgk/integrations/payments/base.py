@@ -1,12 +1,14 @@
 """The payment gateway interface shared by every gateway: the protocol services call, the answers it
 returns (Collection, Transaction, Payout), PaymentError, the transaction statuses, and the rules every
-gateway applies to amounts and Cameroonian Mobile Money numbers (operator, masked form for logs)."""
+gateway applies to amounts and Cameroonian Mobile Money numbers (the form Campay wants, the operator)."""
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
+
+from vgk.integrations.phones import compact_number, mask_phone
 
 PENDING = "PENDING"
 SUCCESSFUL = "SUCCESSFUL"
@@ -15,7 +17,6 @@ STATUSES = (PENDING, SUCCESSFUL, FAILED)
 CURRENCY = "XAF"
 
 _CAMEROON_MOBILE = re.compile(r"\+2376\d{8}")
-_SEPARATORS = re.compile(r"[\s\-.()]")
 
 
 # --- the interface ------------------------------------------------------------------------------
@@ -72,12 +73,6 @@ class Gateway(Protocol):
 
 # --- shared rules ---------------------------------------------------------------------------------
 
-def mask_phone(number: object) -> str:
-    """'+237690000001' -> '***001': enough to tell payers apart in logs, not enough to call them."""
-    digits = "".join(ch for ch in str(number or "") if ch.isdigit())
-    return "***" + digits[-3:] if digits else "***"
-
-
 def checked_amount(amount: object) -> int:
     """A positive whole number of XAF, or PaymentError (Campay refuses decimals: ER201)."""
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
@@ -87,7 +82,7 @@ def checked_amount(amount: object) -> int:
 
 def campay_number(phone: object) -> str:
     """'+2376XXXXXXXX' (spaces and dashes tolerated) -> '2376XXXXXXXX', the form Campay wants; else PaymentError."""
-    number = _SEPARATORS.sub("", str(phone or ""))
+    number = compact_number(phone)
     if not _CAMEROON_MOBILE.fullmatch(number):
         raise PaymentError(f"number {mask_phone(phone)} is not a Cameroonian mobile number (+2376XXXXXXXX)")
     return number[1:]

@@ -112,18 +112,8 @@ class CampayGateway:
 
     # --- the interface ---
     def collect(self, *, amount: int, phone: str, description: str, external_reference: str) -> Collection:
-        body = {
-            "amount": str(checked_amount(amount)),
-            "currency": CURRENCY,
-            "from": campay_number(phone),
-            "description": str(description or ""),
-            "external_reference": str(external_reference or ""),
-        }
-        data = self._call("POST", "/api/collect/", body, what="collect", external_reference=external_reference)
-        reference = _text(data.get("reference")).strip()
-        if not reference:
-            raise PaymentError("Campay collect answer has no reference")
-        status = _status(data["status"]) if data.get("status") else PENDING
+        data, reference, status = self._move_money("/api/collect/", "from", "collect", amount=amount, phone=phone,
+                                                   description=description, external_reference=external_reference)
         collection = Collection(
             reference=reference,
             status=status,
@@ -158,19 +148,9 @@ class CampayGateway:
         return transaction
 
     def withdraw(self, *, amount: int, phone: str, description: str, external_reference: str) -> Payout:
-        body = {
-            "amount": str(checked_amount(amount)),
-            "currency": CURRENCY,
-            "to": campay_number(phone),
-            "description": str(description or ""),
-            "external_reference": str(external_reference or ""),
-        }
-        data = self._call("POST", "/api/withdraw/", body, what="withdrawal", external_reference=external_reference)
-        reference = _text(data.get("reference")).strip()
-        if not reference:
-            raise PaymentError("Campay withdrawal answer has no reference")
-        # Without a status in the answer the payout is in progress: confirm with transaction(reference).
-        payout = Payout(reference=reference, status=_status(data["status"]) if data.get("status") else PENDING)
+        _, reference, status = self._move_money("/api/withdraw/", "to", "withdrawal", amount=amount, phone=phone,
+                                                description=description, external_reference=external_reference)
+        payout = Payout(reference=reference, status=status)
         log.info("Campay withdrawal for %s to %s: %s %s", external_reference, mask_phone(phone), reference,
                  payout.status)
         return payout
@@ -199,6 +179,24 @@ class CampayGateway:
         return True
 
     # --- HTTP ---
+    def _move_money(self, path: str, number_field: str, what: str, *, amount: int, phone: str, description: str,
+                    external_reference: str) -> tuple[dict[str, Any], str, str]:
+        """POST a collect (`number_field` "from") or a withdrawal ("to"); returns the answer, its reference
+        and its status. Without a status in the answer the request is in progress (PENDING): confirm
+        with transaction(reference)."""
+        body = {
+            "amount": str(checked_amount(amount)),
+            "currency": CURRENCY,
+            number_field: campay_number(phone),
+            "description": str(description or ""),
+            "external_reference": str(external_reference or ""),
+        }
+        data = self._call("POST", path, body, what=what, external_reference=external_reference)
+        reference = _text(data.get("reference")).strip()
+        if not reference:
+            raise PaymentError(f"Campay {what} answer has no reference")
+        return data, reference, _status(data["status"]) if data.get("status") else PENDING
+
     def _fetch_token(self) -> str:
         url = self.base_url + "/api/token/"
         try:

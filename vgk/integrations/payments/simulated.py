@@ -13,7 +13,7 @@ import secrets
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -183,7 +183,7 @@ class SimulatedGateway:
         record["status"] = status
         record["updated_at"] = _now()
         if status == SUCCESSFUL:
-            record["code"] = "SIM" + datetime.now(timezone.utc).strftime("%y%m%d") + secrets.token_hex(3).upper()
+            record["code"] = "SIM" + datetime.now(UTC).strftime("%y%m%d") + secrets.token_hex(3).upper()
             record["operator_reference"] = str(secrets.randbelow(9 * 10**9) + 10**9)
 
     def _move(self, reference: str, status: str) -> Transaction:
@@ -282,4 +282,4 @@ class _DirectoryLock:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
