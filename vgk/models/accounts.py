@@ -1,8 +1,18 @@
 """People: accounts and roles, sign-in sessions, one-time codes, recovery codes, staff tablets."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from flask_login import UserMixin
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vgk.extensions import db
 from vgk.models.base import new_public_id, utcnow
+
+if TYPE_CHECKING:
+    from vgk.models.catalog import City, PickupPoint
 
 
 class Role:
@@ -29,46 +39,49 @@ class TwoFactor:
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
-    id = db.Column(db.Integer, primary_key=True)
-    public_id = db.Column(db.String(16), nullable=False, unique=True, default=new_public_id)
-    name = db.Column(db.String(120), nullable=False)
-    email = db.Column(db.String(255), unique=True)
-    phone = db.Column(db.String(20), unique=True)
-    password_hash = db.Column(db.String(255))
-    role = db.Column(db.String(10), nullable=False, default=Role.CLIENT)
-    status = db.Column(db.String(10), nullable=False, default=UserStatus.ACTIVE)
-    locale = db.Column(db.String(5), nullable=False, default="fr")
-    city_id = db.Column(db.Integer, db.ForeignKey("cities.id"))
-    pickup_point_id = db.Column(db.Integer, db.ForeignKey("pickup_points.id"))
-    phone_verified_at = db.Column(db.DateTime)
-    email_verified_at = db.Column(db.DateTime)
-    two_factor = db.Column(db.String(8))
-    totp_secret = db.Column(db.String(64))
-    totp_last_counter = db.Column(db.BigInteger)
-    pin_hash = db.Column(db.String(255))
-    pin_failures = db.Column(db.Integer, nullable=False, default=0)
-    pin_locked_until = db.Column(db.DateTime)
-    google_sub = db.Column(db.String(255), unique=True)
-    login_failures = db.Column(db.Integer, nullable=False, default=0)
-    locked_until = db.Column(db.DateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(255), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10), default=Role.CLIENT)
+    status: Mapped[str] = mapped_column(String(10), default=UserStatus.ACTIVE)
+    locale: Mapped[str] = mapped_column(String(5), default="fr")
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"))
+    pickup_point_id: Mapped[int | None] = mapped_column(ForeignKey("pickup_points.id"))
+    phone_verified_at: Mapped[datetime | None]
+    email_verified_at: Mapped[datetime | None]
+    two_factor: Mapped[str | None] = mapped_column(String(8))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_counter: Mapped[int | None] = mapped_column(BigInteger)
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    pin_failures: Mapped[int] = mapped_column(default=0)
+    pin_locked_until: Mapped[datetime | None]
+    google_sub: Mapped[str | None] = mapped_column(String(255), unique=True)
+    login_failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
     # An authenticator app being set up: the secret stays here, the browser only holds a reference.
-    totp_pending_secret = db.Column(db.String(64))
-    totp_pending_ref = db.Column(db.String(64))
-    totp_pending_at = db.Column(db.DateTime)
-    last_login_at = db.Column(db.DateTime)
-    deleted_at = db.Column(db.DateTime)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_pending_ref: Mapped[str | None] = mapped_column(String(64))
+    totp_pending_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    city = db.relationship("City")
-    pickup_point = db.relationship("PickupPoint", back_populates="staff")
+    city: Mapped[City | None] = relationship()
+    pickup_point: Mapped[PickupPoint | None] = relationship(back_populates="staff")
 
     __table_args__ = (
-        db.CheckConstraint("role IN ('CLIENT', 'STAFF', 'ADMIN')", name="role"),
-        db.CheckConstraint("status IN ('ACTIVE', 'SUSPENDED', 'DELETED')", name="status"),
-        db.CheckConstraint("two_factor IS NULL OR two_factor IN ('SMS', 'EMAIL', 'TOTP')", name="two_factor"),
+        CheckConstraint("role IN ('CLIENT', 'STAFF', 'ADMIN')", name="role"),
+        CheckConstraint("status IN ('ACTIVE', 'SUSPENDED', 'DELETED')", name="status"),
+        CheckConstraint("two_factor IS NULL OR two_factor IN ('SMS', 'EMAIL', 'TOTP')", name="two_factor"),
     )
 
     # The sign-in session this user object was loaded through (set by the session service).
+    # Not a column: declared for type checkers only, as the mapper reads every annotation.
+    if TYPE_CHECKING:
+        auth_session: AuthSession | None
     auth_session = None
 
     # UserMixin compares users by get_id(), which here names a sign-in session (None when the user
@@ -78,24 +91,24 @@ class User(UserMixin, db.Model):
     __hash__ = object.__hash__
 
     @property
-    def is_active(self):
+    def is_active(self) -> bool:
         return self.status == UserStatus.ACTIVE
 
     @property
-    def phone_verified(self):
+    def phone_verified(self) -> bool:
         return self.phone_verified_at is not None
 
     @property
-    def needs_two_factor(self):
+    def needs_two_factor(self) -> bool:
         """Admins and staff must protect their accounts with a second factor."""
         return self.role in (Role.ADMIN, Role.STAFF)
 
-    def get_id(self):
+    def get_id(self) -> str | None:
         # Flask-Login keeps this in the session and the remember-me cookie: it names the
         # sign-in session, so revoking that session signs the browser out everywhere it is kept.
         return self.auth_session.public_id if self.auth_session is not None else None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<User {self.public_id} {self.role}>"
 
 
@@ -106,17 +119,17 @@ class SignInChallenge(db.Model):
 
     __tablename__ = "sign_in_challenges"
 
-    id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    secret_hash = db.Column(db.String(64), nullable=False, unique=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # Which code it owes (the account's factor, or SMS/EMAIL when asked for extra).
-    method = db.Column(db.String(8), nullable=False)
+    method: Mapped[str] = mapped_column(String(8))
     # Codes tried on it (a right one ends it too); at SIGN_IN_CODE_TRIES it is over.
-    tries = db.Column(db.Integer, nullable=False, default=0)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    expires_at = db.Column(db.DateTime, nullable=False)
+    tries: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
 
-    user = db.relationship("User")
+    user: Mapped[User] = relationship()
 
 
 class AuthSession(db.Model):
@@ -124,23 +137,23 @@ class AuthSession(db.Model):
 
     __tablename__ = "auth_sessions"
 
-    id = db.Column(db.Integer, primary_key=True)
-    public_id = db.Column(db.String(43), nullable=False, unique=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    last_seen_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    ip = db.Column(db.String(45), nullable=False, default="")
-    user_agent = db.Column(db.String(255), nullable=False, default="")
-    method = db.Column(db.String(16), nullable=False, default="password")
-    revoked_at = db.Column(db.DateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(43), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    method: Mapped[str] = mapped_column(String(16), default="password")
+    revoked_at: Mapped[datetime | None]
     # When the person last proved who they are in this session (password or second factor);
     # a tablet unlocked with a PIN has none. Sensitive changes need it recent.
-    reauthenticated_at = db.Column(db.DateTime)
+    reauthenticated_at: Mapped[datetime | None]
 
-    user = db.relationship("User")
+    user: Mapped[User] = relationship()
 
     @property
-    def is_live(self):
+    def is_live(self) -> bool:
         return self.revoked_at is None
 
 
@@ -150,14 +163,14 @@ class RefreshToken(db.Model):
 
     __tablename__ = "refresh_tokens"
 
-    id = db.Column(db.Integer, primary_key=True)
-    jti = db.Column(db.String(43), nullable=False, unique=True)
-    session_id = db.Column(db.Integer, db.ForeignKey("auth_sessions.id", ondelete="CASCADE"), nullable=False, index=True)
-    issued_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    expires_at = db.Column(db.DateTime, nullable=False)
-    used_at = db.Column(db.DateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jti: Mapped[str] = mapped_column(String(43), unique=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("auth_sessions.id", ondelete="CASCADE"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
-    session = db.relationship("AuthSession")
+    session: Mapped[AuthSession] = relationship()
 
 
 class SignInFailure(db.Model):
@@ -166,14 +179,14 @@ class SignInFailure(db.Model):
 
     __tablename__ = "sign_in_failures"
 
-    id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
-    ip = db.Column(db.String(45), nullable=False, default="")
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ip: Mapped[str] = mapped_column(String(45), default="")
     # "password" (a wrong password) or "code" (a wrong second-factor code at sign-in)
-    kind = db.Column(db.String(8), nullable=False, default="password", server_default="password")
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(8), default="password", server_default="password")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (db.Index("ix_sign_in_failures_user_created", "user_id", "created_at"),)
+    __table_args__ = (Index("ix_sign_in_failures_user_created", "user_id", "created_at"),)
 
 
 class CodePurpose:
@@ -190,36 +203,37 @@ class OneTimeCode(db.Model):
 
     __tablename__ = "one_time_codes"
 
-    id = db.Column(db.Integer, primary_key=True)
-    purpose = db.Column(db.String(16), nullable=False)
-    channel = db.Column(db.String(8), nullable=False)
-    destination = db.Column(db.String(255), nullable=False)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"))
-    code_hash = db.Column(db.String(64), nullable=False)
-    attempts = db.Column(db.Integer, nullable=False, default=0)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    expires_at = db.Column(db.DateTime, nullable=False)
-    consumed_at = db.Column(db.DateTime)
-    locked_until = db.Column(db.DateTime)
-    ip = db.Column(db.String(45), nullable=False, default="")
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(8))
+    destination: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    consumed_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
+    ip: Mapped[str] = mapped_column(String(45), default="")
 
-    __table_args__ = (db.Index("ix_one_time_codes_lookup", "purpose", "destination", "created_at"),)
+    __table_args__ = (Index("ix_one_time_codes_lookup", "purpose", "destination", "created_at"),)
 
 
 class RecoveryCode(db.Model):
     __tablename__ = "recovery_codes"
 
-    id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    code_hash = db.Column(db.String(64), nullable=False)
-    used_at = db.Column(db.DateTime)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-staff_device_users = db.Table(
+staff_device_users = Table(
     "staff_device_users",
-    db.Column("device_id", db.Integer, db.ForeignKey("staff_devices.id", ondelete="CASCADE"), primary_key=True),
-    db.Column("user_id", db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    db.metadata,
+    Column("device_id", Integer, ForeignKey("staff_devices.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
@@ -228,12 +242,12 @@ class StaffDevice(db.Model):
 
     __tablename__ = "staff_devices"
 
-    id = db.Column(db.Integer, primary_key=True)
-    token_hash = db.Column(db.String(64), nullable=False, unique=True)
-    pickup_point_id = db.Column(db.Integer, db.ForeignKey("pickup_points.id"), nullable=False, index=True)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    last_used_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    revoked_at = db.Column(db.DateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    pickup_point_id: Mapped[int] = mapped_column(ForeignKey("pickup_points.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
 
-    pickup_point = db.relationship("PickupPoint")
-    users = db.relationship("User", secondary=staff_device_users, order_by="User.name")
+    pickup_point: Mapped[PickupPoint] = relationship()
+    users: Mapped[list[User]] = relationship(secondary=staff_device_users, order_by="User.name")

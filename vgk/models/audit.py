@@ -1,19 +1,30 @@
 """The audit log: every change an admin or staff member makes, with who, what, when, before and after."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
 from vgk.extensions import db
 from vgk.models.base import utcnow
+
+if TYPE_CHECKING:
+    from vgk.models.accounts import User
 
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
 
-    id = db.Column(db.Integer, primary_key=True)
-    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)
-    action = db.Column(db.String(64), nullable=False, index=True)
-    object_type = db.Column(db.String(32), nullable=False)
-    object_id = db.Column(db.String(64), nullable=False, default="")
-    before = db.Column(db.Text, nullable=False, default="{}")  # JSON
-    after = db.Column(db.Text, nullable=False, default="{}")  # JSON
-    ip = db.Column(db.String(45), nullable=False, default="")
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(64), default="")
+    before: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    after: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    actor = db.relationship("User")
+    actor: Mapped[User | None] = relationship()

@@ -1,7 +1,18 @@
 """The catalogue: cities, pickup points, categories, products and their images."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
 from vgk.extensions import db
 from vgk.models.base import new_public_id, utcnow
 from vgk.text import normalize
+
+if TYPE_CHECKING:
+    from vgk.models.accounts import User
 
 
 class Condition:
@@ -26,124 +37,123 @@ class ProductStatus:
 class City(db.Model):
     __tablename__ = "cities"
 
-    id = db.Column(db.Integer, primary_key=True)
-    slug = db.Column(db.String(60), nullable=False, unique=True)
-    name = db.Column(db.String(80), nullable=False)
-    region = db.Column(db.String(80), nullable=False, default="")
-    position = db.Column(db.Integer, nullable=False, default=0)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    region: Mapped[str] = mapped_column(String(80), default="")
+    position: Mapped[int] = mapped_column(default=0)
     # Home delivery within the city costs this much (XAF); None: no home delivery there.
-    delivery_fee = db.Column(db.Integer)
+    delivery_fee: Mapped[int | None]
 
-    pickup_points = db.relationship("PickupPoint", back_populates="city", order_by="PickupPoint.name")
+    pickup_points: Mapped[list[PickupPoint]] = relationship(back_populates="city", order_by="PickupPoint.name")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<City {self.slug}>"
 
 
 class PickupPoint(db.Model):
     __tablename__ = "pickup_points"
 
-    id = db.Column(db.Integer, primary_key=True)
-    public_id = db.Column(db.String(16), nullable=False, unique=True, default=new_public_id)
-    city_id = db.Column(db.Integer, db.ForeignKey("cities.id"), nullable=False, index=True)
-    name = db.Column(db.String(120), nullable=False)
-    address = db.Column(db.String(255), nullable=False)
-    opening_hours = db.Column(db.String(255), nullable=False, default="")
-    phone = db.Column(db.String(20), nullable=False, default="")
-    is_active = db.Column(db.Boolean, nullable=False, default=True)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(255))
+    opening_hours: Mapped[str] = mapped_column(String(255), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    city = db.relationship("City", back_populates="pickup_points")
-    staff = db.relationship("User", back_populates="pickup_point")
+    city: Mapped[City] = relationship(back_populates="pickup_points")
+    staff: Mapped[list[User]] = relationship(back_populates="pickup_point")
 
 
 class Category(db.Model):
     __tablename__ = "categories"
 
-    id = db.Column(db.Integer, primary_key=True)
-    parent_id = db.Column(db.Integer, db.ForeignKey("categories.id"), index=True)
-    slug = db.Column(db.String(80), nullable=False, unique=True)
-    name_fr = db.Column(db.String(120), nullable=False)
-    name_en = db.Column(db.String(120), nullable=False)
-    icon = db.Column(db.String(8), nullable=False, default="")
-    position = db.Column(db.Integer, nullable=False, default=0)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name_fr: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    icon: Mapped[str] = mapped_column(String(8), default="")
+    position: Mapped[int] = mapped_column(default=0)
 
-    parent = db.relationship("Category", remote_side=[id], back_populates="children")
-    children = db.relationship("Category", back_populates="parent", order_by="Category.position")
+    parent: Mapped[Category | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Category]] = relationship(back_populates="parent", order_by="Category.position")
 
-    def name_for(self, locale):
+    def name_for(self, locale: str | None) -> str:
         return self.name_en if (locale or "").startswith("en") else self.name_fr
 
 
 class Product(db.Model):
     __tablename__ = "products"
 
-    id = db.Column(db.Integer, primary_key=True)
-    public_id = db.Column(db.String(16), nullable=False, unique=True, default=new_public_id)
-    seller_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    category_id = db.Column(db.Integer, db.ForeignKey("categories.id"), nullable=False)
-    city_id = db.Column(db.Integer, db.ForeignKey("cities.id"), nullable=False)
-    title = db.Column(db.String(120), nullable=False)
-    description = db.Column(db.Text, nullable=False, default="")
-    price = db.Column(db.Integer, nullable=False)
-    negotiable = db.Column(db.Boolean, nullable=False, default=False)
-    condition = db.Column(db.String(12), nullable=False, default=Condition.GOOD)
-    status = db.Column(db.String(10), nullable=False, default=ProductStatus.DRAFT)
-    quantity = db.Column(db.Integer, nullable=False, default=1)
-    view_count = db.Column(db.Integer, nullable=False, default=0)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"))
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    price: Mapped[int]
+    negotiable: Mapped[bool] = mapped_column(default=False)
+    condition: Mapped[str] = mapped_column(String(12), default=Condition.GOOD)
+    status: Mapped[str] = mapped_column(String(10), default=ProductStatus.DRAFT)
+    quantity: Mapped[int] = mapped_column(default=1)
+    view_count: Mapped[int] = mapped_column(default=0)
     # Lower-cased, accent-free copies of the searchable text, indexed for full-text search.
-    search_title = db.Column(db.Text, nullable=False, default="")
-    search_body = db.Column(db.Text, nullable=False, default="")
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
-    published_at = db.Column(db.DateTime)
+    search_title: Mapped[str] = mapped_column(Text, default="")
+    search_body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None]
     # Moderation: when it was submitted, who decided, why it was refused, and the automatic flags
     # (space-separated codes such as "contact banned_word price_outlier duplicate_photo").
-    submitted_at = db.Column(db.DateTime)
-    moderated_at = db.Column(db.DateTime)
-    moderated_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
-    rejection_reason = db.Column(db.String(500))
-    moderation_flags = db.Column(db.String(255), nullable=False, default="")
+    submitted_at: Mapped[datetime | None]
+    moderated_at: Mapped[datetime | None]
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    rejection_reason: Mapped[str | None] = mapped_column(String(500))
+    moderation_flags: Mapped[str] = mapped_column(String(255), default="")
 
-    seller = db.relationship("User", foreign_keys=[seller_id])
-    category = db.relationship("Category")
-    city = db.relationship("City")
-    images = db.relationship(
-        "ProductImage",
+    seller: Mapped[User] = relationship(foreign_keys=[seller_id])
+    category: Mapped[Category] = relationship()
+    city: Mapped[City] = relationship()
+    images: Mapped[list[ProductImage]] = relationship(
         back_populates="product",
         order_by="ProductImage.position",
         cascade="all, delete-orphan",
     )
 
     __table_args__ = (
-        db.CheckConstraint("price >= 0", name="price_positive"),
-        db.CheckConstraint("quantity >= 0", name="quantity_positive"),
-        db.CheckConstraint(
+        CheckConstraint("price >= 0", name="price_positive"),
+        CheckConstraint("quantity >= 0", name="quantity_positive"),
+        CheckConstraint(
             "condition IN ('NEUF', 'COMME_NEUF', 'BON', 'ACCEPTABLE')", name="condition"
         ),
-        db.CheckConstraint(
+        CheckConstraint(
             "status IN ('DRAFT', 'PENDING', 'ACTIVE', 'REJECTED', 'RESERVED', 'SOLD', 'ARCHIVED')",
             name="status",
         ),
         # Covering indexes for the public listing (see migration 0002): filters are checked in the index.
-        db.Index("ix_products_status_created", "status", "created_at", "id",
-                 "category_id", "city_id", "condition", "price"),
-        db.Index("ix_products_status_price", "status", "price", "id",
-                 "category_id", "city_id", "condition", "created_at"),
-        db.Index("ix_products_status_views", "status", "view_count"),
-        db.Index("ix_products_status_submitted", "status", "submitted_at"),
+        Index("ix_products_status_created", "status", "created_at", "id",
+              "category_id", "city_id", "condition", "price"),
+        Index("ix_products_status_price", "status", "price", "id",
+              "category_id", "city_id", "condition", "created_at"),
+        Index("ix_products_status_views", "status", "view_count"),
+        Index("ix_products_status_submitted", "status", "submitted_at"),
     )
 
     @property
-    def cover(self):
+    def cover(self) -> ProductImage | None:
         return self.images[0] if self.images else None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Product {self.public_id} {self.status}>"
 
 
-@db.event.listens_for(Product, "before_insert")
-@db.event.listens_for(Product, "before_update")
+@event.listens_for(Product, "before_insert")
+@event.listens_for(Product, "before_update")
 def _refresh_search_text(mapper, connection, product):
     product.search_title = normalize(product.title or "")
     product.search_body = normalize(product.description or "")
@@ -152,25 +162,25 @@ def _refresh_search_text(mapper, connection, product):
 class ProductImage(db.Model):
     __tablename__ = "product_images"
 
-    id = db.Column(db.Integer, primary_key=True)
-    product_id = db.Column(db.Integer, db.ForeignKey("products.id", ondelete="CASCADE"), nullable=False, index=True)
-    position = db.Column(db.Integer, nullable=False, default=0)
-    thumb_key = db.Column(db.String(255), nullable=False)
-    large_key = db.Column(db.String(255), nullable=False)
-    width = db.Column(db.Integer, nullable=False)
-    height = db.Column(db.Integer, nullable=False)
-    digest = db.Column(db.String(64), nullable=False, index=True)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    thumb_key: Mapped[str] = mapped_column(String(255))
+    large_key: Mapped[str] = mapped_column(String(255))
+    width: Mapped[int]
+    height: Mapped[int]
+    digest: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    product = db.relationship("Product", back_populates="images")
+    product: Mapped[Product] = relationship(back_populates="images")
 
 
 class Favourite(db.Model):
     __tablename__ = "favourites"
 
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    product_id = db.Column(db.Integer, db.ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, index=True)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Review(db.Model):
@@ -178,14 +188,14 @@ class Review(db.Model):
 
     __tablename__ = "reviews"
 
-    id = db.Column(db.Integer, primary_key=True)
-    order_item_id = db.Column(db.Integer, db.ForeignKey("order_items.id"), nullable=False, unique=True)
-    author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    seller_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    rating = db.Column(db.Integer, nullable=False)
-    text = db.Column(db.Text, nullable=False, default="")
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_item_id: Mapped[int] = mapped_column(ForeignKey("order_items.id"), unique=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    rating: Mapped[int]
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    author = db.relationship("User", foreign_keys=[author_id])
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
 
-    __table_args__ = (db.CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)

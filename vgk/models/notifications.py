@@ -1,4 +1,11 @@
 """Messages to people: in-app notifications, and the outbox of SMS and emails written by the local adapters."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
 from vgk.extensions import db
 from vgk.models.base import utcnow
 
@@ -8,12 +15,12 @@ class OutboxMessage(db.Model):
 
     __tablename__ = "outbox_messages"
 
-    id = db.Column(db.Integer, primary_key=True)
-    channel = db.Column(db.String(8), nullable=False)  # SMS | EMAIL
-    recipient = db.Column(db.String(255), nullable=False, index=True)
-    subject = db.Column(db.String(255), nullable=False, default="")
-    body = db.Column(db.Text, nullable=False)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))  # SMS | EMAIL
+    recipient: Mapped[str] = mapped_column(String(255), index=True)
+    subject: Mapped[str] = mapped_column(String(255), default="")
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class Notification(db.Model):
@@ -21,12 +28,12 @@ class Notification(db.Model):
     listed in their account and in the app; read once opened."""
 
     __tablename__ = "notifications"
-    __table_args__ = (db.Index("ix_notifications_user_created", "user_id", "created_at"),)
+    __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at"),)
 
-    id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
-    kind = db.Column(db.String(32), nullable=False)
-    message = db.Column(db.String(500), nullable=False)
-    link = db.Column(db.String(255), nullable=False, default="")
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    read_at = db.Column(db.DateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(String(500))
+    link: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]

@@ -1,6 +1,19 @@
 """Carts, orders, their items and their history."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
 from vgk.extensions import db
 from vgk.models.base import new_public_id, utcnow
+
+if TYPE_CHECKING:
+    from vgk.models.accounts import User
+    from vgk.models.catalog import City, PickupPoint, Product
+    from vgk.models.payments import Payment
 
 
 class OrderStatus:
@@ -39,92 +52,93 @@ class Cart(db.Model):
 
     __tablename__ = "carts"
 
-    id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    session_key = db.Column(db.String(64), unique=True)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    session_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    items = db.relationship("CartItem", back_populates="cart", cascade="all, delete-orphan",
-                            order_by="CartItem.id")
+    items: Mapped[list[CartItem]] = relationship(back_populates="cart", cascade="all, delete-orphan",
+                                                 order_by="CartItem.id")
 
 
 class CartItem(db.Model):
     __tablename__ = "cart_items"
 
-    id = db.Column(db.Integer, primary_key=True)
-    cart_id = db.Column(db.Integer, db.ForeignKey("carts.id", ondelete="CASCADE"), nullable=False)
-    product_id = db.Column(db.Integer, db.ForeignKey("products.id", ondelete="CASCADE"), nullable=False, index=True)
-    quantity = db.Column(db.Integer, nullable=False, default=1)
-    added_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[int] = mapped_column(default=1)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    cart = db.relationship("Cart", back_populates="items")
-    product = db.relationship("Product")
+    cart: Mapped[Cart] = relationship(back_populates="items")
+    product: Mapped[Product] = relationship()
 
     __table_args__ = (
-        db.UniqueConstraint("cart_id", "product_id", name="uq_cart_items_cart_product"),
-        db.CheckConstraint("quantity > 0", name="quantity_positive"),
+        UniqueConstraint("cart_id", "product_id", name="uq_cart_items_cart_product"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
     )
 
 
 class Order(db.Model):
     __tablename__ = "orders"
 
-    id = db.Column(db.Integer, primary_key=True)
-    reference = db.Column(db.String(16), nullable=False, unique=True)
-    public_id = db.Column(db.String(16), nullable=False, unique=True, default=new_public_id)
-    buyer_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)
-    customer_name = db.Column(db.String(120), nullable=False)
-    customer_phone = db.Column(db.String(20), nullable=False, index=True)
-    customer_email = db.Column(db.String(255))
-    fulfilment = db.Column(db.String(10), nullable=False, default=Fulfilment.PICKUP)
-    pickup_point_id = db.Column(db.Integer, db.ForeignKey("pickup_points.id"), index=True)
-    delivery_city_id = db.Column(db.Integer, db.ForeignKey("cities.id"))
-    delivery_address = db.Column(db.String(255))
-    payment_method = db.Column(db.String(16), nullable=False)
-    status = db.Column(db.String(20), nullable=False, default=OrderStatus.PENDING_PAYMENT, index=True)
-    subtotal = db.Column(db.Integer, nullable=False)
-    delivery_fee = db.Column(db.Integer, nullable=False, default=0)
-    commission = db.Column(db.Integer, nullable=False, default=0)
-    total = db.Column(db.Integer, nullable=False)
-    handover_code_hash = db.Column(db.String(64))
-    handover_attempts = db.Column(db.Integer, nullable=False, default=0)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    buyer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    customer_name: Mapped[str] = mapped_column(String(120))
+    customer_phone: Mapped[str] = mapped_column(String(20), index=True)
+    customer_email: Mapped[str | None] = mapped_column(String(255))
+    fulfilment: Mapped[str] = mapped_column(String(10), default=Fulfilment.PICKUP)
+    pickup_point_id: Mapped[int | None] = mapped_column(ForeignKey("pickup_points.id"), index=True)
+    delivery_city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"))
+    delivery_address: Mapped[str | None] = mapped_column(String(255))
+    payment_method: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(20), default=OrderStatus.PENDING_PAYMENT, index=True)
+    subtotal: Mapped[int]
+    delivery_fee: Mapped[int] = mapped_column(default=0)
+    commission: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int]
+    handover_code_hash: Mapped[str | None] = mapped_column(String(64))
+    handover_attempts: Mapped[int] = mapped_column(default=0)
     # A guest's secret for the order (only its hash): who holds it may see and pay the order.
-    access_token_hash = db.Column(db.String(64), unique=True, index=True)
+    access_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     # A guest's cash order waits for the code sent to its phone: until then the hash of that code.
-    phone_code_hash = db.Column(db.String(64))
-    phone_code_attempts = db.Column(db.Integer, nullable=False, default=0, server_default="0")
-    reserved_until = db.Column(db.DateTime, index=True)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
-    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
-    paid_at = db.Column(db.DateTime)
-    closed_at = db.Column(db.DateTime)
+    phone_code_hash: Mapped[str | None] = mapped_column(String(64))
+    phone_code_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    reserved_until: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    paid_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
 
-    buyer = db.relationship("User")
-    pickup_point = db.relationship("PickupPoint")
-    delivery_city = db.relationship("City")
-    items = db.relationship("OrderItem", back_populates="order", cascade="all, delete-orphan", order_by="OrderItem.id")
-    events = db.relationship("OrderEvent", back_populates="order", cascade="all, delete-orphan",
-                             order_by="OrderEvent.id")
-    payments = db.relationship("Payment", back_populates="order", order_by="Payment.id")
+    buyer: Mapped[User | None] = relationship()
+    pickup_point: Mapped[PickupPoint | None] = relationship()
+    delivery_city: Mapped[City | None] = relationship()
+    items: Mapped[list[OrderItem]] = relationship(back_populates="order", cascade="all, delete-orphan",
+                                                  order_by="OrderItem.id")
+    events: Mapped[list[OrderEvent]] = relationship(back_populates="order", cascade="all, delete-orphan",
+                                                    order_by="OrderEvent.id")
+    payments: Mapped[list[Payment]] = relationship(back_populates="order", order_by="Payment.id")
 
     __table_args__ = (
-        db.CheckConstraint("subtotal >= 0 AND delivery_fee >= 0 AND commission >= 0 AND total >= 0", name="amounts"),
-        db.CheckConstraint(
+        CheckConstraint("subtotal >= 0 AND delivery_fee >= 0 AND commission >= 0 AND total >= 0", name="amounts"),
+        CheckConstraint(
             "status IN ('PENDING_PAYMENT', 'PAID', 'AT_PICKUP', 'READY', 'COMPLETED', 'OUT_FOR_DELIVERY', "
             "'DELIVERED', 'CANCELLED', 'EXPIRED', 'REFUNDED')",
             name="status",
         ),
-        db.CheckConstraint("payment_method IN ('MTN_MOMO', 'ORANGE_MONEY', 'CASH')", name="payment_method"),
-        db.CheckConstraint("fulfilment IN ('PICKUP', 'DELIVERY')", name="fulfilment"),
+        CheckConstraint("payment_method IN ('MTN_MOMO', 'ORANGE_MONEY', 'CASH')", name="payment_method"),
+        CheckConstraint("fulfilment IN ('PICKUP', 'DELIVERY')", name="fulfilment"),
     )
 
     @property
-    def is_cash(self):
+    def is_cash(self) -> bool:
         return self.payment_method == PaymentMethod.CASH
 
     @property
-    def awaits_phone_check(self):
+    def awaits_phone_check(self) -> bool:
         """A guest's cash order whose phone is not confirmed yet: a short hold, sellers not told."""
         return self.phone_code_hash is not None and self.status == OrderStatus.PENDING_PAYMENT
 
@@ -134,30 +148,30 @@ class OrderItem(db.Model):
 
     __tablename__ = "order_items"
 
-    id = db.Column(db.Integer, primary_key=True)
-    order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
-    product_id = db.Column(db.Integer, db.ForeignKey("products.id"), nullable=False, index=True)
-    seller_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    title = db.Column(db.String(120), nullable=False)
-    unit_price = db.Column(db.Integer, nullable=False)
-    quantity = db.Column(db.Integer, nullable=False)
-    commission = db.Column(db.Integer, nullable=False)
-    received_at = db.Column(db.DateTime)
-    received_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
-    refused_reason = db.Column(db.String(255))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    unit_price: Mapped[int]
+    quantity: Mapped[int]
+    commission: Mapped[int]
+    received_at: Mapped[datetime | None]
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    refused_reason: Mapped[str | None] = mapped_column(String(255))
 
-    order = db.relationship("Order", back_populates="items")
-    product = db.relationship("Product")
-    seller = db.relationship("User", foreign_keys=[seller_id])
+    order: Mapped[Order] = relationship(back_populates="items")
+    product: Mapped[Product] = relationship()
+    seller: Mapped[User] = relationship(foreign_keys=[seller_id])
 
-    __table_args__ = (db.CheckConstraint("quantity > 0 AND unit_price >= 0 AND commission >= 0", name="amounts"),)
+    __table_args__ = (CheckConstraint("quantity > 0 AND unit_price >= 0 AND commission >= 0", name="amounts"),)
 
     @property
-    def line_total(self):
+    def line_total(self) -> int:
         return self.unit_price * self.quantity
 
     @property
-    def seller_share(self):
+    def seller_share(self) -> int:
         return self.line_total - self.commission
 
 
@@ -166,13 +180,13 @@ class OrderEvent(db.Model):
 
     __tablename__ = "order_events"
 
-    id = db.Column(db.Integer, primary_key=True)
-    order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
-    from_status = db.Column(db.String(20))
-    to_status = db.Column(db.String(20), nullable=False)
-    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"))
-    note = db.Column(db.String(255), nullable=False, default="")
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    order = db.relationship("Order", back_populates="events")
-    actor = db.relationship("User")
+    order: Mapped[Order] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

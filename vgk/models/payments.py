@@ -1,6 +1,18 @@
 """Money moving in and out: payments for orders, provider callbacks, sellers' wallets and payouts."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
 from vgk.extensions import db
 from vgk.models.base import new_public_id, utcnow
+
+if TYPE_CHECKING:
+    from vgk.models.accounts import User
+    from vgk.models.orders import Order
 
 
 class PaymentStatus:
@@ -15,26 +27,26 @@ class Payment(db.Model):
 
     __tablename__ = "payments"
 
-    id = db.Column(db.Integer, primary_key=True)
-    order_id = db.Column(db.Integer, db.ForeignKey("orders.id"), nullable=False, index=True)
-    provider = db.Column(db.String(16), nullable=False)
-    method = db.Column(db.String(16), nullable=False)
-    reference = db.Column(db.String(64), nullable=False, unique=True)
-    amount = db.Column(db.Integer, nullable=False)
-    phone = db.Column(db.String(20), nullable=False, default="")
-    status = db.Column(db.String(12), nullable=False, default=PaymentStatus.PENDING)
-    operator_reference = db.Column(db.String(64), nullable=False, default="")
-    ussd_code = db.Column(db.String(32), nullable=False, default="")
-    approve_url = db.Column(db.String(255), nullable=False, default="")
-    received_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    settled_at = db.Column(db.DateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    amount: Mapped[int]
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    status: Mapped[str] = mapped_column(String(12), default=PaymentStatus.PENDING)
+    operator_reference: Mapped[str] = mapped_column(String(64), default="")
+    ussd_code: Mapped[str] = mapped_column(String(32), default="")
+    approve_url: Mapped[str] = mapped_column(String(255), default="")
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    settled_at: Mapped[datetime | None]
 
-    order = db.relationship("Order", back_populates="payments")
+    order: Mapped[Order] = relationship(back_populates="payments")
 
     __table_args__ = (
-        db.CheckConstraint("amount > 0", name="amount_positive"),
-        db.CheckConstraint("status IN ('PENDING', 'SUCCESSFUL', 'FAILED')", name="status"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("status IN ('PENDING', 'SUCCESSFUL', 'FAILED')", name="status"),
     )
 
 
@@ -43,12 +55,12 @@ class PaymentCallback(db.Model):
 
     __tablename__ = "payment_callbacks"
 
-    id = db.Column(db.Integer, primary_key=True)
-    provider = db.Column(db.String(16), nullable=False)
-    reference = db.Column(db.String(64), nullable=False, default="", index=True)
-    payload = db.Column(db.Text, nullable=False)
-    outcome = db.Column(db.String(16), nullable=False)  # processed | duplicate | forged | unknown | mismatch | pending
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str] = mapped_column(String(64), default="", index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(16))  # processed | duplicate | forged | unknown | mismatch | pending
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class WalletEntryKind:
@@ -63,18 +75,18 @@ class WalletEntry(db.Model):
 
     __tablename__ = "wallet_entries"
 
-    id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    amount = db.Column(db.Integer, nullable=False)
-    kind = db.Column(db.String(16), nullable=False)
-    order_item_id = db.Column(db.Integer, db.ForeignKey("order_items.id"), unique=True)
-    payout_id = db.Column(db.Integer, db.ForeignKey("payouts.id"))
-    note = db.Column(db.String(255), nullable=False, default="")
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    amount: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))
+    order_item_id: Mapped[int | None] = mapped_column(ForeignKey("order_items.id"), unique=True)
+    payout_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id"))
+    note: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
-        db.CheckConstraint("kind IN ('SALE', 'PAYOUT', 'PAYOUT_REVERSAL')", name="kind"),
-        db.UniqueConstraint("payout_id", "kind", name="uq_wallet_entries_payout_kind"),
+        CheckConstraint("kind IN ('SALE', 'PAYOUT', 'PAYOUT_REVERSAL')", name="kind"),
+        UniqueConstraint("payout_id", "kind", name="uq_wallet_entries_payout_kind"),
     )
 
 
@@ -91,21 +103,21 @@ class Payout(db.Model):
 
     __tablename__ = "payouts"
 
-    id = db.Column(db.Integer, primary_key=True)
-    public_id = db.Column(db.String(16), nullable=False, unique=True, default=new_public_id)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    amount = db.Column(db.Integer, nullable=False)
-    phone = db.Column(db.String(20), nullable=False)
-    status = db.Column(db.String(12), nullable=False, default=PayoutStatus.REQUESTED, index=True)
-    provider_reference = db.Column(db.String(64), nullable=False, default="")
-    decided_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
-    decided_at = db.Column(db.DateTime)
-    note = db.Column(db.String(255), nullable=False, default="")
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    amount: Mapped[int]
+    phone: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12), default=PayoutStatus.REQUESTED, index=True)
+    provider_reference: Mapped[str] = mapped_column(String(64), default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user = db.relationship("User", foreign_keys=[user_id])
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
     __table_args__ = (
-        db.CheckConstraint("amount > 0", name="amount_positive"),
-        db.CheckConstraint("status IN ('REQUESTED', 'PAID', 'REJECTED', 'FAILED')", name="status"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("status IN ('REQUESTED', 'PAID', 'REJECTED', 'FAILED')", name="status"),
     )
