@@ -15,7 +15,6 @@ class _HasStatus(Protocol):
 S = TypeVar("S", bound=_HasStatus)
 
 
-
 def configure_sqlite(engine: Engine) -> None:
     """Foreign keys on, WAL for concurrent readers, sane busy timeout."""
 
@@ -38,8 +37,6 @@ def rows_changed(result: Result[Any]) -> int:
 
 
 def locked(statement: Select[T]) -> T | None:
-
-
     """Run an ORM ``SELECT`` of one entity as ``SELECT ... FOR UPDATE`` that also serialises on SQLite.
 
     PostgreSQL locks the selected rows until the transaction ends. SQLite ignores ``FOR UPDATE`` (and
@@ -62,7 +59,6 @@ def locked(statement: Select[T]) -> T | None:
         keep.update({column: column for column in table.columns if column.onupdate is not None})
         db.session.execute(update(table).where(criteria).values(keep)
                            .execution_options(synchronize_session=False))
-
     return db.session.scalar(statement.with_for_update().execution_options(populate_existing=True))
 
 

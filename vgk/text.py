@@ -41,6 +41,5 @@ def format_xaf(amount: int | str | None) -> str:
 
 
 def escape_like(text: str) -> str:
-
     """The text with LIKE's wildcards escaped by a backslash, for `column.ilike(..., escape="\\\\")`."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -45,7 +45,6 @@ def site_origins(config: Mapping[str, Any]) -> Callable[[str | None], bool]:
     local_hosts = tuple(config.get("LOCAL_HOSTS") or ())
 
     def allow(origin: str | None) -> bool:
-
         if not origin:
             return False
         if origin in allowed:

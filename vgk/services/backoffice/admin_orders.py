@@ -236,7 +236,6 @@ def safe_cell(value: object) -> object:
 
 
 def csv_lines(header: Iterable[str], rows: Iterable[Row]) -> Iterator[str]:
-
     """The CSV text, line by line: a UTF-8 BOM first (for Excel), `;` separated, injection-guarded."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")

@@ -117,7 +117,6 @@ def actions() -> Sequence[str]:
 
 
 def actors() -> Sequence[User]:
-
     """The people who appear in the log (for the filter)."""
     return db.session.scalars(
         select(User).where(User.id.in_(select(AuditEntry.actor_id))).order_by(User.name)

@@ -222,7 +222,6 @@ def _postgres_search(terms: list[str], conditions: list[ColumnElement[bool]], so
     """Ids query on PostgreSQL: the GIN index on search_vector finds the matches."""
     every, title = _fts_queries(terms)
     vector: ColumnElement[Any] = literal_column("products.search_vector")
-
     matches = vector.bool_op("@@")(func.to_tsquery(literal_column("'simple'"), every))
     if sort != "relevance":
         return select(Product.id).where(*conditions, matches).order_by(*_sort_order(sort))
@@ -435,5 +434,4 @@ def pickup_point_by_public_id(public_id: object) -> PickupPoint | None:
     """An active pickup point, or None."""
     point = db.session.scalar(
         select(PickupPoint).where(PickupPoint.public_id == str(public_id or "").strip()[:16]))
-
     return point if point is not None and point.is_active else None

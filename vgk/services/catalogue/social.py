@@ -161,14 +161,11 @@ def _stars(rating: object) -> int:
     try:
         return int(rating)
     except ValueError:
-
         return 0
-
 
 
 def review_order_item(author: User | None, order_public_id: object, item_id: object, rating: object,
                       text: object = "") -> Review:
-
     """`leave_review` for the line `item_id` of the author's order `order_public_id` (the pair must match)."""
     item = reviewable_item(author, order_public_id, item_id)
     return leave_review(author, item.id, rating, text)

@@ -100,7 +100,6 @@ def _get_or_create(user: User | None = None, session_key: str | None = None) -> 
     return created
 
 
-
 def _line_problem(product: Product, quantity: int) -> str:
     if product.status != ProductStatus.ACTIVE or product.seller.status != UserStatus.ACTIVE:
         return str(_l("Cet article n'est plus disponible."))
@@ -243,7 +242,6 @@ def merge_into_user(user: User, session_key: str | None) -> None:
 
 
 def clear(cart: Cart, product_ids: Collection[int] | None = None) -> None:
-
     """Empty the cart (or only the given products) after an order was placed."""
     for item in list(cart.items):
         if product_ids is None or item.product_id in product_ids:

@@ -258,7 +258,6 @@ def confirm_cash_order(order: Order, code: object) -> Order:
     handover = orders.issue_handover_code(current)
     db.session.commit()
     log.info("order %s: phone confirmed, cash order taken", current.reference)
-
     jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
     orders.notify(current, CASH_PLACED, code=handover)
     return current

@@ -353,7 +353,6 @@ def dispatch(order: Order, actor: User) -> None:
 
 
 def deliver(order: Order, actor: User, code: object) -> Order:
-
     """The courier hands the order over against the buyer's code; the sellers are credited."""
     from vgk.services.commerce import wallet
 

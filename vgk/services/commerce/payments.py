@@ -271,7 +271,6 @@ def record_cash(order: Order, staff: User) -> Payment:
     payment = Payment(order=order, provider="cash", method=PaymentMethod.CASH,
                       reference=f"CASH-{new_public_id()}", amount=order.total, status=PaymentStatus.SUCCESSFUL,
                       received_by_id=staff.id, settled_at=utcnow())
-
     db.session.add(payment)
     order.paid_at = utcnow()
     return payment
@@ -308,5 +307,4 @@ def refund(order: Order, actor: User, reason: object) -> Order:
     db.session.commit()
     orders.notify(order, _l("Vidé-Grenier Kamer : la commande %(ref)s vous a été remboursée "
                             "sur votre compte Mobile Money."))
-
     return order

@@ -185,5 +185,4 @@ def day_report(point: PickupPoint, day: date | None = None) -> DayReport:
     ).one()
     return DayReport(day=day, received=received or 0, handed_over=handed_over or 0, cash_total=int(cash[0]),
                      cash_count=cash[1],
-
                      waiting_dropoff=len(expected_dropoffs(point)), waiting_pickup=len(expected_pickups(point)))

@@ -114,4 +114,3 @@ def mark_read(user: User, ids: Collection[object] | None = None) -> int:
     result = db.session.execute(stmt.values(read_at=utcnow()).execution_options(synchronize_session=False))
     db.session.commit()
     return rows_changed(result)
-

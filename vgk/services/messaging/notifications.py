@@ -66,7 +66,6 @@ def deliver_sms(to: str, message: str) -> str:
 
 
 def deliver_email(to: str, subject: str, body: str) -> str:
-
     """Job: hand one email to the mail adapter."""
     adapter = current_app.extensions["vgk.mail"]
     return _deliver("email", adapter, mask_email(to), lambda: adapter.send(to, subject, body), MailError)

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 S = ProductStatus
 P = ParamSpec("P")
 R = TypeVar("R")
+M = TypeVar("M", Category, City)
 
 MAX_PHOTOS = 8
 TITLE_MIN, TITLE_MAX = 5, 120
@@ -125,7 +126,7 @@ def _int(value: object, name: str, low: int, high: int, message: Message) -> int
     return number
 
 
-def _by_id_or_slug(model: type[Category] | type[City], value: object, slug_max: int) -> Any:
+def _by_id_or_slug(model: type[M], value: object, slug_max: int) -> M | None:
     """The category or city named by its id (an int) or else by its slug; None when there is none."""
     if isinstance(value, int):
         return db.session.scalar(select(model).where(model.id == value))

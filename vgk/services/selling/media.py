@@ -237,7 +237,6 @@ def save_product_image(product: Product, processed: ProcessedImage, position: in
 
 
 def store_product_image(product: Product, data: bytes, position: int) -> ProductImage:
-
     """Process and store one photo for a product and add it to the session; the caller commits."""
     return save_product_image(product, process_image(data), position)
 

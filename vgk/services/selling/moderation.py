@@ -281,8 +281,6 @@ def approve_many(admin: User, public_ids: Iterable[object] | None, ip: str = "")
 
 def reject_many(admin: User, public_ids: Iterable[object] | None, reason: str | None,
                 ip: str = "") -> Decided:
-
     """Reject each product with the same reason; returns (rejected products, {public_id: error message})."""
     why = _clean_reason(reason)
     return _many(lambda public_id: reject(admin, public_id, why, ip), public_ids)
-
