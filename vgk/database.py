@@ -1,12 +1,25 @@
 """Database engine tuning per dialect."""
-from sqlalchemy import event
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import CursorResult, Engine, Result, Select, event
+
+from vgk.text import Message
+
+T = TypeVar("T")
 
 
-def configure_sqlite(engine):
+class _HasStatus(Protocol):
+    status: Any
+
+
+S = TypeVar("S", bound=_HasStatus)
+
+
+def configure_sqlite(engine: Engine) -> None:
     """Foreign keys on, WAL for concurrent readers, sane busy timeout."""
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
@@ -16,7 +29,14 @@ def configure_sqlite(engine):
         cursor.close()
 
 
-def locked(statement):
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows the ``UPDATE`` or ``DELETE`` that gave `result` changed."""
+    if not isinstance(result, CursorResult):
+        raise TypeError("only an UPDATE or a DELETE tells how many rows it changed")
+    return result.rowcount
+
+
+def locked(statement: Select[T]) -> T | None:
     """Run an ORM ``SELECT`` of one entity as ``SELECT ... FOR UPDATE`` that also serialises on SQLite.
 
     PostgreSQL locks the selected rows until the transaction ends. SQLite ignores ``FOR UPDATE`` (and
@@ -26,14 +46,33 @@ def locked(statement):
     the latest committed ones (``populate_existing`` refreshes objects already in the session), and
     nobody else changes them before this transaction commits or rolls back. Returns the first entity
     or None."""
-    from sqlalchemy import update
+    from sqlalchemy import Table, update
 
     from vgk.extensions import db
 
     if db.session.get_bind().dialect.name == "sqlite":
         table = statement.get_final_froms()[0]
+        criteria = statement.whereclause
+        if not isinstance(table, Table) or criteria is None:
+            raise TypeError("locked() reads the rows of one table chosen by a WHERE clause")
         keep = {column: column for column in table.primary_key.columns}
         keep.update({column: column for column in table.columns if column.onupdate is not None})
-        db.session.execute(update(table).where(statement.whereclause).values(keep)
+        db.session.execute(update(table).where(criteria).values(keep)
                            .execution_options(synchronize_session=False))
     return db.session.scalar(statement.with_for_update().execution_options(populate_existing=True))
+
+
+def locked_awaiting(statement: Select[S], status: str, *, missing: Message, settled: Message) -> S:
+    """The row `statement` chooses, locked (see `locked`), while it still has `status`, i.e. still waits
+    for the decision about to be made. NotFound (`missing`) without a row; Conflict (`settled`), the
+    lock given back, once it was decided already."""
+    from vgk.errors import Conflict, NotFound
+    from vgk.extensions import db
+
+    row = locked(statement)
+    if row is None:
+        raise NotFound(missing)
+    if row.status != status:
+        db.session.rollback()
+        raise Conflict(settled)
+    return row

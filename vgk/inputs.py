@@ -21,6 +21,8 @@ from typing import Any
 from flask import Flask, Request, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.utils import cached_property
 
@@ -47,23 +49,23 @@ class HostileJSON(ValueError):
     }
     FIELD_CODES = {"invalid_character": "invalid", "number_out_of_range": "out_of_range"}
 
-    def __init__(self, code, field=None):
+    def __init__(self, code: str, field: str | None = None) -> None:
         super().__init__(code)
         self.code = code
         self.field = field
 
     @property
-    def message(self):
+    def message(self) -> LazyString:
         return self.MESSAGES[self.code]
 
     @property
-    def fields(self):
+    def fields(self) -> dict[str, str]:
         if self.field is None:
             return {"body": self.code}
         return {self.field: self.FIELD_CODES[self.code]}
 
 
-def _bad_text(text):
+def _bad_text(text: str) -> bool:
     if "\x00" in text:
         return True
     try:
@@ -73,7 +75,7 @@ def _bad_text(text):
     return False
 
 
-def _bad_number(number):
+def _bad_number(number: int | float) -> bool:
     if isinstance(number, bool):
         return False
     if isinstance(number, int):
@@ -118,7 +120,7 @@ def loads(data: str | bytes, **kwargs: Any) -> Any:
 class GuardedJSONProvider(DefaultJSONProvider):
     """Flask's JSON, reading through the guard (request bodies are read with the app's provider)."""
 
-    def loads(self, s, **kwargs):
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         return loads(s, **kwargs)
 
 
@@ -127,20 +129,20 @@ class GuardedRequest(Request):
     NUL characters are dropped from the query string (a value with one is read without it)."""
 
     @cached_property
-    def args(self):
+    def args(self) -> MultiDict[str, str]:
         raw = super().args
         if not any("\x00" in key or "\x00" in value for key, value in raw.items(multi=True)):
             return raw
         return self.parameter_storage_class(
             (key.replace("\x00", ""), value.replace("\x00", "")) for key, value in raw.items(multi=True))
 
-    def on_json_loading_failed(self, e):
+    def on_json_loading_failed(self, e: ValueError | None) -> Any:
         if isinstance(e, HostileJSON):
             raise Invalid(e.message, e.fields)
         return super().on_json_loading_failed(e)
 
 
-def _nul_in(values):
+def _nul_in(values: MultiDict[str, Any]) -> str | None:
     """The first name whose name or value holds a NUL character, else None."""
     for key, value in values.items(multi=True):
         if any(isinstance(text, str) and "\x00" in text for text in (key, value)):

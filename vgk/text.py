@@ -2,20 +2,26 @@
 and the one way amounts are written."""
 import re
 import unicodedata
+from typing import TypeAlias
+
+from flask_babel.speaklater import LazyString
+
+# A message for people: French text, or a lazy msgid translated when it is written out.
+Message: TypeAlias = str | LazyString
 
 _WORD = re.compile(r"[a-z0-9]+")
 
 
-def normalize(text):
+def normalize(text: str) -> str:
     """Lower-case, strip accents and collapse to words: 'Télé Samsung' -> 'tele samsung'."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_WORD.findall(stripped))
 
 
-def search_terms(query, max_terms=8, max_length=40):
+def search_terms(query: str | None, max_terms: int = 8, max_length: int = 40) -> list[str]:
     """The words of a user's query, normalised, de-duplicated and bounded."""
-    terms = []
+    terms: list[str] = []
     for word in normalize(query or "").split():
         word = word[:max_length]
         if word not in terms:
@@ -25,15 +31,15 @@ def search_terms(query, max_terms=8, max_length=40):
     return terms
 
 
-def format_xaf(amount):
+def format_xaf(amount: int | str | None) -> str:
     """25000 -> '25 000 FCFA'. Amounts are whole francs CFA."""
     if amount is None:
         return ""
-    amount = int(amount)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(amount):,}".replace(",", " ") + " FCFA"
+    francs = int(amount)
+    sign = "-" if francs < 0 else ""
+    return f"{sign}{abs(francs):,}".replace(",", " ") + " FCFA"
 
 
-def escape_like(text):
+def escape_like(text: str) -> str:
     """The text with LIKE's wildcards escaped by a backslash, for `column.ilike(..., escape="\\\\")`."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,19 +1,21 @@
 """Absolute links and the site's origins, always from the configured PUBLIC_URL, never from the
 request's Host or X-Forwarded-Host headers (a forged Host would otherwise carry a reset token to
 another site). Works in a request, in a job or in a CLI command alike."""
-from urllib.parse import urlsplit
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import SplitResult, urlsplit
 
 from flask import current_app
 
 
-def _base():
+def _base() -> SplitResult:
     public = current_app.config.get("PUBLIC_URL")
     if not public:
         raise RuntimeError("PUBLIC_URL is not configured: absolute links cannot be built")
     return urlsplit(public)
 
 
-def public_url(endpoint, /, **values):
+def public_url(endpoint: str, /, **values: Any) -> str:
     """The absolute URL of a view, on the public site: public_url("auth.reset_link", token=t)."""
     base = _base()
     anchor = values.pop("_anchor", None)
@@ -23,7 +25,7 @@ def public_url(endpoint, /, **values):
     return f"{url}#{anchor}" if anchor else url
 
 
-def absolute_url(path):
+def absolute_url(path: str) -> str:
     """A site path ("/media/x.jpg") made absolute on the public site; absolute URLs are kept."""
     if path.startswith(("http://", "https://")):
         return path
@@ -31,18 +33,18 @@ def absolute_url(path):
     return f"{base.scheme}://{base.netloc}{base.path.rstrip('/')}/{path.lstrip('/')}"
 
 
-def _origin(url):
+def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def site_origins(config):
+def site_origins(config: Mapping[str, Any]) -> Callable[[str | None], bool]:
     """What browsers may open a Socket.IO connection from: the PUBLIC_URL origin, plus any port on
     localhost/127.0.0.1 in development and tests. A callable for python-engineio's origin check."""
     allowed = {_origin(config["PUBLIC_URL"])} if config.get("PUBLIC_URL") else set()
     local_hosts = tuple(config.get("LOCAL_HOSTS") or ())
 
-    def allow(origin):
+    def allow(origin: str | None) -> bool:
         if not origin:
             return False
         if origin in allowed:

@@ -9,6 +9,7 @@ turns them into a page in [1, high]: leniently (the HTML pages: anything unusabl
 the last allowed page) or strictly (the API: a 400 naming `page`).
 """
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,3 +96,9 @@ def paginate(stmt: Select[Any], page: int, per_page: int, *, high: int = MAX_PAG
         total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all())
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def link_params(values: Mapping[str, object]) -> dict[str, object]:
+    """Query-string values for links that keep a list's current filters: the empty ones and the first
+    page left out."""
+    return {key: value for key, value in values.items() if value not in ("", None, 1)}

@@ -7,11 +7,14 @@ the transaction of the move.
 """
 import csv
 import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any, TypeAlias
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
 from vgk.errors import Invalid
@@ -20,8 +23,9 @@ from vgk.inputs import parse_day
 from vgk.models import City, Order, OrderEvent, OrderStatus, PickupPoint, User
 from vgk.models.payments import Payout
 from vgk.services.backoffice import audit
+from vgk.services.catalogue import catalog
 from vgk.services.commerce import orders
-from vgk.services.paging import page_number, paginate, parse_id
+from vgk.services.paging import Page, link_params, page_number, paginate, parse_id
 from vgk.text import escape_like
 
 MAX_QUERY = 100
@@ -30,6 +34,8 @@ MAX_REASON = 200
 CSV_SEPARATOR = ";"
 # A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A row of an export: text, numbers, or nothing.
+Row: TypeAlias = tuple[Any, ...]
 
 
 @dataclass
@@ -40,7 +46,7 @@ class OrderFilters:
     page: int = 1
 
     @classmethod
-    def from_params(cls, args):
+    def from_params(cls, args: Mapping[str, Any]) -> "OrderFilters":
         status = args.get("status", "")
         return cls(
             q=" ".join(args.get("q", "").split())[:MAX_QUERY],
@@ -50,16 +56,15 @@ class OrderFilters:
         )
 
     @property
-    def is_filtered(self):
+    def is_filtered(self) -> bool:
         return bool(self.q or self.status or self.city)
 
-    def as_params(self, **changes):
-        values = {"q": self.q, "status": self.status, "city": self.city, "page": self.page, **changes}
-        return {key: value for key, value in values.items() if value not in ("", None, 1)}
+    def as_params(self, **changes: object) -> dict[str, object]:
+        return link_params({"q": self.q, "status": self.status, "city": self.city, "page": self.page, **changes})
 
 
-def _conditions(filters):
-    conditions = []
+def _conditions(filters: OrderFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if filters.q:
         matches = [Order.reference.ilike(f"%{escape_like(filters.q)}%", escape="\\")]
         digits = "".join(ch for ch in filters.q if ch.isdigit())
@@ -76,21 +81,22 @@ def _conditions(filters):
     return conditions
 
 
-def search(filters, per_page=20):
+def search(filters: OrderFilters, per_page: int = 20) -> Page:
     """Orders matching the filters, newest first, one page."""
     return paginate(
         select(Order).where(*_conditions(filters))
-        .options(selectinload(Order.pickup_point).selectinload(PickupPoint.city), selectinload(Order.delivery_city))
+        .options(selectinload(Order.pickup_point).selectinload(PickupPoint.city),
+                 selectinload(Order.delivery_city))
         .order_by(Order.created_at.desc(), Order.id.desc()),
         filters.page, per_page,
     )
 
 
-def cities():
-    return db.session.scalars(select(City).order_by(City.position, City.name)).all()
+def cities() -> Sequence[City]:
+    return catalog.cities()
 
 
-def detail(reference):
+def detail(reference: str | None) -> Order:
     """The order with its items, payments and history (actors loaded); NotFound if unknown."""
     order = orders.by_reference(reference)
     db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)
@@ -98,7 +104,7 @@ def detail(reference):
     return order
 
 
-def city_of(order):
+def city_of(order: Order) -> City | None:
     if order.pickup_point is not None:
         return order.pickup_point.city
     return order.delivery_city
@@ -106,7 +112,8 @@ def city_of(order):
 
 # --- the admin's moves --------------------------------------------------------------------------
 
-def _audited_move(order, actor, action, ip, extra=None):
+def _audited_move(order: Order, actor: User, action: str, ip: str,
+                  extra: dict[str, Any] | None = None) -> AbstractContextManager[None]:
     """Record order.<action> with the status before and after in the transaction that moves the order
     (a commit that leaves the status as it was, such as a wrong code counted, records nothing)."""
     before = order.status
@@ -115,7 +122,7 @@ def _audited_move(order, actor, action, ip, extra=None):
                            ip)
 
 
-def _reason_note(reason):
+def _reason_note(reason: object) -> str:
     return str(reason or "").strip()[:MAX_REASON]
 
 
@@ -123,13 +130,13 @@ def cancel(reference: str, actor: User, reason: str, ip: str = "") -> Order:
     """Cancel the order for a reason (required); Conflict when its state does not allow it.
     Audited as order.cancel."""
     note = _reason_note(reason)
-    reason = " ".join(str(reason or "").split())[:MAX_REASON]
-    if not reason:
+    why = " ".join(str(reason or "").split())[:MAX_REASON]
+    if not why:
         raise Invalid(_l("Indiquez la raison de l'annulation."), {"reason": "required"})
     order = orders.by_reference(reference, for_update=True)
     before = order.status
     try:
-        orders.move(order, OrderStatus.CANCELLED, actor=actor, note=reason)
+        orders.move(order, OrderStatus.CANCELLED, actor=actor, note=why)
     except Exception:
         db.session.rollback()
         raise
@@ -166,7 +173,7 @@ def deliver(reference: str, actor: User, code: str, ip: str = "") -> Order:
 
 # --- exports ------------------------------------------------------------------------------------
 
-def period(since, until):
+def period(since: object, until: object) -> tuple[datetime | None, datetime | None]:
     """(start, end) datetimes from YYYY-MM-DD strings (end exclusive: the day after `until`); a day
     that is malformed or outside vgk.inputs' range is Invalid naming its parameter."""
     start, end = parse_day(since, "depuis"), parse_day(until, "jusqua")
@@ -176,14 +183,14 @@ def period(since, until):
             datetime.combine(end + timedelta(days=1), time.min) if end else None)
 
 
-def _fmt_time(value):
+def _fmt_time(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 ORDER_HEADER = ("reference", "date", "statut", "acheteur", "telephone", "ville", "total_xaf", "commission_xaf")
 
 
-def order_rows():
+def order_rows() -> Iterator[Row]:
     stmt = (select(Order).options(selectinload(Order.pickup_point).selectinload(PickupPoint.city),
                                   selectinload(Order.delivery_city))
             .order_by(Order.created_at, Order.id).execution_options(yield_per=500))
@@ -197,7 +204,7 @@ PAYOUT_HEADER = ("reference", "date", "statut", "vendeur", "telephone", "montant
                  "decide_le", "note")
 
 
-def payout_rows():
+def payout_rows() -> Iterator[Row]:
     stmt = (select(Payout).options(selectinload(Payout.user)).order_by(Payout.created_at, Payout.id)
             .execution_options(yield_per=500))
     for payout in db.session.scalars(stmt):
@@ -208,7 +215,7 @@ def payout_rows():
 COMMISSION_HEADER = ("reference", "date", "commission_xaf")
 
 
-def commission_rows(start=None, end=None):
+def commission_rows(start: datetime | None = None, end: datetime | None = None) -> Iterator[Row]:
     """Completed or delivered orders closed in [start, end): the commission the marketplace earned."""
     conditions = [Order.status.in_(OrderStatus.FINISHED)]
     if start:
@@ -221,14 +228,14 @@ def commission_rows(start=None, end=None):
         yield (reference, _fmt_time(closed_at), commission)
 
 
-def safe_cell(value):
+def safe_cell(value: object) -> object:
     """A cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
-def csv_lines(header, rows):
+def csv_lines(header: Iterable[str], rows: Iterable[Row]) -> Iterator[str]:
     """The CSV text, line by line: a UTF-8 BOM first (for Excel), `;` separated, injection-guarded."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")

@@ -6,23 +6,23 @@ for the caller's next commit; `recording` is for a service that calls another on
 change and commits it itself.
 """
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, event, select
+from sqlalchemy.orm import Session, selectinload
 
 from vgk.extensions import db
 from vgk.models import User
 from vgk.models.audit import AuditEntry
-from vgk.services.paging import paginate
+from vgk.services.paging import Page, paginate
 
 PER_PAGE = 30
 
 
-def _json(values):
+def _json(values: Mapping[str, Any] | None) -> str:
     return json.dumps(values or {}, ensure_ascii=False, sort_keys=True, default=str)
 
 
@@ -55,7 +55,7 @@ def recording(actor: User | None, action: str, obj_type: str, obj_id: object, be
     session = db.session()
     recorded = False
 
-    def add_entry(committing):
+    def add_entry(committing: Session) -> None:
         nonlocal recorded
         if recorded:
             return
@@ -72,7 +72,7 @@ def recording(actor: User | None, action: str, obj_type: str, obj_id: object, be
         event.remove(session, "before_commit", add_entry)
 
 
-def decode(text):
+def decode(text: str | None) -> dict[str, Any]:
     try:
         value = json.loads(text or "{}")
     except ValueError:
@@ -86,19 +86,20 @@ class AuditFilters:
     action: str = ""
 
     @classmethod
-    def from_params(cls, params):
-        return cls(actor=(params.get("actor") or "").strip()[:16], action=(params.get("action") or "").strip()[:64])
+    def from_params(cls, params: Mapping[str, Any]) -> "AuditFilters":
+        return cls(actor=(params.get("actor") or "").strip()[:16],
+                   action=(params.get("action") or "").strip()[:64])
 
-    def as_params(self, **overrides):
-        values = {"actor": self.actor or None, "action": self.action or None}
+    def as_params(self, **overrides: object) -> dict[str, object]:
+        values: dict[str, object] = {"actor": self.actor or None, "action": self.action or None}
         values.update(overrides)
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def entries(filters=None, page=1, per_page=PER_PAGE):
+def entries(filters: AuditFilters | None = None, page: int | None = 1, per_page: int = PER_PAGE) -> Page:
     """Entries newest first, optionally for one actor (public id) and/or one action."""
     filters = filters or AuditFilters()
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if filters.actor:
         conditions.append(AuditEntry.actor_id.in_(select(User.id).where(User.public_id == filters.actor)))
     if filters.action:
@@ -110,12 +111,12 @@ def entries(filters=None, page=1, per_page=PER_PAGE):
     )
 
 
-def actions():
+def actions() -> Sequence[str]:
     """The actions present in the log (for the filter)."""
     return db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
 
 
-def actors():
+def actors() -> Sequence[User]:
     """The people who appear in the log (for the filter)."""
     return db.session.scalars(
         select(User).where(User.id.in_(select(AuditEntry.actor_id))).order_by(User.name)

@@ -1,9 +1,14 @@
 """Public catalogue queries: listing with filters and sort, full-text search, product page, home."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, column, func, literal_column, select, table, union_all, update
+from sqlalchemy import ColumnElement, Select, and_, column, func, literal_column, select, table, union_all, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import UnaryExpression
 
 from vgk.errors import NotFound
 from vgk.extensions import db
@@ -36,7 +41,7 @@ FEW_MATCHES = 5_000
 COMMON_WORDS = 20_000
 
 
-def _price(value):
+def _price(value: object) -> int | None:
     """A price typed in a filter ("25 000" too), brought into [0, MAX_PRICE]; None when not a number."""
     number = parse_int(value.replace(" ", "") if isinstance(value, str) else value)
     return None if number is None else min(max(number, 0), MAX_PRICE)
@@ -54,10 +59,10 @@ class ListingFilters:
     max_price: int | None = None
     sort: str = "newest"
     page: int = 1
-    ignored: list = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_params(cls, params, max_page=500):
+    def from_params(cls, params: Mapping[str, Any], max_page: int = 500) -> ListingFilters:
         """Build filters from raw request values (strings); never raises on bad input."""
         filters = cls()
         filters.q = (params.get("q") or "").strip()[:MAX_QUERY_CHARS]
@@ -93,7 +98,7 @@ class ListingFilters:
         filters.page = page_number(params.get("page"), max_page)
         return filters
 
-    def as_params(self, **overrides):
+    def as_params(self, **overrides: object) -> dict[str, object]:
         """Query-string values for links (pagination, sort) that keep the current filters."""
         values = {
             "q": self.q or None,
@@ -109,7 +114,7 @@ class ListingFilters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
     @property
-    def is_filtered(self):
+    def is_filtered(self) -> bool:
         return bool(
             self.q or self.category or self.city or self.condition
             or self.min_price is not None or self.max_price is not None
@@ -122,7 +127,7 @@ class Page:
     row more than the page tells whether there is a next one): counting a broad listing costs more than
     finding the page, so the count is only asked for, and capped (COUNT_LIMIT)."""
 
-    items: list
+    items: list[Product]
     page: int
     per_page: int
     has_next: bool
@@ -130,11 +135,11 @@ class Page:
     count_capped: bool = False  # there are more than COUNT_LIMIT results
 
     @property
-    def has_prev(self):
+    def has_prev(self) -> bool:
         return self.page > 1
 
 
-def category_tree():
+def category_tree() -> Sequence[Category]:
     """Top-level categories with their children loaded, in display order."""
     return db.session.scalars(
         select(Category)
@@ -144,23 +149,23 @@ def category_tree():
     ).all()
 
 
-def cities():
+def cities() -> Sequence[City]:
     return db.session.scalars(select(City).order_by(City.position, City.name)).all()
 
 
-def _category_ids(category):
+def _category_ids(category: Category) -> list[int]:
     ids = [category.id]
     ids += db.session.scalars(select(Category.id).where(Category.parent_id == category.id)).all()
     return ids
 
 
-def _is_public():
+def _is_public() -> ColumnElement[bool]:
     """Listed publicly: ACTIVE, by a seller whose account is active (suspended sellers are hidden)."""
     inactive_sellers = select(User.id).where(User.status != UserStatus.ACTIVE).scalar_subquery()
     return and_(Product.status == ProductStatus.ACTIVE, Product.seller_id.not_in(inactive_sellers))
 
 
-def _public_products():
+def _public_products() -> Select[Product]:
     return (
         select(Product)
         .where(_is_public())
@@ -168,7 +173,7 @@ def _public_products():
     )
 
 
-def _load(ids):
+def _load(ids: Sequence[int]) -> list[Product]:
     """Full public products for ids found by an id-only query, in the order of the ids."""
     if not ids:
         return []
@@ -176,7 +181,7 @@ def _load(ids):
     return [found[i] for i in ids if i in found]
 
 
-def _filter_conditions(filters):
+def _filter_conditions(filters: ListingFilters) -> list[ColumnElement[bool]]:
     """WHERE terms for the listing filters, visibility included."""
     conditions = [_is_public()]
     if filters.category is not None:
@@ -192,7 +197,7 @@ def _filter_conditions(filters):
     return conditions
 
 
-def _sort_order(sort):
+def _sort_order(sort: str) -> tuple[UnaryExpression[Any], UnaryExpression[Any]]:
     if sort == "price_asc":
         return (Product.price.asc(), Product.id.desc())
     if sort == "price_desc":
@@ -200,7 +205,7 @@ def _sort_order(sort):
     return (Product.created_at.desc(), Product.id.desc())
 
 
-def _fts_queries(terms):
+def _fts_queries(terms: list[str]) -> tuple[str, str]:
     """Full-text match expressions for all terms (prefix match) and for title-only matches.
     Terms come from search_terms(): [a-z0-9] words only, so they are safe to quote this way."""
     dialect = db.engine.dialect.name
@@ -213,10 +218,10 @@ def _fts_queries(terms):
     return every, title
 
 
-def _postgres_search(terms, conditions, sort):
+def _postgres_search(terms: list[str], conditions: list[ColumnElement[bool]], sort: str) -> Select[int]:
     """Ids query on PostgreSQL: the GIN index on search_vector finds the matches."""
     every, title = _fts_queries(terms)
-    vector = literal_column("products.search_vector")
+    vector: ColumnElement[Any] = literal_column("products.search_vector")
     matches = vector.bool_op("@@")(func.to_tsquery(literal_column("'simple'"), every))
     if sort != "relevance":
         return select(Product.id).where(*conditions, matches).order_by(*_sort_order(sort))
@@ -235,17 +240,17 @@ def _postgres_search(terms, conditions, sort):
 _FTS = table("products_fts", column("rowid"))
 
 
-def _fts_match(expression):
+def _fts_match(expression: str) -> ColumnElement[bool]:
     return literal_column("products_fts").bool_op("MATCH")(expression)
 
 
-def _count_upto(stmt, limit):
+def _count_upto(stmt: Select[Any], limit: int) -> int:
     """How many rows the query returns, counting no further than limit + 1."""
     first_ones = stmt.limit(limit + 1).subquery()
-    return db.session.scalar(select(func.count()).select_from(first_ones))
+    return db.session.scalar(select(func.count()).select_from(first_ones)) or 0
 
 
-def _sqlite_search(terms, conditions, sort):
+def _sqlite_search(terms: list[str], conditions: list[ColumnElement[bool]], sort: str) -> Select[int]:
     """Ids query on SQLite: the FTS5 table products_fts finds the matches.
 
     FTS5 hands out matches in rowid order and cannot check the other filters; visiting a
@@ -297,7 +302,7 @@ def _sqlite_search(terms, conditions, sort):
     )
 
 
-def _listing_ids(filters):
+def _listing_ids(filters: ListingFilters) -> Select[int]:
     """The id-only query of the listing for the filters, in display order."""
     conditions = _filter_conditions(filters)
     terms = search_terms(filters.q)
@@ -313,7 +318,7 @@ def _listing_ids(filters):
 COUNT_LIMIT = 10_000
 
 
-def list_products(filters, per_page=20, with_count=False):
+def list_products(filters: ListingFilters, per_page: int = 20, with_count: bool = False) -> Page:
     """One page of ACTIVE products for the given filters (with the number of results when
     `with_count`, exact up to COUNT_LIMIT: the app's paginated answers show it; relevance ranks at
     most MAX_RANKED).
@@ -330,7 +335,7 @@ def list_products(filters, per_page=20, with_count=False):
     return page
 
 
-def get_public_product(public_id):
+def get_public_product(public_id: object) -> Product:
     """An ACTIVE product by its public id; anything else is not found."""
     product = db.session.scalar(
         _public_products()
@@ -342,7 +347,7 @@ def get_public_product(public_id):
     return product
 
 
-def record_view(product):
+def record_view(product: Product) -> None:
     """Count a visit without touching the product's updated_at."""
     db.session.execute(
         update(Product)
@@ -352,7 +357,7 @@ def record_view(product):
     db.session.commit()
 
 
-def similar_products(product, limit=6):
+def similar_products(product: Product, limit: int = 6) -> list[Product]:
     """Public products of the same category family, closest in price first.
 
     The nearest prices are the first rows above and the first rows below the product's price,
@@ -370,13 +375,13 @@ def similar_products(product, limit=6):
     return _load([row.id for row in nearest])
 
 
-def newest_products(limit=8):
+def newest_products(limit: int = 8) -> Sequence[Product]:
     return db.session.scalars(
         _public_products().order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
     ).all()
 
 
-def most_viewed_products(limit=8):
+def most_viewed_products(limit: int = 8) -> Sequence[Product]:
     return db.session.scalars(
         _public_products().order_by(Product.view_count.desc(), Product.id.desc()).limit(limit)
     ).all()
@@ -387,7 +392,7 @@ PURCHASED = (OrderStatus.PAID, OrderStatus.AT_PICKUP, OrderStatus.READY, OrderSt
              OrderStatus.COMPLETED, OrderStatus.DELIVERED)
 
 
-def recommended_products(user=None, limit=20):
+def recommended_products(user: User | None = None, limit: int = 20) -> Sequence[Product]:
     """What to suggest: for a client, public products in the categories of their favourites and of
     their past purchases, newest first, never their own; without such signals (or for anyone else),
     the newest public products (a client's own left out)."""
@@ -409,12 +414,12 @@ def recommended_products(user=None, limit=20):
 
 # --- places for the app's filters and checkout ----------------------------------------------------
 
-def city_by_slug(slug):
-    slug = str(slug or "").strip()[:60]
-    return db.session.scalar(select(City).where(City.slug == slug)) if slug else None
+def city_by_slug(slug: object) -> City | None:
+    clean = str(slug or "").strip()[:60]
+    return db.session.scalar(select(City).where(City.slug == clean)) if clean else None
 
 
-def pickup_points(city_slug=None):
+def pickup_points(city_slug: object = None) -> Sequence[PickupPoint]:
     """Active pickup points by city then name; in one city when a slug is given (none for an unknown one)."""
     stmt = (select(PickupPoint).join(City, PickupPoint.city_id == City.id)
             .where(PickupPoint.is_active.is_(True))
@@ -425,7 +430,8 @@ def pickup_points(city_slug=None):
     return db.session.scalars(stmt).all()
 
 
-def pickup_point_by_public_id(public_id):
+def pickup_point_by_public_id(public_id: object) -> PickupPoint | None:
     """An active pickup point, or None."""
-    point = db.session.scalar(select(PickupPoint).where(PickupPoint.public_id == str(public_id or "").strip()[:16]))
+    point = db.session.scalar(
+        select(PickupPoint).where(PickupPoint.public_id == str(public_id or "").strip()[:16]))
     return point if point is not None and point.is_active else None

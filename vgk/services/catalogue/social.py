@@ -1,9 +1,10 @@
 """People and the listings they like: favourites, reviews of sellers, the seller's public page."""
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
@@ -18,13 +19,13 @@ REVIEW_TEXT_MAX = 1000
 
 # --- favourites --------------------------------------------------------------------------------
 
-def is_favourite(user, product):
+def is_favourite(user: User | None, product: Product) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return db.session.get(Favourite, (user.id, product.id)) is not None
 
 
-def toggle_favourite(user, product_public_id):
+def toggle_favourite(user: User, product_public_id: object) -> bool:
     """Add or remove a favourite; True when the product is now a favourite. Only public products
     can be added; a favourite can always be removed."""
     product = db.session.scalar(select(Product).where(Product.public_id == str(product_public_id)[:16]))
@@ -41,7 +42,7 @@ def toggle_favourite(user, product_public_id):
     return True
 
 
-def _favourites(user):
+def _favourites(user: User) -> Select[Product]:
     return (
         select(Product)
         .join(Favourite, Favourite.product_id == Product.id)
@@ -51,7 +52,7 @@ def _favourites(user):
     )
 
 
-def favourites_of(user):
+def favourites_of(user: User) -> Sequence[Product]:
     """The user's favourite products, most recently liked first (whatever their status now)."""
     return db.session.scalars(_favourites(user)).all()
 
@@ -62,8 +63,10 @@ def favourites_page(user: User, page: int, per_page: int) -> Page:
     return paginate(_favourites(user).options(selectinload(Product.category)), page, per_page)
 
 
-def favourite_count(product):
-    return db.session.scalar(select(func.count()).select_from(Favourite).where(Favourite.product_id == product.id))
+def favourite_count(product: Product) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Favourite).where(Favourite.product_id == product.id)
+    ) or 0
 
 
 # --- seller page -------------------------------------------------------------------------------
@@ -71,20 +74,20 @@ def favourite_count(product):
 @dataclass
 class SellerProfile:
     seller: User
-    products: list
+    products: Sequence[Product]
     rating: float | None
     review_count: int
-    reviews: list
+    reviews: Sequence[Review]
 
 
-def rating_of(seller):
+def rating_of(seller: User) -> tuple[float | None, int]:
     average, count = db.session.execute(
         select(func.avg(Review.rating), func.count(Review.id)).where(Review.seller_id == seller.id)
     ).one()
     return (round(float(average), 1) if average is not None else None), count
 
 
-def seller_profile(public_id, limit=60):
+def seller_profile(public_id: object, limit: int = 60) -> SellerProfile:
     """An active seller with their ACTIVE listings and rating; anyone else is not found."""
     seller = db.session.scalar(select(User).where(User.public_id == str(public_id)[:16]))
     if seller is None or seller.status != UserStatus.ACTIVE:
@@ -107,7 +110,7 @@ def seller_profile(public_id, limit=60):
 
 # --- reviews -----------------------------------------------------------------------------------
 
-def reviewable_item(author, order_public_id, item_id):
+def reviewable_item(author: User | None, order_public_id: object, item_id: object) -> OrderItem:
     """The author's order line that may be reviewed; anybody else's is not found."""
     item = db.session.scalar(
         select(OrderItem).join(Order, Order.id == OrderItem.order_id)
@@ -118,15 +121,15 @@ def reviewable_item(author, order_public_id, item_id):
     return item
 
 
-def _item_id(value):
+def _item_id(value: object) -> int:
     return parse_id(value) or -1  # -1 names no line
 
 
-def review_of(item):
+def review_of(item: OrderItem) -> Review | None:
     return db.session.scalar(select(Review).where(Review.order_item_id == item.id))
 
 
-def leave_review(author, order_item_id, rating, text=""):
+def leave_review(author: User | None, order_item_id: object, rating: object, text: object = "") -> Review:
     """The buyer's rating (1–5) of the seller of a completed or delivered order line, once."""
     item = db.session.get(OrderItem, _item_id(order_item_id))
     if item is None or author is None or item.order.buyer_id != author.id:
@@ -135,25 +138,34 @@ def leave_review(author, order_item_id, rating, text=""):
         raise Conflict(_l("Vous pourrez noter le vendeur une fois la commande reçue."))
     if review_of(item) is not None:
         raise Conflict(_l("Vous avez déjà noté cet achat."))
-    try:
-        rating = int(rating)
-    except (TypeError, ValueError):
-        rating = 0
-    if not 1 <= rating <= 5:
+    stars = _stars(rating)
+    if not 1 <= stars <= 5:
         message = _l("Choisissez une note de 1 à 5.")
         raise Invalid(message, {"rating": message})
-    text = str(text or "").strip()
-    if len(text) > REVIEW_TEXT_MAX:
+    comment = str(text or "").strip()
+    if len(comment) > REVIEW_TEXT_MAX:
         message = _l("Le commentaire ne doit pas dépasser %(max)d caractères.", max=REVIEW_TEXT_MAX)
         raise Invalid(message, {"text": message})
-    review = Review(order_item_id=item.id, author_id=author.id, seller_id=item.seller_id, rating=rating, text=text)
+    review = Review(order_item_id=item.id, author_id=author.id, seller_id=item.seller_id, rating=stars,
+                    text=comment)
     db.session.add(review)
     db.session.commit()
-    log.info("review of order item %s by user %s: %s/5", item.id, author.id, rating)
+    log.info("review of order item %s by user %s: %s/5", item.id, author.id, stars)
     return review
 
 
-def review_order_item(author, order_public_id, item_id, rating, text=""):
+def _stars(rating: object) -> int:
+    """The rating given as a whole number; 0 (refused) when it is not one."""
+    if not isinstance(rating, (str, int, float)):
+        return 0
+    try:
+        return int(rating)
+    except ValueError:
+        return 0
+
+
+def review_order_item(author: User | None, order_public_id: object, item_id: object, rating: object,
+                      text: object = "") -> Review:
     """`leave_review` for the line `item_id` of the author's order `order_public_id` (the pair must match)."""
     item = reviewable_item(author, order_public_id, item_id)
     return leave_review(author, item.id, rating, text)

@@ -3,7 +3,10 @@
 Prices are never stored in the cart: lines are read against the live products, so an item sold
 or withdrawn meanwhile is flagged, and its price is always today's.
 """
+from __future__ import annotations
+
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -13,14 +16,14 @@ from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
-from vgk.models import Cart, CartItem, Product, ProductStatus, UserStatus
+from vgk.models import Cart, CartItem, Product, ProductStatus, User, UserStatus
 from vgk.services.paging import parse_int
 
 MAX_LINES = 30
 MAX_QUANTITY = 99
 
 
-def new_session_key():
+def new_session_key() -> str:
     return secrets.token_urlsafe(24)
 
 
@@ -33,42 +36,42 @@ class Line:
     problem: str = ""
 
     @property
-    def total(self):
+    def total(self) -> int:
         return self.product.price * self.quantity
 
 
 @dataclass
 class CartView:
     cart: Cart | None
-    lines: list
+    lines: list[Line]
 
     @property
-    def count(self):
+    def count(self) -> int:
         return sum(line.quantity for line in self.lines)
 
     @property
-    def available_lines(self):
+    def available_lines(self) -> list[Line]:
         return [line for line in self.lines if line.available]
 
     @property
-    def subtotal(self):
+    def subtotal(self) -> int:
         return sum(line.total for line in self.available_lines)
 
     @property
-    def has_problems(self):
+    def has_problems(self) -> bool:
         return any(not line.available for line in self.lines)
 
 
-def _load(cart_id):
-    return db.session.scalar(
+def _load(cart_id: int) -> Cart:
+    return db.session.scalars(
         select(Cart).where(Cart.id == cart_id).options(
             selectinload(Cart.items).selectinload(CartItem.product).selectinload(Product.images),
             selectinload(Cart.items).selectinload(CartItem.product).selectinload(Product.seller),
         )
-    )
+    ).one()
 
 
-def find(user=None, session_key=None):
+def find(user: User | None = None, session_key: str | None = None) -> Cart | None:
     """The cart of the signed-in user, else of the visitor's session key, or None."""
     if user is not None:
         return db.session.scalar(select(Cart).where(Cart.user_id == user.id))
@@ -77,23 +80,27 @@ def find(user=None, session_key=None):
     return None
 
 
-def _get_or_create(user=None, session_key=None):
+def _get_or_create(user: User | None = None, session_key: str | None = None) -> Cart:
     cart = find(user, session_key)
     if cart is not None:
         return cart
     if user is None and not session_key:
         raise Invalid(_l("Panier introuvable."), {"session_key": "required"})
-    cart = Cart(user_id=user.id if user is not None else None, session_key=None if user is not None else session_key)
-    db.session.add(cart)
+    created = Cart(user_id=user.id if user is not None else None,
+                   session_key=None if user is not None else session_key)
+    db.session.add(created)
     try:
         db.session.commit()
     except IntegrityError:  # created meanwhile by a parallel request
         db.session.rollback()
         cart = find(user, session_key)
-    return cart
+        if cart is None:
+            raise
+        return cart
+    return created
 
 
-def _line_problem(product, quantity):
+def _line_problem(product: Product, quantity: int) -> str:
     if product.status != ProductStatus.ACTIVE or product.seller.status != UserStatus.ACTIVE:
         return str(_l("Cet article n'est plus disponible."))
     if product.quantity < quantity:
@@ -103,7 +110,7 @@ def _line_problem(product, quantity):
     return ""
 
 
-def count(user=None, session_key=None):
+def count(user: User | None = None, session_key: str | None = None) -> int:
     """How many articles the cart holds (for the header badge): one small query, no product loading."""
     if user is None and not session_key:
         return 0
@@ -113,11 +120,11 @@ def count(user=None, session_key=None):
     ) or 0
 
 
-def view(user=None, session_key=None):
+def view(user: User | None = None, session_key: str | None = None) -> CartView:
     return view_of(find(user, session_key))
 
 
-def view_of(cart):
+def view_of(cart: Cart | None) -> CartView:
     """The cart's lines checked against the live products."""
     if cart is None:
         return CartView(cart=None, lines=[])
@@ -125,25 +132,27 @@ def view_of(cart):
     lines = []
     for item in cart.items:
         problem = _line_problem(item.product, item.quantity)
-        lines.append(Line(item=item, product=item.product, quantity=item.quantity, available=not problem, problem=problem))
+        lines.append(Line(item=item, product=item.product, quantity=item.quantity, available=not problem,
+                          problem=problem))
     return CartView(cart=cart, lines=lines)
 
 
-def _public_product(public_id):
+def _public_product(public_id: str) -> Product:
     product = db.session.scalar(select(Product).where(Product.public_id == str(public_id)[:16]))
     if product is None or product.status != ProductStatus.ACTIVE or product.seller.status != UserStatus.ACTIVE:
         raise NotFound(_l("Ce produit n'existe pas ou n'est plus en vente."))
     return product
 
 
-def _quantity(value):
+def _quantity(value: object) -> int:
     quantity = parse_int(value)
     if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
         raise Invalid(_l("Quantité invalide."), {"quantity": "invalid"})
     return quantity
 
 
-def add(product_public_id, quantity=1, user=None, session_key=None):
+def add(product_public_id: str, quantity: object = 1, user: User | None = None,
+        session_key: str | None = None) -> Cart:
     """Put a product in the cart (adding to the quantity already there)."""
     quantity = _quantity(quantity)
     product = _public_product(product_public_id)
@@ -164,7 +173,8 @@ def add(product_public_id, quantity=1, user=None, session_key=None):
     return cart
 
 
-def add_listed(product_public_id, quantity=1, user=None, session_key=None):
+def add_listed(product_public_id: str, quantity: object = 1, user: User | None = None,
+               session_key: str | None = None) -> Cart:
     """add(), for a product named in a request body: an unknown or unlisted product is a bad value
     (Invalid on `product_id`), one that sold out meanwhile (reserved or sold) a Conflict."""
     try:
@@ -177,37 +187,39 @@ def add_listed(product_public_id, quantity=1, user=None, session_key=None):
         raise Invalid(missing.message, {"product_id": "unknown"}) from None
 
 
-def set_quantity(product_public_id, quantity, user=None, session_key=None):
+def set_quantity(product_public_id: str, quantity: object, user: User | None = None,
+                 session_key: str | None = None) -> None:
     cart = find(user, session_key)
     item = _item(cart, product_public_id)
     if str(quantity).strip() in ("0", ""):
         db.session.delete(item)
     else:
-        quantity = _quantity(quantity)
-        if quantity > item.product.quantity:
+        wanted = _quantity(quantity)
+        if wanted > item.product.quantity:
             raise Invalid(_l("Il n'en reste que %(n)s.", n=item.product.quantity), {"quantity": "too_many"})
-        item.quantity = quantity
+        item.quantity = wanted
     db.session.commit()
 
 
-def remove(product_public_id, user=None, session_key=None):
+def remove(product_public_id: str, user: User | None = None, session_key: str | None = None) -> None:
     cart = find(user, session_key)
     db.session.delete(_item(cart, product_public_id))
     db.session.commit()
 
 
-def _item(cart, product_public_id):
+def _item(cart: Cart | None, product_public_id: str) -> CartItem:
     item = None
     if cart is not None:
         item = db.session.scalar(
-            select(CartItem).join(Product).where(CartItem.cart_id == cart.id, Product.public_id == str(product_public_id)[:16])
+            select(CartItem).join(Product).where(CartItem.cart_id == cart.id,
+                                                 Product.public_id == str(product_public_id)[:16])
         )
     if item is None:
         raise NotFound(_l("Cet article n'est pas dans votre panier."))
     return item
 
 
-def merge_into_user(user, session_key):
+def merge_into_user(user: User, session_key: str | None) -> None:
     """At sign-in: the visitor's cart joins the saved cart (quantities capped by stock)."""
     if not session_key:
         return
@@ -229,7 +241,7 @@ def merge_into_user(user, session_key):
     db.session.commit()
 
 
-def clear(cart, product_ids=None):
+def clear(cart: Cart, product_ids: Collection[int] | None = None) -> None:
     """Empty the cart (or only the given products) after an order was placed."""
     for item in list(cart.items):
         if product_ids is None or item.product_id in product_ids:

@@ -2,10 +2,14 @@
 stock is reserved atomically, so two buyers can never get the last item. A phone number or an account
 has few unpaid orders at a time, and a guest's cash order is only taken once the code sent by SMS to
 its phone comes back (confirm_cash_order)."""
+from __future__ import annotations
+
 import hmac
 import logging
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -15,7 +19,18 @@ from sqlalchemy.exc import IntegrityError
 from vgk import jobs
 from vgk.errors import Conflict, Invalid, RateLimited
 from vgk.extensions import db
-from vgk.models import City, Fulfilment, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod, PickupPoint
+from vgk.models import (
+    Cart,
+    City,
+    Fulfilment,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderStatus,
+    PaymentMethod,
+    PickupPoint,
+    User,
+)
 from vgk.models.base import utcnow
 from vgk.services.accounts import _clean_name, normalize_email, normalize_phone
 from vgk.services.commerce import cart as carts
@@ -27,33 +42,36 @@ log = logging.getLogger(__name__)
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def new_reference():
+def new_reference() -> str:
     return "VGK-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
 
 
-def commission_for(amount):
+def commission_for(amount: int) -> int:
     """The marketplace's share of a sale, in whole francs (rounded half up)."""
     return (amount * current_app.config["COMMISSION_PERCENT"] + 50) // 100
 
 
-def delivery_fee(city):
+def delivery_fee(city: City | None) -> int:
     if city is None or city.delivery_fee is None:
-        raise Invalid(_l("La livraison à domicile n'est pas proposée dans cette ville."), {"delivery_city": "unavailable"})
+        raise Invalid(_l("La livraison à domicile n'est pas proposée dans cette ville."),
+                      {"delivery_city": "unavailable"})
     return city.delivery_fee
 
 
-def pickup_points():
+def pickup_points() -> Sequence[PickupPoint]:
     return db.session.scalars(
         select(PickupPoint).where(PickupPoint.is_active.is_(True)).order_by(PickupPoint.city_id, PickupPoint.name)
     ).all()
 
 
-def delivery_cities():
+def delivery_cities() -> Sequence[City]:
     return db.session.scalars(select(City).where(City.delivery_fee.is_not(None)).order_by(City.position)).all()
 
 
-def _validate(name, phone, email, fulfilment, pickup_point_id, delivery_city_id, delivery_address, payment_method):
-    errors, values = {}, {}
+def _validate(name: str, phone: str, email: str | None, fulfilment: str, pickup_point_id: object,
+              delivery_city_id: object, delivery_address: str | None, payment_method: str) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
     for field, check in (
         ("customer_name", lambda: _clean_name(name)),
         ("customer_phone", lambda: normalize_phone(phone)),
@@ -87,12 +105,13 @@ def _validate(name, phone, email, fulfilment, pickup_point_id, delivery_city_id,
     return values
 
 
-def _int(value):
+def _int(value: object) -> int:
     return parse_int(value) or 0
 
 
-def place_order(*, cart, name, phone, payment_method, email=None, buyer=None, fulfilment=Fulfilment.PICKUP,
-                pickup_point_id=None, delivery_city_id=None, delivery_address=None):
+def place_order(*, cart: Cart, name: str, phone: str, payment_method: str, email: str | None = None,
+                buyer: User | None = None, fulfilment: str = Fulfilment.PICKUP, pickup_point_id: object = None,
+                delivery_city_id: object = None, delivery_address: str | None = None) -> Order:
     """Create the order for the cart's available lines, reserving their stock, and empty the cart.
 
     Raises Invalid for bad details, Conflict when an item is no longer available (nothing is kept).
@@ -104,14 +123,7 @@ def place_order(*, cart, name, phone, payment_method, email=None, buyer=None, fu
         raise Invalid(_l("Votre panier est vide."), {"cart": "empty"})
     if view.has_problems:
         raise Conflict(_l("Un article de votre panier n'est plus disponible : vérifiez votre panier."))
-    lines = sorted(view.lines, key=lambda line: line.product.id)  # same lock order for everyone
-    for line in lines:
-        if buyer is not None and line.product.seller_id == buyer.id:
-            db.session.rollback()  # give back the stock already reserved for the earlier lines
-            raise Invalid(_l("Vous ne pouvez pas acheter votre propre article."), {"cart": "own"})
-        if not orders.reserve_stock(line.product.id, line.quantity):
-            db.session.rollback()
-            raise Conflict(_l("« %(title)s » vient d'être acheté par quelqu'un d'autre.", title=line.product.title))
+    lines = _reserve_lines(view.lines, buyer)
     _check_unpaid_orders(values["customer_phone"], buyer)
     items = [
         OrderItem(product_id=line.product.id, seller_id=line.product.seller_id, title=line.product.title,
@@ -147,25 +159,46 @@ def place_order(*, cart, name, phone, payment_method, email=None, buyer=None, fu
         db.session.commit()
     except IntegrityError:  # a reference collision, practically never: try once more
         db.session.rollback()
-        raise Conflict(_l("La commande n'a pas pu être enregistrée. Réessayez."))
+        raise Conflict(_l("La commande n'a pas pu être enregistrée. Réessayez.")) from None
     log.info("order %s placed (%s, %s XAF)", order.reference, payment_method, order.total)
     jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
-    if phone_check:
-        notifications.send_sms(order.customer_phone, str(PHONE_CODE_SMS) % {"ref": order.reference, "code": code})
-    elif payment_method == PaymentMethod.CASH:
-        orders.notify(order, CASH_PLACED, code=code)
-    else:
-        orders.notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Code de retrait (après paiement) : %(code)s."), code=code)
+    _send_placed_message(order, phone_check, code)
     order.access_token = access_token  # the plain secret, for this answer only (never stored)
     return order
 
 
-CASH_PLACED = _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Vous paierez en espèces au retrait. Code de retrait : %(code)s.")
-PHONE_CODE_SMS = _l("Vidé-Grenier Kamer : code de confirmation de la commande %(ref)s : %(code)s. Saisissez-le pour confirmer le retrait et le paiement en espèces.")
+def _reserve_lines(lines: list[carts.Line], buyer: User | None) -> list[carts.Line]:
+    """Reserve the stock of every line, in the same lock order for everyone; nothing is kept on failure."""
+    ordered = sorted(lines, key=lambda line: line.product.id)
+    for line in ordered:
+        if buyer is not None and line.product.seller_id == buyer.id:
+            db.session.rollback()  # give back the stock already reserved for the earlier lines
+            raise Invalid(_l("Vous ne pouvez pas acheter votre propre article."), {"cart": "own"})
+        if not orders.reserve_stock(line.product.id, line.quantity):
+            db.session.rollback()
+            raise Conflict(_l("« %(title)s » vient d'être acheté par quelqu'un d'autre.", title=line.product.title))
+    return ordered
+
+
+def _send_placed_message(order: Order, phone_check: bool, code: str) -> None:
+    """The SMS that follows a new order: the phone check code, or the handover code."""
+    if phone_check:
+        notifications.send_sms(order.customer_phone, str(PHONE_CODE_SMS) % {"ref": order.reference, "code": code})
+    elif order.payment_method == PaymentMethod.CASH:
+        orders.notify(order, CASH_PLACED, code=code)
+    else:
+        orders.notify(order, PAID_PLACED, code=code)
+
+
+CASH_PLACED = _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Vous paierez en espèces au retrait. "
+                 "Code de retrait : %(code)s.")
+PAID_PLACED = _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Code de retrait (après paiement) : %(code)s.")
+PHONE_CODE_SMS = _l("Vidé-Grenier Kamer : code de confirmation de la commande %(ref)s : %(code)s. "
+                    "Saisissez-le pour confirmer le retrait et le paiement en espèces.")
 MAX_PHONE_CODE_TRIES = 5
 
 
-def _check_unpaid_orders(phone, buyer):
+def _check_unpaid_orders(phone: str, buyer: User | None) -> None:
     """At most MAX_UNPAID_ORDERS orders waiting for payment per account, and per phone number among
     guests' orders (each holds stock and sends SMS). A signed-in buyer is counted by account only, so
     guest orders placed by someone else with their number never stop them. Called once the stock is
@@ -187,43 +220,44 @@ def _check_unpaid_orders(phone, buyer):
         db.session.rollback()  # gives back the stock reserved for this attempt
         log.warning("order refused: %s unpaid orders already for this phone or account", waiting)
         raise RateLimited(_l("Vous avez déjà %(n)s commandes en attente de paiement : payez-les ou attendez "
-                             "leur expiration avant d'en passer une autre.", n=waiting), {"customer_phone": "too_many_orders"})
+                             "leur expiration avant d'en passer une autre.", n=waiting),
+                          {"customer_phone": "too_many_orders"})
 
 
-def _phone_code_hash(order, code):
+def _phone_code_hash(order: Order, code: str) -> str:
     return orders.order_code_hash(order, "phone", code)
 
 
-def _issue_phone_code(order):
+def _issue_phone_code(order: Order) -> str:
     code, order.phone_code_hash = orders.new_order_code(order, "phone")
     order.phone_code_attempts = 0
     return code
 
 
-def confirm_cash_order(order, code):
+def confirm_cash_order(order: Order, code: object) -> Order:
     """A guest confirms their cash order with the code sent to its phone: the stock is then held for
     CASH_HOLD_HOURS, the handover code goes out by SMS and the sellers are told to drop the items off.
     Conflict if the order does not wait for that code; RateLimited after MAX_PHONE_CODE_TRIES wrong ones."""
     from vgk.database import locked
 
-    order = locked(select(Order).where(Order.id == order.id))
-    if order is None or not order.awaits_phone_check:
+    current = locked(select(Order).where(Order.id == order.id))
+    if current is None or not current.awaits_phone_check:
         db.session.rollback()
         raise Conflict(_l("Cette commande n'attend pas de code de confirmation."))
-    if order.phone_code_attempts >= MAX_PHONE_CODE_TRIES:
+    if current.phone_code_attempts >= MAX_PHONE_CODE_TRIES:
         db.session.rollback()
         raise RateLimited(_l("Trop de codes faux : la commande expirera d'elle-même, passez-en une nouvelle."))
     candidate = "".join(ch for ch in str(code or "") if ch.isdigit())[:6]
-    if not hmac.compare_digest(order.phone_code_hash, _phone_code_hash(order, candidate)):
-        order.phone_code_attempts += 1
+    if not hmac.compare_digest(current.phone_code_hash, _phone_code_hash(current, candidate)):
+        current.phone_code_attempts += 1
         db.session.commit()
         raise Invalid(_l("Code de confirmation incorrect."), {"code": "wrong"})
     hold = timedelta(hours=current_app.config["CASH_HOLD_HOURS"])
-    order.phone_code_hash = None
-    order.reserved_until = utcnow() + hold
-    handover = orders.issue_handover_code(order)
+    current.phone_code_hash = None
+    current.reserved_until = utcnow() + hold
+    handover = orders.issue_handover_code(current)
     db.session.commit()
-    log.info("order %s: phone confirmed, cash order taken", order.reference)
+    log.info("order %s: phone confirmed, cash order taken", current.reference)
     jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
-    orders.notify(order, CASH_PLACED, code=handover)
-    return order
+    orders.notify(current, CASH_PLACED, code=handover)
+    return current

@@ -1,27 +1,32 @@
 """The order lifecycle: one table of allowed transitions and one function that moves an order
 and writes its history; stock reservation and release; tracking; the handover code."""
+from __future__ import annotations
+
 import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Sequence
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select, update
 from sqlalchemy.orm import selectinload
 
-from vgk.database import locked
+from vgk.database import locked, rows_changed
 from vgk.errors import Conflict, Invalid, NotFound, RateLimited
 from vgk.extensions import db
-from vgk.models import Order, OrderEvent, OrderItem, OrderStatus, Product, ProductStatus
+from vgk.models import Order, OrderEvent, OrderItem, OrderStatus, Product, ProductStatus, User
 from vgk.models.base import utcnow
 from vgk.services.messaging import inbox, notifications
 from vgk.services.paging import paginate
+from vgk.text import Message
 
 log = logging.getLogger(__name__)
 S = OrderStatus
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     S.PENDING_PAYMENT: {S.PAID, S.AT_PICKUP, S.CANCELLED, S.EXPIRED},
     S.PAID: {S.AT_PICKUP, S.OUT_FOR_DELIVERY, S.REFUNDED},
     S.AT_PICKUP: {S.READY, S.CANCELLED, S.REFUNDED},
@@ -42,15 +47,16 @@ class IllegalTransition(Conflict):
     code = "illegal_transition"
 
 
-def can_move(order, to_status):
+def can_move(order: Order, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(order.status, set())
 
 
-def move(order, to_status, actor=None, note=""):
+def move(order: Order, to_status: str, actor: User | None = None, note: object = "") -> Order:
     """Move the order to `to_status` if the lifecycle allows it, recording the event. No commit."""
     if not can_move(order, to_status):
         raise IllegalTransition(
-            _l("Impossible de passer la commande %(ref)s de %(a)s à %(b)s.", ref=order.reference, a=order.status, b=to_status)
+            _l("Impossible de passer la commande %(ref)s de %(a)s à %(b)s.", ref=order.reference, a=order.status,
+               b=to_status)
         )
     previous = order.status
     order.status = to_status
@@ -72,7 +78,7 @@ def move(order, to_status, actor=None, note=""):
 
 # --- stock --------------------------------------------------------------------------------------
 
-def reserve_stock(product_id, quantity):
+def reserve_stock(product_id: int, quantity: int) -> bool:
     """Take `quantity` from the product's stock in one conditional UPDATE; False if not enough."""
     result = db.session.execute(
         update(Product)
@@ -84,10 +90,10 @@ def reserve_stock(product_id, quantity):
         )
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
-def release_stock(order):
+def release_stock(order: Order) -> None:
     for item in order.items:
         db.session.execute(
             update(Product)
@@ -101,7 +107,7 @@ def release_stock(order):
         )
 
 
-def _mark_sold_out(order):
+def _mark_sold_out(order: Order) -> None:
     for item in order.items:
         db.session.execute(
             update(Product)
@@ -111,7 +117,7 @@ def _mark_sold_out(order):
         )
 
 
-def expire_unpaid(now=None):
+def expire_unpaid(now: datetime | None = None) -> int:
     """Job: unpaid orders whose reservation ran out expire and give their stock back."""
     now = now or utcnow()
     expired = 0
@@ -120,19 +126,21 @@ def expire_unpaid(now=None):
     ).all()
     for order_id in ids:
         order = locked(select(Order).where(Order.id == order_id).options(selectinload(Order.items)))
-        if order is None or order.status != S.PENDING_PAYMENT or order.reserved_until is None or order.reserved_until >= now:
+        if (order is None or order.status != S.PENDING_PAYMENT or order.reserved_until is None
+                or order.reserved_until >= now):
             db.session.rollback()
             continue
         move(order, S.EXPIRED, note="reservation expired")
         db.session.commit()
-        notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s a expiré faute de paiement. Les articles sont remis en vente."))
+        notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s a expiré faute de paiement. "
+                         "Les articles sont remis en vente."))
         expired += 1
     return expired
 
 
 # --- lookups ------------------------------------------------------------------------------------
 
-def by_reference(reference, for_update=False):
+def by_reference(reference: str | None, for_update: bool = False) -> Order:
     stmt = select(Order).where(Order.reference == str(reference or "").strip().upper()[:16]).options(
         selectinload(Order.items).selectinload(OrderItem.product).selectinload(Product.images),
         selectinload(Order.events),
@@ -144,18 +152,19 @@ def by_reference(reference, for_update=False):
     return order
 
 
-def _token_hash(token):
+def _token_hash(token: str) -> str:
     return hashlib.sha256(f"order-access:{token}".encode()).hexdigest()
 
 
-def issue_access_token(order):
+def issue_access_token(order: Order) -> str:
     """A new secret for a guest's order: answered once to whoever placed it, only its hash kept. No commit."""
     token = secrets.token_urlsafe(24)
     order.access_token_hash = _token_hash(token)
     return token
 
 
-def for_caller(reference, *, user=None, access_token=None, proven=False):
+def for_caller(reference: str | None, *, user: User | None = None, access_token: object = None,
+               proven: bool = False) -> Order:
     """The order for a caller entitled to see it in full (the buyer's name, phone and address) and to
     pay it: an account's order for that signed-in account only; a guest's order for whoever holds its
     access token (given once, at checkout) or has `proven` it is theirs (the browser that placed it, or
@@ -173,27 +182,27 @@ def for_caller(reference, *, user=None, access_token=None, proven=False):
     raise NotFound(_l("Commande introuvable."))
 
 
-def track(reference, phone):
+def track(reference: str | None, phone: str | None) -> Order:
     """A guest finds their order with its reference and the phone number given at checkout."""
     from vgk.services.accounts import normalize_phone
 
     try:
-        phone = normalize_phone(phone)
+        number = normalize_phone(phone)
         order = by_reference(reference)
     except (Invalid, NotFound):
         raise NotFound(_l("Aucune commande ne correspond à cette référence et ce numéro.")) from None
-    if not hmac.compare_digest(order.customer_phone, phone):
+    if not hmac.compare_digest(order.customer_phone, number):
         raise NotFound(_l("Aucune commande ne correspond à cette référence et ce numéro."))
     return order
 
 
-def for_buyer(user):
+def for_buyer(user: User) -> Sequence[Order]:
     return db.session.scalars(
         select(Order).where(Order.buyer_id == user.id).order_by(Order.created_at.desc()).limit(100)
     ).all()
 
 
-def buyer_orders_page(user, page=1, per_page=20):
+def buyer_orders_page(user: User, page: int = 1, per_page: int = 20) -> tuple[Sequence[Order], int]:
     """One page of the user's purchases, newest first, and their number."""
     found = paginate(
         select(Order).where(Order.buyer_id == user.id)
@@ -204,7 +213,7 @@ def buyer_orders_page(user, page=1, per_page=20):
     return found.items, found.total
 
 
-def for_buyer_by_id(user, public_id):
+def for_buyer_by_id(user: User | None, public_id: str) -> Order:
     """The user's own order by its public id, with its history; anybody else's is not found."""
     order = db.session.scalar(
         select(Order).where(Order.public_id == str(public_id)[:16]).options(
@@ -215,7 +224,7 @@ def for_buyer_by_id(user, public_id):
     return order
 
 
-def sales_page(user, page=1, per_page=20):
+def sales_page(user: User, page: int = 1, per_page: int = 20) -> tuple[Sequence[OrderItem], int]:
     """One page of the order lines the user sold, newest first, and their number."""
     found = paginate(
         select(OrderItem).join(Order).where(OrderItem.seller_id == user.id)
@@ -226,7 +235,7 @@ def sales_page(user, page=1, per_page=20):
     return found.items, found.total
 
 
-def sales_of(user):
+def sales_of(user: User) -> Sequence[OrderItem]:
     return db.session.scalars(
         select(OrderItem).join(Order).where(OrderItem.seller_id == user.id)
         .options(selectinload(OrderItem.order)).order_by(Order.created_at.desc()).limit(200)
@@ -235,7 +244,7 @@ def sales_of(user):
 
 # --- messages and handover code -----------------------------------------------------------------
 
-def notify(order, message, **values):
+def notify(order: Order, message: Message, **values: object) -> None:
     """SMS the buyer; messages name the order by its reference. Called after the service committed
     the move: the in-app notices (the buyer's, when they have an account, and the sellers') are
     committed here. A handover code is never written in the app's notice, only sent by SMS."""
@@ -247,33 +256,34 @@ def notify(order, message, **values):
     db.session.commit()
 
 
-def order_link(order):
+def order_link(order: Order) -> str:
     return f"/commande/{order.reference}"
 
 
-def _sale_link(order):
+def _sale_link(order: Order) -> str:
     return f"/compte/ventes#{order.reference}"
 
 
-def awaits_drop_off(order):
+def awaits_drop_off(order: Order) -> bool:
     """Paid, or a cash order taken for real (a guest confirmed their phone): the seller brings the item."""
     return order.status == S.PAID or (order.status == S.PENDING_PAYMENT and order.is_cash
                                       and not order.awaits_phone_check)
 
 
-def tell_sellers(order):
+def tell_sellers(order: Order) -> None:
     """Each seller hears once that their item sold and where to bring it (when the order awaits the
     drop-off), and once that it was called off (if they had been told it sold). No commit."""
     link = _sale_link(order)
-    sellers = {}
+    sellers: dict[int, tuple[User, list[str]]] = {}
     for item in order.items:
         if item.seller is not None:
             sellers.setdefault(item.seller.id, (item.seller, []))[1].append(item.title[:40])
-    for seller, titles in sellers.values():
-        titles = ", ".join(f"« {title} »" for title in titles)
+    for seller, sold in sellers.values():
+        titles = ", ".join(f"« {title} »" for title in sold)
         if awaits_drop_off(order) and not inbox.already_told(seller.id, inbox.SALE, link):
             if order.pickup_point is not None:
-                inbox.notify(seller, inbox.SALE, _l("Vendu : %(titles)s (commande %(ref)s). Déposez l'article au point relais %(point)s."),
+                inbox.notify(seller, inbox.SALE,
+                             _l("Vendu : %(titles)s (commande %(ref)s). Déposez l'article au point relais %(point)s."),
                              link=link, titles=titles, ref=order.reference, point=order.pickup_point.name)
             else:
                 inbox.notify(seller, inbox.SALE, _l("Vendu : %(titles)s (commande %(ref)s)."),
@@ -285,30 +295,30 @@ def tell_sellers(order):
                          link=link, titles=titles, ref=order.reference)
 
 
-def order_code_hash(order, kind, code):
+def order_code_hash(order: Order, kind: str, code: str) -> str:
     """The keyed hash kept for one of an order's 6-digit codes (`kind`: "handover", "phone")."""
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, f"{kind}:{order.reference}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def new_order_code(order, kind):
+def new_order_code(order: Order, kind: str) -> tuple[str, str]:
     """A new random 6-digit code of `kind` for the order, and its hash to keep."""
     code = f"{secrets.randbelow(10**6):06d}"
     return code, order_code_hash(order, kind, code)
 
 
-def _code_hash(order, code):
+def _code_hash(order: Order, code: str) -> str:
     return order_code_hash(order, "handover", code)
 
 
-def issue_handover_code(order):
+def issue_handover_code(order: Order) -> str:
     """A new 6-digit code for collecting the order; sent by SMS, only its hash kept. No commit."""
     code, order.handover_code_hash = new_order_code(order, "handover")
     order.handover_attempts = 0
     return code
 
 
-def check_handover_code(order, code):
+def check_handover_code(order: Order, code: object) -> None:
     if order.handover_attempts >= MAX_HANDOVER_TRIES:
         raise RateLimited(_l("Trop de codes faux pour cette commande : demandez un nouveau code à l'acheteur."))
     candidate = "".join(ch for ch in str(code or "") if ch.isdigit())[:6]
@@ -318,7 +328,7 @@ def check_handover_code(order, code):
         raise Invalid(_l("Code de retrait incorrect."), {"code": "wrong"})
 
 
-def resend_handover_code(order):
+def resend_handover_code(order: Order) -> None:
     if order.status not in (S.PAID, S.AT_PICKUP, S.READY, S.PENDING_PAYMENT, S.OUT_FOR_DELIVERY):
         raise Conflict(_l("Cette commande n'attend plus de retrait."))
     if order.awaits_phone_check:  # not taken yet: its handover code comes with the phone's confirmation
@@ -330,7 +340,7 @@ def resend_handover_code(order):
 
 # --- home delivery ------------------------------------------------------------------------------
 
-def dispatch(order, actor):
+def dispatch(order: Order, actor: User) -> None:
     """A paid home-delivery order leaves with the courier."""
     from vgk.models import Fulfilment
 
@@ -338,10 +348,11 @@ def dispatch(order, actor):
         raise Conflict(_l("Cette commande se retire en point relais."))
     move(order, S.OUT_FOR_DELIVERY, actor=actor, note="out for delivery")
     db.session.commit()
-    notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s est en route. Gardez votre code de retrait pour le livreur."))
+    notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s est en route. "
+                     "Gardez votre code de retrait pour le livreur."))
 
 
-def deliver(order, actor, code):
+def deliver(order: Order, actor: User, code: object) -> Order:
     """The courier hands the order over against the buyer's code; the sellers are credited."""
     from vgk.services.commerce import wallet
 

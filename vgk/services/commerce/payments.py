@@ -5,9 +5,12 @@ A callback is only a hint: it must carry a genuine signature, and the amount and
 confirmed with the gateway itself before anything changes. Every callback is logged with its outcome
 and a bounded extract of its fields (nothing but the reference when the signature is not genuine).
 """
+from __future__ import annotations
+
 import json
 import logging
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -16,18 +19,21 @@ from vgk.database import locked
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.integrations import registry
-from vgk.models import Order, OrderStatus, Payment, PaymentCallback, PaymentMethod, PaymentStatus
+from vgk.models import Order, OrderStatus, Payment, PaymentCallback, PaymentMethod, PaymentStatus, User
 from vgk.models.base import utcnow
 from vgk.services.commerce import orders
+
+if TYPE_CHECKING:
+    from vgk.integrations.payments.base import Gateway, Transaction
 
 log = logging.getLogger(__name__)
 
 
-def gateway():
+def gateway() -> Gateway:
     return registry.payments()
 
 
-def start(order, method, phone):
+def start(order: Order, method: str, phone: str | None) -> Payment:
     """Ask the buyer's phone to approve a Mobile Money payment of the order's total."""
     from vgk.integrations.payments import PaymentError
     from vgk.services.accounts import normalize_phone
@@ -36,10 +42,10 @@ def start(order, method, phone):
         raise Conflict(_l("Cette commande n'attend plus de paiement."))
     if method not in PaymentMethod.MOBILE:
         raise Invalid(_l("Choisissez MTN Mobile Money ou Orange Money."), {"payment_method": "invalid"})
-    phone = normalize_phone(phone)
+    number = normalize_phone(phone)
     try:
         collection = gateway().collect(
-            amount=order.total, phone=phone, external_reference=order.reference,
+            amount=order.total, phone=number, external_reference=order.reference,
             description=str(_l("Commande %(ref)s Vidé-Grenier Kamer", ref=order.reference)),
         )
     except PaymentError as error:
@@ -47,7 +53,7 @@ def start(order, method, phone):
         raise Conflict(_l("Le paiement n'a pas pu être lancé. Réessayez dans un instant.")) from None
     payment = Payment(
         order=order, provider=gateway().name, method=method, reference=collection.reference, amount=order.total,
-        phone=phone, status=PaymentStatus.PENDING, ussd_code=collection.ussd_code or "",
+        phone=number, status=PaymentStatus.PENDING, ussd_code=collection.ussd_code or "",
         approve_url=getattr(collection, "approve_url", "") or "",
     )
     order.payment_method = method
@@ -79,7 +85,7 @@ def refresh(order: Order) -> Payment:
         return payment
     _apply(payment.reference, transaction)
     db.session.expire_all()
-    return db.session.get(Payment, payment.id)
+    return db.session.get_one(Payment, payment.id)
 
 
 def _as_it_stands(order: Order) -> Order:
@@ -105,7 +111,7 @@ def poll(order: Order) -> Order:
     return _as_it_stands(order)
 
 
-def _apply(reference, transaction):
+def _apply(reference: str, transaction: Transaction) -> str:
     """Apply a confirmed transaction to our payment, once. Returns the outcome name."""
     payment = locked(select(Payment).where(Payment.reference == reference))
     if payment is None:
@@ -127,16 +133,20 @@ def _apply(reference, transaction):
         db.session.rollback()
         return "mismatch"
     order = locked(select(Order).where(Order.id == payment.order_id))
+    if order is None:  # the payment's order is a foreign key: it is always there
+        raise NotFound(_l("Commande introuvable."))
     payment.status = PaymentStatus.SUCCESSFUL
     payment.operator_reference = (transaction.operator_reference or "")[:64]
     payment.settled_at = utcnow()
     if order.status == OrderStatus.PENDING_PAYMENT:
         orders.move(order, OrderStatus.PAID, note=f"paid by {payment.method} ({payment.reference})")
         db.session.commit()
-        orders.notify(order, _l("Vidé-Grenier Kamer : paiement reçu pour la commande %(ref)s. Nous vous prévenons dès que l'article est au point relais."))
+        orders.notify(order, _l("Vidé-Grenier Kamer : paiement reçu pour la commande %(ref)s. "
+                                "Nous vous prévenons dès que l'article est au point relais."))
     else:
         # Paid after the reservation ran out: keep the money on record for a refund by an admin.
-        log.error("payment %s arrived for order %s in state %s: refund needed", reference, order.reference, order.status)
+        log.error("payment %s arrived for order %s in state %s: refund needed", reference, order.reference,
+                  order.status)
         db.session.commit()
     return "processed"
 
@@ -148,7 +158,7 @@ STORED_FIELDS = ("status", "reference", "amount", "currency", "operator", "code"
 STORED_LENGTH = 64
 
 
-def stored_payload(params, verified):
+def stored_payload(params: Mapping[str, str], verified: bool) -> str:
     """The JSON kept in payment_callbacks: at most STORED_FIELDS of STORED_LENGTH characters each, and
     only for a genuinely signed callback ("{}" otherwise); never the signature."""
     if not verified:
@@ -157,10 +167,10 @@ def stored_payload(params, verified):
                       sort_keys=True)
 
 
-def handle_callback(provider, params):
+def handle_callback(provider: str, raw: Mapping[str, Any]) -> str:
     """Process a provider's callback; returns the outcome (also logged in payment_callbacks)."""
     # Bounded, but generous enough for a signed token (the signature is a JWT).
-    params = {str(k)[:64]: str(v)[:4096] for k, v in list(dict(params).items())[:50]}
+    params = {str(k)[:64]: str(v)[:4096] for k, v in list(dict(raw).items())[:50]}
     reference = params.get("reference", "")[:64]
     if not gateway().verify_callback(params):
         outcome = "forged"
@@ -187,7 +197,7 @@ def handle_callback(provider, params):
     return outcome
 
 
-def payable_order(reference, user=None, access_token=None):
+def payable_order(reference: str | None, user: User | None = None, access_token: object = None) -> Order:
     """The order a payer may pay or check: an account's order only for that account; a guest order only
     for whoever holds its access token. Anyone else is told it does not exist (orders.for_caller)."""
     return orders.for_caller(reference, user=user, access_token=access_token)
@@ -254,19 +264,19 @@ def decide_simulated(reference: str, decision: str) -> str:
     return handle_callback("simulated", simulator.callback_for(details["reference"]))
 
 
-def record_cash(order, staff):
+def record_cash(order: Order, staff: User) -> Payment:
     """Cash counted at the pickup point for a cash order, at handover. No commit."""
     from vgk.models.base import new_public_id
 
-    payment = Payment(order=order, provider="cash", method=PaymentMethod.CASH, reference=f"CASH-{new_public_id()}",
-                      amount=order.total, status=PaymentStatus.SUCCESSFUL, received_by_id=staff.id,
-                      settled_at=utcnow())
+    payment = Payment(order=order, provider="cash", method=PaymentMethod.CASH,
+                      reference=f"CASH-{new_public_id()}", amount=order.total, status=PaymentStatus.SUCCESSFUL,
+                      received_by_id=staff.id, settled_at=utcnow())
     db.session.add(payment)
     order.paid_at = utcnow()
     return payment
 
 
-def refund(order, actor, reason):
+def refund(order: Order, actor: User, reason: object) -> Order:
     """Send a paid order's money back to the number that paid it, then mark the order REFUNDED.
 
     The transfer goes first: if the gateway refuses, nothing changes and the admin can try again.
@@ -274,8 +284,8 @@ def refund(order, actor, reason):
     """
     from vgk.integrations.payments import PaymentError
 
-    reason = " ".join(str(reason or "").split())[:200]
-    if not reason:
+    why = " ".join(str(reason or "").split())[:200]
+    if not why:
         raise Invalid(_l("Indiquez la raison du remboursement."), {"reason": "required"})
     if not orders.can_move(order, OrderStatus.REFUNDED):
         raise orders.IllegalTransition(_l("Cette commande ne peut pas être remboursée dans son état actuel."))
@@ -293,7 +303,8 @@ def refund(order, actor, reason):
     except PaymentError as error:
         log.warning("refund of order %s failed: %s", order.reference, error)
         raise Conflict(_l("Le remboursement n'a pas pu être envoyé. Réessayez plus tard.")) from None
-    orders.move(order, OrderStatus.REFUNDED, actor=actor, note=f"{reason} (refund {payout.reference})"[:255])
+    orders.move(order, OrderStatus.REFUNDED, actor=actor, note=f"{why} (refund {payout.reference})"[:255])
     db.session.commit()
-    orders.notify(order, _l("Vidé-Grenier Kamer : la commande %(ref)s vous a été remboursée sur votre compte Mobile Money."))
+    orders.notify(order, _l("Vidé-Grenier Kamer : la commande %(ref)s vous a été remboursée "
+                            "sur votre compte Mobile Money."))
     return order

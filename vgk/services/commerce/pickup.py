@@ -4,8 +4,9 @@ the buyer's code (taking cash for cash orders), and the day's report.
 Receiving and handing over are audited here, in the same transaction as the change, so that the staff
 portal and the mobile API write the same entries (the caller passes the request's IP)."""
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -14,7 +15,17 @@ from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
-from vgk.models import Order, OrderEvent, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
+from vgk.models import (
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    PickupPoint,
+    User,
+)
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
 from vgk.services.commerce import orders, payments, wallet
@@ -23,34 +34,35 @@ log = logging.getLogger(__name__)
 S = OrderStatus
 
 
-def _order_at(point, reference):
+def _order_at(point: PickupPoint, reference: str | None) -> Order:
     order = orders.by_reference(reference, for_update=True)
     if order.pickup_point_id != point.id:
         raise NotFound(_l("Cette commande n'est pas attendue dans votre point relais."))
     return order
 
 
-def expected_dropoffs(point):
+def expected_dropoffs(point: PickupPoint) -> Sequence[OrderItem]:
     """Items sellers must bring: paid orders, and cash orders still waiting for the item (a guest's
     only once its phone is confirmed)."""
+    taken_cash = ((Order.status == S.PENDING_PAYMENT) & (Order.payment_method == PaymentMethod.CASH)
+                  & Order.phone_code_hash.is_(None))
     return db.session.scalars(
         select(OrderItem).join(Order)
         .where(Order.pickup_point_id == point.id, OrderItem.received_at.is_(None),
-               ((Order.status == S.PAID) | ((Order.status == S.PENDING_PAYMENT) & (Order.payment_method == PaymentMethod.CASH)
-                                            & Order.phone_code_hash.is_(None))))
+               (Order.status == S.PAID) | taken_cash)
         .options(selectinload(OrderItem.order), selectinload(OrderItem.seller))
         .order_by(Order.created_at)
     ).all()
 
 
-def expected_pickups(point):
+def expected_pickups(point: PickupPoint) -> Sequence[Order]:
     return db.session.scalars(
         select(Order).where(Order.pickup_point_id == point.id, Order.status == S.READY)
         .options(selectinload(Order.items)).order_by(Order.updated_at)
     ).all()
 
 
-def held_items(point):
+def held_items(point: PickupPoint) -> Sequence[OrderItem]:
     """Items received from sellers and kept at the point until their order is collected."""
     return db.session.scalars(
         select(OrderItem).join(Order)
@@ -61,13 +73,14 @@ def held_items(point):
     ).all()
 
 
-def _audit_receive(staff, order, item, accepted, reason, ip):
+def _audit_receive(staff: User, order: Order, item: OrderItem, accepted: bool, reason: str, ip: str) -> None:
     audit.record(staff, "item.receive" if accepted else "item.refuse", "order_item", item.id,
                  {"order": order.reference}, {"order": order.reference, "order_status": order.status,
                                               "accepted": accepted, "reason": reason if not accepted else ""}, ip)
 
 
-def receive_item(staff, point, reference, item_id, accepted=True, reason="", ip=""):
+def receive_item(staff: User, point: PickupPoint, reference: str | None, item_id: int | str, accepted: bool = True,
+                 reason: str | None = "", ip: str = "") -> Order:
     """The seller brought an item: staff compare it with the listing photos and accept or refuse it.
     Audited (item.receive or item.refuse) with the staff member and `ip`."""
     order = _order_at(point, reference)
@@ -77,15 +90,7 @@ def receive_item(staff, point, reference, item_id, accepted=True, reason="", ip=
     if item is None or item.received_at is not None:
         raise NotFound(_l("Article introuvable ou déjà reçu."))
     if not accepted:
-        reason = " ".join((reason or "").split())
-        if len(reason) < 3:
-            raise Invalid(_l("Indiquez pourquoi l'article est refusé."), {"reason": "required"})
-        item.refused_reason = reason[:255]
-        orders.move(order, S.CANCELLED if order.is_cash else S.REFUNDED, actor=staff, note=f"refused at drop-off: {reason}")
-        _audit_receive(staff, order, item, False, reason, ip)
-        db.session.commit()
-        orders.notify(order, _l("Vidé-Grenier Kamer : l'article de la commande %(ref)s ne correspondait pas à l'annonce ; la commande est annulée (remboursement si payée)."))
-        return order
+        return _refuse_item(staff, order, item, reason, ip)
     item.received_at = utcnow()
     item.received_by_id = staff.id
     if all(i.received_at is not None for i in order.items):
@@ -94,7 +99,8 @@ def receive_item(staff, point, reference, item_id, accepted=True, reason="", ip=
         code = orders.issue_handover_code(order)
         _audit_receive(staff, order, item, True, "", ip)
         db.session.commit()
-        orders.notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s vous attend au %(point)s. Code de retrait : %(code)s."),
+        orders.notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s vous attend au %(point)s. "
+                                "Code de retrait : %(code)s."),
                       point=point.name, code=code)
     else:
         _audit_receive(staff, order, item, True, "", ip)
@@ -102,7 +108,23 @@ def receive_item(staff, point, reference, item_id, accepted=True, reason="", ip=
     return order
 
 
-def hand_over(staff, point, reference, code, cash_received=False, ip=""):
+def _refuse_item(staff: User, order: Order, item: OrderItem, reason: str | None, ip: str) -> Order:
+    """The item does not match its listing: the order is called off (refunded when it was paid)."""
+    why = " ".join((reason or "").split())
+    if len(why) < 3:
+        raise Invalid(_l("Indiquez pourquoi l'article est refusé."), {"reason": "required"})
+    item.refused_reason = why[:255]
+    orders.move(order, S.CANCELLED if order.is_cash else S.REFUNDED, actor=staff,
+                note=f"refused at drop-off: {why}")
+    _audit_receive(staff, order, item, False, why, ip)
+    db.session.commit()
+    orders.notify(order, _l("Vidé-Grenier Kamer : l'article de la commande %(ref)s ne correspondait pas à "
+                            "l'annonce ; la commande est annulée (remboursement si payée)."))
+    return order
+
+
+def hand_over(staff: User, point: PickupPoint, reference: str | None, code: object, cash_received: bool = False,
+              ip: str = "") -> Order:
     """The buyer collects with their code; a cash order is paid here. Credits the sellers.
     Audited (order.hand_over) with the staff member and `ip`."""
     order = _order_at(point, reference)
@@ -111,7 +133,8 @@ def hand_over(staff, point, reference, code, cash_received=False, ip=""):
     orders.check_handover_code(order, code)
     if order.is_cash:
         if not cash_received:
-            raise Invalid(_l("Encaissez %(total)s FCFA avant de remettre la commande.", total=f"{order.total:,}".replace(",", " ")),
+            raise Invalid(_l("Encaissez %(total)s FCFA avant de remettre la commande.",
+                             total=f"{order.total:,}".replace(",", " ")),
                           {"cash": "required"})
         payments.record_cash(order, staff)
     orders.move(order, S.COMPLETED, actor=staff, note="handed over")
@@ -125,7 +148,7 @@ def hand_over(staff, point, reference, code, cash_received=False, ip=""):
 
 @dataclass
 class DayReport:
-    day: object
+    day: date
     received: int
     handed_over: int
     cash_total: int
@@ -137,14 +160,14 @@ class DayReport:
 LOCAL_TIME = ZoneInfo("Africa/Douala")
 
 
-def local_today():
+def local_today() -> date:
     return datetime.now(LOCAL_TIME).date()
 
 
-def day_report(point, day=None):
+def day_report(point: PickupPoint, day: date | None = None) -> DayReport:
     """The point's numbers for one local (Cameroon) day; times are stored in UTC."""
     day = day or local_today()
-    start = datetime.combine(day, time.min, tzinfo=LOCAL_TIME).astimezone(timezone.utc).replace(tzinfo=None)
+    start = datetime.combine(day, time.min, tzinfo=LOCAL_TIME).astimezone(UTC).replace(tzinfo=None)
     end = start + timedelta(days=1)
     received = db.session.scalar(
         select(func.count()).select_from(OrderItem).join(Order)
@@ -157,8 +180,9 @@ def day_report(point, day=None):
     )
     cash = db.session.execute(
         select(func.coalesce(func.sum(Payment.amount), 0), func.count()).select_from(Payment).join(Order)
-        .where(Order.pickup_point_id == point.id, Payment.provider == "cash", Payment.status == PaymentStatus.SUCCESSFUL,
-               Payment.settled_at >= start, Payment.settled_at < end)
+        .where(Order.pickup_point_id == point.id, Payment.provider == "cash",
+               Payment.status == PaymentStatus.SUCCESSFUL, Payment.settled_at >= start, Payment.settled_at < end)
     ).one()
-    return DayReport(day=day, received=received, handed_over=handed_over, cash_total=int(cash[0]), cash_count=cash[1],
+    return DayReport(day=day, received=received or 0, handed_over=handed_over or 0, cash_total=int(cash[0]),
+                     cash_count=cash[1],
                      waiting_dropoff=len(expected_dropoffs(point)), waiting_pickup=len(expected_pickups(point)))

@@ -1,41 +1,44 @@
 """Sellers' wallets: an append-only ledger (the balance is the sum of its lines), credited with the
 price minus commission when an order is handed over, and debited by payouts to Mobile Money."""
 import logging
+from collections.abc import Sequence
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from vgk.database import locked
-from vgk.errors import Conflict, Invalid, NotFound
+from vgk.database import locked, locked_awaiting
+from vgk.errors import Conflict, Invalid
 from vgk.extensions import db
 from vgk.integrations import registry
-from vgk.models import Payout, PayoutStatus, User, WalletEntry, WalletEntryKind
+from vgk.models import Order, Payout, PayoutStatus, User, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
 from vgk.services.messaging import inbox
-from vgk.text import format_xaf
+from vgk.text import Message, format_xaf
 
 log = logging.getLogger(__name__)
 
 
-def balance(user):
-    return db.session.scalar(select(func.coalesce(func.sum(WalletEntry.amount), 0)).where(WalletEntry.user_id == user.id))
+def balance(user: User) -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.sum(WalletEntry.amount), 0)).where(WalletEntry.user_id == user.id)
+    ) or 0
 
 
-def entries(user, limit=100):
+def entries(user: User, limit: int = 100) -> Sequence[WalletEntry]:
     return db.session.scalars(
         select(WalletEntry).where(WalletEntry.user_id == user.id).order_by(WalletEntry.id.desc()).limit(limit)
     ).all()
 
 
-def payouts_of(user, limit=50):
+def payouts_of(user: User, limit: int = 50) -> Sequence[Payout]:
     return db.session.scalars(
         select(Payout).where(Payout.user_id == user.id).order_by(Payout.id.desc()).limit(limit)
     ).all()
 
 
-def credit_sale(order):
+def credit_sale(order: Order) -> None:
     """Credit each seller with their share of a finished order. No commit; a line is credited once."""
     for item in order.items:
         already = db.session.scalar(select(WalletEntry.id).where(WalletEntry.order_item_id == item.id))
@@ -44,7 +47,7 @@ def credit_sale(order):
                                        order_item_id=item.id, note=f"{order.reference} · {item.title}"[:255]))
 
 
-def request_payout(user, amount, phone):
+def request_payout(user: User, amount: object, phone: str | None) -> Payout:
     """The seller asks for `amount` to be sent to their Mobile Money number; the amount is held now.
     Money leaving the platform is as sensitive as a change of phone number: the person must have given
     the password (or a fresh second factor) within REAUTH_MAX_AGE_SECONDS in this session
@@ -53,37 +56,32 @@ def request_payout(user, amount, phone):
 
     require_recent_authentication(user)
     try:
-        amount = int(str(amount).replace(" ", ""))
+        francs = int(str(amount).replace(" ", ""))
     except (TypeError, ValueError):
         raise Invalid(_l("Montant invalide."), {"amount": "invalid"}) from None
     minimum = current_app.config["MIN_PAYOUT"]
-    if amount < minimum:
+    if francs < minimum:
         raise Invalid(_l("Le retrait minimum est de %(n)s FCFA.", n=minimum), {"amount": "too_small"})
-    phone = normalize_phone(phone)
+    number = normalize_phone(phone)
     locked(select(User).where(User.id == user.id))  # one request at a time, on SQLite too
-    if amount > balance(user):
+    if francs > balance(user):
         db.session.rollback()
         raise Invalid(_l("Votre solde est insuffisant."), {"amount": "too_large"})
-    payout = Payout(user_id=user.id, amount=amount, phone=phone)
+    payout = Payout(user_id=user.id, amount=francs, phone=number)
     db.session.add(payout)
     db.session.flush()
-    db.session.add(WalletEntry(user_id=user.id, amount=-amount, kind=WalletEntryKind.PAYOUT, payout_id=payout.id,
+    db.session.add(WalletEntry(user_id=user.id, amount=-francs, kind=WalletEntryKind.PAYOUT, payout_id=payout.id,
                                note=f"retrait {payout.public_id}"))
     db.session.commit()
     return payout
 
 
-def _payout(public_id):
-    payout = locked(select(Payout).where(Payout.public_id == str(public_id)[:16]))
-    if payout is None:
-        raise NotFound(_l("Retrait introuvable."))
-    if payout.status != PayoutStatus.REQUESTED:
-        db.session.rollback()
-        raise Conflict(_l("Ce retrait a déjà été traité."))
-    return payout
+def _payout(public_id: str) -> Payout:
+    return locked_awaiting(select(Payout).where(Payout.public_id == str(public_id)[:16]), PayoutStatus.REQUESTED,
+                           missing=_l("Retrait introuvable."), settled=_l("Ce retrait a déjà été traité."))
 
 
-def _reverse(payout, status, admin, note):
+def _reverse(payout: Payout, status: str, admin: User | None, note: str) -> None:
     payout.status = status
     payout.decided_by_id = admin.id if admin else None
     payout.decided_at = utcnow()
@@ -92,7 +90,7 @@ def _reverse(payout, status, admin, note):
                                payout_id=payout.id, note=f"retrait {payout.public_id} annulé"))
 
 
-def _notice(payout, message, **values):
+def _notice(payout: Payout, message: Message, **values: object) -> None:
     """The seller's in-app notice of a payout decision, stored with it (no commit here)."""
     inbox.notify(payout.user, inbox.PAYOUT, message, link="/compte/portefeuille",
                  amount=format_xaf(payout.amount), **values)
@@ -112,7 +110,8 @@ def approve_payout(admin: User, public_id: str, ip: str = "") -> Payout:
     except PaymentError as error:
         log.warning("payout %s failed: %s", payout.public_id, error)
         _reverse(payout, PayoutStatus.FAILED, admin, str(error))
-        _notice(payout, _l("Le transfert de votre retrait de %(amount)s a échoué : le montant est revenu dans votre portefeuille."))
+        _notice(payout, _l("Le transfert de votre retrait de %(amount)s a échoué : "
+                           "le montant est revenu dans votre portefeuille."))
         db.session.commit()
         raise Conflict(_l("Le transfert a échoué ; le montant est revenu dans le portefeuille du vendeur.")) from None
     payout.status = PayoutStatus.PAID
@@ -128,20 +127,21 @@ def approve_payout(admin: User, public_id: str, ip: str = "") -> Payout:
 
 def reject_payout(admin: User, public_id: str, reason: str, ip: str = "") -> Payout:
     """An admin refuses with a reason: the amount returns to the wallet; audited as payout.reject."""
-    reason = " ".join((reason or "").split())
-    if len(reason) < 3:
+    why = " ".join((reason or "").split())
+    if len(why) < 3:
         raise Invalid(_l("Indiquez la raison du refus."), {"reason": "required"})
     payout = _payout(public_id)
-    _reverse(payout, PayoutStatus.REJECTED, admin, reason)
-    _notice(payout, _l("Votre retrait de %(amount)s a été refusé (%(reason)s) : le montant est revenu dans votre portefeuille."),
-            reason=reason)
+    _reverse(payout, PayoutStatus.REJECTED, admin, why)
+    _notice(payout, _l("Votre retrait de %(amount)s a été refusé (%(reason)s) : "
+                       "le montant est revenu dans votre portefeuille."),
+            reason=why)
     audit.record(admin, "payout.reject", "payout", payout.public_id, {"status": PayoutStatus.REQUESTED},
                  {"status": payout.status, "note": payout.note}, ip)
     db.session.commit()
     return payout
 
 
-def pending_payouts():
+def pending_payouts() -> Sequence[Payout]:
     return db.session.scalars(
         select(Payout).where(Payout.status == PayoutStatus.REQUESTED).order_by(Payout.created_at)
     ).all()

@@ -9,15 +9,19 @@ someone about a change it is making calls it before its own commit, so the notic
 the change (both or neither). Code that tells people after its service already committed (the
 order messages in vgk.services.commerce.orders.notify) commits the notice itself.
 """
+from collections.abc import Collection, Sequence
+
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from vgk.database import rows_changed
 from vgk.errors import Invalid
 from vgk.extensions import db
-from vgk.models import Notification
+from vgk.models import Notification, User
 from vgk.models.base import utcnow
 from vgk.services.paging import paginate
+from vgk.text import Message
 
 ORDER = "order"                    # the buyer's order moved
 SALE = "sale"                      # a seller's item was bought: bring it to the pickup point
@@ -34,7 +38,7 @@ MAX_ID = 2**31 - 1  # the largest value of the id column on every database
 INVALID_IDS = _l("Liste de notifications invalide.")
 
 
-def render(user, message, **values):
+def render(user: User | None, message: Message, **values: object) -> str:
     """The message (a lazy French msgid, or text) with its values, in the user's language."""
     with force_locale(getattr(user, "locale", None) or "fr"):
         text = str(message)
@@ -43,17 +47,19 @@ def render(user, message, **values):
     return text
 
 
-def notify(user, kind, message, link="", **values):
+def notify(user: User | None, kind: str, message: Message, link: str | None = "",
+           **values: object) -> Notification | None:
     """Add a notice for `user`; `message` is formatted with `values` in their language. No commit."""
     if user is None:
         return None
-    notice = Notification(user_id=user.id, kind=str(kind)[:32], message=render(user, message, **values)[:MESSAGE_MAX],
+    notice = Notification(user_id=user.id, kind=str(kind)[:32],
+                          message=render(user, message, **values)[:MESSAGE_MAX],
                           link=(link or "")[:LINK_MAX], created_at=utcnow())
     db.session.add(notice)
     return notice
 
 
-def already_told(user_id, kind, link):
+def already_told(user_id: int, kind: str, link: str) -> bool:
     """Whether the user already has a notice of this kind with this link (to tell people once)."""
     return db.session.scalar(
         select(Notification.id).where(Notification.user_id == user_id, Notification.kind == kind,
@@ -61,7 +67,7 @@ def already_told(user_id, kind, link):
     ) is not None
 
 
-def page_for(user, page=1, per_page=PER_PAGE):
+def page_for(user: User, page: int = 1, per_page: int = PER_PAGE) -> tuple[Sequence[Notification], int]:
     """One page of the user's notices, newest first, and how many they have in all."""
     found = paginate(
         select(Notification).where(Notification.user_id == user.id)
@@ -71,19 +77,19 @@ def page_for(user, page=1, per_page=PER_PAGE):
     return found.items, found.total
 
 
-def unread_count(user):
+def unread_count(user: User | None) -> int:
     if user is None or not getattr(user, "is_authenticated", True):
         return 0
     return db.session.scalar(
         select(func.count()).select_from(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    )
+    ) or 0
 
 
-def _ids(ids):
+def _ids(ids: object) -> set[int]:
     if not isinstance(ids, (list, tuple, set)) or len(ids) > MAX_IDS:
         raise Invalid(INVALID_IDS, {"ids": "invalid"})
-    clean = set()
+    clean: set[int] = set()
     for value in ids:
         if isinstance(value, bool):
             raise Invalid(INVALID_IDS, {"ids": "invalid"})
@@ -96,7 +102,7 @@ def _ids(ids):
     return clean
 
 
-def mark_read(user, ids=None):
+def mark_read(user: User, ids: Collection[object] | None = None) -> int:
     """Mark the user's notices read (all of them when `ids` is None); others' ids are ignored.
     Returns how many were newly marked."""
     stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
@@ -107,4 +113,4 @@ def mark_read(user, ids=None):
         stmt = stmt.where(Notification.id.in_(clean))
     result = db.session.execute(stmt.values(read_at=utcnow()).execution_options(synchronize_session=False))
     db.session.commit()
-    return result.rowcount
+    return rows_changed(result)

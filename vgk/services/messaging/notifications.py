@@ -6,6 +6,8 @@ inline runner logs it and lets the request go on).
 """
 import logging
 import traceback
+from collections.abc import Callable
+from typing import Any
 
 from vgk.integrations import registry
 from vgk.integrations.mail import MailError, mask_email
@@ -22,22 +24,24 @@ class DeliveryFailed(Exception):
 # A delivery that fails is tried again by the worker (after 10 s, 1 min, 5 min).
 DELIVERY_RETRIES = 3
 
-def send_sms(to, message):
+
+def send_sms(to: str, message: str) -> None:
     enqueue(deliver_sms, to, message, retries=DELIVERY_RETRIES)
 
 
-def send_email(to, subject, body):
+def send_email(to: str, subject: str, body: str) -> None:
     enqueue(deliver_email, to, subject, body, retries=DELIVERY_RETRIES)
 
 
-def _where(error):
+def _where(error: BaseException) -> str:
     """The frames of our own code (and the last one) of an error's traceback, without any values."""
     frames = traceback.extract_tb(error.__traceback__)
     ours = [frame for frame in frames[:-1] if "/vgk/" in frame.filename.replace("\\", "/")]
     return "".join(traceback.format_list(ours + frames[-1:]))
 
 
-def _deliver(kind, adapter, masked_to, send, known_errors):
+def _deliver(kind: str, adapter: Any, masked_to: str, send: Callable[[], str],
+             known_errors: type[Exception]) -> str:
     try:
         reference = send()
     except known_errors as error:
@@ -54,13 +58,13 @@ def _deliver(kind, adapter, masked_to, send, known_errors):
     return reference
 
 
-def deliver_sms(to, message):
+def deliver_sms(to: str, message: str) -> str:
     """Job: hand one SMS to the SMS adapter."""
     adapter = registry.sms()
     return _deliver("SMS", adapter, mask_phone(to), lambda: adapter.send(to, message), SmsError)
 
 
-def deliver_email(to, subject, body):
+def deliver_email(to: str, subject: str, body: str) -> str:
     """Job: hand one email to the mail adapter."""
     adapter = registry.mail()
     return _deliver("email", adapter, mask_email(to), lambda: adapter.send(to, subject, body), MailError)

@@ -2,11 +2,15 @@
 
 One table of the moves a seller may make (TRANSITIONS) and one function that moves a listing.
 Moderation itself (PENDING → ACTIVE/REJECTED) belongs to vgk.services.selling.moderation."""
+from __future__ import annotations
+
 import logging
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
@@ -16,9 +20,13 @@ from vgk.models.base import utcnow
 from vgk.security import ensure_owner
 from vgk.services.paging import Page, paginate, parse_int
 from vgk.services.selling import media, moderation
+from vgk.text import Message
 
 log = logging.getLogger(__name__)
 S = ProductStatus
+P = ParamSpec("P")
+R = TypeVar("R")
+M = TypeVar("M", Category, City)
 
 MAX_PHOTOS = 8
 TITLE_MIN, TITLE_MAX = 5, 120
@@ -27,7 +35,7 @@ PRICE_MIN, PRICE_MAX = 100, 1_000_000_000
 QUANTITY_MIN, QUANTITY_MAX = 1, 99
 
 # The moves a seller may make. PENDING → ACTIVE/REJECTED is moderation's; RESERVED/SOLD by orders.
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.PENDING, S.ARCHIVED},
     S.REJECTED: {S.PENDING, S.ARCHIVED},
     S.PENDING: {S.ARCHIVED},
@@ -48,7 +56,7 @@ class IllegalMove(Conflict):
 
 # --- reading -----------------------------------------------------------------------------------
 
-def get_own(seller, public_id):
+def get_own(seller: User, public_id: object) -> Product:
     """The seller's listing; anybody else's (or none) is not found."""
     product = db.session.scalar(select(Product).where(Product.public_id == str(public_id)[:16]))
     if product is None:
@@ -57,14 +65,14 @@ def get_own(seller, public_id):
     return product
 
 
-def _mine(seller, status=None):
+def _mine(seller: User, status: str | None = None) -> Select[Product]:
     stmt = select(Product).where(Product.seller_id == seller.id)
     if status:
         stmt = stmt.where(Product.status == status)
     return stmt.order_by(Product.updated_at.desc(), Product.id.desc())
 
 
-def _favourite_counts(*conditions):
+def _favourite_counts(*conditions: ColumnElement[bool]) -> dict[int, int]:
     return dict(db.session.execute(
         select(Favourite.product_id, func.count())
         .join(Product, Product.id == Favourite.product_id)
@@ -73,7 +81,7 @@ def _favourite_counts(*conditions):
     ).all())
 
 
-def my_listings(seller, status=None):
+def my_listings(seller: User, status: str | None = None) -> list[tuple[Product, int]]:
     """The seller's listings (newest first) as (product, favourites) pairs; views are product.view_count."""
     products = db.session.scalars(_mine(seller, status)).all()
     counts = _favourite_counts(Product.seller_id == seller.id)
@@ -93,14 +101,14 @@ def my_listings_page(seller: User, status: str | None, page: int, per_page: int)
     return found
 
 
-def status_counts(seller):
+def status_counts(seller: User) -> dict[str, int]:
     rows = db.session.execute(
         select(Product.status, func.count()).where(Product.seller_id == seller.id).group_by(Product.status)
     ).all()
     return dict(rows)
 
 
-def leaf_categories():
+def leaf_categories() -> Sequence[Category]:
     """Categories a listing may be filed under (those without children), grouped by parent."""
     children = select(Category.parent_id).where(Category.parent_id.is_not(None))
     leaves = db.session.scalars(
@@ -111,80 +119,96 @@ def leaf_categories():
 
 # --- validation --------------------------------------------------------------------------------
 
-def _int(value, name, low, high, message):
+def _int(value: object, name: str, low: int, high: int, message: Message) -> int:
     number = parse_int(str(value).replace(" ", "").replace("\u202f", ""))
     if number is None or not low <= number <= high:
         raise Invalid(message, {name: message})
     return number
 
 
-def _category(value):
-    if isinstance(value, Category):
-        category = value
-    else:
-        stmt = select(Category)
-        stmt = stmt.where(Category.id == value) if isinstance(value, int) else stmt.where(Category.slug == str(value or "")[:80])
-        category = db.session.scalar(stmt)
+def _by_id_or_slug(model: type[M], value: object, slug_max: int) -> M | None:
+    """The category or city named by its id (an int) or else by its slug; None when there is none."""
+    if isinstance(value, int):
+        return db.session.scalar(select(model).where(model.id == value))
+    return db.session.scalar(select(model).where(model.slug == str(value or "")[:slug_max]))
+
+
+def _category(value: object) -> Category:
+    category = value if isinstance(value, Category) else _by_id_or_slug(Category, value, 80)
     message = _l("Choisissez une catégorie précise.")
     if category is None or category.children:
         raise Invalid(message, {"category": message})
     return category
 
 
-def _city(value):
+def _city(value: object) -> City:
     if isinstance(value, City):
         return value
-    stmt = select(City)
-    stmt = stmt.where(City.id == value) if isinstance(value, int) else stmt.where(City.slug == str(value or "")[:60])
-    city = db.session.scalar(stmt)
+    city = _by_id_or_slug(City, value, 60)
     if city is None:
         message = _l("Choisissez une ville.")
         raise Invalid(message, {"city": message})
     return city
 
 
-def _clean(fields):
+def _title(value: object) -> str:
+    title = " ".join(str(value or "").split())
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        message = _l("Le titre doit faire entre %(low)d et %(high)d caractères.", low=TITLE_MIN, high=TITLE_MAX)
+        raise Invalid(message, {"title": message})
+    return title
+
+
+def _description(value: object) -> str:
+    description = str(value or "").strip().replace("\r\n", "\n")
+    if len(description) > DESCRIPTION_MAX:
+        message = _l("La description ne doit pas dépasser %(high)d caractères.", high=DESCRIPTION_MAX)
+        raise Invalid(message, {"description": message})
+    return description
+
+
+def _price(value: object) -> int:
+    return _int(value, "price", PRICE_MIN, PRICE_MAX,
+                _l("Le prix doit être un nombre entier entre 100 et 1 000 000 000 FCFA."))
+
+
+def _quantity(value: object) -> int:
+    return _int(value, "quantity", QUANTITY_MIN, QUANTITY_MAX, _l("La quantité doit être entre 1 et 99."))
+
+
+def _condition(value: object) -> str:
+    if value not in Condition.ALL:
+        message = _l("Choisissez l'état de l'article.")
+        raise Invalid(message, {"condition": message})
+    return str(value)
+
+
+# Each field's check, in the order the fields are checked.
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "title": _title,
+    "description": _description,
+    "price": _price,
+    "quantity": _quantity,
+    "negotiable": bool,
+    "condition": _condition,
+    "category": _category,
+    "city": _city,
+}
+
+
+def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     """Checked values for the given fields (only those present); raises Invalid on the first bad one."""
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise Invalid(_l("Champ inconnu."), {name: "unknown" for name in unknown})
-    clean = {}
-    if "title" in fields:
-        title = " ".join(str(fields["title"] or "").split())
-        if not TITLE_MIN <= len(title) <= TITLE_MAX:
-            message = _l("Le titre doit faire entre %(low)d et %(high)d caractères.", low=TITLE_MIN, high=TITLE_MAX)
-            raise Invalid(message, {"title": message})
-        clean["title"] = title
-    if "description" in fields:
-        description = str(fields["description"] or "").strip().replace("\r\n", "\n")
-        if len(description) > DESCRIPTION_MAX:
-            message = _l("La description ne doit pas dépasser %(high)d caractères.", high=DESCRIPTION_MAX)
-            raise Invalid(message, {"description": message})
-        clean["description"] = description
-    if "price" in fields:
-        clean["price"] = _int(fields["price"], "price", PRICE_MIN, PRICE_MAX,
-                              _l("Le prix doit être un nombre entier entre 100 et 1 000 000 000 FCFA."))
-    if "quantity" in fields:
-        clean["quantity"] = _int(fields["quantity"], "quantity", QUANTITY_MIN, QUANTITY_MAX,
-                                 _l("La quantité doit être entre 1 et 99."))
-    if "negotiable" in fields:
-        clean["negotiable"] = bool(fields["negotiable"])
-    if "condition" in fields:
-        if fields["condition"] not in Condition.ALL:
-            message = _l("Choisissez l'état de l'article.")
-            raise Invalid(message, {"condition": message})
-        clean["condition"] = fields["condition"]
-    if "category" in fields:
-        clean["category"] = _category(fields["category"])
-    if "city" in fields:
-        clean["city"] = _city(fields["city"])
-    return clean
+    return {name: check(fields[name]) for name, check in _CHECKS.items() if name in fields}
 
 
-def _check_ready(product):
+def _check_ready(product: Product) -> None:
     """Everything moderation needs before the listing may be submitted."""
     if not product.seller.phone_verified:
-        raise Invalid(_l("Vérifiez votre numéro de téléphone avant de publier une annonce."), {"phone": "unverified"})
+        raise Invalid(_l("Vérifiez votre numéro de téléphone avant de publier une annonce."),
+                      {"phone": "unverified"})
     if not product.images:
         message = _l("Ajoutez au moins une photo.")
         raise Invalid(message, {"photos": message})
@@ -193,12 +217,12 @@ def _check_ready(product):
 
 # --- moving ------------------------------------------------------------------------------------
 
-def _apply_moderation_flags(product):
+def _apply_moderation_flags(product: Product) -> None:
     """The moderation service's automatic flags, computed afresh at each submission."""
     product.moderation_flags = " ".join(moderation.flags_for(product))[:255]
 
 
-def _move(product, to_status):
+def _move(product: Product, to_status: str) -> Product:
     if to_status not in TRANSITIONS.get(product.status, set()):
         raise IllegalMove(_l("Cette action n'est pas possible pour une annonce dans cet état."))
     previous = product.status
@@ -213,21 +237,22 @@ def _move(product, to_status):
     return product
 
 
-def _commit(product):
+def _commit(product: Product) -> Product:
     db.session.commit()
     _saved_files().clear()
     return product
 
 
-def _saved_files():
+def _saved_files() -> list[str]:
     """Keys of the photo files written during the current call (deleted if it does not commit)."""
-    return db.session.info.setdefault("vgk.listings.saved_files", [])
+    saved: list[str] = db.session.info.setdefault("vgk.listings.saved_files", [])
+    return saved
 
 
-def _rollback_on_error(fn):
+def _rollback_on_error(fn: Callable[P, R]) -> Callable[P, R]:
     """A refused call leaves nothing half-done: no rows in the session, no photo files on disk."""
     @wraps(fn)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
         _saved_files().clear()
         try:
             return fn(*args, **kwargs)
@@ -244,20 +269,22 @@ def _rollback_on_error(fn):
 # Photos are decoded and rendered first, with no write pending (a decode takes seconds and, on SQLite,
 # an open write transaction would lock every other writer out meanwhile); rows come afterwards.
 
-def _process_photos(files, already=0):
+def _check_photo_count(count: int) -> None:
+    if count > MAX_PHOTOS:
+        message = _l("%(max)d photos au maximum par annonce.", max=MAX_PHOTOS)
+        raise Invalid(message, {"photos": message})
+
+
+def _process_photos(files: Iterable[bytes] | None, already: int = 0) -> list[media.ProcessedImage]:
     """The uploads checked and rendered, before any database write of the call."""
-    files = [data for data in (files or []) if data]
-    if already + len(files) > MAX_PHOTOS:
-        message = _l("%(max)d photos au maximum par annonce.", max=MAX_PHOTOS)
-        raise Invalid(message, {"photos": message})
-    return media.process_images(files)
+    uploads = [data for data in (files or []) if data]
+    _check_photo_count(already + len(uploads))
+    return media.process_images(uploads)
 
 
-def _store_photos(product, processed):
+def _store_photos(product: Product, processed: list[media.ProcessedImage]) -> int:
     """Rows (and files) for photos already processed; the caller commits."""
-    if len(product.images) + len(processed) > MAX_PHOTOS:
-        message = _l("%(max)d photos au maximum par annonce.", max=MAX_PHOTOS)
-        raise Invalid(message, {"photos": message})
+    _check_photo_count(len(product.images) + len(processed))
     position = max((img.position for img in product.images), default=-1) + 1
     saved = _saved_files()
     for offset, photo in enumerate(processed):
@@ -269,7 +296,7 @@ def _store_photos(product, processed):
 
 
 @_rollback_on_error
-def add_photos(seller, public_id, files):
+def add_photos(seller: User, public_id: object, files: Iterable[bytes] | None) -> Product:
     """Add photos (bytes) to a listing; an ACTIVE listing goes back to moderation."""
     product = get_own(seller, public_id)
     if product.status not in EDITABLE:
@@ -285,7 +312,7 @@ def add_photos(seller, public_id, files):
 
 
 @_rollback_on_error
-def remove_photo(seller, public_id, image_id):
+def remove_photo(seller: User, public_id: object, image_id: object) -> Product:
     product = get_own(seller, public_id)
     if product.status not in EDITABLE:
         raise IllegalMove(_l("Cette annonce ne peut plus être modifiée."))
@@ -305,7 +332,7 @@ def remove_photo(seller, public_id, image_id):
 
 # --- lifecycle ---------------------------------------------------------------------------------
 
-def _new_draft(seller, photos, fields):
+def _new_draft(seller: User, photos: Iterable[bytes] | None, fields: dict[str, Any]) -> Product:
     missing = [name for name in ("title", "price", "category", "city") if name not in fields]
     if missing:
         message = _l("Ce champ est obligatoire.")
@@ -321,13 +348,13 @@ def _new_draft(seller, photos, fields):
 
 
 @_rollback_on_error
-def create_draft(seller, photos=(), **fields):
+def create_draft(seller: User, photos: Iterable[bytes] | None = (), **fields: Any) -> Product:
     """A new DRAFT listing from the form values (and optional photos as bytes)."""
     return _commit(_new_draft(seller, photos, fields))
 
 
 @_rollback_on_error
-def create(seller, photos=(), submit=False, **fields):
+def create(seller: User, photos: Iterable[bytes] | None = (), submit: bool = False, **fields: Any) -> Product:
     """A new listing, kept as a DRAFT or (submit=True) sent to moderation at once; when it cannot
     be submitted (no photo, phone not verified) nothing is created."""
     product = _new_draft(seller, photos, fields)
@@ -338,7 +365,7 @@ def create(seller, photos=(), submit=False, **fields):
 
 
 @_rollback_on_error
-def update(seller, public_id, photos=(), **fields):
+def update(seller: User, public_id: object, photos: Iterable[bytes] | None = (), **fields: Any) -> Product:
     """Change a listing's fields (and add photos). Content changes on an ACTIVE listing send it
     back to moderation; price, quantity and negotiable changes don't."""
     product = get_own(seller, public_id)
@@ -356,7 +383,7 @@ def update(seller, public_id, photos=(), **fields):
 
 
 @_rollback_on_error
-def submit(seller, public_id):
+def submit(seller: User, public_id: object) -> Product:
     """Send a DRAFT or REJECTED listing to moderation."""
     product = get_own(seller, public_id)
     if product.status not in (S.DRAFT, S.REJECTED):
@@ -367,21 +394,22 @@ def submit(seller, public_id):
 
 
 @_rollback_on_error
-def mark_sold(seller, public_id):
+def _move_own(seller: User, public_id: object, to_status: str) -> Product:
     product = get_own(seller, public_id)
-    _move(product, S.SOLD)
+    _move(product, to_status)
     return _commit(product)
 
 
-@_rollback_on_error
-def archive(seller, public_id):
-    product = get_own(seller, public_id)
-    _move(product, S.ARCHIVED)
-    return _commit(product)
+def mark_sold(seller: User, public_id: object) -> Product:
+    return _move_own(seller, public_id, S.SOLD)
+
+
+def archive(seller: User, public_id: object) -> Product:
+    return _move_own(seller, public_id, S.ARCHIVED)
 
 
 @_rollback_on_error
-def relist(seller, public_id):
+def relist(seller: User, public_id: object) -> Product:
     """Put an ARCHIVED or SOLD listing back on sale: it goes through moderation again."""
     product = get_own(seller, public_id)
     if product.status not in (S.ARCHIVED, S.SOLD):

@@ -11,7 +11,7 @@ import logging
 import secrets
 import threading
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -73,7 +73,7 @@ def image_gate(workers: int | None = None) -> threading.BoundedSemaphore:
 
 
 @contextmanager
-def _image_turn():
+def _image_turn() -> Iterator[None]:
     gate = image_gate()
     if not gate.acquire(timeout=max(0.0, float(current_app.config.get("IMAGE_WAIT_SECONDS", 5)))):
         log.warning("photo refused: all image workers busy")
@@ -86,16 +86,16 @@ def _image_turn():
 
 # --- decoding -------------------------------------------------------------------------------------
 
-def _not_an_image():
+def _not_an_image() -> Invalid:
     return Invalid(_l("Ce fichier n'est pas une image valide."), {"image": "invalid"})
 
 
-def _too_large(max_pixels, max_side):
+def _too_large(max_pixels: int, max_side: int) -> Invalid:
     return Invalid(_l("Image trop grande : %(megapixels)d mégapixels et %(side)d pixels de côté au maximum.",
                       megapixels=max(1, max_pixels // 1_000_000), side=max_side), {"image": "too_large"})
 
 
-def _fitted_size(size, box):
+def _fitted_size(size: tuple[int, int], box: int) -> tuple[int, int]:
     """The size of `size` fitted in a box×box square (never enlarged), as Image.thumbnail would."""
     width, height = size
     if width <= box and height <= box:
@@ -105,7 +105,7 @@ def _fitted_size(size, box):
     return max(1, round(width * box / height)), box
 
 
-def _open_checked(data, max_pixels, max_side):
+def _open_checked(data: bytes, max_pixels: int, max_side: int) -> tuple[Image.Image, tuple[int, int]]:
     """The first frame of the picture, decoded only once its header passed the format and size checks."""
     if not data:
         raise Invalid(_l("Le fichier est vide."), {"image": "empty"})
@@ -135,7 +135,7 @@ def _open_checked(data, max_pixels, max_side):
     return image, (width, height)
 
 
-def _flatten(image):
+def _flatten(image: Image.Image) -> Image.Image:
     """Upright RGB pixels only: orientation applied, transparency on white, metadata dropped."""
     image = ImageOps.exif_transpose(image)
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
@@ -148,14 +148,14 @@ def _flatten(image):
     return clean
 
 
-def _fit(image, box):
+def _fit(image: Image.Image, box: int) -> Image.Image:
     size = _fitted_size(image.size, box)
     if size == image.size:
         return image
     return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
-def _webp(image, qualities, max_bytes=None):
+def _webp(image: Image.Image, qualities: Iterable[int], max_bytes: int | None = None) -> bytes:
     """WebP of the image at the first quality whose file fits max_bytes."""
     for quality in qualities:
         out = io.BytesIO()
@@ -165,7 +165,7 @@ def _webp(image, qualities, max_bytes=None):
     return out.getvalue()
 
 
-def difference_hash(image):
+def difference_hash(image: Image.Image) -> str:
     """A 64-bit perceptual hash (dHash) as 16 hex digits: the same photo re-encoded keeps it."""
     small = image.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
     pixels = small.tobytes()
@@ -237,7 +237,7 @@ def save_product_image(product: Product, processed: ProcessedImage, position: in
     return image
 
 
-def store_product_image(product, data, position):
+def store_product_image(product: Product, data: bytes, position: int) -> ProductImage:
     """Process and store one photo for a product and add it to the session; the caller commits."""
     return save_product_image(product, process_image(data), position)
 
@@ -252,5 +252,5 @@ def delete_files(keys: Iterable[str]) -> None:
             log.warning("could not delete %s", key)
 
 
-def image_url(key):
+def image_url(key: str) -> str:
     return registry.storage().url(key)

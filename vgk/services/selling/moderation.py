@@ -8,23 +8,26 @@ Flag codes (stored space-separated in Product.moderation_flags):
   price_outlier    far from the median price of active products of the same category
   duplicate_photo  a photo identical (same perceptual digest) to one of another seller's products
 """
+from __future__ import annotations
+
 import logging
 import re
+from collections.abc import Callable, Iterable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from vgk.database import locked
+from vgk.database import locked_awaiting
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
-from vgk.models import Product, ProductImage, ProductStatus
+from vgk.models import Product, ProductImage, ProductStatus, User
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
 from vgk.services.messaging import inbox, notifications
-from vgk.services.paging import paginate
-from vgk.text import normalize
+from vgk.services.paging import Page, paginate
+from vgk.text import Message, normalize
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +67,16 @@ _PAYMENT_WORDS = ("orange money", "om money", "momo", "mobile money", "mtn money
 _USSD = re.compile(r"[#*]\d{2,4}(?:[*#]\d*)*#")
 
 
-def _has_phrase(normalized, phrases):
+def _has_phrase(normalized: str, phrases: Iterable[str]) -> bool:
     padded = f" {normalized} "
     return any(f" {normalize(p)} " in padded for p in phrases if normalize(p))
 
 
-def _text(product):
+def _text(product: Product) -> str:
     return f"{product.title or ''}\n{product.description or ''}"
 
 
-def _contact(product):
+def _contact(product: Product) -> bool:
     raw = _text(product)
     if _EMAIL.search(raw) or _EMAIL_WORDS.search(raw) or _INTL_PHONE.search(raw):
         return True
@@ -84,25 +87,25 @@ def _contact(product):
     return _has_phrase(normalize(raw), _CONTACT_WORDS)
 
 
-def _payment(product):
+def _payment(product: Product) -> bool:
     raw = _text(product)
     return bool(_USSD.search(raw)) or _has_phrase(normalize(raw), _PAYMENT_WORDS)
 
 
-def _banned_word(product):
+def _banned_word(product: Product) -> bool:
     return _has_phrase(normalize(_text(product)), current_app.config.get("BANNED_WORDS", ()))
 
 
-def _category_id(product):
+def _category_id(product: Product) -> int | None:
     return product.category_id or (product.category.id if product.category is not None else None)
 
 
-def category_median(category_id, exclude_id=None):
+def category_median(category_id: int, exclude_id: int | None = None) -> float | None:
     """The median price of ACTIVE products of the category, or None below OUTLIER_MIN_PRODUCTS of them."""
     conditions = [Product.status == ProductStatus.ACTIVE, Product.category_id == category_id]
     if exclude_id is not None:
         conditions.append(Product.id != exclude_id)
-    count = db.session.scalar(select(func.count(Product.id)).where(*conditions))
+    count = db.session.scalar(select(func.count(Product.id)).where(*conditions)) or 0
     if count < OUTLIER_MIN_PRODUCTS:
         return None
     middle = db.session.scalars(
@@ -112,7 +115,7 @@ def category_median(category_id, exclude_id=None):
     return sum(middle) / len(middle)
 
 
-def _price_outlier(product):
+def _price_outlier(product: Product) -> bool:
     category_id = _category_id(product)
     if category_id is None or product.price is None:
         return False
@@ -122,7 +125,7 @@ def _price_outlier(product):
     return product.price * OUTLIER_FACTOR < median or product.price > median * OUTLIER_FACTOR
 
 
-def _duplicate_photo(product):
+def _duplicate_photo(product: Product) -> bool:
     digests = {image.digest for image in product.images if image.digest}
     if not digests:
         return False
@@ -134,7 +137,7 @@ def _duplicate_photo(product):
     return db.session.scalar(query) is not None
 
 
-_CHECKS = {
+_CHECKS: dict[str, Callable[[Product], bool]] = {
     "contact": _contact,
     "payment": _payment,
     "banned_word": _banned_word,
@@ -143,28 +146,28 @@ _CHECKS = {
 }
 
 
-def flags_for(product):
+def flags_for(product: Product) -> list[str]:
     """The flag codes that apply to the product (in FLAGS order); reads, never writes."""
     return [code for code in FLAGS if _CHECKS[code](product)]
 
 
-def refresh_flags(product):
+def refresh_flags(product: Product) -> str:
     """Compute and store the flags on the product (no commit: the caller's transaction)."""
     product.moderation_flags = " ".join(flags_for(product))
     return product.moderation_flags
 
 
-def flag_list(product):
+def flag_list(product: Product) -> list[str]:
     return [code for code in (product.moderation_flags or "").split() if code]
 
 
 # --- the queue -----------------------------------------------------------------------------------
 
-def pending_count():
-    return db.session.scalar(select(func.count(Product.id)).where(Product.status == ProductStatus.PENDING))
+def pending_count() -> int:
+    return db.session.scalar(select(func.count(Product.id)).where(Product.status == ProductStatus.PENDING)) or 0
 
 
-def queue(page=1, per_page=20):
+def queue(page: int | None = 1, per_page: int = 20) -> Page:
     """PENDING products, oldest submission first, with images and seller loaded."""
     return paginate(
         select(Product).where(Product.status == ProductStatus.PENDING)
@@ -176,34 +179,30 @@ def queue(page=1, per_page=20):
 
 # --- decisions -----------------------------------------------------------------------------------
 
-def _pending_product(public_id):
-    product = locked(select(Product).where(Product.public_id == str(public_id or "")[:16]))
-    if product is None:
-        raise NotFound(_l("Annonce introuvable."))
-    if product.status != ProductStatus.PENDING:
-        db.session.rollback()
-        raise Conflict(_l("Cette annonce n'attend pas de modération."))
-    return product
+def _pending_product(public_id: object) -> Product:
+    return locked_awaiting(select(Product).where(Product.public_id == str(public_id or "")[:16]),
+                           ProductStatus.PENDING, missing=_l("Annonce introuvable."),
+                           settled=_l("Cette annonce n'attend pas de modération."))
 
 
-def _state(product):
+def _state(product: Product) -> dict[str, str | None]:
     return {"status": product.status, "rejection_reason": product.rejection_reason,
             "flags": product.moderation_flags or ""}
 
 
-def _tell_seller(product, message):
+def _tell_seller(product: Product, message: Message) -> None:
     phone = product.seller.phone if product.seller is not None else None
     if phone:
         notifications.send_sms(phone, str(message) % {"title": product.title[:40]})
 
 
-def _notice(product, message, **values):
+def _notice(product: Product, message: Message, **values: object) -> None:
     """The seller's in-app notice of the decision, stored with it (no commit here)."""
     inbox.notify(product.seller, inbox.LISTING, message, link=f"/compte/annonces/{product.public_id}",
                  title=product.title[:40], **values)
 
 
-def _approve(admin, product, ip):
+def _approve(admin: User, product: Product, ip: str) -> None:
     before = _state(product)
     now = utcnow()
     product.status = ProductStatus.ACTIVE
@@ -215,14 +214,14 @@ def _approve(admin, product, ip):
     audit.record(admin, "product.approve", "product", product.public_id, before, _state(product), ip)
 
 
-def _clean_reason(reason):
-    reason = " ".join((reason or "").split())
-    if not MIN_REASON <= len(reason) <= MAX_REASON:
+def _clean_reason(reason: str | None) -> str:
+    clean = " ".join((reason or "").split())
+    if not MIN_REASON <= len(clean) <= MAX_REASON:
         raise Invalid(_l("Indiquez la raison du refus (3 à 500 caractères)."), {"reason": "required"})
-    return reason
+    return clean
 
 
-def _reject(admin, product, reason, ip):
+def _reject(admin: User, product: Product, reason: str, ip: str) -> None:
     before = _state(product)
     product.status = ProductStatus.REJECTED
     product.moderated_at = utcnow()
@@ -233,10 +232,11 @@ def _reject(admin, product, reason, ip):
 
 APPROVED_SMS = _l("Vidé-Grenier Kamer : votre annonce « %(title)s » est en ligne.")
 REJECTED_NOTICE = _l("Votre annonce « %(title)s » a été refusée. Motif : %(reason)s")
-REJECTED_SMS = _l("Vidé-Grenier Kamer : votre annonce « %(title)s » a été refusée. Motif visible dans votre espace vendeur.")
+REJECTED_SMS = _l("Vidé-Grenier Kamer : votre annonce « %(title)s » a été refusée. "
+                  "Motif visible dans votre espace vendeur.")
 
 
-def approve(admin, public_id, ip=""):
+def approve(admin: User, public_id: object, ip: str = "") -> Product:
     """Publish a PENDING product (Conflict otherwise); audited; the seller gets an SMS."""
     product = _pending_product(public_id)
     _approve(admin, product, ip)
@@ -247,20 +247,25 @@ def approve(admin, public_id, ip=""):
     return product
 
 
-def reject(admin, public_id, reason, ip=""):
+def reject(admin: User, public_id: object, reason: str | None, ip: str = "") -> Product:
     """Refuse a PENDING product with a reason the seller sees; audited; the seller gets an SMS."""
-    reason = _clean_reason(reason)
+    why = _clean_reason(reason)
     product = _pending_product(public_id)
-    _reject(admin, product, reason, ip)
-    _notice(product, REJECTED_NOTICE, reason=reason)
+    _reject(admin, product, why, ip)
+    _notice(product, REJECTED_NOTICE, reason=why)
     db.session.commit()
     log.info("admin %s rejected product %s", admin.public_id, product.public_id)
     _tell_seller(product, REJECTED_SMS)
     return product
 
 
-def _many(decide, public_ids):
-    done, failed = [], {}
+# What a batch decision returns: the products decided, and {public_id: error message} for the others.
+Decided = tuple[list[Product], dict[str, str]]
+
+
+def _many(decide: Callable[[str], Product], public_ids: Iterable[object] | None) -> Decided:
+    done: list[Product] = []
+    failed: dict[str, str] = {}
     for public_id in dict.fromkeys(str(p) for p in public_ids or ()):
         try:
             done.append(decide(public_id))
@@ -269,12 +274,13 @@ def _many(decide, public_ids):
     return done, failed
 
 
-def approve_many(admin, public_ids, ip=""):
+def approve_many(admin: User, public_ids: Iterable[object] | None, ip: str = "") -> Decided:
     """Approve each product; returns (approved products, {public_id: error message})."""
     return _many(lambda public_id: approve(admin, public_id, ip), public_ids)
 
 
-def reject_many(admin, public_ids, reason, ip=""):
+def reject_many(admin: User, public_ids: Iterable[object] | None, reason: str | None,
+                ip: str = "") -> Decided:
     """Reject each product with the same reason; returns (rejected products, {public_id: error message})."""
-    reason = _clean_reason(reason)
-    return _many(lambda public_id: reject(admin, public_id, reason, ip), public_ids)
+    why = _clean_reason(reason)
+    return _many(lambda public_id: reject(admin, public_id, why, ip), public_ids)
