@@ -11,7 +11,8 @@ from tests import factories as f
 from vgk.extensions import db
 from vgk.models import AuthSession, RefreshToken, Role, TwoFactor, User, UserStatus
 from vgk.models.base import utcnow
-from vgk.services import accounts, sessions
+from vgk.services import accounts
+from vgk.services.accounts import sessions
 
 PASSWORD = "correct horse 237"
 

@@ -8,7 +8,8 @@ from tests import factories as f
 from vgk.extensions import db
 from vgk.models import PickupPoint, Role, TwoFactor, User
 from vgk.models.base import utcnow
-from vgk.services import accounts, sessions
+from vgk.services import accounts
+from vgk.services.accounts import sessions
 
 pytestmark = pytest.mark.e2e
 

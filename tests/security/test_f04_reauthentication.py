@@ -26,7 +26,8 @@ from vgk.models import (
     WalletEntryKind,
 )
 from vgk.models.base import utcnow
-from vgk.services import accounts, sessions
+from vgk.services import accounts
+from vgk.services.accounts import sessions
 from vgk.services.commerce import wallet
 
 PASSWORD = "secret-pass-1"

@@ -11,7 +11,8 @@ from vgk.errors import Forbidden, Invalid, RateLimited
 from vgk.extensions import db
 from vgk.models import AuthSession, ProductStatus, Role, TwoFactor, UserStatus
 from vgk.models.base import utcnow
-from vgk.services import accounts, sessions
+from vgk.services import accounts
+from vgk.services.accounts import sessions
 
 
 @pytest.mark.parametrize("raw", ["690112233", "6 90 11 22 33", "+237 6 90 11 22 33", "00237690112233", "237690112233"])

@@ -7,7 +7,8 @@ from tests import factories as f
 from vgk.errors import Forbidden
 from vgk.extensions import db
 from vgk.models import PickupPoint, Role, TwoFactor, UserStatus
-from vgk.services import accounts, sessions
+from vgk.services import accounts
+from vgk.services.accounts import sessions
 
 HX = {"HX-Request": "true"}
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"|name="csrf-token" content="([^"]+)"')

@@ -17,7 +17,7 @@ from tests.conftest import make_app
 from vgk.extensions import db
 from vgk.models import AuthSession, Role, TwoFactor, User, UserStatus
 from vgk.models.base import utcnow
-from vgk.services import sessions
+from vgk.services.accounts import sessions
 
 CALLBACK = "/connexion/google/retour"
 

@@ -9,7 +9,8 @@ from tests import factories as f
 from vgk.extensions import db
 from vgk.models import PickupPoint, Role, TwoFactor
 from vgk.models.base import utcnow
-from vgk.services import accounts, sessions
+from vgk.services import accounts
+from vgk.services.accounts import sessions
 
 PIN = "246810"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"|name="csrf-token" content="([^"]+)"')

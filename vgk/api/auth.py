@@ -9,7 +9,8 @@ from vgk.api.openapi import envelope, nullable, operation, ref, schemas
 from vgk.api.schemas import user_json
 from vgk.errors import Invalid
 from vgk.extensions import limiter
-from vgk.services import accounts, api_tokens
+from vgk.services import accounts
+from vgk.services.accounts import api_tokens
 
 schemas(
     User={

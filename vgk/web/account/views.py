@@ -13,7 +13,8 @@ from vgk.errors import Conflict, Forbidden, Invalid, RateLimited
 from vgk.extensions import limiter
 from vgk.models import TwoFactor
 from vgk.security import client_required, signed_in
-from vgk.services import accounts, paging, sessions
+from vgk.services import accounts, paging
+from vgk.services.accounts import sessions
 from vgk.services.catalogue import catalog
 from vgk.services.messaging import inbox
 from vgk.web.account import bp

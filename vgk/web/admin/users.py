@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError, Invalid
-from vgk.services import accounts, sessions
+from vgk.services import accounts
+from vgk.services.accounts import sessions
 from vgk.services.backoffice import directory
 from vgk.web.admin import bp
 from vgk.web.admin.common import PER_PAGE, admin_only, back_to, field_messages

@@ -9,7 +9,8 @@ from flask_login import login_user, logout_user, user_loaded_from_cookie
 
 from vgk.errors import Forbidden
 from vgk.models import Role
-from vgk.services import accounts, sessions
+from vgk.services import accounts
+from vgk.services.accounts import sessions
 from vgk.services.commerce import cart as carts
 from vgk.web.visitor.views import _local_target as local_target  # noqa: F401  (one definition of "safe")
 

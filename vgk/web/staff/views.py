@@ -22,7 +22,8 @@ from vgk.extensions import limiter
 from vgk.inputs import parse_day
 from vgk.models import Role, UserStatus
 from vgk.security import public, roles_required
-from vgk.services import accounts, sessions
+from vgk.services import accounts
+from vgk.services.accounts import sessions
 from vgk.services.commerce import pickup
 from vgk.web.htmx import is_htmx
 from vgk.web.staff import bp

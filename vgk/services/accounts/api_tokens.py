@@ -27,7 +27,8 @@ from vgk.errors import Unauthenticated
 from vgk.extensions import db
 from vgk.models import AuthSession, RefreshToken
 from vgk.models.base import utcnow
-from vgk.services import accounts, sessions
+from vgk.services import accounts
+from vgk.services.accounts import sessions
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from vgk.models import (
     UserStatus,
 )
 from vgk.models.base import utcnow
-from vgk.services import otp, sessions, throttle
+from vgk.services.accounts import otp, sessions, throttle
 from vgk.services.messaging import notifications
 from vgk.urls import public_url
 
