@@ -90,7 +90,7 @@ def snapshot(point):
 
 
 def _point_values(city_id, name, address, opening_hours, phone):
-    from vgk.services.accounts import normalize_phone
+    from vgk.services.accounts.people import normalize_phone
 
     errors = {}
     city = None

@@ -17,7 +17,8 @@ from vgk.errors import Conflict, Invalid, RateLimited
 from vgk.extensions import db
 from vgk.models import City, Fulfilment, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod, PickupPoint
 from vgk.models.base import utcnow
-from vgk.services.accounts import _clean_name, normalize_email, normalize_phone
+from vgk.services.accounts.people import clean_name as _clean_name
+from vgk.services.accounts.people import normalize_email, normalize_phone
 from vgk.services.commerce import cart as carts
 from vgk.services.commerce import orders
 from vgk.services.messaging import notifications

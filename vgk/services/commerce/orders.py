@@ -175,7 +175,7 @@ def for_caller(reference, *, user=None, access_token=None, proven=False):
 
 def track(reference, phone):
     """A guest finds their order with its reference and the phone number given at checkout."""
-    from vgk.services.accounts import normalize_phone
+    from vgk.services.accounts.people import normalize_phone
 
     try:
         phone = normalize_phone(phone)
