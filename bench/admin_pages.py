@@ -151,7 +151,7 @@ def load(app, catalogue, data):
 
 def signed_in_client(app, admin_id):
     """A test client holding a real sign-in session of the admin (as tests.factories.sign_in does)."""
-    from vgk.services import sessions
+    from vgk.services.accounts import sessions
 
     with app.app_context():
         auth_session = sessions.start(db.session.get(User, admin_id), ip="127.0.0.1", user_agent="bench")

@@ -90,7 +90,7 @@ def product(title=None, *, seller=None, category_=None, city_=None, status=Produ
 
 def sign_in(client, user, method="password"):
     """Open a real sign-in session for the user in this test client (as after a full login)."""
-    from vgk.services import sessions
+    from vgk.services.accounts import sessions
 
     auth_session = sessions.start(user, ip="127.0.0.1", user_agent="pytest", method=method)
     with client.session_transaction() as session:
@@ -102,7 +102,7 @@ def sign_in(client, user, method="password"):
 def reauthenticated(user):
     """The user, acting in a session where the password was just given (as the services see a
     signed-in person): for calling services that need a recent authentication, such as payouts."""
-    from vgk.services import sessions
+    from vgk.services.accounts import sessions
 
     sessions.start(user, ip="127.0.0.1", user_agent="pytest")
     return user
@@ -110,7 +110,7 @@ def reauthenticated(user):
 
 def api_tokens(user):
     """A fresh token pair for the user, as after a full sign-in from the app (a dict)."""
-    from vgk.services import api_tokens as tokens
+    from vgk.services.accounts import api_tokens as tokens
 
     return tokens.sign_in(user, ip="127.0.0.1", user_agent="pytest").as_dict()
 

@@ -106,7 +106,7 @@ def _init_extensions(app):
 
     @login_manager.user_loader
     def load_user(session_id):
-        from vgk.services import sessions
+        from vgk.services.accounts import sessions
 
         return sessions.load(session_id)
 

@@ -11,7 +11,8 @@ from tests import factories as f
 from vgk.extensions import db
 from vgk.models import AuthSession, RefreshToken, Role, TwoFactor, User, UserStatus
 from vgk.models.base import utcnow
-from vgk.services import accounts, sessions
+from vgk.services.accounts import sessions
+from vgk.services.backoffice import directory
 
 PASSWORD = "correct horse 237"
 
@@ -82,7 +83,7 @@ def test_suspending_an_account_ends_its_app_tokens(api):
     user = f.user(Role.CLIENT, password=PASSWORD)
     tokens = _login(api, email=user.email).get_json()["tokens"]
     admin = f.user(Role.ADMIN)
-    accounts.suspend(user, acting_user=admin)
+    directory.suspend(admin, user)
     assert _me(api, tokens["access_token"]).status_code == 401
 
 

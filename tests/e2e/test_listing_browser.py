@@ -11,7 +11,7 @@ from tests import factories as f
 from vgk.extensions import db
 from vgk.models import Role, TwoFactor
 from vgk.models.base import utcnow
-from vgk.services import sessions
+from vgk.services.accounts import sessions
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ from tests import factories as f
 from vgk.extensions import db
 from vgk.models import Role, TwoFactor
 from vgk.models.base import utcnow
-from vgk.services import accounts, sessions
+from vgk.services.accounts import sessions, tablets
 
 pytestmark = pytest.mark.e2e
 
@@ -28,11 +28,11 @@ def sale(live_app):
                                opening_hours="Lun–Sam 8h–19h")
         staff = f.user(role=Role.STAFF, name=f"Carine Mbappe {n}", pickup_point=point, two_factor=TwoFactor.SMS,
                        phone_verified_at=utcnow())
-        accounts.set_pin(staff, PIN)
+        tablets.set_pin(staff, PIN)
         seller = f.user(name=f"Nadège Fotso {n}", phone_verified_at=utcnow())
         tv = f.product(f"Télé Samsung 32 pouces {n}", seller=seller, city_=town, price=50_000, images=1)
         data = {"point_id": point.id, "point": point.name, "product": tv.public_id, "title": tv.title,
-                "staff": staff.name, "tablet": accounts.enroll_device(staff), "seller_id": seller.id}
+                "staff": staff.name, "tablet": tablets.enroll_device(staff), "seller_id": seller.id}
         db.session.remove()
     return data
 

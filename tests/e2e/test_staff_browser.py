@@ -8,7 +8,7 @@ from tests import factories as f
 from vgk.extensions import db
 from vgk.models import PickupPoint, Role, TwoFactor, User
 from vgk.models.base import utcnow
-from vgk.services import accounts, sessions
+from vgk.services.accounts import sessions, tablets
 
 pytestmark = pytest.mark.e2e
 
@@ -34,8 +34,8 @@ def tablet(live_app):
         db.session.commit()
         staff = f.user(role=Role.STAFF, name="Serge Ekwalla", pickup_point=point, two_factor=TwoFactor.SMS,
                        phone_verified_at=utcnow())
-        accounts.set_pin(staff, PIN)
-        token = accounts.enroll_device(staff)
+        tablets.set_pin(staff, PIN)
+        token = tablets.enroll_device(staff)
         user_id = staff.id
         db.session.remove()
     return {"token": token, "user_id": user_id}

@@ -26,7 +26,7 @@ from vgk.models import (
     WalletEntryKind,
 )
 from vgk.models.base import utcnow
-from vgk.services import accounts, sessions
+from vgk.services.accounts import sessions, signin, tablets, twofactor
 from vgk.services.commerce import wallet
 
 PASSWORD = "secret-pass-1"
@@ -96,7 +96,7 @@ def test_a_stale_session_cannot_turn_the_second_factor_off_or_change_it(stale, o
 
 
 def test_a_stale_session_cannot_renew_the_recovery_codes(stale, owner):
-    accounts.regenerate_recovery_codes(owner)
+    twofactor.regenerate_recovery_codes(owner)
     before = set(db.session.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == owner.id)))
     token = csrf_token(stale, "/compte/securite")
     response = stale.post("/compte/securite/codes", data={"csrf_token": token})
@@ -179,8 +179,8 @@ def tablet(app, client):
     point = pickup_point()
     staff = f.user(Role.STAFF, pickup_point=point, phone="+237690220033", phone_verified_at=utcnow(),
                    two_factor=TwoFactor.SMS, name="Serge Ekwalla")
-    accounts.set_pin(staff, PIN)
-    client.set_cookie("vgk_tablet", accounts.enroll_device(staff))
+    tablets.set_pin(staff, PIN)
+    client.set_cookie("vgk_tablet", tablets.enroll_device(staff))
     return SimpleNamespace(point=point, staff=staff)
 
 
@@ -328,13 +328,13 @@ def test_a_stale_app_token_gets_403_reauth_required_for_a_payout(app, owner):
 
 def test_the_payout_rule_lives_in_the_wallet_service(app, owner):
     with_balance(owner)
-    with pytest.raises(accounts.ReauthRequired):
+    with pytest.raises(signin.ReauthRequired):
         wallet.request_payout(owner, 1000, PHONE)  # no session proving who is asking
     auth_session = sessions.start(owner, method="pin")  # a PIN unlock proves nothing
-    with pytest.raises(accounts.ReauthRequired):
+    with pytest.raises(signin.ReauthRequired):
         wallet.request_payout(owner, 1000, PHONE)
     age_session(sessions.start(owner))
-    with pytest.raises(accounts.ReauthRequired):
+    with pytest.raises(signin.ReauthRequired):
         wallet.request_payout(owner, 1000, PHONE)
     assert payouts_of(owner) == [] and auth_session.reauthenticated_at is None
 
@@ -378,7 +378,7 @@ def test_a_remember_me_cookie_for_a_staff_session_is_refused_and_ends_it(app, ta
 
     auth_session = f.sign_in(app.test_client(), tablet.staff)
     reopened = app.test_client()
-    reopened.set_cookie("vgk_tablet", accounts.enroll_device(tablet.staff))
+    reopened.set_cookie("vgk_tablet", tablets.enroll_device(tablet.staff))
     with app.test_request_context():
         reopened.set_cookie("remember_token", encode_cookie(auth_session.public_id))
     response = reopened.get("/staff")

@@ -417,12 +417,12 @@ def test_a_sign_in_that_finds_the_database_busy_is_told_to_retry_not_a_server_er
 
     from sqlalchemy.exc import OperationalError
 
-    from vgk.services import accounts
+    from vgk.services.accounts import signin
 
     def locked(*_args, **_kwargs):
         raise OperationalError("UPDATE users ...", {}, sqlite3.OperationalError("database is locked"))
 
-    monkeypatch.setattr(accounts, "authenticate", locked)
+    monkeypatch.setattr(signin, "authenticate", locked)
     token = csrf_token(client, "/connexion")
     response = client.post("/connexion", data={"csrf_token": token, "identifier": "690000002",
                                                "password": "demo-pass-237"})

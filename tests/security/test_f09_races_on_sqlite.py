@@ -24,7 +24,7 @@ from vgk.models import (
     WalletEntryKind,
 )
 from vgk.models.base import utcnow
-from vgk.services import sessions
+from vgk.services.accounts import sessions
 from vgk.services.commerce import payments, pickup, wallet
 
 
@@ -149,7 +149,7 @@ def test_parallel_duplicate_payment_callbacks_credit_once(app):
 def test_a_refresh_token_presented_in_parallel_gives_one_new_pair(app):
     """A stolen refresh token raced against its owner: exactly one call gets a new pair, the others see
     a spent token (which revokes the family), never two live pairs from one token."""
-    from vgk.services import api_tokens
+    from vgk.services.accounts import api_tokens
 
     user = f.user(Role.CLIENT)
     pair = api_tokens.sign_in(user, ip="127.0.0.1")

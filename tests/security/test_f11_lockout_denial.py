@@ -16,7 +16,7 @@ from vgk.errors import RateLimited
 from vgk.extensions import db
 from vgk.models import AuthSession, CodePurpose, OneTimeCode, Role, SignInFailure, TwoFactor, User
 from vgk.models.base import utcnow
-from vgk.services import otp
+from vgk.services.accounts import otp
 
 PASSWORD = "secret-pass-1"
 ATTACKER = "198.51.100.66"

@@ -17,7 +17,7 @@ from tests.web.test_auth import csrf_token, location, post, text
 from vgk.extensions import db
 from vgk.models import AuthSession, PickupPoint, Role, TwoFactor, User
 from vgk.models.base import utcnow
-from vgk.services import accounts
+from vgk.services.accounts import tablets, twofactor
 
 PIN = "246810"
 
@@ -76,7 +76,7 @@ def test_a_forged_reference_reveals_and_enables_nothing(me, app):
     with other.session_transaction() as session:
         session["totp_setup"] = {"ref": stolen_ref, "at": 10**10}
     db.session.expire_all()
-    assert accounts.pending_totp_secret(db.session.get(User, other_user.id), stolen_ref) is None
+    assert twofactor.pending_totp_secret(db.session.get(User, other_user.id), stolen_ref) is None
     victim_secret = db.session.get(User, me.user.id).totp_pending_secret
     assert victim_secret not in text(other.get("/compte/securite/application"))
 
@@ -89,8 +89,8 @@ def tablet(app, client):
     db.session.add(point)
     db.session.commit()
     staff = f.user(Role.STAFF, pickup_point=point, two_factor=TwoFactor.SMS, phone_verified_at=utcnow())
-    accounts.set_pin(staff, PIN)
-    client.set_cookie("vgk_tablet", accounts.enroll_device(staff))
+    tablets.set_pin(staff, PIN)
+    client.set_cookie("vgk_tablet", tablets.enroll_device(staff))
     token = csrf_token(client, "/staff/verrou")
     unlocked = client.post("/staff/deverrouiller", data={"csrf_token": token, "user": staff.public_id, "pin": PIN})
     assert unlocked.status_code == 302

@@ -178,17 +178,17 @@ def test_similar_products_are_public_same_category_and_exclude_itself(app):
 
 
 def test_a_suspended_sellers_listings_are_hidden_until_reinstated(app):
-    from vgk.services import accounts
+    from vgk.services.backoffice import directory
 
     seller = f.user()
     item = f.product("Radio cassette", seller=seller)
     f.product("Autre chose")
-    accounts.suspend(seller)
+    directory.suspend(None, seller)
     assert "Radio cassette" not in titles(listing())
     assert titles(listing(q="radio")) == []
     with pytest.raises(NotFound):
         catalog.get_public_product(item.public_id)
-    accounts.reinstate(seller)
+    directory.reinstate(None, seller)
     assert titles(listing(q="radio")) == ["Radio cassette"]
 
 

@@ -9,7 +9,7 @@ from vgk.errors import Invalid, RateLimited
 from vgk.extensions import db
 from vgk.models import CodePurpose, OneTimeCode
 from vgk.models.base import utcnow
-from vgk.services import otp
+from vgk.services.accounts import otp
 
 PHONE = "+237690112233"
 

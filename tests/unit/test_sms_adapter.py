@@ -10,7 +10,7 @@ from tests.fakes.fixtures import africastalking_fake  # noqa: F401
 from tests.servers import free_port
 from vgk.integrations.registry import adapters_of
 from vgk.integrations.sms import AfricasTalkingSms, OutboxSms, SmsError, international_number, mask_phone
-from vgk.services import accounts
+from vgk.services.accounts import signup
 from vgk.services.messaging import notifications
 
 NUMBER = "+237690000001"
@@ -118,7 +118,7 @@ def test_the_app_uses_africas_talking_when_configured(africastalking_fake, tmp_p
         assert africastalking_fake.messages[-1]["message"] == "Votre commande est prête au point relais."
 
         # A real service end to end: sign-up sends the verification code through Africa's Talking.
-        user = accounts.register(name="Amina Njoya", phone="6 77 00 00 42", password="mangue-douce-7")
+        user = signup.register(name="Amina Njoya", phone="6 77 00 00 42", password="mangue-douce-7")
         sent = africastalking_fake.messages[-1]
         assert sent["to"] == "+237677000042" and sent["from"] == "VGK"
         assert re.search(r"\b\d{6}\b", sent["message"])

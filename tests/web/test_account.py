@@ -309,9 +309,9 @@ def test_account_without_password_is_deleted_with_the_checkbox_alone(client, app
 
 
 def test_an_account_made_with_google_chooses_a_first_password(client, app):
-    from vgk.services import accounts
+    from vgk.services.accounts import google
 
-    google_user = accounts.sign_in_with_google({"sub": "g-77", "email": "g77@example.cm", "email_verified": True})
+    google_user = google.sign_in_with_google({"sub": "g-77", "email": "g77@example.cm", "email_verified": True})
     f.sign_in(client, google_user)
     page = text(client.get("/compte/mot-de-passe"))
     assert "Choisir un mot de passe" in page and 'name="current_password"' not in page

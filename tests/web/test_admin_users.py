@@ -7,7 +7,8 @@ from tests import factories as f
 from vgk.errors import Forbidden
 from vgk.extensions import db
 from vgk.models import PickupPoint, Role, TwoFactor, UserStatus
-from vgk.services import accounts, sessions
+from vgk.services.accounts import sessions, signin
+from vgk.services.accounts.people import find_by_identifier
 
 HX = {"HX-Request": "true"}
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"|name="csrf-token" content="([^"]+)"')
@@ -134,13 +135,13 @@ def test_suspend_closes_sessions_and_blocks_sign_in(app, client, admin, people):
     assert jean.status == UserStatus.SUSPENDED
     assert sessions.live_sessions(jean) == []
     with pytest.raises(Forbidden):
-        accounts.authenticate(jean.phone, PASSWORD)
+        signin.authenticate(jean.phone, PASSWORD)
     assert "Compte suspendu" in client.get(response.headers["Location"]).get_data(as_text=True)
 
     response = client.post(f"/admin/utilisateurs/{jean.public_id}/reactiver", data={"csrf_token": token})
     assert response.status_code == 302
     assert refreshed(jean).status == UserStatus.ACTIVE
-    assert accounts.authenticate(jean.phone, PASSWORD).id == jean.id
+    assert signin.authenticate(jean.phone, PASSWORD).id == jean.id
 
 
 def test_suspend_from_the_list_goes_back_to_the_list(client, admin, people):
@@ -251,7 +252,7 @@ def test_create_staff_account(client, admin):
         "password": "bon-mot-de-passe", "pickup_point": str(point.id),
     })
     assert created.status_code == 302
-    staff = accounts.find_by_identifier("+237677112233")
+    staff = find_by_identifier("+237677112233")
     assert created.headers["Location"] == f"/admin/utilisateurs/{staff.public_id}"
     assert staff.role == Role.STAFF and staff.pickup_point_id == point.id
     assert staff.two_factor == TwoFactor.SMS

@@ -15,7 +15,8 @@ from tests import factories as f
 from vgk.extensions import db, limiter
 from vgk.models import AuthSession, OneTimeCode, PickupPoint, Role, TwoFactor, User
 from vgk.models.base import utcnow
-from vgk.services import accounts
+from vgk.services.accounts import passwords, personal, tablets, twofactor
+from vgk.services.backoffice import directory
 
 PHONE = "+237690112233"
 PASSWORD = "secret-pass-1"  # the factories' password
@@ -217,7 +218,7 @@ def test_five_wrong_passwords_stop_that_source_but_not_the_owner(client, app):
 
 def test_suspended_account_cannot_sign_in(client, app):
     user = f.user(phone=PHONE)
-    accounts.suspend(user)
+    directory.suspend(None, user)
     response = login(client, PHONE)
     assert response.status_code == 403
     assert "Ce compte est suspendu. Contactez le support." in text(response)
@@ -226,7 +227,7 @@ def test_suspended_account_cannot_sign_in(client, app):
 
 def test_deleted_account_cannot_sign_in(client, app):
     user = f.user(phone=PHONE, email="gone@example.cm")
-    accounts.delete_account(user)
+    personal.delete_account(user)
     for identifier in (PHONE, "gone@example.cm"):
         response = login(client, identifier)
         assert response.status_code == 400
@@ -325,7 +326,7 @@ def test_second_factor_by_authenticator_app(client, app):
 
 def test_recovery_code_works_once(client, app):
     user = f.user(phone=PHONE, totp_secret=pyotp.random_base32(), two_factor=TwoFactor.TOTP)
-    codes = accounts.regenerate_recovery_codes(user)
+    codes = twofactor.regenerate_recovery_codes(user)
     login(client, PHONE)
     assert post(client, "/connexion/code", {"code": codes[0].upper()}).status_code == 302
     assert signed_in(client)
@@ -375,7 +376,7 @@ def test_staff_lands_on_staff_portal_and_gets_a_tablet_cookie(client, app):
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("vgk_tablet="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
     token = cookie.split(";")[0].split("=", 1)[1]
-    assert accounts.device_for_token(token) is not None
+    assert tablets.device_for_token(token) is not None
 
 
 def test_admin_without_second_factor_is_sent_to_turn_it_on(client, app):
@@ -447,7 +448,7 @@ def test_expired_reset_link_is_refused(client, app, monkeypatch):
     f.user(email="awa@example.cm", email_verified_at=utcnow())
     post(client, "/mot-de-passe/oublie", {"identifier": "awa@example.cm"})
     link = _reset_link("awa@example.cm")
-    monkeypatch.setattr(accounts, "RESET_LINK_AGE", -1)
+    monkeypatch.setattr(passwords, "RESET_LINK_AGE", -1)
     response = client.get(link)
     assert response.status_code == 400
     assert "Ce lien a expiré. Demandez-en un nouveau." in text(response)

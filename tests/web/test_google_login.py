@@ -18,7 +18,7 @@ from vgk.extensions import db
 from vgk.integrations.registry import adapters_of
 from vgk.models import AuthSession, Role, TwoFactor, User, UserStatus
 from vgk.models.base import utcnow
-from vgk.services import sessions
+from vgk.services.accounts import sessions
 
 CALLBACK = "/connexion/google/retour"
 

@@ -9,7 +9,8 @@ from tests import factories as f
 from vgk.extensions import db
 from vgk.models import PickupPoint, Role, TwoFactor
 from vgk.models.base import utcnow
-from vgk.services import accounts, sessions
+from vgk.services.accounts import sessions, tablets
+from vgk.services.backoffice import directory
 
 PIN = "246810"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"|name="csrf-token" content="([^"]+)"')
@@ -34,7 +35,7 @@ def staff_member(point, pin=PIN, **kw):
     user = f.user(role=Role.STAFF, pickup_point=point, two_factor=kw.pop("two_factor", TwoFactor.SMS),
                   phone_verified_at=utcnow(), **kw)
     if pin:
-        accounts.set_pin(user, pin)
+        tablets.set_pin(user, pin)
     return user
 
 
@@ -53,7 +54,7 @@ def tablet(app, client):
     """A tablet of the Akwa point where Serge once signed in fully (it holds the device cookie)."""
     point = pickup_point()
     staff = staff_member(point, name="Serge Ekwalla")
-    token = accounts.enroll_device(staff)
+    token = tablets.enroll_device(staff)
     client.set_cookie("vgk_tablet", token)
     return SimpleNamespace(point=point, staff=staff, token=token)
 
@@ -131,7 +132,7 @@ def test_unknown_tablet_explains_that_a_full_sign_in_is_needed(client, app, cook
 def test_staff_of_another_point_cannot_unlock_this_tablet(client, tablet):
     other_point = pickup_point("Point relais Bastos")
     other = staff_member(other_point, name="Awa Bello")
-    accounts.enroll_device(other)  # known on the Bastos tablet, not on this one
+    tablets.enroll_device(other)  # known on the Bastos tablet, not on this one
     assert "Awa Bello" not in client.get("/staff/verrou").get_data(as_text=True)
     response = unlock(client, other, PIN)
     assert response.status_code == 400
@@ -141,14 +142,14 @@ def test_staff_of_another_point_cannot_unlock_this_tablet(client, tablet):
 
 def test_staff_moved_to_another_point_or_suspended_no_longer_unlocks(client, tablet):
     colleague = staff_member(tablet.point, name="Paul Nkodo")
-    accounts.enroll_device(colleague, tablet.token)
+    tablets.enroll_device(colleague, tablet.token)
     assert "Paul Nkodo" in client.get("/staff/verrou").get_data(as_text=True)
 
-    accounts.set_role(colleague, Role.STAFF, pickup_point("Point relais Mvan").id)
+    directory.set_role(None, colleague, Role.STAFF, pickup_point("Point relais Mvan").id)
     assert "Paul Nkodo" not in client.get("/staff/verrou").get_data(as_text=True)
     assert unlock(client, colleague, PIN).status_code == 400
 
-    accounts.suspend(tablet.staff)
+    directory.suspend(None, tablet.staff)
     assert "Serge Ekwalla" not in client.get("/staff/verrou").get_data(as_text=True)
     assert unlock(client, tablet.staff, PIN).status_code == 400
 

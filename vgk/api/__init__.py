@@ -1,6 +1,6 @@
 """The mobile JSON API under /mobile/api/: one module per resource, all thin over vgk.services.
 
-Authentication is by bearer token only (see vgk.services.api_tokens), so the blueprint is exempt
+Authentication is by bearer token only (see vgk.services.accounts.api_tokens), so the blueprint is exempt
 from CSRF; browsers may call it only from MOBILE_CORS_ORIGINS.
 """
 from flask import Blueprint

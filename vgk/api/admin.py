@@ -16,7 +16,7 @@ from vgk.api.openapi import envelope, nullable, operation, page_envelope, page_p
 from vgk.api.schemas import iso, product_card_json, seller_json, user_json
 from vgk.errors import Forbidden, Invalid
 from vgk.models import OrderStatus, Role, UserStatus
-from vgk.services import accounts
+from vgk.services.accounts import people
 from vgk.services.backoffice import analytics, directory
 from vgk.services.commerce import wallet
 from vgk.services.selling import moderation
@@ -214,7 +214,7 @@ USER_ANSWER = envelope({"user": ref("AdminUser"), "message": _string})
 @operation("Suspend an account (its sessions and tokens end)", tag=TAG, errors=(409,), ok=USER_ANSWER,
            description="Not one's own account (400, `fields.user = self`); a deleted account is a 409.")
 def admin_suspend_user(user_id):
-    user = directory.suspend(current_api_user(), accounts.user_by_public_id(user_id), ip=client_ip())
+    user = directory.suspend(current_api_user(), people.user_by_public_id(user_id), ip=client_ip())
     return ok(user=admin_user_json(user), message=str(_l("Compte suspendu : ses sessions sont fermées.")))
 
 
@@ -223,7 +223,7 @@ def admin_suspend_user(user_id):
 @operation("Reactivate a suspended account", tag=TAG, errors=(409,), ok=USER_ANSWER,
            description="An account that is not suspended is a 409.")
 def admin_reinstate_user(user_id):
-    user = directory.reinstate(current_api_user(), accounts.user_by_public_id(user_id), ip=client_ip())
+    user = directory.reinstate(current_api_user(), people.user_by_public_id(user_id), ip=client_ip())
     return ok(user=admin_user_json(user), message=str(_l("Compte réactivé.")))
 
 

@@ -9,7 +9,7 @@ from vgk.api.openapi import envelope, nullable, operation, ref, schemas
 from vgk.api.schemas import user_json
 from vgk.errors import Invalid
 from vgk.extensions import limiter
-from vgk.services import accounts, api_tokens
+from vgk.services.accounts import api_tokens, google, signin, signup
 
 schemas(
     User={
@@ -102,7 +102,7 @@ SECOND_FACTOR_MESSAGES = {
 def _after_first_factor(user, method, first_factor="password"):
     """Tokens, or `requires_2fa` when the accounts service says a second factor is owed (the same
     rule for the password and for Google)."""
-    owed = accounts.owe_second_factor(user, ip=client_ip(), first_factor=first_factor)
+    owed = signin.owe_second_factor(user, ip=client_ip(), first_factor=first_factor)
     if owed is not None:
         if owed.send_error is not None:
             raise owed.send_error
@@ -134,7 +134,7 @@ def login():
     data = body()
     identifier = _identifier(data)
     password = text(data, "password", required=True, max_length=200)
-    user = accounts.authenticate(identifier, password, ip=client_ip())
+    user = signin.authenticate(identifier, password, ip=client_ip())
     return _after_first_factor(user, "app")
 
 
@@ -156,7 +156,7 @@ def verify_2fa():
     data = body()
     challenge = text(data, "challenge", required=True, max_length=128)
     code = text(data, "code", required=True, max_length=32)
-    user = accounts.verify_owed_second_factor(challenge, code)
+    user = signin.verify_owed_second_factor(challenge, code)
     return _signed_in(user, method="app-2fa")
 
 
@@ -173,15 +173,10 @@ def verify_2fa():
     body={"type": "object", "required": ["id_token"], "properties": {"id_token": {"type": "string", "maxLength": 4096}}},
 )
 def google_oauth():
-    from vgk.integrations.oauth import GoogleTokenError, verify_google_id_token
-
     data = body()
     id_token = text(data, "id_token", required=True, max_length=4096)
-    try:
-        claims = verify_google_id_token(current_app, id_token)
-    except GoogleTokenError as error:
-        raise Invalid(_l("Connexion Google refusée."), {"id_token": error.reason}) from None
-    user = accounts.sign_in_with_google(claims)
+    claims = google.claims_from_id_token(id_token)
+    user = google.sign_in_with_google(claims)
     return _after_first_factor(user, "app-google", first_factor="google")
 
 
@@ -204,7 +199,7 @@ def google_oauth():
 )
 def register():
     data = body()
-    user = accounts.register(
+    user = signup.register(
         name=text(data, "name", max_length=200) or "",
         phone=text(data, "phone", max_length=40) or "",
         password=text(data, "password", max_length=200) or "",
@@ -227,7 +222,7 @@ def register():
 )
 def verify_phone():
     data = body()
-    user = accounts.verify_phone_number(
+    user = signup.verify_phone_number(
         text(data, "phone", required=True, max_length=40), text(data, "code", required=True, max_length=12)
     )
     return _signed_in(user, method="app")
@@ -242,7 +237,7 @@ def verify_phone():
     ok=envelope({"message": {"type": "string"}}),
 )
 def resend_code():
-    accounts.resend_phone_code(text(body(), "phone", required=True, max_length=40), ip=client_ip())
+    signup.resend_phone_code(text(body(), "phone", required=True, max_length=40), ip=client_ip())
     return ok(message=str(_l("Si ce numéro attend sa vérification, un nouveau code lui a été envoyé.")))
 
 
@@ -287,9 +282,9 @@ def reauthenticate():
     user = current_api_user()
     password = text(data, "password", max_length=200)
     if password:
-        accounts.confirm_password(user, password, ip=client_ip())
+        signin.confirm_password(user, password, ip=client_ip())
     else:
-        accounts.confirm_code(user, text(data, "code", required=True, max_length=32))
+        signin.confirm_code(user, text(data, "code", required=True, max_length=32))
     return ok(message=str(_l("Identité confirmée.")))
 
 
@@ -301,7 +296,7 @@ def reauthenticate():
     ok=envelope({"method": nullable({"enum": ["SMS", "EMAIL"]}), "message": {"type": "string"}}),
 )
 def reauthenticate_code():
-    method = accounts.send_reauth_code(current_api_user(), ip=client_ip())
+    method = signin.send_reauth_code(current_api_user(), ip=client_ip())
     if method is None:
         return ok(method=None, message=str(_l("Utilisez votre mot de passe ou votre application d'authentification.")))
     return ok(method=method, message=str(SECOND_FACTOR_MESSAGES[method]))
@@ -315,7 +310,7 @@ def reauthenticate_code():
     ok=envelope({"message": {"type": "string"}}),
 )
 def resend_email():
-    sent = accounts.send_email_verification(current_api_user(), ip=client_ip())
+    sent = signup.send_email_verification(current_api_user(), ip=client_ip())
     message = _l("Un lien de vérification a été envoyé à votre adresse email.") if sent else \
         _l("Aucune adresse email à vérifier.")
     return ok(message=str(message))

@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from vgk.errors import Forbidden, Invalid, Unauthenticated
 from vgk.models import Role
 from vgk.security import PUBLIC, SIGNED_IN
-from vgk.services import api_tokens, paging
+from vgk.services.accounts import api_tokens
+from vgk.services import paging
 from vgk.urls import public_url
 
 MAX_PAGE = 500

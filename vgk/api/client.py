@@ -33,7 +33,7 @@ from vgk.api.schemas import (
 from vgk.errors import Invalid
 from vgk.extensions import limiter
 from vgk.models import Condition, ProductStatus
-from vgk.services import accounts
+from vgk.services.accounts import passwords, personal
 from vgk.services.catalogue import social
 from vgk.services.commerce import orders, wallet
 from vgk.services.messaging import inbox
@@ -372,7 +372,7 @@ def edit_profile():
     locale = text(data, "locale", max_length=5) if "locale" in data else user.locale
     if locale not in ("fr", "en"):
         raise Invalid(_l("Valeur invalide."), {"locale": "invalid"})
-    return ok(user=user_json(accounts.update_profile(user, name=name, city=city, locale=locale)))
+    return ok(user=user_json(personal.update_profile(user, name=name, city=city, locale=locale)))
 
 
 @bp.post("/client/change_password/")
@@ -388,7 +388,7 @@ def edit_profile():
 )
 def change_password():
     data = body()
-    accounts.change_password(_me(), text(data, "current_password", max_length=200),
+    passwords.change_password(_me(), text(data, "current_password", max_length=200),
                              text(data, "new_password", required=True, max_length=200))
     return ok(message=str(_l("Mot de passe changé. Vos autres appareils ont été déconnectés.")))
 

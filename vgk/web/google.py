@@ -1,22 +1,18 @@
 """Google sign-in (OpenID Connect through Authlib), registered only when configured.
 
 `/connexion/google` sends the browser to Google; `/connexion/google/retour` receives the answer,
-lets Authlib check it (state, PKCE, ID token signature, issuer, audience, expiry, nonce), then hands
-the identity claims to the accounts service. Every failure ends on the sign-in page with a message.
+which the accounts service checks (state, PKCE, ID token signature, issuer, audience, expiry, nonce)
+before finding the account for its identity claims. Every failure ends on the sign-in page with a message.
 """
 import logging
 
-from authlib.common.errors import AuthlibBaseError
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from joserfc.errors import JoseError
-from requests import RequestException
 
 from vgk.errors import DomainError
-from vgk.integrations.oauth import finish_google_authorization, google_client
 from vgk.security import public
-from vgk.services import accounts
+from vgk.services.accounts import google
 from vgk.urls import public_url
 from vgk.web.auth.helpers import home_for, local_target
 from vgk.web.auth.views import after_first_factor
@@ -57,10 +53,9 @@ def login():
     else:
         session.pop(NEXT_KEY, None)
     try:
-        return google_client(current_app).authorize_redirect(public_url("google.callback"))
-    except (RequestException, ValueError, AuthlibBaseError) as error:  # discovery document unreachable or broken
-        log.warning("Google sign-in could not start: %s", error.__class__.__name__)
-        return _back_to_sign_in(_("La connexion avec Google est indisponible pour le moment. Réessayez plus tard."))
+        return google.authorization_redirect(public_url("google.callback"))
+    except DomainError as error:  # Google out of reach
+        return _back_to_sign_in(str(error.message))
 
 
 @bp.get("/connexion/google/retour")
@@ -74,18 +69,12 @@ def callback():
             return _back_to_sign_in(_("Connexion avec Google annulée."))
         return _back_to_sign_in(_("Google n'a pas pu vous connecter. Réessayez."))
     try:
-        token = finish_google_authorization(current_app)
-    except (AuthlibBaseError, JoseError, RequestException, ValueError, KeyError) as error:
-        # Wrong or replayed state, a refused code, an ID token that fails its checks, Google unreachable.
-        log.warning("Google sign-in refused: %s", error.__class__.__name__)
-        return _back_to_sign_in(_("La connexion avec Google a échoué. Réessayez."))
-    claims = token.get("userinfo")
-    if not claims:
-        log.warning("Google sign-in answer without an ID token")
-        return _back_to_sign_in(_("La connexion avec Google a échoué. Réessayez."))
+        claims = google.claims_from_callback()
+    except DomainError as error:  # wrong or replayed state, a refused code or ID token, Google unreachable
+        return _back_to_sign_in(str(error.message))
 
     try:
-        user = accounts.sign_in_with_google(dict(claims))
+        user = google.sign_in_with_google(claims)
     except DomainError as error:  # unverified email, suspended account, ...
         log.info("Google sign-in refused by the accounts service: %s", error.code)
         return _back_to_sign_in(str(error.message))

@@ -1,10 +1,11 @@
 """People and places for administration: the user search, pickup point choices, and the admin's
-audited decisions on accounts (new staff accounts, role, suspend, reinstate).
+audited decisions on accounts (new staff accounts, role, suspend, reinstate) with their rules.
 
 Each decision writes its audit entry in the transaction of the change, so the admin pages and the
-mobile API record the same thing (the caller passes the request's IP). The rules on roles and account
-states themselves are vgk.services.accounts'.
+mobile API record the same thing (the caller passes the request's IP). An administrator never demotes
+nor suspends their own account.
 """
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -12,13 +13,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
-from vgk.errors import Invalid
+from vgk.errors import Conflict, Invalid
 from vgk.extensions import db
 from vgk.models import City, PickupPoint, Role, TwoFactor, User, UserStatus
 from vgk.models.base import utcnow
-from vgk.services import accounts
+from vgk.services.accounts import people, sessions
 from vgk.services.backoffice import audit
-from vgk.services.paging import page_number, paginate
+from vgk.services.paging import Page, page_number, paginate
 from vgk.text import escape_like
 
 MAX_QUERY = 100
@@ -32,7 +33,7 @@ class UserFilters:
     page: int = 1
 
     @classmethod
-    def from_params(cls, args, strict=False):
+    def from_params(cls, args: Mapping[str, str], strict: bool = False) -> "UserFilters":
         """The filters from query parameters; an unknown role or status is ignored, or refused when
         `strict` (Invalid naming the field)."""
         role = args.get("role", "")
@@ -49,16 +50,16 @@ class UserFilters:
         )
 
     @property
-    def is_filtered(self):
+    def is_filtered(self) -> bool:
         return bool(self.q or self.role or self.status)
 
-    def as_params(self, **changes):
+    def as_params(self, **changes: object) -> dict[str, object]:
         """Query-string values for links that keep the current filters (empty ones left out)."""
         values = {"q": self.q, "role": self.role, "status": self.status, "page": self.page, **changes}
         return {key: value for key, value in values.items() if value not in ("", None, 1)}
 
 
-def search_users(filters, per_page=20):
+def search_users(filters: UserFilters, per_page: int = 20) -> Page:
     """Accounts matching the name, email or phone search and the role/status filters, newest first."""
     conditions = []
     if filters.q:
@@ -79,7 +80,7 @@ def search_users(filters, per_page=20):
     )
 
 
-def pickup_points():
+def pickup_points() -> Sequence[PickupPoint]:
     """Active pickup points, by city then name, for the staff assignment choices."""
     return db.session.scalars(
         select(PickupPoint)
@@ -96,18 +97,18 @@ def create_staff(admin: User | None, *, name: str, phone: str, password: str, pi
                  email: str | None = None, ip: str = "") -> User:
     """A staff account at a pickup point, phone verified and with SMS codes as second factor; Invalid
     naming the fields otherwise. Audited as staff.create."""
-    point = db.session.get(PickupPoint, accounts._int_or_zero(pickup_point_id))
+    point = db.session.get(PickupPoint, people.int_or_zero(pickup_point_id))
     if point is None:
         raise Invalid(_l("Point relais inconnu."), {"pickup_point": "unknown"})
     errors = {}
     try:
-        phone = accounts.normalize_phone(phone)
+        phone = people.normalize_phone(phone)
     except Invalid as error:
         errors["phone"] = str(error.message)
     try:
-        email = accounts.normalize_email(email)
-        accounts.check_password_strength(password)
-        name = accounts._clean_name(name)
+        email = people.normalize_email(email)
+        people.check_password_strength(password)
+        name = people.clean_name(name)
     except Invalid as error:
         errors.update({k: str(error.message) for k in error.fields})
     if not errors and db.session.scalar(select(User.id).where(User.phone == phone)):
@@ -128,25 +129,54 @@ def create_staff(admin: User | None, *, name: str, phone: str, password: str, pi
     return user
 
 
-def _role_of(user):
+def _role_of(user: User) -> dict[str, object]:
     return {"role": user.role, "pickup_point_id": user.pickup_point_id}
 
 
-def set_role(admin: User, user: User, role: str, pickup_point_id: object = None, ip: str = "") -> User:
+def _check_not_self(admin: User | None, user: User, message: object) -> None:
+    """An administrator may not lock themselves out (suspend or demote their own account)."""
+    if admin is not None and admin.id == user.id:
+        raise Invalid(message, {"user": "self"})
+
+
+def set_role(admin: User | None, user: User, role: str, pickup_point_id: object = None, ip: str = "") -> User:
     """Give the account a role (STAFF with its pickup point), never one's own; audited as user.role."""
     with audit.recording(admin, "user.role", "user", user.public_id, _role_of(user), lambda: _role_of(user), ip):
-        return accounts.set_role(user, role, pickup_point_id, acting_user=admin)
+        if role not in Role.ALL:
+            raise Invalid(_l("Rôle inconnu."), {"role": "unknown"})
+        if role != user.role:
+            _check_not_self(admin, user, _l("Vous ne pouvez pas changer votre propre rôle."))
+        if role == Role.STAFF:
+            point = db.session.get(PickupPoint, people.int_or_zero(pickup_point_id))
+            if point is None:
+                raise Invalid(_l("Choisissez le point relais du membre du personnel."), {"pickup_point": "required"})
+            user.pickup_point = point
+        else:
+            user.pickup_point = None
+        user.role = role
+        db.session.commit()
+    return user
 
 
-def suspend(admin: User, user: User, ip: str = "") -> User:
+def suspend(admin: User | None, user: User, ip: str = "") -> User:
     """Suspend the account (never one's own) and close its sessions; audited as user.suspend."""
     with audit.recording(admin, "user.suspend", "user", user.public_id, {"status": user.status},
                          lambda: {"status": user.status}, ip):
-        return accounts.suspend(user, acting_user=admin)
+        _check_not_self(admin, user, _l("Vous ne pouvez pas suspendre votre propre compte."))
+        if user.status == UserStatus.DELETED:
+            raise Conflict(_l("Ce compte a été supprimé."))
+        user.status = UserStatus.SUSPENDED
+        db.session.commit()
+        sessions.revoke_all(user)
+    return user
 
 
-def reinstate(admin: User, user: User, ip: str = "") -> User:
+def reinstate(admin: User | None, user: User, ip: str = "") -> User:
     """Reactivate a suspended account; audited as user.reinstate."""
     with audit.recording(admin, "user.reinstate", "user", user.public_id, {"status": user.status},
                          lambda: {"status": user.status}, ip):
-        return accounts.reinstate(user)
+        if user.status != UserStatus.SUSPENDED:
+            raise Conflict(_l("Ce compte n'est pas suspendu."))
+        user.status = UserStatus.ACTIVE
+        db.session.commit()
+    return user

@@ -102,7 +102,7 @@ def snapshot(point: PickupPoint) -> dict[str, Any]:
 
 def _point_values(city_id: object, name: object, address: object, opening_hours: object,
                   phone: object) -> dict[str, Any]:
-    from vgk.services.accounts import normalize_phone
+    from vgk.services.accounts.people import normalize_phone
 
     errors: dict[str, Message] = {}
     city = _get(City, city_id)

@@ -32,7 +32,8 @@ from vgk.models import (
     User,
 )
 from vgk.models.base import utcnow
-from vgk.services.accounts import _clean_name, normalize_email, normalize_phone
+from vgk.services.accounts.people import clean_name as _clean_name
+from vgk.services.accounts.people import normalize_email, normalize_phone
 from vgk.services.commerce import cart as carts
 from vgk.services.commerce import orders
 from vgk.services.messaging import notifications

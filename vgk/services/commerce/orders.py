@@ -184,7 +184,7 @@ def for_caller(reference: str | None, *, user: User | None = None, access_token:
 
 def track(reference: str | None, phone: str | None) -> Order:
     """A guest finds their order with its reference and the phone number given at checkout."""
-    from vgk.services.accounts import normalize_phone
+    from vgk.services.accounts.people import normalize_phone
 
     try:
         number = normalize_phone(phone)

@@ -36,7 +36,7 @@ def gateway() -> Gateway:
 def start(order: Order, method: str, phone: str | None) -> Payment:
     """Ask the buyer's phone to approve a Mobile Money payment of the order's total."""
     from vgk.integrations.payments import PaymentError
-    from vgk.services.accounts import normalize_phone
+    from vgk.services.accounts.people import normalize_phone
 
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise Conflict(_l("Cette commande n'attend plus de paiement."))

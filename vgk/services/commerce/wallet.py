@@ -52,7 +52,8 @@ def request_payout(user: User, amount: object, phone: str | None) -> Payout:
     Money leaving the platform is as sensitive as a change of phone number: the person must have given
     the password (or a fresh second factor) within REAUTH_MAX_AGE_SECONDS in this session
     (accounts.ReauthRequired otherwise, before anything is read or held)."""
-    from vgk.services.accounts import normalize_phone, require_recent_authentication
+    from vgk.services.accounts.people import normalize_phone
+    from vgk.services.accounts.signin import require_recent_authentication
 
     require_recent_authentication(user)
     try:

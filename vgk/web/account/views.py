@@ -13,7 +13,8 @@ from vgk.errors import Conflict, Forbidden, Invalid, RateLimited
 from vgk.extensions import limiter
 from vgk.models import TwoFactor
 from vgk.security import client_required, signed_in
-from vgk.services import accounts, paging, sessions
+from vgk.services import paging
+from vgk.services.accounts import passwords, people, personal, sessions, signin, signup, twofactor
 from vgk.services.catalogue import catalog
 from vgk.services.messaging import inbox
 from vgk.web.account import bp
@@ -58,7 +59,7 @@ def recent_auth_required(back=None):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not accounts.recently_authenticated(current_user):
+            if not signin.recently_authenticated(current_user):
                 return _reauth_redirect(back)
             return view(*args, **kwargs)
 
@@ -67,7 +68,7 @@ def recent_auth_required(back=None):
     return decorator
 
 
-@bp.errorhandler(accounts.ReauthRequired)
+@bp.errorhandler(signin.ReauthRequired)
 def reauth_required(error):
     """The service's own check (the rule lives there): same answer as the decorator."""
     pages = ("account.password", "account.phone", "account.totp", "account.delete", "account.wallet_page")
@@ -76,7 +77,7 @@ def reauth_required(error):
 
 def _reauth_page(form, status=200, error=None):
     user = _me()
-    return render_template("account/reauth.html", form=form, method=accounts.reauth_method(user),
+    return render_template("account/reauth.html", form=form, method=signin.reauth_method(user),
                            error=error), status
 
 
@@ -92,10 +93,10 @@ def reauthenticate():
         return _reauth_page(form, _status(form))
     user = _me()
     try:
-        if accounts.reauth_method(user) == "password":
-            accounts.confirm_password(user, form.password.data, ip=client_ip())
+        if signin.reauth_method(user) == "password":
+            signin.confirm_password(user, form.password.data, ip=client_ip())
         else:
-            accounts.confirm_code(user, form.code.data)
+            signin.confirm_code(user, form.code.data)
     except (Invalid, RateLimited) as error:
         top = apply_errors(form, error) if isinstance(error, Invalid) else str(error.message)
         return _reauth_page(form, error.status_code, error=top)
@@ -109,7 +110,7 @@ def send_reauth_code():
     form = ReauthForm(formdata=None)
     form.next.data = local_target(request.form.get("next")) or ""
     try:
-        method = accounts.send_reauth_code(_me(), ip=client_ip())
+        method = signin.send_reauth_code(_me(), ip=client_ip())
     except RateLimited as error:
         return _reauth_page(form, 429, error=str(error.message))
     if method:
@@ -134,7 +135,7 @@ def _status(form):
 @bp.get("")
 @signed_in
 def overview():
-    return render_template("account/overview.html", user=current_user, phone=accounts.format_phone(current_user.phone))
+    return render_template("account/overview.html", user=current_user, phone=people.format_phone(current_user.phone))
 
 
 # --- profile -----------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def profile():
     if not form.validate_on_submit():
         return render_template("account/profile.html", form=form), _status(form)
     try:
-        accounts.update_profile(user, name=form.name.data, city=form.city.data or None, locale=form.locale.data)
+        personal.update_profile(user, name=form.name.data, city=form.city.data or None, locale=form.locale.data)
     except Invalid as error:
         return _refused("account/profile.html", error, form=form)
     session["lang"] = form.locale.data
@@ -167,8 +168,8 @@ def _phone_page(status=200, error=None, **forms):
     user = _me()
     context = dict(
         user=user,
-        phone=accounts.format_phone(user.phone),
-        new_phone=accounts.format_phone(state["phone"]) if state else None,
+        phone=people.format_phone(user.phone),
+        new_phone=people.format_phone(state["phone"]) if state else None,
         new_phone_raw=state["phone"] if state else None,
         change_form=forms.get("change_form") or NewPhoneForm(formdata=None),
         confirm_form=forms.get("confirm_form") or CodeForm(formdata=None),
@@ -190,12 +191,12 @@ def phone():
     if not form.validate_on_submit():
         return _phone_page(400, change_form=form)
     try:
-        new_phone = accounts.start_phone_change(_me(), form.phone.data, ip=client_ip())
+        new_phone = signup.start_phone_change(_me(), form.phone.data, ip=client_ip())
     except (Invalid, RateLimited) as error:
         top = apply_errors(form, error) if isinstance(error, Invalid) else str(error.message)
         return _phone_page(error.status_code, error=top, change_form=form)
     session[NEW_PHONE_KEY] = {"phone": new_phone, "at": int(time.time())}
-    flash(_("Un code a été envoyé au %(phone)s.", phone=accounts.format_phone(new_phone)), "ok")
+    flash(_("Un code a été envoyé au %(phone)s.", phone=people.format_phone(new_phone)), "ok")
     return redirect(url_for("account.phone"))
 
 
@@ -213,7 +214,7 @@ def confirm_phone():
     if not form.validate_on_submit():
         return _phone_page(400, confirm_form=form)
     try:
-        accounts.confirm_phone_change(_me(), state["phone"], form.code.data)
+        signup.confirm_phone_change(_me(), state["phone"], form.code.data)
     except (Invalid, RateLimited) as error:
         top = apply_errors(form, error) if isinstance(error, Invalid) else str(error.message)
         return _phone_page(error.status_code, error=top, confirm_form=form)
@@ -241,10 +242,10 @@ def send_verification_code():
     if user.phone_verified or not user.phone:
         return redirect(url_for("account.phone"))
     try:
-        accounts.send_phone_code(user, ip=client_ip())
+        signup.send_phone_code(user, ip=client_ip())
     except RateLimited as error:
         return _phone_page(429, error=str(error.message))
-    flash(_("Un code a été envoyé au %(phone)s.", phone=accounts.format_phone(user.phone)), "ok")
+    flash(_("Un code a été envoyé au %(phone)s.", phone=people.format_phone(user.phone)), "ok")
     return redirect(url_for("account.phone"))
 
 
@@ -256,7 +257,7 @@ def verify_phone():
     if not form.validate_on_submit():
         return _phone_page(400, verify_form=form)
     try:
-        accounts.verify_phone(_me(), form.code.data)
+        signup.verify_phone(_me(), form.code.data)
     except (Invalid, RateLimited) as error:
         top = apply_errors(form, error) if isinstance(error, Invalid) else str(error.message)
         return _phone_page(error.status_code, error=top, verify_form=form)
@@ -272,7 +273,7 @@ def verify_phone():
 def resend_email_verification():
     """Send the link that verifies the account's email address again."""
     try:
-        sent = accounts.send_email_verification(_me(), ip=client_ip())
+        sent = signup.send_email_verification(_me(), ip=client_ip())
     except RateLimited as error:
         flash(str(error.message), "error")
         return redirect(url_for("account.overview"))
@@ -292,7 +293,7 @@ def password():
     if not form.validate_on_submit():
         return render_template("account/password.html", form=form, first=first), _status(form)
     try:
-        accounts.change_password(_me(), form.current_password.data, form.password.data)
+        passwords.change_password(_me(), form.current_password.data, form.password.data)
     except Invalid as error:
         return _refused("account/password.html", error, form=form, first=first)
     flash(_("Mot de passe changé. Vos autres appareils ont été déconnectés."), "ok")
@@ -306,8 +307,8 @@ def _security_page(status=200, error=None):
     return render_template(
         "account/security.html",
         user=user,
-        has_recovery_codes=accounts.has_recovery_codes(user) if user.two_factor else False,
-        phone=accounts.format_phone(user.phone),
+        has_recovery_codes=twofactor.has_recovery_codes(user) if user.two_factor else False,
+        phone=people.format_phone(user.phone),
         error=error,
     ), status
 
@@ -324,7 +325,7 @@ def security():
 
 def _enable_code_factor(method):
     try:
-        codes = accounts.enable_code_factor(_me(), method)
+        codes = twofactor.enable_code_factor(_me(), method)
     except Invalid as error:
         return _security_page(400, error=str(error.message))
     session.pop(TOTP_KEY, None)
@@ -363,24 +364,24 @@ def _grouped(secret):
 def totp():
     user = _me()
     state = pending(TOTP_KEY, TOTP_AGE)
-    secret = accounts.pending_totp_secret(user, state.get("ref")) if state else None
+    secret = twofactor.pending_totp_secret(user, state.get("ref")) if state else None
     if secret is None:
         # The secret stays on the account row; the (readable) session cookie only holds a reference.
-        state = {"ref": accounts.start_totp_setup(user), "at": int(time.time())}
+        state = {"ref": twofactor.start_totp_setup(user), "at": int(time.time())}
         session[TOTP_KEY] = state
-        secret = accounts.pending_totp_secret(user, state["ref"])
+        secret = twofactor.pending_totp_secret(user, state["ref"])
     form = TotpForm()
     context = dict(
         form=form,
         secret=_grouped(secret),
-        qr=segno.make(accounts.totp_uri(user, secret), error="m").svg_inline(
+        qr=segno.make(twofactor.totp_uri(user, secret), error="m").svg_inline(
             scale=4, dark="#000", light="#fff", omitsize=False,
         ),
     )
     if not form.validate_on_submit():
         return render_template("account/totp.html", **context), _status(form)
     try:
-        codes = accounts.enable_totp(user, state["ref"], form.code.data)
+        codes = twofactor.enable_totp(user, state["ref"], form.code.data)
     except Invalid as error:
         return render_template("account/totp.html", error=apply_errors(form, error), **context), 400
     session.pop(TOTP_KEY, None)
@@ -395,7 +396,7 @@ def recovery_codes():
     user = _me()
     if not user.two_factor:
         return redirect(url_for("account.security"))
-    codes = accounts.renew_recovery_codes(user)
+    codes = twofactor.renew_recovery_codes(user)
     flash(_("Nouveaux codes de secours créés : les anciens ne marchent plus."), "ok")
     return _recovery_codes_page(codes, _("Vos nouveaux codes de secours"))
 
@@ -405,7 +406,7 @@ def recovery_codes():
 @recent_auth_required()
 def disable_two_factor():
     try:
-        accounts.disable_two_factor(_me())
+        twofactor.disable_two_factor(_me())
     except Forbidden as error:
         return _security_page(403, error=str(error.message))
     flash(_("Double authentification désactivée."), "ok")
@@ -481,17 +482,17 @@ def delete():
     if needs_password:
         # The password check (throttled per source like a sign-in) confirms it is the owner at the keyboard.
         try:
-            accounts.confirm_password(user, form.password.data, ip=client_ip())
+            signin.confirm_password(user, form.password.data, ip=client_ip())
         except (Invalid, RateLimited) as error:
             form.password.errors = [_("Mot de passe incorrect.")] if isinstance(error, Invalid) else []
             top = None if isinstance(error, Invalid) else str(error.message)
             return render_template("account/delete.html", form=form, needs_password=True, error=top), error.status_code
     else:
         try:
-            accounts.require_recent_authentication(user)
-        except accounts.ReauthRequired:
+            signin.require_recent_authentication(user)
+        except signin.ReauthRequired:
             return _reauth_redirect("account.delete")
-    accounts.delete_account(user)
+    personal.delete_account(user)
     sign_out_here()
     flash(_("Votre compte a été supprimé. Vos annonces ne sont plus visibles."), "ok")
     return redirect(url_for("visitor.home"))

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.errors import DomainError, Invalid
-from vgk.services import accounts, sessions
+from vgk.services.accounts import people, sessions
 from vgk.services.backoffice import directory
 from vgk.web.admin import bp
 from vgk.web.admin.common import PER_PAGE, admin_only, back_to, field_messages
@@ -31,7 +31,7 @@ def _detail_context(user, **extra):
         user=user,
         points=directory.pickup_points(),
         live_sessions=len(sessions.live_sessions(user)),
-        phone=accounts.format_phone(user.phone),
+        phone=people.format_phone(user.phone),
         is_me=user.id == current_user.id,
         **extra,
     )
@@ -40,7 +40,7 @@ def _detail_context(user, **extra):
 @bp.get("/utilisateurs/<public_id>")
 @admin_only
 def user_detail(public_id):
-    user = accounts.user_by_public_id(public_id)
+    user = people.user_by_public_id(public_id)
     return render("admin/user.html", "admin/_user_detail.html", **_detail_context(user))
 
 
@@ -63,7 +63,7 @@ def _after_change(user, notice=None, error=None, field_errors=None, chosen=None,
 @bp.post("/utilisateurs/<public_id>/suspendre")
 @admin_only
 def suspend(public_id):
-    user = accounts.user_by_public_id(public_id)
+    user = people.user_by_public_id(public_id)
     try:
         directory.suspend(current_user, user, ip=client_ip())
     except DomainError as error:
@@ -75,7 +75,7 @@ def suspend(public_id):
 @bp.post("/utilisateurs/<public_id>/reactiver")
 @admin_only
 def reinstate(public_id):
-    user = accounts.user_by_public_id(public_id)
+    user = people.user_by_public_id(public_id)
     try:
         directory.reinstate(current_user, user, ip=client_ip())
     except DomainError as error:
@@ -87,7 +87,7 @@ def reinstate(public_id):
 @bp.post("/utilisateurs/<public_id>/role")
 @admin_only
 def change_role(public_id):
-    user = accounts.user_by_public_id(public_id)
+    user = people.user_by_public_id(public_id)
     form = RoleForm()
     try:
         directory.set_role(current_user, user, form.role.data, form.pickup_point.data or None, ip=client_ip())

@@ -9,7 +9,7 @@ from flask_login import login_user, logout_user, user_loaded_from_cookie
 
 from vgk.errors import Forbidden
 from vgk.models import Role
-from vgk.services import accounts, sessions
+from vgk.services.accounts import sessions, signin, tablets
 from vgk.services.commerce import cart as carts
 from vgk.web.visitor.views import _local_target as local_target  # noqa: F401  (one definition of "safe")
 
@@ -74,14 +74,14 @@ def finish_sign_in(user, *, remember=False, method="password"):
     Returns the tablet token to set for staff (or None)."""
     carts.merge_into_user(user, session.get("cart_key"))  # the visitor's cart joins the saved one
     renew_session()
-    accounts.sign_in(user, ip=client_ip(), user_agent=user_agent(), method=method)
+    signin.sign_in(user, ip=client_ip(), user_agent=user_agent(), method=method)
     login_user(user, remember=bool(remember) and may_be_remembered(user))
     if user.role != Role.STAFF:
         return None
     session["staff_seen"] = time.time()  # the idle lock's clock starts with the sign-in
     session["staff_sid"] = user.get_id()
     try:
-        return accounts.enroll_device(user, request.cookies.get(TABLET_COOKIE))
+        return tablets.enroll_device(user, request.cookies.get(TABLET_COOKIE))
     except Forbidden:
         log.warning("staff %s signed in without a pickup point: tablet not enrolled", user.public_id)
         return None

@@ -13,7 +13,7 @@ from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
 from vgk.extensions import limiter
 from vgk.models import Role, TwoFactor
 from vgk.security import public
-from vgk.services import accounts
+from vgk.services.accounts import passwords, people, signin, signup
 from vgk.services.catalogue import catalog
 from vgk.web.auth import bp
 from vgk.web.auth.forms import (
@@ -100,13 +100,13 @@ def register():
     if not form.validate_on_submit():
         return _page("auth/register.html", 400 if form.is_submitted() else 200, form=form)
     try:
-        user = accounts.register(
+        user = signup.register(
             name=form.name.data, phone=form.phone.data, email=form.email.data, password=form.password.data,
             city=form.city.data or None, locale=str(session.get("lang") or "fr"), ip=client_ip(),
         )
     except RateLimited as error:
         # The account exists; only the SMS was refused (too many codes for this number lately).
-        user = accounts.find_by_identifier(form.phone.data)
+        user = people.find_by_identifier(form.phone.data)
         if user is None:
             return _refused("auth/register.html", error, form=form)
         flash(str(error.message), "error")
@@ -124,7 +124,7 @@ def _user_to_verify():
     if state is None:
         return None
     try:
-        user = accounts.user_by_public_id(state["uid"])
+        user = people.user_by_public_id(state["uid"])
     except NotFound:  # the account went away meanwhile
         session.pop(VERIFY_KEY, None)
         return None
@@ -151,11 +151,11 @@ def verify_phone():
     if user is None:
         return _no_pending_verification()
     form = CodeForm()
-    context = dict(form=form, phone=accounts.format_phone(user.phone))
+    context = dict(form=form, phone=people.format_phone(user.phone))
     if not form.validate_on_submit():
         return _page("auth/verify.html", 400 if form.is_submitted() else 200, **context)
     try:
-        accounts.verify_phone(user, form.code.data)
+        signup.verify_phone(user, form.code.data)
     except (Invalid, RateLimited) as error:
         return _refused("auth/verify.html", error, **context)
     try:
@@ -173,9 +173,9 @@ def resend_phone_code():
     user = _user_to_verify()
     if user is None:
         return _no_pending_verification()
-    context = dict(form=CodeForm(formdata=None), phone=accounts.format_phone(user.phone))
+    context = dict(form=CodeForm(formdata=None), phone=people.format_phone(user.phone))
     try:
-        accounts.send_phone_code(user, ip=client_ip())
+        signup.send_phone_code(user, ip=client_ip())
     except RateLimited as error:
         return _page("auth/verify.html", 429, error=str(error.message), **context)
     flash(_("Un nouveau code vous a été envoyé par SMS."), "ok")
@@ -196,7 +196,7 @@ def login():
     if not form.validate_on_submit():
         return _page("auth/login.html", 400 if form.is_submitted() else 200, form=form)
     try:
-        user = accounts.authenticate(form.identifier.data, form.password.data, ip=client_ip())
+        user = signin.authenticate(form.identifier.data, form.password.data, ip=client_ip())
     except (Invalid, RateLimited, Forbidden) as error:
         form.password.data = ""
         return _refused("auth/login.html", error, form=form)
@@ -207,7 +207,7 @@ def after_first_factor(user, *, remember=False, target=None, method="password"):
     """The password (or Google) was right: the accounts service says whether a second factor is
     owed; then either the code step or the signed-in session. Every web way in goes through here."""
     public_id, own_factor = user.public_id, user.two_factor  # read before a code is sent (an inline job)
-    owed = accounts.owe_second_factor(user, ip=client_ip(), first_factor="google" if method == "google" else "password")
+    owed = signin.owe_second_factor(user, ip=client_ip(), first_factor="google" if method == "google" else "password")
     if owed is not None and owed.send_error is not None:
         flash(str(owed.send_error.message), "error")  # a code sent earlier or a recovery code still works
     if owed and not own_factor:
@@ -232,7 +232,7 @@ def _second_factor_state():
     state = pending(TWO_FACTOR_KEY, TWO_FACTOR_AGE)
     if state is None:
         return None, None
-    sign_in = accounts.pending_sign_in(state.get("challenge"))
+    sign_in = signin.pending_sign_in(state.get("challenge"))
     if sign_in is None:  # expired, ended by wrong codes, or finished
         session.pop(TWO_FACTOR_KEY, None)
         return None, None
@@ -241,9 +241,9 @@ def _second_factor_state():
 
 def _two_factor_context(sign_in, form):
     method = sign_in.method
-    destination = accounts.second_factor_destination(sign_in.user, method)
+    destination = signin.second_factor_destination(sign_in.user, method)
     if method == TwoFactor.SMS:
-        destination = accounts.format_phone(destination)
+        destination = people.format_phone(destination)
     return dict(form=form, method=method, destination=_masked(destination))
 
 
@@ -275,7 +275,7 @@ def two_factor():
     if not form.validate_on_submit():
         return _page("auth/two_factor.html", 400 if form.is_submitted() else 200, **context)
     try:
-        user = accounts.verify_owed_second_factor(state["challenge"], form.code.data)
+        user = signin.verify_owed_second_factor(state["challenge"], form.code.data)
         session.pop(TWO_FACTOR_KEY, None)
         return _signed_in_redirect(user, remember=state.get("remember", False), target=state.get("next"),
                                    method=state.get("method") or "password")
@@ -292,7 +292,7 @@ def resend_sign_in_code():
         return _expired_sign_in()
     context = _two_factor_context(sign_in, SecondFactorForm(formdata=None))
     try:
-        accounts.send_sign_in_code(sign_in.user, ip=client_ip(), method=sign_in.method)
+        signin.send_sign_in_code(sign_in.user, ip=client_ip(), method=sign_in.method)
     except RateLimited as error:
         return _page("auth/two_factor.html", 429, error=str(error.message), **context)
     flash(_("Un nouveau code vous a été envoyé."), "ok")
@@ -332,12 +332,12 @@ def forgot_password():
     phone = None
     if "@" not in identifier:
         try:
-            phone = accounts.normalize_phone(identifier)
+            phone = people.normalize_phone(identifier)
         except Invalid as error:
             form.identifier.errors = [str(error.message)]
             return _page("auth/forgot.html", 400, form=form)
     try:
-        accounts.request_password_reset(identifier, ip=client_ip())
+        passwords.request_password_reset(identifier, ip=client_ip())
     except Invalid as error:
         form.identifier.errors = [str(error.message)]
         return _page("auth/forgot.html", 400, form=form)
@@ -360,7 +360,7 @@ def reset_with_code():
     if not form.validate_on_submit():
         return _page("auth/reset_code.html", 400 if form.is_submitted() else 200, form=form)
     try:
-        accounts.reset_password_with_code(form.phone.data, form.code.data, form.password.data)
+        passwords.reset_password_with_code(form.phone.data, form.code.data, form.password.data)
     except (Invalid, RateLimited) as error:
         return _refused("auth/reset_code.html", error, form=form)
     flash(_("Mot de passe changé. Connectez-vous avec le nouveau."), "ok")
@@ -374,7 +374,7 @@ def reset_with_code():
 def verify_email(token):
     """The link sent to a new address: opening it proves the address is the person's."""
     try:
-        accounts.verify_email(token[:512])
+        signup.verify_email(token[:512])
     except Invalid as error:
         return _page("auth/expired.html", 400, message=str(error.message))
     flash(_("Votre adresse email est vérifiée."), "ok")
@@ -387,13 +387,13 @@ def verify_email(token):
 def reset_link(token):
     form = ResetWithLinkForm()
     try:
-        accounts.user_for_reset_token(token)
+        passwords.user_for_reset_token(token)
     except Invalid as error:
         return _page("auth/reset_link.html", 400, form=None, error=str(error.message))
     if not form.validate_on_submit():
         return _page("auth/reset_link.html", 400 if form.is_submitted() else 200, form=form)
     try:
-        accounts.reset_password_with_token(token, form.password.data)
+        passwords.reset_password_with_token(token, form.password.data)
     except Invalid as error:
         return _refused("auth/reset_link.html", error, form=form)
     flash(_("Mot de passe changé. Connectez-vous avec le nouveau."), "ok")

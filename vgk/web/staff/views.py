@@ -22,7 +22,7 @@ from vgk.extensions import limiter
 from vgk.inputs import parse_day
 from vgk.models import Role, UserStatus
 from vgk.security import public, roles_required
-from vgk.services import accounts, sessions
+from vgk.services.accounts import sessions, signin, tablets
 from vgk.services.commerce import pickup
 from vgk.web.htmx import is_htmx
 from vgk.web.staff import bp
@@ -127,7 +127,7 @@ def never_store(response):
 # --- lock screen and unlock --------------------------------------------------------------------
 
 def _tablet():
-    return accounts.device_for_token(request.cookies.get(TABLET_COOKIE))
+    return tablets.device_for_token(request.cookies.get(TABLET_COOKIE))
 
 
 def _known_staff(device):
@@ -170,11 +170,11 @@ def unlock():
         message = next(iter(form.user.errors or form.pin.errors), None)
         return _lock_screen(device, form, error=message, status=400)
     try:
-        user = accounts.unlock_with_pin(device, form.user.data, form.pin.data)
+        user = tablets.unlock_with_pin(device, form.user.data, form.pin.data)
     except DomainError as error:
         return _lock_screen(device, form, error=str(error.message), status=error.status_code)
     lock_tablet()  # whoever was signed in on this browser is signed out first
-    accounts.sign_in(user, ip=request.remote_addr or "", user_agent=request.user_agent.string, method="pin")
+    signin.sign_in(user, ip=request.remote_addr or "", user_agent=request.user_agent.string, method="pin")
     login_user(user)
     session["staff_seen"] = time.time()
     session["staff_sid"] = user.get_id()
@@ -200,7 +200,7 @@ def pin():
     errors = {}
     if form.validate_on_submit():
         try:
-            accounts.set_pin(
+            tablets.set_pin(
                 current_user, form.pin.data, current_pin=form.current.data, require_current=_unlocked_by_pin()
             )
         except DomainError as error:

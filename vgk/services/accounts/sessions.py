@@ -1,5 +1,6 @@
 """Sign-in sessions: one row per signed-in browser or app, listed and revocable by their owner."""
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -13,7 +14,7 @@ TOUCH_EVERY = timedelta(minutes=5)
 WEAK_METHODS = ("pin",)
 
 
-def start(user, ip="", user_agent="", method="password"):
+def start(user: User, ip: str = "", user_agent: str = "", method: str = "password") -> AuthSession:
     """Open a new session for the user and attach it to the user object. A full sign-in counts as
     a recent authentication; a PIN unlock does not."""
     now = utcnow()
@@ -32,7 +33,7 @@ def start(user, ip="", user_agent="", method="password"):
     return auth_session
 
 
-def load(public_id):
+def load(public_id: str | None) -> User | None:
     """The user of a live session, or None (revoked, unknown, or account no longer active)."""
     if not public_id or len(public_id) > 64:
         return None
@@ -50,14 +51,14 @@ def load(public_id):
     return user
 
 
-def mark_reauthenticated(user):
+def mark_reauthenticated(user: User) -> None:
     """The person just proved who they are again (password or second factor) in this session."""
     if user.auth_session is not None:
         user.auth_session.reauthenticated_at = utcnow()
         db.session.commit()
 
 
-def reauthenticated_within(user, max_age):
+def reauthenticated_within(user: User, max_age: timedelta) -> bool:
     """Whether this session's person proved who they are less than `max_age` ago."""
     auth_session = user.auth_session
     if auth_session is None or auth_session.reauthenticated_at is None:
@@ -65,7 +66,8 @@ def reauthenticated_within(user, max_age):
     return utcnow() - auth_session.reauthenticated_at <= max_age
 
 
-def live_sessions(user):
+def live_sessions(user: User) -> Sequence[AuthSession]:
+    """The user's sessions still open, most recently seen first."""
     return db.session.scalars(
         select(AuthSession)
         .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
@@ -73,7 +75,7 @@ def live_sessions(user):
     ).all()
 
 
-def revoke(user, public_id):
+def revoke(user: User, public_id: str) -> None:
     """End one of the user's own sessions; someone else's session id does nothing."""
     db.session.execute(
         update(AuthSession)
@@ -83,7 +85,7 @@ def revoke(user, public_id):
     db.session.commit()
 
 
-def revoke_all(user, keep=None):
+def revoke_all(user: User, keep: AuthSession | None = None) -> None:
     """Sign the user out everywhere (but in `keep`, the current session, when given)."""
     stmt = update(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
     if keep is not None:
@@ -92,11 +94,13 @@ def revoke_all(user, keep=None):
     db.session.commit()
 
 
-def end(user):
+def end(user: User) -> None:
+    """Sign out of this session (the one attached to the user object)."""
     if user.auth_session is not None:
         user.auth_session.revoked_at = utcnow()
         db.session.commit()
 
 
-def find_user(public_id):
+def find_user(public_id: str) -> User | None:
+    """The account with this public id, whatever its state, or None."""
     return db.session.scalar(select(User).where(User.public_id == public_id))

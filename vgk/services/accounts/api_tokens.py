@@ -14,6 +14,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -25,9 +26,9 @@ from sqlalchemy import select, update
 from vgk.database import locked
 from vgk.errors import Unauthenticated
 from vgk.extensions import db
-from vgk.models import AuthSession, RefreshToken
+from vgk.models import AuthSession, RefreshToken, User
 from vgk.models.base import utcnow
-from vgk.services import accounts, sessions
+from vgk.services.accounts import sessions, signin
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ class TokenPair:
     expires_in: int
     refresh_expires_in: int
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, str | int]:
         return {
             "access_token": self.access_token,
             "refresh_token": self.refresh_token,
@@ -55,7 +56,7 @@ class TokenPair:
         }
 
 
-def _key():
+def _key() -> OctKey:
     config = current_app.config
     secret = config.get("JWT_SECRET_KEY")
     if not secret:
@@ -64,11 +65,11 @@ def _key():
     return OctKey.import_key(secret)
 
 
-def _encode(claims):
+def _encode(claims: dict[str, Any]) -> str:
     return jwt.encode({"alg": ALGORITHM, "typ": "JWT"}, claims, _key())
 
 
-def _decode(token, kind):
+def _decode(token: object, kind: str) -> dict[str, Any]:
     """The claims of a genuine, unexpired token of this kind, or raise Unauthenticated."""
     if not isinstance(token, str) or not token or len(token) > 2048:
         raise Unauthenticated(_l("Jeton manquant ou invalide."))
@@ -86,7 +87,7 @@ def _decode(token, kind):
     return claims
 
 
-def _issue(auth_session):
+def _issue(auth_session: AuthSession) -> TokenPair:
     config = current_app.config
     now = int(time.time())
     access_seconds = int(config["JWT_ACCESS_SECONDS"])
@@ -108,13 +109,13 @@ def _issue(auth_session):
     return TokenPair(access, refresh, access_seconds, refresh_seconds)
 
 
-def sign_in(user, *, ip="", user_agent="", method="app"):
+def sign_in(user: User, *, ip: str = "", user_agent: str = "", method: str = "app") -> TokenPair:
     """Every factor was checked: open an app session for the user and give it its first pair."""
-    auth_session = accounts.sign_in(user, ip=ip, user_agent=user_agent or "app", method=method)
+    auth_session = signin.sign_in(user, ip=ip, user_agent=user_agent or "app", method=method)
     return _issue(auth_session)
 
 
-def user_for_access_token(token):
+def user_for_access_token(token: object) -> User:
     """The user behind a live access token (with `auth_session` set), or raise Unauthenticated."""
     claims = _decode(token, ACCESS)
     user = sessions.load(claims["sid"])
@@ -123,7 +124,7 @@ def user_for_access_token(token):
     return user
 
 
-def _revoke_family(auth_session):
+def _revoke_family(auth_session: AuthSession) -> None:
     now = utcnow()
     db.session.execute(
         update(AuthSession).where(AuthSession.id == auth_session.id, AuthSession.revoked_at.is_(None))
@@ -136,7 +137,7 @@ def _revoke_family(auth_session):
     db.session.commit()
 
 
-def refresh(token):
+def refresh(token: object) -> TokenPair:
     """A new pair for a refresh token, which is used up. A second use revokes the family."""
     claims = _decode(token, REFRESH)
     stored = locked(select(RefreshToken).where(RefreshToken.jti == str(claims.get("jti") or "")))
@@ -158,7 +159,7 @@ def refresh(token):
     return _issue(user.auth_session)
 
 
-def sign_out(user):
+def sign_out(user: User) -> None:
     """End the session the access token belongs to, with every refresh token in it."""
     if user.auth_session is not None:
         _revoke_family(user.auth_session)

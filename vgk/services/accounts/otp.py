@@ -9,7 +9,7 @@ count per source IP (sent_from_source).
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from vgk.errors import Invalid, RateLimited
 from vgk.extensions import db
-from vgk.models import CodePurpose, OneTimeCode
+from vgk.models import CodePurpose, OneTimeCode, User
 from vgk.models.base import utcnow
 from vgk.services.messaging import notifications
 
@@ -28,19 +28,24 @@ SEND_LIMIT = 3
 SEND_WINDOW = timedelta(minutes=15)
 
 MESSAGES = {
-    CodePurpose.VERIFY_PHONE: _l("Vidé-Grenier Kamer : votre code de vérification est %(code)s. Il expire dans 10 minutes."),
-    CodePurpose.SIGN_IN: _l("Vidé-Grenier Kamer : votre code de connexion est %(code)s. Ne le communiquez à personne."),
-    CodePurpose.REAUTH: _l("Vidé-Grenier Kamer : votre code de confirmation est %(code)s. Ne le communiquez à personne."),
-    CodePurpose.RESET_PASSWORD: _l("Vidé-Grenier Kamer : code de réinitialisation du mot de passe : %(code)s. Ignorez ce message si vous n'avez rien demandé."),
+    CodePurpose.VERIFY_PHONE: _l(
+        "Vidé-Grenier Kamer : votre code de vérification est %(code)s. Il expire dans 10 minutes."),
+    CodePurpose.SIGN_IN: _l(
+        "Vidé-Grenier Kamer : votre code de connexion est %(code)s. Ne le communiquez à personne."),
+    CodePurpose.REAUTH: _l(
+        "Vidé-Grenier Kamer : votre code de confirmation est %(code)s. Ne le communiquez à personne."),
+    CodePurpose.RESET_PASSWORD: _l(
+        "Vidé-Grenier Kamer : code de réinitialisation du mot de passe : %(code)s. "
+        "Ignorez ce message si vous n'avez rien demandé."),
 }
 
 
-def _hash(purpose, destination, code):
+def _hash(purpose: str, destination: str | None, code: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, f"{purpose}:{destination}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def _latest(purpose, destination):
+def _latest(purpose: str, destination: str | None) -> OneTimeCode | None:
     return db.session.scalar(
         select(OneTimeCode)
         .where(OneTimeCode.purpose == purpose, OneTimeCode.destination == destination)
@@ -49,24 +54,24 @@ def _latest(purpose, destination):
     )
 
 
-def _check_not_locked(purpose, destination, now):
+def _check_not_locked(purpose: str, destination: str | None, now: datetime) -> None:
     latest = _latest(purpose, destination)
     if latest is not None and latest.locked_until and latest.locked_until > now:
         raise RateLimited(_l("Trop d'essais. Réessayez dans quelques minutes."))
 
 
-def _check_send_allowed(purpose, destination, now):
+def _check_send_allowed(purpose: str, destination: str | None, now: datetime) -> None:
     recent = db.session.scalar(
         select(func.count())
         .select_from(OneTimeCode)
         .where(OneTimeCode.purpose == purpose, OneTimeCode.destination == destination,
                OneTimeCode.created_at > now - SEND_WINDOW)
     )
-    if recent >= SEND_LIMIT:
+    if (recent or 0) >= SEND_LIMIT:
         raise RateLimited(_l("Trop de codes demandés. Patientez quelques minutes avant de réessayer."))
 
 
-def check_source_allowed(purpose, ip, limit, window):
+def check_source_allowed(purpose: str, ip: str | None, limit: int, window: timedelta) -> None:
     """Refuse (RateLimited) when `ip` already had `limit` messages of this purpose sent in `window`:
     for messages anyone can ask for, which cost an SMS or an email each, whatever the destination."""
     if not ip:
@@ -77,11 +82,12 @@ def check_source_allowed(purpose, ip, limit, window):
         .where(OneTimeCode.purpose == purpose, OneTimeCode.ip == ip[:45],
                OneTimeCode.created_at > utcnow() - window)
     )
-    if sent >= limit:
+    if (sent or 0) >= limit:
         raise RateLimited(_l("Trop de demandes depuis cette connexion. Patientez avant de réessayer."))
 
 
-def note_link_sent(purpose, destination, channel="EMAIL", user=None, ip=""):
+def note_link_sent(purpose: str, destination: str | None, channel: str = "EMAIL", user: User | None = None,
+                   ip: str = "") -> None:
     """Count a message that carries a link rather than a code against the same sending limit."""
     now = utcnow()
     _check_send_allowed(purpose, destination, now)
@@ -95,7 +101,8 @@ def note_link_sent(purpose, destination, channel="EMAIL", user=None, ip=""):
     db.session.commit()
 
 
-def issue(purpose, destination, channel="SMS", user=None, ip=""):
+def issue(purpose: str, destination: str | None, channel: str = "SMS", user: User | None = None,
+          ip: str = "") -> bool:
     """Create a code for the destination and send it; refuses when sending too often."""
     now = utcnow()
     _check_not_locked(purpose, destination, now)
@@ -129,7 +136,7 @@ def issue(purpose, destination, channel="SMS", user=None, ip=""):
     return True
 
 
-def verify(purpose, destination, code, count_wrong=True):
+def verify(purpose: str, destination: str | None, code: str | None, count_wrong: bool = True) -> OneTimeCode:
     """Consume the current code for the destination if `code` matches; raise otherwise. A wrong code
     counts against the code (MAX_ATTEMPTS, then locked) unless `count_wrong` is False, for callers that
     bound the guesses themselves (a sign-in's challenge and the account's cap)."""

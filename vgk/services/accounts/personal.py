@@ -1,0 +1,48 @@
+"""The person's own account: the profile they keep up to date, and deleting the account."""
+import logging
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from vgk.extensions import db
+from vgk.models import OneTimeCode, Product, ProductStatus, RecoveryCode, User, UserStatus
+from vgk.models.base import utcnow
+from vgk.services.accounts import sessions
+from vgk.services.accounts.people import clean_name, find_city
+
+log = logging.getLogger(__name__)
+
+
+def update_profile(user: User, *, name: str | None, city: object = None, locale: str | None = None) -> User:
+    """The name, city and language the person chose."""
+    user.name = clean_name(name)
+    user.city = find_city(city)
+    if locale in ("fr", "en"):
+        user.locale = locale
+    db.session.commit()
+    return user
+
+
+def delete_account(user: User) -> User:
+    """Erase personal data; the row stays so that orders keep an (anonymous) party."""
+    sessions.revoke_all(user)
+    for product in db.session.scalars(select(Product).where(Product.seller_id == user.id)):
+        if product.status not in (ProductStatus.SOLD,):
+            product.status = ProductStatus.ARCHIVED
+    db.session.query(RecoveryCode).filter(RecoveryCode.user_id == user.id).delete()
+    # The codes sent to this person name their phone or email (destination): erase those too.
+    db.session.query(OneTimeCode).filter(OneTimeCode.user_id == user.id).delete()
+    user.name = str(_l("Compte supprimé"))
+    user.email = None
+    user.phone = None
+    user.password_hash = None
+    user.google_sub = None
+    user.totp_secret = None
+    user.pin_hash = None
+    user.two_factor = None
+    user.city = None
+    user.status = UserStatus.DELETED
+    user.deleted_at = utcnow()
+    db.session.commit()
+    log.info("account %s deleted and anonymised", user.public_id)
+    return user
