@@ -7,7 +7,6 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from vgk.api import bp
-from vgk.api.auth import auth_limit
 from vgk.api.base import (
     api_client,
     api_signed_in,
@@ -30,6 +29,7 @@ from vgk.api.schemas import (
     product_detail_json,
     user_json,
 )
+from vgk.edge import auth_limit
 from vgk.errors import Invalid
 from vgk.extensions import limiter
 from vgk.models import Condition, ProductStatus
@@ -384,7 +384,8 @@ def edit_profile():
                 "sets its first password without `current_password`, within ten minutes of signing in or of "
                 "`auth/reauthenticate/` (else 403 `reauth_required`).",
     body={"type": "object", "required": ["new_password"], "properties": {
-        "current_password": {"type": "string", "maxLength": 200}, "new_password": {"type": "string", "maxLength": 200}}},
+        "current_password": {"type": "string", "maxLength": 200},
+        "new_password": {"type": "string", "maxLength": 200}}},
 )
 def change_password():
     data = body()

@@ -11,9 +11,10 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from vgk.api import bp
-from vgk.api.base import api_roles, body, client_ip, current_api_user, integer, ok, text
+from vgk.api.base import api_roles, body, current_api_user, integer, ok, text
 from vgk.api.openapi import envelope, nullable, operation, query, ref, schemas
 from vgk.api.schemas import iso, order_item_json, order_json, pickup_point_json
+from vgk.edge import client_ip
 from vgk.errors import Forbidden, Invalid
 from vgk.inputs import parse_day
 from vgk.models import Role

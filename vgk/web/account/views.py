@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
 
+from vgk.edge import auth_limit, client_ip, code_limit, local_target
 from vgk.errors import Conflict, Forbidden, Invalid, RateLimited
 from vgk.extensions import limiter
 from vgk.models import TwoFactor
@@ -27,15 +28,8 @@ from vgk.web.account.forms import (
     TotpForm,
 )
 from vgk.web.auth.forms import city_choices
-from vgk.web.auth.helpers import (
-    apply_errors,
-    auth_limit,
-    client_ip,
-    code_limit,
-    local_target,
-    pending,
-    sign_out_here,
-)
+from vgk.web.auth.helpers import pending, sign_out_here
+from vgk.web.form_errors import apply_errors
 from vgk.web.htmx import is_htmx, render
 
 NEW_PHONE_KEY = "new_phone"    # {"phone", "at"}: a number waiting for its SMS code

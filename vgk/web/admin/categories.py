@@ -4,11 +4,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from vgk.edge import client_ip
 from vgk.errors import DomainError, Invalid
 from vgk.services.backoffice import places
 from vgk.web.admin import bp
 from vgk.web.admin.common import admin_only, field_messages
-from vgk.web.auth.helpers import client_ip
 
 
 def _categories_page(error=None, field_errors=None, form=None, status=200):

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from vgk.models import Role
 from vgk.security import roles_required
-from vgk.web.staff.views import go
+from vgk.web import htmx
 
 PER_PAGE = 20
 _CODE = re.compile(r"[a-z_]+")
@@ -22,7 +22,7 @@ def admin_only(view):
     def second_factor_check(*args, **kwargs):
         if current_user.two_factor is None:
             flash(_("Activez d'abord la double authentification pour accéder à l'administration."), "error")
-            return go(url_for("account.security"))
+            return htmx.redirect(url_for("account.security"))
         return view(*args, **kwargs)
 
     guarded = roles_required(Role.ADMIN)(second_factor_check)

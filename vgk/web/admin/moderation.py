@@ -4,12 +4,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from vgk.edge import client_ip
 from vgk.errors import DomainError
 from vgk.services import paging
 from vgk.services.selling import moderation
 from vgk.web.admin import bp
 from vgk.web.admin.common import PER_PAGE, admin_only
-from vgk.web.auth.helpers import client_ip
 from vgk.web.htmx import is_htmx
 
 

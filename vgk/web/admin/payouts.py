@@ -5,12 +5,12 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from vgk.edge import client_ip
 from vgk.errors import DomainError
 from vgk.services.commerce import wallet
 from vgk.text import format_xaf
 from vgk.web.admin import bp
 from vgk.web.admin.common import admin_only
-from vgk.web.auth.helpers import client_ip
 from vgk.web.htmx import is_htmx
 
 
