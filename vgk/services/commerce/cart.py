@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
-from vgk.models import Cart, CartItem, Product, ProductStatus, UserStatus
+from vgk.models import Cart, CartItem, Product, ProductStatus, User, UserStatus
 from vgk.services.paging import parse_int
 
 MAX_LINES = 30
@@ -111,6 +111,16 @@ def count(user=None, session_key=None):
     return db.session.scalar(
         select(func.coalesce(func.sum(CartItem.quantity), 0)).join(Cart, CartItem.cart_id == Cart.id).where(where)
     ) or 0
+
+
+def badge_count(user: User | None = None, session_key: str | None = None) -> int:
+    """`count` for the header badge of any page: 0 when the request's transaction already failed (the
+    session is rolled back, so an error page still renders)."""
+    try:
+        return int(count(user=user, session_key=session_key))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return 0
 
 
 def view(user=None, session_key=None):

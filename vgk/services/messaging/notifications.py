@@ -8,10 +8,13 @@ import logging
 import traceback
 
 from flask import current_app
+from sqlalchemy import select
 
+from vgk.extensions import db
 from vgk.integrations.mail import MailError, mask_email
 from vgk.integrations.sms import SmsError, mask_phone
 from vgk.jobs import enqueue
+from vgk.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -65,3 +68,10 @@ def deliver_email(to, subject, body):
     """Job: hand one email to the mail adapter."""
     adapter = current_app.extensions["vgk.mail"]
     return _deliver("email", adapter, mask_email(to), lambda: adapter.send(to, subject, body), MailError)
+
+
+def latest_outbox(limit: int) -> list[OutboxMessage]:
+    """The newest SMS and emails the outbox adapters kept instead of sending (development and tests)."""
+    return list(db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
+    ))
