@@ -106,6 +106,14 @@ def integer(data, name, *, required=False, default=None, low=None, high=None):
     return number
 
 
+def boolean(data, name, *, default=False):
+    """A true/false field (a JSON boolean only); missing is the default, anything else a 400."""
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise Invalid(_l("Valeur invalide."), {name: "invalid"})
+    return value
+
+
 # --- who is calling -----------------------------------------------------------------------------
 
 def _bearer():

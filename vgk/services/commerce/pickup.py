@@ -67,6 +67,15 @@ def _audit_receive(staff, order, item, accepted, reason, ip):
                                               "accepted": accepted, "reason": reason if not accepted else ""}, ip)
 
 
+def receipt_notice(order: Order, accepted: bool) -> str:
+    """What the staff read once an item is received (or refused) for `order`."""
+    if not accepted:
+        return str(_l("Article refusé : la commande %(ref)s est annulée.", ref=order.reference))
+    if order.status == "READY":
+        return str(_l("Commande %(ref)s prête : l’acheteur a reçu son code de retrait par SMS.", ref=order.reference))
+    return str(_l("Article reçu pour la commande %(ref)s.", ref=order.reference))
+
+
 def receive_item(staff, point, reference, item_id, accepted=True, reason="", ip=""):
     """The seller brought an item: staff compare it with the listing photos and accept or refuse it.
     Audited (item.receive or item.refuse) with the staff member and `ip`."""

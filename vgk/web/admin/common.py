@@ -1,18 +1,18 @@
 """What every administration area shares: the `admin_only` guard (ADMIN with a second factor), the page
-size of the lists, the field messages of a refused change and the safe "back to" target of a form."""
-import re
+size of the lists, the page shown again after a refused change and the safe "back to" target of a form."""
 from functools import wraps
 
 from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from vgk.errors import Invalid
 from vgk.models import Role
 from vgk.security import roles_required
 from vgk.web import htmx
+from vgk.web.form_errors import field_messages
 
 PER_PAGE = 20
-_CODE = re.compile(r"[a-z_]+")
 
 
 def admin_only(view):
@@ -30,12 +30,11 @@ def admin_only(view):
     return guarded
 
 
-def field_messages(error):
-    """Field -> message from an Invalid error (services give either a message or a short code)."""
-    return {
-        field: str(error.message) if _CODE.fullmatch(str(value)) else str(value)
-        for field, value in error.fields.items()
-    }
+def refused(page, error, **context):
+    """`page` shown again after a refused change: the error's message on top, an Invalid's field messages
+    next to their fields, the error's HTTP status."""
+    fields = field_messages(error) if isinstance(error, Invalid) else {}
+    return page(error=str(error.message), field_errors=fields, status=error.status_code, **context)
 
 
 def back_to(default):

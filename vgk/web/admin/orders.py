@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.edge import client_ip
-from vgk.errors import DomainError, Invalid
+from vgk.errors import DomainError
 from vgk.services.backoffice import admin_orders
 from vgk.web import htmx
 from vgk.web.admin import bp
-from vgk.web.admin.common import PER_PAGE, admin_only, field_messages
+from vgk.web.admin.common import PER_PAGE, admin_only, refused
 
 
 def _order_page(order, error=None, field_errors=None, status=200):
@@ -24,12 +24,6 @@ def _after_order_move(reference, notice):
         return _order_page(admin_orders.detail(reference))[0]
     flash(notice, "ok")
     return redirect(url_for("admin.order_detail", reference=reference))
-
-
-def _order_move_refused(reference, error):
-    fields = field_messages(error) if isinstance(error, Invalid) else {}
-    return _order_page(admin_orders.detail(reference), error=str(error.message), field_errors=fields,
-                       status=error.status_code)
 
 
 @bp.get("/commandes")
@@ -54,7 +48,7 @@ def _order_action(reference, action, run, done_message):
     except DomainError as error:
         if error.status_code == 404:
             raise
-        return _order_move_refused(reference, error)
+        return refused(_order_page, error, order=admin_orders.detail(reference))
     current_app.logger.info("admin %s: order.%s on %s", current_user.public_id, action, order.reference)
     return _after_order_move(order.reference, done_message)
 

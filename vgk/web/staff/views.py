@@ -260,12 +260,7 @@ def receive(reference, item_id):
             return render_template("staff/_dropoff_done.html", item=item, item_id=item_id, error=message,
                                    reason=reason, **_work(point)), status
         return render_template("staff/home.html", error=message, **_work(point)), status
-    if accepted:
-        notice = _("Article reçu pour la commande %(ref)s.", ref=order.reference)
-        if order.status == "READY":
-            notice = _("Commande %(ref)s prête : l’acheteur a reçu son code de retrait par SMS.", ref=order.reference)
-    else:
-        notice = _("Article refusé : la commande %(ref)s est annulée.", ref=order.reference)
+    notice = pickup.receipt_notice(order, accepted)
     current_app.logger.info("staff %s %s item %s of order %s", current_user.public_id,
                             "received" if accepted else "refused", item_id, order.reference)
     if htmx.is_htmx():
