@@ -2,7 +2,7 @@
 size of the lists, the page shown again after a refused change and the safe "back to" target of a form."""
 from functools import wraps
 
-from flask import flash, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -35,6 +35,17 @@ def refused(page, error, **context):
     next to their fields, the error's HTTP status."""
     fields = field_messages(error) if isinstance(error, Invalid) else {}
     return page(error=str(error.message), field_errors=fields, status=error.status_code, **context)
+
+
+def decided(status, notice, back, row, page):
+    """Answer a decision taken on a row of a list: with htmx the row in place (`row()`); otherwise a redirect
+    to `back` with the notice, or, when refused, the list shown again with its error (`page()`)."""
+    if htmx.is_htmx():
+        return row(), status
+    if status < 400:
+        flash(notice, "ok")
+        return redirect(back)
+    return page(), status
 
 
 def back_to(default):
