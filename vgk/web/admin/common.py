@@ -1,5 +1,6 @@
 """What every administration area shares: the `admin_only` guard (ADMIN with a second factor), the page
-size of the lists, the page shown again after a refused change and the safe "back to" target of a form."""
+size of the lists, the answer to a decision on a list row, the page shown again after a refused change and
+the safe "back to" target of a form."""
 from functools import wraps
 
 from flask import flash, redirect, request, url_for
