@@ -5,10 +5,11 @@ the access-matrix test walks the URL map and fails on any endpoint without one.
 """
 from functools import wraps
 
-from flask import abort, jsonify, redirect, request, url_for
+from flask import abort
 from flask_login import current_user
 
 from vgk.errors import NotFound
+from vgk.extensions import login_manager
 from vgk.models import Role
 
 PUBLIC = "public"
@@ -25,41 +26,40 @@ def public(view):
     return view
 
 
-def wants_json():
-    return request.path.startswith("/mobile/api/") or request.accept_mimetypes.best == "application/json"
-
-
-def unauthenticated():
-    """The answer to an anonymous request for a protected resource."""
-    if wants_json():
-        body = {"success": False, "error": {"code": "unauthenticated", "message": "Connexion requise.", "fields": {}}}
-        return jsonify(body), 401
-    target = url_for("auth.login", next=request.full_path if request.query_string else request.path)
-    if request.headers.get("HX-Request"):
-        response = jsonify({})
-        response.status_code = 401
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target)
-
-
-def roles_required(*roles):
-    """Signed-in users with one of the roles (any role when none is named)."""
+def role_guard(roles, caller, on_anonymous, on_refused):
+    """The decorator admitting callers with one of `roles` (any role when none is named), for either face:
+    `caller()` is the signed-in user or None, `on_anonymous()` answers (or raises) for nobody signed in,
+    `on_refused()` for a role not admitted. It names its rule in the view's `access` attribute."""
     allowed = tuple(roles) or Role.ALL
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return unauthenticated()
-            if current_user.role not in allowed:
-                abort(403)
+            user = caller()
+            if user is None:
+                return on_anonymous()
+            if user.role not in allowed:
+                return on_refused()
             return view(*args, **kwargs)
 
         wrapped.access = SIGNED_IN if not roles else "+".join(sorted(allowed))
         return wrapped
 
     return decorator
+
+
+def _signed_in_user():
+    return current_user if current_user.is_authenticated else None
+
+
+def _forbidden():
+    abort(403)
+
+
+def roles_required(*roles):
+    """Signed-in users with one of the roles (any role when none is named); nobody signed in gets the
+    answer the web face registers with the login manager (vgk.web), another role a 403."""
+    return role_guard(roles, _signed_in_user, login_manager.unauthorized, _forbidden)
 
 
 signed_in = roles_required()

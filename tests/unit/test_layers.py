@@ -53,6 +53,29 @@ def test_the_html_views_never_import_the_json_api():
     assert problems == []
 
 
+def test_the_html_views_do_no_database_work():
+    problems = []
+    for path in _modules("web"):
+        problems += [f"{path.relative_to(ROOT)}: {where}" for where in _database_work(ast.parse(path.read_text()))]
+    assert problems == []
+
+
+def test_what_both_faces_share_imports_neither_face():
+    """vgk.edge (request reading, rate limits, the JSON envelope) is imported by both faces."""
+    imports = list(_imports(ast.parse((ROOT / "edge.py").read_text())))
+    assert [name for name in imports if name.startswith(("vgk.web", "vgk.api"))] == []
+
+
+def test_only_the_htmx_module_speaks_htmx_headers():
+    """Reading HX-Request, HX-Target... and setting HX-Redirect... happens in vgk.web.htmx alone."""
+    speakers = []
+    for path in sorted(ROOT.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("HX-"):
+                speakers.append(path.relative_to(ROOT).as_posix())
+    assert set(speakers) == {"web/htmx.py"}
+
+
 def test_services_know_nothing_of_requests_or_either_face():
     problems = []
     for path in _modules("services"):

@@ -2,8 +2,8 @@
 moderation queue (approve, reject) and sellers' payout requests (approve, reject).
 
 Same rules as the admin pages (vgk.web.admin): ADMIN only, and only once the account has a second
-factor. Every change is audited by its service (vgk.services.backoffice.directory for accounts, vgk.services.commerce.wallet
-for payouts, vgk.services.selling.moderation for listings), exactly as on the web.
+factor. Every change is audited by its service (vgk.services.backoffice.directory for accounts,
+vgk.services.commerce.wallet for payouts, vgk.services.selling.moderation for listings), exactly as on the web.
 """
 from functools import wraps
 
@@ -11,9 +11,10 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from vgk.api import bp
-from vgk.api.base import api_roles, body, client_ip, current_api_user, ok, page_number, page_of
+from vgk.api.base import api_roles, body, current_api_user, ok, page_number, page_of
 from vgk.api.openapi import envelope, nullable, operation, page_envelope, page_param, query, ref, schemas
 from vgk.api.schemas import iso, product_card_json, seller_json, user_json
+from vgk.edge import client_ip
 from vgk.errors import Forbidden, Invalid
 from vgk.models import OrderStatus, Role, UserStatus
 from vgk.services.accounts import people

@@ -1,12 +1,12 @@
 """Signing in from the app: password (then a second factor when the account has one), Google,
 sign-up with phone verification, token refresh and sign-out. Limits per IP as on the web."""
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from vgk.api import bp
-from vgk.api.base import api_signed_in, body, client_ip, current_api_user, ok, public_api, text, user_agent
+from vgk.api.base import api_signed_in, body, current_api_user, ok, public_api, text
 from vgk.api.openapi import envelope, nullable, operation, ref, schemas
 from vgk.api.schemas import user_json
+from vgk.edge import auth_limit, client_ip, code_limit, user_agent
 from vgk.errors import Invalid
 from vgk.extensions import limiter
 from vgk.services.accounts import api_tokens, google, signin, signup
@@ -74,14 +74,6 @@ IDENTIFIER = {
     "email": {"type": "string", "maxLength": 255},
     "phone": {"type": "string", "maxLength": 40, "examples": ["+237 6 90 12 34 56"]},
 }
-
-
-def auth_limit():
-    return current_app.config["AUTH_RATE_LIMIT"]
-
-
-def code_limit():
-    return current_app.config["CODE_RATE_LIMIT"]
 
 
 def _identifier(data):
@@ -169,8 +161,10 @@ def verify_2fa():
                 "configured client ids. New Google users get a client account. Like the password sign-in, "
                 "it answers `requires_2fa` and a `challenge` when the account owes a second factor (then "
                 "`auth/verify_2fa/` with that challenge and the code). An existing account with the same "
-                "email is linked only if its email was verified (409 otherwise: sign in with the password and verify it first).",
-    body={"type": "object", "required": ["id_token"], "properties": {"id_token": {"type": "string", "maxLength": 4096}}},
+                "email is linked only if its email was verified (409 otherwise: sign in with the password and "
+                "verify it first).",
+    body={"type": "object", "required": ["id_token"],
+          "properties": {"id_token": {"type": "string", "maxLength": 4096}}},
 )
 def google_oauth():
     data = body()

@@ -1,17 +1,19 @@
-"""What every JSON view shares: the envelope, reading the request body, pagination, bearer-token
-access rules and CORS. Errors raised anywhere (vgk.errors, HTTP errors) become
-`{"success": false, "error": {"code", "message", "fields"}}` through the app's error handlers.
+"""What every JSON view shares: the success answer, reading the request body, pagination, bearer-token
+access rules and CORS. The envelope itself is vgk.edge's; errors raised anywhere (vgk.errors, HTTP
+errors) become `{"success": false, "error": {"code", "message", "fields"}}` through the app's error
+handlers.
 """
 from functools import wraps
 
 from flask import current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
+from vgk.edge import success_body
 from vgk.errors import Forbidden, Invalid, Unauthenticated
 from vgk.models import Role
-from vgk.security import PUBLIC, SIGNED_IN
-from vgk.services.accounts import api_tokens
+from vgk.security import PUBLIC, role_guard
 from vgk.services import paging
+from vgk.services.accounts import api_tokens
 from vgk.urls import public_url
 
 MAX_PAGE = 500
@@ -21,7 +23,7 @@ MAX_PAGE = 500
 
 def ok(http_status=200, /, **body):
     """The success envelope; the HTTP status, when not 200, is the one positional argument."""
-    response = jsonify({"success": True, **body})
+    response = jsonify(success_body(**body))
     response.status_code = http_status
     return response
 
@@ -105,12 +107,12 @@ def integer(data, name, *, required=False, default=None, low=None, high=None):
     return number
 
 
-def client_ip():
-    return request.remote_addr or ""
-
-
-def user_agent():
-    return (request.user_agent.string or "")[:255]
+def boolean(data, name, *, default=False):
+    """A true/false field (a JSON boolean only); missing is the default, anything else a 400."""
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise Invalid(_l("Valeur invalide."), {name: "invalid"})
+    return value
 
 
 # --- who is calling -----------------------------------------------------------------------------
@@ -133,7 +135,7 @@ def current_api_user(optional=False):
         else:
             g.api_user = api_tokens.user_for_access_token(token)  # raises Unauthenticated
     if g.api_user is None and not optional:
-        raise Unauthenticated(_l("Connexion requise."))
+        _sign_in_required()
     return g.api_user
 
 
@@ -148,22 +150,17 @@ def public_api(view):
     return wrapped
 
 
+def _sign_in_required():
+    raise Unauthenticated(_l("Connexion requise."))
+
+
+def _role_refused():
+    raise Forbidden(_l("Votre compte n'a pas accès à cette action."))
+
+
 def api_roles(*roles):
     """Callers with a valid access token and one of the roles (any role when none is named)."""
-    allowed = tuple(roles) or Role.ALL
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            user = current_api_user()
-            if user.role not in allowed:
-                raise Forbidden(_l("Votre compte n'a pas accès à cette action."))
-            return view(*args, **kwargs)
-
-        wrapped.access = SIGNED_IN if not roles else "+".join(sorted(allowed))
-        return wrapped
-
-    return decorator
+    return role_guard(roles, lambda: current_api_user(optional=True), _sign_in_required, _role_refused)
 
 
 api_signed_in = api_roles()

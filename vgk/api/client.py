@@ -7,7 +7,6 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from vgk.api import bp
-from vgk.api.auth import auth_limit
 from vgk.api.base import (
     api_client,
     api_signed_in,
@@ -21,15 +20,18 @@ from vgk.api.base import (
 )
 from vgk.api.openapi import envelope, nullable, operation, page_envelope, page_param, query, ref, schemas
 from vgk.api.schemas import (
-    absolute,
-    iso,
+    entry_json,
+    listing_json,
     money,
+    notification_json,
     order_json,
-    pickup_point_json,
+    payout_json,
     product_card_json,
-    product_detail_json,
+    review_json,
+    sale_json,
     user_json,
 )
+from vgk.edge import auth_limit
 from vgk.errors import Invalid
 from vgk.extensions import limiter
 from vgk.models import Condition, ProductStatus
@@ -93,53 +95,6 @@ UPLOAD = ("Photos are checked by their content: a file that is not an image, or 
 
 def _me():
     return current_api_user()
-
-
-# --- serializers --------------------------------------------------------------------------------
-
-def listing_json(product, favourites=None):
-    data = product_detail_json(product)
-    data.update({
-        "rejection_reason": product.rejection_reason,
-        "favourites": social.favourite_count(product) if favourites is None else favourites,
-        "submitted_at": iso(product.submitted_at),
-        "max_photos": listings.MAX_PHOTOS,
-    })
-    return data
-
-
-def sale_json(item):
-    order = item.order
-    return {
-        "id": item.id, "title": item.title,
-        "product_id": item.product.public_id if item.product is not None else None,
-        "unit_price": item.unit_price, "quantity": item.quantity, "total": item.line_total,
-        "commission": item.commission, "seller_share": item.seller_share,
-        "seller_share_display": money(item.seller_share)["display"],
-        "received": item.received_at is not None, "refused_reason": item.refused_reason,
-        "order": {"reference": order.reference, "status": order.status, "created_at": iso(order.created_at),
-                  "pickup_point": pickup_point_json(order.pickup_point)},
-    }
-
-
-def payout_json(payout):
-    return {"id": payout.public_id, "amount": money(payout.amount), "phone": payout.phone, "status": payout.status,
-            "note": payout.note or "", "created_at": iso(payout.created_at), "decided_at": iso(payout.decided_at)}
-
-
-def entry_json(entry):
-    return {"id": entry.id, "amount": money(entry.amount), "kind": entry.kind, "note": entry.note or "",
-            "created_at": iso(entry.created_at)}
-
-
-def notification_json(notice):
-    return {"id": notice.id, "kind": notice.kind, "message": notice.message,
-            "link": absolute(notice.link) if notice.link else None, "read": notice.read_at is not None,
-            "read_at": iso(notice.read_at), "created_at": iso(notice.created_at)}
-
-
-def review_json(review):
-    return {"id": review.id, "rating": review.rating, "text": review.text or "", "created_at": iso(review.created_at)}
 
 
 # --- reading listing fields ---------------------------------------------------------------------
@@ -384,7 +339,8 @@ def edit_profile():
                 "sets its first password without `current_password`, within ten minutes of signing in or of "
                 "`auth/reauthenticate/` (else 403 `reauth_required`).",
     body={"type": "object", "required": ["new_password"], "properties": {
-        "current_password": {"type": "string", "maxLength": 200}, "new_password": {"type": "string", "maxLength": 200}}},
+        "current_password": {"type": "string", "maxLength": 200},
+        "new_password": {"type": "string", "maxLength": 200}}},
 )
 def change_password():
     data = body()

@@ -1,5 +1,5 @@
 """Health, the OpenAPI document and a readable page of it."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app, jsonify, render_template
 
@@ -17,7 +17,7 @@ from vgk.api.openapi import build, envelope, operation, undocumented
 def health():
     return ok(
         status="healthy",
-        timestamp=datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
+        timestamp=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         version=current_app.config["APP_VERSION"],
     )
 

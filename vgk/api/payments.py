@@ -10,7 +10,8 @@ from vgk.api import bp
 from vgk.api.base import body, current_api_user, ok, public_api
 from vgk.api.openapi import envelope, nullable, operation, ref, schemas
 from vgk.api.schemas import iso, order_json
-from vgk.api.visitor import checkout_limit, field
+from vgk.api.visitor import field
+from vgk.edge import checkout_limit
 from vgk.errors import NotFound
 from vgk.extensions import limiter
 from vgk.models import OrderStatus, PaymentMethod, PaymentStatus

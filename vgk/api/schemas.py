@@ -2,6 +2,8 @@
 ids are public ids; dates are ISO-8601 in UTC; image URLs are absolute."""
 from flask_babel import get_locale
 
+from vgk.services.catalogue import social
+from vgk.services.selling import listings
 from vgk.services.selling.media import image_url
 from vgk.text import format_xaf
 from vgk.urls import absolute_url
@@ -240,3 +242,50 @@ def _register():
 
 
 _register()
+
+
+# --- a client's own things ---------------------------------------------------------------------
+
+def listing_json(product, favourites=None):
+    data = product_detail_json(product)
+    data.update({
+        "rejection_reason": product.rejection_reason,
+        "favourites": social.favourite_count(product) if favourites is None else favourites,
+        "submitted_at": iso(product.submitted_at),
+        "max_photos": listings.MAX_PHOTOS,
+    })
+    return data
+
+
+def sale_json(item):
+    order = item.order
+    return {
+        "id": item.id, "title": item.title,
+        "product_id": item.product.public_id if item.product is not None else None,
+        "unit_price": item.unit_price, "quantity": item.quantity, "total": item.line_total,
+        "commission": item.commission, "seller_share": item.seller_share,
+        "seller_share_display": money(item.seller_share)["display"],
+        "received": item.received_at is not None, "refused_reason": item.refused_reason,
+        "order": {"reference": order.reference, "status": order.status, "created_at": iso(order.created_at),
+                  "pickup_point": pickup_point_json(order.pickup_point)},
+    }
+
+
+def payout_json(payout):
+    return {"id": payout.public_id, "amount": money(payout.amount), "phone": payout.phone, "status": payout.status,
+            "note": payout.note or "", "created_at": iso(payout.created_at), "decided_at": iso(payout.decided_at)}
+
+
+def entry_json(entry):
+    return {"id": entry.id, "amount": money(entry.amount), "kind": entry.kind, "note": entry.note or "",
+            "created_at": iso(entry.created_at)}
+
+
+def notification_json(notice):
+    return {"id": notice.id, "kind": notice.kind, "message": notice.message,
+            "link": absolute(notice.link) if notice.link else None, "read": notice.read_at is not None,
+            "read_at": iso(notice.read_at), "created_at": iso(notice.created_at)}
+
+
+def review_json(review):
+    return {"id": review.id, "rating": review.rating, "text": review.text or "", "created_at": iso(review.created_at)}

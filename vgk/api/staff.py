@@ -11,10 +11,11 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from vgk.api import bp
-from vgk.api.base import api_roles, body, client_ip, current_api_user, integer, ok, text
+from vgk.api.base import api_roles, body, boolean, current_api_user, integer, ok, text
 from vgk.api.openapi import envelope, nullable, operation, query, ref, schemas
 from vgk.api.schemas import iso, order_item_json, order_json, pickup_point_json
-from vgk.errors import Forbidden, Invalid
+from vgk.edge import client_ip
+from vgk.errors import Forbidden
 from vgk.inputs import parse_day
 from vgk.models import Role
 from vgk.services.commerce import pickup
@@ -160,19 +161,11 @@ def staff_receive():
     data = body()
     reference = text(data, "reference", required=True, max_length=16)
     item_id = integer(data, "item_id", required=True, low=1, high=2**31 - 1)
-    accepted = data.get("accepted", True)
-    if not isinstance(accepted, bool):
-        raise Invalid(_l("Valeur invalide."), {"accepted": "invalid"})
+    accepted = boolean(data, "accepted", default=True)
     reason = text(data, "reason", max_length=255) or ""
     order = pickup.receive_item(current_api_user(), _point(), reference, item_id, accepted=accepted, reason=reason,
                                 ip=client_ip())
-    if not accepted:
-        message = _l("Article refusé : la commande %(ref)s est annulée.", ref=order.reference)
-    elif order.status == "READY":
-        message = _l("Commande %(ref)s prête : l’acheteur a reçu son code de retrait par SMS.", ref=order.reference)
-    else:
-        message = _l("Article reçu pour la commande %(ref)s.", ref=order.reference)
-    return ok(order=order_json(order), message=str(message))
+    return ok(order=order_json(order), message=pickup.receipt_notice(order, accepted))
 
 
 @bp.post("/staff/handover/")
@@ -192,9 +185,7 @@ def staff_handover():
     data = body()
     reference = text(data, "reference", required=True, max_length=16)
     code = text(data, "code", required=True, max_length=12)
-    cash = data.get("cash_received", False)
-    if not isinstance(cash, bool):
-        raise Invalid(_l("Valeur invalide."), {"cash_received": "invalid"})
+    cash = boolean(data, "cash_received")
     order = pickup.hand_over(current_api_user(), _point(), reference, code, cash_received=cash, ip=client_ip())
     return ok(order=order_json(order), message=str(_l("Commande %(ref)s remise à l’acheteur.", ref=order.reference)))
 

@@ -2,15 +2,15 @@
 API hands out, a signed-in caller's own saved cart), placing the order, and tracking a guest order."""
 import re
 
-from flask import current_app, request
+from flask import request
 from flask_babel import lazy_gettext as _l
 
 from vgk.api import bp
-from vgk.api.auth import auth_limit, code_limit
 from vgk.api.base import body, current_api_user, integer, ok, public_api, text
 from vgk.api.openapi import envelope, nullable, operation, query, ref
 from vgk.api.products import cleaned
 from vgk.api.schemas import cart_json, order_json
+from vgk.edge import auth_limit, checkout_limit, code_limit
 from vgk.errors import Invalid
 from vgk.extensions import limiter
 from vgk.models import Fulfilment, PaymentMethod
@@ -26,11 +26,6 @@ ID = {"type": "string", "minLength": 1, "maxLength": 16, "description": "a produ
 QUANTITY = {"type": "integer", "minimum": 1, "maximum": carts.MAX_QUANTITY}
 CART = envelope({"cart": ref("Cart")})
 REFERENCE = {"type": "string", "minLength": 1, "maxLength": 16, "examples": ["VGK-ABC2345"]}
-
-
-def checkout_limit():
-    """Per-IP limit on placing orders and asking for payments (each holds stock or sends a message)."""
-    return current_app.config["CHECKOUT_RATE_LIMIT"]
 
 
 def field(data, name, **kwargs):

@@ -1,7 +1,7 @@
 """HTML faces of the app: shared template helpers, error pages and response policies."""
 from urllib.parse import urlsplit
 
-from flask import jsonify, render_template, request
+from flask import jsonify, render_template, request, url_for
 from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,9 +10,12 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from vgk.edge import error_body, wants_json
 from vgk.errors import DomainError
+from vgk.extensions import login_manager
 from vgk.services.selling.media import image_url
 from vgk.text import format_xaf
+from vgk.web import htmx
 
 
 def register_template_helpers(app):
@@ -25,23 +28,27 @@ def register_template_helpers(app):
         return {"current_locale": locale, "lang": locale[:2]}
 
 
-def _wants_json():
-    return request.path.startswith("/mobile/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
-
-
 def _error_response(status, message, code="error", fields=None):
-    if _wants_json():
-        body = {"success": False, "error": {"code": code, "message": message, "fields": fields or {}}}
-        return jsonify(body), status
+    if wants_json():
+        return jsonify(error_body(code, message, fields)), status
     if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no page links can be built
         return message, status, {"Content-Type": "text/plain; charset=utf-8"}
-    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
+    template = "errors/_error.html" if htmx.is_htmx_request() else "errors/error.html"
     return render_template(template, status=status, message=message), status
 
 
+def sign_in_first():
+    """The answer to an anonymous request for a protected page: a 401 envelope for JSON clients, else
+    the sign-in page, which sends the person back here afterwards."""
+    if wants_json():
+        return jsonify(error_body("unauthenticated", "Connexion requise.")), 401
+    target = url_for("auth.login", next=request.full_path if request.query_string else request.path)
+    return htmx.redirect(target, htmx_status=401)
+
+
 def register_error_handlers(app):
+    login_manager.unauthorized_handler(sign_in_first)  # vgk.security's guards answer nobody signed in with it
+
     @app.errorhandler(DomainError)
     def domain_error(error):
         response = _error_response(error.status_code, str(error.message), error.code, error.fields)
@@ -133,7 +140,7 @@ def register_response_policies(app):
             response.headers.setdefault("Strict-Transport-Security", HSTS_VALUE)
         if response.mimetype == "text/html":
             response.headers.setdefault("Content-Security-Policy", csp)
-            response.vary.add("HX-Request")
+            htmx.vary(response)
             response.vary.add("Cookie")
         if current_user.is_authenticated and response.mimetype in ("text/html", "application/json"):
             # Private pages must never be kept by the service worker, a proxy or a shared tablet.

@@ -5,11 +5,9 @@ read sign-in codes; even then vgk.devtools answers 404 to anyone but a browser o
 In production the route does not exist at all (404).
 """
 from flask import Blueprint, render_template
-from sqlalchemy import select
 
-from vgk.extensions import db
-from vgk.models import OutboxMessage
 from vgk.security import public
+from vgk.services.messaging import notifications
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
 
@@ -25,7 +23,5 @@ def never_store(response):
 @bp.get("/outbox")
 @public  # the blueprint only exists in development, and vgk.devtools admits loopback clients only
 def outbox():
-    messages = db.session.scalars(
-        select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(OUTBOX_SIZE)
-    ).all()
+    messages = notifications.latest_outbox(OUTBOX_SIZE)
     return render_template("dev/outbox.html", messages=messages, size=OUTBOX_SIZE)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
@@ -118,6 +118,16 @@ def count(user: User | None = None, session_key: str | None = None) -> int:
     return db.session.scalar(
         select(func.coalesce(func.sum(CartItem.quantity), 0)).join(Cart, CartItem.cart_id == Cart.id).where(where)
     ) or 0
+
+
+def badge_count(user: User | None = None, session_key: str | None = None) -> int:
+    """`count` for the header badge of any page: 0 when the request's transaction already failed (the
+    session is rolled back, so an error page still renders)."""
+    try:
+        return int(count(user=user, session_key=session_key))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return 0
 
 
 def view(user: User | None = None, session_key: str | None = None) -> CartView:

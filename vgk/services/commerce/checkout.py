@@ -238,7 +238,9 @@ def _issue_phone_code(order: Order) -> str:
 def confirm_cash_order(order: Order, code: object) -> Order:
     """A guest confirms their cash order with the code sent to its phone: the stock is then held for
     CASH_HOLD_HOURS, the handover code goes out by SMS and the sellers are told to drop the items off.
-    Conflict if the order does not wait for that code; RateLimited after MAX_PHONE_CODE_TRIES wrong ones."""
+    Conflict if the order does not wait for that code; RateLimited after MAX_PHONE_CODE_TRIES wrong ones.
+    A refusal leaves nothing stale in the session (it is rolled back, or the wrong code's count committed),
+    so the caller reads the order afresh."""
     from vgk.database import locked
 
     current = locked(select(Order).where(Order.id == order.id))

@@ -79,6 +79,15 @@ def _audit_receive(staff: User, order: Order, item: OrderItem, accepted: bool, r
                                               "accepted": accepted, "reason": reason if not accepted else ""}, ip)
 
 
+def receipt_notice(order: Order, accepted: bool) -> str:
+    """What the staff read once an item is received (or refused) for `order`."""
+    if not accepted:
+        return str(_l("Article refusé : la commande %(ref)s est annulée.", ref=order.reference))
+    if order.status == "READY":
+        return str(_l("Commande %(ref)s prête : l’acheteur a reçu son code de retrait par SMS.", ref=order.reference))
+    return str(_l("Article reçu pour la commande %(ref)s.", ref=order.reference))
+
+
 def receive_item(staff: User, point: PickupPoint, reference: str | None, item_id: int | str, accepted: bool = True,
                  reason: str | None = "", ip: str = "") -> Order:
     """The seller brought an item: staff compare it with the listing photos and accept or refuse it.

@@ -9,10 +9,14 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
+
+from vgk.extensions import db
 from vgk.integrations import registry
 from vgk.integrations.mail import MailError, mask_email
 from vgk.integrations.sms import SmsError, mask_phone
 from vgk.jobs import enqueue
+from vgk.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -68,3 +72,10 @@ def deliver_email(to: str, subject: str, body: str) -> str:
     """Job: hand one email to the mail adapter."""
     adapter = registry.mail()
     return _deliver("email", adapter, mask_email(to), lambda: adapter.send(to, subject, body), MailError)
+
+
+def latest_outbox(limit: int) -> list[OutboxMessage]:
+    """The newest SMS and emails the outbox adapters kept instead of sending (development and tests)."""
+    return list(db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
+    ))

@@ -4,11 +4,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from vgk.errors import DomainError, Invalid
+from vgk.edge import client_ip
+from vgk.errors import DomainError
 from vgk.services.backoffice import places
 from vgk.web.admin import bp
-from vgk.web.admin.common import admin_only, field_messages
-from vgk.web.auth.helpers import client_ip
+from vgk.web.admin.common import admin_only, refused
 
 
 def _categories_page(error=None, field_errors=None, form=None, status=200):
@@ -30,8 +30,7 @@ def create_category():
         places.create_category(current_user, form["slug"], form["name_fr"], form["name_en"], form["parent"] or None,
                                ip=client_ip())
     except DomainError as error:
-        fields = field_messages(error) if isinstance(error, Invalid) else {}
-        return _categories_page(str(error.message), fields, form, error.status_code)
+        return refused(_categories_page, error, form=form)
     flash(_("Catégorie créée."), "ok")
     return redirect(url_for("admin.categories_page"))
 
@@ -44,7 +43,6 @@ def rename_category(category_id):
         places.rename_category(current_user, category, request.form.get("name_fr"), request.form.get("name_en"),
                                ip=client_ip())
     except DomainError as error:
-        fields = field_messages(error) if isinstance(error, Invalid) else {}
-        return _categories_page(str(error.message), fields, None, error.status_code)
+        return refused(_categories_page, error)
     flash(_("Catégorie renommée."), "ok")
     return redirect(url_for("admin.categories_page"))

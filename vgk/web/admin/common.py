@@ -1,18 +1,19 @@
 """What every administration area shares: the `admin_only` guard (ADMIN with a second factor), the page
-size of the lists, the field messages of a refused change and the safe "back to" target of a form."""
-import re
+size of the lists, the answer to a decision on a list row, the page shown again after a refused change and
+the safe "back to" target of a form."""
 from functools import wraps
 
-from flask import flash, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from vgk.errors import Invalid
 from vgk.models import Role
 from vgk.security import roles_required
-from vgk.web.staff.views import go
+from vgk.web import htmx
+from vgk.web.form_errors import field_messages
 
 PER_PAGE = 20
-_CODE = re.compile(r"[a-z_]+")
 
 
 def admin_only(view):
@@ -22,7 +23,7 @@ def admin_only(view):
     def second_factor_check(*args, **kwargs):
         if current_user.two_factor is None:
             flash(_("Activez d'abord la double authentification pour accéder à l'administration."), "error")
-            return go(url_for("account.security"))
+            return htmx.redirect(url_for("account.security"))
         return view(*args, **kwargs)
 
     guarded = roles_required(Role.ADMIN)(second_factor_check)
@@ -30,12 +31,22 @@ def admin_only(view):
     return guarded
 
 
-def field_messages(error):
-    """Field -> message from an Invalid error (services give either a message or a short code)."""
-    return {
-        field: str(error.message) if _CODE.fullmatch(str(value)) else str(value)
-        for field, value in error.fields.items()
-    }
+def refused(page, error, **context):
+    """`page` shown again after a refused change: the error's message on top, an Invalid's field messages
+    next to their fields, the error's HTTP status."""
+    fields = field_messages(error) if isinstance(error, Invalid) else {}
+    return page(error=str(error.message), field_errors=fields, status=error.status_code, **context)
+
+
+def decided(status, notice, back, row, page):
+    """Answer a decision taken on a row of a list: with htmx the row in place (`row()`); otherwise a redirect
+    to `back` with the notice, or, when refused, the list shown again with its error (`page()`)."""
+    if htmx.is_htmx():
+        return row(), status
+    if status < 400:
+        flash(notice, "ok")
+        return redirect(back)
+    return page(), status
 
 
 def back_to(default):

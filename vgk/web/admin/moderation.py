@@ -4,13 +4,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from vgk.edge import client_ip
 from vgk.errors import DomainError
 from vgk.services import paging
 from vgk.services.selling import moderation
 from vgk.web.admin import bp
-from vgk.web.admin.common import PER_PAGE, admin_only
-from vgk.web.auth.helpers import client_ip
-from vgk.web.htmx import is_htmx
+from vgk.web.admin.common import PER_PAGE, admin_only, decided
 
 
 def _queue_page():
@@ -25,14 +24,13 @@ def moderation_queue():
 
 def _after_decision(public_id, product=None, notice=None, error=None, status=200):
     """The queue row in place for htmx; else a redirect back to the queue (or the queue with the error)."""
-    if is_htmx():
-        return render_template("admin/_moderation_row.html", product=product, public_id=public_id,
-                               notice=notice, error=error, moderation=moderation,
-                               done=product is not None and product.status != "PENDING"), status
-    if status < 400:
-        flash(notice, "ok")
-        return redirect(url_for("admin.moderation_queue"))
-    return render_template("admin/moderation.html", page=_queue_page(), moderation=moderation, error=error), status
+    return decided(
+        status, notice, url_for("admin.moderation_queue"),
+        row=lambda: render_template("admin/_moderation_row.html", product=product, public_id=public_id,
+                                    notice=notice, error=error, moderation=moderation,
+                                    done=product is not None and product.status != "PENDING"),
+        page=lambda: render_template("admin/moderation.html", page=_queue_page(), moderation=moderation,
+                                     error=error))
 
 
 def _pending_product(public_id):

@@ -1,36 +1,29 @@
 """Administration of orders: the filtered list, an order's detail, and the admin's moves on it (cancel,
 refund, dispatch, deliver), each audited by vgk.services.backoffice.admin_orders. With htmx a move returns the detail
 block."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from vgk.errors import DomainError, Invalid
+from vgk.edge import client_ip
+from vgk.errors import DomainError
 from vgk.services.backoffice import admin_orders
+from vgk.web import htmx
 from vgk.web.admin import bp
-from vgk.web.admin.common import PER_PAGE, admin_only, field_messages
-from vgk.web.auth.helpers import client_ip
-from vgk.web.htmx import is_htmx, render
+from vgk.web.admin.common import PER_PAGE, admin_only, refused
 
 
 def _order_page(order, error=None, field_errors=None, status=200):
     """The order detail (its block for htmx), optionally with an error; a non-2xx status when refused."""
-    template = "admin/_order_detail.html" if is_htmx() else "admin/order.html"
-    return render_template(template, order=order, city=admin_orders.city_of(order), error=error,
-                           field_errors=field_errors or {}), status
+    return htmx.render("admin/order.html", "admin/_order_detail.html", order=order, city=admin_orders.city_of(order),
+                       error=error, field_errors=field_errors or {}), status
 
 
 def _after_order_move(reference, notice):
-    if is_htmx():
+    if htmx.is_htmx():
         return _order_page(admin_orders.detail(reference))[0]
     flash(notice, "ok")
     return redirect(url_for("admin.order_detail", reference=reference))
-
-
-def _order_move_refused(reference, error):
-    fields = field_messages(error) if isinstance(error, Invalid) else {}
-    return _order_page(admin_orders.detail(reference), error=str(error.message), field_errors=fields,
-                       status=error.status_code)
 
 
 @bp.get("/commandes")
@@ -38,7 +31,7 @@ def _order_move_refused(reference, error):
 def orders_list():
     filters = admin_orders.OrderFilters.from_params(request.args)
     page = admin_orders.search(filters, PER_PAGE)
-    return render("admin/orders.html", "admin/_orders.html", filters=filters, page=page,
+    return htmx.render("admin/orders.html", "admin/_orders.html", filters=filters, page=page,
                   cities=admin_orders.cities(), city_of=admin_orders.city_of)
 
 
@@ -55,7 +48,7 @@ def _order_action(reference, action, run, done_message):
     except DomainError as error:
         if error.status_code == 404:
             raise
-        return _order_move_refused(reference, error)
+        return refused(_order_page, error, order=admin_orders.detail(reference))
     current_app.logger.info("admin %s: order.%s on %s", current_user.public_id, action, order.reference)
     return _after_order_move(order.reference, done_message)
 

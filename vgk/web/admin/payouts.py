@@ -1,17 +1,16 @@
 """Administration of sellers' payout requests: the pending list, approve (the money is sent) and reject
 (it goes back to the seller's wallet), each audited by vgk.services.commerce.wallet. With htmx a decision returns
 its row in place."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from vgk.edge import client_ip
 from vgk.errors import DomainError
 from vgk.services.commerce import wallet
 from vgk.text import format_xaf
 from vgk.web.admin import bp
-from vgk.web.admin.common import admin_only
-from vgk.web.auth.helpers import client_ip
-from vgk.web.htmx import is_htmx
+from vgk.web.admin.common import admin_only, decided
 
 
 @bp.get("/retraits")
@@ -22,13 +21,11 @@ def payouts():
 
 def _after_payout(public_id, payout=None, notice=None, error=None, status=200):
     """The row in place for htmx; else a redirect back to the list (or the list with the error)."""
-    if is_htmx():
-        return render_template("admin/_payout_row.html", payout=payout, public_id=public_id, done=payout is not None
-                               and payout.status != "REQUESTED", notice=notice, error=error), status
-    if status < 400:
-        flash(notice, "ok")
-        return redirect(url_for("admin.payouts"))
-    return render_template("admin/payouts.html", payouts=wallet.pending_payouts(), error=error), status
+    return decided(
+        status, notice, url_for("admin.payouts"),
+        row=lambda: render_template("admin/_payout_row.html", payout=payout, public_id=public_id, notice=notice,
+                                    error=error, done=payout is not None and payout.status != "REQUESTED"),
+        page=lambda: render_template("admin/payouts.html", payouts=wallet.pending_payouts(), error=error))
 
 
 def _pending(public_id):

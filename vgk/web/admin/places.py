@@ -4,21 +4,16 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from vgk.errors import DomainError, Invalid
+from vgk.edge import client_ip
+from vgk.errors import DomainError
 from vgk.services.backoffice import places
 from vgk.web.admin import bp
-from vgk.web.admin.common import admin_only, field_messages
-from vgk.web.auth.helpers import client_ip
+from vgk.web.admin.common import admin_only, refused
 
 
 def _places_page(error=None, field_errors=None, form=None, status=200):
     return render_template("admin/places.html", cities=places.cities(), points=places.points(), error=error,
                            field_errors=field_errors or {}, form=form or {}), status
-
-
-def _places_refused(error, form=None):
-    fields = field_messages(error) if isinstance(error, Invalid) else {}
-    return _places_page(error=str(error.message), field_errors=fields, form=form, status=error.status_code)
 
 
 def _point_form():
@@ -38,7 +33,7 @@ def set_city_fee(city_id):
     try:
         places.set_delivery_fee(current_user, city, places.parse_fee(request.form.get("delivery_fee")), ip=client_ip())
     except DomainError as error:
-        return _places_refused(error)
+        return refused(_places_page, error)
     flash(_("Frais de livraison de %(city)s mis à jour.", city=city.name), "ok")
     return redirect(url_for("admin.places_page"))
 
@@ -51,7 +46,7 @@ def create_point():
         places.create_point(current_user, form["city"], form["name"], form["address"], form["opening_hours"],
                             form["phone"], ip=client_ip())
     except DomainError as error:
-        return _places_refused(error, form)
+        return refused(_places_page, error, form=form)
     flash(_("Point relais créé."), "ok")
     return redirect(url_for("admin.places_page"))
 
@@ -65,7 +60,7 @@ def update_point(public_id):
         places.update_point(current_user, point, form["city"], form["name"], form["address"],
                             form["opening_hours"], form["phone"], ip=client_ip())
     except DomainError as error:
-        return _places_refused(error)
+        return refused(_places_page, error)
     flash(_("Point relais mis à jour."), "ok")
     return redirect(url_for("admin.places_page"))
 
@@ -77,6 +72,6 @@ def deactivate_point(public_id):
     try:
         places.deactivate_point(current_user, point, ip=client_ip())
     except DomainError as error:
-        return _places_refused(error)
+        return refused(_places_page, error)
     flash(_("Point relais désactivé."), "ok")
     return redirect(url_for("admin.places_page"))

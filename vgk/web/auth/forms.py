@@ -21,12 +21,17 @@ def code_field(label=None):
     )
 
 
-def new_password_fields():
-    password = PasswordField(
-        _l("Nouveau mot de passe"),
+def new_password_field(label=None):
+    """A password being chosen (the length rule itself is the service's; the browser hints at it)."""
+    return PasswordField(
+        label or _l("Nouveau mot de passe"),
         validators=[InputRequired(REQUIRED), Length(max=200)],
         render_kw={"autocomplete": "new-password", "minlength": 8, "maxlength": 200},
     )
+
+
+def new_password_fields():
+    password = new_password_field()
     confirm = PasswordField(
         _l("Confirmez le mot de passe"),
         validators=[InputRequired(REQUIRED), EqualTo("password", _l("Les deux mots de passe ne sont pas identiques."))],
@@ -51,11 +56,7 @@ class SignUpForm(FlaskForm):
     email = StringField(_l("Email (facultatif)"), validators=[Optional(), Length(max=255)],
                         render_kw={"type": "email", "inputmode": "email", "autocomplete": "email", "maxlength": 255})
     city = SelectField(_l("Ville"), choices=[], validate_choice=False)
-    password = PasswordField(
-        _l("Mot de passe"),
-        validators=[InputRequired(REQUIRED), Length(max=200)],
-        render_kw={"autocomplete": "new-password", "minlength": 8, "maxlength": 200},
-    )
+    password = new_password_field(_l("Mot de passe"))
     accept_terms = BooleanField(
         _l("J'accepte les conditions d'utilisation"),
         validators=[InputRequired(_l("Acceptez les conditions d'utilisation pour créer un compte."))],

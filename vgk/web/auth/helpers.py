@@ -1,43 +1,25 @@
-"""What the auth and account pages share: opening and closing the signed-in session, safe
-redirect targets, and putting service errors next to form fields."""
+"""What the auth and account pages share: opening and closing the signed-in session, the short steps
+kept in the session, and where a signed-in person lands."""
 import logging
-import re
 import time
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user, user_loaded_from_cookie
 
+from vgk.edge import (
+    client_ip,
+    local_target,  # noqa: F401  (read here by vgk.web.google)
+    user_agent,
+)
 from vgk.errors import Forbidden
 from vgk.models import Role
 from vgk.services.accounts import sessions, signin, tablets
 from vgk.services.commerce import cart as carts
-from vgk.web.visitor.views import _local_target as local_target  # noqa: F401  (one definition of "safe")
 
 log = logging.getLogger(__name__)
 
 TABLET_COOKIE = "vgk_tablet"
 TABLET_COOKIE_AGE = 60 * 60 * 24 * 365
-_CODE = re.compile(r"^[a-z_]+$")
-
-
-def auth_limit():
-    """Per-IP limit on password and code checks (Flask-Limiter reads it at each request)."""
-    return current_app.config["AUTH_RATE_LIMIT"]
-
-
-def code_limit():
-    """Per-IP limit on requests that send an SMS or an email (the per-number cap is in otp)."""
-    return current_app.config["CODE_RATE_LIMIT"]
-
-
-def client_ip():
-    return request.remote_addr or ""
-
-
-def user_agent():
-    return (request.user_agent.string or "")[:255]
-
-
 def pending(key, max_age):
     """A short-lived step kept in the session (phone to verify, second factor owed), or None."""
     state = session.get(key)
@@ -120,21 +102,3 @@ def sign_out_here(user=None):
         sessions.end(user)
     renew_session()
     logout_user()
-
-
-def apply_errors(form, error, aliases=None):
-    """Show an Invalid's field messages under the form's fields; returns the message for the top.
-
-    Services give either a message per field ({"phone": "Ce numéro est déjà utilisé..."}) or a
-    short code ({"code": "wrong"}), in which case the error's own message goes under the field."""
-    aliases = aliases or {}
-    shown = set()
-    for name, value in (error.fields or {}).items():
-        field = getattr(form, aliases.get(name, name), None)
-        if field is None or not hasattr(field, "errors"):
-            continue
-        message = str(error.message) if _CODE.match(str(value)) else str(value)
-        field.errors = list(field.errors or []) + [message]
-        shown.add(message)
-    message = str(error.message)
-    return None if message in shown else message

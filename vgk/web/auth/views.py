@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from vgk.edge import auth_limit, client_ip, code_limit, local_target
 from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
 from vgk.extensions import limiter
 from vgk.models import Role, TwoFactor
@@ -27,18 +28,14 @@ from vgk.web.auth.forms import (
     city_choices,
 )
 from vgk.web.auth.helpers import (
-    apply_errors,
-    auth_limit,
-    client_ip,
-    code_limit,
     finish_sign_in,
     home_for,
-    local_target,
     pending,
     refuse_restored_privileged_session,
     set_tablet_cookie,
     sign_out_here,
 )
+from vgk.web.form_errors import apply_errors
 
 VERIFY_KEY = "verify"          # {"uid", "at"}: a new account whose phone is not verified yet
 VERIFY_AGE = 60 * 60

@@ -10,7 +10,7 @@ from vgk.models import ProductStatus
 from vgk.security import client_required, public, signed_in
 from vgk.services.catalogue import catalog, social
 from vgk.services.selling import listings, media
-from vgk.web.auth.helpers import apply_errors
+from vgk.web.form_errors import apply_errors
 from vgk.web.htmx import is_htmx
 from vgk.web.sell import bp
 from vgk.web.sell.forms import ActionForm, ListingForm, PhotosForm, ReviewForm
@@ -41,10 +41,12 @@ def _choices(form):
     leaves = sorted(listings.leaf_categories(), key=lambda c: (c.parent.position if c.parent else -1,
                                                               c.parent_id or 0, c.position, c.slug))
     form.category.choices = [
-        SelectChoice(leaf.slug, leaf.name_for(lang), optgroup=leaf.parent.name_for(lang) if leaf.parent else _("Autres"))
+        SelectChoice(leaf.slug, leaf.name_for(lang),
+                     optgroup=leaf.parent.name_for(lang) if leaf.parent else _("Autres"))
         for leaf in leaves
     ]
-    form.city.choices = [SelectChoice("", _("Choisir une ville"))] + [SelectChoice(c.slug, c.name) for c in catalog.cities()]
+    form.city.choices = [SelectChoice("", _("Choisir une ville"))] + [
+        SelectChoice(c.slug, c.name) for c in catalog.cities()]
     return form
 
 

@@ -52,8 +52,9 @@ class CheckoutForm(FlaskForm):
 
 
 class PayForm(FlaskForm):
-    payment_method = RadioField(_l("Paiement"), choices=payment_choices(with_cash=False), default=PaymentMethod.MTN_MOMO,
-                                validate_choice=False, validators=[InputRequired(_l("Choisissez un moyen de paiement."))])
+    payment_method = RadioField(_l("Paiement"), choices=payment_choices(with_cash=False),
+                                default=PaymentMethod.MTN_MOMO, validate_choice=False,
+                                validators=[InputRequired(_l("Choisissez un moyen de paiement."))])
     phone = phone_field(_l("Numéro Mobile Money"))
 
 

@@ -2,18 +2,18 @@
 and render; with htmx they answer with the fragment only (vgk.web.htmx)."""
 import logging
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
 
+from vgk.edge import auth_limit, checkout_limit, webhook_limit
 from vgk.errors import Conflict, Invalid, NotFound, RateLimited
-from vgk.extensions import csrf, db, limiter
+from vgk.extensions import csrf, limiter
 from vgk.models import Fulfilment, PaymentMethod, PaymentStatus
 from vgk.security import public
 from vgk.services.commerce import cart as carts
 from vgk.services.commerce import checkout, orders, payments
-from vgk.web.auth.helpers import apply_errors, auth_limit
+from vgk.web.form_errors import apply_errors
 from vgk.web.htmx import is_htmx, render
 from vgk.web.shop import bp
 from vgk.web.shop.forms import (
@@ -33,15 +33,6 @@ CHECKOUT_ALIASES = {"customer_name": "name", "customer_phone": "phone", "custome
                     "delivery_city": "delivery_city_id"}
 CALLBACK_OK = {"processed", "duplicate", "pending"}
 MAX_CALLBACK_BYTES = 64 * 1024  # a provider's callback is a few hundred bytes
-
-
-def checkout_limit():
-    """Per-IP limit on placing orders and asking for payments (each holds stock or sends a message)."""
-    return current_app.config["CHECKOUT_RATE_LIMIT"]
-
-
-def webhook_limit():
-    return current_app.config["PAYMENT_WEBHOOK_RATE_LIMIT"]
 
 
 @bp.after_request
@@ -71,13 +62,9 @@ def _buyer():
 @bp.app_context_processor
 def cart_badge():
     def cart_count():
-        try:
-            if current_user.is_authenticated:
-                return carts.count(user=current_user)
-            return carts.count(session_key=session.get("cart_key"))
-        except SQLAlchemyError:  # an error page after a failed transaction still renders
-            db.session.rollback()
-            return 0
+        if current_user.is_authenticated:
+            return carts.badge_count(user=current_user)
+        return carts.badge_count(session_key=session.get("cart_key"))
 
     return {"cart_count": cart_count}
 
@@ -261,7 +248,6 @@ def confirm_phone(reference):
     try:
         checkout.confirm_cash_order(found, form.code.data)
     except (Invalid, Conflict, RateLimited) as failure:
-        db.session.expire_all()
         top = apply_errors(form, failure, {"code": "code"}) if isinstance(failure, Invalid) else str(failure.message)
         return render_template("shop/order.html", **_order_context(_my_order(reference), confirm_form=form,
                                                                    error=top)), failure.status_code

@@ -13,10 +13,11 @@ lock screen. Staff never get a remember-me cookie, and a staff session restored 
 import time
 from functools import wraps
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from vgk.edge import auth_limit, client_ip
 from vgk.errors import DomainError
 from vgk.extensions import limiter
 from vgk.inputs import parse_day
@@ -24,7 +25,7 @@ from vgk.models import Role, UserStatus
 from vgk.security import public, roles_required
 from vgk.services.accounts import sessions, signin, tablets
 from vgk.services.commerce import pickup
-from vgk.web.htmx import is_htmx
+from vgk.web import htmx
 from vgk.web.staff import bp
 from vgk.web.staff.forms import PinForm, UnlockForm
 
@@ -32,15 +33,6 @@ TABLET_COOKIE = "vgk_tablet"
 
 
 # --- guards ------------------------------------------------------------------------------------
-
-def go(target):
-    """A redirect that also works for htmx requests (a full navigation, not a swap)."""
-    if request.headers.get("HX-Request"):
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target)
-
 
 def lock_tablet():
     """End this browser's sign-in session and forget everything in it but the language.
@@ -82,7 +74,7 @@ def idle_lock():
         current_app.logger.info("staff %s: tablet locked after idling", current_user.public_id)
         lock_tablet()
         flash(_("La tablette s'est verrouillée après une période sans activité."), "warn")
-        return go(url_for("staff.lock_screen"))
+        return htmx.redirect(url_for("staff.lock_screen"))
     session["staff_seen"] = time.time()
     session["staff_sid"] = current_user.get_id()
     return None
@@ -97,10 +89,10 @@ def staff_required(view=None, *, needs_pin=True):
         def tablet_checks(*args, **kwargs):
             if current_user.two_factor is None:
                 flash(_("Activez d'abord la double authentification pour accéder à l'espace du personnel."), "error")
-                return go(url_for("account.security"))
+                return htmx.redirect(url_for("account.security"))
             if needs_pin and not current_user.pin_hash:
                 flash(_("Choisissez votre code PIN pour déverrouiller les tablettes du point relais."), "warn")
-                return go(url_for("staff.pin"))
+                return htmx.redirect(url_for("staff.pin"))
             return view(*args, **kwargs)
 
         staff_only = roles_required(Role.STAFF)(tablet_checks)
@@ -108,7 +100,7 @@ def staff_required(view=None, *, needs_pin=True):
         @wraps(view)
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated and _tablet() is not None:
-                return go(url_for("staff.lock_screen"))
+                return htmx.redirect(url_for("staff.lock_screen"))
             return staff_only(*args, **kwargs)
 
         guarded.access = Role.STAFF  # what roles_required(Role.STAFF) declares
@@ -134,7 +126,8 @@ def _known_staff(device):
     """The names offered on the lock screen: active staff of this tablet's pickup point."""
     return [
         user for user in device.users
-        if user.role == Role.STAFF and user.status == UserStatus.ACTIVE and user.pickup_point_id == device.pickup_point_id
+        if user.role == Role.STAFF and user.status == UserStatus.ACTIVE
+        and user.pickup_point_id == device.pickup_point_id
     ]
 
 
@@ -160,7 +153,7 @@ def lock_screen():
 
 @bp.post("/deverrouiller")
 @public
-@limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"])
+@limiter.limit(auth_limit)
 def unlock():
     device = _tablet()
     if device is None:
@@ -188,7 +181,7 @@ def switch_user():
     # Locking is harmless for anyone, so it works even when the session already ended elsewhere.
     if current_user.is_authenticated and current_user.role == Role.STAFF:
         lock_tablet()
-    return go(url_for("staff.lock_screen"))
+    return htmx.redirect(url_for("staff.lock_screen"))
 
 
 # --- the staff member's own PIN ------------------------------------------------------------------
@@ -209,7 +202,8 @@ def pin():
             flash(_("Votre code PIN est enregistré."), "ok")
             return redirect(url_for("staff.home"))
     elif form.is_submitted():
-        errors = {name: field.errors[0] for name, field in (("pin", form.pin), ("confirm", form.confirm)) if field.errors}
+        errors = {name: field.errors[0] for name, field in (("pin", form.pin), ("confirm", form.confirm))
+                  if field.errors}
     status = 400 if errors else 200
     return render_template(
         "staff/pin.html", form=form, errors=errors, has_pin=bool(current_user.pin_hash),
@@ -257,24 +251,19 @@ def receive(reference, item_id):
     reason = request.form.get("reason", "")
     try:
         order = pickup.receive_item(current_user, point, reference, int(item_id), accepted=accepted, reason=reason,
-                                    ip=request.remote_addr or "")
+                                    ip=client_ip())
     except DomainError as error:
         message, status = str(error.message), error.status_code
-        if is_htmx():
+        if htmx.is_htmx():
             item = next((i for i in pickup.expected_dropoffs(point)
                          if i.id == int(item_id) and i.order.reference == str(reference).strip().upper()), None)
             return render_template("staff/_dropoff_done.html", item=item, item_id=item_id, error=message,
                                    reason=reason, **_work(point)), status
         return render_template("staff/home.html", error=message, **_work(point)), status
-    if accepted:
-        notice = _("Article reçu pour la commande %(ref)s.", ref=order.reference)
-        if order.status == "READY":
-            notice = _("Commande %(ref)s prête : l’acheteur a reçu son code de retrait par SMS.", ref=order.reference)
-    else:
-        notice = _("Article refusé : la commande %(ref)s est annulée.", ref=order.reference)
+    notice = pickup.receipt_notice(order, accepted)
     current_app.logger.info("staff %s %s item %s of order %s", current_user.public_id,
                             "received" if accepted else "refused", item_id, order.reference)
-    if is_htmx():
+    if htmx.is_htmx():
         return render_template("staff/_dropoff_done.html", item=None, item_id=item_id, notice=notice, **_work(point))
     flash(notice, "ok")
     return redirect(url_for("staff.home"))
@@ -294,7 +283,7 @@ def handover():
     if request.method == "POST":
         try:
             order = pickup.hand_over(current_user, point, reference, code, cash_received=cash,
-                                     ip=request.remote_addr or "")
+                                     ip=client_ip())
         except DomainError as failure:
             error, status, fields = str(failure.message), failure.status_code, dict(failure.fields)
             current_app.logger.info("staff %s handover of %s refused (%s)", current_user.public_id, reference,

@@ -1,9 +1,8 @@
 """Visitor pages. Views read the request, call the catalogue service and render."""
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
+from vgk.edge import local_target
 from vgk.security import public
 from vgk.services.catalogue import catalog
 from vgk.web.htmx import render
@@ -63,18 +62,5 @@ def set_language(lang):
     if lang not in ("fr", "en"):
         abort(404)
     session["lang"] = lang
-    return redirect(_local_target(request.args.get("next")) or _local_target(request.referrer) or url_for("visitor.home"))
+    return redirect(local_target(request.args.get("next")) or local_target(request.referrer) or url_for("visitor.home"))
 
-
-def _local_target(target):
-    """A path on this site to go back to, or None: never a redirect to another host."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        if parts.netloc != request.host:
-            return None
-    path = parts.path
-    if not path.startswith("/") or path.startswith("//") or "\\" in path:
-        return None
-    return path + (f"?{parts.query}" if parts.query else "")
