@@ -153,7 +153,7 @@ def refresh(token: object) -> TokenPair:
     if stored.expires_at <= now:
         raise Unauthenticated(_l("Jeton expiré ou invalide."), {"token": "expired"})
     user = sessions.load(auth_session.public_id)
-    if user is None:
+    if user is None or user.auth_session is None:
         raise Unauthenticated(_l("Session terminée : reconnectez-vous."), {"token": "revoked"})
     stored.used_at = now
     return _issue(user.auth_session)

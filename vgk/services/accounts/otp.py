@@ -103,7 +103,11 @@ def note_link_sent(purpose: str, destination: str | None, channel: str = "EMAIL"
 
 def issue(purpose: str, destination: str | None, channel: str = "SMS", user: User | None = None,
           ip: str = "") -> bool:
-    """Create a code for the destination and send it; refuses when sending too often."""
+    """Create a code for the destination and send it; refuses when sending too often or when the
+    account has no number (or address) to send it to."""
+    if not destination:
+        missing = _l("Indiquez un numéro de téléphone.") if channel == "SMS" else _l("Indiquez une adresse email.")
+        raise Invalid(missing, {"destination": "missing"})
     now = utcnow()
     _check_not_locked(purpose, destination, now)
     _check_send_allowed(purpose, destination, now)

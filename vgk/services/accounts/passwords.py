@@ -31,6 +31,8 @@ def _password_fingerprint(user: User) -> str:
 
 
 def _send_reset_link(user: User) -> None:
+    if not user.email:
+        return
     token = links.sign(RESET_SALT, {"u": user.public_id, "p": _password_fingerprint(user)})
     link = public_url("auth.reset_link", token=token)
     body = (str(_l("Pour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure) :"))

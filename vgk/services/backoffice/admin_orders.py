@@ -217,7 +217,7 @@ COMMISSION_HEADER = ("reference", "date", "commission_xaf")
 
 def commission_rows(start: datetime | None = None, end: datetime | None = None) -> Iterator[Row]:
     """Completed or delivered orders closed in [start, end): the commission the marketplace earned."""
-    conditions = [Order.status.in_(OrderStatus.FINISHED)]
+    conditions: list[ColumnElement[bool]] = [Order.status.in_(OrderStatus.FINISHED)]
     if start:
         conditions.append(Order.closed_at >= start)
     if end:

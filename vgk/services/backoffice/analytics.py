@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from vgk.extensions import db
 from vgk.models import City, Order, OrderStatus, PickupPoint, Product, ProductStatus, User
@@ -81,7 +82,7 @@ def _order_city() -> ColumnElement[Any]:
     return func.coalesce(PickupPoint.city_id, Order.delivery_city_id)
 
 
-def _day(column: ColumnElement[Any]) -> ColumnElement[Any]:
+def _day(column: ColumnElement[Any] | InstrumentedAttribute[Any]) -> ColumnElement[Any]:
     """The calendar day of a timestamp, truncated in the database (SQLite and PostgreSQL differ)."""
     if db.engine.dialect.name == "postgresql":
         return func.date_trunc("day", column)
@@ -146,7 +147,7 @@ def _add_orders(result: Dashboard, per_city: dict[int, CityFigures]) -> None:
                                if s in result.orders_by_status}
 
 
-def _count_by_city(counts: Select[Any], result: Dashboard, per_city: dict[int, CityFigures], name: str) -> int:
+def _count_by_city(counts: Select[Any, Any], result: Dashboard, per_city: dict[int, CityFigures], name: str) -> int:
     """Spread (city id, count) rows over the city table's `name` column; the total of the counted cities."""
     total = 0
     for city_id, count in db.session.execute(counts):

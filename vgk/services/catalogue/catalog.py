@@ -100,7 +100,7 @@ class ListingFilters:
 
     def as_params(self, **overrides: object) -> dict[str, object]:
         """Query-string values for links (pagination, sort) that keep the current filters."""
-        values = {
+        values: dict[str, object] = {
             "q": self.q or None,
             "category": self.category.slug if self.category else None,
             "city": self.city.slug if self.city else None,

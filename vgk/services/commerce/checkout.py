@@ -251,7 +251,7 @@ def confirm_cash_order(order: Order, code: object) -> Order:
         db.session.rollback()
         raise RateLimited(_l("Trop de codes faux : la commande expirera d'elle-même, passez-en une nouvelle."))
     candidate = "".join(ch for ch in str(code or "") if ch.isdigit())[:6]
-    if not hmac.compare_digest(current.phone_code_hash, _phone_code_hash(current, candidate)):
+    if not hmac.compare_digest(current.phone_code_hash or "", _phone_code_hash(current, candidate)):
         current.phone_code_attempts += 1
         db.session.commit()
         raise Invalid(_l("Code de confirmation incorrect."), {"code": "wrong"})

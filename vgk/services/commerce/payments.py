@@ -24,6 +24,7 @@ from vgk.models.base import utcnow
 from vgk.services.commerce import orders
 
 if TYPE_CHECKING:
+    from vgk.integrations.payments import SimulatedGateway
     from vgk.integrations.payments.base import Gateway, Transaction
 
 log = logging.getLogger(__name__)
@@ -227,16 +228,24 @@ def is_simulated() -> bool:
     return isinstance(gateway(), SimulatedGateway)
 
 
+def _simulator() -> SimulatedGateway:
+    """The simulated gateway, or NotFound when a real one is configured."""
+    from vgk.integrations.payments import SimulatedGateway
+
+    current = gateway()
+    if not isinstance(current, SimulatedGateway):
+        raise NotFound(_l("Introuvable."))
+    return current
+
+
 def simulated_collection(reference: str) -> dict[str, Any]:
     """What the simulated payer's phone shows for a collection request (reference, status, amount,
     operator, phone, description, external_reference...). NotFound without the simulated gateway or for
     a reference that is not one of its collections."""
     from vgk.integrations.payments import PaymentError
 
-    if not is_simulated():
-        raise NotFound(_l("Introuvable."))
     try:
-        details = gateway().details(reference)
+        details = _simulator().details(reference)
     except PaymentError:
         raise NotFound(_l("Introuvable.")) from None
     if details.get("kind") != "COLLECT":
@@ -251,12 +260,10 @@ def decide_simulated(reference: str, decision: str) -> str:
     its collections; Conflict once the request was settled."""
     from vgk.integrations.payments import PaymentError
 
-    if not is_simulated():
-        raise NotFound(_l("Introuvable."))
+    simulator = _simulator()
     if decision not in DECISIONS:
         raise Invalid(_l("Choisissez Approuver ou Refuser."), {"decision": "invalid"})
     details = simulated_collection(reference)
-    simulator = gateway()
     try:
         (simulator.approve if decision == "approve" else simulator.decline)(details["reference"])
     except PaymentError:
