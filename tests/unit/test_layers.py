@@ -34,30 +34,39 @@ def test_the_checker_sees_database_work():
     assert sorted(_database_work(ast.parse("db.session.add(x)\nsession.commit()"))) == ["line 1: db.session", "line 2: .commit()"]
 
 
-def test_the_json_api_does_no_database_work_and_never_imports_the_html_views():
+def _face_problems(root):
+    """What the faces must not do: import the other face (or SQLAlchemy, for the API) or touch the
+    database session themselves."""
     problems = []
-    for path in _modules("api"):
-        tree = ast.parse(path.read_text())
-        imports = list(_imports(tree))
-        problems += [f"{path.name}: imports {name}" for name in imports
-                     if name.startswith(("vgk.web", "sqlalchemy"))]
-        problems += [f"{path.name}: {where}" for where in _database_work(tree)]
-    assert problems == []
+    for face, banned in (("api", ("vgk.web", "sqlalchemy")), ("web", ("vgk.api",))):
+        for path in sorted((root / face).rglob("*.py")):
+            tree = ast.parse(path.read_text())
+            where = path.relative_to(root).as_posix()
+            problems += [f"{where}: imports {name}" for name in _imports(tree) if name.startswith(banned)]
+            problems += [f"{where}: {found}" for found in _database_work(tree)]
+    return problems
 
 
-def test_the_html_views_never_import_the_json_api():
-    problems = []
-    for path in _modules("web"):
-        tree = ast.parse(path.read_text())
-        problems += [f"{path.relative_to(ROOT)}: imports {name}" for name in _imports(tree) if name.startswith("vgk.api")]
-    assert problems == []
+def test_neither_face_does_database_work_nor_imports_the_other():
+    assert _face_problems(ROOT) == []
 
 
-def test_the_html_views_do_no_database_work():
-    problems = []
-    for path in _modules("web"):
-        problems += [f"{path.relative_to(ROOT)}: {where}" for where in _database_work(ast.parse(path.read_text()))]
-    assert problems == []
+def test_the_face_rules_fail_on_a_planted_violation(tmp_path):
+    (tmp_path / "web" / "shop").mkdir(parents=True)
+    (tmp_path / "api").mkdir()
+    (tmp_path / "web" / "shop" / "views.py").write_text(
+        "from vgk.extensions import db\nfrom vgk.api.base import ok\n"
+        "def view():\n    db.session.rollback()\n")
+    (tmp_path / "api" / "client.py").write_text(
+        "from sqlalchemy import select\nfrom vgk.web.htmx import render\n"
+        "def view(order):\n    order.query.session.commit()\n")
+    assert _face_problems(tmp_path) == [
+        "api/client.py: imports sqlalchemy",
+        "api/client.py: imports vgk.web.htmx",
+        "api/client.py: line 4: .commit()",
+        "web/shop/views.py: imports vgk.api.base",
+        "web/shop/views.py: line 4: db.session",
+    ]
 
 
 def test_what_both_faces_share_imports_neither_face():
@@ -66,14 +75,27 @@ def test_what_both_faces_share_imports_neither_face():
     assert [name for name in imports if name.startswith(("vgk.web", "vgk.api"))] == []
 
 
-def test_only_the_htmx_module_speaks_htmx_headers():
-    """Reading HX-Request, HX-Target... and setting HX-Redirect... happens in vgk.web.htmx alone."""
-    speakers = []
-    for path in sorted(ROOT.rglob("*.py")):
+def _htmx_speakers(root):
+    """Modules that read or set an htmx header (a string constant starting with "HX-")."""
+    speakers = set()
+    for path in sorted(root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("HX-"):
-                speakers.append(path.relative_to(ROOT).as_posix())
-    assert set(speakers) == {"web/htmx.py"}
+                speakers.add(path.relative_to(root).as_posix())
+    return speakers
+
+
+def test_only_the_htmx_module_speaks_htmx_headers():
+    """Reading HX-Request, HX-Target... and setting HX-Redirect... happens in vgk.web.htmx alone."""
+    assert _htmx_speakers(ROOT) == {"web/htmx.py"}
+
+
+def test_the_htmx_rule_fails_on_a_planted_violation(tmp_path):
+    (tmp_path / "web" / "admin").mkdir(parents=True)
+    (tmp_path / "web" / "htmx.py").write_text("HEADER = 'HX-Request'\n")
+    (tmp_path / "web" / "admin" / "users.py").write_text(
+        "def f(request):\n    return request.headers.get('HX-Target')\n")
+    assert _htmx_speakers(tmp_path) == {"web/htmx.py", "web/admin/users.py"}
 
 
 def test_services_know_nothing_of_requests_or_either_face():
