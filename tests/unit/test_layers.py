@@ -31,7 +31,8 @@ def _database_work(tree):
 
 
 def test_the_checker_sees_database_work():
-    assert sorted(_database_work(ast.parse("db.session.add(x)\nsession.commit()"))) == ["line 1: db.session", "line 2: .commit()"]
+    work = _database_work(ast.parse("db.session.add(x)\nsession.commit()"))
+    assert sorted(work) == ["line 1: db.session", "line 2: .commit()"]
 
 
 def test_the_json_api_does_no_database_work_and_never_imports_the_html_views():
@@ -49,7 +50,8 @@ def test_the_html_views_never_import_the_json_api():
     problems = []
     for path in _modules("web"):
         tree = ast.parse(path.read_text())
-        problems += [f"{path.relative_to(ROOT)}: imports {name}" for name in _imports(tree) if name.startswith("vgk.api")]
+        problems += [f"{path.relative_to(ROOT)}: imports {name}"
+                     for name in _imports(tree) if name.startswith("vgk.api")]
     assert problems == []
 
 
