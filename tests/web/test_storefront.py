@@ -185,7 +185,8 @@ def test_signed_in_pages_are_never_stored(client, app, shop):
     f.sign_in(client, f.user())
     assert client.get("/").headers["Cache-Control"] == "no-store"
     # static files hold nothing personal and stay cacheable
-    assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
+    with client.get("/static/css/app.css") as response:
+        assert "no-store" not in response.headers.get("Cache-Control", "")
 
 
 def test_pages_are_compressed(client, shop):
