@@ -220,7 +220,8 @@ class Config:
         if public_url:
             parts = urlsplit(public_url)
             if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-                raise ConfigError(f"PUBLIC_URL must be an absolute http(s) URL such as https://vgk.cm, not {public_url!r}")
+                raise ConfigError(
+                    f"PUBLIC_URL must be an absolute http(s) URL such as https://vgk.cm, not {public_url!r}")
             config["PUBLIC_URL"] = public_url.rstrip("/")
             if config.get("TRUSTED_HOSTS") is None:
                 config["TRUSTED_HOSTS"] = [parts.hostname, *cls.LOCAL_HOSTS]

@@ -35,7 +35,8 @@ def pickup_point(city_=None, name=None, **kw):
     from vgk.models import PickupPoint
 
     n = next(_seq)
-    obj = PickupPoint(city=city_ or city(), name=name or f"Point relais {n}", address=kw.pop("address", f"Rue {n}"), **kw)
+    obj = PickupPoint(city=city_ or city(), name=name or f"Point relais {n}", address=kw.pop("address", f"Rue {n}"),
+                      **kw)
     db.session.add(obj)
     db.session.commit()
     return obj

@@ -73,7 +73,8 @@ class PostgresServer:
         return self
 
     def create_database(self, name):
-        self._run(os.path.join(self.bindir, "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+        self._run(os.path.join(self.bindir, "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                  name)
         return self.url(name)
 
     def url(self, name):

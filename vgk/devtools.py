@@ -36,11 +36,16 @@ def dev_tools_available():
     return bool(current_app.config.get("DEV_TOOLS")) and local_request()
 
 
+def simulator_available():
+    """The simulated payer's phone: open to everyone on a demo deployment, otherwise a development tool."""
+    return bool(current_app.config.get("ALLOW_SIMULATED_PAYMENTS")) or dev_tools_available()
+
+
 def guard(app):
     @app.before_request
     def development_tools_for_local_clients_only():
         endpoint = request.endpoint
         if endpoint in OUTBOX_ENDPOINTS and not dev_tools_available():
             abort(404)
-        if endpoint in SIMULATOR_ENDPOINTS and not (app.config.get("ALLOW_SIMULATED_PAYMENTS") or dev_tools_available()):
+        if endpoint in SIMULATOR_ENDPOINTS and not simulator_available():
             abort(404)

@@ -68,9 +68,9 @@ class ApiClient:
         rule = next(r for r in self.app.url_map.iter_rules(endpoint))
         template = rule.rule
         for arg in rule.arguments:
-            template = template.replace(f"<{arg}>", "{%s}" % arg)
+            template = template.replace(f"<{arg}>", "{" + arg + "}")
             for converter in ("int", "string", "path"):
-                template = template.replace(f"<{converter}:{arg}>", "{%s}" % arg)
+                template = template.replace(f"<{converter}:{arg}>", "{" + arg + "}")
         operation = self.spec["paths"].get(template, {}).get(method.lower())
         assert operation is not None, f"{method} {template} is not in the OpenAPI document"
         documented = operation["responses"].get(str(response.status_code))

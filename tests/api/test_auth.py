@@ -96,7 +96,8 @@ def test_sms_second_factor_in_two_calls(api):
                      "message": first["message"]}
     challenge = first["challenge"]
     code = f.last_code(user.phone)
-    wrong = api.post("auth/verify_2fa/", json={"challenge": challenge, "code": "000000" if code != "000000" else "111111"})
+    wrong = api.post("auth/verify_2fa/",
+                     json={"challenge": challenge, "code": "000000" if code != "000000" else "111111"})
     assert wrong.status_code == 400
     done = api.post("auth/verify_2fa/", json={"challenge": challenge, "code": code})
     assert done.status_code == 200
@@ -293,7 +294,8 @@ def test_auth_endpoints_are_limited_per_ip(app, api, path):
 def test_register_is_limited_like_the_code_sending_forms(app, api):
     app.config["CODE_RATE_LIMIT"] = "2 per minute"
     try:
-        statuses = [api.post("auth/register/", json={"name": "Awa Ngono", "phone": f"69123456{i}", "password": PASSWORD}).status_code
+        statuses = [api.post("auth/register/",
+                             json={"name": "Awa Ngono", "phone": f"69123456{i}", "password": PASSWORD}).status_code
                     for i in range(3)]
     finally:
         app.config["CODE_RATE_LIMIT"] = "10 per minute; 60 per hour"

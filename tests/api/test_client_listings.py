@@ -94,7 +94,8 @@ def test_bad_fields_are_400_with_their_names(api, seller, leaf, douala):
 
 def test_edit_with_json_follows_the_web_rules(api, seller, leaf, douala):
     product = f.product("Vélo de ville", seller=seller, category_=leaf, city_=douala, status=S.ACTIVE, images=1)
-    response = api.patch(f"client/listings/{product.public_id}/", user=seller, json={"price": 30_000, "negotiable": False})
+    response = api.patch(f"client/listings/{product.public_id}/", user=seller,
+                         json={"price": 30_000, "negotiable": False})
     listing = response.get_json()["listing"]
     assert response.status_code == 200 and listing["price"] == 30_000 and listing["status"] == S.ACTIVE
     response = api.patch(f"client/listings/{product.public_id}/", user=seller, json={"title": "Vélo de ville bleu"})
@@ -132,7 +133,8 @@ def test_moves_and_illegal_moves(api, seller, leaf, douala):
     assert api.post(path + "archive/", user=seller).get_json()["listing"]["status"] == S.ARCHIVED
     assert api.post(path + "relist/", user=seller).get_json()["listing"]["status"] == S.PENDING
     active = f.product(seller=seller, status=S.ACTIVE, images=1)
-    assert api.post(f"client/listings/{active.public_id}/mark_sold/", user=seller).get_json()["listing"]["status"] == S.SOLD
+    sold = api.post(f"client/listings/{active.public_id}/mark_sold/", user=seller)
+    assert sold.get_json()["listing"]["status"] == S.SOLD
 
 
 def test_submit_needs_a_verified_phone(api, leaf, douala):
@@ -150,7 +152,8 @@ def test_another_clients_listing_is_not_found(api, seller):
     assert api.patch(path, user=other, json={"price": 500}).status_code == 404
     for action in ("submit", "mark_sold", "archive", "relist"):
         assert api.post(path + action + "/", user=other).status_code == 404
-    assert api.post(path + "photos/", user=other, data={"photos": [(io.BytesIO(f.jpeg_bytes()), "a.jpg")]}).status_code == 404
+    photos = {"photos": [(io.BytesIO(f.jpeg_bytes()), "a.jpg")]}
+    assert api.post(path + "photos/", user=other, data=photos).status_code == 404
     assert api.delete(path + f"photos/{product.images[0].id}/", user=other).status_code == 404
     db.session.expire_all()
     assert db.session.get(Product, product.id).status == S.DRAFT and len(product.images) == 1
@@ -160,8 +163,9 @@ def test_no_token_is_401_and_staff_or_admin_403(api, seller):
     product = f.product(seller=seller)
     staff = f.user(Role.STAFF, pickup_point=f.pickup_point(), two_factor=TwoFactor.SMS, phone_verified_at=utcnow())
     admin = f.user(Role.ADMIN, two_factor=TwoFactor.SMS, phone_verified_at=utcnow())
-    calls = [("GET", "client/listings/"), ("POST", "client/listings/"), ("GET", f"client/listings/{product.public_id}/"),
-             ("PATCH", f"client/listings/{product.public_id}/"), ("POST", f"client/listings/{product.public_id}/submit/"),
+    calls = [("GET", "client/listings/"), ("POST", "client/listings/"),
+             ("GET", f"client/listings/{product.public_id}/"), ("PATCH", f"client/listings/{product.public_id}/"),
+             ("POST", f"client/listings/{product.public_id}/submit/"),
              ("POST", f"client/listings/{product.public_id}/photos/"),
              ("DELETE", f"client/listings/{product.public_id}/photos/1/")]
     for method, path in calls:

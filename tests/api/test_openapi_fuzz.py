@@ -67,7 +67,6 @@ def _served_document():
 
     from config import TestConfig
     from vgk import create_app
-    from vgk.api.openapi import build
 
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI="sqlite://", MEDIA_ROOT=tempfile.mkdtemp(prefix="vgk-spec-"))
     with app.test_request_context("/mobile/api/openapi.json"):

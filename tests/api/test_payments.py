@@ -15,6 +15,11 @@ def momo_order(buyer=None, price=25_000):
     return f.place_order(f.product(price=price), payment_method="MTN_MOMO", buyer=buyer, phone=PHONE)
 
 
+def owned(order, **fields):
+    """The order's reference and access token, with the other fields of the request."""
+    return {"order_reference": order.reference, "access_token": order.access_token, **fields}
+
+
 def status_of(order):
     db.session.expire_all()
     return db.session.get(Order, order.id).status
@@ -22,47 +27,45 @@ def status_of(order):
 
 def test_a_guest_pays_approves_on_the_simulated_phone_and_checks(api):
     order = momo_order()
-    started = api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token, "payment_method": "MTN_MOMO"})
+    started = api.post("payment/", owned(order, payment_method="MTN_MOMO"))
     assert started.status_code == 201
     body = started.get_json()
     assert body["order_status"] == "PENDING_PAYMENT" and body["payment_status"] == "PENDING"
     assert body["payment"]["amount"] == 25_000 and body["payment"]["phone"] == PHONE  # the order's phone
     assert body["payment"]["ussd_code"] == "*126#"
-    pending = api.put("payment/", {"order_reference": order.reference, "access_token": order.access_token}).get_json()
+    pending = api.put("payment/", owned(order)).get_json()
     assert (pending["order_status"], pending["payment_status"]) == ("PENDING_PAYMENT", "PENDING")
-    approved = api.post("payment/simulate/", {"order_reference": order.reference, "access_token": order.access_token, "decision": "approve"})
+    approved = api.post("payment/simulate/", owned(order, decision="approve"))
     assert approved.status_code == 200
     assert (approved.get_json()["order_status"], approved.get_json()["payment_status"]) == ("PAID", "SUCCESSFUL")
-    checked = api.put("payment/", {"order_reference": order.reference, "access_token": order.access_token}).get_json()
+    checked = api.put("payment/", owned(order)).get_json()
     assert (checked["order_status"], checked["payment_status"]) == ("PAID", "SUCCESSFUL")
     assert checked["order"]["paid_at"] is not None and status_of(order) == OrderStatus.PAID
     assert [c.outcome for c in db.session.scalars(select(PaymentCallback))] == ["processed"]
-    again = api.post("payment/simulate/", {"order_reference": order.reference, "access_token": order.access_token, "decision": "approve"})
+    again = api.post("payment/simulate/", owned(order, decision="approve"))
     assert again.status_code == 409
-    paid = api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token, "payment_method": "MTN_MOMO"})
+    paid = api.post("payment/", owned(order, payment_method="MTN_MOMO"))
     assert paid.status_code == 409  # already paid
 
 
 def test_declined_then_paid_again_with_orange(api, app):
     order = momo_order()
-    api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token, "payment_method": "MTN_MOMO"})
-    twice = api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token, "payment_method": "MTN_MOMO"})
+    api.post("payment/", owned(order, payment_method="MTN_MOMO"))
+    twice = api.post("payment/", owned(order, payment_method="MTN_MOMO"))
     assert twice.status_code == 409  # one pending request at a time
-    declined = api.post("payment/simulate/", {"order_reference": order.reference, "access_token": order.access_token, "decision": "decline"}).get_json()
+    declined = api.post("payment/simulate/", owned(order, decision="decline")).get_json()
     assert (declined["order_status"], declined["payment_status"]) == ("PENDING_PAYMENT", "FAILED")
-    again = api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token, "payment_method": "ORANGE_MONEY",
-                                  "phone": "699555111"})
+    again = api.post("payment/", owned(order, payment_method="ORANGE_MONEY", phone="699555111"))
     assert again.status_code == 201 and again.get_json()["payment"]["method"] == "ORANGE_MONEY"
     adapters_of(app).payments.approve(again.get_json()["payment"]["reference"])  # callback lost
-    assert api.put("payment/", {"order_reference": order.reference, "access_token": order.access_token}).get_json()["order_status"] == "PAID"
+    assert api.put("payment/", owned(order)).get_json()["order_status"] == "PAID"
 
 
 def test_a_pending_request_approved_meanwhile_is_noticed_before_a_new_one(api, app):
     order = momo_order()
-    reference = api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token,
-                                      "payment_method": "MTN_MOMO"}).get_json()["payment"]["reference"]
+    reference = api.post("payment/", owned(order, payment_method="MTN_MOMO")).get_json()["payment"]["reference"]
     adapters_of(app).payments.approve(reference)
-    response = api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token, "payment_method": "MTN_MOMO"})
+    response = api.post("payment/", owned(order, payment_method="MTN_MOMO"))
     assert response.status_code == 409 and status_of(order) == OrderStatus.PAID
     assert len(db.session.scalars(select(Payment)).all()) == 1
 
@@ -71,10 +74,10 @@ def test_bad_payment_input(api):
     order = momo_order()
     cases = [
         ({"payment_method": "MTN_MOMO"}, 400, "order_reference"),
-        ({"order_reference": order.reference, "access_token": order.access_token}, 400, "payment_method"),
-        ({"order_reference": order.reference, "access_token": order.access_token, "payment_method": "CASH"}, 400, "payment_method"),
-        ({"order_reference": order.reference, "access_token": order.access_token, "payment_method": "PAYPAL"}, 400, "payment_method"),
-        ({"order_reference": order.reference, "access_token": order.access_token, "payment_method": "MTN_MOMO", "phone": "12"}, 400, "phone"),
+        (owned(order), 400, "payment_method"),
+        (owned(order, payment_method="CASH"), 400, "payment_method"),
+        (owned(order, payment_method="PAYPAL"), 400, "payment_method"),
+        (owned(order, payment_method="MTN_MOMO", phone="12"), 400, "phone"),
         ({"order_reference": "VGK-NOPE123", "payment_method": "MTN_MOMO"}, 404, None),
         ({"order_reference": "a\x00b", "payment_method": "MTN_MOMO"}, 400, "order_reference"),
     ]
@@ -83,12 +86,12 @@ def test_bad_payment_input(api):
         assert response.status_code == status, (payload, response.get_json())
         if name:
             assert name in response.get_json()["error"]["fields"], payload
-    assert api.put("payment/", {"order_reference": order.reference, "access_token": order.access_token}).status_code == 404  # nothing asked yet
+    assert api.put("payment/", owned(order)).status_code == 404  # nothing asked yet
     assert api.put("payment/", {}).status_code == 400
-    bad = api.post("payment/simulate/", {"order_reference": order.reference, "access_token": order.access_token, "decision": "approve"})
+    bad = api.post("payment/simulate/", owned(order, decision="approve"))
     assert bad.status_code == 404  # no payment request yet
-    api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token, "payment_method": "MTN_MOMO"})
-    maybe = api.post("payment/simulate/", {"order_reference": order.reference, "access_token": order.access_token, "decision": "maybe"})
+    api.post("payment/", owned(order, payment_method="MTN_MOMO"))
+    maybe = api.post("payment/simulate/", owned(order, decision="maybe"))
     assert maybe.status_code == 400 and maybe.get_json()["error"]["fields"] == {"decision": "invalid"}
 
 
@@ -109,17 +112,16 @@ def test_an_accounts_order_is_paid_and_checked_only_with_its_token(api):
 
 def test_a_cash_order_has_no_mobile_payment(api):
     order = f.place_order(f.product(), payment_method="CASH")
-    assert api.put("payment/", {"order_reference": order.reference, "access_token": order.access_token}).status_code == 404
-    response = api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token, "payment_method": "ORANGE_MONEY",
-                                     "phone": "699555111"})
+    assert api.put("payment/", owned(order)).status_code == 404
+    response = api.post("payment/", owned(order, payment_method="ORANGE_MONEY", phone="699555111"))
     assert response.status_code == 201  # a cash order may still be paid by Mobile Money, as on the web
 
 
 def test_the_simulated_phone_is_not_found_with_a_real_gateway(api, app, monkeypatch):
     order = momo_order()
-    api.post("payment/", {"order_reference": order.reference, "access_token": order.access_token, "payment_method": "MTN_MOMO"})
+    api.post("payment/", owned(order, payment_method="MTN_MOMO"))
     monkeypatch.setattr(adapters_of(app), "payments", object())
-    response = api.post("payment/simulate/", {"order_reference": order.reference, "access_token": order.access_token, "decision": "approve"})
+    response = api.post("payment/simulate/", owned(order, decision="approve"))
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
     monkeypatch.undo()
     assert db.session.scalar(select(Payment)).status == PaymentStatus.PENDING

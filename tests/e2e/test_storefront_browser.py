@@ -60,8 +60,8 @@ def test_visitor_browses_filters_searches_and_opens_a_product(live_server, phone
     expect(page.locator("#results")).to_contain_text("Télé Samsung 43 pouces")
 
     # Open the product.
-    page.locator("#results a[href='/p/%s']" % catalogue["tv"]).first.click()
-    page.wait_for_url(re.compile(r".*/p/%s$" % catalogue["tv"]))
+    page.locator(f"#results a[href='/p/{catalogue['tv']}']").first.click()
+    page.wait_for_url(re.compile(rf".*/p/{catalogue['tv']}$"))
     expect(page.locator("h1")).to_contain_text("Télé Samsung 43 pouces")
     expect(page.locator("body")).to_contain_text("125 000 FCFA")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -41,7 +41,8 @@ def test_an_admin_signing_in_with_google_owes_the_sms_code_then_gets_tokens(goog
 
     api = ApiClient(google_app)
     code = f.last_code("+237690001001")
-    wrong = api.post("auth/verify_2fa/", json={"challenge": challenge, "code": "000000" if code != "000000" else "111111"})
+    wrong = api.post("auth/verify_2fa/",
+                     json={"challenge": challenge, "code": "000000" if code != "000000" else "111111"})
     assert wrong.status_code == 400 and "tokens" not in wrong.get_json()
     done = api.post("auth/verify_2fa/", json={"challenge": challenge, "code": code})
     assert done.status_code == 200
@@ -63,14 +64,16 @@ def test_staff_with_an_authenticator_app_owes_its_code(google_app, oidc_fake):
     staff = f.user(Role.STAFF, pickup_point=f.pickup_point(), email_verified_at=utcnow(),
                    two_factor=TwoFactor.TOTP, totp_secret=secret)
     challenge = assert_second_factor_owed(google(google_app, oidc_fake, staff), "TOTP")
-    done = ApiClient(google_app).post("auth/verify_2fa/", json={"challenge": challenge, "code": pyotp.TOTP(secret).now()})
+    done = ApiClient(google_app).post("auth/verify_2fa/",
+                                      json={"challenge": challenge, "code": pyotp.TOTP(secret).now()})
     assert done.status_code == 200 and "tokens" in done.get_json()
 
 
 def test_a_client_who_turned_on_email_codes_owes_them(google_app, oidc_fake):
     client = f.user(email_verified_at=utcnow(), two_factor=TwoFactor.EMAIL)
     challenge = assert_second_factor_owed(google(google_app, oidc_fake, client), "EMAIL")
-    done = ApiClient(google_app).post("auth/verify_2fa/", json={"challenge": challenge, "code": f.last_code(client.email)})
+    done = ApiClient(google_app).post("auth/verify_2fa/",
+                                      json={"challenge": challenge, "code": f.last_code(client.email)})
     assert done.status_code == 200 and "tokens" in done.get_json()
 
 

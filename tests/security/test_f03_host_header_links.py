@@ -98,8 +98,8 @@ def test_trusted_hosts_default_to_the_public_address(app):
     assert app.config["TRUSTED_HOSTS"][0] == urlsplit(app.config["PUBLIC_URL"]).hostname
     from config import ProductionConfig
 
-    settings = {"PUBLIC_URL": "https://vgk.cm/", "TRUSTED_HOSTS": None, "SECRET_KEY": "k3Vx9w2QpL7rT5yZ8mN4bC6dF1gH0jS-aE",
-                "CAMPAY_USERNAME": "vgk-app"}
+    settings = {"PUBLIC_URL": "https://vgk.cm/", "TRUSTED_HOSTS": None,
+                "SECRET_KEY": "k3Vx9w2QpL7rT5yZ8mN4bC6dF1gH0jS-aE", "CAMPAY_USERNAME": "vgk-app"}
     ProductionConfig.finalize(settings, "/nonexistent")
     assert settings["TRUSTED_HOSTS"] == ["vgk.cm"] and settings["PUBLIC_URL"] == "https://vgk.cm"
 
@@ -187,6 +187,8 @@ def test_no_link_is_built_from_the_request_anywhere():
     """Every absolute link goes through vgk.urls: nothing asks Flask for one from the request."""
     root = Path(__file__).resolve().parents[2]
     asks_flask = re.compile(r"(?<!\w)_external\s*=")
-    offenders = [str(path.relative_to(root)) for folder in ("vgk", "templates") for path in (root / folder).rglob("*")
-                 if path.suffix in (".py", ".html", ".txt", ".js") and asks_flask.search(path.read_text(errors="ignore"))]
+    offenders = [str(path.relative_to(root))
+                 for folder in ("vgk", "templates") for path in (root / folder).rglob("*")
+                 if path.suffix in (".py", ".html", ".txt", ".js")
+                 and asks_flask.search(path.read_text(errors="ignore"))]
     assert offenders == []

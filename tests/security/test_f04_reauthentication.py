@@ -49,7 +49,8 @@ def age_session(auth_session, minutes=11):
 
 def codes_sent_to(destination):
     db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(OneTimeCode).where(OneTimeCode.destination == destination))
+    return db.session.scalar(
+        select(func.count()).select_from(OneTimeCode).where(OneTimeCode.destination == destination))
 
 
 @pytest.fixture
@@ -117,7 +118,8 @@ def test_the_password_confirms_and_returns_to_the_page(stale, owner):
     assert wrong.status_code == 400 and "Mot de passe incorrect." in text(wrong)
     assert_sent_to_confirm(stale.get("/compte/telephone"), "telephone")
 
-    right = stale.post("/compte/confirmer", data={"csrf_token": token, "password": PASSWORD, "next": "/compte/telephone"})
+    right = stale.post("/compte/confirmer",
+                       data={"csrf_token": token, "password": PASSWORD, "next": "/compte/telephone"})
     assert right.status_code == 302 and location(right) == "/compte/telephone"
     assert stale.get("/compte/telephone").status_code == 200
     response = post(stale, "/compte/telephone", {"phone": NEW_PHONE}, page="/compte/telephone")

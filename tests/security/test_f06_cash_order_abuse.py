@@ -65,7 +65,8 @@ def test_the_code_sent_to_the_phone_confirms_the_cash_order(app, client):
     page = f"/commande/{order.reference}"
     assert "Confirmer la commande" in text(client.get(page))
 
-    wrong = post(client, f"{page}/confirmer", {"code": "000000" if f.last_code("+237677111222") != "000000" else "111111"})
+    wrong = post(client, f"{page}/confirmer",
+                 {"code": "000000" if f.last_code("+237677111222") != "000000" else "111111"})
     assert wrong.status_code == 400 and sale_notices() == 0
     stranger = app.test_client()
     assert post(stranger, f"{page}/confirmer", {"code": f.last_code("+237677111222")}, page="/suivi").status_code == 404
@@ -86,8 +87,9 @@ def test_wrong_codes_are_limited(app, api):
     item = f.product("Radio")
     point = f.pickup_point()
     key = api.post("visitor/add_to_cart/", {"product_id": item.public_id}).get_json()["cart"]["session_key"]
-    answer = api.post("visitor/create_order/", {"session_key": key, "customer_name": "Awa", "customer_phone": "677333444",
-                                                "pickup_point_id": point.public_id, "payment_method": "CASH"}).get_json()
+    answer = api.post("visitor/create_order/", {
+        "session_key": key, "customer_name": "Awa", "customer_phone": "677333444",
+        "pickup_point_id": point.public_id, "payment_method": "CASH"}).get_json()
     assert answer["order"]["awaits_phone_check"] is True
     reference, token = answer["order"]["reference"], answer["access_token"]
     right = f.last_code("+237677333444")
@@ -104,8 +106,9 @@ def test_the_app_confirms_with_the_code(app, api):
     item = f.product("Radio", seller=f.user())
     point = f.pickup_point()
     key = api.post("visitor/add_to_cart/", {"product_id": item.public_id}).get_json()["cart"]["session_key"]
-    answer = api.post("visitor/create_order/", {"session_key": key, "customer_name": "Awa", "customer_phone": "677333444",
-                                                "pickup_point_id": point.public_id, "payment_method": "CASH"}).get_json()
+    answer = api.post("visitor/create_order/", {
+        "session_key": key, "customer_name": "Awa", "customer_phone": "677333444",
+        "pickup_point_id": point.public_id, "payment_method": "CASH"}).get_json()
     confirmed = api.post("visitor/confirm_order/", {"order_reference": answer["order"]["reference"],
                                                     "access_token": answer["access_token"],
                                                     "code": f.last_code("+237677333444")})
@@ -118,7 +121,8 @@ def test_one_phone_number_and_one_account_have_few_unpaid_orders(app, api):
     point = f.pickup_point()
     for _ in range(limit):
         f.place_order(f.product(), payment_method="MTN_MOMO", phone="677555666", point=point)
-    key = api.post("visitor/add_to_cart/", {"product_id": f.product("Encore").public_id}).get_json()["cart"]["session_key"]
+    added = api.post("visitor/add_to_cart/", {"product_id": f.product("Encore").public_id})
+    key = added.get_json()["cart"]["session_key"]
     refused = api.post("visitor/create_order/", {"session_key": key, "customer_name": "Awa",
                                                  "customer_phone": "6 77 55 56 66", "pickup_point_id": point.public_id,
                                                  "payment_method": "CASH"})

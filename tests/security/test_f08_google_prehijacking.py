@@ -134,8 +134,9 @@ def test_no_reset_link_goes_to_an_unverified_address(app, client):
 
 def test_the_app_sign_up_sends_the_link_too(app):
     f.city("Douala", slug="douala")
-    response = ApiClient(app).post("auth/register/", json={"name": "Awa", "phone": "677112299", "password": "Bon-Mot-2024",
-                                                           "email": "app@example.cm", "city": "douala"})
+    response = ApiClient(app).post("auth/register/", json={"name": "Awa", "phone": "677112299",
+                                                           "password": "Bon-Mot-2024", "email": "app@example.cm",
+                                                           "city": "douala"})
     assert response.status_code == 201
     assert verification_link("app@example.cm")
 

@@ -114,7 +114,7 @@ def test_numbers_json_cannot_carry_exactly_are_a_400(app, client, seller):
     listing = f.product("Vélo de ville", seller=seller, status=ProductStatus.DRAFT, price=30_000)
     headers = {**JSON, "Authorization": "Bearer " + f.api_token(seller)}
     for number in ("1e400", "-1e400", "99999999999999999999", "NaN", "Infinity"):
-        response = client.patch(f"/mobile/api/client/listings/{listing.public_id}/", data='{"price": %s}' % number,
+        response = client.patch(f"/mobile/api/client/listings/{listing.public_id}/", data=f'{{"price": {number}}}',
                                 headers=headers)
         refused(response, {"price": "out_of_range"})
     db.session.expire_all()
@@ -168,7 +168,8 @@ def test_a_nul_character_in_a_form_is_a_400_and_nothing_is_stored(app, client):
 def test_a_nul_character_in_a_query_is_dropped_before_any_view(app, client, admin):
     f.user(name="Paul Nkodo")
     f.sign_in(client, admin)
-    for url in ("/admin/utilisateurs?q=%00", "/admin/commandes?q=ab%00cd", "/produits?q=%00", "/admin/journal?actor=%00"):
+    for url in ("/admin/utilisateurs?q=%00", "/admin/commandes?q=ab%00cd", "/produits?q=%00",
+                "/admin/journal?actor=%00"):
         assert client.get(url).status_code == 200, url
     assert "Paul Nkodo" in client.get("/admin/utilisateurs?q=Nko%00do").get_data(as_text=True)
     response = client.get("/mobile/api/products/?q=%00")

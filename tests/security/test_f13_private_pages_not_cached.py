@@ -52,6 +52,7 @@ def test_public_pages_and_static_files_stay_cacheable(client):
     prefixes = private_prefixes(client)
     for path in ("/", f"/p/{item.public_id}", "/static/css/app.css", "/hors-ligne"):
         response = client.get(path)
+        response.close()  # a file sent from disk is closed here
         assert response.status_code == 200, path
         assert "no-store" not in response.headers.get("Cache-Control", ""), path
         assert kept_by_the_service_worker(prefixes, path), path

@@ -59,7 +59,8 @@ def test_the_same_secret_is_shown_again_and_enabling_it_works(me):
     secret = shown_secret(text(me.client.get("/compte/securite/application")))
     assert shown_secret(text(me.client.get("/compte/securite/application"))) == secret
     response = post(me.client, "/compte/securite/application", {"code": pyotp.TOTP(secret).now()})
-    assert response.status_code == 200 and len(re.findall(r"<code>[a-z2-9]{5}-[a-z2-9]{5}</code>", text(response))) == 10
+    assert response.status_code == 200
+    assert len(re.findall(r"<code>[a-z2-9]{5}-[a-z2-9]{5}</code>", text(response))) == 10
     db.session.expire_all()
     user = db.session.get(User, me.user.id)
     assert user.two_factor == TwoFactor.TOTP and user.totp_secret == secret
@@ -113,7 +114,8 @@ def test_a_get_never_signs_staff_out(tablet, url):
 
 def test_the_sign_out_form_posts_with_its_csrf_token(tablet):
     page = text(tablet.client.get("/staff"))
-    form = re.search(r'<form method="post" action="/staff/changer"[^>]*>\s*<input type="hidden" name="csrf_token"', page)
+    form = re.search(r'<form method="post" action="/staff/changer"[^>]*>'
+                     r'\s*<input type="hidden" name="csrf_token"', page)
     assert form, "the staff bar's lock/sign-out form"
     assert tablet.client.post("/staff/changer").status_code == 400  # no CSRF token: refused
     assert live(tablet.staff) == 1

@@ -129,7 +129,7 @@ def test_the_parameter_lists_cover_every_query_parameter_the_views_read(app, api
         if read - covered:
             uncovered[rule.endpoint] = sorted(read - covered)
     assert seen_any and names_read(app.view_functions["admin.users"]) == {"q", "role", "status", "page"}
-    assert uncovered == {}, "query parameters read but not covered by the lists (add them): %s" % uncovered
+    assert uncovered == {}, f"query parameters read but not covered by the lists (add them): {uncovered}"
 
 
 def test_the_web_routes_reading_json_are_all_listed(app):
@@ -202,7 +202,7 @@ def _path(rule, market):
             values[name] = market["ids"].get(name, "zzzzzzzzzzzz")
     path = rule.rule
     for name, value in values.items():
-        path = re.sub(r"<(?:[^:>]+:)?%s>" % name, value, path)
+        path = re.sub(rf"<(?:[^:>]+:)?{name}>", value, path)
     return path
 
 

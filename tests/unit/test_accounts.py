@@ -1,5 +1,5 @@
 """Account rules: sign-up checks, sign-in with throttling and second factors, passwords, tablets, states."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
@@ -27,8 +27,10 @@ def test_other_numbers_are_refused(app, raw):
 
 
 def test_registration_creates_an_unverified_client_and_sends_a_code(app):
-    user = signup.register(name="  Awa   Bello ", phone="677 12 34 56", password="bonne-route-237", email="Awa@Example.cm")
-    assert (user.name, user.phone, user.email, user.role) == ("Awa Bello", "+237677123456", "awa@example.cm", Role.CLIENT)
+    user = signup.register(name="  Awa   Bello ", phone="677 12 34 56", password="bonne-route-237",
+                           email="Awa@Example.cm")
+    assert (user.name, user.phone, user.email, user.role) == (
+        "Awa Bello", "+237677123456", "awa@example.cm", Role.CLIENT)
     assert not user.phone_verified and check_password_hash(user.password_hash, "bonne-route-237")
     signup.verify_phone(user, f.last_code("+237677123456"))
     assert user.phone_verified
@@ -83,7 +85,7 @@ def test_suspended_and_deleted_accounts_cannot_sign_in(app):
 
 def test_totp_second_factor_with_replay_protection_and_recovery_codes(app, monkeypatch):
     # The authenticator's clock is held, so the code in use never changes window in the middle of the test.
-    moment = datetime(2026, 12, 2, 8, 0, 10, tzinfo=timezone.utc)
+    moment = datetime(2026, 12, 2, 8, 0, 10, tzinfo=UTC)
     monkeypatch.setattr(signin, "totp_clock", lambda: moment)
     user = f.user()
     sessions.start(user)
@@ -222,7 +224,8 @@ def test_google_identity_links_to_the_verified_email_or_creates_an_account(app):
     linked = google.sign_in_with_google({"sub": "g-1", "email": "Fanta@example.cm", "email_verified": True})
     assert linked == existing and existing.google_sub == "g-1"
     assert google.sign_in_with_google({"sub": "g-1", "email": "autre@example.cm", "email_verified": True}) == existing
-    created = google.sign_in_with_google({"sub": "g-2", "email": "new@example.cm", "email_verified": True, "name": "Nouvelle"})
+    created = google.sign_in_with_google(
+        {"sub": "g-2", "email": "new@example.cm", "email_verified": True, "name": "Nouvelle"})
     assert created.email == "new@example.cm" and created.email_verified_at is not None and created.role == Role.CLIENT
     with pytest.raises(Invalid):
         google.sign_in_with_google({"sub": "g-3", "email": "fanta@example.cm", "email_verified": False})

@@ -30,7 +30,8 @@ def test_record_joins_the_callers_transaction(app):
     audit.record(admin, "user.suspend", "user", "u1", {"status": "ACTIVE"}, {"status": "SUSPENDED"}, ip="10.1.2.3")
     db.session.rollback()
     assert db.session.scalar(select(AuditEntry)) is None
-    entry = audit.record(admin, "user.suspend", "user", "u1", {"status": "ACTIVE"}, {"status": "SUSPENDED"}, ip="10.1.2.3")
+    entry = audit.record(admin, "user.suspend", "user", "u1", {"status": "ACTIVE"}, {"status": "SUSPENDED"},
+                         ip="10.1.2.3")
     db.session.commit()
     db.session.expire_all()
     stored = db.session.get(AuditEntry, entry.id)
@@ -178,7 +179,8 @@ def case_approve_payout(admin):
 def case_reject_payout(admin):
     payout = _payout()
     return (lambda: wallet.reject_payout(admin, payout.public_id, "Numéro erroné"),
-            lambda: _status(type(payout), payout.public_id) == PayoutStatus.REQUESTED and wallet.balance(payout.user) == 10_000)
+            lambda: (_status(type(payout), payout.public_id) == PayoutStatus.REQUESTED
+                     and wallet.balance(payout.user) == 10_000))
 
 
 def case_approve_product(admin):

@@ -34,7 +34,8 @@ def test_suspend_and_reinstate_record_who_what_and_where(app):
     directory.suspend(admin, user, ip="10.0.0.7")
     directory.reinstate(admin, user, ip="10.0.0.7")
     assert [(e.actor_id, e.action, e.object_id, e.ip) for e in entries()] == [
-        (admin.id, "user.suspend", user.public_id, "10.0.0.7"), (admin.id, "user.reinstate", user.public_id, "10.0.0.7")]
+        (admin.id, "user.suspend", user.public_id, "10.0.0.7"),
+        (admin.id, "user.reinstate", user.public_id, "10.0.0.7")]
     assert json.loads(entries()[0].after) == {"status": UserStatus.SUSPENDED}
 
 

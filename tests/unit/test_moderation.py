@@ -160,7 +160,8 @@ def test_approve_publishes_audits_and_tells_the_seller(app, admin):
     assert product.published_at is not None and product.moderated_at is not None
     assert product.moderated_by_id == admin.id
     entry = db.session.scalar(select(AuditEntry))
-    assert (entry.actor_id, entry.action, entry.object_id, entry.ip) == (admin.id, "product.approve", product.public_id, "10.0.0.1")
+    assert (entry.actor_id, entry.action, entry.object_id, entry.ip) == (
+        admin.id, "product.approve", product.public_id, "10.0.0.1")
     assert audit.decode(entry.before)["status"] == "PENDING" and audit.decode(entry.after)["status"] == "ACTIVE"
     assert "en ligne" in f.outbox(product.seller.phone)[0].body
 

@@ -51,7 +51,8 @@ def test_prices_and_totals_come_from_the_server(app):
     item = f.product("Chaise", price=12_345, quantity=2)
     cart = f.cart_with(item, session_key="k2", quantity=2)
     order = checkout.place_order(cart=cart, name="Awa Bello", phone="690555111", payment_method="MTN_MOMO",
-                                 fulfilment="DELIVERY", delivery_city_id=town.id, delivery_address="Bonamoussadi, face pharmacie")
+                                 fulfilment="DELIVERY", delivery_city_id=town.id,
+                                 delivery_address="Bonamoussadi, face pharmacie")
     assert (order.subtotal, order.delivery_fee, order.total) == (24_690, 1_500, 26_190)
     assert order.commission == 2_469  # 10 % of 24 690, rounded
     assert all(isinstance(v, int) for v in (order.subtotal, order.total, order.commission, order.items[0].unit_price))
@@ -225,7 +226,8 @@ def test_wallet_balance_always_equals_its_ledger(app):
             payout = wallet.request_payout(f.reauthenticated(seller), available // 2, "690000777")
             if rng.random() < 0.5:
                 wallet.reject_payout(admin, payout.public_id, "Numéro à vérifier")
-        ledger = db.session.scalar(select(func.coalesce(func.sum(WalletEntry.amount), 0)).where(WalletEntry.user_id == seller.id))
+        ledger = db.session.scalar(
+            select(func.coalesce(func.sum(WalletEntry.amount), 0)).where(WalletEntry.user_id == seller.id))
         assert wallet.balance(seller) == ledger >= 0
     with pytest.raises(Invalid):
         wallet.request_payout(f.reauthenticated(sellers[0]), wallet.balance(sellers[0]) + 1, "690000777")

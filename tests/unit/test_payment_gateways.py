@@ -281,7 +281,8 @@ def test_a_collect_answer_without_reference_is_a_payment_error(campay_fake, monk
 
 
 def test_campay_down_is_a_payment_error_raised_quickly():
-    gateway = CampayGateway(f"http://127.0.0.1:{free_port()}", "vgk", "secret-password", "webhook-key-0123456789", timeout=2)
+    gateway = CampayGateway(f"http://127.0.0.1:{free_port()}", "vgk", "secret-password", "webhook-key-0123456789",
+                            timeout=2)
     started = time.monotonic()
     with pytest.raises(PaymentError, match="ConnectionError"):
         collect(gateway)
@@ -366,7 +367,8 @@ def test_a_tampered_signature_is_forged(campay_fake):
     gateway, reference = _paid(campay_fake)
     header, claims, signature = campay_fake.callback(reference)["signature"].split(".")
     other_claims = campay_fake.sign({"reference": reference, "status": "FAILED"}).split(".")[1]
-    assert not gateway.verify_callback(campay_fake.callback(reference, signature=f"{header}.{other_claims}.{signature}"))
+    forged = campay_fake.callback(reference, signature=f"{header}.{other_claims}.{signature}")
+    assert not gateway.verify_callback(forged)
     flipped = signature[:-2] + ("A" if signature[-2] != "A" else "B") + signature[-1]
     assert not gateway.verify_callback(campay_fake.callback(reference, signature=f"{header}.{claims}.{flipped}"))
 
@@ -466,7 +468,7 @@ def test_simulated_racing_approve_and_decline_have_one_winner(simulated):
         reference = collect(simulated).reference
         outcomes = []
 
-        def press(button):
+        def press(button, reference=reference, outcomes=outcomes):
             try:
                 outcomes.append(getattr(simulated, button)(reference).status)
             except PaymentError:

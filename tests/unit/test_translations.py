@@ -39,7 +39,8 @@ def test_a_plain_start_from_a_clean_checkout_speaks_english(tmp_path):
     import subprocess
     import sys
 
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, check=True).stdout
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                           cwd=ROOT, capture_output=True, check=True).stdout
     checkout = tmp_path / "checkout"
     for name in filter(None, files.decode().split("\0")):
         source = ROOT / name
@@ -50,7 +51,8 @@ def test_a_plain_start_from_a_clean_checkout_speaks_english(tmp_path):
     assert not list(checkout.glob("vgk/translations/*/LC_MESSAGES/*.mo"))  # as a clean clone has it
     script = ("from vgk import create_app\n"
               "app = create_app()\n"
-              "page = app.test_client().get('/connexion', headers={'Accept-Language': 'en'}, base_url=app.config['PUBLIC_URL'])\n"
+              "page = app.test_client().get('/connexion', headers={'Accept-Language': 'en'},\n"
+              "                             base_url=app.config['PUBLIC_URL'])\n"
               "print(page.status_code, page.get_data(as_text=True))\n")
     env = {key: value for key, value in __import__("os").environ.items() if not key.startswith(("TEST_", "SECRET"))}
     env.update(VGK_ENV="development", DATABASE_URL=f"sqlite:///{tmp_path / 'vgk.sqlite3'}",

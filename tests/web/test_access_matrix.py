@@ -48,7 +48,8 @@ def people(app):
         "client": f.user(Role.CLIENT, phone_verified_at=verified),
         "other_client": f.user(Role.CLIENT, phone_verified_at=verified),
         "staff": f.user(Role.STAFF, pickup_point=point, two_factor=TwoFactor.SMS, phone_verified_at=verified),
-        "other_staff": f.user(Role.STAFF, pickup_point=other_point, two_factor=TwoFactor.SMS, phone_verified_at=verified),
+        "other_staff": f.user(Role.STAFF, pickup_point=other_point, two_factor=TwoFactor.SMS,
+                              phone_verified_at=verified),
         "admin": f.user(Role.ADMIN, two_factor=TwoFactor.SMS, phone_verified_at=verified),
     }
 
@@ -95,12 +96,14 @@ def test_access_matrix(app, people):
                     else:
                         f.sign_in(client, people[persona])
                 response = client.open(url, method=method, headers=headers)
+                response.close()  # a file sent from disk is closed here
                 if response.status_code >= 500:
                     failures.append(f"{method} {url} as {persona}: {response.status_code}")
                     continue
                 expected, got = _expected(access, persona), _outcome(response)
                 if expected != got:
-                    failures.append(f"{method} {url} as {persona}: expected {expected}, got {got} ({response.status_code})")
+                    failures.append(f"{method} {url} as {persona}: expected {expected}, got {got} "
+                                    f"({response.status_code})")
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
         limiter.enabled = True

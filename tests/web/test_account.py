@@ -315,12 +315,14 @@ def test_an_account_made_with_google_chooses_a_first_password(client, app):
     f.sign_in(client, google_user)
     page = text(client.get("/compte/mot-de-passe"))
     assert "Choisir un mot de passe" in page and 'name="current_password"' not in page
-    response = post(client, "/compte/mot-de-passe", {"password": "premier-mot-de-passe", "confirm": "premier-mot-de-passe"})
+    response = post(client, "/compte/mot-de-passe",
+                    {"password": "premier-mot-de-passe", "confirm": "premier-mot-de-passe"})
     assert response.status_code == 302
     assert refreshed(google_user).password_hash
 
 
 def test_changing_an_existing_password_still_needs_the_current_one(me, user):
-    response = post(me, "/compte/mot-de-passe", {"current_password": "", "password": "nouveau-mot-de-passe", "confirm": "nouveau-mot-de-passe"})
+    response = post(me, "/compte/mot-de-passe",
+                    {"current_password": "", "password": "nouveau-mot-de-passe", "confirm": "nouveau-mot-de-passe"})
     assert response.status_code == 400
     assert "Mot de passe actuel incorrect." in text(response)

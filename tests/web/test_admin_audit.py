@@ -45,18 +45,20 @@ def _pending():
 # endpoint -> prepare() returning (url values, form data, action, object id, before subset, after subset)
 def case_suspend():
     user = f.user()
-    return {"public_id": user.public_id}, {}, "user.suspend", user.public_id, {"status": "ACTIVE"}, {"status": "SUSPENDED"}
+    return ({"public_id": user.public_id}, {}, "user.suspend", user.public_id,
+            {"status": "ACTIVE"}, {"status": "SUSPENDED"})
 
 
 def case_reinstate():
     user = f.user(status=UserStatus.SUSPENDED)
-    return {"public_id": user.public_id}, {}, "user.reinstate", user.public_id, {"status": "SUSPENDED"}, {"status": "ACTIVE"}
+    return ({"public_id": user.public_id}, {}, "user.reinstate", user.public_id,
+            {"status": "SUSPENDED"}, {"status": "ACTIVE"})
 
 
 def case_change_role():
     user, point = f.user(), _point()
-    return ({"public_id": user.public_id}, {"role": "STAFF", "pickup_point": str(point.id)}, "user.role", user.public_id,
-            {"role": "CLIENT", "pickup_point_id": None}, {"role": "STAFF", "pickup_point_id": point.id})
+    return ({"public_id": user.public_id}, {"role": "STAFF", "pickup_point": str(point.id)}, "user.role",
+            user.public_id, {"role": "CLIENT", "pickup_point_id": None}, {"role": "STAFF", "pickup_point_id": point.id})
 
 
 def case_new_staff():
@@ -68,7 +70,8 @@ def case_new_staff():
 
 def case_approve_payout():
     payout = _payout()
-    return {"public_id": payout.public_id}, {}, "payout.approve", payout.public_id, {"status": "REQUESTED"}, {"status": "PAID"}
+    return ({"public_id": payout.public_id}, {}, "payout.approve", payout.public_id,
+            {"status": "REQUESTED"}, {"status": "PAID"})
 
 
 def case_reject_payout():
@@ -79,7 +82,8 @@ def case_reject_payout():
 
 def case_approve_product():
     product = _pending()
-    return {"public_id": product.public_id}, {}, "product.approve", product.public_id, {"status": "PENDING"}, {"status": "ACTIVE"}
+    return ({"public_id": product.public_id}, {}, "product.approve", product.public_id,
+            {"status": "PENDING"}, {"status": "ACTIVE"})
 
 
 def case_reject_product():
@@ -116,7 +120,8 @@ def case_dispatch_order():
     from tests.web.test_admin_orders import delivery_order
 
     order, _ = delivery_order()
-    return {"reference": order.reference}, {}, "order.dispatch", order.reference, {"status": "PAID"}, {"status": "OUT_FOR_DELIVERY"}
+    return ({"reference": order.reference}, {}, "order.dispatch", order.reference,
+            {"status": "PAID"}, {"status": "OUT_FOR_DELIVERY"})
 
 
 def case_deliver_order():
@@ -132,7 +137,8 @@ def case_deliver_order():
 
 def case_set_city_fee():
     city = f.city()
-    return {"city_id": city.id}, {"delivery_fee": "2500"}, "city.delivery_fee", str(city.id), {"delivery_fee": None}, {"delivery_fee": 2500}
+    return ({"city_id": city.id}, {"delivery_fee": "2500"}, "city.delivery_fee", str(city.id),
+            {"delivery_fee": None}, {"delivery_fee": 2500})
 
 
 def case_create_point():
@@ -144,15 +150,16 @@ def case_create_point():
 
 def case_update_point():
     point = _point()
-    data = {"city": str(point.city_id), "name": "Point relais Bonanjo", "address": "Rue Njo-Njo", "opening_hours": "8h-18h",
-            "phone": ""}
+    data = {"city": str(point.city_id), "name": "Point relais Bonanjo", "address": "Rue Njo-Njo",
+            "opening_hours": "8h-18h", "phone": ""}
     return ({"public_id": point.public_id}, data, "point.update", point.public_id, {"name": "Point relais Bonapriso"},
             {"name": "Point relais Bonanjo", "opening_hours": "8h-18h"})
 
 
 def case_deactivate_point():
     point = _point()
-    return {"public_id": point.public_id}, {}, "point.deactivate", point.public_id, {"is_active": True}, {"is_active": False}
+    return ({"public_id": point.public_id}, {}, "point.deactivate", point.public_id,
+            {"is_active": True}, {"is_active": False})
 
 
 def case_create_category():
@@ -162,8 +169,9 @@ def case_create_category():
 
 def case_rename_category():
     category = f.category("Maison")
-    return ({"category_id": category.id}, {"name_fr": "Maison et jardin", "name_en": "Home and garden"}, "category.rename",
-            str(category.id), {"name_fr": "Maison"}, {"name_fr": "Maison et jardin", "name_en": "Home and garden"})
+    return ({"category_id": category.id}, {"name_fr": "Maison et jardin", "name_en": "Home and garden"},
+            "category.rename", str(category.id),
+            {"name_fr": "Maison"}, {"name_fr": "Maison et jardin", "name_en": "Home and garden"})
 
 
 CASES = {
@@ -225,7 +233,8 @@ def test_every_admin_post_route_writes_an_audit_entry(app, client, admin):
 
 
 def test_a_refused_change_writes_no_entry(client, admin):
-    response = client.post(f"/admin/utilisateurs/{admin.public_id}/suspendre", data={"csrf_token": csrf(client, "/admin")})
+    response = client.post(f"/admin/utilisateurs/{admin.public_id}/suspendre",
+                           data={"csrf_token": csrf(client, "/admin")})
     assert response.status_code == 400
     assert db.session.scalar(select(AuditEntry)) is None
 
@@ -237,7 +246,8 @@ def test_staff_actions_are_audited(client, desk):  # noqa: F811
     assert hand_over(client, order.reference, code, cash=True).status_code == 302
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [(e.actor_id, e.action) for e in entries] == [(staff.id, "item.receive"), (staff.id, "order.hand_over")]
-    assert json.loads(entries[1].before) == {"status": "READY"} and json.loads(entries[1].after)["status"] == "COMPLETED"
+    assert json.loads(entries[1].before) == {"status": "READY"}
+    assert json.loads(entries[1].after)["status"] == "COMPLETED"
 
 
 def test_the_journal_lists_and_filters_entries(client, admin):

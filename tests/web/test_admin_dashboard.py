@@ -42,11 +42,13 @@ def test_the_dashboard_shows_kpis_charts_and_section_links(client, admin, sales)
 
 def test_the_period_switch_and_a_bad_period(client, admin, sales):
     html = client.get("/admin?days=7").get_data(as_text=True)
-    assert 'href="/admin?days=7" hx-get="/admin?days=7" hx-target="#dashboard-stats" hx-swap="outerHTML" hx-push-url="true" aria-current="page"' in html
+    assert ('href="/admin?days=7" hx-get="/admin?days=7" hx-target="#dashboard-stats" hx-swap="outerHTML" '
+            'hx-push-url="true" aria-current="page"') in html
     assert html.count('<path d="M') >= 1
     for bad in ("365", "abc", ""):
         html = client.get(f"/admin?days={bad}").get_data(as_text=True)
-        assert 'href="/admin?days=30" hx-get="/admin?days=30" hx-target="#dashboard-stats" hx-swap="outerHTML" hx-push-url="true" aria-current="page"' in html
+        assert ('href="/admin?days=30" hx-get="/admin?days=30" hx-target="#dashboard-stats" hx-swap="outerHTML" '
+                'hx-push-url="true" aria-current="page"') in html
 
 
 def test_the_city_filter_keeps_the_period(client, admin, sales):

@@ -56,7 +56,8 @@ def test_queue_lists_pending_oldest_first_with_flags(client, admin):
 
 def test_htmx_approve_returns_the_row_and_the_product_is_searchable(client, admin):
     product = pending("Machine à coudre Singer")
-    response = client.post(f"/admin/moderation/{product.public_id}/approuver", data={"csrf_token": token(client)}, headers=HX)
+    response = client.post(f"/admin/moderation/{product.public_id}/approuver", data={"csrf_token": token(client)},
+                           headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert html.lstrip().startswith("<tr") and f'id="mod-{product.public_id}"' in html and "<html" not in html
@@ -68,7 +69,8 @@ def test_htmx_approve_returns_the_row_and_the_product_is_searchable(client, admi
 def test_approving_twice_is_a_conflict_in_the_row(client, admin):
     product = pending("Fer à repasser")
     client.post(f"/admin/moderation/{product.public_id}/approuver", data={"csrf_token": token(client)})
-    response = client.post(f"/admin/moderation/{product.public_id}/approuver", data={"csrf_token": token(client)}, headers=HX)
+    response = client.post(f"/admin/moderation/{product.public_id}/approuver", data={"csrf_token": token(client)},
+                           headers=HX)
     assert response.status_code == 409 and "n'attend pas de modération" in response.get_data(as_text=True)
 
 
@@ -87,8 +89,8 @@ def test_reject_needs_a_reason_and_the_seller_gets_it(client, admin):
 
 def test_bulk_approve_and_reject(client, admin):
     a, b, c = pending("Table basse"), pending("Chaise pliante"), pending("Lampe de chevet")
-    response = client.post("/admin/moderation/lot", data={"csrf_token": token(client), "ids": [a.public_id, b.public_id],
-                                                             "decision": "approve"})
+    response = client.post("/admin/moderation/lot", data={"csrf_token": token(client),
+                                                          "ids": [a.public_id, b.public_id], "decision": "approve"})
     assert response.status_code == 302
     assert [fresh(p).status for p in (a, b)] == ["ACTIVE", "ACTIVE"]
     response = client.post("/admin/moderation/lot", data={"csrf_token": token(client), "ids": [c.public_id],

@@ -94,7 +94,8 @@ def test_non_admins_get_403(app, request_, role):
     app.config["WTF_CSRF_ENABLED"] = False
     try:
         for action in ("approuver", "refuser"):
-            assert person.post(f"/admin/retraits/{payout.public_id}/{action}", data={"reason": "non"}).status_code == 403
+            response = person.post(f"/admin/retraits/{payout.public_id}/{action}", data={"reason": "non"})
+            assert response.status_code == 403
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
     assert status_of(payout) == PayoutStatus.REQUESTED

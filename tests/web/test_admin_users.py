@@ -236,7 +236,8 @@ def test_create_staff_account(client, admin):
     token = csrf(client, "/admin/personnel/nouveau")
 
     invalid = client.post("/admin/personnel/nouveau", data={
-        "csrf_token": token, "name": "Awa Bello", "phone": "12", "password": "bon-mot-de-passe", "pickup_point": str(point.id),
+        "csrf_token": token, "name": "Awa Bello", "phone": "12", "password": "bon-mot-de-passe",
+        "pickup_point": str(point.id),
     })
     html = invalid.get_data(as_text=True)
     assert invalid.status_code == 400

@@ -7,12 +7,14 @@ def test_manifest_is_served_and_its_icons_exist(client):
     assert response.status_code == 200
     assert response.mimetype == "application/manifest+json"
     manifest = json.loads(response.get_data(as_text=True))
+    response.close()
     assert manifest["name"] == "Vidé-Grenier Kamer"
     assert manifest["start_url"] == "/" and manifest["display"] == "standalone"
     sizes = {icon["sizes"] for icon in manifest["icons"]}
     assert {"192x192", "512x512"} <= sizes
     for icon in manifest["icons"]:
-        assert client.get(icon["src"]).status_code == 200
+        with client.get(icon["src"]) as response:
+            assert response.status_code == 200
 
 
 def test_service_worker_is_served_at_the_root_scope(client):

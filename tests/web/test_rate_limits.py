@@ -22,7 +22,8 @@ def test_sign_in_attempts_are_limited_per_ip_across_processes_through_redis(redi
     for app in (first, second, first, second):  # two "web processes" sharing one Redis
         client = app.test_client()
         token = _csrf(client, "/connexion")
-        response = client.post("/connexion", data={"csrf_token": token, "identifier": "x@example.cm", "password": "nope"})
+        response = client.post("/connexion",
+                               data={"csrf_token": token, "identifier": "x@example.cm", "password": "nope"})
         statuses.append(response.status_code)
     assert statuses[:3] == [400, 400, 400]
     assert statuses[3] == 429

@@ -60,7 +60,8 @@ def test_create_with_two_photos_then_submit(client, seller, leaf, douala):
     assert response.status_code == 303, text(response)
     assert product.status == S.DRAFT and len(product.images) == 2 and product.seller_id == seller.id
 
-    response = post(client, f"/compte/annonces/{product.public_id}/soumettre", page=f"/compte/annonces/{product.public_id}")
+    response = post(client, f"/compte/annonces/{product.public_id}/soumettre",
+                    page=f"/compte/annonces/{product.public_id}")
     assert response.status_code == 303
     assert only_product().status == S.PENDING
     assert client.get(f"/p/{product.public_id}").status_code == 404  # not public before moderation

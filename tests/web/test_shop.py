@@ -2,16 +2,14 @@
 privacy, server-side prices, tracking, cart merge at sign-in, and the client's orders, sales, wallet."""
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.web.test_auth import location, login, post, text
 from vgk.extensions import db
-from vgk.models import Order, OrderStatus, Payout, ProductStatus, Role, WalletEntry, WalletEntryKind
+from vgk.models import Order, Payout, ProductStatus, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
 from vgk.services.commerce import cart as carts
-from vgk.services.commerce import orders
 
 HX = {"HX-Request": "true"}
 

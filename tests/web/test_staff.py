@@ -289,10 +289,12 @@ def test_changing_the_pin_from_a_pin_unlocked_tablet_needs_the_current_pin(clien
     unlock(client, tablet.staff, PIN)
     assert 'name="current"' in client.get("/staff/pin").get_data(as_text=True)
     token = csrf(client, "/staff/pin")
-    refused = client.post("/staff/pin", data={"csrf_token": token, "current": "999999", "pin": "384756", "confirm": "384756"})
+    refused = client.post("/staff/pin",
+                          data={"csrf_token": token, "current": "999999", "pin": "384756", "confirm": "384756"})
     assert refused.status_code == 400
     assert "Code PIN actuel incorrect." in refused.get_data(as_text=True)
-    accepted = client.post("/staff/pin", data={"csrf_token": token, "current": PIN, "pin": "384756", "confirm": "384756"})
+    accepted = client.post("/staff/pin",
+                           data={"csrf_token": token, "current": PIN, "pin": "384756", "confirm": "384756"})
     assert accepted.status_code == 302
 
 
@@ -300,4 +302,5 @@ def test_after_a_full_sign_in_the_pin_can_be_changed_without_the_old_one(client,
     f.sign_in(client, tablet.staff, method="password")
     assert 'name="current"' not in client.get("/staff/pin").get_data(as_text=True)
     token = csrf(client, "/staff/pin")
-    assert client.post("/staff/pin", data={"csrf_token": token, "pin": "384756", "confirm": "384756"}).status_code == 302
+    changed = client.post("/staff/pin", data={"csrf_token": token, "pin": "384756", "confirm": "384756"})
+    assert changed.status_code == 302

@@ -161,7 +161,8 @@ def test_day_report_counts_the_days_work(client, desk):
 
 
 @pytest.mark.parametrize("method,url", [
-    ("GET", "/staff/retrait"), ("POST", "/staff/retrait"), ("GET", "/staff/rapport"), ("POST", "/staff/depots/{ref}/{item}"),
+    ("GET", "/staff/retrait"), ("POST", "/staff/retrait"), ("GET", "/staff/rapport"),
+    ("POST", "/staff/depots/{ref}/{item}"),
 ])
 def test_a_client_gets_403(app, desk, method, url):
     _, _, _, order = desk

@@ -73,7 +73,7 @@ def _walk_pages_without_js(client, url):
         html = client.get(url).get_data(as_text=True)
         visited += 1
         seen += product_links(html)
-        match = re.search(r'<a[^>]*href="(/produits\?[^"]*page=%d[^"]*)"' % (visited + 1), html)
+        match = re.search(rf'<a[^>]*href="(/produits\?[^"]*page={visited + 1}[^"]*)"', html)
         url = match.group(1).replace("&amp;", "&") if match else None
     return seen, visited
 
@@ -185,7 +185,8 @@ def test_signed_in_pages_are_never_stored(client, app, shop):
     f.sign_in(client, f.user())
     assert client.get("/").headers["Cache-Control"] == "no-store"
     # static files hold nothing personal and stay cacheable
-    assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
+    with client.get("/static/css/app.css") as response:
+        assert "no-store" not in response.headers.get("Cache-Control", "")
 
 
 def test_pages_are_compressed(client, shop):
@@ -196,6 +197,8 @@ def test_pages_are_compressed(client, shop):
         assert response.headers.get("Content-Encoding") == "gzip", path
 
 
-@pytest.mark.parametrize("amount, text", [(25000, "25 000 FCFA"), (0, "0 FCFA"), (1500000, "1 500 000 FCFA"), (-500, "-500 FCFA")])
+@pytest.mark.parametrize("amount, text", [
+    (25000, "25 000 FCFA"), (0, "0 FCFA"), (1500000, "1 500 000 FCFA"), (-500, "-500 FCFA"),
+])
 def test_prices_are_whole_francs_with_spaces(amount, text):
     assert format_xaf(amount) == text

@@ -25,43 +25,62 @@ def landscape(p, rng, x0, y0, x1, y1):
         p.poly(pts, colour)
 
 
+def _wax(p, base, accent, third, x0, y0, x1, y1):
+    step = 11
+    for row, y in enumerate(range(int(y0) - step, int(y1) + step, step)):
+        for x in range(int(x0) - step, int(x1) + step, step):
+            cx = x + (step / 2 if row % 2 else 0)
+            p.circle(cx, y, 4.6, accent)
+            p.circle(cx, y, 3.0, third)
+            p.circle(cx, y, 1.5, base)
+        p.line([(x0, y + step / 2), (x1, y + step / 2)], shade(accent, 0.8), 0.7)
+
+
+def _stripes(p, base, accent, third, x0, y0, x1, y1):
+    for x in range(int(x0), int(x1) + 6, 6):
+        p.line([(x, y0), (x, y1)], accent, 1.6)
+
+
+def _dots(p, base, accent, third, x0, y0, x1, y1):
+    for row, y in enumerate(range(int(y0), int(y1) + 7, 7)):
+        for x in range(int(x0), int(x1) + 7, 7):
+            p.circle(x + (3.5 if row % 2 else 0), y, 1.3, third)
+
+
+def _check(p, base, accent, third, x0, y0, x1, y1):
+    for x in range(int(x0), int(x1) + 8, 8):
+        p.line([(x, y0), (x, y1)], shade(base, 0.75), 2.2)
+    for y in range(int(y0), int(y1) + 8, 8):
+        p.line([(x0, y), (x1, y)], light(base, 0.3), 1.4)
+
+
+def _flowers(p, base, accent, third, x0, y0, x1, y1):
+    for row, y in enumerate(range(int(y0), int(y1) + 12, 12)):
+        for x in range(int(x0), int(x1) + 12, 12):
+            cx = x + (6 if row % 2 else 0)
+            for a in range(5):
+                t = a * 2 * math.pi / 5
+                p.circle(cx + 2.2 * math.cos(t), y + 2.2 * math.sin(t), 1.6, accent)
+            p.circle(cx, y, 1.1, (250, 220, 80))
+
+
+def _jersey(p, base, accent, third, x0, y0, x1, y1):
+    """Green, red, yellow: the Lions' colours."""
+    p.rect(x0, y0, x1, y1, (22, 128, 66))
+    p.rect(x0, y0 + (y1 - y0) * 0.38, x1, y0 + (y1 - y0) * 0.46, (206, 32, 40))
+    p.rect(x0, y0 + (y1 - y0) * 0.46, x1, y0 + (y1 - y0) * 0.52, (244, 204, 40))
+
+
+PATTERNS = {"wax": _wax, "stripes": _stripes, "dots": _dots, "check": _check, "flowers": _flowers, "jersey": _jersey}
+
+
 def fabric(p, rng, kind, base, x0, y0, x1, y1):
     """Cloth patterns: wax prints, stripes, dots, checks, flowers, a football jersey."""
     accent = rng.choice([c for c in FABRIC if c != base])
     third = rng.choice([(250, 250, 245), GOLD, (34, 34, 38), (236, 188, 40)])
-    if kind == "wax":
-        step = 11
-        for row, y in enumerate(range(int(y0) - step, int(y1) + step, step)):
-            for x in range(int(x0) - step, int(x1) + step, step):
-                cx = x + (step / 2 if row % 2 else 0)
-                p.circle(cx, y, 4.6, accent)
-                p.circle(cx, y, 3.0, third)
-                p.circle(cx, y, 1.5, base)
-            p.line([(x0, y + step / 2), (x1, y + step / 2)], shade(accent, 0.8), 0.7)
-    elif kind == "stripes":
-        for x in range(int(x0), int(x1) + 6, 6):
-            p.line([(x, y0), (x, y1)], accent, 1.6)
-    elif kind == "dots":
-        for row, y in enumerate(range(int(y0), int(y1) + 7, 7)):
-            for x in range(int(x0), int(x1) + 7, 7):
-                p.circle(x + (3.5 if row % 2 else 0), y, 1.3, third)
-    elif kind == "check":
-        for x in range(int(x0), int(x1) + 8, 8):
-            p.line([(x, y0), (x, y1)], shade(base, 0.75), 2.2)
-        for y in range(int(y0), int(y1) + 8, 8):
-            p.line([(x0, y), (x1, y)], light(base, 0.3), 1.4)
-    elif kind == "flowers":
-        for row, y in enumerate(range(int(y0), int(y1) + 12, 12)):
-            for x in range(int(x0), int(x1) + 12, 12):
-                cx = x + (6 if row % 2 else 0)
-                for a in range(5):
-                    t = a * 2 * math.pi / 5
-                    p.circle(cx + 2.2 * math.cos(t), y + 2.2 * math.sin(t), 1.6, accent)
-                p.circle(cx, y, 1.1, (250, 220, 80))
-    elif kind == "jersey":  # green, red, yellow: the Lions' colours
-        p.rect(x0, y0, x1, y1, (22, 128, 66))
-        p.rect(x0, y0 + (y1 - y0) * 0.38, x1, y0 + (y1 - y0) * 0.46, (206, 32, 40))
-        p.rect(x0, y0 + (y1 - y0) * 0.46, x1, y0 + (y1 - y0) * 0.52, (244, 204, 40))
+    pattern = PATTERNS.get(kind)
+    if pattern is not None:
+        pattern(p, base, accent, third, x0, y0, x1, y1)
 
 
 def wallpaper(p, rng, x0, y0, x1, y1):

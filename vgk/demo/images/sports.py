@@ -148,7 +148,7 @@ def _awale(p, r, c, **_):
     p.shadow(50, 76, 44, 2.5)
     p.rect(6, 38, 94, 74, shade(wood, 0.7), radius=9)
     p.rect(6, 36, 94, 70, wood, radius=9)
-    for row, y in enumerate((46, 60)):
+    for y in (46, 60):
         for i in range(6):
             x = 15 + i * 14
             p.ellipse(x - 5.5, y - 5, x + 5.5, y + 5, shade(wood, 0.55))
