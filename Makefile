@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 # flask commands only; an unset VGK_ENV means production, which refuses to start without real keys.
 run: export VGK_ENV := development
 
-.PHONY: run test install install-dev translations messages system-deps bench clean
+.PHONY: run test lint install install-dev translations messages system-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,12 @@ system-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing fonts-dejavu-core >/dev/null; \
 	fi
 
-test: install-dev translations system-deps
+# Lint (ruff) and types (mypy on vgk/services and vgk/integrations) first: both configured in pyproject.toml.
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint translations system-deps
 	$(BIN)/python -m pytest
 
 bench: install-dev translations system-deps
