@@ -4,6 +4,18 @@ import importlib
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _config_module_restored():
+    """These tests reload `config` to read a new environment; afterwards the module holds its original
+    classes again, so modules that imported them (and compare with them) are not left with stale ones."""
+    import config
+
+    saved = dict(config.__dict__)
+    yield
+    config.__dict__.clear()
+    config.__dict__.update(saved)
+
+
 def _reload_config(monkeypatch, **env):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
