@@ -53,10 +53,11 @@ def create_app(config_class=None, **overrides):
     _register_blueprints(app)
 
     from vgk import cli, devtools, web
+    from vgk.api import envelope
 
     cli.register(app)
     web.register_template_helpers(app)
-    web.register_error_handlers(app)
+    web.register_error_handlers(app, envelope.wants_json, envelope.json_error)
     web.register_response_policies(app)
     web.register_housekeeping(app)
     devtools.guard(app)

@@ -1,12 +1,6 @@
 """What the two faces of the app (the HTML pages in vgk.web, the JSON API in vgk.api) read from a
-request and answer the same way: who is calling (IP, browser), where it is safe to send them back,
-the per-IP rate limits, and the JSON envelope of every answer.
-
-The envelope is `{"success": true, ...}` on success and
-`{"success": false, "error": {"code", "message", "fields"}}` on failure, whichever face answers: the
-app-wide error handlers (vgk.web) answer JSON to API paths and to clients that ask for it.
-"""
-from typing import Any
+request the same way: who is calling (IP, browser), where it is safe to send them back, and the per-IP
+rate limits. The JSON envelope belongs to the API: vgk.api.envelope."""
 from urllib.parse import urlsplit
 
 from flask import current_app, request
@@ -57,19 +51,3 @@ def checkout_limit() -> str:
 def webhook_limit() -> str:
     """A payment provider's callbacks."""
     return str(current_app.config["PAYMENT_WEBHOOK_RATE_LIMIT"])
-
-
-# --- the JSON envelope ---------------------------------------------------------------------------
-
-
-def wants_json() -> bool:
-    """An API path, or a client that prefers JSON over a page."""
-    return request.path.startswith("/mobile/api/") or request.accept_mimetypes.best == "application/json"
-
-
-def success_body(**body: Any) -> dict[str, Any]:
-    return {"success": True, **body}
-
-
-def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"success": False, "error": {"code": code, "message": message, "fields": fields or {}}}

@@ -71,9 +71,27 @@ def test_the_face_rules_fail_on_a_planted_violation(tmp_path):
 
 
 def test_what_both_faces_share_imports_neither_face():
-    """vgk.edge (request reading, rate limits, the JSON envelope) is imported by both faces."""
+    """vgk.edge (request reading, rate limits) is imported by both faces."""
     imports = list(_imports(ast.parse((ROOT / "edge.py").read_text())))
     assert [name for name in imports if name.startswith(("vgk.web", "vgk.api"))] == []
+
+
+def _envelope_builders(root):
+    """Modules that build the JSON error envelope themselves (a dict literal with a "success" key)."""
+    builders = set()
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "success"
+                                                  for k in node.keys):
+                builders.add(path.relative_to(root).as_posix())
+    return builders
+
+
+def test_the_json_envelope_is_built_in_the_api_package_only():
+    """Every JSON answer, the app-wide error handlers' included, is built by vgk.api.envelope; the one
+    other `success` body is the reply to a payment provider's callback, which is its protocol, not ours."""
+    outside_the_api = {where for where in _envelope_builders(ROOT) if not where.startswith("api/")}
+    assert outside_the_api == {"web/shop/views.py"}
 
 
 def _htmx_speakers(root):

@@ -8,7 +8,7 @@ from functools import wraps
 from flask import current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
-from vgk.edge import success_body
+from vgk.api.envelope import success_body
 from vgk.errors import Forbidden, Invalid, Unauthenticated
 from vgk.models import Role
 from vgk.security import PUBLIC, role_guard

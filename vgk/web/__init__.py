@@ -1,7 +1,7 @@
 """HTML faces of the app: shared template helpers, error pages and response policies."""
 from urllib.parse import urlsplit
 
-from flask import jsonify, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,7 +10,6 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from vgk.edge import error_body, wants_json
 from vgk.errors import DomainError
 from vgk.extensions import login_manager
 from vgk.services.selling.media import image_url
@@ -28,26 +27,40 @@ def register_template_helpers(app):
         return {"current_locale": locale, "lang": locale[:2]}
 
 
-def _error_response(status, message, code="error", fields=None):
-    if wants_json():
-        return jsonify(error_body(code, message, fields)), status
-    if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no page links can be built
-        return message, status, {"Content-Type": "text/plain; charset=utf-8"}
-    template = "errors/_error.html" if htmx.is_htmx_request() else "errors/error.html"
-    return render_template(template, status=status, message=message), status
+def _error_answer(wants_json, json_error):
+    """The answer to an error: what `json_error(status, message, code, fields)` builds for JSON clients
+    (`wants_json()`), else the error page (its fragment for htmx)."""
+
+    def answer(status, message, code="error", fields=None):
+        if wants_json():
+            return json_error(status, message, code, fields)
+        if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no page links can be built
+            return message, status, {"Content-Type": "text/plain; charset=utf-8"}
+        template = "errors/_error.html" if htmx.is_htmx_request() else "errors/error.html"
+        return render_template(template, status=status, message=message), status
+
+    return answer
 
 
-def sign_in_first():
-    """The answer to an anonymous request for a protected page: a 401 envelope for JSON clients, else
-    the sign-in page, which sends the person back here afterwards."""
-    if wants_json():
-        return jsonify(error_body("unauthenticated", "Connexion requise.")), 401
-    target = url_for("auth.login", next=request.full_path if request.query_string else request.path)
-    return htmx.redirect(target, htmx_status=401)
+def _sign_in_first(wants_json, json_error):
+    """An anonymous request for a protected page: a 401 envelope for JSON clients, else the sign-in page,
+    which sends the person back here afterwards."""
+
+    def answer():
+        if wants_json():
+            return json_error(401, "Connexion requise.", "unauthenticated")
+        target = url_for("auth.login", next=request.full_path if request.query_string else request.path)
+        return htmx.redirect(target, htmx_status=401)
+
+    return answer
 
 
-def register_error_handlers(app):
-    login_manager.unauthorized_handler(sign_in_first)  # vgk.security's guards answer nobody signed in with it
+def register_error_handlers(app, wants_json, json_error):
+    """Error pages for people and the JSON envelope for JSON clients: `wants_json` and `json_error` come
+    from vgk.api.envelope through the application factory, so the envelope has one home and the HTML
+    face does not import the API."""
+    _error_response = _error_answer(wants_json, json_error)
+    login_manager.unauthorized_handler(_sign_in_first(wants_json, json_error))  # vgk.security's guards use it
 
     @app.errorhandler(DomainError)
     def domain_error(error):
