@@ -1,9 +1,11 @@
 """Text helpers shared by models, services and both faces: accent- and case-folding for search,
-and the one way amounts are written."""
+and the one way amounts and times are written."""
 import re
 import unicodedata
+from datetime import date, datetime
 from typing import TypeAlias
 
+from flask_babel import format_date, format_datetime
 from flask_babel.speaklater import LazyString
 
 # A message for people: French text, or a lazy msgid translated when it is written out.
@@ -43,3 +45,19 @@ def format_xaf(amount: int | str | None) -> str:
 def escape_like(text: str) -> str:
     """The text with LIKE's wildcards escaped by a backslash, for `column.ilike(..., escape="\\\\")`."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# The one way times and days are written, in every language: "2 déc. 2026, 09:00" / "2 Dec 2026, 09:00",
+# in Cameroon time (BABEL_DEFAULT_TIMEZONE). Stored times are naive UTC.
+WHEN_PATTERN = "d MMM yyyy, HH:mm"
+DAY_PATTERN = "d MMM yyyy"
+
+
+def format_when(value: datetime | None) -> str:
+    """A stored (UTC) time as a person in Cameroon reads it; '' when there is none."""
+    return format_datetime(value, WHEN_PATTERN) if value else ""
+
+
+def format_day(value: date | datetime | None) -> str:
+    """A day (a stored time is first moved to Cameroon time); '' when there is none."""
+    return format_date(value, DAY_PATTERN) if value else ""

@@ -10,16 +10,20 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from vgk import labels
 from vgk.errors import DomainError
 from vgk.extensions import login_manager
 from vgk.services.selling.media import image_url
-from vgk.text import format_xaf
+from vgk.text import format_day, format_when, format_xaf
 from vgk.web import htmx
 
 
 def register_template_helpers(app):
     app.jinja_env.filters["xaf"] = format_xaf
+    app.jinja_env.filters["when"] = format_when
+    app.jinja_env.filters["day"] = format_day
     app.jinja_env.globals["image_url"] = image_url
+    labels.register(app)
 
     @app.context_processor
     def inject_locale():

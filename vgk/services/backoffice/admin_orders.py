@@ -187,7 +187,7 @@ def _fmt_time(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-ORDER_HEADER = ("reference", "date", "statut", "acheteur", "telephone", "ville", "total_xaf", "commission_xaf")
+ORDER_HEADER = ("reference", "date_utc", "statut", "acheteur", "telephone", "ville", "total_xaf", "commission_xaf")
 
 
 def order_rows() -> Iterator[Row]:
@@ -200,8 +200,8 @@ def order_rows() -> Iterator[Row]:
                order.customer_phone, city.name if city else "", order.total, order.commission)
 
 
-PAYOUT_HEADER = ("reference", "date", "statut", "vendeur", "telephone", "montant_xaf", "reference_operateur",
-                 "decide_le", "note")
+PAYOUT_HEADER = ("reference", "date_utc", "statut", "vendeur", "telephone", "montant_xaf", "reference_operateur",
+                 "decide_le_utc", "note")
 
 
 def payout_rows() -> Iterator[Row]:
@@ -212,7 +212,7 @@ def payout_rows() -> Iterator[Row]:
                payout.amount, payout.provider_reference, _fmt_time(payout.decided_at), payout.note)
 
 
-COMMISSION_HEADER = ("reference", "date", "commission_xaf")
+COMMISSION_HEADER = ("reference", "date_utc", "commission_xaf")
 
 
 def commission_rows(start: datetime | None = None, end: datetime | None = None) -> Iterator[Row]:

@@ -4,13 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from vgk.models import Condition
+from vgk.labels import TABLES
 from vgk.web.auth.forms import REQUIRED
 
 
 def condition_choices():
-    return [SelectChoice(Condition.NEW, _l("Neuf")), SelectChoice(Condition.LIKE_NEW, _l("Comme neuf")),
-            SelectChoice(Condition.GOOD, _l("Bon état")), SelectChoice(Condition.FAIR, _l("État correct"))]
+    return [SelectChoice(code, word) for code, word in TABLES["condition"].items()]
 
 
 class ListingForm(FlaskForm):

@@ -5,16 +5,14 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from vgk.labels import TABLES
 from vgk.models import Fulfilment, PaymentMethod
 from vgk.web.auth.forms import REQUIRED, code_field, phone_field
 
 
 def payment_choices(with_cash=True):
-    choices = [SelectChoice(PaymentMethod.MTN_MOMO, _l("MTN Mobile Money")),
-               SelectChoice(PaymentMethod.ORANGE_MONEY, _l("Orange Money"))]
-    if with_cash:
-        choices.append(SelectChoice(PaymentMethod.CASH, _l("Espèces au point relais")))
-    return choices
+    methods = PaymentMethod.ALL if with_cash else PaymentMethod.MOBILE
+    return [SelectChoice(code, TABLES["payment_method"][code]) for code in methods]
 
 
 class ActionForm(FlaskForm):
@@ -39,8 +37,7 @@ class CheckoutForm(FlaskForm):
     email = StringField(_l("Email (facultatif)"), validators=[Optional(), Length(max=255)],
                         render_kw={"type": "email", "autocomplete": "email", "maxlength": 255})
     fulfilment = RadioField(_l("Réception"), default=Fulfilment.PICKUP, validate_choice=False, choices=[
-        SelectChoice(Fulfilment.PICKUP, _l("Retrait en point relais")),
-        SelectChoice(Fulfilment.DELIVERY, _l("Livraison à domicile")),
+        SelectChoice(code, word) for code, word in TABLES["fulfilment"].items()
     ])
     pickup_point_id = SelectField(_l("Point relais"), choices=[], validate_choice=False)
     delivery_city_id = SelectField(_l("Ville de livraison"), choices=[], validate_choice=False)

@@ -1,0 +1,197 @@
+"""Words for codes: the one place that turns a stored code (an order status, a payment method, an audit
+action...) into what a person reads, in their language. Templates use the `label` filter:
+`{{ order.status|label('order_status') }}`; `label_table(kind)` lists a kind's codes in order, for menus."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from vgk.models import (
+    Condition,
+    Fulfilment,
+    OrderStatus,
+    PaymentMethod,
+    PaymentStatus,
+    PayoutStatus,
+    ProductStatus,
+    Role,
+    TwoFactor,
+    UserStatus,
+    WalletEntryKind,
+)
+
+Table = dict[str, Any]
+
+TABLES: dict[str, Table] = {
+    "role": {
+        Role.CLIENT: _l("Client"),
+        Role.STAFF: _l("Personnel"),
+        Role.ADMIN: _l("Administrateur"),
+    },
+    "user_status": {
+        UserStatus.ACTIVE: _l("Actif"),
+        UserStatus.SUSPENDED: _l("Suspendu"),
+        UserStatus.DELETED: _l("Supprimé"),
+    },
+    "two_factor": {
+        TwoFactor.SMS: _l("Code par SMS"),
+        TwoFactor.EMAIL: _l("Code par email"),
+        TwoFactor.TOTP: _l("Application d’authentification"),
+        "": _l("Aucune"),
+    },
+    "order_status": {
+        OrderStatus.PENDING_PAYMENT: _l("En attente de paiement"),
+        OrderStatus.PAID: _l("Payée"),
+        OrderStatus.AT_PICKUP: _l("Article attendu au point relais"),
+        OrderStatus.READY: _l("Prête à retirer"),
+        OrderStatus.COMPLETED: _l("Retirée"),
+        OrderStatus.OUT_FOR_DELIVERY: _l("En cours de livraison"),
+        OrderStatus.DELIVERED: _l("Livrée"),
+        OrderStatus.CANCELLED: _l("Annulée"),
+        OrderStatus.EXPIRED: _l("Expirée (non payée)"),
+        OrderStatus.REFUNDED: _l("Remboursée"),
+    },
+    "payment_method": {
+        PaymentMethod.MTN_MOMO: _l("MTN Mobile Money"),
+        PaymentMethod.ORANGE_MONEY: _l("Orange Money"),
+        PaymentMethod.CASH: _l("Espèces au point relais"),
+    },
+    "payment_status": {
+        PaymentStatus.PENDING: _l("En attente"),
+        PaymentStatus.SUCCESSFUL: _l("Réussi"),
+        PaymentStatus.FAILED: _l("Échoué"),
+    },
+    "payout_status": {
+        PayoutStatus.REQUESTED: _l("Demandé"),
+        PayoutStatus.PAID: _l("Envoyé"),
+        PayoutStatus.REJECTED: _l("Refusé"),
+        PayoutStatus.FAILED: _l("Échoué"),
+    },
+    "wallet_kind": {
+        WalletEntryKind.SALE: _l("Vente"),
+        WalletEntryKind.PAYOUT: _l("Retrait"),
+        WalletEntryKind.PAYOUT_REVERSAL: _l("Retrait annulé"),
+    },
+    "product_status": {
+        ProductStatus.DRAFT: _l("Brouillon"),
+        ProductStatus.PENDING: _l("En attente de validation"),
+        ProductStatus.ACTIVE: _l("En ligne"),
+        ProductStatus.REJECTED: _l("Refusée"),
+        ProductStatus.RESERVED: _l("Réservée"),
+        ProductStatus.SOLD: _l("Vendue"),
+        ProductStatus.ARCHIVED: _l("Archivée"),
+    },
+    "condition": {
+        Condition.NEW: _l("Neuf"),
+        Condition.LIKE_NEW: _l("Comme neuf"),
+        Condition.GOOD: _l("Bon état"),
+        Condition.FAIR: _l("État correct"),
+    },
+    "fulfilment": {
+        Fulfilment.PICKUP: _l("Retrait en point relais"),
+        Fulfilment.DELIVERY: _l("Livraison à domicile"),
+    },
+    "audit_action": {
+        "category.create": _l("Catégorie créée"),
+        "category.rename": _l("Catégorie renommée"),
+        "city.delivery_fee": _l("Frais de livraison modifiés"),
+        "item.receive": _l("Article reçu au point relais"),
+        "item.refuse": _l("Article refusé au point relais"),
+        "order.cancel": _l("Commande annulée"),
+        "order.dispatch": _l("Commande partie en livraison"),
+        "order.deliver": _l("Commande livrée"),
+        "order.refund": _l("Commande remboursée"),
+        "order.hand_over": _l("Commande remise à l’acheteur"),
+        "payout.approve": _l("Retrait approuvé"),
+        "payout.reject": _l("Retrait refusé"),
+        "point.create": _l("Point relais créé"),
+        "point.update": _l("Point relais modifié"),
+        "point.deactivate": _l("Point relais désactivé"),
+        "product.approve": _l("Annonce approuvée"),
+        "product.reject": _l("Annonce refusée"),
+        "staff.create": _l("Compte du personnel créé"),
+        "user.role": _l("Rôle modifié"),
+        "user.suspend": _l("Compte suspendu"),
+        "user.reinstate": _l("Compte réactivé"),
+    },
+    "audit_object": {
+        "category": _l("Catégorie"),
+        "city": _l("Ville"),
+        "order": _l("Commande"),
+        "order_item": _l("Article de commande"),
+        "payout": _l("Retrait"),
+        "pickup_point": _l("Point relais"),
+        "product": _l("Annonce"),
+        "user": _l("Compte"),
+    },
+    "audit_field": {
+        "status": _l("Statut"),
+        "role": _l("Rôle"),
+        "pickup_point_id": _l("Point relais"),
+        "rejection_reason": _l("Raison du refus"),
+        "flags": _l("Signalements"),
+        "delivery_fee": _l("Frais de livraison"),
+        "city_id": _l("Ville"),
+        "name": _l("Nom"),
+        "address": _l("Adresse"),
+        "opening_hours": _l("Horaires"),
+        "phone": _l("Téléphone"),
+        "is_active": _l("Actif"),
+        "parent_id": _l("Catégorie parente"),
+        "slug": _l("Adresse web"),
+        "name_fr": _l("Nom en français"),
+        "name_en": _l("Nom en anglais"),
+        "reason": _l("Raison"),
+        "note": _l("Note"),
+        "order": _l("Commande"),
+        "order_status": _l("Statut de la commande"),
+        "accepted": _l("Accepté"),
+        "cash": _l("Espèces reçues"),
+    },
+}
+
+# The status of an audited object is read with the table of its kind.
+STATUS_OF_OBJECT = {"order": "order_status", "product": "product_status", "payout": "payout_status",
+                    "user": "user_status"}
+
+
+def label(code: object, kind: str) -> str:
+    """The word for `code` in the table `kind`, in the reader's language; an unknown code is shown as is
+    (nothing disappears), no code at all as a dash."""
+    if code is None:
+        code = ""
+    word = TABLES[kind].get(str(code))
+    if word is not None:
+        return str(word)
+    return str(code) if code != "" else "—"
+
+
+def label_table(kind: str) -> list[tuple[str, str]]:
+    """(code, word) pairs of a kind, in the table's order: for menus and filters."""
+    return [(code, str(word)) for code, word in TABLES[kind].items() if code]
+
+
+def audit_value(object_type: str, field: str, value: object) -> str:
+    """A value from an audit entry's before/after, in words when it is a code."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_l("Oui") if value else _l("Non"))
+    if field == "status" and object_type in STATUS_OF_OBJECT:
+        return label(value, STATUS_OF_OBJECT[object_type])
+    if field == "order_status":
+        return label(value, "order_status")
+    if field == "role":
+        return label(value, "role")
+    if field == "flags":
+        from vgk.services.selling.moderation import LABELS
+
+        return ", ".join(str(LABELS.get(flag, flag)) for flag in str(value).split()) or "—"
+    return str(value)
+
+
+def register(app: Any) -> None:
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.globals["label_table"] = label_table
+    app.jinja_env.globals["audit_value"] = audit_value
