@@ -259,12 +259,12 @@ def test_the_journal_lists_and_filters_entries(client, admin):
     audit.record(other, "user.role", "user", "abc", {"role": "CLIENT"}, {"role": "ADMIN"})
     db.session.commit()
     html = client.get("/admin/journal").get_data(as_text=True)
-    assert "user.suspend" in html and "user.role" in html and "Admin Kamer" in html
-    assert "ACTIVE → SUSPENDED" in html and 'href="/admin/journal"' in html
+    assert "Compte suspendu" in html and "Rôle modifié" in html and "Admin Kamer" in html
+    assert "Actif → Suspendu" in html and 'href="/admin/journal"' in html
     html = client.get("/admin/journal?action=user.role").get_data(as_text=True)
-    assert 'class="audit-entry"' in html and "Zoé Admin" in html and "SUSPENDED" not in html.split("<tbody>")[1]
+    assert 'class="audit-entry"' in html and "Zoé Admin" in html and "Suspendu" not in html.split("<tbody>")[1]
     html = client.get(f"/admin/journal?actor={admin.public_id}").get_data(as_text=True)
-    assert html.count('class="audit-entry"') == 1 and "ACTIVE → SUSPENDED" in html
+    assert html.count('class="audit-entry"') == 1 and "Actif → Suspendu" in html
 
 
 def test_non_admins_get_403(app, client):
