@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from vgk.database import locked, locked_awaiting
 from vgk.errors import Conflict, Invalid
@@ -44,13 +44,15 @@ PENDING_STATUSES = (OrderStatus.PAID, OrderStatus.AT_PICKUP, OrderStatus.READY, 
 
 def pending(user: User) -> int:
     """Money on its way: the seller's share (price minus commission) of lines of orders paid, or cash
-    orders taken, that the buyer has not collected yet. It reaches the balance at the handover."""
+    orders taken, that the buyer has not collected yet (and not already credited): it reaches the balance
+    at the handover."""
     taken_cash = and_(Order.status == OrderStatus.PENDING_PAYMENT, Order.payment_method == PaymentMethod.CASH,
                       Order.phone_code_hash.is_(None))
     share = OrderItem.unit_price * OrderItem.quantity - OrderItem.commission
     return db.session.scalar(
         select(func.coalesce(func.sum(share), 0)).select_from(OrderItem).join(Order)
-        .where(OrderItem.seller_id == user.id, or_(Order.status.in_(PENDING_STATUSES), taken_cash))
+        .where(OrderItem.seller_id == user.id, or_(Order.status.in_(PENDING_STATUSES), taken_cash),
+               ~exists().where(WalletEntry.order_item_id == OrderItem.id))
     ) or 0
 
 
