@@ -87,3 +87,19 @@ def test_the_wallet_counts_pending_sales_and_reads_its_lines_in_words(app):
     orders.move(order, S.CANCELLED)
     db.session.commit()
     assert wallet.pending(seller) == 0
+
+
+def test_with_a_worker_the_sale_schedules_the_reminder_a_day_before_the_deadline(app, monkeypatch):
+    from vgk import jobs
+
+    scheduled = []
+    monkeypatch.setattr(jobs, "enqueue_in", lambda delay, func, *a, **k: scheduled.append((delay, func)))
+    seller = f.user()
+    order = sold(seller)
+    now = order.reserved_until - timedelta(hours=72)
+    monkeypatch.setattr(drop_off, "utcnow", lambda: now)
+    drop_off.send_sale_sms(order, [(seller.phone, "vendu")])
+    assert scheduled[-1] == (timedelta(hours=48, seconds=5), drop_off.remind_sellers)
+    scheduled.clear()
+    drop_off.send_sale_sms(order, [])  # nobody newly told: nothing to schedule
+    assert scheduled == []
