@@ -114,6 +114,8 @@ class Config:
     COMMISSION_PERCENT = _env_number("COMMISSION_PERCENT", 10)
     RESERVATION_MINUTES = _env_number("RESERVATION_MINUTES", 30)
     CASH_HOLD_HOURS = _env_number("CASH_HOLD_HOURS", 72)
+    # Sellers are reminded by SMS this long before the drop-off deadline (CASH_HOLD_HOURS from the sale).
+    DROP_OFF_REMINDER_HOURS = _env_number("DROP_OFF_REMINDER_HOURS", 24)
     MIN_PAYOUT = _env_number("MIN_PAYOUT", 1000)
     # At most this many orders waiting for payment per phone number and per account.
     MAX_UNPAID_ORDERS = _env_number("MAX_UNPAID_ORDERS", 5)

@@ -23,10 +23,21 @@ def postgres():
 
 
 @pytest.fixture(scope="session")
-def redis_server():
+def _redis_process():
     server = RedisServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def redis_server(_redis_process):
+    """The loopback Redis, emptied before each test: one test's queued or scheduled jobs and rate-limit
+    counters never reach another, whatever order the tests run in."""
+    from redis import Redis
+
+    with Redis.from_url(_redis_process.url) as connection:
+        connection.flushall()
+    return _redis_process
 
 
 @pytest.fixture(scope="session")

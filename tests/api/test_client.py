@@ -175,6 +175,19 @@ def test_wallet_and_payout_request(api):
     assert wallet["balance"]["amount"] == 10_000 and wallet["payouts"][0]["id"] == payout["id"]
 
 
+def test_wallet_says_what_is_pending_and_labels_lines_in_words(api):
+    seller = f.user()
+    order = f.place_order(f.product("Téléphone Samsung", price=50_000, seller=seller))  # cash, not collected
+    item = order.items[0]
+    db.session.add(WalletEntry(user_id=seller.id, amount=item.seller_share, kind=WalletEntryKind.SALE,
+                               order_item_id=item.id, note=order.reference))
+    db.session.commit()
+    other = f.place_order(f.product("Radio", price=10_000, seller=seller))
+    wallet = api.get("client/wallet/", user=seller).get_json()
+    assert wallet["pending"]["amount"] == other.items[0].seller_share == 9_000
+    assert wallet["entries"][0]["label"] == f"Vente — Commande {order.reference} — Téléphone Samsung"
+
+
 def test_notifications_list_and_read(api):
     user, other = f.user(), f.user()
     mine = [inbox.notify(user, inbox.ORDER, f"message {n}", link="/commande/X") for n in range(3)]

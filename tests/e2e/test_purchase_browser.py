@@ -113,6 +113,9 @@ def seller_sees_balance(browser, base, live_app, sale, expected):
     try:
         page.goto(base + "/compte/portefeuille")
         expect(page.locator("#wallet-balance")).to_have_text(expected)
+        expect(page.locator("#wallet-pending")).to_have_text("0 FCFA")  # collected: nothing left on its way
+        expect(page.locator(".ledger")).to_contain_text("Vente — Commande VGK-")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
     finally:
         context.close()
 

@@ -244,6 +244,28 @@ def test_wallet_shows_the_ledger_balance_and_validates_payout_requests(app, clie
     assert total == 3_500
 
 
+def test_wallet_shows_money_pending_and_reads_its_lines_in_words(app, client):
+    seller = f.user(phone_verified_at=utcnow())
+    waiting = f.place_order(f.product("Téléphone Samsung", price=50_000, seller=seller))  # taken, not collected
+    done = _sale(seller, 20_000)  # credited: 18 000
+    db.session.add(Payout(user_id=seller.id, amount=5_000, phone="+237690555111"))
+    db.session.flush()
+    payout = db.session.scalar(select(Payout).where(Payout.user_id == seller.id))
+    db.session.add(WalletEntry(user_id=seller.id, amount=-5_000, kind=WalletEntryKind.PAYOUT, payout_id=payout.id,
+                               note=f"retrait {payout.public_id}"))
+    db.session.commit()
+    f.sign_in(client, seller)
+    page = client.get("/compte/portefeuille").get_data(as_text=True)
+    pending = re.search(r'id="wallet-pending">([^<]*)<', page).group(1)
+    available = re.search(r'id="wallet-balance">([^<]*)<', page).group(1)
+    assert (available, pending) == ("13 000 FCFA", "45 000 FCFA")  # 18 000 - 5 000; 50 000 less commission
+    words = text(client.get("/compte/portefeuille"))
+    assert f"Vente — Commande {done.reference} —" in words
+    assert "Retrait vers +237 6 90 55 51 11" in words
+    assert waiting.reference not in words  # not in the ledger until collected
+    assert "PAYOUT" not in words and "SALE" not in words and "retrait " + payout.public_id not in words
+
+
 def test_my_orders_and_my_sales_show_only_mine(app, client):
     me, other = f.user(), f.user()
     mine = f.place_order(f.product("Mon achat"), buyer=me)

@@ -67,9 +67,9 @@ schemas(
         "id": STRING, "amount": ref("Money"), "phone": STRING,
         "status": {"enum": ["REQUESTED", "PAID", "REJECTED", "FAILED"]}, "note": STRING,
         "created_at": STRING, "decided_at": nullable(STRING)}},
-    WalletEntry={"type": "object", "required": ["id", "amount", "kind"], "properties": {
+    WalletEntry={"type": "object", "required": ["id", "amount", "kind", "label"], "properties": {
         "id": INTEGER, "amount": ref("Money"), "kind": {"enum": ["SALE", "PAYOUT", "PAYOUT_REVERSAL"]},
-        "note": STRING, "created_at": STRING}},
+        "label": STRING, "note": STRING, "created_at": STRING}},
     Notification={"type": "object", "required": ["id", "kind", "message", "read", "created_at"], "properties": {
         "id": INTEGER, "kind": STRING, "message": STRING, "link": nullable(STRING),
         "read": BOOLEAN, "read_at": nullable(STRING), "created_at": STRING}},
@@ -353,12 +353,13 @@ def change_password():
 
 @bp.get("/client/wallet/")
 @api_client
-@operation("My wallet: balance, recent ledger lines and payouts", tag="client", ok=envelope({
-    "balance": ref("Money"), "entries": {"type": "array", "items": ref("WalletEntry")},
+@operation("My wallet: balance, money pending, recent ledger lines and payouts", tag="client", ok=envelope({
+    "balance": ref("Money"), "pending": ref("Money"), "entries": {"type": "array", "items": ref("WalletEntry")},
     "payouts": {"type": "array", "items": ref("Payout")}}))
 def my_wallet():
     user = _me()
-    return ok(balance=money(wallet.balance(user)), entries=[entry_json(e) for e in wallet.entries(user, limit=50)],
+    return ok(balance=money(wallet.balance(user)), pending=money(wallet.pending(user)),
+              entries=[entry_json(e) for e in wallet.ledger(user, limit=50)],
               payouts=[payout_json(p) for p in wallet.payouts_of(user, limit=50)])
 
 

@@ -277,7 +277,9 @@ def payout_json(payout):
 
 
 def entry_json(entry):
-    return {"id": entry.id, "amount": money(entry.amount), "kind": entry.kind, "note": entry.note or "",
+    """A wallet movement (vgk.services.commerce.wallet.LedgerLine); `label` says it in words."""
+    return {"id": entry.id, "amount": money(entry.amount), "kind": entry.kind, "label": entry.label,
+            "note": entry.note or "",
             "created_at": iso(entry.created_at)}
 
 

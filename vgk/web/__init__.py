@@ -167,8 +167,9 @@ def register_response_policies(app):
 
 
 def register_housekeeping(app, every_seconds=60):
-    """Without a job worker (no REDIS_URL), sweep expired reservations from time to time as
-    requests come in; with RQ, the checkout schedules the same job on the worker instead."""
+    """Without a job worker (no REDIS_URL), sweep expired reservations and remind sellers of drop-offs
+    due soon from time to time as requests come in; with RQ, the checkout and the sale's SMS schedule
+    the same jobs on the worker instead."""
     import time
 
     state = {"next": 0.0}
@@ -180,6 +181,8 @@ def register_housekeeping(app, every_seconds=60):
         if queue() is not None or time.monotonic() < state["next"]:
             return
         state["next"] = time.monotonic() + every_seconds
+        from vgk.services.commerce.drop_off import remind_sellers
         from vgk.services.commerce.orders import expire_unpaid
 
         enqueue(expire_unpaid)
+        enqueue(remind_sellers)

@@ -247,13 +247,17 @@ def sales_of(user: User) -> Sequence[OrderItem]:
 def notify(order: Order, message: Message, **values: object) -> None:
     """SMS the buyer; messages name the order by its reference. Called after the service committed
     the move: the in-app notices (the buyer's, when they have an account, and the sellers') are
-    committed here. A handover code is never written in the app's notice, only sent by SMS."""
+    committed here, then the sellers' SMS sent. A handover code is never written in the app's notice, only
+    sent by SMS."""
+    from vgk.services.commerce import drop_off
+
     notifications.send_sms(order.customer_phone, str(message) % {"ref": order.reference, **values})
     if order.buyer is not None:
         shown = {**values, "code": _l("envoyé par SMS")} if "code" in values else values
         inbox.notify(order.buyer, inbox.ORDER, message, link=order_link(order), ref=order.reference, **shown)
-    tell_sellers(order)
+    sales = tell_sellers(order)
     db.session.commit()
+    drop_off.send_sale_sms(order, sales)
 
 
 def order_link(order: Order) -> str:
@@ -270,16 +274,15 @@ def awaits_drop_off(order: Order) -> bool:
                                       and not order.awaits_phone_check)
 
 
-def tell_sellers(order: Order) -> None:
+def tell_sellers(order: Order) -> list[tuple[str, str]]:
     """Each seller hears once that their item sold and where to bring it (when the order awaits the
-    drop-off), and once that it was called off (if they had been told it sold). No commit."""
+    drop-off, by SMS too: where and by when), and once that it was called off (if they had been told it
+    sold). No commit: answers the sellers' SMS (phone, text), to send once the notices are committed."""
+    from vgk.services.commerce import drop_off
+
     link = _sale_link(order)
-    sellers: dict[int, tuple[User, list[str]]] = {}
-    for item in order.items:
-        if item.seller is not None:
-            sellers.setdefault(item.seller.id, (item.seller, []))[1].append(item.title[:40])
-    for seller, sold in sellers.values():
-        titles = ", ".join(f"« {title} »" for title in sold)
+    messages: list[tuple[str, str]] = []
+    for seller, titles in drop_off.titles_by_seller(order.items).values():
         if awaits_drop_off(order) and not inbox.already_told(seller.id, inbox.SALE, link):
             if order.pickup_point is not None:
                 inbox.notify(seller, inbox.SALE,
@@ -288,11 +291,13 @@ def tell_sellers(order: Order) -> None:
             else:
                 inbox.notify(seller, inbox.SALE, _l("Vendu : %(titles)s (commande %(ref)s)."),
                              link=link, titles=titles, ref=order.reference)
+            messages += drop_off.sale_sms(seller, order, titles)
         elif (order.status in RELEASES_STOCK and inbox.already_told(seller.id, inbox.SALE, link)
               and not inbox.already_told(seller.id, inbox.SALE_CANCELLED, link)):
             inbox.notify(seller, inbox.SALE_CANCELLED,
                          _l("La commande %(ref)s de %(titles)s est annulée : ne déposez pas l'article."),
                          link=link, titles=titles, ref=order.reference)
+    return messages
 
 
 def order_code_hash(order: Order, kind: str, code: str) -> str:

@@ -2,16 +2,28 @@
 price minus commission when an order is handed over, and debited by payouts to Mobile Money."""
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from vgk.database import locked, locked_awaiting
 from vgk.errors import Conflict, Invalid
 from vgk.extensions import db
 from vgk.integrations import registry
-from vgk.models import Order, Payout, PayoutStatus, User, WalletEntry, WalletEntryKind
+from vgk.models import (
+    Order,
+    OrderItem,
+    OrderStatus,
+    PaymentMethod,
+    Payout,
+    PayoutStatus,
+    User,
+    WalletEntry,
+    WalletEntryKind,
+)
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
 from vgk.services.messaging import inbox
@@ -26,10 +38,61 @@ def balance(user: User) -> int:
     ) or 0
 
 
-def entries(user: User, limit: int = 100) -> Sequence[WalletEntry]:
-    return db.session.scalars(
-        select(WalletEntry).where(WalletEntry.user_id == user.id).order_by(WalletEntry.id.desc()).limit(limit)
+# Orders whose lines are sold but not yet collected: paid (or a cash order taken), not finished.
+PENDING_STATUSES = (OrderStatus.PAID, OrderStatus.AT_PICKUP, OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY)
+
+
+def pending(user: User) -> int:
+    """Money on its way: the seller's share (price minus commission) of lines of orders paid, or cash
+    orders taken, that the buyer has not collected yet (and not already credited): it reaches the balance
+    at the handover."""
+    taken_cash = and_(Order.status == OrderStatus.PENDING_PAYMENT, Order.payment_method == PaymentMethod.CASH,
+                      Order.phone_code_hash.is_(None))
+    share = OrderItem.unit_price * OrderItem.quantity - OrderItem.commission
+    return db.session.scalar(
+        select(func.coalesce(func.sum(share), 0)).select_from(OrderItem).join(Order)
+        .where(OrderItem.seller_id == user.id, or_(Order.status.in_(PENDING_STATUSES), taken_cash),
+               ~exists().where(WalletEntry.order_item_id == OrderItem.id))
+    ) or 0
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """A wallet movement as the seller reads it."""
+
+    id: int
+    created_at: datetime
+    amount: int
+    kind: str
+    label: str
+    note: str
+
+
+def _label(entry: WalletEntry, reference: str | None, title: str | None, phone: str | None) -> str:
+    from vgk.services.accounts.people import format_phone
+
+    if entry.kind == WalletEntryKind.SALE and reference:
+        return str(_l("Vente — Commande %(ref)s — %(title)s", ref=reference, title=title or ""))
+    if entry.kind == WalletEntryKind.PAYOUT and phone:
+        return str(_l("Retrait vers %(phone)s", phone=format_phone(phone)))
+    if entry.kind == WalletEntryKind.PAYOUT_REVERSAL and phone:
+        return str(_l("Retrait vers %(phone)s annulé : montant rendu", phone=format_phone(phone)))
+    return entry.note
+
+
+def ledger(user: User, limit: int = 100) -> list[LedgerLine]:
+    """The user's newest wallet movements, each said in words (the sale's order and item, the payout's
+    number) in the current language; one query."""
+    rows = db.session.execute(
+        select(WalletEntry, Order.reference, OrderItem.title, Payout.phone)
+        .outerjoin(OrderItem, OrderItem.id == WalletEntry.order_item_id)
+        .outerjoin(Order, Order.id == OrderItem.order_id)
+        .outerjoin(Payout, Payout.id == WalletEntry.payout_id)
+        .where(WalletEntry.user_id == user.id).order_by(WalletEntry.id.desc()).limit(limit)
     ).all()
+    return [LedgerLine(entry.id, entry.created_at, entry.amount, entry.kind,
+                       _label(entry, reference, title, phone), entry.note)
+            for entry, reference, title, phone in rows]
 
 
 def payouts_of(user: User, limit: int = 50) -> Sequence[Payout]:

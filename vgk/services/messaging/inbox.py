@@ -26,9 +26,10 @@ from vgk.text import Message
 ORDER = "order"                    # the buyer's order moved
 SALE = "sale"                      # a seller's item was bought: bring it to the pickup point
 SALE_CANCELLED = "sale_cancelled"  # ... and that order was cancelled after all
+SALE_REMINDER = "sale_reminder"    # ... and the drop-off deadline is near
 LISTING = "listing"                # a listing was approved or refused
 PAYOUT = "payout"                  # a payout was sent, failed or was refused
-KINDS = (ORDER, SALE, SALE_CANCELLED, LISTING, PAYOUT)
+KINDS = (ORDER, SALE, SALE_CANCELLED, SALE_REMINDER, LISTING, PAYOUT)
 
 MESSAGE_MAX = 500
 LINK_MAX = 255

@@ -36,7 +36,8 @@ def _wallet_page(form, status=200, error=None):
 
     user = _me()
     return render_template("account/wallet.html", form=form, error=error, balance=wallet.balance(user),
-                           entries=wallet.entries(user), payouts=wallet.payouts_of(user)), status
+                           pending=wallet.pending(user), entries=wallet.ledger(user),
+                           payouts=wallet.payouts_of(user)), status
 
 
 @bp.route("/portefeuille", methods=["GET", "POST"])

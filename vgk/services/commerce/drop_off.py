@@ -1,0 +1,151 @@
+"""Sellers bringing sold items to the pickup point: the SMS that tells them where and by when, and one
+reminder before that deadline.
+
+The deadline is the order's hold: a cash order's reservation (`reserved_until`, CASH_HOLD_HOURS once it
+is taken); a paid order gets the same CASH_HOLD_HOURS from its payment. The reminder goes out
+DROP_OFF_REMINDER_HOURS before it, once per order and seller: the seller's in-app reminder notice is the
+record that it was sent (checked under the order's row lock, so two sweeps never send it twice).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from vgk.database import locked
+from vgk.extensions import db
+from vgk.models import Order, OrderItem, OrderStatus, PaymentMethod, User
+from vgk.models.base import utcnow
+from vgk.services.messaging import inbox, notifications
+from vgk.text import Message
+
+log = logging.getLogger(__name__)
+LOCAL_TIME = ZoneInfo("Africa/Douala")
+
+SOLD_AT_POINT = _l("Vidé-Grenier Kamer : vendu ! %(titles)s (commande %(ref)s). Déposez l'article au point "
+                   "relais %(point)s, %(address)s, avant le %(deadline)s.")
+SOLD_FOR_DELIVERY = _l("Vidé-Grenier Kamer : vendu ! %(titles)s (commande %(ref)s). Tenez l'article prêt "
+                       "avant le %(deadline)s.")
+REMIND_AT_POINT = _l("Vidé-Grenier Kamer : rappel, déposez %(titles)s (commande %(ref)s) au point relais "
+                     "%(point)s, %(address)s, avant le %(deadline)s.")
+REMIND_FOR_DELIVERY = _l("Vidé-Grenier Kamer : rappel, tenez %(titles)s (commande %(ref)s) prêt avant le "
+                         "%(deadline)s.")
+
+
+def hold() -> timedelta:
+    return timedelta(hours=current_app.config["CASH_HOLD_HOURS"])
+
+
+def reminder_lead() -> timedelta:
+    return timedelta(hours=current_app.config["DROP_OFF_REMINDER_HOURS"])
+
+
+def deadline(order: Order) -> datetime | None:
+    """When the seller must have brought the item (UTC, naive as stored), None if nothing is awaited."""
+    if order.is_cash:
+        return order.reserved_until
+    start = order.paid_at
+    return start + hold() if start is not None else None
+
+
+def local_deadline(order: Order) -> str:
+    """The deadline as written in an SMS: Cameroon time, day and hour."""
+    due = deadline(order)
+    if due is None:
+        return ""
+    return due.replace(tzinfo=ZoneInfo("UTC")).astimezone(LOCAL_TIME).strftime("%d/%m/%Y %H:%M")
+
+
+def _text(seller: User, order: Order, titles: str, at_point: Message, for_delivery: Message) -> str:
+    point = order.pickup_point
+    values: dict[str, object] = {"titles": titles, "ref": order.reference, "deadline": local_deadline(order)}
+    if point is None:
+        return inbox.render(seller, for_delivery, **values)
+    return inbox.render(seller, at_point, point=point.name, address=point.address, **values)
+
+
+def sale_text(seller: User, order: Order, titles: str) -> str:
+    """The SMS telling the seller their item sold, where to bring it and by when, in their language."""
+    return _text(seller, order, titles, SOLD_AT_POINT, SOLD_FOR_DELIVERY)
+
+
+def sale_sms(seller: User, order: Order, titles: str) -> list[tuple[str, str]]:
+    """The SMS (phone, text) telling the seller of a sale, none when they have no number."""
+    return [(seller.phone, sale_text(seller, order, titles))] if seller.phone else []
+
+
+def send_sale_sms(order: Order, messages: list[tuple[str, str]]) -> None:
+    """Once the sale is committed: send the sellers' SMS and schedule the drop-off reminder on the worker."""
+    for phone, text in messages:
+        notifications.send_sms(phone, text)
+    due = deadline(order)
+    if messages and due is not None:
+        from vgk import jobs
+
+        jobs.enqueue_in(max(due - reminder_lead() - utcnow(), timedelta(0)) + timedelta(seconds=5), remind_sellers)
+
+
+def _reminder_link(order: Order) -> str:
+    return f"/compte/ventes#{order.reference}"
+
+
+def _due_soon(now: datetime) -> list[int]:
+    """Ids of the orders awaiting a drop-off whose deadline falls within the reminder lead."""
+    lead, span = reminder_lead(), hold()
+    cash = and_(Order.status == OrderStatus.PENDING_PAYMENT, Order.payment_method == PaymentMethod.CASH,
+                Order.phone_code_hash.is_(None), Order.reserved_until > now, Order.reserved_until <= now + lead)
+    paid = and_(Order.status == OrderStatus.PAID, Order.paid_at > now - span, Order.paid_at <= now - span + lead)
+    return list(db.session.scalars(select(Order.id).where(or_(cash, paid)).order_by(Order.id)))
+
+
+def titles_by_seller(items: Iterable[OrderItem]) -> dict[int, tuple[User, str]]:
+    """The sellers of the order lines, each with the titles of their lines as written to them."""
+    sellers: dict[int, tuple[User, list[str]]] = {}
+    for item in items:
+        if item.seller is not None:
+            sellers.setdefault(item.seller.id, (item.seller, []))[1].append(item.title[:40])
+    return {key: (seller, ", ".join(f"« {title} »" for title in sold)) for key, (seller, sold) in sellers.items()}
+
+
+def _remind_order(order_id: int, now: datetime) -> list[tuple[str, str]]:
+    """Record the reminders of one order (committed) and answer the SMS to send: (phone, text)."""
+    from vgk.services.commerce.orders import awaits_drop_off
+
+    order = locked(select(Order).where(Order.id == order_id).options(
+        selectinload(Order.items).selectinload(OrderItem.seller), selectinload(Order.pickup_point)))
+    due = deadline(order) if order is not None else None
+    if order is None or due is None or not awaits_drop_off(order) or not now < due <= now + reminder_lead():
+        db.session.rollback()
+        return []
+    link = _reminder_link(order)
+    messages: list[tuple[str, str]] = []
+    waiting = titles_by_seller(item for item in order.items if item.received_at is None)
+    for seller, titles in waiting.values():
+        if inbox.already_told(seller.id, inbox.SALE_REMINDER, link):
+            continue
+        text = _text(seller, order, titles, REMIND_AT_POINT, REMIND_FOR_DELIVERY)
+        inbox.notify(seller, inbox.SALE_REMINDER, text, link=link)
+        if seller.phone:
+            messages.append((seller.phone, text))
+    db.session.commit()
+    return messages
+
+
+def remind_sellers(now: datetime | None = None) -> int:
+    """Job: remind each seller, once, to bring the items of orders whose drop-off deadline is near.
+    Answers how many reminders were sent by SMS."""
+    now = now or utcnow()
+    sent = 0
+    for order_id in _due_soon(now):
+        for phone, text in _remind_order(order_id, now):
+            notifications.send_sms(phone, text)
+            sent += 1
+    if sent:
+        log.info("drop-off reminders sent: %s", sent)
+    return sent
