@@ -154,6 +154,9 @@ class Config:
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Vidé-Grenier Kamer <no-reply@vgk.cm>")
+    # The contact page: the support address, and the support line (+237 6XX XX XX XX) shown only when set.
+    SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@vgk.cm")
+    SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "")
 
     # Google sign-in (OpenID Connect): shown only when a client id is set.
     GOOGLE_CLIENT_ID = os.environ.get("GOOGLE_CLIENT_ID")

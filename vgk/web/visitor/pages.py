@@ -1,0 +1,43 @@
+"""The trust pages: how it works, buyer protection, terms of use and contact. Same text for everyone, so
+a visitor's browser or a proxy may keep them a while (signed-in pages stay no-store, see vgk.web)."""
+from flask import current_app, make_response, render_template
+
+from vgk.security import public
+from vgk.web.visitor import bp
+
+CACHE_SECONDS = 3600
+
+
+def _cacheable(template, **context):
+    response = make_response(render_template(template, **context))
+    response.cache_control.public = True
+    response.cache_control.max_age = CACHE_SECONDS
+    response.vary.add("Accept-Language")  # the language may come from the browser (vgk.select_locale)
+    return response
+
+
+@bp.get("/comment-ca-marche")
+@public
+def how_it_works():
+    return _cacheable("visitor/how_it_works.html")
+
+
+@bp.get("/protection-acheteur")
+@public
+def buyer_protection():
+    return _cacheable("visitor/buyer_protection.html", hold_hours=current_app.config["CASH_HOLD_HOURS"])
+
+
+@bp.get("/conditions")
+@public
+def terms():
+    return _cacheable("visitor/terms.html", commission=current_app.config["COMMISSION_PERCENT"])
+
+
+@bp.get("/contact")
+@public
+def contact():
+    config = current_app.config
+    phone = (config.get("SUPPORT_PHONE") or "").strip()
+    return _cacheable("visitor/contact.html", phone=phone, phone_link=phone.replace(" ", ""),
+                      email=(config.get("SUPPORT_EMAIL") or "").strip())
