@@ -3,6 +3,10 @@ import click
 
 
 def register(app):
+    from vgk import cli_admin
+
+    cli_admin.register(app)
+
     @app.cli.command("rq-worker")
     @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
     def rq_worker(burst):
