@@ -5,6 +5,7 @@ and free like at sign-up, a strong password, the audit entry) are the service's:
 import sys
 
 import click
+from flask import current_app
 from flask_babel import force_locale
 
 from vgk.errors import Invalid
@@ -19,6 +20,9 @@ def ask_identity(name, phone, email, password_stdin):
     if password_stdin:
         if not name or not (phone or email):
             raise click.UsageError("With --password-stdin, give --name and --phone or --email (or both).")
+        if sys.stdin.isatty():  # typed there, it would show on the screen
+            raise click.UsageError("--password-stdin reads a pipe (printf '%s\\n' \"$PASSWORD\" | flask ...); "
+                                   "leave it out to be asked for the password without echo.")
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise click.UsageError("--password-stdin: standard input gave no password.")
@@ -53,8 +57,8 @@ def next_steps(user):
         "Next steps:",
         f"  1. Sign in at {_link('auth.login', '/connexion')} with "
         f"{'the phone number' if user.phone else 'the email address'} and this password.",
-        f"  2. A one-time code is sent {destination} to confirm that first sign-in "
-        "(in development: the outbox, /dev/outbox).",
+        f"  2. A one-time code is sent {destination} to confirm that first sign-in"
+        + (" (here: in the outbox, /dev/outbox)." if current_app.config.get("DEV_TOOLS") else "."),
         "  3. Admins must protect their account with a second factor: the administration stays closed until",
         f"     one is turned on in My account > Security ({_link('account.security', '/compte/securite')}):",
         "     an authenticator app, or codes by SMS or email.",
