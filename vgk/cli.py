@@ -1,8 +1,31 @@
 """Flask CLI commands."""
 import click
 
+from vgk.services.accounts.people import format_phone
+
+# The operator's words for the states and roles the summary counts (the CLI speaks English).
+LISTING_STATES = {"ACTIVE": "published", "PENDING": "awaiting moderation", "DRAFT": "drafts"}
+ROLE_WORDS = {"ADMIN": "admin", "STAFF": "staff", "CLIENT": "client"}
+
+
+def _progress_printer():
+    """Print the seeding steps under a heading, shown with the first step (none when nothing is done)."""
+    shown = []
+
+    def show(step):
+        if not shown:
+            click.echo("Seeding the demo data (the pictures take a minute or so)…")
+            shown.append(step)
+        click.echo(f"  {step}")
+
+    return show
+
 
 def register(app):
+    from vgk import cli_admin
+
+    cli_admin.register(app)
+
     @app.cli.command("rq-worker")
     @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
     def rq_worker(burst):
@@ -29,19 +52,21 @@ def register(app):
                 "Refusing to seed demo accounts (shared public password) outside development; "
                 "pass --allow-production for a demo deployment."
             )
-        summary = demo.seed_demo(products=products)
+        summary = demo.seed_demo(products=products, progress=_progress_printer())
         if summary["created"]:
             click.echo(f"Demo data created in {summary['seconds']} s.")
         else:
             click.echo("Demo accounts already exist: nothing to do.")
-        statuses = ", ".join(f"{count} {status}" for status, count in summary["products"].items())
+        statuses = ", ".join(f"{count} {LISTING_STATES.get(status, status.lower())}"
+                             for status, count in summary["products"].items())
         click.echo(
             f"  {summary['cities']} cities, {summary['pickup_points']} pickup points, "
-            f"{summary['categories']} categories, {summary['users']} users"
+            f"{summary['categories']} categories, {summary['users']} accounts"
         )
-        click.echo(f"  products: {statuses or 'none'}; {summary['images']} images")
+        click.echo(f"  listings: {statuses or 'none'}; {summary['images']} pictures")
         click.echo(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")
         for account in demo.DEMO_ACCOUNTS:
-            click.echo(f"  {account['role']:<6}  {account['email']:<24}  {account['phone']}")
+            click.echo(f"  {ROLE_WORDS.get(account['role'], account['role']):<6}  {account['email']:<24}  "
+                       f"{format_phone(account['phone'])}")
         click.echo(f"Admin and staff sign-in codes arrive by SMS in the outbox: /dev/outbox. "
                    f"Staff tablet PIN: {demo.DEMO_STAFF_PIN}")

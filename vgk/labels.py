@@ -111,6 +111,7 @@ TABLES: dict[str, Table] = {
         "product.approve": _l("Annonce approuvée"),
         "product.reject": _l("Annonce refusée"),
         "staff.create": _l("Compte du personnel créé"),
+        "admin.create": _l("Compte administrateur créé"),
         "user.role": _l("Rôle modifié"),
         "user.suspend": _l("Compte suspendu"),
         "user.reinstate": _l("Compte réactivé"),

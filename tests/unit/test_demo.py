@@ -1,4 +1,6 @@
 """The demo data: complete, public only where it should be, and idempotent."""
+import re
+
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
@@ -16,6 +18,19 @@ def test_seed_demo_builds_a_usable_marketplace_once(app):
     result = runner.invoke(args=["seed-demo", "--products", "24"])
     assert result.exit_code == 0, result.output
     assert "admin@vgk.test" in result.output
+    lines = result.output.splitlines()
+    assert lines[:5] == [  # progress, step by step, with the counts
+        "Seeding the demo data (the pictures take a minute or so)…",
+        "  cities: 10",
+        "  pickup points: 6",
+        "  categories: 8 sections, 35 subcategories",
+        "  accounts: 4 demo accounts, 13 other sellers",
+    ]
+    assert re.fullmatch(r"  listings: 25 of 36, \d+ pictures", lines[5])  # 24 published, 10 pending, 2 drafts
+    assert lines[6:8] == [f"  listings: 36 of 36, {count(ProductImage)} pictures", "  saving…"]
+    assert f"  listings: 2 drafts, 10 awaiting moderation, 24 published; {count(ProductImage)} pictures" in lines
+    assert "  admin   admin@vgk.test            +237 6 90 00 00 01" in lines
+    assert "ACTIVE" not in result.output and "ADMIN" not in result.output
 
     assert count(City) == 10
     douala = db.session.scalar(select(City).where(City.slug == "douala"))
@@ -42,4 +57,5 @@ def test_seed_demo_builds_a_usable_marketplace_once(app):
     snapshot = (count(User), count(Product), count(ProductImage), count(Category), count(City))
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0, again.output
+    assert again.output.startswith("Demo accounts already exist: nothing to do.\n")
     assert (count(User), count(Product), count(ProductImage), count(Category), count(City)) == snapshot

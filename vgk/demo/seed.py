@@ -66,10 +66,16 @@ SEED = 237
 PENDING_PRODUCTS = 10
 DRAFT_PRODUCTS = 2
 HISTORY_DAYS = 60
+PROGRESS_EVERY = 25  # listings between two progress lines (each takes a few tenths of a second)
 
 
-def seed_demo(*, products: int = 220) -> dict:
-    """Fill an empty (migrated) database with demo data; return counts. Does nothing twice."""
+def _silent(_step: str) -> None:
+    pass
+
+
+def seed_demo(*, products: int = 220, progress=_silent) -> dict:
+    """Fill an empty (migrated) database with demo data; return counts. Does nothing twice.
+    `progress(step)` hears each step as it is done (a line of text, with its counts)."""
     started = time.perf_counter()
     demo_emails = [account["email"] for account in DEMO_ACCOUNTS]
     if db.session.scalar(select(func.count()).select_from(User).where(User.email.in_(demo_emails))):
@@ -79,10 +85,15 @@ def seed_demo(*, products: int = 220) -> dict:
     stored_keys = []
     try:
         cities = _ensure_cities()
+        progress(f"cities: {len(cities)}")
         points = _ensure_pickup_points(cities)
+        progress(f"pickup points: {len(points)}")
         leaves = _ensure_categories()
+        progress(f"categories: {len(CATEGORIES)} sections, {len(leaves)} subcategories")
         sellers = _create_accounts(cities, points)
-        _create_products(random.Random(SEED), products, cities, points, leaves, sellers, stored_keys)
+        progress(f"accounts: {len(DEMO_ACCOUNTS)} demo accounts, {len(SELLERS)} other sellers")
+        _create_products(random.Random(SEED), products, cities, points, leaves, sellers, stored_keys, progress)
+        progress("saving…")
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -90,7 +101,7 @@ def seed_demo(*, products: int = 220) -> dict:
             storage.delete(key)
         raise
     summary = _summary(created=True, seconds=time.perf_counter() - started)
-    log.info("demo data seeded: %s", summary)
+    log.debug("demo data seeded: %s", summary)
     return summary
 
 
@@ -241,7 +252,7 @@ def _plan(rng, count):
     return (showcase + [(slug, None) for slug in rest])[:count]
 
 
-def _create_products(rng, active_count, cities, points, leaves, sellers, stored_keys):
+def _create_products(rng, active_count, cities, points, leaves, sellers, stored_keys, progress):
     now = utcnow()
     points_by_city = {}
     for point in points.values():
@@ -286,6 +297,8 @@ def _create_products(rng, active_count, cities, points, leaves, sellers, stored_
         )
         db.session.add(product)
         _add_pictures(rng, product, item, leaf, colour, stored_keys)
+        if (index + 1) % PROGRESS_EVERY == 0 or index + 1 == total:
+            progress(f"listings: {index + 1} of {total}, {len(stored_keys) // 2} pictures")
 
     # Listings awaiting moderation carry their automatic flags, as after a real submission.
     db.session.flush()

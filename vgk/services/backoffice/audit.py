@@ -20,6 +20,8 @@ from vgk.models.audit import AuditEntry
 from vgk.services.paging import Page, paginate
 
 PER_PAGE = 30
+# The origin of changes made on the server by the operator (flask commands): no actor, no IP address.
+SYSTEM_CLI = "system/cli"
 
 
 def _json(values: Mapping[str, Any] | None) -> str:

@@ -1,5 +1,6 @@
 """People and places for administration: the user search, pickup point choices, and the admin's
-audited decisions on accounts (new staff accounts, role, suspend, reinstate) with their rules.
+audited decisions on accounts (new staff accounts, role, suspend, reinstate) with their rules, and the
+administrator accounts the operator creates on the server (`flask create-admin`).
 
 Each decision writes its audit entry in the transaction of the change, so the admin pages and the
 mobile API record the same thing (the caller passes the request's IP). An administrator never demotes
@@ -7,6 +8,7 @@ nor suspends their own account.
 """
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -93,6 +95,34 @@ def pickup_points() -> Sequence[PickupPoint]:
 
 # --- the admin's decisions, audited --------------------------------------------------------------
 
+def _new_account_identity(*, name: str, phone: str | None, email: str | None, password: str,
+                          phone_required: bool = True) -> tuple[str, str | None, str | None]:
+    """(name, phone, email) of an account an admin or the operator creates, checked like at sign-up and
+    free (no other account has the phone or address); Invalid naming every field in error otherwise."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for field, check in (
+        ("name", lambda: people.clean_name(name)),
+        ("phone", lambda: people.normalize_phone(phone) if phone_required or (phone or "").strip() else None),
+        ("email", lambda: people.normalize_email(email)),
+        ("password", lambda: people.check_password_strength(password)),
+    ):
+        try:
+            values[field] = check()
+        except Invalid as error:
+            errors[field] = str(error.message)
+    if not errors and not values["phone"] and not values["email"]:
+        errors["phone"] = str(_l("Indiquez un numéro de téléphone ou une adresse email."))
+    if not errors and values["phone"] and db.session.scalar(select(User.id).where(User.phone == values["phone"])):
+        errors["phone"] = str(_l("Ce numéro est déjà utilisé par un compte."))
+    if not errors and values["email"] and db.session.scalar(
+            select(User.id).where(func.lower(User.email) == values["email"])):
+        errors["email"] = str(_l("Cette adresse email est déjà utilisée par un compte."))
+    if errors:
+        raise Invalid(_l("Vérifiez les champs indiqués."), errors)
+    return values["name"], values["phone"], values["email"]
+
+
 def create_staff(admin: User | None, *, name: str, phone: str, password: str, pickup_point_id: object,
                  email: str | None = None, ip: str = "") -> User:
     """A staff account at a pickup point, phone verified and with SMS codes as second factor; Invalid
@@ -100,31 +130,37 @@ def create_staff(admin: User | None, *, name: str, phone: str, password: str, pi
     point = db.session.get(PickupPoint, people.int_or_zero(pickup_point_id))
     if point is None:
         raise Invalid(_l("Point relais inconnu."), {"pickup_point": "unknown"})
-    errors = {}
-    try:
-        phone = people.normalize_phone(phone)
-    except Invalid as error:
-        errors["phone"] = str(error.message)
-    try:
-        email = people.normalize_email(email)
-        people.check_password_strength(password)
-        name = people.clean_name(name)
-    except Invalid as error:
-        errors.update({k: str(error.message) for k in error.fields})
-    if not errors and db.session.scalar(select(User.id).where(User.phone == phone)):
-        errors["phone"] = str(_l("Ce numéro est déjà utilisé par un compte."))
-    if not errors and email and db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        errors["email"] = str(_l("Cette adresse email est déjà utilisée par un compte."))
-    if errors:
-        raise Invalid(_l("Vérifiez les champs indiqués."), errors)
+    name, checked_phone, email = _new_account_identity(name=name, phone=phone, email=email, password=password)
     user = User(
-        name=name, phone=phone, email=email, role=Role.STAFF, pickup_point=point, city_id=point.city_id,
+        name=name, phone=checked_phone, email=email, role=Role.STAFF, pickup_point=point, city_id=point.city_id,
         password_hash=generate_password_hash(password), phone_verified_at=utcnow(), two_factor=TwoFactor.SMS,
     )
     db.session.add(user)
     db.session.flush()
     audit.record(admin, "staff.create", "user", user.public_id, {},
                  {"name": user.name, "role": user.role, "pickup_point_id": user.pickup_point_id}, ip)
+    db.session.commit()
+    return user
+
+
+def create_admin(*, name: str, phone: str | None, email: str | None, password: str) -> User:
+    """An administrator account created by the operator on the server (`flask create-admin`): a phone
+    or an email address (or both), checked and free like at sign-up, and a strong password; Invalid
+    naming the fields otherwise. The operator vouches for the contacts typed, so they count as verified:
+    the first sign-in already asks for a code sent there. No second factor is chosen for the admin: the
+    administration stays closed until they turn one on (see vgk/web/admin/common.py). Audited as
+    admin.create, by the system (no actor, origin audit.SYSTEM_CLI)."""
+    name, checked_phone, email = _new_account_identity(name=name, phone=phone, email=email, password=password,
+                                                       phone_required=False)
+    now = utcnow()
+    user = User(
+        name=name, phone=checked_phone, email=email, role=Role.ADMIN, password_hash=generate_password_hash(password),
+        phone_verified_at=now if checked_phone else None, email_verified_at=now if email else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(None, "admin.create", "user", user.public_id, {}, {"name": user.name, "role": user.role},
+                 audit.SYSTEM_CLI)
     db.session.commit()
     return user
 

@@ -13,4 +13,4 @@ def journal():
     filters = audit.AuditFilters.from_params(request.args)
     page = audit.entries(filters, paging.page_number(request.args.get("page")))
     return render_template("admin/audit.html", filters=filters, page=page, decode=audit.decode,
-                           actions=audit.actions(), actors=audit.actors())
+                           actions=audit.actions(), actors=audit.actors(), system_cli=audit.SYSTEM_CLI)
