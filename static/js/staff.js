@@ -29,7 +29,7 @@
   window.setInterval(check, 1000);
 })();
 
-/* Pickup work: an optional QR scan of the order reference with the tablet camera (only where the browser
+/* Pickup work: an optional QR scan of the buyer's order (reference and code) with the tablet camera (only where the browser
    offers BarcodeDetector; typing the reference always works), and the report's print button. */
 (function () {
   "use strict";
@@ -61,12 +61,18 @@
       return video.play().then(function scan() {
         if (!stream) return;
         detector.detect(video).then(function (codes) {
-          var found = codes.map(function (c) { return (c.rawValue || "").match(/VGK-[A-Z0-9]+/i); }).filter(Boolean)[0];
+          // The buyer's QR holds "VGK-XXXXXXX 123456": the reference, then the handover code (older
+          // QR codes hold the reference only, and the code is typed).
+          var found = codes.map(function (c) {
+            return (c.rawValue || "").match(/(VGK-[A-Z0-9]+)(?:\s+(\d{6}))?/i);
+          }).filter(Boolean)[0];
           if (found) {
-            input.value = found[0].toUpperCase();
+            input.value = found[1].toUpperCase();
             stop();
             var code = document.getElementById("ho-code");
-            if (code) code.focus();
+            if (code && found[2]) code.value = found[2];
+            var next = code && found[2] ? input.form.querySelector('[name="cash"], button[type="submit"]') : code;
+            if (next) next.focus();
           } else {
             window.setTimeout(scan, 250);
           }

@@ -182,3 +182,22 @@ def test_staff_may_browse_and_cart_like_anyone(api):
     item = f.product()
     response = api.post("visitor/add_to_cart/", {"product_id": item.public_id}, user=f.user(Role.STAFF))
     assert response.status_code == 200
+
+
+def test_a_guest_gets_a_new_handover_code_with_the_order_s_access_token(api):
+    from vgk.services.commerce import orders
+
+    order = f.place_order(f.product(), phone="+237690555111")
+    old = orders.handover_code(order)
+    asked = {"order_reference": order.reference, "access_token": order.access_token}
+    assert api.post("visitor/resend_handover_code/", {**asked, "access_token": "wrong"}).status_code == 404
+    assert api.post("visitor/resend_handover_code/", {"order_reference": order.reference}).status_code == 404
+    response = api.post("visitor/resend_handover_code/", asked)
+    assert response.status_code == 200 and response.get_json()["order"]["reference"] == order.reference
+    db.session.expire_all()
+    new = orders.handover_code(db.session.get(Order, order.id))
+    assert new != old and new in f.outbox("+237690555111")[0].body
+    for _ in range(2):
+        api.post("visitor/resend_handover_code/", asked)
+    refused = api.post("visitor/resend_handover_code/", asked)
+    assert refused.status_code == 429 and refused.get_json()["success"] is False

@@ -130,6 +130,12 @@ def test_mobile_money_purchase_from_phone_to_pickup(live_server, live_app, phone
     expect(phone.locator("body")).to_contain_text("approuvé")
     phone.goto(f"{base}/commande/{reference}")
     expect(phone.locator("#order-status")).to_contain_text("Payée")
+    with live_app.app_context():  # the code sent at checkout, shown on the page as digits and a QR code
+        sent = f.last_code(buyer)
+        db.session.remove()
+    expect(phone.locator(".handover-digits")).to_have_text(f"{sent[:3]} {sent[3:]}")
+    expect(phone.locator("#handover-code svg.qr")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
     context, tablet = staff_tablet(browser, base, sale)
     try:

@@ -43,7 +43,7 @@ def test_a_burst_of_guest_cash_orders_holds_briefly_tells_no_seller_and_is_cut_o
     assert sale_notices() == 0  # no seller is told to drop anything off
     assert pickup.expected_dropoffs(point) == []
     for order in db.session.scalars(select(Order)):
-        assert order.awaits_phone_check and order.handover_code_hash is None
+        assert order.awaits_phone_check and order.handover_nonce is None
         assert timedelta(minutes=29) < order.reserved_until - order.created_at <= timedelta(minutes=31)
         sms = f.outbox(order.customer_phone)
         assert len(sms) == 1 and "code de confirmation" in sms[0].body and "retrait :" not in sms[0].body
@@ -75,7 +75,7 @@ def test_the_code_sent_to_the_phone_confirms_the_cash_order(app, client):
     assert confirmed.status_code == 303
     db.session.expire_all()
     order = db.session.get(Order, order.id)
-    assert not order.awaits_phone_check and order.handover_code_hash
+    assert not order.awaits_phone_check and order.handover_nonce
     assert timedelta(hours=71) < order.reserved_until - order.created_at <= timedelta(hours=73)
     assert sale_notices() == 1 and [i.order_id for i in pickup.expected_dropoffs(point)] == [order.id]
     assert "Code de retrait" in f.outbox("+237677111222")[0].body

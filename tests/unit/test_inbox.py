@@ -7,7 +7,7 @@ from vgk.errors import Invalid
 from vgk.extensions import db
 from vgk.models import Notification, ProductStatus, Role, TwoFactor, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
-from vgk.services.commerce import orders, pickup, wallet
+from vgk.services.commerce import handover, pickup, wallet
 from vgk.services.messaging import inbox
 from vgk.services.selling import moderation
 
@@ -87,7 +87,7 @@ def test_sellers_hear_once_that_an_item_sold_and_once_that_it_was_called_off(app
     order = f.place_order(f.product("Télé", seller=seller), f.product("Radio", seller=seller), point=point)
     [sale] = notices(seller)
     assert "Relais Akwa" in sale.message and "Télé" in sale.message and "Radio" in sale.message
-    orders.resend_handover_code(order)  # the buyer hears again; the seller does not
+    handover.resend_code(order)  # the buyer hears again; the seller does not
     assert len(notices(seller)) == 1
     pickup.receive_item(staff, point, order.reference, order.items[0].id, accepted=False, reason="Écran fissuré")
     kinds = [n.kind for n in notices(seller)]

@@ -13,7 +13,7 @@ from vgk.integrations.registry import adapters_of
 from vgk.models import Order, OrderStatus, Product, ProductStatus, Role, TwoFactor, WalletEntry
 from vgk.models.base import utcnow
 from vgk.services.commerce import cart as carts
-from vgk.services.commerce import checkout, orders, pickup, wallet
+from vgk.services.commerce import checkout, handover, orders, pickup, wallet
 
 S = OrderStatus
 
@@ -167,7 +167,7 @@ def test_handover_code_is_checked_and_limited(app):
             pickup.hand_over(staff, point, order.reference, wrong, cash_received=True)
     with pytest.raises(RateLimited):
         pickup.hand_over(staff, point, order.reference, code, cash_received=True)
-    orders.resend_handover_code(order)
+    handover.resend_code(order)
     pickup.hand_over(staff, point, order.reference, f.last_code("+237690555111"), cash_received=True)
     assert order.status == S.COMPLETED
 

@@ -60,7 +60,8 @@ def test_receiving_makes_the_order_ready_and_texts_the_code(client, desk):
     response = receive(client, order)
     assert response.status_code == 302 and response.headers["Location"] == "/staff"
     assert fresh(order).status == S.READY
-    assert "Code de retrait" in f.outbox(BUYER)[0].body
+    ready, placed = f.outbox(BUYER)[0].body, f.outbox(BUYER)[1].body
+    assert "code de retrait reste le même" in ready and f.last_code(BUYER) in placed  # one code for the order
     html = client.get("/staff").get_data(as_text=True)
     assert f"/staff/retrait?reference={order.reference}" in html  # in the pick-ups, with the handover link
     assert "Stock au point relais" in html and "Aucun article en attente" not in html

@@ -10,13 +10,13 @@ from vgk.api.base import body, current_api_user, integer, ok, public_api, text
 from vgk.api.openapi import envelope, nullable, operation, query, ref
 from vgk.api.products import cleaned
 from vgk.api.schemas import cart_json, order_json
-from vgk.edge import auth_limit, checkout_limit, code_limit
+from vgk.edge import auth_limit, checkout_limit, client_ip, code_limit
 from vgk.errors import Invalid
 from vgk.extensions import limiter
 from vgk.models import Fulfilment, PaymentMethod
 from vgk.services.catalogue import catalog
 from vgk.services.commerce import cart as carts
-from vgk.services.commerce import checkout, orders
+from vgk.services.commerce import checkout, handover, orders
 
 SESSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SESSION_KEY_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$",
@@ -186,6 +186,32 @@ def confirm_order():
     code = field(data, "code", required=True, max_length=20)
     order = orders.for_caller(reference, user=current_api_user(optional=True), access_token=token)
     return ok(order=order_json(checkout.confirm_cash_order(order, code)))
+
+
+@bp.post("/visitor/resend_handover_code/")
+@limiter.limit(code_limit)
+@public_api
+@operation(
+    "Send a new handover code to the order's phone (lost, or locked by wrong codes)", tag="orders",
+    errors=(404, 409, 429), ok=envelope({"order": ref("Order")}),
+    description="The same action as the order page's button: a new 6-digit code goes by SMS to the phone given "
+                "at checkout and the previous code stops working. A guest's order needs its `access_token`; an "
+                "account's order needs that account's bearer token. 404 for anybody else; 409 when the order no "
+                "longer waits for its collection; 429 past 3 re-sends per order in 15 minutes, or too many "
+                "from one address.",
+    body={"type": "object", "required": ["order_reference"], "properties": {
+        "order_reference": REFERENCE,
+        "access_token": {"type": "string", "maxLength": 64, "description": "a guest's, as answered by "
+                                                                          "`visitor/create_order/`"},
+    }},
+)
+def resend_handover_code():
+    data = body()
+    reference = field(data, "order_reference", required=True, max_length=16)
+    token = field(data, "access_token", max_length=64)
+    order = orders.for_caller(reference, user=current_api_user(optional=True), access_token=token)
+    handover.resend_code(order, ip=client_ip())
+    return ok(order=order_json(order))
 
 
 @bp.get("/visitor/track_order/")

@@ -195,7 +195,8 @@ class CodePurpose:
     RESET_PASSWORD = "RESET_PASSWORD"
     VERIFY_EMAIL = "VERIFY_EMAIL"
     REAUTH = "REAUTH"
-    ALL = (VERIFY_PHONE, SIGN_IN, RESET_PASSWORD, VERIFY_EMAIL, REAUTH)
+    HANDOVER = "HANDOVER"  # re-sent handover codes (counted only: the code is the order's, never kept here)
+    ALL = (VERIFY_PHONE, SIGN_IN, RESET_PASSWORD, VERIFY_EMAIL, REAUTH, HANDOVER)
 
 
 class OneTimeCode(db.Model):

@@ -100,6 +100,9 @@ class Order(db.Model):
     delivery_fee: Mapped[int] = mapped_column(default=0)
     commission: Mapped[int] = mapped_column(default=0)
     total: Mapped[int]
+    # The handover code is derived from this random nonce (vgk.services.commerce.orders): one code for the
+    # order's life, shown again to its buyer; a new nonce is a new code. Older orders keep only a hash.
+    handover_nonce: Mapped[str | None] = mapped_column(String(32))
     handover_code_hash: Mapped[str | None] = mapped_column(String(64))
     handover_attempts: Mapped[int] = mapped_column(default=0)
     # A guest's secret for the order (only its hash): who holds it may see and pay the order.

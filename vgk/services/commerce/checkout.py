@@ -186,14 +186,15 @@ def _send_placed_message(order: Order, phone_check: bool, code: str) -> None:
     if phone_check:
         notifications.send_sms(order.customer_phone, str(PHONE_CODE_SMS) % {"ref": order.reference, "code": code})
     elif order.payment_method == PaymentMethod.CASH:
-        orders.notify(order, CASH_PLACED, code=code)
+        orders.notify_with_code(order, CASH_PLACED)
     else:
-        orders.notify(order, PAID_PLACED, code=code)
+        orders.notify_with_code(order, PAID_PLACED)
 
 
 CASH_PLACED = _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Vous paierez en espèces au retrait. "
-                 "Code de retrait : %(code)s.")
-PAID_PLACED = _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Code de retrait (après paiement) : %(code)s.")
+                 "Code de retrait : %(code)s. Suivi : %(url)s")
+PAID_PLACED = _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Code de retrait (après paiement) : %(code)s. "
+                 "Suivi : %(url)s")
 PHONE_CODE_SMS = _l("Vidé-Grenier Kamer : code de confirmation de la commande %(ref)s : %(code)s. "
                     "Saisissez-le pour confirmer le retrait et le paiement en espèces.")
 MAX_PHONE_CODE_TRIES = 5
@@ -258,9 +259,9 @@ def confirm_cash_order(order: Order, code: object) -> Order:
     hold = timedelta(hours=current_app.config["CASH_HOLD_HOURS"])
     current.phone_code_hash = None
     current.reserved_until = utcnow() + hold
-    handover = orders.issue_handover_code(current)
+    orders.issue_handover_code(current)
     db.session.commit()
     log.info("order %s: phone confirmed, cash order taken", current.reference)
     jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
-    orders.notify(current, CASH_PLACED, code=handover)
+    orders.notify_with_code(current, CASH_PLACED)
     return current

@@ -316,31 +316,71 @@ def _code_hash(order: Order, code: str) -> str:
     return order_code_hash(order, "handover", code)
 
 
+def _derived_code(order: Order, nonce: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"handover:{order.reference}:{nonce}".encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10**6:06d}"
+
+
+def handover_code(order: Order) -> str | None:
+    """The order's code for collecting it, derived again from its nonce (never stored in clear); None
+    before one is issued, and for an older order whose code only exists as a hash."""
+    return _derived_code(order, order.handover_nonce) if order.handover_nonce else None
+
+
 def issue_handover_code(order: Order) -> str:
-    """A new 6-digit code for collecting the order; sent by SMS, only its hash kept. No commit."""
-    code, order.handover_code_hash = new_order_code(order, "handover")
+    """The order's one handover code: made on the first call, the same on every later one. No commit.
+    An older order keeps its hashed code working beside the new one until a re-send."""
+    if not order.handover_nonce:
+        order.handover_nonce = secrets.token_hex(16)
+    return _derived_code(order, order.handover_nonce)
+
+
+def rotate_handover_code(order: Order) -> str:
+    """A new code for the order (only on an explicit re-send): the previous one stops working. No commit."""
+    order.handover_nonce = secrets.token_hex(16)
+    order.handover_code_hash = None
     order.handover_attempts = 0
-    return code
+    return _derived_code(order, order.handover_nonce)
+
+
+def awaits_handover(order: Order) -> bool:
+    """The buyer will collect the order (or the courier bring it) with the handover code."""
+    return order.status in (S.AT_PICKUP, S.READY, S.OUT_FOR_DELIVERY) or awaits_drop_off(order)
+
+
+def handover_qr(order: Order) -> str | None:
+    """What the order's QR code holds for the pickup point's scanner: the reference and the code."""
+    code = handover_code(order)
+    return f"{order.reference} {code}" if code else None
+
+
+def tracking_url(order: Order) -> str:
+    """The order's page on the public site; a guest's goes through the tracking form (phone asked)."""
+    from vgk.urls import public_url
+
+    if order.buyer_id is not None:
+        return public_url("shop.order", reference=order.reference)
+    return public_url("shop.track", ref=order.reference)
+
+
+def notify_with_code(order: Order, message: Message, **values: object) -> None:
+    """`notify` with the order's handover code and its tracking link (%(code)s, %(url)s)."""
+    notify(order, message, code=issue_handover_code(order), url=tracking_url(order), **values)
 
 
 def check_handover_code(order: Order, code: object) -> None:
     if order.handover_attempts >= MAX_HANDOVER_TRIES:
-        raise RateLimited(_l("Trop de codes faux pour cette commande : demandez un nouveau code à l'acheteur."))
+        raise RateLimited(_l("Trop de codes faux pour cette commande : renvoyez un nouveau code à l'acheteur."))
     candidate = "".join(ch for ch in str(code or "") if ch.isdigit())[:6]
-    if not order.handover_code_hash or not hmac.compare_digest(order.handover_code_hash, _code_hash(order, candidate)):
+    current = handover_code(order)
+    right = current is not None and hmac.compare_digest(current, candidate)
+    if not right and order.handover_code_hash:  # an order from before derived codes
+        right = hmac.compare_digest(order.handover_code_hash, _code_hash(order, candidate))
+    if not right:
         order.handover_attempts += 1
         db.session.commit()
         raise Invalid(_l("Code de retrait incorrect."), {"code": "wrong"})
-
-
-def resend_handover_code(order: Order) -> None:
-    if order.status not in (S.PAID, S.AT_PICKUP, S.READY, S.PENDING_PAYMENT, S.OUT_FOR_DELIVERY):
-        raise Conflict(_l("Cette commande n'attend plus de retrait."))
-    if order.awaits_phone_check:  # not taken yet: its handover code comes with the phone's confirmation
-        raise Conflict(_l("Cette commande n'attend pas encore de retrait."))
-    code = issue_handover_code(order)
-    db.session.commit()
-    notify(order, _l("Vidé-Grenier Kamer : nouveau code de retrait pour la commande %(ref)s : %(code)s."), code=code)
 
 
 # --- home delivery ------------------------------------------------------------------------------

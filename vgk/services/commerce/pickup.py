@@ -28,7 +28,7 @@ from vgk.models import (
 )
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
-from vgk.services.commerce import orders, payments, wallet
+from vgk.services.commerce import handover, orders, payments, wallet
 
 log = logging.getLogger(__name__)
 S = OrderStatus
@@ -105,12 +105,12 @@ def receive_item(staff: User, point: PickupPoint, reference: str | None, item_id
     if all(i.received_at is not None for i in order.items):
         orders.move(order, S.AT_PICKUP, actor=staff, note="all items received")
         orders.move(order, S.READY, actor=staff, note="buyer told")
-        code = orders.issue_handover_code(order)
+        orders.issue_handover_code(order)  # the code sent when the order was taken (made now for an older order)
         _audit_receive(staff, order, item, True, "", ip)
         db.session.commit()
-        orders.notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s vous attend au %(point)s. "
-                                "Code de retrait : %(code)s."),
-                      point=point.name, code=code)
+        orders.notify_with_code(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s vous attend au %(point)s. "
+                                          "Votre code de retrait reste le même : %(code)s. Suivi : %(url)s"),
+                                point=point.name)
     else:
         _audit_receive(staff, order, item, True, "", ip)
         db.session.commit()
@@ -152,6 +152,14 @@ def hand_over(staff: User, point: PickupPoint, reference: str | None, code: obje
                  {"status": order.status, "cash": bool(cash_received)}, ip)
     db.session.commit()
     orders.notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s remise. Merci et à bientôt !"))
+    return order
+
+
+def resend_code(staff: User, point: PickupPoint, reference: str | None, ip: str = "") -> Order:
+    """Staff send the buyer of an order at their point a new handover code (lost, or locked by wrong
+    codes). Audited (order.code_resent)."""
+    order = _order_at(point, reference)
+    handover.resend_code(order, staff=staff, ip=ip)
     return order
 
 

@@ -6,15 +6,16 @@ from flask import abort, flash, jsonify, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from vgk.edge import auth_limit, checkout_limit, webhook_limit
+from vgk.edge import auth_limit, checkout_limit, client_ip, code_limit, webhook_limit
 from vgk.errors import Conflict, Invalid, NotFound, RateLimited
 from vgk.extensions import csrf, limiter
 from vgk.models import Fulfilment, PaymentMethod, PaymentStatus
 from vgk.security import public
 from vgk.services.commerce import cart as carts
-from vgk.services.commerce import checkout, orders, payments
+from vgk.services.commerce import checkout, handover, orders, payments
 from vgk.web.form_errors import apply_errors
 from vgk.web.htmx import is_htmx, render
+from vgk.web.qr import qr_svg
 from vgk.web.shop import bp
 from vgk.web.shop.forms import (
     ActionForm,
@@ -201,8 +202,12 @@ def _order_context(order, **extra):
     if not pay_form.phone.data:
         pay_form.phone.data = (payment.phone if payment else "") or order.customer_phone
     confirm_form = extra.pop("confirm_form", None) or ConfirmPhoneForm(formdata=None)
+    code = orders.handover_code(order) if orders.awaits_handover(order) else None
+    qr = qr_svg(orders.handover_qr(order), _("QR code de retrait de la commande %(ref)s", ref=order.reference)) \
+        if code else None
     return dict(order=order, payment=payment, pay_form=pay_form, form=ActionForm(formdata=None),
-                confirm_form=confirm_form, simulated=payments.is_simulated(), **extra)
+                confirm_form=confirm_form, simulated=payments.is_simulated(), handover_code=code, handover_qr=qr,
+                can_resend=orders.awaits_handover(order), **extra)
 
 
 @bp.get("/commande/<reference>")
@@ -275,6 +280,22 @@ def pay(reference):
     return redirect(url_for("shop.order", reference=found.reference), 303)
 
 
+@bp.post("/commande/<reference>/code")
+@limiter.limit(code_limit)
+@public
+def resend_code(reference):
+    """A new handover code by SMS to the order's phone (lost, or locked by wrong codes)."""
+    found = _my_order(reference)
+    ActionForm().validate_on_submit() or abort(400)
+    try:
+        handover.resend_code(found, ip=client_ip())
+    except (Conflict, RateLimited) as failure:
+        return render_template("shop/order.html", **_order_context(found, error=str(failure.message))), \
+            failure.status_code
+    flash(_("Nouveau code de retrait envoyé par SMS au numéro de la commande : l’ancien ne marche plus."), "ok")
+    return redirect(url_for("shop.order", reference=found.reference), 303)
+
+
 # --- tracking for guests --------------------------------------------------------------------------
 
 @bp.route("/suivi", methods=["GET", "POST"])
@@ -282,6 +303,8 @@ def pay(reference):
 @public
 def track():
     form = TrackForm()
+    if request.method == "GET" and request.args.get("ref"):  # the link sent by SMS names the order
+        form.reference.data = request.args.get("ref", "").strip().upper()[:16]
     if not form.validate_on_submit():
         return render_template("shop/track.html", form=form), 400 if form.is_submitted() else 200
     try:

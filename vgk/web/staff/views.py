@@ -17,7 +17,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from vgk.edge import auth_limit, client_ip
+from vgk.edge import auth_limit, client_ip, code_limit
 from vgk.errors import DomainError
 from vgk.extensions import limiter
 from vgk.inputs import parse_day
@@ -295,6 +295,24 @@ def handover():
     chosen = next((o for o in pickups if o.reference == reference), None)
     return render_template("staff/handover.html", point=point, pickups=pickups, reference=reference,
                            code=code if fields.get("cash") else "", chosen=chosen, error=error, fields=fields), status
+
+
+@bp.post("/retrait/code")
+@limiter.limit(code_limit)
+@staff_required
+def resend_code():
+    """The buyer lost their code, or wrong codes locked it: a new one goes to the order's phone."""
+    point = _point()
+    reference = " ".join(request.form.get("reference", "").split()).upper()[:16]
+    try:
+        order = pickup.resend_code(current_user, point, reference, ip=client_ip())
+    except DomainError as failure:
+        return render_template("staff/handover.html", point=point, pickups=pickup.expected_pickups(point),
+                               reference=reference, code="", chosen=None, error=str(failure.message),
+                               fields={}), failure.status_code
+    current_app.logger.info("staff %s re-sent the handover code of %s", current_user.public_id, order.reference)
+    flash(_("Nouveau code envoyé par SMS à l’acheteur de la commande %(ref)s.", ref=order.reference), "ok")
+    return redirect(url_for("staff.handover", reference=order.reference), 303)
 
 
 def _day(value):
