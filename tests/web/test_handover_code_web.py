@@ -94,3 +94,24 @@ def test_staff_send_a_new_code_from_the_handover_page(app, client):
     elsewhere = f.place_order(f.product(), point=f.pickup_point())
     data = {"csrf_token": csrf(client, "/staff/retrait"), "reference": elsewhere.reference}
     assert client.post("/staff/retrait/code", data=data).status_code == 404
+
+
+def test_the_code_shows_to_whoever_holds_the_guest_order_secret_not_to_whoever_knows_its_phone(app, client):
+    """Reference and phone number open a guest order's tracking, not the code that collects it: that needs
+    the browser that placed the order or the order's access token."""
+    order = f.place_order(f.product("Radio"), payment_method="MTN_MOMO")
+    order.status = "PAID"
+    db.session.commit()
+    code = orders.handover_code(order)
+
+    tracker = app.test_client()
+    assert post(tracker, "/suivi", {"reference": order.reference, "phone": "690555111"}).status_code == 303
+    tracked = text(tracker.get(f"/commande/{order.reference}"))
+    assert order.reference in tracked and f"{code[:3]} {code[3:]}" not in tracked and 'class="qr"' not in tracked
+    assert "Recevoir un nouveau code par SMS" in tracked  # sent to the order's phone, not shown here
+
+    holder = app.test_client()
+    opened = holder.get(f"/commande/{order.reference}?cle={order.access_token}")
+    assert opened.status_code == 303
+    shown = text(holder.get(f"/commande/{order.reference}"))
+    assert f"{code[:3]} {code[3:]}" in shown and qr_path(f"{order.reference} {code}") in shown

@@ -29,6 +29,7 @@ from vgk.web.shop.forms import (
 
 log = logging.getLogger(__name__)
 MY_ORDERS = "my_orders"  # references of the orders this browser placed or tracked
+HOLDS_SECRET = "order_secrets"  # ...of those, the ones placed here or opened with their access token
 MAX_REMEMBERED = 20
 CHECKOUT_ALIASES = {"customer_name": "name", "customer_phone": "phone", "customer_email": "email",
                     "delivery_city": "delivery_city_id"}
@@ -171,7 +172,7 @@ def checkout_page():
         return _checkout_page(form, carts.view(**owner), 409, str(failure.message))
     except RateLimited as failure:
         return _checkout_page(form, carts.view(**owner), 429, str(failure.message))
-    _remember(order.reference)
+    _remember(order.reference, holds_secret=True)
     if order.payment_method != PaymentMethod.CASH:
         try:
             payments.start(order, order.payment_method, form.phone.data)
@@ -182,9 +183,20 @@ def checkout_page():
 
 # --- the buyer's order ----------------------------------------------------------------------------
 
-def _remember(reference):
-    mine = [ref for ref in session.get(MY_ORDERS, []) if ref != reference]
-    session[MY_ORDERS] = (mine + [reference])[-MAX_REMEMBERED:]
+def _remember(reference, *, holds_secret=False):
+    """Keep the order in this browser's list. `holds_secret`: placed here or opened with its access
+    token, which shows its handover code; an order found with reference and phone is tracked only."""
+    for key in (MY_ORDERS, HOLDS_SECRET) if holds_secret else (MY_ORDERS,):
+        kept = [ref for ref in session.get(key, []) if ref != reference]
+        session[key] = (kept + [reference])[-MAX_REMEMBERED:]
+
+
+def _may_see_code(order):
+    """The handover code collects the order: shown to its account, or to the browser that placed it or
+    opened it with its access token — never to whoever knows its reference and phone number."""
+    if order.buyer_id is not None:
+        return current_user.is_authenticated and current_user.id == order.buyer_id
+    return order.reference in session.get(HOLDS_SECRET, [])
 
 
 def _my_order(reference, access_token=None):
@@ -202,7 +214,7 @@ def _order_context(order, **extra):
     if not pay_form.phone.data:
         pay_form.phone.data = (payment.phone if payment else "") or order.customer_phone
     confirm_form = extra.pop("confirm_form", None) or ConfirmPhoneForm(formdata=None)
-    code = orders.handover_code(order) if orders.awaits_handover(order) else None
+    code = orders.handover_code(order) if orders.awaits_handover(order) and _may_see_code(order) else None
     qr = qr_svg(orders.handover_qr(order), _("QR code de retrait de la commande %(ref)s", ref=order.reference)) \
         if code else None
     return dict(order=order, payment=payment, pay_form=pay_form, form=ActionForm(formdata=None),
@@ -216,7 +228,7 @@ def order(reference):
     token = request.args.get("cle")
     if token:  # a link with the order's access token: remember the order here, then drop the token from the URL
         found = _my_order(reference, access_token=token[:64])
-        _remember(found.reference)
+        _remember(found.reference, holds_secret=True)
         return redirect(url_for("shop.order", reference=found.reference), 303)
     found = _my_order(reference)
     if is_htmx():  # the status poll: ask the gateway about a pending payment, then show the block
