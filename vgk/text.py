@@ -1,14 +1,18 @@
 """Text helpers shared by models, services and both faces: accent- and case-folding for search,
-and the one way amounts are written."""
+the one way amounts are written, and how long ago something happened."""
 import re
 import unicodedata
+from datetime import datetime, timedelta
 from typing import TypeAlias
 
+from babel.dates import format_timedelta
+from flask_babel import get_locale
 from flask_babel.speaklater import LazyString
 
 # A message for people: French text, or a lazy msgid translated when it is written out.
 Message: TypeAlias = str | LazyString
 
+_MINUTE = timedelta(minutes=1)
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -43,3 +47,10 @@ def format_xaf(amount: int | str | None) -> str:
 def escape_like(text: str) -> str:
     """The text with LIKE's wildcards escaped by a backslash, for `column.ilike(..., escape="\\\\")`."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def relative_age(moment: datetime, now: datetime) -> str:
+    """How long ago `moment` was, in the reader's language: 'il y a 2 h' / '2 hr. ago'. Both are naive
+    UTC, as stored; less than a minute, or a moment ahead (clocks apart), reads as a minute ago."""
+    return format_timedelta(min(moment - now, -_MINUTE), granularity="minute", add_direction=True, format="short",
+                            locale=get_locale() or "fr")

@@ -1,4 +1,5 @@
 """HTML faces of the app: shared template helpers, error pages and response policies."""
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import render_template, request, url_for
@@ -13,18 +14,24 @@ from werkzeug.exceptions import HTTPException
 from vgk.errors import DomainError
 from vgk.extensions import login_manager
 from vgk.services.selling.media import image_url
-from vgk.text import format_xaf
+from vgk.text import format_xaf, relative_age
 from vgk.web import htmx
 
 
 def register_template_helpers(app):
     app.jinja_env.filters["xaf"] = format_xaf
+    app.jinja_env.filters["ago"] = _ago
     app.jinja_env.globals["image_url"] = image_url
 
     @app.context_processor
     def inject_locale():
         locale = str(get_locale() or "fr")
         return {"current_locale": locale, "lang": locale[:2]}
+
+
+def _ago(moment, now=None):
+    """`{{ product.created_at|ago }}`: 'il y a 2 h', in the reader's language (`now`: naive UTC)."""
+    return relative_age(moment, now or datetime.now(UTC).replace(tzinfo=None))
 
 
 def _error_answer(wants_json, json_error):
