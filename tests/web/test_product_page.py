@@ -120,6 +120,15 @@ def test_a_whatsapp_link_shares_the_title_and_the_public_address(app, client, fa
         f"Samsung A14 & étui {app.config['PUBLIC_URL'].rstrip('/')}/p/{item.public_id}")
 
 
+def test_a_shared_link_has_a_preview_with_title_price_and_photo(app, client, family):
+    item = f.product("Samsung A14", seller=family["seller"], category_=family["phones"], price=65_000, images=1)
+    html = page_of(client, item)[1]
+    assert '<meta property="og:title" content="Samsung A14">' in html
+    assert '<meta property="og:description" content="65 000 FCFA · ' in html
+    image = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
+    assert image.startswith(app.config["PUBLIC_URL"].rstrip("/")) and image.endswith(item.cover.large_key)
+
+
 def test_cards_say_how_long_ago_an_item_was_listed(client, family):
     f.product("Vieille radio", seller=family["seller"], category_=family["phones"], age_minutes=120)
     html = text(client.get("/produits"))
