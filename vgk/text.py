@@ -1,16 +1,18 @@
 """Text helpers shared by models, services and both faces: accent- and case-folding for search,
-and the one way amounts and times are written."""
+the one way amounts and times are written, and how long ago something happened."""
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TypeAlias
 
-from flask_babel import format_date, format_datetime
+from babel.dates import format_timedelta
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel.speaklater import LazyString
 
 # A message for people: French text, or a lazy msgid translated when it is written out.
 Message: TypeAlias = str | LazyString
 
+_MINUTE = timedelta(minutes=1)
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -61,3 +63,10 @@ def format_when(value: datetime | None) -> str:
 def format_day(value: date | datetime | None) -> str:
     """A day (a stored time is first moved to Cameroon time); '' when there is none."""
     return format_date(value, DAY_PATTERN) if value else ""
+
+
+def relative_age(moment: datetime, now: datetime) -> str:
+    """How long ago `moment` was, in the reader's language: 'il y a 2 h' / '2 hr. ago'. Both are naive
+    UTC, as stored; less than a minute, or a moment ahead (clocks apart), reads as a minute ago."""
+    return format_timedelta(min(moment - now, -_MINUTE), granularity="minute", add_direction=True, format="short",
+                            locale=get_locale() or "fr")

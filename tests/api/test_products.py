@@ -61,7 +61,8 @@ def test_listing_ignores_unknown_places_but_refuses_values_outside_the_schema(ap
         assert response.status_code == 400 and name in response.get_json()["error"]["fields"], (name, value)
 
 
-@pytest.mark.parametrize("status", [ProductStatus.PENDING, ProductStatus.REJECTED, ProductStatus.DRAFT])
+@pytest.mark.parametrize("status", [ProductStatus.PENDING, ProductStatus.REJECTED, ProductStatus.DRAFT,
+                                    ProductStatus.ARCHIVED])
 def test_unlisted_products_are_not_found(api, status):
     item = f.product(status=status)
     assert api.get(f"products/{item.public_id}/").status_code == 404
@@ -83,6 +84,19 @@ def test_product_page_counts_a_view_and_rates_the_seller(api):
     assert again["seller"]["rating"] == {"average": 4.0, "count": 1} and again["view_count"] == 2
     db.session.refresh(item)
     assert item.view_count == 2
+
+
+def test_a_sold_or_reserved_product_keeps_its_page_with_its_status(api):
+    sold = f.product("Radio vendue", status=ProductStatus.SOLD, quantity=0)
+    held = f.product("Radio retenue")
+    f.place_order(held)  # its last one, held by an order awaiting payment
+    for item, status in ((sold, "SOLD"), (held, "RESERVED")):
+        response = api.get(f"products/{item.public_id}/")
+        assert response.status_code == 200
+        body = response.get_json()["product"]
+        assert body["title"] == item.title and body["status"] == status and body["quantity"] == 0
+        assert api.post("visitor/add_to_cart/", {"product_id": item.public_id}).status_code == 409
+    assert api.get("products/").get_json()["count"] == 0  # still out of the listing
 
 
 def test_favourite_toggle_for_clients_only(api):

@@ -65,3 +65,19 @@ def test_visitor_browses_filters_searches_and_opens_a_product(live_server, phone
     expect(page.locator("h1")).to_contain_text("Télé Samsung 43 pouces")
     expect(page.locator("body")).to_contain_text("125 000 FCFA")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_on_a_phone_the_price_and_the_buy_button_are_on_the_first_screen(live_server, phone, catalogue):
+    page = phone
+    page.goto(live_server.url + f"/p/{catalogue['tv']}")
+    button = page.get_by_role("button", name="Ajouter au panier")
+    expect(button).to_be_visible()
+    for thing in (button, page.locator(".item-price .price")):
+        box = thing.bounding_box()
+        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 640, box
+        assert 0 <= box["x"] and box["x"] + box["width"] <= 360, box
+    photo = page.locator(".slide").first.bounding_box()
+    assert photo is not None and photo["height"] <= 0.4 * 640 + 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    expect(page.get_by_role("link", name="Partager sur WhatsApp")).to_have_attribute(
+        "href", re.compile(r"^https://wa\.me/\?text=T%C3%A9l%C3%A9%20Samsung"))

@@ -100,10 +100,13 @@ def recommended_products():
 @operation(
     "A product's page", tag="products", ok=envelope({"product": ref("ProductDetail")}),
     description="Counts a view, as the web page does. `is_favorite` is given when a token is sent; the "
-                "seller's `rating` is the average of their reviews (null without any) and how many.",
+                "seller's `rating` is the average of their reviews (null without any) and how many. A product "
+                "that sold keeps its page, as on the web: `status` is then `SOLD`, or `RESERVED` while an "
+                "order awaiting payment holds it (on sale again if that order is not paid); only an `ACTIVE` "
+                "one can be added to a cart. Products not published (or whose seller is suspended) are a 404.",
 )
 def product_detail(product_id):
-    product = catalog.get_public_product(product_id)
+    product = catalog.get_public_product(product_id, sold_out_too=True)
     catalog.record_view(product)
     user = current_api_user(optional=True)
     average, count = social.rating_of(product.seller)

@@ -1,4 +1,5 @@
 """HTML faces of the app: shared template helpers, error pages and response policies."""
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import render_template, request, url_for
@@ -14,7 +15,7 @@ from vgk import labels
 from vgk.errors import DomainError
 from vgk.extensions import login_manager
 from vgk.services.selling.media import image_url
-from vgk.text import format_day, format_when, format_xaf
+from vgk.text import format_day, format_when, format_xaf, relative_age
 from vgk.web import htmx
 
 
@@ -22,6 +23,7 @@ def register_template_helpers(app):
     app.jinja_env.filters["xaf"] = format_xaf
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["ago"] = _ago
     app.jinja_env.globals["image_url"] = image_url
     labels.register(app)
 
@@ -29,6 +31,11 @@ def register_template_helpers(app):
     def inject_locale():
         locale = str(get_locale() or "fr")
         return {"current_locale": locale, "lang": locale[:2]}
+
+
+def _ago(moment, now=None):
+    """`{{ product.created_at|ago }}`: 'il y a 2 h', in the reader's language (`now`: naive UTC)."""
+    return relative_age(moment, now or datetime.now(UTC).replace(tzinfo=None))
 
 
 def _error_answer(wants_json, json_error):

@@ -159,16 +159,23 @@ def _category_ids(category: Category) -> list[int]:
     return ids
 
 
-def _is_public() -> ColumnElement[bool]:
-    """Listed publicly: ACTIVE, by a seller whose account is active (suspended sellers are hidden)."""
+# Products whose page stays public once they are no longer on sale: shared links keep working.
+SOLD_OUT = (ProductStatus.RESERVED, ProductStatus.SOLD)
+
+
+def _is_public(sold_out_too: bool = False) -> ColumnElement[bool]:
+    """Listed publicly: ACTIVE (or, with `sold_out_too`, reserved or sold), by a seller whose account is
+    active (suspended sellers are hidden)."""
     inactive_sellers = select(User.id).where(User.status != UserStatus.ACTIVE).scalar_subquery()
-    return and_(Product.status == ProductStatus.ACTIVE, Product.seller_id.not_in(inactive_sellers))
+    status = (Product.status.in_((ProductStatus.ACTIVE, *SOLD_OUT)) if sold_out_too
+              else Product.status == ProductStatus.ACTIVE)
+    return and_(status, Product.seller_id.not_in(inactive_sellers))
 
 
-def _public_products() -> Select[Product]:
+def _public_products(sold_out_too: bool = False) -> Select[Product]:
     return (
         select(Product)
-        .where(_is_public())
+        .where(_is_public(sold_out_too))
         .options(selectinload(Product.images), selectinload(Product.city))
     )
 
@@ -335,10 +342,11 @@ def list_products(filters: ListingFilters, per_page: int = 20, with_count: bool 
     return page
 
 
-def get_public_product(public_id: object) -> Product:
-    """An ACTIVE product by its public id; anything else is not found."""
+def get_public_product(public_id: object, sold_out_too: bool = False) -> Product:
+    """An ACTIVE product by its public id (with `sold_out_too`, for its page: a reserved or sold one
+    too); anything else is not found."""
     product = db.session.scalar(
-        _public_products()
+        _public_products(sold_out_too)
         .where(Product.public_id == str(public_id)[:16])
         .options(selectinload(Product.category).selectinload(Category.parent), selectinload(Product.seller))
     )

@@ -47,7 +47,7 @@ def _favourites(user: User) -> Select[Product]:
         select(Product)
         .join(Favourite, Favourite.product_id == Product.id)
         .where(Favourite.user_id == user.id)
-        .options(selectinload(Product.images), selectinload(Product.city))
+        .options(selectinload(Product.images), selectinload(Product.city), selectinload(Product.seller))
         .order_by(Favourite.created_at.desc(), Product.id.desc())
     )
 

@@ -1,10 +1,14 @@
 """Visitor pages. Views read the request, call the catalogue service and render."""
+from urllib.parse import quote
+
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from vgk.edge import local_target
 from vgk.security import public
-from vgk.services.catalogue import catalog
+from vgk.services.catalogue import catalog, social
+from vgk.services.selling.media import image_url
+from vgk.urls import absolute_url, public_url
 from vgk.web.htmx import render
 from vgk.web.visitor import bp
 
@@ -47,13 +51,26 @@ def products():
 @bp.get("/p/<public_id>")
 @public
 def product(public_id):
-    item = catalog.get_public_product(public_id)
+    item = catalog.get_public_product(public_id, sold_out_too=True)  # a sold item keeps its page
     catalog.record_view(item)
+    rating, review_count = social.rating_of(item.seller)
+    page_url = public_url("visitor.product", public_id=item.public_id)
     return render(
         "visitor/product.html",
         product=item,
         similar=catalog.similar_products(item),
+        rating=rating,
+        review_count=review_count,
+        page_url=page_url,
+        # What a shared link's preview shows (WhatsApp reads the Open Graph tags).
+        preview_image=absolute_url(image_url(item.cover.large_key)) if item.cover else None,
+        whatsapp=whatsapp_link(f"{item.title} {page_url}"),
     )
+
+
+def whatsapp_link(text):
+    """A link that opens WhatsApp with `text` ready to send to a chosen contact (no script needed)."""
+    return "https://wa.me/?text=" + quote(text, safe="")
 
 
 @bp.route("/langue/<lang>", methods=["GET", "POST"])
