@@ -13,12 +13,13 @@ from werkzeug.exceptions import HTTPException
 from vgk.errors import DomainError
 from vgk.extensions import login_manager
 from vgk.services.selling.media import image_url
-from vgk.text import format_xaf
+from vgk.text import format_number, format_xaf
 from vgk.web import htmx
 
 
 def register_template_helpers(app):
     app.jinja_env.filters["xaf"] = format_xaf
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.globals["image_url"] = image_url
 
     @app.context_processor

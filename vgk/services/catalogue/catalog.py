@@ -278,6 +278,27 @@ def most_viewed_products(limit: int = 8) -> Sequence[Product]:
     ).all()
 
 
+@dataclass
+class Suggestions:
+    """What to offer when a search finds nothing: the categories its words name, the most viewed products."""
+
+    categories: list[Category]
+    popular: Sequence[Product]
+
+
+def empty_search_suggestions(q: str, categories: int = 6, popular: int = 4) -> Suggestions:
+    """Categories named by any word of the query (or a synonym), top-most first, and popular products."""
+    named = search.named_categories(search_terms(q)).named if search_terms(q) else []
+    found: list[Category] = []
+    if named:
+        rows = db.session.scalars(
+            select(Category).where(Category.id.in_(named)).order_by(Category.position, Category.slug)
+        ).all()
+        # A subcategory is left out when its parent is offered already.
+        found = [row for row in rows if row.parent_id not in named][:categories]
+    return Suggestions(categories=found, popular=most_viewed_products(popular))
+
+
 # Orders that count as a purchase for recommendations: paid, whatever happened next, unless refunded.
 PURCHASED = (OrderStatus.PAID, OrderStatus.AT_PICKUP, OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY,
              OrderStatus.COMPLETED, OrderStatus.DELIVERED)
