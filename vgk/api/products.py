@@ -78,8 +78,8 @@ def list_products():
     filters = catalog.ListingFilters.from_params(params, MAX_PAGE)
     page = catalog.list_products(filters, PER_PAGE, with_count=True)
     fields = {}
-    if filters.q and not page.items and number == 1:
-        found = catalog.empty_search_suggestions(filters.q)
+    found = catalog.empty_search_suggestions(filters, page)
+    if found is not None:
         fields["suggestions"] = {"categories": [category_json(c) for c in found.categories],
                                  "products": _cards(found.popular)}
     return page_of(_cards(page.items), page=number, per_page=PER_PAGE, count=page.count,

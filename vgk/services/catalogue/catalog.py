@@ -286,9 +286,14 @@ class Suggestions:
     popular: Sequence[Product]
 
 
-def empty_search_suggestions(q: str, categories: int = 6, popular: int = 4) -> Suggestions:
-    """Categories named by any word of the query (or a synonym), top-most first, and popular products."""
-    named = search.named_categories(search_terms(q)).named if search_terms(q) else []
+def empty_search_suggestions(filters: ListingFilters, page: Page, categories: int = 6,
+                             popular: int = 4) -> Suggestions | None:
+    """For a search whose first page is empty (None otherwise): the categories named by any word of
+    the query (or a synonym), top-most first, and the most viewed products."""
+    terms = search_terms(filters.q)
+    if not terms or page.items or page.page > 1:
+        return None
+    named = search.named_categories(terms).named
     found: list[Category] = []
     if named:
         rows = db.session.scalars(

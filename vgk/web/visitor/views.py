@@ -27,9 +27,6 @@ def products():
     more = bool(request.args.get("more"))
     # A search says how many listings it found (the plain listing is not counted, for speed).
     page = catalog.list_products(filters, current_app.config["PAGE_SIZE"], with_count=bool(filters.q) and not more)
-    suggestions = None
-    if filters.q and not page.items and page.page == 1:
-        suggestions = catalog.empty_search_suggestions(filters.q)
     notices = []
     if "category" in filters.ignored:
         notices.append(_("Catégorie inconnue : ce filtre a été ignoré."))
@@ -41,7 +38,7 @@ def products():
         filters=filters,
         page=page,
         notices=notices,
-        suggestions=suggestions,
+        suggestions=catalog.empty_search_suggestions(filters, page),
         categories=catalog.category_tree(),
         cities=catalog.cities(),
     )
