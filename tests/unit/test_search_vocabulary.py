@@ -77,6 +77,13 @@ def test_synonyms_in_titles_are_found(app):
     assert titles(listing(q="bed")) == ["Lit deux places"]
 
 
+def test_words_with_another_meaning_are_searched_only_when_typed(app):
+    f.product("Ordinateur portable HP")
+    f.product("Téléphone Itel", description="Payez par Mobile Money")
+    assert titles(listing(q="telephone")) == ["Téléphone Itel"]  # not the laptop
+    assert set(titles(listing(q="portable"))) == {"Ordinateur portable HP", "Téléphone Itel"}
+
+
 def test_words_and_categories_are_compared_singular_and_accent_free():
     assert singular("chaussures") == "chaussure"
     assert singular("jeux") == "jeu"

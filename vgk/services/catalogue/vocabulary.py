@@ -30,6 +30,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("bebe", "baby"),
 )
 
+# Words with another common meaning ("ordinateur portable", "Mobile Money"): typing one searches its
+# group, but the group's other words do not search for it.
+ONE_WAY = frozenset({"portable", "mobile"})
+
 # Small words of category names that say nothing about what is sold.
 _STOP = frozenset({"et", "and", "de", "des", "du", "la", "le", "les", "en", "pour", "for", "of", "the", "a"})
 
@@ -65,7 +69,7 @@ def alternatives(term: str) -> list[str]:
     """The words a search term stands for: itself, its singular and its synonyms, without repeats."""
     found = [term]
     for word in (singular(term), *_INDEX.get(singular(term), ())):
-        if word not in found:
+        if word not in found and (word not in ONE_WAY or word == singular(term)):
             found.append(word)
     return found
 
