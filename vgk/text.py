@@ -35,13 +35,16 @@ def search_terms(query: str | None, max_terms: int = 8, max_length: int = 40) ->
     return terms
 
 
+def format_number(number: int | str) -> str:
+    """12000 -> '12 000': thousands apart by a space, the way numbers are written in Cameroon."""
+    whole = int(number)
+    sign = "-" if whole < 0 else ""
+    return f"{sign}{abs(whole):,}".replace(",", " ")
+
+
 def format_xaf(amount: int | str | None) -> str:
     """25000 -> '25 000 FCFA'. Amounts are whole francs CFA."""
-    if amount is None:
-        return ""
-    francs = int(amount)
-    sign = "-" if francs < 0 else ""
-    return f"{sign}{abs(francs):,}".replace(",", " ") + " FCFA"
+    return "" if amount is None else format_number(amount) + " FCFA"
 
 
 def escape_like(text: str) -> str:

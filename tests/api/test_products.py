@@ -150,3 +150,19 @@ def test_categories_cities_and_pickup_points(api):
     in_douala = api.get("pickup_points/", query={"city": "douala"}).get_json()["results"]
     assert [(p["id"], p["city"]["slug"]) for p in in_douala] == [(akwa.public_id, "douala")]
     assert api.get("pickup_points/", query={"city": "nowhere"}).get_json()["results"] == []
+
+
+def test_search_finds_category_items_and_suggests_when_empty(api):
+    phones = f.category("Téléphones & tablettes", slug="telephones", name_en="Phones & tablets")
+    f.product("Tecno Spark 10", category_=phones)
+    popular = f.product("Chaise en bois", view_count=9)
+    found = api.get("products/", query={"q": "smartphone"}).get_json()
+    assert titles_of(found) == ["Tecno Spark 10"] and found["count"] == 1 and "suggestions" not in found
+    empty = api.get("products/", query={"q": "telephone xyzzy"}).get_json()
+    assert empty["count"] == 0 and empty["results"] == []
+    assert [c["slug"] for c in empty["suggestions"]["categories"]] == ["telephones"]
+    assert empty["suggestions"]["products"][0]["title"] == popular.title
+
+
+def titles_of(body):
+    return [card["title"] for card in body["results"]]

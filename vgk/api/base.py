@@ -28,9 +28,9 @@ def ok(http_status=200, /, **body):
     return response
 
 
-def page_of(results, *, page, per_page, count, endpoint, count_capped=None, **view_args):
+def page_of(results, *, page, per_page, count, endpoint, count_capped=None, fields=None, **view_args):
     """The paginated envelope: count, absolute next/previous links (None at either end), results;
-    with `count_capped` when the count stops at a limit."""
+    with `count_capped` when the count stops at a limit, and any other `fields` of the answer."""
     last_page = max(1, -(-count // per_page))
 
     def link(number):
@@ -39,7 +39,9 @@ def page_of(results, *, page, per_page, count, endpoint, count_capped=None, **vi
         args = {k: v for k, v in request.args.items() if not k.startswith("_")}
         return public_url(endpoint, **{**args, **view_args, "page": number})
 
-    extra = {} if count_capped is None else {"count_capped": bool(count_capped)}
+    extra = dict(fields or {})
+    if count_capped is not None:
+        extra["count_capped"] = bool(count_capped)
     return ok(
         count=count,
         next=link(page + 1) if page < last_page and page < MAX_PAGE else None,

@@ -27,6 +27,12 @@ schemas(
 LISTING_PAGE = page_envelope(ref("ProductCard"))
 LISTING_PAGE["properties"]["count_capped"] = {"type": "boolean"}
 LISTING_PAGE["required"].append("count_capped")
+LISTING_PAGE["properties"]["suggestions"] = {
+    "type": "object", "required": ["categories", "products"],
+    "description": "Only when a search finds nothing: categories its words name, the most viewed products.",
+    "properties": {"categories": {"type": "array", "items": ref("Category")},
+                   "products": {"type": "array", "items": ref("ProductCard")}},
+}
 
 
 def cleaned(values):
@@ -47,8 +53,9 @@ def _cards(products):
                 "ignored (as on the web); a condition, sort, price or page outside its schema is a 400. "
                 "`sort` defaults to `relevance` with a search, else `newest`; `relevance` needs `q`.",
     params=[
-        query("q", {"type": "string"}, "words searched in titles (first) and descriptions; the first "
-                                       "200 characters count"),
+        query("q", {"type": "string"}, "words searched in titles (first), category names (FR and EN, "
+                                       "then) and descriptions, with common synonyms (telephone: smartphone, "
+                                       "portable...); the first 200 characters count"),
         query("category", {"type": "string"}, "category slug (its subcategories included); unknown: ignored"),
         query("city", {"type": "string"}, "city slug; unknown: ignored"),
         query("condition", {"enum": list(Condition.ALL)}, "item condition"),
@@ -70,8 +77,13 @@ def list_products():
     params["page"] = number
     filters = catalog.ListingFilters.from_params(params, MAX_PAGE)
     page = catalog.list_products(filters, PER_PAGE, with_count=True)
+    fields = {}
+    found = catalog.empty_search_suggestions(filters, page)
+    if found is not None:
+        fields["suggestions"] = {"categories": [category_json(c) for c in found.categories],
+                                 "products": _cards(found.popular)}
     return page_of(_cards(page.items), page=number, per_page=PER_PAGE, count=page.count,
-                   count_capped=page.count_capped,
+                   count_capped=page.count_capped, fields=fields,
                    endpoint="api.list_products")
 
 

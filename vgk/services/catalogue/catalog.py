@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, column, func, literal_column, select, table, union_all, update
+from sqlalchemy import ColumnElement, Select, and_, select, union_all, update
 from sqlalchemy.orm import selectinload
-from sqlalchemy.sql.elements import UnaryExpression
 
 from vgk.errors import NotFound
 from vgk.extensions import db
@@ -27,18 +26,14 @@ from vgk.models import (
     User,
     UserStatus,
 )
+from vgk.services.catalogue import search
+from vgk.services.catalogue.search import count_upto, sort_order
 from vgk.services.paging import page_number, parse_int
 from vgk.text import search_terms
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 MAX_PRICE = 1_000_000_000  # one billion XAF: above anything sold second-hand
 MAX_QUERY_CHARS = 200
-# Relevance ranks the most recently listed matches only, so a very common word ("neuf", "tele")
-# costs the same as a rare one. That is 50 pages of 20: narrower words or a sort reach the rest.
-MAX_RANKED = 1000
-# SQLite only, see _sqlite_search (PostgreSQL's planner has the statistics to choose by itself).
-FEW_MATCHES = 5_000
-COMMON_WORDS = 20_000
 
 
 def _price(value: object) -> int | None:
@@ -204,120 +199,16 @@ def _filter_conditions(filters: ListingFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _sort_order(sort: str) -> tuple[UnaryExpression[Any], UnaryExpression[Any]]:
-    if sort == "price_asc":
-        return (Product.price.asc(), Product.id.desc())
-    if sort == "price_desc":
-        return (Product.price.desc(), Product.id.desc())
-    return (Product.created_at.desc(), Product.id.desc())
-
-
-def _fts_queries(terms: list[str]) -> tuple[str, str]:
-    """Full-text match expressions for all terms (prefix match) and for title-only matches.
-    Terms come from search_terms(): [a-z0-9] words only, so they are safe to quote this way."""
-    dialect = db.engine.dialect.name
-    if dialect == "postgresql":
-        every = " & ".join(f"{t}:*" for t in terms)
-        title = " & ".join(f"{t}:*A" for t in terms)
-    else:
-        every = " AND ".join(f'"{t}"*' for t in terms)
-        title = "search_title : (" + " AND ".join(f'"{t}"*' for t in terms) + ")"
-    return every, title
-
-
-def _postgres_search(terms: list[str], conditions: list[ColumnElement[bool]], sort: str) -> Select[int]:
-    """Ids query on PostgreSQL: the GIN index on search_vector finds the matches."""
-    every, title = _fts_queries(terms)
-    vector: ColumnElement[Any] = literal_column("products.search_vector")
-    matches = vector.bool_op("@@")(func.to_tsquery(literal_column("'simple'"), every))
-    if sort != "relevance":
-        return select(Product.id).where(*conditions, matches).order_by(*_sort_order(sort))
-    recent = (
-        select(Product.id).where(*conditions, matches).order_by(Product.id.desc()).limit(MAX_RANKED)
-    ).subquery("recent")
-    in_title = vector.bool_op("@@")(func.to_tsquery(literal_column("'simple'"), title))
-    rank = func.ts_rank(vector, func.to_tsquery(literal_column("'simple'"), every))
-    return (
-        select(Product.id)
-        .join(recent, recent.c.id == Product.id)
-        .order_by(in_title.desc(), rank.desc(), *_sort_order("newest"))
-    )
-
-
-_FTS = table("products_fts", column("rowid"))
-
-
-def _fts_match(expression: str) -> ColumnElement[bool]:
-    return literal_column("products_fts").bool_op("MATCH")(expression)
-
-
-def _count_upto(stmt: Select[Any], limit: int) -> int:
-    """How many rows the query returns, counting no further than limit + 1."""
-    first_ones = stmt.limit(limit + 1).subquery()
-    return db.session.scalar(select(func.count()).select_from(first_ones)) or 0
-
-
-def _sqlite_search(terms: list[str], conditions: list[ColumnElement[bool]], sort: str) -> Select[int]:
-    """Ids query on SQLite: the FTS5 table products_fts finds the matches.
-
-    FTS5 hands out matches in rowid order and cannot check the other filters; visiting a
-    matching row to check them costs about half a microsecond, which adds up for common words
-    (tens of thousands of matches), and SQLite has no statistics to see it coming. So the plan
-    follows a cheap, bounded count of the matches. `x + 0 IN (...)` tests membership in the
-    match set without letting SQLite turn the set into one row lookup per id."""
-    every, title = _fts_queries(terms)
-    matching = select(_FTS.c.rowid).where(_fts_match(every))
-    matches = _count_upto(matching, COMMON_WORDS)
-    if sort != "relevance":
-        if matches <= FEW_MATCHES:  # read the matching rows and sort them
-            return select(Product.id).where(*conditions, Product.id.in_(matching)).order_by(*_sort_order(sort))
-        # Walk the sort order's covering index, keeping matching rows: stops when the page is full.
-        member = (Product.id + 0).in_(matching)
-        return select(Product.id).where(*conditions, member).order_by(*_sort_order(sort))
-    in_title = Product.id.in_(select(_FTS.c.rowid).where(_fts_match(title)))
-    if matches > COMMON_WORDS:
-        # Words found in so many listings ("neuf", "bon etat") say little about relevance (their
-        # bm25 weight is nearly nil) and scoring them reads every match twice: the MAX_RANKED
-        # newest matches, found through the newest-first listing index, title matches first.
-        recent = (
-            select(Product.id)
-            .where(*conditions, (Product.id + 0).in_(matching))
-            .order_by(*_sort_order("newest"))
-            .limit(MAX_RANKED)
-            .subquery("recent")
-        )
-        return (
-            select(Product.id)
-            .join(recent, recent.c.id == Product.id)
-            .order_by(in_title.desc(), *_sort_order("newest"))
-        )
-    # Rank the MAX_RANKED newest matches that pass the filters, visited newest first from the
-    # full-text index, where bm25 is computed: at most COMMON_WORDS rows visited.
-    score = func.bm25(literal_column("products_fts"), 10.0, 1.0)
-    recent = (
-        select(_FTS.c.rowid.label("id"), score.label("score"))
-        .join(Product, Product.id == _FTS.c.rowid)
-        .where(_fts_match(every), *conditions)
-        .order_by(_FTS.c.rowid.desc())
-        .limit(MAX_RANKED)
-        .subquery("recent")
-    )
-    return (
-        select(Product.id)
-        .join(recent, recent.c.id == Product.id)
-        .order_by(in_title.desc(), recent.c.score, *_sort_order("newest"))
-    )
-
-
 def _listing_ids(filters: ListingFilters) -> Select[int]:
     """The id-only query of the listing for the filters, in display order."""
     conditions = _filter_conditions(filters)
     terms = search_terms(filters.q)
     if not terms:
-        return select(Product.id).where(*conditions).order_by(*_sort_order(filters.sort))
+        return select(Product.id).where(*conditions).order_by(*sort_order(filters.sort))
+    found = search.new_search(terms)
     if db.engine.dialect.name == "postgresql":
-        return _postgres_search(terms, conditions, filters.sort)
-    return _sqlite_search(terms, conditions, filters.sort)
+        return search.postgres_search(found, conditions, filters.sort)
+    return search.sqlite_search(found, conditions, filters.sort)
 
 
 # Counting every match of a broad listing costs more than finding the page (tens of ms at 100 000
@@ -337,7 +228,7 @@ def list_products(filters: ListingFilters, per_page: int = 20, with_count: bool 
     ids = db.session.scalars(stmt.limit(per_page + 1).offset(offset)).all()
     page = Page(items=_load(ids[:per_page]), page=filters.page, per_page=per_page, has_next=len(ids) > per_page)
     if with_count:
-        counted = _count_upto(stmt.order_by(None), COUNT_LIMIT)
+        counted = count_upto(stmt.order_by(None), COUNT_LIMIT)
         page.count, page.count_capped = min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
     return page
 
@@ -395,6 +286,32 @@ def most_viewed_products(limit: int = 8) -> Sequence[Product]:
     ).all()
 
 
+@dataclass
+class Suggestions:
+    """What to offer when a search finds nothing: the categories its words name, the most viewed products."""
+
+    categories: list[Category]
+    popular: Sequence[Product]
+
+
+def empty_search_suggestions(filters: ListingFilters, page: Page, categories: int = 6,
+                             popular: int = 4) -> Suggestions | None:
+    """For a search whose first page is empty (None otherwise): the categories named by any word of
+    the query (or a synonym), top-most first, and the most viewed products."""
+    terms = search_terms(filters.q)
+    if not terms or page.items or page.page > 1:
+        return None
+    named = search.named_categories(terms).named
+    found: list[Category] = []
+    if named:
+        rows = db.session.scalars(
+            select(Category).where(Category.id.in_(named)).order_by(Category.position, Category.slug)
+        ).all()
+        # A subcategory is left out when its parent is offered already.
+        found = [row for row in rows if row.parent_id not in named][:categories]
+    return Suggestions(categories=found, popular=most_viewed_products(popular))
+
+
 # Orders that count as a purchase for recommendations: paid, whatever happened next, unless refunded.
 PURCHASED = (OrderStatus.PAID, OrderStatus.AT_PICKUP, OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY,
              OrderStatus.COMPLETED, OrderStatus.DELIVERED)
@@ -412,7 +329,7 @@ def recommended_products(user: User | None = None, limit: int = 20) -> Sequence[
               .join(Order, Order.id == OrderItem.order_id)
               .where(Order.buyer_id == user.id, Order.status.in_(PURCHASED)))
     category_ids = set(db.session.scalars(union_all(liked, bought)).all())
-    others = _public_products().where(Product.seller_id != user.id).order_by(*_sort_order("newest")).limit(limit)
+    others = _public_products().where(Product.seller_id != user.id).order_by(*sort_order("newest")).limit(limit)
     if category_ids:
         picks = db.session.scalars(others.where(Product.category_id.in_(category_ids))).all()
         if picks:

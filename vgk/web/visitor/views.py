@@ -28,7 +28,9 @@ def home():
 @public
 def products():
     filters = catalog.ListingFilters.from_params(request.args, current_app.config["MAX_PAGE"])
-    page = catalog.list_products(filters, current_app.config["PAGE_SIZE"])
+    more = bool(request.args.get("more"))
+    # A search says how many listings it found (the plain listing is not counted, for speed).
+    page = catalog.list_products(filters, current_app.config["PAGE_SIZE"], with_count=bool(filters.q) and not more)
     notices = []
     if "category" in filters.ignored:
         notices.append(_("Catégorie inconnue : ce filtre a été ignoré."))
@@ -40,11 +42,12 @@ def products():
         filters=filters,
         page=page,
         notices=notices,
+        suggestions=catalog.empty_search_suggestions(filters, page),
         categories=catalog.category_tree(),
         cities=catalog.cities(),
     )
     # "Load more" asks for the next cards only; a filter change swaps the whole result block.
-    fragment = "visitor/_product_cards.html" if request.args.get("more") else "visitor/_results.html"
+    fragment = "visitor/_product_cards.html" if more else "visitor/_results.html"
     return render("visitor/products.html", fragment, **context)
 
 
