@@ -48,9 +48,9 @@ def _cards(products):
 @public_api
 @operation(
     "List products", tag="products", ok=LISTING_PAGE,
-    description="ACTIVE products, 20 a page, with the web listing's filters. `count` is exact up to 10 000 (the "
-                "last page is the 500th); `count_capped` says there are more. An unknown category or city is "
-                "ignored (as on the web); a condition, sort, price or page outside its schema is a 400. "
+    description="ACTIVE products, 20 a page, with the web listing's filters. `count` is exact up to 1 000 and "
+                "`count_capped` says there are more (pages go on to the 500th: follow `next`). An unknown category or "
+                "city is ignored (as on the web); a condition, sort, price or page outside its schema is a 400. "
                 "`sort` defaults to `relevance` with a search, else `newest`; `relevance` needs `q`.",
     params=[
         query("q", {"type": "string"}, "words searched in titles (first), category names (FR and EN, "

@@ -212,8 +212,9 @@ def _listing_ids(filters: ListingFilters) -> Select[int]:
 
 
 # Counting every match of a broad listing costs more than finding the page (tens of ms at 100 000
-# products): counts stop here, which is also as far as pages go (500 pages of 20).
-COUNT_LIMIT = 10_000
+# products, more for a search that also matches a category): counts stop here ("more than 1 000"),
+# which nobody pages through on a phone; the pages themselves go on (up to the 500th, by has_next).
+COUNT_LIMIT = 1_000
 
 
 def list_products(filters: ListingFilters, per_page: int = 20, with_count: bool = False) -> Page:
