@@ -68,7 +68,7 @@ def test_receiving_makes_the_order_ready_then_handover_completes(api, desk):
     assert response.status_code == 200
     body = response.get_json()
     assert body["order"]["status"] == "READY" and "prête" in body["message"]
-    assert "Code de retrait" in f.outbox(BUYER)[0].body
+    assert orders.handover_code(order) in f.outbox(BUYER)[0].body  # the one code, sent again
     pickups = api.get("staff/pickups/", user=staff).get_json()["results"]
     assert [o["reference"] for o in pickups] == [order.reference]
     held = api.get("staff/held/", user=staff).get_json()["results"]
