@@ -52,7 +52,7 @@ def only_product():
 def test_create_with_two_photos_then_submit(client, seller, leaf, douala):
     f.sign_in(client, seller)
     page = text(client.get("/compte/annonces/nouvelle"))
-    assert 'type="file"' in page and 'accept="image/*"' in page and 'capture="environment"' in page
+    assert 'type="file"' in page and 'accept="image/*"' in page and "capture=" not in page
     assert "multiple" in page and "Téléphones" in page and 'enctype="multipart/form-data"' in page
 
     response = create(client, leaf, douala)
@@ -82,6 +82,21 @@ def test_bad_fields_are_shown(client, seller, leaf, douala):
     f.sign_in(client, seller)
     response = create(client, leaf, douala, price="50")
     assert response.status_code == 400 and "entre 100 et 1 000 000 000" in text(response)
+    assert only_product() is None
+
+
+def test_category_starts_empty_and_is_required(client, seller, leaf, douala):
+    f.sign_in(client, seller)
+    page = text(client.get("/compte/annonces/nouvelle"))
+    select_html = page[page.index('<select id="category"'):]
+    first_option = select_html[select_html.index("<option"):select_html.index("</option>")]
+    assert 'value=""' in first_option and "Choisissez une catégorie" in first_option
+    assert "selected" not in select_html[:select_html.index("</select>")]
+
+    response = create(client, leaf, douala, category="")
+    page = text(response)
+    assert response.status_code == 400 and "Ce champ est obligatoire." in page
+    assert 'class="fld-err" id="category-err"' in page
     assert only_product() is None
 
 

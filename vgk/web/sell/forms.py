@@ -25,7 +25,7 @@ class ListingForm(FlaskForm):
     city = SelectField(_l("Ville"), validators=[InputRequired(REQUIRED)], validate_choice=False)
     quantity = StringField(_l("Quantité"), default="1", validators=[InputRequired(REQUIRED), Length(max=2)],
                            render_kw={"inputmode": "numeric", "maxlength": 2, "size": 2})
-    photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/*", "capture": "environment"})
+    photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/*"})
 
     def values(self):
         return dict(title=self.title.data, description=self.description.data or "", category=self.category.data,
@@ -34,7 +34,7 @@ class ListingForm(FlaskForm):
 
 
 class PhotosForm(FlaskForm):
-    photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/*", "capture": "environment"})
+    photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/*"})
 
 
 class ActionForm(FlaskForm):

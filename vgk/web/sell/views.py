@@ -40,7 +40,7 @@ def _choices(form):
     lang = str(get_locale() or "fr")
     leaves = sorted(listings.leaf_categories(), key=lambda c: (c.parent.position if c.parent else -1,
                                                               c.parent_id or 0, c.position, c.slug))
-    form.category.choices = [
+    form.category.choices = [SelectChoice("", _("Choisissez une catégorie"))] + [
         SelectChoice(leaf.slug, leaf.name_for(lang),
                      optgroup=leaf.parent.name_for(lang) if leaf.parent else _("Autres"))
         for leaf in leaves
