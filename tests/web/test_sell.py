@@ -207,3 +207,44 @@ def test_a_completed_order_page_links_the_buyer_to_the_review_form(app, client):
     link = _re.search(r'href="(/compte/commandes/[^"]+/avis/\d+)"', html)
     assert link and "Noter le vendeur" in html
     assert client.get(link.group(1)).status_code == 200
+
+
+def _cover(product):
+    db.session.expire_all()
+    return db.session.get(Product, product.id).cover.id
+
+
+def test_putting_a_photo_first_makes_it_the_cover(client, seller, leaf, douala):
+    product = f.product(seller=seller, category_=leaf, city_=douala, status=S.ACTIVE, images=3)
+    first, second, third = [img.id for img in product.images]
+    f.sign_in(client, seller)
+    edit = f"/compte/annonces/{product.public_id}"
+    page = text(client.get(edit))
+    assert page.count("Mettre en premier") == 2  # not on the cover itself
+
+    response = post(client, f"{edit}/photos/{third}/deplacer", {"move": "first"}, page=edit)
+    assert response.status_code == 303 and _cover(product) == third
+    assert "Ordre des photos enregistré." in text(client.get(edit))
+    assert db.session.get(Product, product.id).status == S.ACTIVE  # same photos: no new moderation
+
+    # With htmx: one place down, and the photo list comes back to be swapped in place.
+    response = post(client, f"{edit}/photos/{third}/deplacer", {"move": "down"}, page=edit,
+                    headers={"HX-Request": "true"})
+    fragment = text(response)
+    assert response.status_code == 200 and 'id="sell-photos"' in fragment
+    assert "<html" not in fragment and _cover(product) == first
+    assert [img.id for img in db.session.get(Product, product.id).images] == [first, third, second]
+
+
+def test_moving_a_photo_of_another_seller_or_an_unknown_move_is_refused(client, app, seller, leaf, douala):
+    product = f.product(seller=seller, category_=leaf, city_=douala, status=S.DRAFT, images=2)
+    second = product.images[1].id
+    f.sign_in(client, seller)
+    edit = f"/compte/annonces/{product.public_id}"
+    response = post(client, f"{edit}/photos/{second}/deplacer", {"move": "sideways"}, page=edit)
+    assert response.status_code == 303 and "déplacement de photo n" in text(client.get(edit))
+    assert _cover(product) == product.images[0].id
+
+    f.sign_in(client, f.user(phone_verified_at=utcnow()))
+    response = post(client, f"{edit}/photos/{second}/deplacer", {"move": "first"}, page="/compte/annonces")
+    assert response.status_code == 404 and _cover(product) != second

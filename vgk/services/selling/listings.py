@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
-from vgk.models import Category, City, Condition, Favourite, Product, ProductStatus, User
+from vgk.models import Category, City, Condition, Favourite, Product, ProductImage, ProductStatus, User
 from vgk.models.base import utcnow
 from vgk.security import ensure_owner
 from vgk.services.paging import Page, paginate, parse_int
@@ -311,14 +311,28 @@ def add_photos(seller: User, public_id: object, files: Iterable[bytes] | None) -
     return _commit(product)
 
 
-@_rollback_on_error
-def remove_photo(seller: User, public_id: object, image_id: object) -> Product:
+def _own_photo(seller: User, public_id: object, image_id: object) -> tuple[Product, ProductImage]:
+    """One photo of the seller's listing, while the listing may still be edited."""
     product = get_own(seller, public_id)
     if product.status not in EDITABLE:
         raise IllegalMove(_l("Cette annonce ne peut plus être modifiée."))
     image = next((img for img in product.images if str(img.id) == str(image_id)), None)
     if image is None:
         raise NotFound(_l("Photo introuvable."))
+    return product, image
+
+
+@_rollback_on_error
+def move_photo(seller: User, public_id: object, image_id: object, move: str) -> Product:
+    """Put a photo first (the cover) or one place up or down; no new moderation (same photos)."""
+    product, image = _own_photo(seller, public_id, image_id)
+    media.move_image(product.images, image, move)
+    return _commit(product)
+
+
+@_rollback_on_error
+def remove_photo(seller: User, public_id: object, image_id: object) -> Product:
+    product, image = _own_photo(seller, public_id, image_id)
     if len(product.images) == 1 and product.status in (S.PENDING, S.ACTIVE):
         raise Invalid(_l("Une annonce publiée garde au moins une photo."), {"photos": "last"})
     keys = (image.thumb_key, image.large_key)

@@ -237,6 +237,22 @@ def save_product_image(product: Product, processed: ProcessedImage, position: in
     return image
 
 
+PHOTO_MOVES = ("first", "up", "down")
+
+
+def move_image(images: list[ProductImage], image: ProductImage, move: str) -> None:
+    """Reorder a product's photos (the first is the cover): `first`, or `up`/`down` one place.
+    The caller commits."""
+    if move not in PHOTO_MOVES:
+        raise Invalid(_l("Ce déplacement de photo n'existe pas."))
+    order = list(images)
+    index = order.index(image)
+    to = {"first": 0, "up": index - 1, "down": index + 1}[move]
+    order.insert(max(0, min(to, len(order) - 1)), order.pop(index))
+    for position, img in enumerate(order):
+        img.position = position
+
+
 def store_product_image(product: Product, data: bytes, position: int) -> ProductImage:
     """Process and store one photo for a product and add it to the session; the caller commits."""
     return save_product_image(product, process_image(data), position)

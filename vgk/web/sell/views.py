@@ -178,6 +178,23 @@ def remove_photo(public_id, image_id):
     return redirect(url_for("sell.edit_listing", public_id=public_id), 303)
 
 
+@bp.post("/compte/annonces/<public_id>/photos/<image_id>/deplacer")
+@client_required
+def move_photo(public_id, image_id):
+    try:
+        product = listings.move_photo(_me(), public_id, image_id, request.form.get("move", ""))
+    except (Invalid, Conflict) as error:
+        if is_htmx():
+            return render_template("sell/_photos.html", product=listings.get_own(_me(), public_id), editable=True,
+                                   photos_error=str(error.message)), error.status_code
+        flash(str(error.message), "error")
+        return redirect(url_for("sell.edit_listing", public_id=public_id), 303)
+    if is_htmx():
+        return render_template("sell/_photos.html", product=product, editable=True)
+    flash(_("Ordre des photos enregistré."), "ok")
+    return redirect(url_for("sell.edit_listing", public_id=public_id), 303)
+
+
 # --- favourites --------------------------------------------------------------------------------
 
 @bp.post("/p/<public_id>/favori")
