@@ -248,3 +248,34 @@ def test_moving_a_photo_of_another_seller_or_an_unknown_move_is_refused(client, 
     f.sign_in(client, f.user(phone_verified_at=utcnow()))
     response = post(client, f"{edit}/photos/{second}/deplacer", {"move": "first"}, page="/compte/annonces")
     assert response.status_code == 404 and _cover(product) != second
+
+
+@pytest.mark.parametrize("status", [S.PENDING, S.DRAFT])
+def test_the_seller_previews_a_listing_that_is_not_online_yet(client, seller, leaf, douala, status):
+    product = f.product(seller=seller, category_=leaf, city_=douala, status=status, images=1, title="Canapé 3 places",
+                        price=25_000)
+    f.sign_in(client, seller)
+    preview = f"/compte/annonces/{product.public_id}/apercu"
+    assert preview in text(client.get("/compte/annonces"))
+    assert preview in text(client.get(f"/compte/annonces/{product.public_id}"))
+
+    response = client.get(preview)
+    page = text(response)
+    assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
+    assert "Aperçu — pas encore en ligne" in page and "Canapé 3 places" in page and "FCFA" in page
+    assert "25" in page.split("FCFA")[0][-12:]
+    assert "Ajouter au panier</button>" not in page and "/panier/ajouter" not in page
+    assert db.session.get(Product, product.id).view_count == 0
+    assert client.get(f"/p/{product.public_id}").status_code == 404  # the public page stays closed
+
+
+def test_a_preview_is_404_for_other_people_and_asks_the_anonymous_to_sign_in(client, app, seller, leaf, douala):
+    product = f.product(seller=seller, category_=leaf, city_=douala, status=S.PENDING, images=1)
+    preview = f"/compte/annonces/{product.public_id}/apercu"
+    anonymous = client.get(preview)
+    assert anonymous.status_code in (302, 303) and "Aperçu" not in text(anonymous)
+    assert client.get(f"/p/{product.public_id}").status_code == 404
+
+    f.sign_in(client, f.user(phone_verified_at=utcnow()))
+    assert client.get(preview).status_code == 404
+    assert client.get(f"/p/{product.public_id}").status_code == 404

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
-from vgk.models import Category, City, Condition, Favourite, Product, ProductImage, ProductStatus, User
+from vgk.models import Category, City, Condition, Favourite, Product, ProductImage, ProductStatus, Role, User
 from vgk.models.base import utcnow
 from vgk.security import ensure_owner
 from vgk.services.paging import Page, paginate, parse_int
@@ -56,13 +56,23 @@ class IllegalMove(Conflict):
 
 # --- reading -----------------------------------------------------------------------------------
 
-def get_own(seller: User, public_id: object) -> Product:
-    """The seller's listing; anybody else's (or none) is not found."""
+def _listing(public_id: object) -> Product:
     product = db.session.scalar(select(Product).where(Product.public_id == str(public_id)[:16]))
     if product is None:
         raise NotFound(_l("Annonce introuvable."))
+    return product
+
+
+def get_own(seller: User, public_id: object) -> Product:
+    """The seller's listing; anybody else's (or none) is not found."""
+    product = _listing(public_id)
     ensure_owner(seller, product)
     return product
+
+
+def preview(viewer: User, public_id: object) -> Product:
+    """A listing as buyers would see it, for its seller or an admin only (others: not found)."""
+    return _listing(public_id) if viewer.role == Role.ADMIN else get_own(viewer, public_id)
 
 
 def _mine(seller: User, status: str | None = None) -> Select[Product]:

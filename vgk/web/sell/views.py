@@ -61,6 +61,14 @@ def my_listings():
                            tabs=TABS, counts=listings.status_counts(_me()), action_form=ActionForm())
 
 
+@bp.get("/compte/annonces/<public_id>/apercu")
+@signed_in
+def preview_listing(public_id):
+    """The listing as buyers will see it, before it is online: no buy button, nothing counted."""
+    return render_template("visitor/product.html", product=listings.preview(_me(), public_id), preview=True,
+                           similar=(), review_count=0, rating=None, page_url="", preview_image=None, whatsapp="")
+
+
 @bp.route("/compte/annonces/nouvelle", methods=["GET", "POST"])
 @client_required
 def new_listing():
