@@ -4,7 +4,7 @@ import pytest
 from tests import factories as f
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
-from vgk.models import OrderStatus, ProductStatus
+from vgk.models import OrderStatus, ProductStatus, Role
 from vgk.models.base import utcnow
 from vgk.services.catalogue import social
 from vgk.services.selling import listings
@@ -248,3 +248,14 @@ def test_submission_gets_the_automatic_moderation_flags(seller, leaf, city):
     product = draft(seller, leaf, city, description="Appelez-moi au 677 12 34 56 pour négocier.")
     listings.submit(seller, product.public_id)
     assert "contact" in product.moderation_flags.split()
+
+
+def test_a_listing_preview_is_for_its_seller_and_admins_only(seller, leaf, city):
+    product = f.product(seller=seller, category_=leaf, city_=city, status=ProductStatus.PENDING)
+    assert listings.preview(seller, product.public_id) is product
+    assert listings.preview(f.user(role=Role.ADMIN), product.public_id) is product
+    for other in (f.user(), f.user(role=Role.STAFF)):
+        with pytest.raises(NotFound):
+            listings.preview(other, product.public_id)
+    with pytest.raises(NotFound):
+        listings.preview(f.user(role=Role.ADMIN), "inconnu")
