@@ -29,6 +29,14 @@
     var bar = box && box.querySelector("progress");
     var label = box && box.querySelector("span");
     var clicked = null;
+    // While photos are processed and sent: say so, and no second submit.
+    function busy(on, text) {
+      Array.prototype.forEach.call(form.querySelectorAll('button[type="submit"]'), function (b) { b.disabled = on; });
+      form.setAttribute("aria-busy", on ? "true" : "false");
+      if (!box) { return; }
+      box.hidden = !on;
+      if (text) { label.textContent = text; }
+    }
     form.addEventListener("click", function (e) {
       if (e.target.name === "action") { clicked = e.target; }
     });
@@ -39,16 +47,17 @@
       var data = new FormData(form);
       if (clicked) { data.set("action", clicked.value); }
       data.delete("photos");
+      busy(true, box && box.getAttribute("data-processing"));
       Promise.all(Array.prototype.map.call(input.files, resize)).then(function (files) {
         files.forEach(function (f) { data.append("photos", f, f.name); });
         var xhr = new XMLHttpRequest();
         // getAttribute: form.action would be shadowed by the submit buttons named "action".
         xhr.open("POST", form.getAttribute("action") || window.location.href);
-        if (box) { box.hidden = false; }
+        busy(true, box && box.getAttribute("data-sending"));
         xhr.upload.onprogress = function (e) {
           if (e.lengthComputable && bar) {
             bar.value = Math.round(100 * e.loaded / e.total);
-            label.textContent = bar.value + " %";
+            label.textContent = box.getAttribute("data-sending") + " " + bar.value + " %";
           }
         };
         xhr.onload = function () {
@@ -59,7 +68,7 @@
           }
           document.open(); document.write(xhr.responseText); document.close();
         };
-        xhr.onerror = function () { if (box) { box.hidden = true; } form.submit(); };
+        xhr.onerror = function () { busy(false); form.submit(); };
         xhr.send(data);
       });
     });

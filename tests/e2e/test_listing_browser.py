@@ -107,6 +107,11 @@ def test_listing_posted_moderated_and_found(live_server, live_app, browser, phon
         row = seller.locator(".sell-rows li", has_text="Tabouret-zebu")
         expect(row).to_contain_text("7 500")
         expect(row.locator(".tag-pending")).to_be_visible()
+        # Before it is online, the seller sees it as buyers will, on the phone, without a buy button.
+        row.get_by_role("link", name="Prévisualiser").click()
+        expect(seller.locator(".preview-note")).to_contain_text("Aperçu — pas encore en ligne")
+        expect(seller.get_by_role("button", name="Ajouter au panier")).to_have_count(0)
+        assert seller.evaluate("document.documentElement.scrollWidth") <= 360
 
         # (2) The admin approves it from the queue; htmx swaps the row in place.
         admin.goto(base + "/admin/moderation")
