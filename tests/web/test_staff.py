@@ -83,6 +83,8 @@ def test_a_locked_tablet_opening_the_desk_gets_the_pin_screen_not_the_sign_in(cl
         assert response.status_code == 200 and response.request.path == "/staff/verrou"
         assert "Tablette verrouillée" in html and 'id="unlock-pin"' in html and "Serge Ekwalla" in html
         assert 'name="password"' not in html  # not the sign-in form
+    response = client.get("/staff/")  # as typed in the address bar
+    assert response.status_code == 302 and response.headers["Location"] == "/staff/verrou"
 
 
 def test_staff_unlocks_with_their_pin_and_sees_their_point(client, tablet):
