@@ -10,6 +10,7 @@ from vgk.extensions import db
 from vgk.models import AuditEntry, Order, OrderStatus, Role, TwoFactor
 from vgk.models.base import utcnow
 from vgk.services.commerce import orders, wallet
+from vgk.services.selling.media import image_url
 
 S = OrderStatus
 BUYER = "+237690555111"
@@ -210,3 +211,21 @@ def test_who_may_call(api, desk):
 def test_routes_declare_the_staff_role(app):
     for name in ("staff_dropoffs", "staff_pickups", "staff_held", "staff_receive", "staff_handover", "staff_report"):
         assert app.view_functions[f"api.{name}"].access == "STAFF"
+
+
+def test_drop_offs_and_pickups_carry_the_listing_photos_as_absolute_urls(api, app, desk):
+    point, staff, seller, _ = desk
+    order = f.place_order(f.product("Radio Philips", seller=seller, images=2), point=point)
+    images = order.items[0].product.images
+    expected = [(app.config["PUBLIC_URL"].rstrip("/") + image_url(i.thumb_key),
+                 app.config["PUBLIC_URL"].rstrip("/") + image_url(i.large_key)) for i in images]
+    rows = {r["item"]["title"]: r["item"] for r in api.get("staff/dropoffs/", user=staff).get_json()["results"]}
+    assert [(p["thumb_url"], p["url"]) for p in rows["Radio Philips"]["photos"]] == expected
+    assert rows["Télé Samsung"]["photos"] == []  # a listing without photos says so
+
+    answer = receive(api, staff, order).get_json()
+    assert answer["order"]["items"][0]["photos"][0]["url"] == expected[0][1]
+    ready = api.get("staff/pickups/", user=staff).get_json()["results"]
+    assert [(p["thumb_url"], p["url"]) for p in ready[0]["items"][0]["photos"]] == expected
+    held = api.get("staff/held/", user=staff).get_json()["results"]
+    assert len(held[0]["item"]["photos"]) == 2

@@ -1,11 +1,12 @@
-"""Every kind of page fits a 360×640 phone without sideways scrolling, and the header's "Vendre" — the
+"""Every kind of page fits a 360×640 phone without sideways scrolling (the staff desk puts today's work on
+the first screen), and the header's "Vendre" — the
 site's main action — stands out from the green header (WCAG contrast of at least 4.5:1)."""
 import pytest
 from playwright.sync_api import expect
 
 from tests import factories as f
 from vgk.extensions import db
-from vgk.models import Role, TwoFactor
+from vgk.models import PickupPoint, Role, TwoFactor
 from vgk.models.base import utcnow
 from vgk.services.accounts import sessions, tablets
 
@@ -66,7 +67,8 @@ def people(live_app):
         admin = f.user(Role.ADMIN, two_factor=TwoFactor.SMS, phone_verified_at=verified)
         staff = f.user(Role.STAFF, pickup_point=point, two_factor=TwoFactor.SMS, phone_verified_at=verified)
         tablets.set_pin(staff, "246810")
-        data = {"product": f"/p/{item.public_id}", "client": client.id, "admin": admin.id, "staff": staff.id}
+        data = {"product": f"/p/{item.public_id}", "client": client.id, "admin": admin.id, "staff": staff.id,
+                "point": point.id}
         db.session.remove()
     return data
 
@@ -129,3 +131,29 @@ def test_pages_fit_a_phone_and_vendre_stands_out(live_server, live_app, browser,
         finally:
             context.close()
     assert wide == [], f"pages wider than a 360 px screen: {wide}"
+    check_the_staff_desk(browser, live_app, base, people)
+
+
+def check_the_staff_desk(browser, live_app, base, people):
+    """With an item to receive, the desk still fits, and on a 360×640 phone the first item's photos and its
+    "Reçu" button are on the first screen, before the point's details and the day's report link."""
+    with live_app.app_context():
+        point = db.session.get(PickupPoint, people["point"])
+        brought = f.product("Téléviseur LG 43 pouces avec télécommande d'origine et pied mural", seller=f.user(),
+                            city_=point.city, price=120_000, images=3)
+        f.place_order(brought, point=point)
+        db.session.remove()
+    context = signed_in_context(browser, live_app, base, people["staff"])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        assert overflowing(page, base, ["/staff"]) == []
+        row = page.locator("#dropoffs .work-row").first
+        expect(row.locator(".work-photos img")).to_have_count(3)
+        for part in (row.locator(".work-photos img").first, row.get_by_role("button", name="Reçu")):
+            box = part.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= 640, box
+        details = page.locator("#h-info").bounding_box()
+        assert details is not None and details["y"] > row.bounding_box()["y"]
+    finally:
+        context.close()

@@ -71,6 +71,22 @@ def test_lock_screen_lists_the_tablet_staff_and_asks_for_a_pin(client, tablet):
     assert "no-store" in response.headers["Cache-Control"]
 
 
+def test_a_locked_tablet_opening_the_desk_gets_the_pin_screen_not_the_sign_in(client, tablet):
+    unlock(client, tablet.staff, PIN)
+    client.post("/staff/changer", data={"csrf_token": csrf(client, "/staff")})  # locked by the bar's button
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get("/staff", headers=headers, follow_redirects=not headers)
+        html = response.get_data(as_text=True)
+        if headers:
+            assert response.headers["HX-Redirect"] == "/staff/verrou"
+            continue
+        assert response.status_code == 200 and response.request.path == "/staff/verrou"
+        assert "Tablette verrouillée" in html and 'id="unlock-pin"' in html and "Serge Ekwalla" in html
+        assert 'name="password"' not in html  # not the sign-in form
+    response = client.get("/staff/")  # as typed in the address bar
+    assert response.status_code == 302 and response.headers["Location"] == "/staff/verrou"
+
+
 def test_staff_unlocks_with_their_pin_and_sees_their_point(client, tablet):
     response = unlock(client, tablet.staff, PIN)
     assert response.status_code == 302

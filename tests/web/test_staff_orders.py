@@ -3,10 +3,12 @@ the day's report, and who may do it."""
 import pytest
 
 from tests import factories as f
+from tests.api.test_paging import counted_statements
 from tests.web.test_staff import csrf, staff_member
 from vgk.extensions import db
 from vgk.models import Order, OrderStatus, Role
 from vgk.services.commerce import orders, wallet
+from vgk.services.selling.media import image_url
 
 S = OrderStatus
 BUYER = "+237690555111"
@@ -175,3 +177,37 @@ def test_a_client_gets_403(app, desk, method, url):
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
     assert response.status_code == 403
+
+
+def test_the_drop_off_row_shows_the_listing_photos_to_compare(client, desk):
+    point, _, seller, _ = desk
+    order = f.place_order(f.product("Radio Philips", seller=seller, images=2), point=point)
+    photos = order.items[0].product.images
+    html = client.get("/staff").get_data(as_text=True)
+    row = next(part for part in html.split('class="work-row"') if f'id="drop-{order.items[0].id}"' in part)
+    for image in photos:  # each thumbnail opens the large photo with a plain link
+        assert f'<a href="{image_url(image.large_key)}"><img src="{image_url(image.thumb_key)}"' in row
+    assert "Photos de l’annonce" in html
+    assert "Annonce sans photo" in html  # the TV's listing has none, and says so
+
+
+def test_the_desk_reads_the_listing_photos_in_a_fixed_number_of_statements(client, desk):
+    point, _, seller, _ = desk
+
+    def statements():
+        with counted_statements() as seen:
+            assert client.get("/staff").status_code == 200
+        return len(seen)
+
+    before = statements()
+    for n in range(3):
+        f.place_order(f.product(f"Lampe {n}", seller=f.user(), images=2), point=point)
+    assert statements() == before
+
+
+def test_todays_work_comes_before_the_points_details(client, desk):
+    html = client.get("/staff").get_data(as_text=True)
+    handover_button = html.index('class="btn" href="/staff/retrait"')
+    drop_offs, pickups = html.index("Dépôts attendus"), html.index("Remises du jour")
+    details, report = html.index('id="h-info"'), html.index('href="/staff/rapport"')
+    assert handover_button < drop_offs < pickups < details < report

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from vgk.api import bp
 from vgk.api.base import api_roles, body, boolean, current_api_user, integer, ok, text
 from vgk.api.openapi import envelope, nullable, operation, query, ref, schemas
-from vgk.api.schemas import iso, order_item_json, order_json, pickup_point_json
+from vgk.api.schemas import image_json, iso, order_item_json, order_json, pickup_point_json
 from vgk.edge import client_ip
 from vgk.errors import Forbidden
 from vgk.inputs import parse_day
@@ -48,6 +48,17 @@ def _point():
 
 # --- shapes ----------------------------------------------------------------------------------------
 
+def staff_line_json(item):
+    """An order line with its listing's photos (absolute URLs), to compare with the item brought."""
+    product = item.product
+    return {**order_item_json(item), "photos": [image_json(image) for image in product.images] if product else []}
+
+
+def staff_order_json(order):
+    """An order at the point, each line with its listing's photos."""
+    return {**order_json(order), "items": [staff_line_json(item) for item in order.items]}
+
+
 def staff_item_json(item):
     """An order line at the point, with what staff need of its order (reference, status, cash)."""
     order = item.order
@@ -59,7 +70,7 @@ def staff_item_json(item):
         "customer_name": order.customer_name,
         "ordered_at": iso(order.created_at),
         "received_at": iso(item.received_at),
-        "item": order_item_json(item),
+        "item": staff_line_json(item),
     }
 
 
@@ -78,6 +89,14 @@ def day_report_json(report):
 
 _int0 = {"type": "integer", "minimum": 0}
 schemas(
+    StaffOrderItem={"allOf": [ref("OrderItem"), {
+        "type": "object", "required": ["photos"],
+        "properties": {"photos": {"type": "array", "items": ref("Image"),
+                                  "description": "the listing's photos, in order, to compare with the item brought"}},
+    }]},
+    StaffOrder={"allOf": [ref("Order"), {
+        "type": "object", "properties": {"items": {"type": "array", "items": ref("StaffOrderItem")}},
+    }]},
     StaffItem={
         "type": "object",
         "required": ["reference", "order_status", "payment_method", "cash_to_collect", "item"],
@@ -89,7 +108,7 @@ schemas(
             "customer_name": {"type": "string"},
             "ordered_at": {"type": "string"},
             "received_at": nullable({"type": "string"}),
-            "item": ref("OrderItem"),
+            "item": ref("StaffOrderItem"),
         },
     },
     StaffDayReport={
@@ -102,7 +121,7 @@ schemas(
             "cash_count": _int0, "waiting_dropoff": _int0, "waiting_pickup": _int0,
         },
     },
-    StaffOrderAnswer=envelope({"order": ref("Order"), "message": {"type": "string"}}),
+    StaffOrderAnswer=envelope({"order": ref("StaffOrder"), "message": {"type": "string"}}),
 )
 
 
@@ -119,7 +138,8 @@ ITEMS = envelope({"pickup_point": ref("PickupPoint"), "count": _int0,
 @bp.get("/staff/dropoffs/")
 @staff_desk
 @operation("Items sellers must bring to my pickup point", tag=TAG, ok=ITEMS,
-           description="Lines of paid orders (and of cash orders) whose item has not been received yet.")
+           description="Lines of paid orders (and of cash orders) whose item has not been received yet, each "
+                       "with its listing's photos (`item.photos`) to compare with the item the seller brings.")
 def staff_dropoffs():
     return _items(pickup.expected_dropoffs(_point()))
 
@@ -128,10 +148,12 @@ def staff_dropoffs():
 @staff_desk
 @operation("Orders ready for their buyers at my pickup point", tag=TAG,
            ok=envelope({"pickup_point": ref("PickupPoint"), "count": _int0,
-                        "results": {"type": "array", "items": ref("Order")}}))
+                        "results": {"type": "array", "items": ref("StaffOrder")}}),
+           description="Each line carries its listing's photos.")
 def staff_pickups():
     orders = pickup.expected_pickups(_point())
-    return ok(pickup_point=pickup_point_json(_point()), count=len(orders), results=[order_json(o) for o in orders])
+    return ok(pickup_point=pickup_point_json(_point()), count=len(orders),
+              results=[staff_order_json(o) for o in orders])
 
 
 @bp.get("/staff/held/")
@@ -165,7 +187,7 @@ def staff_receive():
     reason = text(data, "reason", max_length=255) or ""
     order = pickup.receive_item(current_api_user(), _point(), reference, item_id, accepted=accepted, reason=reason,
                                 ip=client_ip())
-    return ok(order=order_json(order), message=pickup.receipt_notice(order, accepted))
+    return ok(order=staff_order_json(order), message=pickup.receipt_notice(order, accepted))
 
 
 @bp.post("/staff/handover/")
@@ -187,7 +209,8 @@ def staff_handover():
     code = text(data, "code", required=True, max_length=12)
     cash = boolean(data, "cash_received")
     order = pickup.hand_over(current_api_user(), _point(), reference, code, cash_received=cash, ip=client_ip())
-    return ok(order=order_json(order), message=str(_l("Commande %(ref)s remise à l’acheteur.", ref=order.reference)))
+    return ok(order=staff_order_json(order),
+              message=str(_l("Commande %(ref)s remise à l’acheteur.", ref=order.reference)))
 
 
 # --- report ----------------------------------------------------------------------------------------

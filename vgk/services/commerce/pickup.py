@@ -24,6 +24,7 @@ from vgk.models import (
     PaymentMethod,
     PaymentStatus,
     PickupPoint,
+    Product,
     User,
 )
 from vgk.models.base import utcnow
@@ -41,24 +42,32 @@ def _order_at(point: PickupPoint, reference: str | None) -> Order:
     return order
 
 
+# What staff compare with the item brought: the listing's photos, loaded with the lines (no query per line).
+_LISTING_PHOTOS = selectinload(OrderItem.product).selectinload(Product.images)
+
+
 def expected_dropoffs(point: PickupPoint) -> Sequence[OrderItem]:
-    """Items sellers must bring: paid orders, and cash orders still waiting for the item (a guest's
-    only once its phone is confirmed)."""
+    """Items sellers must bring, with their listing's photos: paid orders, and cash orders still waiting
+    for the item (a guest's only once its phone is confirmed)."""
     taken_cash = ((Order.status == S.PENDING_PAYMENT) & (Order.payment_method == PaymentMethod.CASH)
                   & Order.phone_code_hash.is_(None))
     return db.session.scalars(
         select(OrderItem).join(Order)
         .where(Order.pickup_point_id == point.id, OrderItem.received_at.is_(None),
                (Order.status == S.PAID) | taken_cash)
-        .options(selectinload(OrderItem.order), selectinload(OrderItem.seller))
+        .options(selectinload(OrderItem.order), selectinload(OrderItem.seller), _LISTING_PHOTOS)
         .order_by(Order.created_at)
     ).all()
 
 
 def expected_pickups(point: PickupPoint) -> Sequence[Order]:
+    """Orders ready for their buyers, with their lines, sellers and listing photos."""
+    items = selectinload(Order.items)
     return db.session.scalars(
         select(Order).where(Order.pickup_point_id == point.id, Order.status == S.READY)
-        .options(selectinload(Order.items)).order_by(Order.updated_at)
+        .options(items.selectinload(OrderItem.seller), items.selectinload(OrderItem.product)
+                 .selectinload(Product.images))
+        .order_by(Order.updated_at)
     ).all()
 
 
@@ -68,7 +77,7 @@ def held_items(point: PickupPoint) -> Sequence[OrderItem]:
         select(OrderItem).join(Order)
         .where(Order.pickup_point_id == point.id, OrderItem.received_at.is_not(None),
                Order.status.in_((S.PENDING_PAYMENT, S.PAID, S.AT_PICKUP, S.READY)))
-        .options(selectinload(OrderItem.order), selectinload(OrderItem.seller))
+        .options(selectinload(OrderItem.order), selectinload(OrderItem.seller), _LISTING_PHOTOS)
         .order_by(OrderItem.received_at)
     ).all()
 

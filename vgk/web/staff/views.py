@@ -231,7 +231,7 @@ def _work(point):
                 held=pickup.held_items(point))
 
 
-@bp.get("")
+@bp.get("", strict_slashes=False)  # "/staff/", as people type it, is the desk too
 @staff_required
 def home():
     point = current_user.pickup_point
