@@ -90,6 +90,10 @@ def _init_extensions(app):
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     limiter.init_app(app)
     csrf.init_app(app)
+    from vgk.api.envelope import wants_json
+    from vgk.web.forms import register_csrf_check
+
+    register_csrf_check(app, wants_json)  # right after Flask-WTF's hook, which it stands in for
     compile_catalogues(ROOT / "vgk" / "translations")
     babel.init_app(
         app,

@@ -474,8 +474,10 @@ def test_per_ip_limiter_answers_429_with_a_clear_page(client, app):
 def test_a_post_without_csrf_token_is_refused_clearly(client, app):
     f.user(phone=PHONE)
     response = client.post("/connexion", data={"identifier": PHONE, "password": PASSWORD})
+    html = text(response)
     assert response.status_code == 400
-    assert "Le formulaire a expiré. Rechargez la page et réessayez." in text(response)
+    assert "Le formulaire a expiré : vérifiez et envoyez à nouveau." in html
+    assert f'value="{PHONE}"' in html and PASSWORD not in html  # the sign-in form again, without the password
     assert not signed_in(client)
 
 

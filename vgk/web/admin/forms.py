@@ -1,14 +1,15 @@
 """Administration forms. CSRF is checked for every POST; the accounts service validates the values."""
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
+from vgk.web.forms import Form
 
-class RoleForm(FlaskForm):
+
+class RoleForm(Form):
     role = StringField()
     pickup_point = StringField()
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     name = StringField()
     phone = StringField()
     email = StringField()

@@ -1,9 +1,10 @@
 """Forms of the sign-up, sign-in and password-reset pages. They check presence and size only:
 the rules (what a valid number or a strong password is) live in vgk.services.accounts."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
+
+from vgk.web.forms import Form
 
 REQUIRED = _l("Ce champ est obligatoire.")
 
@@ -49,7 +50,7 @@ def phone_field(label=None):
     )
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(Form):
     name = StringField(_l("Nom et prénom"), validators=[InputRequired(REQUIRED), Length(max=120)],
                        render_kw={"autocomplete": "name", "maxlength": 120})
     phone = phone_field()
@@ -63,11 +64,11 @@ class SignUpForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = code_field()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     identifier = StringField(
         _l("Téléphone ou email"),
         validators=[InputRequired(REQUIRED), Length(max=255)],
@@ -79,11 +80,11 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(Form):
     code = code_field(_l("Code de connexion ou code de secours"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     identifier = StringField(
         _l("Téléphone ou email"),
         validators=[InputRequired(REQUIRED), Length(max=255)],
@@ -91,11 +92,11 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class ResetWithCodeForm(FlaskForm):
+class ResetWithCodeForm(Form):
     phone = phone_field()
     code = code_field(_l("Code reçu par SMS"))
     password, confirm = new_password_fields()
 
 
-class ResetWithLinkForm(FlaskForm):
+class ResetWithLinkForm(Form):
     password, confirm = new_password_fields()

@@ -36,6 +36,7 @@ from vgk.web.auth.helpers import (
     sign_out_here,
 )
 from vgk.web.form_errors import apply_errors
+from vgk.web.forms import keeps_typed_form
 
 VERIFY_KEY = "verify"          # {"uid", "at"}: a new account whose phone is not verified yet
 VERIFY_AGE = 60 * 60
@@ -87,6 +88,7 @@ def no_remembered_staff_or_admin():
 # --- sign-up and phone verification ------------------------------------------------------------
 
 @bp.route("/inscription", methods=["GET", "POST"])
+@keeps_typed_form
 @limiter.limit(auth_limit, methods=["POST"])
 @public
 def register():
@@ -182,6 +184,7 @@ def resend_phone_code():
 # --- sign-in and the second factor --------------------------------------------------------------
 
 @bp.route("/connexion", methods=["GET", "POST"])
+@keeps_typed_form
 @limiter.limit(auth_limit, methods=["POST"])
 @public
 def login():

@@ -1,18 +1,18 @@
 """Forms of the selling pages: presence and size only; the rules live in vgk.services.selling.listings."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from vgk.labels import TABLES
 from vgk.web.auth.forms import REQUIRED
+from vgk.web.forms import Form
 
 
 def condition_choices():
     return [SelectChoice(code, word) for code, word in TABLES["condition"].items()]
 
 
-class ListingForm(FlaskForm):
+class ListingForm(Form):
     title = StringField(_l("Titre"), validators=[InputRequired(REQUIRED), Length(max=120)],
                         render_kw={"maxlength": 120, "autocomplete": "off"})
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)],
@@ -33,15 +33,15 @@ class ListingForm(FlaskForm):
                     city=self.city.data, quantity=self.quantity.data)
 
 
-class PhotosForm(FlaskForm):
+class PhotosForm(Form):
     photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/*"})
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that only needs its CSRF token."""
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     rating = SelectField(_l("Note"), choices=[SelectChoice(str(n), f"{n}/5") for n in range(5, 0, -1)],
                          validators=[InputRequired(REQUIRED)])
     text = TextAreaField(_l("Commentaire (facultatif)"), validators=[Optional(), Length(max=1000)],

@@ -11,6 +11,7 @@ from vgk.security import client_required, public, signed_in
 from vgk.services.catalogue import catalog, social
 from vgk.services.selling import listings, media
 from vgk.web.form_errors import apply_errors
+from vgk.web.forms import keeps_typed_form
 from vgk.web.htmx import is_htmx
 from vgk.web.sell import bp
 from vgk.web.sell.forms import ActionForm, ListingForm, PhotosForm, ReviewForm
@@ -70,6 +71,7 @@ def preview_listing(public_id):
 
 
 @bp.route("/compte/annonces/nouvelle", methods=["GET", "POST"])
+@keeps_typed_form
 @client_required
 def new_listing():
     form = _choices(ListingForm())
@@ -104,6 +106,7 @@ def _edit_page(product, form=None, status=200, error=None):
 
 
 @bp.route("/compte/annonces/<public_id>", methods=["GET", "POST"])
+@keeps_typed_form
 @client_required
 def edit_listing(public_id):
     product = listings.get_own(_me(), public_id)

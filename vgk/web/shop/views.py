@@ -14,6 +14,7 @@ from vgk.security import public
 from vgk.services.commerce import cart as carts
 from vgk.services.commerce import checkout, handover, orders, payments
 from vgk.web.form_errors import apply_errors
+from vgk.web.forms import keeps_typed_form
 from vgk.web.htmx import is_htmx, render
 from vgk.web.qr import qr_svg
 from vgk.web.shop import bp
@@ -146,6 +147,7 @@ def _checkout_page(form, view, status=200, error=None):
 
 
 @bp.route("/commande", methods=["GET", "POST"])
+@keeps_typed_form
 @limiter.limit(checkout_limit, methods=["POST"])
 @public
 def checkout_page():

@@ -1,18 +1,19 @@
 """Staff portal forms. CSRF is checked for every POST; formats and rules stay in the accounts service."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired
 
+from vgk.web.forms import Form
 
-class UnlockForm(FlaskForm):
+
+class UnlockForm(Form):
     """Who is unlocking the tablet (a staff public id from the list) and their PIN."""
 
     user = StringField(validators=[InputRequired(message=_l("Choisissez votre nom dans la liste."))])
     pin = PasswordField(validators=[InputRequired(message=_l("Saisissez votre code PIN."))])
 
 
-class PinForm(FlaskForm):
+class PinForm(Form):
     """A new PIN, typed twice. Its format (6 digits, not too easy) is the service's rule."""
 
     current = PasswordField()
