@@ -112,7 +112,7 @@ def test_listing_posted_moderated_and_found(live_server, live_app, browser, phon
         admin.goto(base + "/admin/moderation")
         queue_row = admin.locator(f"#mod-{first}")
         expect(queue_row).to_contain_text("Tabouret-zebu en bois sculpté")
-        expect(queue_row.locator("td.thumbs img")).to_have_count(2)
+        expect(queue_row.locator(".mod-thumbs img")).to_have_count(2)
         queue_row.get_by_role("button", name="Approuver").click()
         expect(queue_row).to_contain_text("Annonce publiée.")
         expect(queue_row.get_by_role("button", name="Approuver")).to_have_count(0)
