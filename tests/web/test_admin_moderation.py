@@ -110,6 +110,10 @@ def test_non_admins_get_403(app, client, role):
     product = pending("Radio")
     f.sign_in(client, f.user(role, two_factor=TwoFactor.SMS))
     assert client.get("/admin/moderation").status_code == 403
+    live = f.product("Poste radio en vente")
+    db.session.commit()
+    assert "Modérer cette annonce" not in client.get(f"/p/{live.public_id}").get_data(as_text=True)
+    assert client.get(f"/admin/annonces/{live.public_id}").status_code == 403
     app.config["WTF_CSRF_ENABLED"] = False
     try:
         assert client.post(f"/admin/moderation/{product.public_id}/approuver").status_code == 403
@@ -159,6 +163,8 @@ def test_admin_opens_a_pending_listing_with_all_photos_description_and_flags(cli
 def test_admin_takes_down_a_live_listing_audited_and_the_seller_is_told(client, admin):
     product = f.product("Téléphone volé Samsung")
     db.session.commit()
+    public = client.get(f"/p/{product.public_id}").get_data(as_text=True)
+    assert f'href="/admin/annonces/{product.public_id}">Modérer cette annonce' in public
     page = client.get(f"/admin/annonces/{product.public_id}").get_data(as_text=True)
     assert "Retirer de la vente" in page and "/approuver" not in page
     url = f"/admin/annonces/{product.public_id}/retirer"
