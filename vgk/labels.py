@@ -110,6 +110,7 @@ TABLES: dict[str, Table] = {
         "point.deactivate": _l("Point relais désactivé"),
         "product.approve": _l("Annonce approuvée"),
         "product.reject": _l("Annonce refusée"),
+        "product.takedown": _l("Annonce retirée de la vente"),
         "staff.create": _l("Compte du personnel créé"),
         "admin.create": _l("Compte administrateur créé"),
         "user.role": _l("Rôle modifié"),

@@ -170,6 +170,23 @@ def test_approve_and_reject_are_audited(api, admin):
     assert api.post(f"admin/{UNKNOWN}/reject_product/", json={"reason": "Photo floue"}, user=admin).status_code == 404
 
 
+def test_take_down_a_live_listing(api, admin):
+    live, waiting = f.product("Casque volé"), pending_product("Chaise")
+    db.session.commit()
+    response = api.post(f"admin/{live.public_id}/take_down_product/", json={}, user=admin)
+    assert response.status_code == 400 and response.get_json()["error"]["fields"] == {"reason": "required"}
+    response = api.post(f"admin/{live.public_id}/take_down_product/", json={"reason": "Objet volé"}, user=admin)
+    assert response.status_code == 200 and response.get_json()["product"]["status"] == "REJECTED"
+    before, after = only_entry(admin, "product.takedown", live.public_id)
+    assert before["status"] == "ACTIVE" and after["status"] == "REJECTED"
+    assert "retirée de la vente" in f.outbox(live.seller.phone)[0].body
+    again = api.post(f"admin/{live.public_id}/take_down_product/", json={"reason": "Objet volé"}, user=admin)
+    assert again.status_code == 409
+    assert api.post(f"admin/{waiting.public_id}/take_down_product/", json={"reason": "Objet volé"},
+                    user=admin).status_code == 409
+    assert api.post(f"admin/{UNKNOWN}/take_down_product/", json={"reason": "Objet volé"}, user=admin).status_code == 404
+
+
 # --- payouts -----------------------------------------------------------------------------------------
 
 def test_payouts_list_approve_and_reject(api, admin):
@@ -214,6 +231,7 @@ def _calls(product, payout, user):
         ("GET", "admin/pending_products/", None),
         ("POST", f"admin/{product.public_id}/approve_product/", None),
         ("POST", f"admin/{product.public_id}/reject_product/", {"reason": "Photo floue"}),
+        ("POST", f"admin/{product.public_id}/take_down_product/", {"reason": "Photo floue"}),
         ("GET", "admin/payouts/", None),
         ("POST", f"admin/payouts/{payout.public_id}/approve/", None),
         ("POST", f"admin/payouts/{payout.public_id}/reject/", {"reason": "Numéro"}),
@@ -244,5 +262,5 @@ def test_who_may_call(api, admin):
 
 def test_routes_declare_the_admin_role(app):
     names = [rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/mobile/api/admin/")]
-    assert len(names) == 10
+    assert len(names) == 11
     assert all(app.view_functions[name].access == "ADMIN" for name in names)

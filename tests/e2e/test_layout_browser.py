@@ -6,9 +6,10 @@ from playwright.sync_api import expect
 
 from tests import factories as f
 from vgk.extensions import db
-from vgk.models import PickupPoint, Role, TwoFactor
+from vgk.models import PickupPoint, ProductStatus, Role, TwoFactor
 from vgk.models.base import utcnow
 from vgk.services.accounts import sessions, tablets
+from vgk.services.selling import moderation
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +18,7 @@ PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "i
 PUBLIC_PAGES = ["/", "/produits", "{product}", "/panier", "/connexion", "/inscription",
                 "/comment-ca-marche", "/protection-acheteur", "/conditions", "/contact"]
 CLIENT_PAGES = ["/compte", "/compte/securite", "/compte/commandes", "/compte/annonces/nouvelle"]
-ADMIN_PAGES = ["/admin", "/admin/commandes"]
+ADMIN_PAGES = ["/admin", "/admin/commandes", "/admin/moderation", "{review}"]
 STAFF_PAGES = ["/staff", "/staff/rapport"]
 
 # The colours of an element and of the first ancestor (or itself) with an opaque background, as [r, g, b].
@@ -64,11 +65,15 @@ def people(live_app):
         item = f.product("Réfrigérateur Samsung double porte 350 litres très bon état garantie 3 mois",
                          seller=client, city_=town, price=185_000, images=2,
                          category_=f.category("Électroménager", slug="electromenager-layout"))
+        waiting = f.product("Congélateur coffre Haier 200 litres presque neuf, livré avec sa garantie d’origine",
+                            seller=client, city_=town, price=240_000, images=3, status=ProductStatus.PENDING,
+                            description="Paiement Orange Money, appelez le 677 12 34 56. " * 4)
+        moderation.refresh_flags(waiting)
         admin = f.user(Role.ADMIN, two_factor=TwoFactor.SMS, phone_verified_at=verified)
         staff = f.user(Role.STAFF, pickup_point=point, two_factor=TwoFactor.SMS, phone_verified_at=verified)
         tablets.set_pin(staff, "246810")
-        data = {"product": f"/p/{item.public_id}", "client": client.id, "admin": admin.id, "staff": staff.id,
-                "point": point.id}
+        data = {"product": f"/p/{item.public_id}", "review": f"/admin/annonces/{waiting.public_id}",
+                "client": client.id, "admin": admin.id, "staff": staff.id, "point": point.id}
         db.session.remove()
     return data
 
@@ -127,7 +132,7 @@ def test_pages_fit_a_phone_and_vendre_stands_out(live_server, live_app, browser,
         page = context.new_page()
         page.set_default_timeout(10_000)
         try:
-            wide += overflowing(page, base, paths)
+            wide += overflowing(page, base, [path.format(**people) for path in paths])
         finally:
             context.close()
     assert wide == [], f"pages wider than a 360 px screen: {wide}"

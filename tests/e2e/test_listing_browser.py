@@ -117,7 +117,7 @@ def test_listing_posted_moderated_and_found(live_server, live_app, browser, phon
         admin.goto(base + "/admin/moderation")
         queue_row = admin.locator(f"#mod-{first}")
         expect(queue_row).to_contain_text("Tabouret-zebu en bois sculpté")
-        expect(queue_row.locator("td.thumbs img")).to_have_count(2)
+        expect(queue_row.locator(".mod-thumbs img")).to_have_count(2)
         queue_row.get_by_role("button", name="Approuver").click()
         expect(queue_row).to_contain_text("Annonce publiée.")
         expect(queue_row.get_by_role("button", name="Approuver")).to_have_count(0)
@@ -163,5 +163,40 @@ def test_listing_photo_upload_without_javascript(live_server, live_app, browser,
         page = context.new_page()
         page.set_default_timeout(5_000)
         post_listing(page, base, people, "Tabouret-zebu sans JavaScript", [path, path])
+    finally:
+        context.close()
+
+
+def test_bulk_approval_swaps_the_cards_in_place_on_a_phone(live_server, live_app, browser, people):
+    """Two checked cards approved at once: htmx swaps each card where it is, the page stays."""
+    from vgk.models import ProductStatus, User
+    from vgk.services.selling import moderation
+
+    base = live_server.url
+    with live_app.app_context():
+        seller = db.session.get(User, people["seller_id"])
+        ids = []
+        for title in ("Buffet en bois bulk e2e", "Étagère métal bulk e2e"):
+            product = f.product(title, seller=seller, status=ProductStatus.PENDING, images=1)
+            product.submitted_at = utcnow()
+            moderation.refresh_flags(product)
+            ids.append(product.public_id)
+        db.session.commit()
+        db.session.remove()
+    context = signed_in_context(browser, live_app, base, people["admin_id"], viewport={"width": 360, "height": 640},
+                                device_scale_factor=2, is_mobile=True, has_touch=True)
+    try:
+        admin = context.new_page()
+        admin.set_default_timeout(10_000)
+        admin.goto(base + "/admin/moderation")
+        for public_id in ids:
+            admin.locator(f'#mod-{public_id} input[name="ids"]').check()
+        admin.get_by_role("button", name="Approuver la sélection").click()
+        expect(admin.locator("#bulk-msg")).to_contain_text("2 annonce(s) traitée(s).")
+        for public_id in ids:
+            card = admin.locator(f"#mod-{public_id}")
+            expect(card).to_contain_text("En ligne")
+            expect(card.get_by_role("button", name="Approuver")).to_have_count(0)
+        assert admin.url.endswith("/admin/moderation")  # no full page load
     finally:
         context.close()

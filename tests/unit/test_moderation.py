@@ -211,3 +211,29 @@ def test_bulk_approve_and_reject_audit_each(app, admin):
     assert [p.status for p in (a, b, c, d)] == ["ACTIVE", "ACTIVE", "REJECTED", "REJECTED"]
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["product.approve"] * 2 + ["product.reject"] * 2
+
+
+def test_take_down_withdraws_a_live_product_audits_and_tells_the_seller(app, admin):
+    product = f.product("Perceuse Bosch")
+    db.session.commit()
+    with pytest.raises(Invalid):
+        moderation.take_down(admin, product.public_id, "  ")
+    moderation.take_down(admin, product.public_id, "Contrefaçon signalée.", ip="10.0.0.2")
+    db.session.expire_all()
+    assert product.status == ProductStatus.REJECTED and product.rejection_reason == "Contrefaçon signalée."
+    entry = db.session.scalar(select(AuditEntry))
+    assert (entry.action, entry.object_id, entry.ip) == ("product.takedown", product.public_id, "10.0.0.2")
+    assert audit.decode(entry.before)["status"] == "ACTIVE"
+    assert "retirée de la vente" in f.outbox(product.seller.phone)[0].body
+    with pytest.raises(Conflict):
+        moderation.take_down(admin, product.public_id, "Encore une fois.")
+    with pytest.raises(NotFound):
+        moderation.take_down(admin, "inconnue", "Contrefaçon signalée.")
+
+
+def test_for_review_finds_one_product_whatever_its_status(app):
+    waiting, live = pending("Radio"), f.product("Lampe")
+    db.session.commit()
+    assert moderation.for_review(waiting.public_id).title == "Radio"
+    assert moderation.for_review(live.public_id).status == ProductStatus.ACTIVE
+    assert moderation.for_review("inconnue") is None and moderation.for_review(None) is None

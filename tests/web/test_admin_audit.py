@@ -92,6 +92,13 @@ def case_reject_product():
             {"status": "PENDING"}, {"status": "REJECTED", "rejection_reason": "Photo floue"})
 
 
+def case_take_down_product():
+    product = f.product("Casque contrefait")
+    db.session.commit()
+    return ({"public_id": product.public_id}, {"reason": "Contrefaçon"}, "product.takedown", product.public_id,
+            {"status": "ACTIVE"}, {"status": "REJECTED", "rejection_reason": "Contrefaçon"})
+
+
 def case_moderate_many():
     product = _pending()
     return ({}, {"ids": product.public_id, "decision": "approve"}, "product.approve", product.public_id,
@@ -193,6 +200,7 @@ CASES = {
     "admin.reject_payout": case_reject_payout,
     "admin.approve_product": case_approve_product,
     "admin.reject_product": case_reject_product,
+    "admin.take_down_product": case_take_down_product,
     "admin.moderate_many": case_moderate_many,
 }
 # POST routes that change no data (none today). Adding one here needs a reason in review.
@@ -280,6 +288,7 @@ API_TWINS = {
     "admin.reinstate": "admin/users/{public_id}/reinstate/",
     "admin.approve_product": "admin/{public_id}/approve_product/",
     "admin.reject_product": "admin/{public_id}/reject_product/",
+    "admin.take_down_product": "admin/{public_id}/take_down_product/",
     "admin.approve_payout": "admin/payouts/{public_id}/approve/",
     "admin.reject_payout": "admin/payouts/{public_id}/reject/",
 }

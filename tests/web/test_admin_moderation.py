@@ -1,5 +1,6 @@
-"""The moderation queue page: pending listings oldest first with their flags, htmx decisions in place,
-bulk decisions, the approved listing in search, the rejected one with its reason, access."""
+"""The moderation queue page: pending listings oldest first as cards with their flags in words, htmx
+decisions in place (one card, or each card of a bulk decision), the listing read in full, the approved
+listing in search, the rejected one with its reason, the takedown of a live listing, access."""
 import re
 from datetime import timedelta
 
@@ -8,8 +9,9 @@ import pytest
 from tests import factories as f
 from tests.web.test_admin_users import csrf
 from vgk.extensions import db
-from vgk.models import Product, ProductStatus, Role, TwoFactor
+from vgk.models import AuditEntry, Product, ProductStatus, Role, TwoFactor
 from vgk.models.base import utcnow
+from vgk.services.messaging import inbox
 from vgk.services.selling import moderation
 
 HX = {"HX-Request": "true"}
@@ -50,7 +52,9 @@ def test_queue_lists_pending_oldest_first_with_flags(client, admin):
     assert "Déjà en ligne" not in html
     assert "Coordonnées" in html and "Paiement externe" in html
     assert 'title="Coordonnées dans le texte' in html
-    assert 'hx-target="closest tr"' in html and 'hx-swap="outerHTML"' in html
+    assert 'hx-target="closest .moderation-row"' in html and 'hx-swap="outerHTML"' in html
+    assert "<table" not in html and html.count('class="moderation-row mod-card"') == 2
+    assert f'href="/admin/annonces/{old.public_id}"' in html
     assert 'href="/admin/moderation"' in html and 'href="/admin/journal"' in html
 
 
@@ -60,7 +64,7 @@ def test_htmx_approve_returns_the_row_and_the_product_is_searchable(client, admi
                            headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert html.lstrip().startswith("<tr") and f'id="mod-{product.public_id}"' in html and "<html" not in html
+    assert html.lstrip().startswith("<article") and f'id="mod-{product.public_id}"' in html and "<html" not in html
     assert "Annonce publiée." in html
     assert fresh(product).status == ProductStatus.ACTIVE
     assert "Machine à coudre Singer" in client.get("/produits?q=singer").get_data(as_text=True)
@@ -106,9 +110,77 @@ def test_non_admins_get_403(app, client, role):
     product = pending("Radio")
     f.sign_in(client, f.user(role, two_factor=TwoFactor.SMS))
     assert client.get("/admin/moderation").status_code == 403
+    live = f.product("Poste radio en vente")
+    db.session.commit()
+    assert "Modérer cette annonce" not in client.get(f"/p/{live.public_id}").get_data(as_text=True)
+    assert client.get(f"/admin/annonces/{live.public_id}").status_code == 403
     app.config["WTF_CSRF_ENABLED"] = False
     try:
         assert client.post(f"/admin/moderation/{product.public_id}/approuver").status_code == 403
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
     assert fresh(product).status == ProductStatus.PENDING
+
+
+def test_htmx_bulk_swaps_each_card_in_place(client, admin):
+    a, b = pending("Table basse"), pending("Chaise pliante")
+    client.post(f"/admin/moderation/{b.public_id}/approuver", data={"csrf_token": token(client)})
+    response = client.post("/admin/moderation/lot", headers=HX, data={
+        "csrf_token": token(client), "ids": [a.public_id, b.public_id], "decision": "approve"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert "1 annonce(s) traitée(s)." in html and "1 annonce(s) déjà traitée(s)" in html
+    cards = re.findall(r'<article class="moderation-row mod-card" id="mod-([\w-]+)" hx-swap-oob="outerHTML">', html)
+    assert cards == [a.public_id, b.public_id]
+    assert html.count('<span class="tag">En ligne</span>') == 2
+    assert "n'attend pas de modération" in html
+    assert fresh(a).status == ProductStatus.ACTIVE
+
+
+def test_htmx_bulk_without_reason_or_choice_says_so_above_the_queue(client, admin):
+    product = pending("Lampe de chevet")
+    response = client.post("/admin/moderation/lot", headers=HX, data={
+        "csrf_token": token(client), "ids": [product.public_id], "decision": "reject", "reason": ""})
+    assert response.status_code == 400 and "Indiquez la raison du refus" in response.get_data(as_text=True)
+    response = client.post("/admin/moderation/lot", headers=HX, data={"csrf_token": token(client),
+                                                                       "decision": "approve"})
+    assert response.status_code == 400 and "Cochez au moins une annonce." in response.get_data(as_text=True)
+    assert fresh(product).status == ProductStatus.PENDING
+
+
+def test_admin_opens_a_pending_listing_with_all_photos_description_and_flags(client, admin):
+    product = pending("Climatiseur LG", description="Paiement Orange Money uniquement.\nTrès peu servi.",
+                      images=5)
+    html = client.get(f"/admin/annonces/{product.public_id}").get_data(as_text=True)
+    assert "Climatiseur LG" in html and "Très peu servi." in html
+    assert html.count('<li><a href="') >= 5 and "Photos (5)" in html
+    assert "Paiement externe" in html and "Paiement hors plateforme demandé" in html
+    assert f'action="/admin/moderation/{product.public_id}/approuver"' in html
+    assert "Retirer de la vente" not in html
+    assert client.get("/admin/annonces/inconnue").status_code == 404
+
+
+def test_admin_takes_down_a_live_listing_audited_and_the_seller_is_told(client, admin):
+    product = f.product("Téléphone volé Samsung")
+    db.session.commit()
+    public = client.get(f"/p/{product.public_id}").get_data(as_text=True)
+    assert f'href="/admin/annonces/{product.public_id}">Modérer cette annonce' in public
+    page = client.get(f"/admin/annonces/{product.public_id}").get_data(as_text=True)
+    assert "Retirer de la vente" in page and "/approuver" not in page
+    url = f"/admin/annonces/{product.public_id}/retirer"
+    response = client.post(url, data={"csrf_token": token(client), "reason": ""})
+    assert response.status_code == 400 and "Indiquez la raison" in response.get_data(as_text=True)
+    assert fresh(product).status == ProductStatus.ACTIVE
+    response = client.post(url, data={"csrf_token": token(client), "reason": "Objet signalé comme volé."})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/admin/annonces/{product.public_id}")
+    product = fresh(product)
+    assert product.status == ProductStatus.REJECTED and product.rejection_reason == "Objet signalé comme volé."
+    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "product.takedown"))
+    assert entry is not None and entry.actor_id == admin.id and entry.object_id == product.public_id
+    assert "retirée de la vente" in f.outbox(product.seller.phone)[0].body
+    notice = inbox.page_for(product.seller, 1, 10)[0][0]
+    assert "Objet signalé comme volé." in notice.message
+    assert "Samsung" not in client.get("/produits?q=samsung").get_data(as_text=True)
+    assert client.get(f"/p/{product.public_id}").status_code == 404
+    again = client.post(url, data={"csrf_token": token(client), "reason": "Encore."})
+    assert again.status_code == 409 and "Seule une annonce en vente" in again.get_data(as_text=True)

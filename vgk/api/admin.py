@@ -266,6 +266,18 @@ def admin_reject_product(product_id):
     return ok(product=product_card_json(product), message=str(_l("Annonce refusée : le vendeur voit la raison.")))
 
 
+@bp.post("/admin/<product_id>/take_down_product/")
+@admin_with_second_factor
+@operation("Withdraw a listing on sale with a reason the seller sees", tag=TAG, errors=(409,), ok=PRODUCT_ANSWER,
+           body={**REASON_BODY, "required": ["reason"]},
+           description="`reason`: 3 to 500 characters. The listing leaves the catalogue (status REJECTED with the "
+                       "reason); audited; the seller gets an SMS and an in-app notice. A listing not on sale is a 409.")
+def admin_take_down_product(product_id):
+    product = moderation.take_down(current_api_user(), product_id, _reason(body()), ip=client_ip())
+    message = _l("Annonce retirée de la vente : le vendeur est prévenu.")
+    return ok(product=product_card_json(product), message=str(message))
+
+
 # --- payouts ---------------------------------------------------------------------------------------
 
 @bp.get("/admin/payouts/")

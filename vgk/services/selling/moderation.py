@@ -177,6 +177,15 @@ def queue(page: int | None = 1, per_page: int = 20) -> Page:
     )
 
 
+def for_review(public_id: object) -> Product | None:
+    """One product by public id, whatever its status, with images, seller and category loaded (one query
+    and the images'): what an admin reads before deciding, or sees after the decision."""
+    return db.session.scalar(
+        select(Product).where(Product.public_id == str(public_id or "")[:16])
+        .options(selectinload(Product.images), joinedload(Product.seller), joinedload(Product.category))
+    )
+
+
 # --- decisions -----------------------------------------------------------------------------------
 
 def _pending_product(public_id: object) -> Product:
@@ -221,19 +230,24 @@ def _clean_reason(reason: str | None) -> str:
     return clean
 
 
-def _reject(admin: User, product: Product, reason: str, ip: str) -> None:
+def _reject(admin: User, product: Product, reason: str, ip: str, action: str = "product.reject") -> None:
     before = _state(product)
     product.status = ProductStatus.REJECTED
     product.moderated_at = utcnow()
     product.moderated_by_id = admin.id
     product.rejection_reason = reason
-    audit.record(admin, "product.reject", "product", product.public_id, before, _state(product), ip)
+    audit.record(admin, action, "product", product.public_id, before, _state(product), ip)
 
 
 APPROVED_SMS = _l("Vidé-Grenier Kamer : votre annonce « %(title)s » est en ligne.")
 REJECTED_NOTICE = _l("Votre annonce « %(title)s » a été refusée. Motif : %(reason)s")
 REJECTED_SMS = _l("Vidé-Grenier Kamer : votre annonce « %(title)s » a été refusée. "
                   "Motif visible dans votre espace vendeur.")
+
+
+TAKEN_DOWN_NOTICE = _l("Votre annonce « %(title)s » a été retirée de la vente. Motif : %(reason)s")
+TAKEN_DOWN_SMS = _l("Vidé-Grenier Kamer : votre annonce « %(title)s » a été retirée de la vente. "
+                    "Motif visible dans votre espace vendeur.")
 
 
 def approve(admin: User, public_id: object, ip: str = "") -> Product:
@@ -284,3 +298,19 @@ def reject_many(admin: User, public_ids: Iterable[object] | None, reason: str | 
     """Reject each product with the same reason; returns (rejected products, {public_id: error message})."""
     why = _clean_reason(reason)
     return _many(lambda public_id: reject(admin, public_id, why, ip), public_ids)
+
+
+def take_down(admin: User, public_id: object, reason: str | None, ip: str = "") -> Product:
+    """Withdraw a live (ACTIVE) product from sale with a reason the seller sees: it becomes REJECTED, as a
+    refused listing; audited (product.takedown); the seller gets an SMS and an in-app notice. Conflict for a
+    product that is not on sale (pending, reserved, sold…)."""
+    why = _clean_reason(reason)
+    product = locked_awaiting(select(Product).where(Product.public_id == str(public_id or "")[:16]),
+                              ProductStatus.ACTIVE, missing=_l("Annonce introuvable."),
+                              settled=_l("Seule une annonce en vente peut être retirée."))
+    _reject(admin, product, why, ip, action="product.takedown")
+    _notice(product, TAKEN_DOWN_NOTICE, reason=why)
+    db.session.commit()
+    log.info("admin %s took down product %s", admin.public_id, product.public_id)
+    _tell_seller(product, TAKEN_DOWN_SMS)
+    return product
