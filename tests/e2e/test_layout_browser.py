@@ -146,7 +146,7 @@ def check_the_staff_desk(browser, live_app, base, people):
         point = db.session.get(PickupPoint, people["point"])
         brought = f.product("Téléviseur LG 43 pouces avec télécommande d'origine et pied mural", seller=f.user(),
                             city_=point.city, price=120_000, images=3)
-        f.place_order(brought, point=point)
+        reference = f.place_order(brought, point=point).reference
         db.session.remove()
     context = signed_in_context(browser, live_app, base, people["staff"])
     page = context.new_page()
@@ -160,5 +160,13 @@ def check_the_staff_desk(browser, live_app, base, people):
             assert box is not None and box["y"] + box["height"] <= 640, box
         details = page.locator("#h-info").bounding_box()
         assert details is not None and details["y"] > row.bounding_box()["y"]
+    finally:
+        context.close()
+    # With that order in it, the admins' order list and the order's page still fit a phone too.
+    context = signed_in_context(browser, live_app, base, people["admin"])
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        assert overflowing(page, base, ["/admin/commandes", f"/admin/commandes/{reference}"]) == []
     finally:
         context.close()
