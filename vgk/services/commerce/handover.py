@@ -9,7 +9,9 @@ import logging
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
+from vgk.database import locked
 from vgk.errors import Conflict
 from vgk.extensions import db
 from vgk.models import CodePurpose, Order, User
@@ -27,7 +29,11 @@ RESENT = _l("Vidé-Grenier Kamer : nouveau code de retrait pour la commande %(re
 def resend_code(order: Order, *, staff: User | None = None, ip: str = "") -> None:
     """Send the order a new handover code by SMS. Conflict when the order no longer waits for its
     collection; RateLimited past the quotas. When `staff` ask, the re-send is audited (order.code_resent)."""
-    if not orders.awaits_handover(order):
+    # The order's row is locked first (SQLite: the write lock), so two re-sends at once cannot both pass
+    # the per-order quota before either is counted.
+    current = locked(select(Order).where(Order.id == order.id))
+    if current is None or not orders.awaits_handover(current):
+        db.session.rollback()
         raise Conflict(_l("Cette commande n'attend pas de retrait."))
     if staff is None:
         otp.check_source_allowed(CodePurpose.HANDOVER, ip, HANDOVER_RESENDS_PER_SOURCE, HANDOVER_RESEND_SOURCE_WINDOW)
