@@ -123,6 +123,14 @@ class Config:
     CHECKOUT_RATE_LIMIT = os.environ.get("CHECKOUT_RATE_LIMIT", "10 per minute; 40 per hour")
     PAYMENT_WEBHOOK_RATE_LIMIT = os.environ.get("PAYMENT_WEBHOOK_RATE_LIMIT", "60 per minute; 1000 per hour")
 
+    # Conversations: messages a person may send per minute, conversations they may start per day, and
+    # whether phone numbers and emails in messages stay masked until an order exists between the two.
+    CHAT_MESSAGES_PER_MINUTE = _env_number("CHAT_MESSAGES_PER_MINUTE", 20)
+    CHAT_NEW_CONVERSATIONS_PER_DAY = _env_number("CHAT_NEW_CONVERSATIONS_PER_DAY", 30)
+    CHAT_MASK_CONTACTS = _env_bool("CHAT_MASK_CONTACTS", True)
+    # How long a buyer may check out at an accepted offer's price.
+    OFFER_VALID_HOURS = _env_number("OFFER_VALID_HOURS", 24)
+
     # Shared staff tablets lock after this many idle seconds.
     STAFF_IDLE_SECONDS = _env_number("STAFF_IDLE_SECONDS", 300)
     # Sensitive account changes (phone, second factor, recovery codes) and payouts need the password or

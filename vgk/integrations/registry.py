@@ -1,11 +1,12 @@
 """The adapters of the running application, each behind its interface. create_app() builds them from the
 configuration and installs them on the app; code that needs one asks for it here (`storage()`, `sms()`,
-`mail()`, `payments()`, `oauth()`, `queue()`) and gets it typed. A test swaps one by setting its
+`mail()`, `payments()`, `oauth()`, `queue()`, `live()`) and gets it typed. A test swaps one by setting its
 attribute on `adapters_of(app)` (e.g. with monkeypatch.setattr)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from rq import Queue
 
 _EXTENSION = "vgk"
+# Publishes one real-time event: (event name, room, data). Socket.IO's emit once it is set up.
+Publisher = Callable[[str, str, dict[str, Any]], None]
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Adapters:
     payments: Gateway
     oauth: OAuth | None = None  # Google sign-in: None unless GOOGLE_CLIENT_ID is set
     queue: Queue | None = None  # the RQ job queue: None without REDIS_URL (jobs then run inline)
+    live: Publisher | None = None  # real-time events to connected browsers and apps (None: nobody listens)
 
 
 def install(app: Flask, adapters: Adapters) -> Adapters:
@@ -69,3 +73,7 @@ def oauth() -> OAuth | None:
 
 def queue() -> Queue | None:
     return adapters_of().queue
+
+
+def live() -> Publisher | None:
+    return adapters_of().live

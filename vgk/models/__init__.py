@@ -25,6 +25,17 @@ from vgk.models.catalog import (  # noqa: F401
     ProductStatus,
     Review,
 )
+from vgk.models.chat import (  # noqa: F401
+    Block,
+    ChatMessage,
+    Conversation,
+    ConversationKind,
+    ConversationMember,
+    MessageKind,
+    MessageReport,
+    Offer,
+    OfferStatus,
+)
 from vgk.models.notifications import Notification, OutboxMessage  # noqa: F401
 from vgk.models.orders import (  # noqa: F401
     Cart,

@@ -77,7 +77,10 @@ def _text(product: Product) -> str:
 
 
 def _contact(product: Product) -> bool:
-    raw = _text(product)
+    return _contact_in(_text(product))
+
+
+def _contact_in(raw: str) -> bool:
     if _EMAIL.search(raw) or _EMAIL_WORDS.search(raw) or _INTL_PHONE.search(raw):
         return True
     for match in _PHONE.finditer(raw):
@@ -88,12 +91,35 @@ def _contact(product: Product) -> bool:
 
 
 def _payment(product: Product) -> bool:
-    raw = _text(product)
+    return _payment_in(_text(product))
+
+
+def _payment_in(raw: str) -> bool:
     return bool(_USSD.search(raw)) or _has_phrase(normalize(raw), _PAYMENT_WORDS)
 
 
 def _banned_word(product: Product) -> bool:
-    return _has_phrase(normalize(_text(product)), current_app.config.get("BANNED_WORDS", ()))
+    return _banned_word_in(_text(product))
+
+
+def _banned_word_in(raw: str) -> bool:
+    return _has_phrase(normalize(raw), current_app.config.get("BANNED_WORDS", ()))
+
+
+TEXT_FLAGS = ("contact", "payment", "banned_word")
+
+
+def mask_contacts(raw: str) -> str:
+    """The text with its phone numbers and email addresses replaced by "•••"."""
+    masked = _EMAIL.sub("•••", _EMAIL_WORDS.sub("•••", raw or ""))
+    return _PHONE.sub("•••", _INTL_PHONE.sub("•••", masked))
+
+
+def text_flags(raw: str) -> list[str]:
+    """The flags a free text earns (a chat message): contact details, payment outside the platform, a
+    prohibited item — the same rules as a listing's text."""
+    checks = {"contact": _contact_in, "payment": _payment_in, "banned_word": _banned_word_in}
+    return [code for code in TEXT_FLAGS if checks[code](raw or "")]
 
 
 def _category_id(product: Product) -> int | None:

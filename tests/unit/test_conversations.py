@@ -1,0 +1,197 @@
+"""Conversations: one per buyer and listing, who may read and write, messages and their masking, read
+marks and unread counts, limits — on SQLite and PostgreSQL."""
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
+from vgk.extensions import db
+from vgk.integrations.registry import adapters_of
+from vgk.models import Block, ChatMessage, Conversation, ConversationKind, ProductStatus, Role
+from vgk.services.conversations import messages, threads
+
+
+@pytest.fixture
+def heard(app, monkeypatch):
+    """What would be published live: (event, room, data) in order."""
+    events = []
+    monkeypatch.setattr(adapters_of(app), "live", lambda event, room, data: events.append((event, room, data)))
+    return events
+
+
+def listing():
+    seller = f.user(name="Nadège Fotso")
+    return seller, f.product("Tecno Spark 10", seller=seller, price=65_000, negotiable=True)
+
+
+def test_one_conversation_per_buyer_and_listing(app):
+    seller, phone = listing()
+    buyer = f.user(name="Awa Bello")
+    first = threads.open_about_listing(buyer, phone.public_id)
+    again = threads.open_about_listing(buyer, phone.public_id)
+    assert first.id == again.id and first.kind == ConversationKind.LISTING
+    assert sorted(threads.member_ids(first)) == sorted([buyer.id, seller.id])
+    other = threads.open_about_listing(f.user(), phone.public_id)
+    assert other.id != first.id
+    assert db.session.scalar(select(db.func.count(Conversation.id))) == 2
+
+
+def test_nobody_talks_to_themselves_or_about_a_listing_not_on_sale(app):
+    seller, phone = listing()
+    with pytest.raises(Invalid):
+        threads.open_about_listing(seller, phone.public_id)
+    draft = f.product("Brouillon", seller=seller, status=ProductStatus.DRAFT)
+    with pytest.raises(NotFound):
+        threads.open_about_listing(f.user(), draft.public_id)
+    with pytest.raises(NotFound):
+        threads.open_about_listing(f.user(), "nope")
+
+
+def test_only_members_read_and_admins_answer_support(app):
+    seller, phone = listing()
+    buyer = f.user()
+    talk = threads.open_about_listing(buyer, phone.public_id)
+    stranger, admin = f.user(), f.user(Role.ADMIN)
+    assert threads.find(buyer, talk.public_id).id == talk.id
+    for outsider in (stranger, admin, None):
+        with pytest.raises(NotFound):
+            threads.find(outsider, talk.public_id)
+    with pytest.raises(NotFound):
+        messages.post_text(stranger, talk, "Bonjour")
+
+    help_me = threads.open_support(buyer)
+    assert threads.find(admin, help_me.public_id).id == help_me.id
+    with pytest.raises(NotFound):
+        threads.find(stranger, help_me.public_id)
+    messages.post_text(admin, help_me, "Bonjour, que puis-je faire pour vous ?")  # the admin joins by answering
+    assert admin.id in threads.member_ids(help_me)
+
+
+def test_messages_unread_counts_and_read_marks(app, heard):
+    seller, phone = listing()
+    buyer = f.user()
+    talk = threads.open_about_listing(buyer, phone.public_id)
+    first = messages.post_text(buyer, talk, "  Bonjour, il est toujours disponible ?  ")
+    second = messages.post_text(buyer, talk, "Je suis à Akwa.")
+    assert first.body == "Bonjour, il est toujours disponible ?"
+    assert threads.unread_total(seller) == 2 and threads.unread_total(buyer) == 0
+    rows = threads.inbox(seller).items
+    assert [(row.conversation.id, row.last.id, row.unread) for row in rows] == [(talk.id, second.id, 2)]
+
+    # The seller's browser heard each message in the seller's room, with the unread count.
+    to_seller = [data for event, room, data in heard if event == "message" and room == f"user:{seller.id}"]
+    assert [data["message"]["text"] for data in to_seller] == [first.body, second.body]
+    assert to_seller[-1]["unread"] == 2
+
+    assert messages.mark_read(seller, talk, first.id) == first.id
+    assert threads.unread_total(seller) == 1
+    messages.mark_read(seller, talk, first.id - 1)  # marks never go back
+    assert threads.unread_total(seller) == 1
+    assert messages.mark_read(seller, talk) == second.id
+    assert threads.unread_total(seller) == 0
+    assert messages.receipts(buyer, talk) == (second.id, second.id)
+    assert ("read", f"user:{buyer.id}") in [(event, room) for event, room, _ in heard]
+
+
+def test_pages_read_backwards(app):
+    seller, phone = listing()
+    buyer = f.user()
+    talk = threads.open_about_listing(buyer, phone.public_id)
+    app.config["CHAT_MESSAGES_PER_MINUTE"] = 100
+    try:
+        sent = [messages.post_text(buyer if n % 2 else seller, talk, f"message {n}") for n in range(7)]
+    finally:
+        app.config["CHAT_MESSAGES_PER_MINUTE"] = 20
+    newest, older = messages.page(buyer, talk, size=3)
+    assert [seen.text for seen in newest] == ["message 4", "message 5", "message 6"] and older
+    before, older = messages.page(buyer, talk, before_id=newest[0].id, size=3)
+    assert [seen.text for seen in before] == ["message 1", "message 2", "message 3"] and older
+    first, older = messages.page(buyer, talk, before_id=before[0].id, size=3)
+    assert [seen.text for seen in first] == ["message 0"] and not older
+    assert [seen.text for seen in messages.since(buyer, talk, sent[4].id)] == ["message 5", "message 6"]
+    assert [seen.mine for seen in newest] == [False, True, False]
+
+
+def test_contacts_are_masked_for_the_other_side_until_they_trade(app):
+    seller, phone = listing()
+    buyer = f.user()
+    talk = threads.open_about_listing(buyer, phone.public_id)
+    message = messages.post_text(seller, talk, "Appelez-moi au 677 12 34 56 ou vendeur@example.cm")
+    assert message.flags == "contact"
+    seen = messages.page(buyer, talk)[0][-1]
+    assert seen.masked and "677" not in seen.text and "@" not in seen.text and "•••" in seen.text
+    assert messages.page(seller, talk)[0][-1].text == message.body  # the writer sees what they wrote
+    f.place_order(phone, buyer=buyer)
+    assert messages.page(buyer, talk)[0][-1].text == message.body
+
+
+def test_payment_outside_the_platform_carries_a_warning(app):
+    seller, phone = listing()
+    buyer = f.user()
+    talk = threads.open_about_listing(buyer, phone.public_id)
+    messages.post_text(seller, talk, "Envoyez l'argent par Orange Money avant")
+    assert messages.page(buyer, talk)[0][-1].warning
+
+
+def test_bad_text_and_limits(app):
+    seller, phone = listing()
+    buyer = f.user()
+    talk = threads.open_about_listing(buyer, phone.public_id)
+    for bad in ("", "   ", "\x00\x01", "x" * (messages.TEXT_MAX + 1)):
+        with pytest.raises(Invalid):
+            messages.post_text(buyer, talk, bad)
+    app.config["CHAT_MESSAGES_PER_MINUTE"] = 2
+    try:
+        messages.post_text(buyer, talk, "un")
+        messages.post_text(buyer, talk, "deux")
+        with pytest.raises(RateLimited):
+            messages.post_text(buyer, talk, "trois")
+    finally:
+        app.config["CHAT_MESSAGES_PER_MINUTE"] = 20
+    assert db.session.scalar(select(db.func.count(ChatMessage.id))) == 2
+
+    app.config["CHAT_NEW_CONVERSATIONS_PER_DAY"] = 1
+    try:
+        with pytest.raises(RateLimited):
+            threads.open_about_listing(buyer, f.product("Autre", seller=seller).public_id)
+        assert threads.open_about_listing(buyer, phone.public_id).id == talk.id  # an existing one still opens
+    finally:
+        app.config["CHAT_NEW_CONVERSATIONS_PER_DAY"] = 30
+
+
+def test_a_block_stops_the_blocked_person(app):
+    seller, phone = listing()
+    buyer = f.user()
+    talk = threads.open_about_listing(buyer, phone.public_id)
+    db.session.add(Block(blocker_id=seller.id, blocked_id=buyer.id))
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        messages.post_text(buyer, talk, "Allô ?")
+    with pytest.raises(Forbidden):
+        threads.open_about_listing(buyer, phone.public_id)
+    messages.post_text(seller, talk, "Au revoir.")  # the one who blocked may still write
+
+
+def test_a_closed_conversation_is_read_only(app):
+    seller, phone = listing()
+    buyer = f.user()
+    talk = threads.open_about_listing(buyer, phone.public_id)
+    messages.post_text(buyer, talk, "Bonjour")
+    threads.close(f.user(Role.ADMIN), talk)
+    with pytest.raises(Forbidden):
+        messages.post_text(seller, talk, "Bonjour")
+    assert [seen.text for seen in messages.page(seller, talk)[0]] == ["Bonjour"]
+
+
+def test_system_lines_read_in_the_readers_language(app):
+    from flask_babel import force_locale
+    from flask_babel import lazy_gettext as _l
+
+    seller, phone = listing()
+    talk = threads.open_about_listing(f.user(), phone.public_id)
+    line = messages.add_system(talk, _l("Cet article a été vendu."))
+    db.session.commit()
+    with force_locale("fr"):
+        assert messages.system_text(line) == "Cet article a été vendu."
+    with force_locale("en"):
+        assert messages.system_text(line) == "This item has been sold."

@@ -1,0 +1,255 @@
+"""Who talks to whom: one conversation per buyer and listing, one support conversation per person (with
+the admins), and groups an admin gathers. Who may read and write in each, the inbox of a person's
+conversations and the unread count shown in the header.
+
+Access: members read and write. Admins also read and answer every support conversation (they become
+members when they first open one), and may read a conversation somebody reported. Everyone else is told
+the conversation does not exist (never "forbidden": that would confirm it does).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
+from vgk.extensions import db
+from vgk.models import (
+    Block,
+    ChatMessage,
+    Conversation,
+    ConversationKind,
+    ConversationMember,
+    MessageReport,
+    Product,
+    ProductStatus,
+    Role,
+    User,
+    UserStatus,
+)
+from vgk.models.base import utcnow
+from vgk.services.backoffice import audit
+from vgk.services.paging import Page, paginate
+
+PER_PAGE = 20
+TITLE_MAX = 120
+GROUP_MAX_MEMBERS = 50
+# Listings people may ask about: on sale, or reserved by a buyer whose payment may still fail.
+OPEN_FOR_QUESTIONS = (ProductStatus.ACTIVE, ProductStatus.RESERVED)
+NOT_FOUND = _l("Conversation introuvable.")
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    conversation: Conversation
+    last: ChatMessage | None
+    unread: int
+
+
+def _active(user: User | None) -> User:
+    if user is None or user.status != UserStatus.ACTIVE:
+        raise Forbidden(_l("Connectez-vous pour écrire un message."))
+    return user
+
+
+def blocked(blocker_id: int, blocked_id: int) -> bool:
+    return db.session.get(Block, (blocker_id, blocked_id)) is not None
+
+
+def _get_or_create(key: str, build: Conversation, member_ids: Sequence[int]) -> Conversation:
+    """The conversation with `key`, created with its members if there is none (two people opening it at
+    once get the same one: the unique key decides on every database)."""
+    found = db.session.scalar(select(Conversation).where(Conversation.unique_key == key))
+    if found is not None:
+        return found
+    _within_daily_limit(build.created_by_id)
+    build.unique_key = key
+    build.members = [ConversationMember(user_id=user_id) for user_id in dict.fromkeys(member_ids)]
+    db.session.add(build)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        found = db.session.scalar(select(Conversation).where(Conversation.unique_key == key))
+        if found is None:
+            raise
+        return found
+    return build
+
+
+def _within_daily_limit(user_id: int | None) -> None:
+    """People start at most CHAT_NEW_CONVERSATIONS_PER_DAY conversations in 24 hours."""
+    limit = int(current_app.config["CHAT_NEW_CONVERSATIONS_PER_DAY"])
+    started = db.session.scalar(select(func.count(Conversation.id)).where(
+        Conversation.created_by_id == user_id, Conversation.created_at > utcnow() - timedelta(days=1))) or 0
+    if started >= limit:
+        raise RateLimited(_l("Vous avez commencé beaucoup de conversations aujourd'hui : réessayez demain."))
+
+
+def open_about_listing(buyer: User | None, product_public_id: object) -> Conversation:
+    """The buyer's conversation with the seller about a listing on sale (created on first use)."""
+    buyer = _active(buyer)
+    product = db.session.scalar(select(Product).where(Product.public_id == str(product_public_id)[:16]))
+    if product is None or product.status not in OPEN_FOR_QUESTIONS:
+        raise NotFound(_l("Cette annonce n'est plus en vente."))
+    if product.seller_id == buyer.id:
+        raise Invalid(_l("C'est votre annonce : les acheteurs vous écriront ici."))
+    if blocked(product.seller_id, buyer.id):
+        raise Forbidden(_l("Ce vendeur ne reçoit plus vos messages."))
+    key = f"listing:{product.id}:{buyer.id}"
+    build = Conversation(kind=ConversationKind.LISTING, product_id=product.id, title=product.title[:TITLE_MAX],
+                         created_by_id=buyer.id)
+    return _get_or_create(key, build, [buyer.id, product.seller_id])
+
+
+def open_support(user: User | None) -> Conversation:
+    """The person's conversation with the admins (clients and staff alike)."""
+    user = _active(user)
+    if user.role == Role.ADMIN:
+        raise Invalid(_l("Les administrateurs répondent aux demandes depuis la boîte du support."))
+    build = Conversation(kind=ConversationKind.SUPPORT, title=user.name[:TITLE_MAX], created_by_id=user.id)
+    return _get_or_create(f"support:{user.id}", build, [user.id])
+
+
+def start_group(admin: User, title: object, member_ids: Sequence[int]) -> Conversation:
+    """A group an admin gathers (the admin is in it)."""
+    if admin.role != Role.ADMIN:
+        raise Forbidden(_l("Réservé aux administrateurs."))
+    name = str(title or "").strip()[:TITLE_MAX]
+    if not name:
+        raise Invalid(_l("Donnez un nom au groupe."), fields={"title": _l("Donnez un nom au groupe.")})
+    wanted = list(dict.fromkeys(int(i) for i in member_ids if int(i) != admin.id))
+    if not wanted or len(wanted) > GROUP_MAX_MEMBERS:
+        raise Invalid(_l("Choisissez entre 1 et %(max)s personnes.", max=GROUP_MAX_MEMBERS))
+    found = db.session.scalars(select(User.id).where(User.id.in_(wanted), User.status == UserStatus.ACTIVE)).all()
+    if len(found) != len(wanted):
+        raise Invalid(_l("Une des personnes choisies n'existe pas ou est suspendue."))
+    group = Conversation(kind=ConversationKind.GROUP, title=name, created_by_id=admin.id,
+                         members=[ConversationMember(user_id=user_id) for user_id in [admin.id, *wanted]])
+    db.session.add(group)
+    db.session.commit()
+    return group
+
+
+def membership(user: User | None, conversation: Conversation) -> ConversationMember | None:
+    if user is None or getattr(user, "id", None) is None:
+        return None
+    return db.session.get(ConversationMember, (conversation.id, user.id))
+
+
+def _reported(conversation: Conversation) -> bool:
+    return db.session.scalar(select(MessageReport.id).where(MessageReport.conversation_id == conversation.id)
+                             .limit(1)) is not None
+
+
+def can_read(user: User | None, conversation: Conversation) -> bool:
+    if membership(user, conversation) is not None:
+        return True
+    if user is None or getattr(user, "role", None) != Role.ADMIN or user.status != UserStatus.ACTIVE:
+        return False
+    return conversation.kind == ConversationKind.SUPPORT or _reported(conversation)
+
+
+def find(user: User | None, public_id: object) -> Conversation:
+    """The conversation, if `user` may read it; NotFound otherwise (whether or not it exists)."""
+    conversation = db.session.scalar(select(Conversation).where(Conversation.public_id == str(public_id)[:16]))
+    if conversation is None or not can_read(user, conversation):
+        raise NotFound(NOT_FOUND)
+    return conversation
+
+
+def writer(user: User | None, conversation: Conversation) -> ConversationMember:
+    """The member who is about to write (an admin joins a support conversation by answering it);
+    refused when the conversation is closed or the other side blocked them."""
+    user = _active(user)
+    if conversation.closed_at is not None:
+        raise Forbidden(_l("Cette conversation est fermée."))
+    member = membership(user, conversation)
+    if member is None and user.role == Role.ADMIN and conversation.kind == ConversationKind.SUPPORT:
+        member = ConversationMember(conversation_id=conversation.id, user_id=user.id)
+        db.session.add(member)
+        db.session.flush()
+    if member is None:
+        raise NotFound(NOT_FOUND)
+    if conversation.kind == ConversationKind.LISTING and any(
+            blocked(other, user.id) for other in other_member_ids(conversation, user.id)):
+        raise Forbidden(_l("Cette personne ne reçoit plus vos messages."))
+    return member
+
+
+def member_ids(conversation: Conversation) -> list[int]:
+    return list(db.session.scalars(select(ConversationMember.user_id)
+                                   .where(ConversationMember.conversation_id == conversation.id)))
+
+
+def other_member_ids(conversation: Conversation, user_id: int) -> list[int]:
+    return [other for other in member_ids(conversation) if other != user_id]
+
+
+def _unread_condition(user_id: int):  # type: ignore[no-untyped-def]
+    return and_(ChatMessage.conversation_id == ConversationMember.conversation_id,
+                ChatMessage.id > ConversationMember.last_read_id,
+                or_(ChatMessage.sender_id.is_(None), ChatMessage.sender_id != user_id),
+                ChatMessage.hidden_at.is_(None))
+
+
+def unread_total(user: User | None) -> int:
+    """How many messages the person has not read, in all their conversations (one query)."""
+    if user is None or getattr(user, "id", None) is None:
+        return 0
+    return db.session.scalar(
+        select(func.count(ChatMessage.id)).select_from(ConversationMember)
+        .join(ChatMessage, _unread_condition(user.id))
+        .where(ConversationMember.user_id == user.id)) or 0
+
+
+def inbox(user: User, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """The person's conversations, the most recent first, each with its last message and unread count
+    (three queries whatever the page's length)."""
+    query = (select(Conversation).join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
+             .where(ConversationMember.user_id == user.id)
+             .order_by(Conversation.last_message_at.desc(), Conversation.id.desc()))
+    result = paginate(query, page, per_page)
+    ids = [conversation.id for conversation in result.items]
+    lasts: dict[int, ChatMessage] = {}
+    unread: dict[int, int] = {}
+    if ids:
+        newest = (select(func.max(ChatMessage.id)).where(ChatMessage.conversation_id.in_(ids),
+                                                          ChatMessage.hidden_at.is_(None))
+                  .group_by(ChatMessage.conversation_id))
+        for message in db.session.scalars(select(ChatMessage).where(ChatMessage.id.in_(newest))):
+            lasts[message.conversation_id] = message
+        counts = (select(ConversationMember.conversation_id, func.count(ChatMessage.id))
+                  .join(ChatMessage, _unread_condition(user.id))
+                  .where(ConversationMember.user_id == user.id, ConversationMember.conversation_id.in_(ids))
+                  .group_by(ConversationMember.conversation_id))
+        unread = {conversation_id: count for conversation_id, count in db.session.execute(counts)}
+    result.items = [InboxRow(conversation, lasts.get(conversation.id), unread.get(conversation.id, 0))
+                    for conversation in result.items]
+    return result
+
+
+def support_queue(admin: User, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """Every support conversation, the most recent first (admins only)."""
+    if admin.role != Role.ADMIN:
+        raise Forbidden(_l("Réservé aux administrateurs."))
+    query = (select(Conversation).where(Conversation.kind == ConversationKind.SUPPORT)
+             .order_by(Conversation.last_message_at.desc(), Conversation.id.desc()))
+    return paginate(query, page, per_page)
+
+
+def close(admin: User, conversation: Conversation) -> Conversation:
+    """An admin closes a conversation: nobody writes in it any more (it stays readable)."""
+    if admin.role != Role.ADMIN:
+        raise Forbidden(_l("Réservé aux administrateurs."))
+    if conversation.closed_at is None:
+        conversation.closed_at = utcnow()
+        conversation.closed_by_id = admin.id
+        audit.record(admin, "conversation.close", "conversation", conversation.public_id)
+        db.session.commit()
+    return conversation
