@@ -84,7 +84,7 @@ def _within_rate(user: User) -> None:
         raise RateLimited(_l("Vous écrivez très vite : attendez une minute avant le prochain message."))
 
 
-def _added(conversation: Conversation, message: ChatMessage, writer: ConversationMember | None) -> ChatMessage:
+def added(conversation: Conversation, message: ChatMessage, writer: ConversationMember | None) -> ChatMessage:
     """Add the message (no commit); the writer has received and read their own message."""
     db.session.add(message)
     db.session.flush()
@@ -102,7 +102,7 @@ def post_text(sender: User | None, conversation: Conversation, text: object) -> 
     _within_rate(author)
     message = ChatMessage(conversation_id=conversation.id, sender_id=author.id, kind=MessageKind.TEXT, body=body,
                           flags=" ".join(moderation.text_flags(body))[:64], created_at=utcnow())
-    _added(conversation, message, writer)
+    added(conversation, message, writer)
     db.session.commit()
     announce(conversation, message)
     return message
@@ -115,7 +115,7 @@ def add_system(conversation: Conversation, key: Message, **values: object) -> Ch
     params = {name: value if isinstance(value, int) else str(value) for name, value in values.items()}
     message = ChatMessage(conversation_id=conversation.id, kind=MessageKind.SYSTEM, system_key=str(msgid),
                           system_params=json.dumps(params, ensure_ascii=False), created_at=utcnow())
-    return _added(conversation, message, None)
+    return added(conversation, message, None)
 
 
 def system_text(message: ChatMessage) -> str:
