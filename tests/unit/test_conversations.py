@@ -195,3 +195,58 @@ def test_system_lines_read_in_the_readers_language(app):
         assert messages.system_text(line) == "Cet article a été vendu."
     with force_locale("en"):
         assert messages.system_text(line) == "This item has been sold."
+
+
+def test_photos_are_checked_reencoded_and_private(app, client):
+    from vgk.errors import Invalid as Refused
+    from vgk.services.conversations import safety
+
+    seller, phone = listing()
+    buyer = f.user()
+    talk = threads.open_about_listing(buyer, phone.public_id)
+    with pytest.raises(Refused):
+        safety.post_photo(buyer, talk, b"not a photo at all")
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "Tecno"
+    message = safety.post_photo(buyer, talk, f.jpeg_bytes(exif=exif.tobytes()))
+    assert message.image_key.startswith("private/chat/") and message.image_key.endswith(".webp")
+    data = safety.photo(seller, talk.public_id, message.id)
+    assert data[:4] == b"RIFF" and data[8:12] == b"WEBP" and b"Tecno" not in data
+    with pytest.raises(NotFound):
+        safety.photo(f.user(), talk.public_id, message.id)
+    assert client.get("/media/" + message.image_key).status_code == 404  # never public
+
+
+def test_reports_blocks_and_the_admins_settlement(app):
+    from vgk.services.conversations import safety
+
+    seller, phone = listing()
+    buyer = f.user()
+    talk = threads.open_about_listing(buyer, phone.public_id)
+    rude = messages.post_text(seller, talk, "Payez d'abord par Orange Money")
+    with pytest.raises(Invalid):
+        safety.report(seller, talk, rude.id, "moi-même")
+    with pytest.raises(NotFound):
+        safety.report(f.user(), talk, rude.id, "curieux")
+    first = safety.report(buyer, talk, rude.id, "Demande de paiement hors plateforme")
+    assert safety.report(buyer, talk, rude.id, "encore").id == first.id  # once
+    admin = f.user(Role.ADMIN)
+    assert threads.find(admin, talk.public_id).id == talk.id  # reported: admins may read it
+    rows = safety.reported(admin).items
+    assert [(row.conversation.id, row.open_reports) for row in rows] == [(talk.id, 1)]
+    assert safety.settle_reports(admin, talk, close=True, hide_ids=[rude.id]) == 1
+    assert safety.reported(admin).items == [] and safety.open_reports(admin) == 0
+    assert [seen.id for seen in messages.page(buyer, talk)[0]] == []  # the hidden message is gone
+    with pytest.raises(Forbidden):
+        messages.post_text(buyer, talk, "Allô ?")  # closed
+
+    other = threads.open_about_listing(buyer, f.product("Autre", seller=seller).public_id)
+    safety.block(seller, buyer.public_id)
+    with pytest.raises(Forbidden):
+        messages.post_text(buyer, other, "Bonjour")
+    safety.unblock(seller, buyer.public_id)
+    messages.post_text(buyer, other, "Bonjour")
+    with pytest.raises(Invalid):
+        safety.block(buyer, admin.public_id)

@@ -3,9 +3,10 @@ import hashlib
 import weakref
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, send_from_directory
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
 
 from vgk.security import public
+from vgk.services.conversations.safety import PRIVATE_PREFIX
 
 bp = Blueprint("pwa", __name__)
 
@@ -58,6 +59,8 @@ def offline():
 @bp.get("/media/<path:key>")
 @public
 def media(key):
+    if key.startswith(PRIVATE_PREFIX):  # chat photos: handed out to the conversation's members only
+        abort(404)
     response = send_from_directory(current_app.config["MEDIA_ROOT"], key)
     response.cache_control.public = True
     response.cache_control.max_age = 60 * 60 * 24 * 365

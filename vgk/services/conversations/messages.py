@@ -76,7 +76,7 @@ def clean(text: object) -> str:
     return body
 
 
-def _within_rate(user: User) -> None:
+def within_rate(user: User) -> None:
     limit = int(current_app.config["CHAT_MESSAGES_PER_MINUTE"])
     recent = db.session.scalar(select(func.count(ChatMessage.id)).where(
         ChatMessage.sender_id == user.id, ChatMessage.created_at > utcnow() - timedelta(minutes=1))) or 0
@@ -99,7 +99,7 @@ def post_text(sender: User | None, conversation: Conversation, text: object) -> 
     writer = threads.writer(sender, conversation)
     body = clean(text)
     author = writer.user
-    _within_rate(author)
+    within_rate(author)
     message = ChatMessage(conversation_id=conversation.id, sender_id=author.id, kind=MessageKind.TEXT, body=body,
                           flags=" ".join(moderation.text_flags(body))[:64], created_at=utcnow())
     added(conversation, message, writer)
