@@ -7,6 +7,7 @@ web and the API hand them out to members only (`photo`).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -143,7 +144,8 @@ def open_reports(admin: User) -> int:
     return db.session.scalar(select(func.count(MessageReport.id)).where(MessageReport.resolved_at.is_(None))) or 0
 
 
-def settle_reports(admin: User | None, conversation: Conversation, close: bool, hide_ids: list[object] = ()) -> int:
+def settle_reports(admin: User | None, conversation: Conversation, close: bool,
+                   hide_ids: Sequence[object] = ()) -> int:
     """An admin deals with a reported conversation: hides the messages named, closes it if asked, and
     marks its reports dealt with (audited). Returns how many reports were settled."""
     admin = _admin(admin)
