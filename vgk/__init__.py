@@ -7,7 +7,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 
 from config import config_from_env, normalize_database_url
-from vgk import inputs
+from vgk import inputs, realtime
 from vgk.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, socketio
 from vgk.translations_build import compile_catalogues
 from vgk.urls import site_origins
@@ -50,6 +50,7 @@ def create_app(config_class=None, **overrides):
 
     _init_extensions(app)
     _init_adapters(app)
+    realtime.register(app, socketio)
     _register_blueprints(app)
 
     from vgk import cli, devtools, web
