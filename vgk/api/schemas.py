@@ -3,6 +3,7 @@ ids are public ids; dates are ISO-8601 in UTC; image URLs are absolute."""
 from flask_babel import get_locale
 
 from vgk.services.catalogue import social
+from vgk.services.messaging import inbox
 from vgk.services.selling import listings
 from vgk.services.selling.media import image_url
 from vgk.text import format_xaf
@@ -284,7 +285,7 @@ def entry_json(entry):
 
 
 def notification_json(notice):
-    return {"id": notice.id, "kind": notice.kind, "message": notice.message,
+    return {"id": notice.id, "kind": notice.kind, "message": inbox.text(notice),
             "link": absolute(notice.link) if notice.link else None, "read": notice.read_at is not None,
             "read_at": iso(notice.read_at), "created_at": iso(notice.created_at)}
 
