@@ -1,7 +1,7 @@
 """Notifications: keep the message's key (its French msgid) and parameters, so a notice is shown in the
 reader's language of the moment. The written message stays, as the fallback for older notices.
 
-Revision ID: 0015
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-02
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015'
+revision = '0012'
 down_revision = '0011'
 branch_labels = None
 depends_on = None
