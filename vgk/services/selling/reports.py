@@ -56,7 +56,7 @@ def _comment(value: object) -> str:
     return text
 
 
-def _reportable(public_id: object) -> Product:
+def reportable(public_id: object) -> Product:
     product = db.session.scalar(select(Product).where(Product.public_id == str(public_id or "")[:16]))
     if product is None or product.status not in REPORTABLE:
         raise NotFound(_l("Annonce introuvable."))
@@ -81,7 +81,7 @@ def report(public_id: object, reason: object, comment: object = "", user: User |
     """Report a listing on sale; returns (the report, True) when new, (the open one, False) when this
     reporter had already reported it. NotFound for a listing not on sale, Invalid for a bad reason or
     comment, RateLimited past the hourly quota."""
-    product = _reportable(public_id)
+    product = reportable(public_id)
     code, text = _reason(reason), _comment(comment)
     key = reporter_key(user, ip)
     existing = _open_report(product.id, key)
