@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 MAX_COMMENT = 500
 REPORTABLE = (ProductStatus.ACTIVE, ProductStatus.RESERVED)
 DISMISSED, TAKEN_DOWN = "DISMISSED", "TAKEN_DOWN"
+# What the reporter reads after a new report, and after a second one of the same listing.
+THANKS = _l("Merci : notre équipe va examiner cette annonce.")
+ALREADY = _l("Vous avez déjà signalé cette annonce.")
 # How many listings the admin's list shows at once (most reported first).
 LIST_LIMIT = 50
 
@@ -45,7 +48,7 @@ def reporter_key(user: User | None, ip: str) -> str:
 def _reason(value: object) -> str:
     code = str(value or "").strip().upper()
     if code not in ReportReason.ALL:
-        raise Invalid(_l("Choisissez la raison du signalement."), {"reason": "required"})
+        raise Invalid(_l("Choisissez la raison du signalement."), {"reason": "invalid" if code else "required"})
     return code
 
 

@@ -1,7 +1,6 @@
 """Reporting a listing: anyone (guest or client) opens a short form from the product page (with htmx, in
 place) and sends a reason and an optional comment; the rules are in vgk.services.selling.reports."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk.edge import client_ip, report_limit
@@ -20,7 +19,7 @@ def _form(product, error=None, status=200):
 
 
 def thanks(new):
-    return _("Merci : notre équipe va examiner cette annonce.") if new else _("Vous avez déjà signalé cette annonce.")
+    return str(reports.THANKS if new else reports.ALREADY)
 
 
 @bp.route("/p/<public_id>/signaler", methods=["GET", "POST"])
