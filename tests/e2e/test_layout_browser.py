@@ -6,10 +6,10 @@ from playwright.sync_api import expect
 
 from tests import factories as f
 from vgk.extensions import db
-from vgk.models import PickupPoint, ProductStatus, Role, TwoFactor
+from vgk.models import PickupPoint, ProductStatus, ReportReason, Role, TwoFactor
 from vgk.models.base import utcnow
 from vgk.services.accounts import sessions, tablets
-from vgk.services.selling import moderation
+from vgk.services.selling import moderation, reports
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "i
 PUBLIC_PAGES = ["/", "/produits", "{product}", "/panier", "/connexion", "/inscription",
                 "/comment-ca-marche", "/protection-acheteur", "/conditions", "/contact"]
 CLIENT_PAGES = ["/compte", "/compte/securite", "/compte/commandes", "/compte/annonces/nouvelle"]
-ADMIN_PAGES = ["/admin", "/admin/commandes", "/admin/moderation", "{review}"]
+ADMIN_PAGES = ["/admin", "/admin/commandes", "/admin/moderation", "/admin/signalements", "{review}"]
 STAFF_PAGES = ["/staff", "/staff/rapport"]
 
 # The colours of an element and of the first ancestor (or itself) with an opaque background, as [r, g, b].
@@ -69,6 +69,9 @@ def people(live_app):
                             seller=client, city_=town, price=240_000, images=3, status=ProductStatus.PENDING,
                             description="Paiement Orange Money, appelez le 677 12 34 56. " * 4)
         moderation.refresh_flags(waiting)
+        for n, reason in enumerate(ReportReason.ALL):
+            reports.report(item.public_id, reason, "Le vendeur demande un paiement d’avance par Orange Money, "
+                           "avant tout passage au point relais du marché.", ip=f"10.0.0.{n}")
         admin = f.user(Role.ADMIN, two_factor=TwoFactor.SMS, phone_verified_at=verified)
         staff = f.user(Role.STAFF, pickup_point=point, two_factor=TwoFactor.SMS, phone_verified_at=verified)
         tablets.set_pin(staff, "246810")
