@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from vgk.api import bp
 from vgk.api.base import body, current_api_user, ok, public_api
 from vgk.api.openapi import envelope, nullable, operation, ref, schemas
-from vgk.api.schemas import iso, order_json
+from vgk.api.schemas import absolute, iso, order_json
 from vgk.api.visitor import field
 from vgk.edge import checkout_limit
 from vgk.errors import NotFound
@@ -48,7 +48,8 @@ def payment_json(payment):
         "amount": payment.amount,
         "phone": payment.phone,
         "ussd_code": payment.ussd_code,
-        "payment_url": payment.approve_url if payment.method == PaymentMethod.CARD else "",
+        "payment_url": absolute(payment.approve_url) if payment.method == PaymentMethod.CARD and payment.approve_url
+        else "",
         "created_at": iso(payment.created_at),
         "settled_at": iso(payment.settled_at),
     }

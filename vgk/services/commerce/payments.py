@@ -382,6 +382,8 @@ def refund(order: Order, actor: User, reason: object) -> Order:
     )
     if paid is None:
         raise Conflict(_l("Aucun paiement Mobile Money à rembourser pour cette commande."))
+    if paid.method == PaymentMethod.CARD:  # no number to send it to: the card is refunded from Campay's side
+        raise Conflict(_l("Un paiement par carte se rembourse depuis le compte Campay, pas par Mobile Money."))
     try:
         payout = gateway().withdraw(
             amount=paid.amount, phone=paid.phone, external_reference=f"{order.reference}-R",
