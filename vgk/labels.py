@@ -56,6 +56,7 @@ TABLES: dict[str, Table] = {
     "payment_method": {
         PaymentMethod.MTN_MOMO: _l("MTN Mobile Money"),
         PaymentMethod.ORANGE_MONEY: _l("Orange Money"),
+        PaymentMethod.CARD: _l("Carte bancaire"),
         PaymentMethod.CASH: _l("Espèces au point relais"),
     },
     "payment_status": {

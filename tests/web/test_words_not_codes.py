@@ -118,7 +118,8 @@ def world(app):
         db.session.add(OrderEvent(order_id=order.id, from_status=previous, to_status=status, note=""))
         previous = status
         orders.append(order)
-    for n, (method, status) in enumerate(zip(PaymentMethod.ALL, PaymentStatus.ALL, strict=True)):
+    statuses = PaymentStatus.ALL * 2  # every method and every status shown at least once
+    for n, (method, status) in enumerate(zip(PaymentMethod.ALL, statuses[:len(PaymentMethod.ALL)], strict=True)):
         db.session.add(Payment(order_id=orders[1].id, provider="simulated", method=method, status=status,
                                reference=f"PAY-SAMPLE-{n}", amount=20_000, phone="+237690555111"))
     for kind in WalletEntryKind.ALL:

@@ -222,7 +222,7 @@ def _register():
             "customer_name": string, "customer_phone": string, "customer_email": nullable(string),
             "fulfilment": {"enum": ["PICKUP", "DELIVERY"]}, "pickup_point": nullable(ref("PickupPoint")),
             "delivery_city": nullable(ref("City")), "delivery_address": nullable(string),
-            "payment_method": {"enum": ["MTN_MOMO", "ORANGE_MONEY", "CASH"]},
+            "payment_method": {"enum": ["MTN_MOMO", "ORANGE_MONEY", "CARD", "CASH"]},
             "subtotal": integer, "delivery_fee": integer, "total": integer, "total_display": string,
             "reserved_until": nullable(string),
             "awaits_phone_check": {"type": "boolean", "description": "a guest's cash order waiting for the code "

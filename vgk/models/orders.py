@@ -37,8 +37,10 @@ class PaymentMethod:
     MTN_MOMO = "MTN_MOMO"
     ORANGE_MONEY = "ORANGE_MONEY"
     CASH = "CASH"
-    ALL = (MTN_MOMO, ORANGE_MONEY, CASH)
+    CARD = "CARD"  # on the gateway's hosted card page
+    ALL = (MTN_MOMO, ORANGE_MONEY, CARD, CASH)
     MOBILE = (MTN_MOMO, ORANGE_MONEY)
+    ONLINE = (MTN_MOMO, ORANGE_MONEY, CARD)  # paid through the gateway before the drop-off
 
 
 class Fulfilment:
@@ -132,7 +134,7 @@ class Order(db.Model):
             "'DELIVERED', 'CANCELLED', 'EXPIRED', 'REFUNDED')",
             name="status",
         ),
-        CheckConstraint("payment_method IN ('MTN_MOMO', 'ORANGE_MONEY', 'CASH')", name="payment_method"),
+        CheckConstraint("payment_method IN ('MTN_MOMO', 'ORANGE_MONEY', 'CARD', 'CASH')", name="payment_method"),
         CheckConstraint("fulfilment IN ('PICKUP', 'DELIVERY')", name="fulfilment"),
     )
 
