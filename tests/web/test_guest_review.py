@@ -29,20 +29,25 @@ def _reviews():
     return db.session.scalar(select(func.count()).select_from(Review))
 
 
-def test_a_guest_checkout_with_an_email_gets_the_confirmation_in_english(client):
+def test_a_guest_checkout_with_an_email_gets_the_confirmation_in_english_with_public_links(app, client):
     item = f.product("Radio", price=12_000)
     point = f.pickup_point(name="Akwa")
     en = {"Accept-Language": "en"}
     add(client, item)
     data = {"name": "Awa Bello", "phone": "6 90 55 51 11", "email": "awa@example.cm", "fulfilment": "PICKUP",
             "pickup_point_id": str(point.id), "payment_method": "CASH"}
-    response = post(client, "/commande", data, headers=en)
+    app.config["PUBLIC_URL"] = "https://vgk.example"  # links name the public site, never the request's host
+    try:
+        response = post(client, "/commande", data, headers=en)
+    finally:
+        app.config["PUBLIC_URL"] = "http://localhost"
     assert response.status_code == 303
     order = db.session.scalar(select(Order))
     assert order.language == "en"
     [mail] = f.outbox("awa@example.cm")
     assert mail.subject == f"Your order {order.reference}" and "Total: 12 000 FCFA" in mail.body
     assert "Collection at the pickup point: Akwa" in mail.body
+    assert f"Follow your order: https://vgk.example/commande/{order.reference}?cle=" in mail.body
 
 
 def test_a_bad_email_at_checkout_is_refused_clearly(client):
