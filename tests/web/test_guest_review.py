@@ -71,6 +71,8 @@ def test_a_guest_rates_the_seller_once_through_the_link(client):
     assert "Merci pour votre avis" in text(again) and _reviews() == 1
     seller_page = text(client.get(f"/vendeur/{seller.public_id}"))
     assert "Acheteur invité" in seller_page and "Bon vendeur" in seller_page and "1 avis" in seller_page
+    other_item = f.product("Chaise", seller=seller)
+    assert "Note : 4.0 / 5 · 1 avis" in text(client.get(f"/p/{other_item.public_id}"))
 
 
 def test_expired_forged_and_other_orders_links_get_a_clear_message(app, client):
