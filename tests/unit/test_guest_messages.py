@@ -129,3 +129,24 @@ def test_the_link_of_an_order_not_yet_collected_or_of_an_account_does_not_review
         social.guest_review_order(social.guest_review_token(account_order))
     send_review_link(account_order)  # an account reviews from its orders page: no link sent
     assert not [m for m in f.outbox() if "/avis/" in m.body]
+
+
+def test_a_delivered_guest_order_gets_the_review_link_too(app):
+    from vgk.services.commerce import checkout, orders
+
+    town = f.city(delivery_fee=1_500)
+    cart = f.cart_with(f.product("Frigo", price=80_000), session_key="delivery")
+    order = checkout.place_order(cart=cart, name="Awa Bello", phone="690555111", payment_method="MTN_MOMO",
+                                 email=EMAIL, fulfilment="DELIVERY", delivery_city_id=town.id,
+                                 delivery_address="Bastos, rue 1.234")
+    code = f.last_code("+237690555111")
+    assert "Livraison à domicile : Bastos, rue 1.234" in _emails("Votre commande")[0].body
+    payment = payments.start(order, "MTN_MOMO", "690555111")
+    adapters_of(app).payments.approve(payment.reference)
+    payments.refresh(order)
+    admin = f.user(Role.ADMIN)
+    orders.dispatch(order, admin)
+    assert not [m for m in f.outbox() if "/avis/" in m.body]  # not before the handover
+    orders.deliver(order, admin, code)
+    assert social.guest_review_order(_review_token(order)).id == order.id
+    assert len(_emails("Votre avis")) == 1
