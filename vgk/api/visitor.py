@@ -133,7 +133,9 @@ def update_cart():
         "session_key": SESSION_KEY_SCHEMA,
         "customer_name": {"type": "string", "minLength": 1, "maxLength": 120},
         "customer_phone": {"type": "string", "minLength": 1, "maxLength": 40, "examples": ["+237 6 90 12 34 56"]},
-        "customer_email": nullable({"type": "string", "maxLength": 255}),
+        "customer_email": nullable({"type": "string", "maxLength": 255,
+                                    "description": "optional; a guest gets the order confirmation, the payment "
+                                                   "receipt and the link to rate the seller there"}),
         "fulfilment": {"enum": list(Fulfilment.ALL),
                        "description": "default: DELIVERY when only a delivery address is given, else PICKUP"},
         "pickup_point_id": {"type": "string", "maxLength": 16, "description": "a pickup point's id"},

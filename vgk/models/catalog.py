@@ -184,19 +184,19 @@ class Favourite(db.Model):
 
 
 class Review(db.Model):
-    """A buyer's rating of a seller after a completed order (one per order line)."""
+    """A buyer's rating of a seller after a completed order (one per order line); a guest's has no author."""
 
     __tablename__ = "reviews"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_item_id: Mapped[int] = mapped_column(ForeignKey("order_items.id"), unique=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # None: a guest's
     seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     rating: Mapped[int]
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
     __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)
 

@@ -102,6 +102,7 @@ class Order(db.Model):
     delivery_fee: Mapped[int] = mapped_column(default=0)
     commission: Mapped[int] = mapped_column(default=0)
     total: Mapped[int]
+    language: Mapped[str | None] = mapped_column(String(5))  # of the checkout, for a guest's later emails
     # The handover code is derived from this random nonce (vgk.services.commerce.orders): one code for the
     # order's life, shown again to its buyer; a new nonce is a new code. Older orders keep only a hash.
     handover_nonce: Mapped[str | None] = mapped_column(String(32))

@@ -21,7 +21,7 @@ from vgk.extensions import db
 from vgk.integrations import registry
 from vgk.models import Order, OrderStatus, Payment, PaymentCallback, PaymentMethod, PaymentStatus, User
 from vgk.models.base import utcnow
-from vgk.services.commerce import orders
+from vgk.services.commerce import guests, orders
 
 if TYPE_CHECKING:
     from vgk.integrations.payments import SimulatedGateway
@@ -217,6 +217,7 @@ def _apply(reference: str, transaction: Transaction) -> str:
         db.session.commit()
         orders.notify(order, _l("Vidé-Grenier Kamer : paiement reçu pour la commande %(ref)s. "
                                 "Nous vous prévenons dès que l'article est au point relais."))
+        guests.send_receipt(order, payment)
     else:
         # Paid after the reservation ran out: keep the money on record for a refund by an admin.
         log.error("payment %s arrived for order %s in state %s: refund needed", reference, order.reference,
