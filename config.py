@@ -122,6 +122,9 @@ class Config:
     # Per-IP limits on placing orders and starting payments, and on the payment provider's webhook.
     CHECKOUT_RATE_LIMIT = os.environ.get("CHECKOUT_RATE_LIMIT", "10 per minute; 40 per hour")
     PAYMENT_WEBHOOK_RATE_LIMIT = os.environ.get("PAYMENT_WEBHOOK_RATE_LIMIT", "60 per minute; 1000 per hour")
+    # Reports of listings: per-IP limit, and at most this many reports per reporter (account or address) an hour.
+    REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "5 per minute; 20 per hour")
+    REPORTS_PER_HOUR = _env_number("REPORTS_PER_HOUR", 10)
 
     # Conversations: messages a person may send per minute, conversations they may start per day, and
     # whether phone numbers and emails in messages stay masked until an order exists between the two.

@@ -48,6 +48,11 @@ def checkout_limit() -> str:
     return str(current_app.config["CHECKOUT_RATE_LIMIT"])
 
 
+def report_limit() -> str:
+    """Reports of listings (anyone may send one; an admin reads each)."""
+    return str(current_app.config["REPORT_RATE_LIMIT"])
+
+
 def webhook_limit() -> str:
     """A payment provider's callbacks."""
     return str(current_app.config["PAYMENT_WEBHOOK_RATE_LIMIT"])

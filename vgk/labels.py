@@ -15,6 +15,7 @@ from vgk.models import (
     PaymentStatus,
     PayoutStatus,
     ProductStatus,
+    ReportReason,
     Role,
     TwoFactor,
     UserStatus,
@@ -55,6 +56,7 @@ TABLES: dict[str, Table] = {
     "payment_method": {
         PaymentMethod.MTN_MOMO: _l("MTN Mobile Money"),
         PaymentMethod.ORANGE_MONEY: _l("Orange Money"),
+        PaymentMethod.CARD: _l("Carte bancaire"),
         PaymentMethod.CASH: _l("Espèces au point relais"),
     },
     "payment_status": {
@@ -88,6 +90,13 @@ TABLES: dict[str, Table] = {
         Condition.GOOD: _l("Bon état"),
         Condition.FAIR: _l("État correct"),
     },
+    "report_reason": {
+        ReportReason.FRAUD: _l("Arnaque ou fraude"),
+        ReportReason.BANNED: _l("Article interdit"),
+        ReportReason.MISLEADING: _l("Fausse photo ou description"),
+        ReportReason.SOLD: _l("Déjà vendu"),
+        ReportReason.OTHER: _l("Autre raison"),
+    },
     "fulfilment": {
         Fulfilment.PICKUP: _l("Retrait en point relais"),
         Fulfilment.DELIVERY: _l("Livraison à domicile"),
@@ -111,6 +120,8 @@ TABLES: dict[str, Table] = {
         "product.approve": _l("Annonce approuvée"),
         "product.reject": _l("Annonce refusée"),
         "product.takedown": _l("Annonce retirée de la vente"),
+        "reports.dismiss": _l("Signalements classés sans suite"),
+        "reports.takedown": _l("Signalements retenus : annonce retirée"),
         "staff.create": _l("Compte du personnel créé"),
         "admin.create": _l("Compte administrateur créé"),
         "user.role": _l("Rôle modifié"),
@@ -150,6 +161,7 @@ TABLES: dict[str, Table] = {
         "order_status": _l("Statut de la commande"),
         "accepted": _l("Accepté"),
         "cash": _l("Espèces reçues"),
+        "open_reports": _l("Signalements en attente"),
     },
 }
 

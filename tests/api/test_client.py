@@ -188,6 +188,16 @@ def test_wallet_says_what_is_pending_and_labels_lines_in_words(api):
     assert wallet["entries"][0]["label"] == f"Vente — Commande {order.reference} — Téléphone Samsung"
 
 
+def test_notifications_are_read_in_the_users_language_of_the_moment(api):
+    seller = f.user(locale="fr")
+    order = f.place_order(f.product("Radio", seller=seller))
+    [notice] = api.get("client/notifications/", user=seller).get_json()["results"]
+    assert notice["message"].startswith(f"Vendu : « Radio » (commande {order.reference}).")
+    assert api.patch("client/profile/", user=seller, json={"locale": "en"}).status_code == 200
+    [notice] = api.get("client/notifications/", user=seller).get_json()["results"]
+    assert notice["message"].startswith(f"Sold: « Radio » (order {order.reference}).")
+
+
 def test_notifications_list_and_read(api):
     user, other = f.user(), f.user()
     mine = [inbox.notify(user, inbox.ORDER, f"message {n}", link="/commande/X") for n in range(3)]

@@ -125,3 +125,23 @@ def test_the_simulated_phone_is_not_found_with_a_real_gateway(api, app, monkeypa
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
     monkeypatch.undo()
     assert db.session.scalar(select(Payment)).status == PaymentStatus.PENDING
+
+
+def test_a_guest_pays_by_card_on_the_simulated_card_page(api):
+    order = f.place_order(f.product(price=25_000), payment_method="CARD", phone=PHONE)
+    started = api.post("payment/", owned(order, payment_method="CARD"))
+    assert started.status_code == 201
+    payment = started.get_json()["payment"]
+    assert payment["method"] == "CARD" and payment["amount"] == 25_000
+    assert payment["payment_url"].endswith(f"/simulateur/{payment['reference']}")
+    assert payment["payment_url"].startswith(("http://", "https://"))
+    pending = api.put("payment/", owned(order)).get_json()
+    assert (pending["order_status"], pending["payment_status"]) == ("PENDING_PAYMENT", "PENDING")
+    paid = api.post("payment/simulate/", owned(order, decision="approve")).get_json()
+    assert (paid["order_status"], paid["payment_status"]) == ("PAID", "SUCCESSFUL")
+
+
+def test_an_unknown_payment_method_is_a_clear_error(api):
+    order = momo_order()
+    refused = api.post("payment/", owned(order, payment_method="BITCOIN"))
+    assert refused.status_code == 400 and refused.get_json()["success"] is False

@@ -8,11 +8,11 @@ from playwright.sync_api import expect
 
 from tests import factories as f
 from vgk.extensions import db
-from vgk.models import OrderStatus, PaymentMethod, PickupPoint, ProductStatus, Role, TwoFactor
+from vgk.models import OrderStatus, PaymentMethod, PickupPoint, ProductStatus, ReportReason, Role, TwoFactor
 from vgk.models.base import utcnow
 from vgk.services.accounts import sessions, tablets
 from vgk.services.commerce import payments
-from vgk.services.selling import moderation
+from vgk.services.selling import moderation, reports
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +21,7 @@ PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "i
 # Every HTML page, by who opens it; `test_every_page_is_measured` fails when a page is missing here.
 PUBLIC_PAGES = ["/", "/produits", "/produits?q=zzzzqqq", "{product}", "{sold}", "{seller}", "/panier",
                 "/connexion", "/inscription", "/mot-de-passe/oublie", "/mot-de-passe/nouveau", "/suivi",
-                "{guest_order}", "{simulator}", "/hors-ligne", "/comment-ca-marche", "/protection-acheteur",
+                "{report}", "{guest_order}", "{simulator}", "/hors-ligne", "/comment-ca-marche", "/protection-acheteur",
                 "/conditions", "/contact", "/staff/verrou"]
 # Pages people reach with a wrong or stale link: a clear message that fits too.
 REFUSED_PAGES = ["/mot-de-passe/lien/plus-valable", "/email/verifier/plus-valable", "/p/nexistepas"]
@@ -30,9 +30,9 @@ CLIENT_PAGES = ["/compte", "/compte/securite", "/compte/commandes", "{my_order}"
                 "/compte/favoris", "/compte/portefeuille", "/compte/notifications", "/compte/profil",
                 "/compte/telephone", "/compte/mot-de-passe", "/compte/sessions", "/compte/securite/application",
                 "/compte/confirmer", "/compte/supprimer", "/commande", "/deconnexion"]
-ADMIN_PAGES = ["/admin", "/admin/commandes", "{admin_order}", "/admin/moderation", "{review}", "/admin/utilisateurs",
-               "{user_detail}", "/admin/personnel/nouveau", "/admin/retraits", "/admin/lieux", "/admin/categories",
-               "/admin/journal"]
+ADMIN_PAGES = ["/admin", "/admin/commandes", "{admin_order}", "/admin/moderation", "/admin/signalements", "{review}",
+               "/admin/utilisateurs", "{user_detail}", "/admin/personnel/nouveau", "/admin/retraits", "/admin/lieux",
+               "/admin/categories", "/admin/journal"]
 STAFF_PAGES = ["/staff", "/staff/rapport", "/staff/retrait", "/staff/pin"]
 # Measured by walking there (a sign-in owing a code, a new account's phone check): see `test_sign_in_steps_fit`.
 STEP_PAGES = ["/connexion/code", "/verification"]
@@ -94,10 +94,14 @@ def people(live_app):
                             seller=client, city_=town, price=240_000, images=3, status=ProductStatus.PENDING,
                             description="Paiement Orange Money, appelez le 677 12 34 56. " * 4)
         moderation.refresh_flags(waiting)
+        for n, reason in enumerate(ReportReason.ALL):
+            reports.report(item.public_id, reason, "Le vendeur demande un paiement d’avance par Orange Money, "
+                           "avant tout passage au point relais du marché.", ip=f"10.0.0.{n}")
         admin = f.user(Role.ADMIN, two_factor=TwoFactor.SMS, phone_verified_at=verified)
         staff = f.user(Role.STAFF, pickup_point=point, two_factor=TwoFactor.SMS, phone_verified_at=verified)
         tablets.set_pin(staff, "246810")
-        data = {"product": f"/p/{item.public_id}", "review": f"/admin/annonces/{waiting.public_id}",
+        data = {"product": f"/p/{item.public_id}", "report": f"/p/{item.public_id}/signaler",
+                "review": f"/admin/annonces/{waiting.public_id}",
                 "client": client.id, "admin": admin.id, "staff": staff.id, "point": point.id,
                 "seller": f"/vendeur/{client.public_id}", "edit": f"/compte/annonces/{waiting.public_id}",
                 "preview": f"/compte/annonces/{waiting.public_id}/apercu",

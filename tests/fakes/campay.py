@@ -10,6 +10,9 @@
   and keeps the transaction PENDING until the test calls `settle(reference, "SUCCESSFUL" | "FAILED")`.
 - `GET /api/transaction/<reference>/`: {"reference", "status", "amount", "currency", "operator", "code",
   "operator_reference", "external_reference"}, 404 for an unknown reference.
+- `POST /api/get_payment_link/` {"amount", "currency", "description", "external_reference", "redirect_url",
+  "failure_redirect_url", "payment_options"}: {"link"} (no reference: the callback names the transaction,
+  kept PENDING in `transactions` with operator "CARD" and the request's `links` entry).
 - `POST /api/withdraw/` {"amount", "currency", "to", "description", "external_reference"}: {"reference"}
   (plus "status" when `withdraw_status` is set); ER301 above `balance`.
 - `callback(reference, **overrides)`: the parameters Campay posts to the webhook, with `signature` a JWT
@@ -200,6 +203,8 @@ class CampayFake:
             return self._json({"detail": "Invalid token."}, 401)
         if path == "/api/collect/" and request.method == "POST":
             return self._collect(payload)
+        if path == "/api/get_payment_link/" and request.method == "POST":
+            return self._payment_link(payload)
         if path == "/api/withdraw/" and request.method == "POST":
             return self._withdraw(payload)
         match = re.fullmatch(r"/api/transaction/([^/]+)/", path)
@@ -257,6 +262,19 @@ class CampayFake:
         transaction = self._new_transaction(amount, operator, payload)
         return self._json({"reference": transaction["reference"], "ussd_code": USSD_CODES[operator],
                            "operator": operator})
+
+    def _payment_link(self, payload):
+        if not isinstance(payload, dict):
+            return self._json({"detail": "JSON parse error"}, 400)
+        amount = payload.get("amount")
+        if not isinstance(amount, str) or not _AMOUNT.fullmatch(amount) or payload.get("currency") != "XAF":
+            return self._error("ER201", "Invalid amount. Decimal numbers are NOT allowed.")
+        transaction = self._new_transaction(int(amount), "CARD", payload)
+        return self._json({"link": f"{self.url}/pay/{transaction['reference']}"})
+
+    def card_transaction(self, external_reference):
+        """The transaction a payment link request opened for `external_reference`."""
+        return next(t for t in self.transactions.values() if t["external_reference"] == external_reference)
 
     def _withdraw(self, payload):
         checked = self._checked(payload, "to")

@@ -6,6 +6,7 @@ from tests import factories as f
 from vgk.extensions import db
 from vgk.models import OrderStatus, WalletEntry, WalletEntryKind
 from vgk.services.commerce import drop_off, orders, wallet
+from vgk.services.messaging import inbox
 
 S = OrderStatus
 
@@ -56,6 +57,13 @@ def test_the_reminder_goes_once_near_the_deadline(app):
     texts = [m.body for m in f.outbox(seller.phone)]
     assert len(texts) == 2 and "rappel" in texts[0] and f"avant le {douala(due)}" in texts[0]
     assert "Akwa Centre" in texts[0]
+    # The in-app reminder is kept as a key: the seller reads it in the language they have when they open it.
+    from flask_babel import force_locale
+
+    reminder = next(n for n in inbox.page_for(seller)[0] if n.kind == inbox.SALE_REMINDER)
+    with force_locale("en"):
+        english = inbox.text(reminder)
+    assert english.startswith("Vidé-Grenier Kamer: reminder, drop") and "Akwa Centre" in english
 
 
 def test_no_reminder_for_a_cancelled_order_or_an_item_already_brought(app):

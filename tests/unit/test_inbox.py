@@ -69,7 +69,7 @@ def test_a_buyer_with_an_account_hears_of_the_order_but_never_sees_the_code(app)
     assert notice.kind == inbox.ORDER and order.reference in notice.message
     assert notice.link == f"/commande/{order.reference}"
     code = f.last_code("+237690555111")
-    assert code in code_sms and code not in notice.message
+    assert code in code_sms and code not in notice.message and code not in (notice.message_params or "")
 
 
 def test_guest_orders_tell_nobody_in_the_app_but_the_seller(app):
@@ -126,3 +126,58 @@ def test_payout_decisions_reach_the_seller(app):
     assert approved.kind == inbox.PAYOUT and "10 000" in approved.message
     assert "5 000" in rejected.message and "Numéro à vérifier" in rejected.message
     assert approved.link == "/compte/portefeuille"
+
+
+# --- shown in the reader's language of the moment -----------------------------------------------
+
+def shown(notice, language):
+    from flask_babel import force_locale
+
+    with force_locale(language):
+        return inbox.text(notice)
+
+
+def test_a_notice_written_in_french_reads_in_english_once_the_reader_switches(app):
+    seller = f.user(locale="fr")
+    order = f.place_order(f.product("Radio", seller=seller), point=f.pickup_point(name="Relais Akwa"))
+    [sale] = notices(seller)
+    french = f"Vendu : « Radio » (commande {order.reference}). Déposez l'article au point relais Relais Akwa."
+    assert shown(sale, "fr") == sale.message == french
+    english = f"Sold: « Radio » (order {order.reference}). Drop the item off at the Relais Akwa pickup point."
+    assert shown(sale, "en") == english
+
+
+def test_words_in_the_values_are_translated_too(app):
+    from flask_babel import lazy_gettext as _l
+
+    buyer = f.user(locale="fr")
+    order = f.place_order(f.product("Radio"), buyer=buyer)
+    [placed] = notices(buyer)
+    assert "envoyé par SMS" in shown(placed, "fr") and "sent by SMS" in shown(placed, "en")
+    moved = inbox.notify(buyer, inbox.ORDER, _l("Impossible de passer la commande %(ref)s de %(a)s à %(b)s."),
+                         ref=order.reference, a=inbox.label("order_status", "PAID"),
+                         b=inbox.label("order_status", "CANCELLED"))
+    db.session.commit()
+    assert moved.message == f"Impossible de passer la commande {order.reference} de Payée à Annulée."
+    assert "Paid" in shown(moved, "en") and "Cancelled" in shown(moved, "en") and "PAID" not in shown(moved, "en")
+    with pytest.raises(ValueError):
+        inbox.label("no_such_table", "PAID")
+
+
+def test_notices_from_before_keys_and_lost_keys_show_their_written_text(app):
+    user = f.user(locale="en")
+    old = Notification(user_id=user.id, kind=inbox.ORDER, message="Ancienne nouvelle", created_at=utcnow())
+    lost = Notification(user_id=user.id, kind=inbox.ORDER, message="Texte écrit à l'époque",
+                        message_key="Une phrase retirée du catalogue %(ref)s", message_params='{"ref": "VGK-1"}',
+                        created_at=utcnow())
+    unfit = Notification(user_id=user.id, kind=inbox.ORDER, message="Vendu, comme écrit",
+                         message_key="Vendu : %(titles)s (commande %(ref)s).", message_params='{"ref": "VGK-1"}',
+                         created_at=utcnow())
+    db.session.add_all([old, lost, unfit])
+    db.session.commit()
+    assert shown(old, "en") == shown(old, "fr") == "Ancienne nouvelle"
+    assert shown(lost, "en") == "Texte écrit à l'époque"
+    assert shown(lost, "fr") == "Une phrase retirée du catalogue VGK-1"  # French keys are their own text
+    assert shown(unfit, "en") == shown(unfit, "fr") == "Vendu, comme écrit"
+    plain = inbox.notify(user, inbox.ORDER, "Bonjour %(name)s", name="Awa")  # not a msgid: kept as written
+    assert plain.message_key is None and shown(plain, "fr") == "Bonjour Awa"

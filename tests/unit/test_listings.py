@@ -259,3 +259,13 @@ def test_a_listing_preview_is_for_its_seller_and_admins_only(seller, leaf, city)
             listings.preview(other, product.public_id)
     with pytest.raises(NotFound):
         listings.preview(f.user(role=Role.ADMIN), "inconnu")
+
+
+def test_an_edit_of_a_queued_listing_computes_its_flags_again(seller, leaf, city):
+    product = draft(seller, leaf, city)
+    listings.submit(seller, product.public_id)
+    assert product.moderation_flags == ""
+    listings.update(seller, product.public_id, **fields(leaf, city, description="Appelez-moi au 677 12 34 56."))
+    assert product.status == S.PENDING and "contact" in product.moderation_flags.split()
+    listings.update(seller, product.public_id, **fields(leaf, city, description="Très bon état, peu servi."))
+    assert product.status == S.PENDING and "contact" not in product.moderation_flags.split()

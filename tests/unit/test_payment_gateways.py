@@ -631,3 +631,47 @@ def test_payments_from_config_defaults():
                                     "CAMPAY_WEBHOOK_KEY": "webhook-key-0123456789"})
     assert gateway.base_url == "https://demo.campay.net"
     assert gateway.timeout == 15
+
+
+# --- card payments through a payment page ----------------------------------------------------------
+
+def payment_link(gateway, amount=12500):
+    return gateway.payment_link(amount=amount, description="Commande VGK-ORD-1", external_reference="CARD-abc",
+                                redirect_url="https://vgk.example/commande/VGK-ORD-1/carte",
+                                failure_redirect_url="https://vgk.example/commande/VGK-ORD-1/carte?echec=1")
+
+
+def test_a_campay_payment_link_asks_for_the_card_page_and_returns_the_link(campay_fake):
+    page = payment_link(campay_for(campay_fake))
+    sent = campay_fake.requests[-1]
+    assert (sent["method"], sent["path"]) == ("POST", "/api/get_payment_link/")
+    assert sent["json"] == {"amount": "12500", "currency": "XAF", "description": "Commande VGK-ORD-1",
+                            "external_reference": "CARD-abc", "payment_options": "CARD",
+                            "redirect_url": "https://vgk.example/commande/VGK-ORD-1/carte",
+                            "failure_redirect_url": "https://vgk.example/commande/VGK-ORD-1/carte?echec=1"}
+    assert page.status == "PENDING" and page.reference == ""  # named by the callback
+    assert page.approve_url.startswith(campay_fake.url + "/pay/")
+
+
+@pytest.mark.parametrize("kind", ["unexpected", 500, "garbage"])
+def test_a_campay_payment_link_failure_is_a_payment_error(campay_fake, kind):
+    campay_fake.fail_next(kind, "/api/get_payment_link/")
+    with pytest.raises(PaymentError):
+        payment_link(campay_for(campay_fake))
+
+
+def test_a_campay_payment_link_answer_without_a_link_is_a_payment_error(campay_fake, monkeypatch):
+    monkeypatch.setattr(campay_fake, "_payment_link", lambda payload: campay_fake._json({"link": "javascript:x"}))
+    with pytest.raises(PaymentError):
+        payment_link(campay_for(campay_fake))
+
+
+def test_a_simulated_card_page_is_paid_or_declined_once(simulated):
+    page = payment_link(simulated)
+    assert page.approve_url == f"/simulateur/{page.reference}"
+    details = simulated.details(page.reference)
+    assert details["kind"] == "CARD" and details["redirect_url"].endswith("/carte") and details["amount"] == 12500
+    assert simulated.approve(page.reference).status == "SUCCESSFUL"
+    with pytest.raises(PaymentError):
+        simulated.decline(page.reference)
+    assert simulated.transaction(page.reference).external_reference == "CARD-abc"

@@ -70,3 +70,23 @@ def test_staff_have_the_page_too_and_it_pages(client, app):
     second = text(client.get("/compte/notifications?page=2"))
     assert "nouvelle 4" in second and "nouvelle 24" not in second
     assert client.get("/compte/notifications?page=abc").status_code == 200
+
+
+def test_notices_follow_the_readers_language_and_old_ones_keep_their_text(client, app):
+    from vgk.models import Notification
+
+    seller = f.user(locale="fr")
+    order = f.place_order(f.product("Radio", seller=seller))
+    db.session.add(Notification(user_id=seller.id, kind=inbox.ORDER, message="Une ancienne nouvelle",
+                                created_at=utcnow()))
+    db.session.commit()
+    f.sign_in(client, seller)
+    page = text(client.get("/compte/notifications"))
+    assert f"Vendu : « Radio » (commande {order.reference})." in page and "Une ancienne nouvelle" in page
+    client.get("/langue/en")
+    page = text(client.get("/compte/notifications"))
+    assert f"Sold: « Radio » (order {order.reference})." in page and "Vendu" not in page
+    assert "Une ancienne nouvelle" in page
+    # "Mark all read" (htmx) answers the list in the same language.
+    fragment = text(post(client, "/compte/notifications/lues", page="/compte/notifications", headers=HTMX))
+    assert f"Sold: « Radio » (order {order.reference})." in fragment

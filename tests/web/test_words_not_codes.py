@@ -23,6 +23,7 @@ from vgk.models import (
     Payout,
     PayoutStatus,
     ProductStatus,
+    ReportReason,
     Role,
     TwoFactor,
     UserStatus,
@@ -31,6 +32,7 @@ from vgk.models import (
 )
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
+from vgk.services.selling import reports
 
 # Every code a page could leak. "SMS" is left out: it is also the word people use ("Code par SMS").
 CODES = sorted(
@@ -42,7 +44,7 @@ CODES = sorted(
 CODE = re.compile(r"(?<![\w.])(" + "|".join(re.escape(code) for code in CODES) + r")(?![\w.])")
 OBJECT_TYPE = {"category": "category", "city": "city", "item": "order_item", "order": "order", "payout": "payout",
                "point": "pickup_point", "product": "product", "staff": "user", "admin": "user",
-               "user": "user"}
+               "user": "user", "reports": "product"}
 
 
 # What the services record before and after, by kind of object (see audit.record's callers).
@@ -116,7 +118,8 @@ def world(app):
         db.session.add(OrderEvent(order_id=order.id, from_status=previous, to_status=status, note=""))
         previous = status
         orders.append(order)
-    for n, (method, status) in enumerate(zip(PaymentMethod.ALL, PaymentStatus.ALL, strict=True)):
+    statuses = PaymentStatus.ALL * 2  # every method and every status shown at least once
+    for n, (method, status) in enumerate(zip(PaymentMethod.ALL, statuses[:len(PaymentMethod.ALL)], strict=True)):
         db.session.add(Payment(order_id=orders[1].id, provider="simulated", method=method, status=status,
                                reference=f"PAY-SAMPLE-{n}", amount=20_000, phone="+237690555111"))
     for kind in WalletEntryKind.ALL:
@@ -124,6 +127,9 @@ def world(app):
     for status in PayoutStatus.ALL:
         db.session.add(Payout(user_id=seller.id, amount=5_000, phone="+237690555111", status=status))
     db.session.commit()
+    on_sale = next(p for p in products if p.status == ProductStatus.ACTIVE)
+    for n, reason in enumerate(ReportReason.ALL):  # every reason, on the admin's reports page
+        reports.report(on_sale.public_id, reason, "Vu ailleurs moins cher", ip=f"10.0.0.{n}")
     for action in TABLES["audit_action"]:
         kind = OBJECT_TYPE[action.split(".")[0]]
         audit.record(admin, action, kind, "42", *AUDITED.get(kind, ({"is_active": True}, {"is_active": False})),
@@ -140,7 +146,8 @@ def speak(client, language):
 
 def _admin_pages(world):
     yield from ("/admin", "/admin/categories", "/admin/commandes", "/admin/journal", "/admin/lieux",
-                "/admin/moderation", "/admin/personnel/nouveau", "/admin/retraits", "/admin/utilisateurs")
+                "/admin/moderation", "/admin/personnel/nouveau", "/admin/retraits", "/admin/utilisateurs",
+                "/admin/signalements")
     yield from (f"/admin/commandes/{order.reference}" for order in world["orders"])
     everyone = [*world["people"], world["staff"], world["admin"], world["seller"], world["buyer"]]
     yield from (f"/admin/utilisateurs/{person.public_id}" for person in everyone)

@@ -388,7 +388,8 @@ def request_payout():
 @bp.get("/client/notifications/")
 @api_signed_in
 @operation(
-    "My notifications, newest first, and how many are unread", tag="client",
+    "My notifications, newest first, and how many are unread; each message in the user's language of the "
+    "moment (their profile's locale)", tag="client",
     ok={"allOf": [page_envelope(ref("Notification")),
                   {"type": "object", "required": ["unread"], "properties": {"unread": INTEGER}}]},
     params=[page_param()],

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from vgk.api import bp
 from vgk.api.base import body, current_api_user, ok, public_api
 from vgk.api.openapi import envelope, nullable, operation, ref, schemas
-from vgk.api.schemas import iso, order_json
+from vgk.api.schemas import absolute, iso, order_json
 from vgk.api.visitor import field
 from vgk.edge import checkout_limit
 from vgk.errors import NotFound
@@ -25,6 +25,7 @@ schemas(
         "amount": {"type": "integer"},
         "phone": {"type": "string"},
         "ussd_code": {"type": "string", "description": "what the payer may dial to approve"},
+        "payment_url": {"type": "string", "description": "card: the payment page to open in a browser"},
         "created_at": {"type": "string"},
         "settled_at": nullable({"type": "string"}),
     }},
@@ -47,6 +48,8 @@ def payment_json(payment):
         "amount": payment.amount,
         "phone": payment.phone,
         "ussd_code": payment.ussd_code,
+        "payment_url": absolute(payment.approve_url) if payment.method == PaymentMethod.CARD and payment.approve_url
+        else "",
         "created_at": iso(payment.created_at),
         "settled_at": iso(payment.settled_at),
     }
@@ -67,14 +70,16 @@ def _order(data):
 @limiter.limit(checkout_limit)
 @public_api
 @operation(
-    "Ask the payer's phone to pay the order (Mobile Money)", tag="payment", status=201, ok=ORDER_AND_PAYMENT,
+    "Pay the order: a request to the payer's phone (Mobile Money) or a card payment page", tag="payment",
+    status=201, ok=ORDER_AND_PAYMENT,
     errors=(404, 409, 429),
     description="Sends a collection request of the order's total to `phone` (default: the order's phone); the "
-                "payer approves it on the phone (or dials `ussd_code`). Then check with `PUT payment/`. 409 when "
+                "payer approves it on the phone (or dials `ussd_code`); for `CARD`, open `payment.payment_url`, the "
+                "gateway's card payment page. Then check with `PUT payment/`. 409 when "
                 "the order no longer awaits payment, a request is still pending, or the gateway refused.",
     body={"type": "object", "required": ["order_reference", "payment_method"], "properties": {
         "order_reference": REFERENCE, "access_token": ACCESS_TOKEN,
-        "payment_method": {"enum": list(PaymentMethod.MOBILE)},
+        "payment_method": {"enum": list(PaymentMethod.ONLINE)},
         "phone": {"type": "string", "maxLength": 40, "examples": ["+237 6 90 12 34 56"]},
     }},
 )

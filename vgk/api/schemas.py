@@ -3,6 +3,7 @@ ids are public ids; dates are ISO-8601 in UTC; image URLs are absolute."""
 from flask_babel import get_locale
 
 from vgk.services.catalogue import social
+from vgk.services.messaging import inbox
 from vgk.services.selling import listings
 from vgk.services.selling.media import image_url
 from vgk.text import format_xaf
@@ -221,7 +222,7 @@ def _register():
             "customer_name": string, "customer_phone": string, "customer_email": nullable(string),
             "fulfilment": {"enum": ["PICKUP", "DELIVERY"]}, "pickup_point": nullable(ref("PickupPoint")),
             "delivery_city": nullable(ref("City")), "delivery_address": nullable(string),
-            "payment_method": {"enum": ["MTN_MOMO", "ORANGE_MONEY", "CASH"]},
+            "payment_method": {"enum": ["MTN_MOMO", "ORANGE_MONEY", "CARD", "CASH"]},
             "subtotal": integer, "delivery_fee": integer, "total": integer, "total_display": string,
             "reserved_until": nullable(string),
             "awaits_phone_check": {"type": "boolean", "description": "a guest's cash order waiting for the code "
@@ -284,7 +285,7 @@ def entry_json(entry):
 
 
 def notification_json(notice):
-    return {"id": notice.id, "kind": notice.kind, "message": notice.message,
+    return {"id": notice.id, "kind": notice.kind, "message": inbox.text(notice),
             "link": absolute(notice.link) if notice.link else None, "read": notice.read_at is not None,
             "read_at": iso(notice.read_at), "created_at": iso(notice.created_at)}
 

@@ -103,7 +103,7 @@ schemas(
         "properties": {
             "reference": {"type": "string"},
             "order_status": {"type": "string"},
-            "payment_method": {"enum": ["MTN_MOMO", "ORANGE_MONEY", "CASH"]},
+            "payment_method": {"enum": ["MTN_MOMO", "ORANGE_MONEY", "CARD", "CASH"]},
             "cash_to_collect": {**_int0, "description": "XAF to take from the buyer at handover (cash orders)"},
             "customer_name": {"type": "string"},
             "ordered_at": {"type": "string"},

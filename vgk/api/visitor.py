@@ -10,13 +10,14 @@ from vgk.api.base import body, current_api_user, integer, ok, public_api, text
 from vgk.api.openapi import envelope, nullable, operation, query, ref
 from vgk.api.products import cleaned
 from vgk.api.schemas import cart_json, order_json
-from vgk.edge import auth_limit, checkout_limit, client_ip, code_limit
+from vgk.edge import auth_limit, checkout_limit, client_ip, code_limit, report_limit
 from vgk.errors import Invalid
 from vgk.extensions import limiter
-from vgk.models import Fulfilment, PaymentMethod
+from vgk.models import Fulfilment, PaymentMethod, ReportReason
 from vgk.services.catalogue import catalog
 from vgk.services.commerce import cart as carts
 from vgk.services.commerce import checkout, handover, orders
+from vgk.services.selling import reports
 
 SESSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SESSION_KEY_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$",
@@ -132,7 +133,9 @@ def update_cart():
         "session_key": SESSION_KEY_SCHEMA,
         "customer_name": {"type": "string", "minLength": 1, "maxLength": 120},
         "customer_phone": {"type": "string", "minLength": 1, "maxLength": 40, "examples": ["+237 6 90 12 34 56"]},
-        "customer_email": nullable({"type": "string", "maxLength": 255}),
+        "customer_email": nullable({"type": "string", "maxLength": 255,
+                                    "description": "optional; a guest gets the order confirmation, the payment "
+                                                   "receipt and the link to rate the seller there"}),
         "fulfilment": {"enum": list(Fulfilment.ALL),
                        "description": "default: DELIVERY when only a delivery address is given, else PICKUP"},
         "pickup_point_id": {"type": "string", "maxLength": 16, "description": "a pickup point's id"},
@@ -234,3 +237,26 @@ def track_order():
     reference = field(args, "reference", required=True, max_length=16)
     phone = field(args, "phone", required=True, max_length=40)
     return ok(order=order_json(orders.track(reference, phone), with_events=True))
+
+
+@bp.post("/visitor/<public_id>/report_product/")
+@limiter.limit(report_limit)
+@public_api
+@operation(
+    "Report a listing (scam, prohibited item, misleading photo or text, already sold, other)", tag="products",
+    errors=(429,), ok=envelope({"reported": {"type": "boolean"}, "message": {"type": "string"}}),
+    description="Anyone may report, with or without a token. `reported` is false when this caller (the "
+                "account, or for a guest the address) already has an open report of the listing: nothing new "
+                "is stored. 404 for a listing not on sale; 429 past the per-address limit or the hourly quota "
+                "per reporter.",
+    body={"type": "object", "required": ["reason"], "properties": {
+        "reason": {"type": "string", "enum": list(ReportReason.ALL)},
+        "comment": {"type": "string", "maxLength": reports.MAX_COMMENT},
+    }},
+)
+def report_product(public_id):
+    data = body()
+    reason = field(data, "reason", required=True, max_length=16)
+    comment = field(data, "comment", max_length=reports.MAX_COMMENT)
+    _, new = reports.report(public_id, reason, comment, user=current_api_user(optional=True), ip=client_ip())
+    return ok(reported=new, message=str(reports.THANKS if new else reports.ALREADY))

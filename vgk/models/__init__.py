@@ -19,10 +19,12 @@ from vgk.models.catalog import (  # noqa: F401
     City,
     Condition,
     Favourite,
+    ListingReport,
     PickupPoint,
     Product,
     ProductImage,
     ProductStatus,
+    ReportReason,
     Review,
 )
 from vgk.models.chat import (  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vgk.extensions import db
@@ -184,18 +184,51 @@ class Favourite(db.Model):
 
 
 class Review(db.Model):
-    """A buyer's rating of a seller after a completed order (one per order line)."""
+    """A buyer's rating of a seller after a completed order (one per order line); a guest's has no author."""
 
     __tablename__ = "reviews"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_item_id: Mapped[int] = mapped_column(ForeignKey("order_items.id"), unique=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # None: a guest's
     seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     rating: Mapped[int]
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
     __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)
+
+
+class ReportReason:
+    FRAUD = "FRAUD"
+    BANNED = "BANNED"
+    MISLEADING = "MISLEADING"
+    SOLD = "SOLD"
+    OTHER = "OTHER"
+    ALL = (FRAUD, BANNED, MISLEADING, SOLD, OTHER)
+
+
+class ListingReport(db.Model):
+    """Someone's report of a listing (a guest's or a client's), open until an admin decides. `reporter_key`
+    names the reporter ("user:<id>", or a guest's hashed address); `open_key` is the same while the report
+    is open and NULL once closed, so one reporter has at most one open report per listing."""
+
+    __tablename__ = "listing_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reporter_key: Mapped[str] = mapped_column(String(80), index=True)
+    open_key: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str | None] = mapped_column(String(16))
+
+    product: Mapped[Product] = relationship()
+
+    __table_args__ = (UniqueConstraint("product_id", "open_key"),)

@@ -33,7 +33,11 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
-    message: Mapped[str] = mapped_column(String(500))
+    message: Mapped[str] = mapped_column(String(500))  # the text as first written: the fallback
+    # What the reader reads, rendered in their language when shown (vgk.services.messaging.inbox):
+    # the French msgid and its parameters (JSON); none on notices written before they were kept.
+    message_key: Mapped[str | None] = mapped_column(Text)
+    message_params: Mapped[str | None] = mapped_column(Text)
     link: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]

@@ -37,8 +37,10 @@ class PaymentMethod:
     MTN_MOMO = "MTN_MOMO"
     ORANGE_MONEY = "ORANGE_MONEY"
     CASH = "CASH"
-    ALL = (MTN_MOMO, ORANGE_MONEY, CASH)
+    CARD = "CARD"  # on the gateway's hosted card page
+    ALL = (MTN_MOMO, ORANGE_MONEY, CARD, CASH)
     MOBILE = (MTN_MOMO, ORANGE_MONEY)
+    ONLINE = (MTN_MOMO, ORANGE_MONEY, CARD)  # paid through the gateway before the drop-off
 
 
 class Fulfilment:
@@ -100,6 +102,7 @@ class Order(db.Model):
     delivery_fee: Mapped[int] = mapped_column(default=0)
     commission: Mapped[int] = mapped_column(default=0)
     total: Mapped[int]
+    language: Mapped[str | None] = mapped_column(String(5))  # of the checkout, for a guest's later emails
     # The handover code is derived from this random nonce (vgk.services.commerce.orders): one code for the
     # order's life, shown again to its buyer; a new nonce is a new code. Older orders keep only a hash.
     handover_nonce: Mapped[str | None] = mapped_column(String(32))
@@ -132,7 +135,7 @@ class Order(db.Model):
             "'DELIVERED', 'CANCELLED', 'EXPIRED', 'REFUNDED')",
             name="status",
         ),
-        CheckConstraint("payment_method IN ('MTN_MOMO', 'ORANGE_MONEY', 'CASH')", name="payment_method"),
+        CheckConstraint("payment_method IN ('MTN_MOMO', 'ORANGE_MONEY', 'CARD', 'CASH')", name="payment_method"),
         CheckConstraint("fulfilment IN ('PICKUP', 'DELIVERY')", name="fulfilment"),
     )
 

@@ -29,7 +29,7 @@ class Collection:
     status: str  # PENDING | SUCCESSFUL | FAILED
     ussd_code: str = ""  # what the payer may dial to approve (Campay returns one)
     operator: str = ""  # MTN | ORANGE | ""
-    approve_url: str = ""  # simulated gateway only: the page where the "phone" approves
+    approve_url: str = ""  # where the payer goes: the simulated "phone", or a hosted card payment page
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,9 @@ class Gateway(Protocol):
     name: str
 
     def collect(self, *, amount: int, phone: str, description: str, external_reference: str) -> Collection: ...
+
+    def payment_link(self, *, amount: int, description: str, external_reference: str, redirect_url: str,
+                     failure_redirect_url: str) -> Collection: ...
 
     def transaction(self, reference: str) -> Transaction: ...
 

@@ -4,6 +4,10 @@ Campay (base URL = the host root, e.g. https://demo.campay.net; the API lives un
 - `POST /api/token/` {"username", "password"} -> {"token", "expires_in"}; then `Authorization: Token <token>`.
 - `POST /api/collect/` {"amount": "<int>", "currency": "XAF", "from": "2376XXXXXXXX", "description",
   "external_reference"} -> {"reference", "ussd_code", "operator"}; the payer approves on the phone.
+- `POST /api/get_payment_link/` {"amount", "currency", "description", "external_reference", "redirect_url",
+  "failure_redirect_url", "payment_options": "CARD"} -> {"link"} (and, if given, the transaction's
+  "reference"): Campay's hosted payment page; the callback then names the transaction and echoes
+  external_reference.
 - `GET /api/transaction/<reference>/` -> {"reference", "status": PENDING|SUCCESSFUL|FAILED, "amount",
   "currency", "operator", "code", "operator_reference", "external_reference"}.
 - `POST /api/withdraw/` {"amount", "currency", "to", "description", "external_reference"} -> {"reference"}.
@@ -123,6 +127,28 @@ class CampayGateway:
         log.info("Campay collect for %s from %s: %s %s (%s)", external_reference, mask_phone(phone),
                  reference, collection.status, collection.operator or "operator unknown")
         return collection
+
+    def payment_link(self, *, amount: int, description: str, external_reference: str, redirect_url: str,
+                     failure_redirect_url: str) -> Collection:
+        """A hosted page where the payer pays by card. Its transaction's reference is often known only
+        from the callback (which echoes `external_reference`): then the Collection's reference is ""."""
+        body = {
+            "amount": str(checked_amount(amount)),
+            "currency": CURRENCY,
+            "description": str(description or ""),
+            "external_reference": str(external_reference or ""),
+            "redirect_url": redirect_url,
+            "failure_redirect_url": failure_redirect_url,
+            "payment_options": "CARD",
+        }
+        data = self._call("POST", "/api/get_payment_link/", body, what="payment link",
+                          external_reference=external_reference)
+        link = _text(data.get("link")).strip()
+        if not link.startswith("https://") and not link.startswith(self.base_url + "/"):
+            raise PaymentError("Campay payment link answer has no usable link")
+        reference = _text(data.get("reference")).strip()
+        log.info("Campay payment link for %s%s", external_reference, f": {reference}" if reference else "")
+        return Collection(reference=reference, status=PENDING, approve_url=link)
 
     def transaction(self, reference: str) -> Transaction:
         reference = _text(reference).strip()

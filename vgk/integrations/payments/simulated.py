@@ -87,6 +87,23 @@ class SimulatedGateway:
             approve_url=self._simulator_url(record["reference"]) if self._simulator_url else "",
         )
 
+    def payment_link(self, *, amount: int, description: str, external_reference: str, redirect_url: str,
+                     failure_redirect_url: str) -> Collection:
+        """A simulated card payment page (the simulator page, in its card form): PENDING until it is paid
+        or declined there; the payer is then sent to `redirect_url` or `failure_redirect_url`."""
+        now = _now()
+        record: dict[str, Any] = {
+            "reference": "SIM-" + secrets.token_urlsafe(16), "kind": "CARD", "status": PENDING,
+            "amount": checked_amount(amount), "currency": CURRENCY, "operator": "CARD", "phone": "",
+            "description": str(description or ""), "external_reference": str(external_reference or ""),
+            "ussd_code": "", "code": "", "operator_reference": "", "created_at": now, "updated_at": now,
+            "redirect_url": str(redirect_url or ""), "failure_redirect_url": str(failure_redirect_url or ""),
+        }
+        self._write(record)
+        log.info("Simulated card payment page for %s: %s PENDING", external_reference, record["reference"])
+        return Collection(reference=record["reference"], status=PENDING, operator="CARD",
+                          approve_url=self._simulator_url(record["reference"]) if self._simulator_url else "")
+
     def transaction(self, reference: str) -> Transaction:
         return self._transaction(self._read(reference))
 
@@ -125,7 +142,8 @@ class SimulatedGateway:
         record = self._read(reference)
         return {key: record.get(key, "") for key in
                 ("reference", "kind", "status", "amount", "currency", "operator", "phone", "description",
-                 "external_reference", "ussd_code", "created_at", "updated_at")}
+                 "external_reference", "ussd_code", "created_at", "updated_at", "redirect_url",
+                 "failure_redirect_url")}
 
     def sign_callback(self, params: Mapping[str, Any]) -> dict[str, str]:
         """`params` plus the `signature` our webhook expects (HMAC-SHA256 over the other params, sorted)."""

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Favourite, Order, OrderItem, OrderStatus, Product, ProductStatus, Review, User, UserStatus
+from vgk.services.accounts import links
 from vgk.services.catalogue.catalog import get_public_product
 from vgk.services.paging import Page, paginate, parse_id
 
@@ -134,6 +136,16 @@ def leave_review(author: User | None, order_item_id: object, rating: object, tex
     item = db.session.get(OrderItem, _item_id(order_item_id))
     if item is None or author is None or item.order.buyer_id != author.id:
         raise NotFound(_l("Introuvable."))
+    review = _new_review(item, author, rating, text)
+    db.session.add(review)
+    db.session.commit()
+    log.info("review of order item %s by user %s: %s/5", item.id, author.id, review.rating)
+    return review
+
+
+def _new_review(item: OrderItem, author: User | None, rating: object, text: object) -> Review:
+    """The review rules, whoever writes (an account or a guest with the order's link): the order is
+    received, the line not yet reviewed, 1 to 5 stars and a comment of at most REVIEW_TEXT_MAX characters."""
     if item.order.status not in OrderStatus.FINISHED:
         raise Conflict(_l("Vous pourrez noter le vendeur une fois la commande reçue."))
     if review_of(item) is not None:
@@ -146,12 +158,8 @@ def leave_review(author: User | None, order_item_id: object, rating: object, tex
     if len(comment) > REVIEW_TEXT_MAX:
         message = _l("Le commentaire ne doit pas dépasser %(max)d caractères.", max=REVIEW_TEXT_MAX)
         raise Invalid(message, {"text": message})
-    review = Review(order_item_id=item.id, author_id=author.id, seller_id=item.seller_id, rating=stars,
-                    text=comment)
-    db.session.add(review)
-    db.session.commit()
-    log.info("review of order item %s by user %s: %s/5", item.id, author.id, stars)
-    return review
+    return Review(order_item_id=item.id, author_id=author.id if author is not None else None,
+                  seller_id=item.seller_id, rating=stars, text=comment)
 
 
 def _stars(rating: object) -> int:
@@ -169,3 +177,63 @@ def review_order_item(author: User | None, order_public_id: object, item_id: obj
     """`leave_review` for the line `item_id` of the author's order `order_public_id` (the pair must match)."""
     item = reviewable_item(author, order_public_id, item_id)
     return leave_review(author, item.id, rating, text)
+
+
+# --- a guest's review, through the link sent after collection ------------------------------------
+
+GUEST_REVIEW_SALT = "vgk-guest-review"
+GUEST_REVIEW_DAYS = 30
+
+
+def guest_review_token(order: Order) -> str:
+    """The token of the link that lets a guest rate the sellers of their collected order (signed, dated)."""
+    return links.sign(GUEST_REVIEW_SALT, {"o": order.public_id})
+
+
+def guest_review_order(token: object) -> Order:
+    """The guest's order a review link names, while the link is valid (GUEST_REVIEW_DAYS); Invalid for an
+    expired or forged link, NotFound when it names no guest order."""
+    try:
+        data = links.read(GUEST_REVIEW_SALT, str(token or "")[:200], GUEST_REVIEW_DAYS * 86400)
+    except Invalid as failure:
+        if failure.fields.get("token") == "expired":
+            raise Invalid(_l("Ce lien pour noter le vendeur a expiré (il est valable %(days)d jours).",
+                             days=GUEST_REVIEW_DAYS), {"token": "expired"}) from None
+        raise Invalid(_l("Ce lien pour noter le vendeur n'est pas valide."), {"token": "invalid"}) from None
+    public_id = data.get("o") if isinstance(data, dict) else None
+    order = db.session.scalar(select(Order).where(Order.public_id == str(public_id or "")[:16])
+                              .options(selectinload(Order.items).selectinload(OrderItem.seller)))
+    if order is None or order.buyer_id is not None:
+        raise NotFound(_l("Commande introuvable."))
+    return order
+
+
+def guest_review_lines(order: Order) -> list[OrderItem]:
+    """The lines a guest's review is kept on: the first line of each of the order's sellers."""
+    firsts: dict[int, OrderItem] = {}
+    for item in sorted(order.items, key=lambda line: line.id):
+        firsts.setdefault(item.seller_id, item)
+    return list(firsts.values())
+
+
+def guest_reviewed(order: Order) -> bool:
+    ids = [item.id for item in order.items]
+    return bool(ids) and db.session.scalar(
+        select(func.count()).select_from(Review).where(Review.order_item_id.in_(ids))) != 0
+
+
+def leave_guest_review(token: object, rating: object, text: object = "") -> Order:
+    """A guest rates the seller(s) of their order through its link: once per order, with the same rules
+    as an account's review (one review kept per seller of the order)."""
+    order = guest_review_order(token)
+    if guest_reviewed(order):
+        raise Conflict(_l("Vous avez déjà noté cette commande. Merci !"))
+    for item in guest_review_lines(order):
+        db.session.add(_new_review(item, None, rating, text))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same link sent twice at once: the first one counts
+        db.session.rollback()
+        raise Conflict(_l("Vous avez déjà noté cette commande. Merci !")) from None
+    log.info("guest review of order %s: %s/5", order.reference, rating)
+    return order

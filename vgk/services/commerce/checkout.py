@@ -35,7 +35,7 @@ from vgk.models.base import utcnow
 from vgk.services.accounts.people import clean_name as _clean_name
 from vgk.services.accounts.people import normalize_email, normalize_phone
 from vgk.services.commerce import cart as carts
-from vgk.services.commerce import orders
+from vgk.services.commerce import guests, orders
 from vgk.services.messaging import notifications
 from vgk.services.paging import parse_int
 
@@ -148,7 +148,7 @@ def place_order(*, cart: Cart, name: str, phone: str, payment_method: str, email
         delivery_city=values.get("delivery_city"), delivery_address=values.get("delivery_address"),
         payment_method=payment_method, status=OrderStatus.PENDING_PAYMENT, subtotal=subtotal,
         delivery_fee=fee, commission=sum(item.commission for item in items), total=subtotal + fee,
-        reserved_until=utcnow() + hold, items=items,
+        language=guests.checkout_language(), reserved_until=utcnow() + hold, items=items,
     )
     access_token = orders.issue_access_token(order) if buyer is None else None
     code = _issue_phone_code(order) if phone_check else orders.issue_handover_code(order)
@@ -164,6 +164,7 @@ def place_order(*, cart: Cart, name: str, phone: str, payment_method: str, email
     log.info("order %s placed (%s, %s XAF)", order.reference, payment_method, order.total)
     jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
     _send_placed_message(order, phone_check, code)
+    guests.send_confirmation(order, access_token, None if phone_check else code)
     order.access_token = access_token  # the plain secret, for this answer only (never stored)
     return order
 

@@ -62,12 +62,18 @@ def local_deadline(order: Order) -> str:
     return due.replace(tzinfo=ZoneInfo("UTC")).astimezone(LOCAL_TIME).strftime("%d/%m/%Y %H:%M")
 
 
-def _text(seller: User, order: Order, titles: str, at_point: Message, for_delivery: Message) -> str:
+def _message(order: Order, titles: str, at_point: Message, for_delivery: Message) -> tuple[Message, dict[str, object]]:
+    """The message that fits the order (to bring to a pickup point, or to keep ready for delivery) and its values."""
     point = order.pickup_point
     values: dict[str, object] = {"titles": titles, "ref": order.reference, "deadline": local_deadline(order)}
     if point is None:
-        return inbox.render(seller, for_delivery, **values)
-    return inbox.render(seller, at_point, point=point.name, address=point.address, **values)
+        return for_delivery, values
+    return at_point, {**values, "point": point.name, "address": point.address}
+
+
+def _text(seller: User, order: Order, titles: str, at_point: Message, for_delivery: Message) -> str:
+    message, values = _message(order, titles, at_point, for_delivery)
+    return inbox.render(seller, message, **values)
 
 
 def sale_text(seller: User, order: Order, titles: str) -> str:
@@ -129,8 +135,9 @@ def _remind_order(order_id: int, now: datetime) -> list[tuple[str, str]]:
     for seller, titles in waiting.values():
         if inbox.already_told(seller.id, inbox.SALE_REMINDER, link):
             continue
-        text = _text(seller, order, titles, REMIND_AT_POINT, REMIND_FOR_DELIVERY)
-        inbox.notify(seller, inbox.SALE_REMINDER, text, link=link)
+        message, values = _message(order, titles, REMIND_AT_POINT, REMIND_FOR_DELIVERY)
+        inbox.notify(seller, inbox.SALE_REMINDER, message, link=link, **values)
+        text = inbox.render(seller, message, **values)
         if seller.phone:
             messages.append((seller.phone, text))
     db.session.commit()

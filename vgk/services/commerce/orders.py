@@ -399,7 +399,7 @@ def dispatch(order: Order, actor: User) -> None:
 
 def deliver(order: Order, actor: User, code: object) -> Order:
     """The courier hands the order over against the buyer's code; the sellers are credited."""
-    from vgk.services.commerce import wallet
+    from vgk.services.commerce import guests, wallet
 
     if order.status != S.OUT_FOR_DELIVERY:
         raise Conflict(_l("Cette commande n'est pas en cours de livraison."))
@@ -408,4 +408,5 @@ def deliver(order: Order, actor: User, code: object) -> Order:
     wallet.credit_sale(order)
     db.session.commit()
     notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s livrée. Merci et à bientôt !"))
+    guests.send_review_link(order)
     return order

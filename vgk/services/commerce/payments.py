@@ -21,7 +21,7 @@ from vgk.extensions import db
 from vgk.integrations import registry
 from vgk.models import Order, OrderStatus, Payment, PaymentCallback, PaymentMethod, PaymentStatus, User
 from vgk.models.base import utcnow
-from vgk.services.commerce import orders
+from vgk.services.commerce import guests, orders
 
 if TYPE_CHECKING:
     from vgk.integrations.payments import SimulatedGateway
@@ -35,19 +35,23 @@ def gateway() -> Gateway:
 
 
 def start(order: Order, method: str, phone: str | None) -> Payment:
-    """Ask the buyer's phone to approve a Mobile Money payment of the order's total."""
+    """Ask the buyer's phone to approve a Mobile Money payment of the order's total, or, for a card,
+    open the gateway's payment page (start_card)."""
     from vgk.integrations.payments import PaymentError
     from vgk.services.accounts.people import normalize_phone
 
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise Conflict(_l("Cette commande n'attend plus de paiement."))
+    if method == PaymentMethod.CARD:
+        return start_card(order)
     if method not in PaymentMethod.MOBILE:
-        raise Invalid(_l("Choisissez MTN Mobile Money ou Orange Money."), {"payment_method": "invalid"})
+        raise Invalid(_l("Choisissez MTN Mobile Money, Orange Money ou la carte bancaire."),
+                      {"payment_method": "invalid"})
     number = normalize_phone(phone)
     try:
         collection = gateway().collect(
             amount=order.total, phone=number, external_reference=order.reference,
-            description=str(_l("Commande %(ref)s Vidé-Grenier Kamer", ref=order.reference)),
+            description=_description(order),
         )
     except PaymentError as error:
         log.warning("collect for order %s failed: %s", order.reference, error)
@@ -57,11 +61,80 @@ def start(order: Order, method: str, phone: str | None) -> Payment:
         phone=number, status=PaymentStatus.PENDING, ussd_code=collection.ussd_code or "",
         approve_url=getattr(collection, "approve_url", "") or "",
     )
-    order.payment_method = method
+    return _started(order, payment)
+
+
+def _description(order: Order) -> str:
+    return str(_l("Commande %(ref)s Vidé-Grenier Kamer", ref=order.reference))
+
+
+def _started(order: Order, payment: Payment) -> Payment:
+    order.payment_method = payment.method
     db.session.add(payment)
     db.session.commit()
     log.info("payment %s started for order %s", payment.reference, order.reference)
     return payment
+
+
+# A card payment asked for by a payment page link carries our own reference (CARD-...) until the gateway
+# names its transaction: Campay's link answer may not, its callback does (echoing ours as external_reference).
+CARD_PREFIX = "CARD-"
+
+
+def start_card(order: Order) -> Payment:
+    """Ask the gateway for a card payment page of the order's total; the payer is sent to
+    `payment.approve_url`. Coming back from it (card_return) never marks anything paid by itself."""
+    from vgk.integrations.payments import PaymentError
+    from vgk.models.base import new_public_id
+    from vgk.urls import public_url
+
+    ours = f"{CARD_PREFIX}{new_public_id()}"
+    back = public_url("shop.card_return", reference=order.reference)
+    try:
+        page = gateway().payment_link(amount=order.total, description=_description(order), external_reference=ours,
+                                      redirect_url=back, failure_redirect_url=f"{back}?echec=1")
+    except PaymentError as error:
+        log.warning("card payment page for order %s failed: %s", order.reference, error)
+        raise Conflict(_l("Le paiement n'a pas pu être lancé. Réessayez dans un instant.")) from None
+    payment = Payment(order=order, provider=gateway().name, method=PaymentMethod.CARD,
+                      reference=(page.reference or ours)[:64], amount=order.total, status=PaymentStatus.PENDING,
+                      approve_url=page.approve_url[:255])
+    return _started(order, payment)
+
+
+def _named(reference: str, ours: object) -> Transaction | None:
+    """The gateway's transaction `reference`, once it is confirmed (asked of the gateway) to be the one
+    of our card payment `ours`, which then takes its name. None when it is not; PaymentError passes."""
+    ours = str(ours or "")[:64]
+    if not ours.startswith(CARD_PREFIX) or not reference:
+        return None
+    transaction = gateway().transaction(reference)
+    if transaction.external_reference != ours:
+        return None
+    payment = locked(select(Payment).where(Payment.reference == ours, Payment.status == PaymentStatus.PENDING))
+    if payment is None:
+        db.session.rollback()
+        return None
+    payment.reference = transaction.reference[:64]
+    db.session.commit()
+    return transaction
+
+
+def card_return(order: Order, reference: object = None) -> Order:
+    """The payer is back from the card payment page: the gateway is asked (about `reference`, the
+    transaction the page names, if any); the order as it now stands. Nothing is trusted from the visit."""
+    from vgk.integrations.payments import PaymentError
+
+    payment = latest_payment(order)
+    if payment is not None and payment.status == PaymentStatus.PENDING and payment.reference.startswith(CARD_PREFIX):
+        try:
+            transaction = _named(str(reference or "").strip()[:64], payment.reference)
+        except PaymentError as error:
+            log.warning("card payment return for %s unconfirmed: %s", order.reference, error)
+            transaction = None
+        if transaction is not None:
+            _apply(transaction.reference, transaction)
+    return poll(_as_it_stands(order))
 
 
 def latest_payment(order: Order) -> Payment | None:
@@ -77,8 +150,8 @@ def refresh(order: Order) -> Payment:
     payment = latest_payment(order)
     if payment is None:
         raise NotFound(_l("Aucun paiement en cours pour cette commande."))
-    if payment.status != PaymentStatus.PENDING:
-        return payment
+    if payment.status != PaymentStatus.PENDING or payment.reference.startswith(CARD_PREFIX):
+        return payment  # settled, or a card page whose transaction the gateway has not named yet
     try:
         transaction = gateway().transaction(payment.reference)
     except PaymentError as error:
@@ -144,6 +217,7 @@ def _apply(reference: str, transaction: Transaction) -> str:
         db.session.commit()
         orders.notify(order, _l("Vidé-Grenier Kamer : paiement reçu pour la commande %(ref)s. "
                                 "Nous vous prévenons dès que l'article est au point relais."))
+        guests.send_receipt(order, payment)
     else:
         # Paid after the reservation ran out: keep the money on record for a refund by an admin.
         log.error("payment %s arrived for order %s in state %s: refund needed", reference, order.reference,
@@ -168,6 +242,26 @@ def stored_payload(params: Mapping[str, str], verified: bool) -> str:
                       sort_keys=True)
 
 
+def _confirmed(reference: str, external_reference: object) -> str:
+    """A genuine callback about `reference`: confirmed with the gateway, then applied once."""
+    from vgk.integrations.payments import PaymentError
+
+    payment = db.session.scalar(select(Payment).where(Payment.reference == reference))
+    try:
+        if payment is None:
+            named = _named(reference, external_reference)  # a card page's transaction, named at last
+            if named is None:
+                log.warning("payment callback for unknown reference %r", reference)
+                return "unknown"
+            return _apply(reference, named)
+        if payment.status != PaymentStatus.PENDING:
+            return "duplicate"
+        return _apply(reference, gateway().transaction(reference))
+    except PaymentError as error:
+        log.warning("could not confirm callback for %s: %s", reference, error)
+        return "pending"
+
+
 def handle_callback(provider: str, raw: Mapping[str, Any]) -> str:
     """Process a provider's callback; returns the outcome (also logged in payment_callbacks)."""
     # Bounded, but generous enough for a signed token (the signature is a JWT).
@@ -177,20 +271,7 @@ def handle_callback(provider: str, raw: Mapping[str, Any]) -> str:
         outcome = "forged"
         log.warning("forged payment callback for reference %r", reference)
     else:
-        payment = db.session.scalar(select(Payment).where(Payment.reference == reference))
-        if payment is None:
-            outcome = "unknown"
-            log.warning("payment callback for unknown reference %r", reference)
-        elif payment.status != PaymentStatus.PENDING:
-            outcome = "duplicate"
-        else:
-            from vgk.integrations.payments import PaymentError
-
-            try:
-                outcome = _apply(reference, gateway().transaction(reference))
-            except PaymentError as error:
-                log.warning("could not confirm callback for %s: %s", reference, error)
-                outcome = "pending"
+        outcome = _confirmed(reference, params.get("external_reference"))
     db.session.add(PaymentCallback(provider=provider[:16], reference=reference,
                                    payload=stored_payload(params, verified=outcome != "forged"), outcome=outcome))
     db.session.commit()
@@ -207,9 +288,9 @@ def payable_order(reference: str | None, user: User | None = None, access_token:
 def start_again(order: Order, method: str, phone: str) -> Payment:
     """Pay an order (web and API alike): start(), unless a payment request is still waiting on the
     payer's phone — the gateway is asked about it first, so one that failed or expired does not block a
-    new one. One pending request at a time."""
+    new one. One pending request at a time; a card payment page left unpaid does not block another try."""
     latest = latest_payment(order)
-    if latest is not None and latest.status == PaymentStatus.PENDING:
+    if latest is not None and latest.status == PaymentStatus.PENDING and latest.method != PaymentMethod.CARD:
         if refresh(order).status == PaymentStatus.PENDING:
             raise Conflict(_l("Un paiement est déjà en attente : validez-le ou vérifiez-le."))
         db.session.refresh(order)
@@ -248,7 +329,7 @@ def simulated_collection(reference: str) -> dict[str, Any]:
         details = _simulator().details(reference)
     except PaymentError:
         raise NotFound(_l("Introuvable.")) from None
-    if details.get("kind") != "COLLECT":
+    if details.get("kind") not in ("COLLECT", "CARD"):
         raise NotFound(_l("Introuvable."))
     return details
 
@@ -302,6 +383,8 @@ def refund(order: Order, actor: User, reason: object) -> Order:
     )
     if paid is None:
         raise Conflict(_l("Aucun paiement Mobile Money à rembourser pour cette commande."))
+    if paid.method == PaymentMethod.CARD:  # no number to send it to: the card is refunded from Campay's side
+        raise Conflict(_l("Un paiement par carte se rembourse depuis le compte Campay, pas par Mobile Money."))
     try:
         payout = gateway().withdraw(
             amount=paid.amount, phone=paid.phone, external_reference=f"{order.reference}-R",

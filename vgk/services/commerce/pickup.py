@@ -29,7 +29,7 @@ from vgk.models import (
 )
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
-from vgk.services.commerce import handover, orders, payments, wallet
+from vgk.services.commerce import guests, handover, orders, payments, wallet
 
 log = logging.getLogger(__name__)
 S = OrderStatus
@@ -149,18 +149,22 @@ def hand_over(staff: User, point: PickupPoint, reference: str | None, code: obje
     if order.status != S.READY:
         raise Conflict(_l("Cette commande n'est pas prête à être retirée."))
     orders.check_handover_code(order, code)
+    cash: Payment | None = None
     if order.is_cash:
         if not cash_received:
             raise Invalid(_l("Encaissez %(total)s FCFA avant de remettre la commande.",
                              total=f"{order.total:,}".replace(",", " ")),
                           {"cash": "required"})
-        payments.record_cash(order, staff)
+        cash = payments.record_cash(order, staff)
     orders.move(order, S.COMPLETED, actor=staff, note="handed over")
     wallet.credit_sale(order)
     audit.record(staff, "order.hand_over", "order", order.reference, {"status": S.READY},
                  {"status": order.status, "cash": bool(cash_received)}, ip)
     db.session.commit()
     orders.notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s remise. Merci et à bientôt !"))
+    if cash is not None:
+        guests.send_receipt(order, cash)
+    guests.send_review_link(order)
     return order
 
 

@@ -318,6 +318,8 @@ def add_photos(seller: User, public_id: object, files: Iterable[bytes] | None) -
     _store_photos(product, processed)
     if product.status == S.ACTIVE:
         _move(product, S.PENDING)
+    elif product.status == S.PENDING:
+        _apply_moderation_flags(product)
     return _commit(product)
 
 
@@ -391,7 +393,7 @@ def create(seller: User, photos: Iterable[bytes] | None = (), submit: bool = Fal
 @_rollback_on_error
 def update(seller: User, public_id: object, photos: Iterable[bytes] | None = (), **fields: Any) -> Product:
     """Change a listing's fields (and add photos). Content changes on an ACTIVE listing send it
-    back to moderation; price, quantity and negotiable changes don't."""
+    back to moderation (price, quantity, negotiable don't); a PENDING one's flags are computed again."""
     product = get_own(seller, public_id)
     if product.status not in EDITABLE:
         raise IllegalMove(_l("Cette annonce ne peut plus être modifiée."))
@@ -403,6 +405,8 @@ def update(seller: User, public_id: object, photos: Iterable[bytes] | None = (),
     added = _store_photos(product, processed)
     if product.status == S.ACTIVE and (changed & REVIEWED_FIELDS or added):
         _move(product, S.PENDING)
+    elif product.status == S.PENDING and (changed or added):
+        _apply_moderation_flags(product)  # the queue shows the flags of what the admin will read
     return _commit(product)
 
 

@@ -22,5 +22,6 @@ from vgk.web.admin import (  # noqa: E402,F401
     orders,
     payouts,
     places,
+    reports,
     users,
 )

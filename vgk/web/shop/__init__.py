@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("shop", __name__)
 
-from vgk.web.shop import views  # noqa: E402,F401
+from vgk.web.shop import reviews, views  # noqa: E402,F401

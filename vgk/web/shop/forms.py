@@ -11,7 +11,7 @@ from vgk.web.forms import Form
 
 
 def payment_choices(with_cash=True):
-    methods = PaymentMethod.ALL if with_cash else PaymentMethod.MOBILE
+    methods = PaymentMethod.ALL if with_cash else PaymentMethod.ONLINE
     return [SelectChoice(code, TABLES["payment_method"][code]) for code in methods]
 
 

@@ -177,9 +177,12 @@ def checkout_page():
     _remember(order.reference, holds_secret=True)
     if order.payment_method != PaymentMethod.CASH:
         try:
-            payments.start(order, order.payment_method, form.phone.data)
+            payment = payments.start(order, order.payment_method, form.phone.data)
         except (Invalid, Conflict) as failure:
             flash(str(failure.message), "error")
+        else:
+            if payment.method == PaymentMethod.CARD and payment.approve_url:
+                return redirect(payment.approve_url, 303)  # the card payment page
     return redirect(url_for("shop.order", reference=order.reference), 303)
 
 
@@ -255,6 +258,24 @@ def check_payment(reference):
     return redirect(url_for("shop.order", reference=found.reference), 303)
 
 
+@bp.get("/commande/<reference>/carte")
+@public
+def card_return(reference):
+    """Back from the card payment page: the gateway is asked, then the order page says where it stands
+    (the visit itself proves nothing: only the gateway's answer marks the order paid)."""
+    found = payments.card_return(_my_order(reference), request.args.get("reference"))
+    payment = payments.latest_payment(found)
+    if payment is not None and payment.status == PaymentStatus.SUCCESSFUL:
+        flash(_("Paiement par carte reçu."), "ok")
+    elif payment is not None and payment.status == PaymentStatus.FAILED:
+        flash(_("Le paiement a échoué ou a été refusé. Vous pouvez payer à nouveau."), "error")
+    elif request.args.get("echec"):
+        flash(_("Paiement par carte non abouti : vous pouvez réessayer."), "warn")
+    else:
+        flash(_("Paiement par carte en cours de confirmation : cette page se met à jour seule."), "warn")
+    return redirect(url_for("shop.order", reference=found.reference), 303)
+
+
 @bp.post("/commande/<reference>/confirmer")
 @limiter.limit(auth_limit)
 @public
@@ -283,13 +304,15 @@ def pay(reference):
     if not form.validate_on_submit():
         return render_template("shop/order.html", **_order_context(found, pay_form=form)), 400
     try:  # a request still pending on the payer's phone (the gateway is asked) is a 409
-        payments.start_again(found, form.payment_method.data, form.phone.data)
+        payment = payments.start_again(found, form.payment_method.data, form.phone.data)
     except Invalid as failure:
         top = apply_errors(form, failure, {"payment_method": "payment_method"})
         return render_template("shop/order.html", **_order_context(found, pay_form=form, error=top)), 400
     except Conflict as failure:
         return render_template("shop/order.html", **_order_context(found, pay_form=form,
                                                                    error=str(failure.message))), 409
+    if payment.method == PaymentMethod.CARD and payment.approve_url:
+        return redirect(payment.approve_url, 303)  # the card payment page
     flash(_("Demande de paiement envoyée : validez-la sur votre téléphone."), "ok")
     return redirect(url_for("shop.order", reference=found.reference), 303)
 
@@ -354,7 +377,11 @@ def simulator(reference):
     except Conflict as failure:
         return render_template("shop/simulator.html", details=_collection(reference), form=ActionForm(formdata=None),
                                error=str(failure.message)), 409
-    return render_template("shop/simulator_done.html", details=_collection(reference),
+    details = _collection(reference)
+    if details["kind"] == "CARD":  # as a card payment page does: back to the shop, which asks the gateway
+        back = details["redirect_url"] if decision == "approve" else details["failure_redirect_url"]
+        return redirect(back or url_for("visitor.home"), 303)
+    return render_template("shop/simulator_done.html", details=details,
                            approved=decision == "approve", outcome=outcome)
 
 
