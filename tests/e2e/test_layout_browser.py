@@ -18,7 +18,7 @@ PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "i
 PUBLIC_PAGES = ["/", "/produits", "{product}", "/panier", "/connexion", "/inscription",
                 "/comment-ca-marche", "/protection-acheteur", "/conditions", "/contact"]
 CLIENT_PAGES = ["/compte", "/compte/securite", "/compte/commandes", "/compte/annonces/nouvelle"]
-ADMIN_PAGES = ["/admin", "/admin/commandes", "/admin/moderation", "{review}"]
+ADMIN_PAGES = ["/admin", "/admin/commandes", "/admin/moderation", "{review}", "/admin/reglages", "/admin/categories"]
 STAFF_PAGES = ["/staff", "/staff/rapport"]
 
 # The colours of an element and of the first ancestor (or itself) with an opaque background, as [r, g, b].

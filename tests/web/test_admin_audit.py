@@ -181,6 +181,13 @@ def case_rename_category():
             {"name_fr": "Maison"}, {"name_fr": "Maison et jardin", "name_en": "Home and garden"})
 
 
+def case_save_settings():
+    data = {"commission_percent": "12", "reservation_minutes": "30", "cash_hold_hours": "72",
+            "drop_off_reminder_hours": "24", "banned_words": "fusil\ntortue marine"}
+    return ({}, data, "settings.update", None, {"commission_percent": 10},
+            {"commission_percent": 12, "banned_words": ["fusil", "tortue marine"]})
+
+
 CASES = {
     "admin.cancel_order": case_cancel_order,
     "admin.refund_order": case_refund_order,
@@ -192,6 +199,7 @@ CASES = {
     "admin.deactivate_point": case_deactivate_point,
     "admin.create_category": case_create_category,
     "admin.rename_category": case_rename_category,
+    "admin.save_settings": case_save_settings,
     "admin.suspend": case_suspend,
     "admin.reinstate": case_reinstate,
     "admin.change_role": case_change_role,
