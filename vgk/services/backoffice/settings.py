@@ -74,6 +74,12 @@ def _saved() -> dict[str, Any]:
     return cached
 
 
+def forget() -> None:
+    """Drop the copy read by this session: its next reading sees the database (for a session that lives
+    longer than a request, such as a command's or a test's)."""
+    db.session.info.pop(_CACHE, None)
+
+
 def _default(key: str) -> Any:
     if key == BANNED_WORDS:
         return list(current_app.config.get("BANNED_WORDS", ()))
@@ -131,11 +137,13 @@ def parse_words(raw: object) -> list[str] | None:
     accent-free as moderation compares them, without duplicates, in the order given; None when too many
     or too long."""
     if isinstance(raw, list | tuple):
-        pieces = [str(piece) for piece in raw if isinstance(piece, str)]
+        pieces = [piece for piece in raw if isinstance(piece, str)]
         if len(pieces) != len(raw):
             return None
+    elif isinstance(raw, str):
+        pieces = raw.replace("\n", ",").split(",")
     else:
-        pieces = str(raw if raw is not None else "").replace("\n", ",").split(",")
+        return None
     words: list[str] = []
     for piece in pieces:
         word = normalize(piece)
