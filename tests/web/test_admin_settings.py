@@ -3,6 +3,7 @@ error and saves nothing; the change reads as words in the journal; nobody else m
 import pytest
 
 from tests import factories as f
+from tests.web.test_admin_places import admin  # noqa: F401
 from tests.web.test_admin_users import csrf
 from vgk.extensions import db
 from vgk.models import AuditEntry, Role, TwoFactor
@@ -11,13 +12,6 @@ from vgk.services.backoffice import settings
 
 VALID = {"commission_percent": "12", "reservation_minutes": "45", "cash_hold_hours": "48",
          "drop_off_reminder_hours": "12", "banned_words": "Fusil\ntortue marine\nfusil"}
-
-
-@pytest.fixture
-def admin(app, client):
-    user = f.user(Role.ADMIN, name="Admin Kamer", two_factor=TwoFactor.SMS, phone_verified_at=utcnow())
-    f.sign_in(client, user)
-    return user
 
 
 def save(client, **data):
