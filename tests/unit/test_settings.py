@@ -4,13 +4,14 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select
 
 from tests import factories as f
-from vgk.errors import Invalid
+from vgk.errors import Conflict, Invalid
 from vgk.extensions import db
 from vgk.models import AuditEntry, ProductStatus, Role
 from vgk.models.base import utcnow
+from vgk.models.settings import Setting
 from vgk.services.backoffice import settings
 from vgk.services.commerce import drop_off
 from vgk.services.selling import moderation
@@ -111,3 +112,24 @@ def test_moderation_flags_the_banned_words_in_force(app, admin):
     plain = f.product("Fusil de chasse ancien", status=ProductStatus.PENDING)
     assert "banned_word" in moderation.flags_for(flagged)
     assert "banned_word" not in moderation.flags_for(plain)
+
+
+def test_two_admins_saving_a_setting_for_the_first_time_at_once(app, admin):
+    """The other admin's row lands between our reading and our writing: a clear conflict, nothing of ours
+    saved, and the next reading shows theirs."""
+    saved = []
+
+    def other_admin_saves(session, *args):
+        if not saved:
+            saved.append(True)
+            with db.engine.begin() as connection:
+                connection.execute(insert(Setting).values(key="commission_percent", value="20", updated_at=utcnow()))
+
+    event.listen(db.session(), "before_flush", other_admin_saves)
+    try:
+        with pytest.raises(Conflict):
+            settings.update(admin, {"commission_percent": "15"})
+    finally:
+        event.remove(db.session(), "before_flush", other_admin_saves)
+    assert settings.commission_percent() == 20
+    assert db.session.query(AuditEntry).count() == 0

@@ -17,8 +17,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from vgk.errors import Invalid
+from vgk.errors import Conflict, Invalid
 from vgk.extensions import db
 from vgk.models import User
 from vgk.models.settings import Setting
@@ -55,6 +56,7 @@ NUMBERS: dict[str, Number] = {
                      _l("Le rappel doit partir de 1 à 336 heures avant l'échéance (nombre entier).")),
 }
 KEYS = (*NUMBERS, BANNED_WORDS)
+CHANGED_MEANWHILE = _l("Les réglages viennent d'être modifiés par ailleurs : vérifiez-les et recommencez.")
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -191,11 +193,18 @@ def update(admin: User, values: Mapping[str, object], ip: str = "") -> dict[str,
     changed = {key: new for key, new in clean.items() if new != current[key]}
     if changed:
         rows = {row.key: row for row in db.session.scalars(select(Setting).where(Setting.key.in_(list(changed))))}
-        for key, new in changed.items():
-            row = rows.get(key) or Setting(key=key)
-            row.value = json.dumps(new, ensure_ascii=False)
-            db.session.add(row)
-        audit.record(admin, "settings.update", "settings", "", {key: current[key] for key in changed}, changed, ip)
-        db.session.commit()
+        try:
+            with db.session.no_autoflush:  # nothing written before the commit, where a clash shows
+                for key, new in changed.items():
+                    row = rows.get(key) or Setting(key=key)
+                    row.value = json.dumps(new, ensure_ascii=False)
+                    db.session.add(row)
+                audit.record(admin, "settings.update", "settings", "", {key: current[key] for key in changed},
+                             changed, ip)
+            db.session.commit()
+        except IntegrityError:  # another admin saved the same setting for the first time meanwhile
+            db.session.rollback()
+            forget()
+            raise Conflict(CHANGED_MEANWHILE) from None
         db.session.info[_CACHE] = {**_saved(), **changed}
     return effective()
