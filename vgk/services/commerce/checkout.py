@@ -34,6 +34,7 @@ from vgk.models import (
 from vgk.models.base import utcnow
 from vgk.services.accounts.people import clean_name as _clean_name
 from vgk.services.accounts.people import normalize_email, normalize_phone
+from vgk.services.backoffice import settings
 from vgk.services.commerce import cart as carts
 from vgk.services.commerce import guests, orders
 from vgk.services.messaging import notifications
@@ -49,7 +50,7 @@ def new_reference() -> str:
 
 def commission_for(amount: int) -> int:
     """The marketplace's share of a sale, in whole francs (rounded half up)."""
-    return (amount * current_app.config["COMMISSION_PERCENT"] + 50) // 100
+    return (amount * settings.commission_percent() + 50) // 100
 
 
 def delivery_fee(city: City | None) -> int:
@@ -137,9 +138,9 @@ def place_order(*, cart: Cart, name: str, phone: str, payment_method: str, email
     # A guest's cash order is only taken once the code sent to the phone comes back: until then the
     # short Mobile Money hold, no handover code, and the sellers are not told to drop anything off.
     phone_check = payment_method == PaymentMethod.CASH and buyer is None
-    hold = (timedelta(hours=current_app.config["CASH_HOLD_HOURS"])
+    hold = (timedelta(hours=settings.cash_hold_hours())
             if payment_method == PaymentMethod.CASH and not phone_check
-            else timedelta(minutes=current_app.config["RESERVATION_MINUTES"]))
+            else timedelta(minutes=settings.reservation_minutes()))
     order = Order(
         reference=new_reference(), buyer_id=buyer.id if buyer is not None else None,
         customer_name=values["customer_name"], customer_phone=values["customer_phone"],
@@ -257,7 +258,7 @@ def confirm_cash_order(order: Order, code: object) -> Order:
         current.phone_code_attempts += 1
         db.session.commit()
         raise Invalid(_l("Code de confirmation incorrect."), {"code": "wrong"})
-    hold = timedelta(hours=current_app.config["CASH_HOLD_HOURS"])
+    hold = timedelta(hours=settings.cash_hold_hours())
     current.phone_code_hash = None
     current.reserved_until = utcnow() + hold
     orders.issue_handover_code(current)
