@@ -55,7 +55,9 @@ def cart_owner(data, create=False):
 
 
 def _cart_answer(owner, status=200):
-    return ok(status, cart=cart_json(carts.view(**owner), owner.get("session_key")))
+    view = carts.view(**owner)
+    suggested = checkout.default_pickup_point(view.lines, owner.get("user"))
+    return ok(status, cart=cart_json(view, owner.get("session_key"), suggested))
 
 
 @bp.post("/visitor/add_to_cart/")
