@@ -102,7 +102,7 @@ def test_checkout_takes_the_commission_and_hold_in_force(app, admin):
 def test_an_unpaid_mobile_money_order_is_held_the_minutes_in_force(app, admin):
     settings.update(admin, {"reservation_minutes": "90"})
     before = utcnow()
-    order = f.place_order(f.product(price=10_000), payment_method="MTN_MOMO", buyer=f.user())
+    order = f.place_order(f.product(price=10_000), payment_method="ORANGE_MONEY", buyer=f.user())
     assert timedelta(minutes=89) < order.reserved_until - before < timedelta(minutes=91)
 
 

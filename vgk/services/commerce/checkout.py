@@ -7,7 +7,8 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -36,7 +37,7 @@ from vgk.services.accounts.people import clean_name as _clean_name
 from vgk.services.accounts.people import normalize_email, normalize_phone
 from vgk.services.backoffice import settings
 from vgk.services.commerce import cart as carts
-from vgk.services.commerce import guests, orders
+from vgk.services.commerce import guests, orders, payments
 from vgk.services.messaging import notifications
 from vgk.services.paging import parse_int
 
@@ -66,6 +67,21 @@ def pickup_points() -> Sequence[PickupPoint]:
     ).all()
 
 
+def default_pickup_point(lines: Iterable[carts.Line], user: User | None) -> PickupPoint | None:
+    """The pickup point the checkout suggests (web and API): one in the city of most of the cart's items
+    (on a tie, the city of the earlier line), else in the signed-in buyer's city, else the first active
+    point. None when there is no active point at all."""
+    points = pickup_points()
+    cities = [city_id for city_id, _ in Counter(line.product.city_id for line in lines).most_common()]
+    if user is not None and user.city_id is not None:
+        cities.append(user.city_id)
+    for city_id in cities:
+        for point in points:
+            if point.city_id == city_id:
+                return point
+    return points[0] if points else None
+
+
 def delivery_cities() -> Sequence[City]:
     return db.session.scalars(select(City).where(City.delivery_fee.is_not(None)).order_by(City.position)).all()
 
@@ -85,6 +101,9 @@ def _validate(name: str, phone: str, email: str | None, fulfilment: str, pickup_
             errors[field] = str(error.message)
     if payment_method not in PaymentMethod.ALL:
         errors["payment_method"] = str(_l("Choisissez un moyen de paiement."))
+    elif "customer_phone" in values and (mismatch := payments.operator_mismatch(payment_method,
+                                                                                values["customer_phone"])):
+        errors["payment_method"] = mismatch
     if fulfilment not in Fulfilment.ALL:
         errors["fulfilment"] = str(_l("Choisissez le retrait en point relais ou la livraison."))
     elif fulfilment == Fulfilment.PICKUP:
