@@ -104,6 +104,10 @@ TABLES: dict[str, Table] = {
     "audit_action": {
         "category.create": _l("Catégorie créée"),
         "category.rename": _l("Catégorie renommée"),
+        "category.move": _l("Catégorie déplacée"),
+        "category.retire": _l("Catégorie retirée"),
+        "category.restore": _l("Catégorie remise en service"),
+        "settings.update": _l("Réglages modifiés"),
         "city.delivery_fee": _l("Frais de livraison modifiés"),
         "item.receive": _l("Article reçu au point relais"),
         "item.refuse": _l("Article refusé au point relais"),
@@ -135,6 +139,7 @@ TABLES: dict[str, Table] = {
         "order_item": _l("Article de commande"),
         "payout": _l("Retrait"),
         "pickup_point": _l("Point relais"),
+        "settings": _l("Réglages"),
         "product": _l("Annonce"),
         "user": _l("Compte"),
     },
@@ -162,6 +167,13 @@ TABLES: dict[str, Table] = {
         "accepted": _l("Accepté"),
         "cash": _l("Espèces reçues"),
         "open_reports": _l("Signalements en attente"),
+        "commission_percent": _l("Commission (%)"),
+        "reservation_minutes": _l("Réservation d'une commande non payée (minutes)"),
+        "cash_hold_hours": _l("Délai de dépôt d'une commande en espèces (heures)"),
+        "drop_off_reminder_hours": _l("Rappel au vendeur avant l'échéance (heures)"),
+        "banned_words": _l("Mots interdits"),
+        "position": _l("Position"),
+        "retired": _l("Retirée"),
     },
 }
 
@@ -198,6 +210,8 @@ def audit_value(object_type: str, field: str, value: object) -> str:
         return label(value, "order_status")
     if field == "role":
         return label(value, "role")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
     if field == "flags":
         from vgk.services.selling.moderation import LABELS
 

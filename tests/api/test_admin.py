@@ -262,5 +262,5 @@ def test_who_may_call(api, admin):
 
 def test_routes_declare_the_admin_role(app):
     names = [rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/mobile/api/admin/")]
-    assert len(names) == 11
+    assert len(names) == 13  # settings: one URL, GET and POST
     assert all(app.view_functions[name].access == "ADMIN" for name in names)

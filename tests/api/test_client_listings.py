@@ -179,3 +179,13 @@ def test_unknown_or_strange_field_names_are_a_400(api, seller, leaf, douala):
     assert response.status_code == 400
     assert set(response.get_json()["error"]["fields"]) == {"prix", "\x04é"}
     assert db.session.query(Product).count() == 0
+
+
+@pytest.mark.parametrize("retired", ["leaf", "parent"])
+def test_a_retired_category_is_refused_for_a_new_listing(api, seller, leaf, douala, retired):
+    (leaf if retired == "leaf" else leaf.parent).retired_at = utcnow()
+    db.session.commit()
+    response = create(api, seller, leaf, douala)
+    assert response.status_code == 400
+    assert "n'est plus proposée" in response.get_json()["error"]["fields"]["category"]
+    assert db.session.query(Product).count() == 0

@@ -158,7 +158,7 @@ def test_conflicts(api, desk):
     response = api.post("staff/handover/", json={"reference": order.reference, "code": "123456",
                                                  "cash_received": True}, user=staff)
     assert response.status_code == 409  # not ready yet
-    paid = f.place_order(f.product(seller=seller, price=20_000), point=point, payment_method="MTN_MOMO")
+    paid = f.place_order(f.product(seller=seller, price=20_000), point=point, payment_method="ORANGE_MONEY")
     orders.move(paid, S.CANCELLED)
     db.session.commit()
     assert receive(api, staff, paid).status_code == 409  # no longer expects a drop-off

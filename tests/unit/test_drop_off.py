@@ -33,7 +33,7 @@ def test_a_cash_sale_texts_the_seller_the_point_and_deadline_in_french(app):
 
 def test_a_paid_sale_texts_an_english_speaking_seller_in_english(app):
     seller = f.user(locale="en")
-    order = sold(seller, payment_method="MTN_MOMO")
+    order = sold(seller, payment_method="ORANGE_MONEY")
     assert f.outbox(seller.phone) == []  # not paid yet: nothing to bring
     paid_at = datetime(2026, 3, 2, 9, 30)
     orders.move(order, S.PAID)

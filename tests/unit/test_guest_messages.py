@@ -45,11 +45,11 @@ def _review_token(order):
 
 
 def test_a_guest_cash_order_is_confirmed_by_email_in_french(app):
-    order = _order(app, payment_method="MTN_MOMO")
+    order = _order(app, payment_method="ORANGE_MONEY")
     [mail] = _emails(order.reference)
     assert mail.subject == f"Votre commande {order.reference}"
     assert "Radio Sony × 1 : 12 000 FCFA" in mail.body and "Total : 12 000 FCFA" in mail.body
-    assert "Retrait au point relais" in mail.body and "Paiement : MTN Mobile Money" in mail.body
+    assert "Retrait au point relais" in mail.body and "Paiement : Orange Money" in mail.body
     assert f"http://localhost/commande/{order.reference}?cle={order.access_token}" in mail.body
     sms = f.outbox("+237690555111")[0].body
     code = sms.split("Code de retrait (après paiement) : ")[1][:6]
@@ -136,12 +136,12 @@ def test_a_delivered_guest_order_gets_the_review_link_too(app):
 
     town = f.city(delivery_fee=1_500)
     cart = f.cart_with(f.product("Frigo", price=80_000), session_key="delivery")
-    order = checkout.place_order(cart=cart, name="Awa Bello", phone="690555111", payment_method="MTN_MOMO",
+    order = checkout.place_order(cart=cart, name="Awa Bello", phone="690555111", payment_method="ORANGE_MONEY",
                                  email=EMAIL, fulfilment="DELIVERY", delivery_city_id=town.id,
                                  delivery_address="Bastos, rue 1.234")
     code = f.last_code("+237690555111")
     assert "Livraison à domicile : Bastos, rue 1.234" in _emails("Votre commande")[0].body
-    payment = payments.start(order, "MTN_MOMO", "690555111")
+    payment = payments.start(order, "ORANGE_MONEY", "690555111")
     adapters_of(app).payments.approve(payment.reference)
     payments.refresh(order)
     admin = f.user(Role.ADMIN)

@@ -31,8 +31,8 @@ def codes_sent(phone=BUYER):
 def test_one_code_from_placed_to_paid_to_ready_to_handover(app):
     point = f.pickup_point(name="Relais Akwa")
     staff = staff_at(point)
-    order = f.place_order(f.product("Télé"), point=point, payment_method="MTN_MOMO")
-    payment = payments.start(order, "MTN_MOMO", "690555111")
+    order = f.place_order(f.product("Télé"), point=point, payment_method="ORANGE_MONEY")
+    payment = payments.start(order, "ORANGE_MONEY", "690555111")
     adapters_of(app).payments.approve(payment.reference)
     payments.refresh(order)
     db.session.refresh(order)

@@ -96,7 +96,7 @@ def test_sellers_hear_once_that_an_item_sold_and_once_that_it_was_called_off(app
 
 def test_an_unpaid_mobile_money_order_does_not_send_the_seller_yet(app):
     seller = f.user()
-    f.place_order(f.product(seller=seller), payment_method="MTN_MOMO")
+    f.place_order(f.product(seller=seller), payment_method="ORANGE_MONEY")
     assert notices(seller) == []
 
 

@@ -50,7 +50,7 @@ def test_prices_and_totals_come_from_the_server(app):
     town = f.city(delivery_fee=1_500)
     item = f.product("Chaise", price=12_345, quantity=2)
     cart = f.cart_with(item, session_key="k2", quantity=2)
-    order = checkout.place_order(cart=cart, name="Awa Bello", phone="690555111", payment_method="MTN_MOMO",
+    order = checkout.place_order(cart=cart, name="Awa Bello", phone="690555111", payment_method="ORANGE_MONEY",
                                  fulfilment="DELIVERY", delivery_city_id=town.id,
                                  delivery_address="Bonamoussadi, face pharmacie")
     assert (order.subtotal, order.delivery_fee, order.total) == (24_690, 1_500, 26_190)
@@ -98,8 +98,8 @@ def test_expired_reservations_release_stock_through_the_job(app):
     from vgk import jobs
 
     item = f.product(quantity=1)
-    order = f.place_order(item, payment_method="MTN_MOMO")
-    fresh = f.place_order(f.product(quantity=1), payment_method="MTN_MOMO")
+    order = f.place_order(item, payment_method="ORANGE_MONEY")
+    fresh = f.place_order(f.product(quantity=1), payment_method="ORANGE_MONEY")
     order.reserved_until = utcnow() - timedelta(minutes=1)
     db.session.commit()
     jobs.enqueue(orders.expire_unpaid)  # inline: no Redis here
@@ -269,7 +269,7 @@ def test_twenty_concurrent_checkouts_of_the_last_item_make_one_order(postgresql_
             barrier.wait(timeout=30)
             try:
                 checkout.place_order(cart=cart, name=f"Acheteur {n}", phone=f"6900000{n:02d}",
-                                     payment_method="MTN_MOMO", pickup_point_id=point_id)
+                                     payment_method="ORANGE_MONEY", pickup_point_id=point_id)
                 outcomes.append("order")
             except Conflict:
                 outcomes.append("conflict")
@@ -303,13 +303,13 @@ def test_home_delivery_goes_out_then_is_delivered_against_the_code_and_credits_t
     admin = f.user(Role.ADMIN)
     item = f.product("Frigo", seller=seller, price=80_000)
     cart = f.cart_with(item, session_key="delivery")
-    order = checkout.place_order(cart=cart, name="Awa Bello", phone="690555111", payment_method="MTN_MOMO",
+    order = checkout.place_order(cart=cart, name="Awa Bello", phone="690555111", payment_method="ORANGE_MONEY",
                                  fulfilment="DELIVERY", delivery_city_id=town.id, delivery_address="Bastos, rue 1.234")
     code = f.last_code("+237690555111")
     with pytest.raises(Conflict):
         orders.dispatch(order, admin)  # not paid yet: illegal
     db.session.rollback()
-    payment = payments.start(order, "MTN_MOMO", "690555111")
+    payment = payments.start(order, "ORANGE_MONEY", "690555111")
     gateway = adapters_of(app).payments
     gateway.approve(payment.reference)
     payments.refresh(order)

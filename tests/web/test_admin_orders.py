@@ -28,7 +28,7 @@ def delivery_order(paid=True, city=None, title="Frigo"):
     """A home-delivery order (paid unless told otherwise) and the buyer's handover code."""
     town = city or f.city(delivery_fee=1_500)
     cart = f.cart_with(f.product(title, price=80_000), session_key=f"delivery-{town.id}-{title}")
-    order = checkout.place_order(cart=cart, name="Awa Bello", phone="690555111", payment_method="MTN_MOMO",
+    order = checkout.place_order(cart=cart, name="Awa Bello", phone="690555111", payment_method="ORANGE_MONEY",
                                  fulfilment="DELIVERY", delivery_city_id=town.id, delivery_address="Bastos, rue 1.234")
     code = f.last_code(PHONE)
     if paid:
@@ -38,13 +38,13 @@ def delivery_order(paid=True, city=None, title="Frigo"):
 
 
 def paid_mobile_order(title="Radio"):
-    """A pickup order really paid by MTN Mobile Money through the simulated gateway."""
+    """A pickup order really paid by Orange Money through the simulated gateway."""
     from flask import current_app
 
     from vgk.services.commerce import payments
 
-    order = f.place_order(f.product(title, price=30_000), payment_method="MTN_MOMO")
-    payment = payments.start(order, "MTN_MOMO", "690555111")
+    order = f.place_order(f.product(title, price=30_000), payment_method="ORANGE_MONEY")
+    payment = payments.start(order, "ORANGE_MONEY", "690555111")
     adapters_of(current_app).payments.approve(payment.reference)
     payments.refresh(order)
     return refreshed(order)

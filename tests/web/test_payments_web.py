@@ -14,7 +14,7 @@ from vgk.integrations.registry import adapters_of
 from vgk.models import Order, OrderEvent, OrderStatus, Payment, PaymentCallback, PaymentStatus
 from vgk.services.commerce import payments
 
-PHONE = "+237690555111"
+PHONE = "+237670555111"
 HX = {"HX-Request": "true"}
 
 
@@ -27,7 +27,7 @@ def momo_checkout(client, price=25_000, method="MTN_MOMO"):
     item = f.product("Téléphone", price=price)
     point = f.pickup_point()
     post(client, "/panier/ajouter", {"product": item.public_id, "quantity": "1"}, page=f"/p/{item.public_id}")
-    response = post(client, "/commande", {"name": "Awa Bello", "phone": "690555111", "fulfilment": "PICKUP",
+    response = post(client, "/commande", {"name": "Awa Bello", "phone": "670555111", "fulfilment": "PICKUP",
                                           "pickup_point_id": str(point.id), "payment_method": method}, page="/commande")
     assert response.status_code == 303
     db.session.expire_all()
@@ -92,14 +92,14 @@ def test_declined_payment_fails_then_paying_again_works(client):
     page = text(client.get(url))
     assert "Payer à nouveau" in page and "a échoué" in page
 
-    bad = post(client, f"/commande/{order.reference}/payer", {"payment_method": "CASH", "phone": "690555111"}, page=url)
+    bad = post(client, f"/commande/{order.reference}/payer", {"payment_method": "CASH", "phone": "670555111"}, page=url)
     assert bad.status_code == 400
     again = post(client, f"/commande/{order.reference}/payer", {"payment_method": "ORANGE_MONEY", "phone": "699555111"},
                  page=url)
     assert again.status_code == 303
     second = latest(order)
     assert second.id != first.id and second.status == PaymentStatus.PENDING and second.method == "ORANGE_MONEY"
-    twice = post(client, f"/commande/{order.reference}/payer", {"payment_method": "MTN_MOMO", "phone": "690555111"},
+    twice = post(client, f"/commande/{order.reference}/payer", {"payment_method": "MTN_MOMO", "phone": "670555111"},
                  page=url)
     assert twice.status_code == 409  # one pending request at a time
     simulate(client, second, "approve")
@@ -119,7 +119,7 @@ def test_paying_again_asks_the_gateway_about_the_pending_request_first(client, g
     assert db.session.get(Payment, first.id).status == PaymentStatus.FAILED
     assert second.id != first.id and second.status == PaymentStatus.PENDING and second.method == "ORANGE_MONEY"
     assert status_of(order) == OrderStatus.PENDING_PAYMENT
-    twice = post(client, f"/commande/{order.reference}/payer", {"payment_method": "MTN_MOMO", "phone": "690555111"},
+    twice = post(client, f"/commande/{order.reference}/payer", {"payment_method": "MTN_MOMO", "phone": "670555111"},
                  page=url)
     assert twice.status_code == 409 and "déjà en attente" in text(twice)  # still pending on the phone
 

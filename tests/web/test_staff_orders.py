@@ -108,7 +108,7 @@ def test_handover_with_the_right_code_completes_and_credits_the_seller(client, d
 
 def test_a_paid_order_needs_no_cash(client, desk):
     point, _, seller, _ = desk
-    order = f.place_order(f.product(seller=seller, price=20_000), point=point, payment_method="MTN_MOMO")
+    order = f.place_order(f.product(seller=seller, price=20_000), point=point, payment_method="ORANGE_MONEY")
     orders.move(order, S.PAID)
     db.session.commit()
     receive(client, order)

@@ -44,7 +44,7 @@ CODES = sorted(
 CODE = re.compile(r"(?<![\w.])(" + "|".join(re.escape(code) for code in CODES) + r")(?![\w.])")
 OBJECT_TYPE = {"category": "category", "city": "city", "item": "order_item", "order": "order", "payout": "payout",
                "point": "pickup_point", "product": "product", "staff": "user", "admin": "user",
-               "user": "user", "reports": "product"}
+               "user": "user", "reports": "product", "settings": "settings"}
 
 
 # What the services record before and after, by kind of object (see audit.record's callers).
@@ -55,6 +55,8 @@ AUDITED = {
     "order_item": ({"order": "VGK-SAMPLE"}, {"order": "VGK-SAMPLE", "order_status": OrderStatus.CANCELLED,
                                               "accepted": False, "reason": "Cassé"}),
     "payout": ({"status": PayoutStatus.REQUESTED}, {"status": PayoutStatus.PAID}),
+    "settings": ({"commission_percent": 10, "banned_words": ["fusil"]},
+                 {"commission_percent": 12, "banned_words": ["fusil", "tortue marine"]}),
     "user": ({"role": Role.CLIENT, "status": UserStatus.ACTIVE, "pickup_point_id": None},
              {"role": Role.STAFF, "status": UserStatus.SUSPENDED, "pickup_point_id": 3}),
 }
@@ -146,8 +148,8 @@ def speak(client, language):
 
 def _admin_pages(world):
     yield from ("/admin", "/admin/categories", "/admin/commandes", "/admin/journal", "/admin/lieux",
-                "/admin/moderation", "/admin/personnel/nouveau", "/admin/retraits", "/admin/utilisateurs",
-                "/admin/signalements")
+                "/admin/moderation", "/admin/personnel/nouveau", "/admin/reglages", "/admin/retraits",
+                "/admin/utilisateurs", "/admin/signalements")
     yield from (f"/admin/commandes/{order.reference}" for order in world["orders"])
     everyone = [*world["people"], world["staff"], world["admin"], world["seller"], world["buyer"]]
     yield from (f"/admin/utilisateurs/{person.public_id}" for person in everyone)

@@ -75,7 +75,8 @@ def _order(data):
     errors=(404, 409, 429),
     description="Sends a collection request of the order's total to `phone` (default: the order's phone); the "
                 "payer approves it on the phone (or dials `ussd_code`); for `CARD`, open `payment.payment_url`, the "
-                "gateway's card payment page. Then check with `PUT payment/`. 409 when "
+                "gateway's card payment page. Then check with `PUT payment/`. 400 when "
+                "`payment_method` is not the operator of the number (MTN or Orange, by its prefix). 409 when "
                 "the order no longer awaits payment, a request is still pending, or the gateway refused.",
     body={"type": "object", "required": ["order_reference", "payment_method"], "properties": {
         "order_reference": REFERENCE, "access_token": ACCESS_TOKEN,

@@ -159,10 +159,12 @@ def order_json(order, *, with_events=False):
     return data
 
 
-def cart_json(view, session_key=None):
-    """A cart view from the cart service: its lines (with any problem: sold, not enough stock) and subtotal."""
+def cart_json(view, session_key=None, suggested_pickup_point=None):
+    """A cart view from the cart service: its lines (with any problem: sold, not enough stock) and subtotal,
+    and the pickup point the checkout suggests for it (checkout.default_pickup_point)."""
     return {
         "session_key": session_key,
+        "suggested_pickup_point": pickup_point_json(suggested_pickup_point),
         "count": view.count,
         "subtotal": view.subtotal,
         "subtotal_display": format_xaf(view.subtotal),
@@ -235,6 +237,9 @@ def _register():
         Cart={"type": "object", "required": ["count", "subtotal", "items"], "properties": {
             "session_key": nullable(string), "count": integer, "subtotal": integer, "subtotal_display": string,
             "has_problems": boolean,
+            "suggested_pickup_point": {**nullable(ref("PickupPoint")), "description": "the pickup point to "
+                                       "preselect when ordering: in the city of most items, else the caller's "
+                                       "city, else the first"},
             "items": {"type": "array", "items": {"type": "object", "required": ["product", "quantity"], "properties": {
                 "product": ref("ProductCard"), "quantity": integer, "total": integer, "available": boolean,
                 "problem": nullable(string)}}},

@@ -56,7 +56,9 @@ def cart_owner(data, create=False):
 
 
 def _cart_answer(owner, status=200):
-    return ok(status, cart=cart_json(carts.view(**owner), owner.get("session_key")))
+    view = carts.view(**owner)
+    suggested = checkout.default_pickup_point(view.lines, owner.get("user"))
+    return ok(status, cart=cart_json(view, owner.get("session_key"), suggested))
 
 
 @bp.post("/visitor/add_to_cart/")
@@ -84,7 +86,8 @@ def add_to_cart():
 @operation(
     "The cart", tag="cart", ok=CART,
     description="Lines are read against the live products: one sold or withdrawn meanwhile has "
-                "`available: false` and a `problem`. An unknown key (or none, without a token) is an empty cart.",
+                "`available: false` and a `problem`. `suggested_pickup_point` is the one to preselect for ordering. "
+                "An unknown key (or none, without a token) is an empty cart.",
     params=[query("session_key", SESSION_KEY_SCHEMA, "the guest cart's key (not needed with a token)")],
 )
 def cart():
@@ -127,8 +130,10 @@ def update_cart():
                 "with `visitor/track_order/`) nobody can see or pay the order. A guest's cash order is only "
                 "taken once the code sent by SMS to `customer_phone` is confirmed with `visitor/confirm_order/` "
                 "(until then the stock is held as for Mobile Money and the sellers are not told). Then pay "
-                "with `payment/`. 409 when an item sold out meanwhile; 429 when the phone number or the "
-                "account already has too many unpaid orders, or too many orders came from this address.",
+                "with `payment/`. 400 also when a Mobile Money `payment_method` is not the operator of "
+                "`customer_phone` (MTN or Orange, by its prefix). 409 when an item sold out meanwhile; 429 when "
+                "the phone number or the account already has too many unpaid orders, or too many orders came "
+                "from this address.",
     body={"type": "object", "required": ["customer_name", "customer_phone", "payment_method"], "properties": {
         "session_key": SESSION_KEY_SCHEMA,
         "customer_name": {"type": "string", "minLength": 1, "maxLength": 120},

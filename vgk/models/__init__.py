@@ -58,3 +58,4 @@ from vgk.models.payments import (  # noqa: F401
     WalletEntry,
     WalletEntryKind,
 )
+from vgk.models.settings import Setting  # noqa: F401

@@ -78,6 +78,8 @@ class Category(db.Model):
     name_en: Mapped[str] = mapped_column(String(120))
     icon: Mapped[str] = mapped_column(String(8), default="")
     position: Mapped[int] = mapped_column(default=0)
+    # Retired: no longer offered in the menus or the listing form; its listings keep it. None: in use.
+    retired_at: Mapped[datetime | None]
 
     parent: Mapped[Category | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Category]] = relationship(back_populates="parent", order_by="Category.position")

@@ -17,9 +17,11 @@ from typing import Any
 from vgk.integrations.payments.base import (
     CURRENCY,
     FAILED,
+    OPERATOR_PREFIXES,
     PENDING,
     STATUSES,
     SUCCESSFUL,
+    USSD_CODES,
     Collection,
     Gateway,
     PaymentError,
@@ -34,7 +36,8 @@ from vgk.integrations.payments.campay import CALLBACK_FIELDS, DEFAULT_CAMPAY_BAS
 from vgk.integrations.payments.simulated import SimulatedGateway
 
 __all__ = [
-    "CALLBACK_FIELDS", "CURRENCY", "DEFAULT_CAMPAY_BASE_URL", "FAILED", "PENDING", "STATUSES",
+    "CALLBACK_FIELDS", "CURRENCY", "DEFAULT_CAMPAY_BASE_URL", "FAILED", "OPERATOR_PREFIXES", "PENDING", "STATUSES",
+    "USSD_CODES",
     "SUCCESSFUL", "CampayGateway", "Collection", "Gateway", "PaymentError", "Payout", "SimulatedGateway",
     "Transaction", "campay_number", "checked_amount", "mask_phone", "operator_for", "payments_from_config",
 ]

@@ -91,17 +91,26 @@ def campay_number(phone: object) -> str:
     return number[1:]
 
 
+# Which Mobile Money operator serves a Cameroonian mobile number, by the first digits after +237: the
+# one rule, read by the gateways, the payment service (a method that does not match the number is
+# refused) and the checkout page's script (it picks the operator as the buyer types, from these data).
+OPERATOR_PREFIXES: dict[str, tuple[str, ...]] = {
+    "MTN": ("650", "651", "652", "653", "654", "67", "680", "681", "682", "683"),
+    "ORANGE": ("655", "656", "657", "658", "659", "69", "640"),
+}
+# What a payer may dial to approve a request when the gateway did not say.
+USSD_CODES: dict[str, str] = {"MTN": "*126#", "ORANGE": "#150#"}
+
+
 def operator_for(number: object) -> str:
-    """The Mobile Money operator of a Cameroonian mobile number (MTN: 67x, 68x, 650-654; Orange: 69x,
-    655-659), or "" for another network."""
+    """The Mobile Money operator ("MTN" or "ORANGE") of a Cameroonian mobile number, or "" for another
+    network (OPERATOR_PREFIXES)."""
     digits = "".join(ch for ch in str(number or "") if ch.isdigit())
     if digits.startswith("237"):
         digits = digits[3:]
-    prefix = digits[:3]
-    if prefix[:2] in ("67", "68") or prefix in ("650", "651", "652", "653", "654"):
-        return "MTN"
-    if prefix[:2] == "69" or prefix in ("655", "656", "657", "658", "659"):
-        return "ORANGE"
+    for operator, prefixes in OPERATOR_PREFIXES.items():
+        if len(digits) == 9 and digits.startswith(prefixes):
+            return operator
     return ""
 
 

@@ -22,6 +22,7 @@ from vgk.integrations.payments.base import (
     FAILED,
     PENDING,
     SUCCESSFUL,
+    USSD_CODES,
     Collection,
     PaymentError,
     Payout,
@@ -75,7 +76,7 @@ class SimulatedGateway:
         number = campay_number(phone)
         record = self._new_record("COLLECT", checked_amount(amount), number, description, external_reference)
         record["status"] = PENDING
-        record["ussd_code"] = "*126#" if record["operator"] == "MTN" else "#150*50#"
+        record["ussd_code"] = USSD_CODES.get(record["operator"], "")
         self._write(record)
         log.info("Simulated collect for %s from %s: %s PENDING", external_reference, mask_phone(phone),
                  record["reference"])

@@ -1,6 +1,7 @@
 """The reference data the administration edits: cities (home delivery fee), pickup points and the
-category tree. Each change validates (Invalid with fields) and commits with its audit entry (the admin
-who made it, the values before and after, the request's IP).
+category tree (its order among siblings, retiring and restoring a category). Each change validates
+(Invalid with fields) and commits with its audit entry (the admin who made it, the values before and after,
+the request's IP).
 """
 import re
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Category, City, PickupPoint, User
+from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
 from vgk.text import Message
 
@@ -167,7 +169,7 @@ CATEGORY_FIELDS = ("parent_id", "slug", "name_fr", "name_en")
 
 def categories() -> list[tuple[Category, int]]:
     """Every category, parents first then their children (a flat list of (category, depth))."""
-    every = db.session.scalars(select(Category).order_by(Category.position, Category.name_fr)).all()
+    every = db.session.scalars(select(Category).order_by(Category.position, Category.slug)).all()
     children: dict[int | None, list[Category]] = {}
     for category in every:
         children.setdefault(category.parent_id, []).append(category)
@@ -237,5 +239,40 @@ def rename_category(admin: User, category: Category, name_fr: str, name_en: str,
     before = category_snapshot(category)
     category.name_fr, category.name_en = french, english
     audit.record(admin, "category.rename", "category", category.id, before, category_snapshot(category), ip)
+    db.session.commit()
+    return category
+
+
+def move_category(admin: User, category: Category, step: int, ip: str = "") -> Category:
+    """Move a category one place up (step -1) or down (+1) among its siblings, in the order visitors see
+    (position, then slug); the siblings are numbered afresh. Audited as category.move (its position)."""
+    if step not in (-1, 1):
+        raise Invalid(_l("Déplacement invalide."), {"direction": "invalid"})
+    siblings = list(db.session.scalars(
+        select(Category).where(Category.parent_id.is_(None) if category.parent_id is None
+                               else Category.parent_id == category.parent_id)
+        .order_by(Category.position, Category.slug)
+    ))
+    index = siblings.index(category)
+    if not 0 <= index + step < len(siblings):
+        raise Conflict(_l("Cette catégorie est déjà en première ou dernière place."))
+    siblings[index], siblings[index + step] = siblings[index + step], siblings[index]
+    before = {"position": category.position}
+    for number, sibling in enumerate(siblings):
+        sibling.position = number
+    audit.record(admin, "category.move", "category", category.id, before, {"position": category.position}, ip)
+    db.session.commit()
+    return category
+
+
+def set_retired(admin: User, category: Category, retired: bool, ip: str = "") -> Category:
+    """Retire a category (no longer offered in the menus nor the listing form, with its subcategories; its
+    listings keep it and stay visible) or restore it. Audited as category.retire / category.restore."""
+    if (category.retired_at is not None) == retired:
+        raise Conflict(_l("Cette catégorie est déjà retirée.") if retired
+                       else _l("Cette catégorie est déjà en service."))
+    category.retired_at = utcnow() if retired else None
+    audit.record(admin, "category.retire" if retired else "category.restore", "category", category.id,
+                 {"retired": not retired}, {"retired": retired}, ip)
     db.session.commit()
     return category

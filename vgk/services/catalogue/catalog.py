@@ -135,11 +135,12 @@ class Page:
 
 
 def category_tree() -> Sequence[Category]:
-    """Top-level categories with their children loaded, in display order."""
+    """Top-level categories in use with their children in use loaded, in display order (retired ones are
+    not offered; their listings stay visible)."""
     return db.session.scalars(
         select(Category)
-        .where(Category.parent_id.is_(None))
-        .options(selectinload(Category.children))
+        .where(Category.parent_id.is_(None), Category.retired_at.is_(None))
+        .options(selectinload(Category.children.and_(Category.retired_at.is_(None))))
         .order_by(Category.position, Category.slug)
     ).all()
 
@@ -306,7 +307,8 @@ def empty_search_suggestions(filters: ListingFilters, page: Page, categories: in
     found: list[Category] = []
     if named:
         rows = db.session.scalars(
-            select(Category).where(Category.id.in_(named)).order_by(Category.position, Category.slug)
+            select(Category).where(Category.id.in_(named), Category.retired_at.is_(None))
+            .order_by(Category.position, Category.slug)
         ).all()
         # A subcategory is left out when its parent is offered already.
         found = [row for row in rows if row.parent_id not in named][:categories]

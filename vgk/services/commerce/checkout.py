@@ -7,7 +7,8 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -34,8 +35,9 @@ from vgk.models import (
 from vgk.models.base import utcnow
 from vgk.services.accounts.people import clean_name as _clean_name
 from vgk.services.accounts.people import normalize_email, normalize_phone
+from vgk.services.backoffice import settings
 from vgk.services.commerce import cart as carts
-from vgk.services.commerce import guests, orders
+from vgk.services.commerce import guests, orders, payments
 from vgk.services.messaging import notifications
 from vgk.services.paging import parse_int
 
@@ -49,7 +51,7 @@ def new_reference() -> str:
 
 def commission_for(amount: int) -> int:
     """The marketplace's share of a sale, in whole francs (rounded half up)."""
-    return (amount * current_app.config["COMMISSION_PERCENT"] + 50) // 100
+    return (amount * settings.commission_percent() + 50) // 100
 
 
 def delivery_fee(city: City | None) -> int:
@@ -63,6 +65,21 @@ def pickup_points() -> Sequence[PickupPoint]:
     return db.session.scalars(
         select(PickupPoint).where(PickupPoint.is_active.is_(True)).order_by(PickupPoint.city_id, PickupPoint.name)
     ).all()
+
+
+def default_pickup_point(lines: Iterable[carts.Line], user: User | None) -> PickupPoint | None:
+    """The pickup point the checkout suggests (web and API): one in the city of most of the cart's items
+    (on a tie, the city of the earlier line), else in the signed-in buyer's city, else the first active
+    point. None when there is no active point at all."""
+    points = pickup_points()
+    cities = [city_id for city_id, _ in Counter(line.product.city_id for line in lines).most_common()]
+    if user is not None and user.city_id is not None:
+        cities.append(user.city_id)
+    for city_id in cities:
+        for point in points:
+            if point.city_id == city_id:
+                return point
+    return points[0] if points else None
 
 
 def delivery_cities() -> Sequence[City]:
@@ -84,6 +101,9 @@ def _validate(name: str, phone: str, email: str | None, fulfilment: str, pickup_
             errors[field] = str(error.message)
     if payment_method not in PaymentMethod.ALL:
         errors["payment_method"] = str(_l("Choisissez un moyen de paiement."))
+    elif "customer_phone" in values and (mismatch := payments.operator_mismatch(payment_method,
+                                                                                values["customer_phone"])):
+        errors["payment_method"] = mismatch
     if fulfilment not in Fulfilment.ALL:
         errors["fulfilment"] = str(_l("Choisissez le retrait en point relais ou la livraison."))
     elif fulfilment == Fulfilment.PICKUP:
@@ -137,9 +157,9 @@ def place_order(*, cart: Cart, name: str, phone: str, payment_method: str, email
     # A guest's cash order is only taken once the code sent to the phone comes back: until then the
     # short Mobile Money hold, no handover code, and the sellers are not told to drop anything off.
     phone_check = payment_method == PaymentMethod.CASH and buyer is None
-    hold = (timedelta(hours=current_app.config["CASH_HOLD_HOURS"])
+    hold = (timedelta(hours=settings.cash_hold_hours())
             if payment_method == PaymentMethod.CASH and not phone_check
-            else timedelta(minutes=current_app.config["RESERVATION_MINUTES"]))
+            else timedelta(minutes=settings.reservation_minutes()))
     order = Order(
         reference=new_reference(), buyer_id=buyer.id if buyer is not None else None,
         customer_name=values["customer_name"], customer_phone=values["customer_phone"],
@@ -257,7 +277,7 @@ def confirm_cash_order(order: Order, code: object) -> Order:
         current.phone_code_attempts += 1
         db.session.commit()
         raise Invalid(_l("Code de confirmation incorrect."), {"code": "wrong"})
-    hold = timedelta(hours=current_app.config["CASH_HOLD_HOURS"])
+    hold = timedelta(hours=settings.cash_hold_hours())
     current.phone_code_hash = None
     current.reserved_until = utcnow() + hold
     orders.issue_handover_code(current)

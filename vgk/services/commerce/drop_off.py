@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
@@ -22,6 +21,7 @@ from vgk.database import locked
 from vgk.extensions import db
 from vgk.models import Order, OrderItem, OrderStatus, PaymentMethod, User
 from vgk.models.base import utcnow
+from vgk.services.backoffice import settings
 from vgk.services.messaging import inbox, notifications
 from vgk.text import Message
 
@@ -39,11 +39,11 @@ REMIND_FOR_DELIVERY = _l("Vidé-Grenier Kamer : rappel, tenez %(titles)s (comman
 
 
 def hold() -> timedelta:
-    return timedelta(hours=current_app.config["CASH_HOLD_HOURS"])
+    return timedelta(hours=settings.cash_hold_hours())
 
 
 def reminder_lead() -> timedelta:
-    return timedelta(hours=current_app.config["DROP_OFF_REMINDER_HOURS"])
+    return timedelta(hours=settings.drop_off_reminder_hours())
 
 
 def deadline(order: Order) -> datetime | None:

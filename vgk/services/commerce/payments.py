@@ -34,10 +34,36 @@ def gateway() -> Gateway:
     return registry.payments()
 
 
+METHOD_OPERATORS = {PaymentMethod.MTN_MOMO: "MTN", PaymentMethod.ORANGE_MONEY: "ORANGE"}
+
+
+def operator_mismatch(method: str, number: str) -> str | None:
+    """Why a Mobile Money `method` cannot collect from this (valid) number — it belongs to the other
+    operator, or to neither — else None. Cash is never refused here."""
+    from vgk.integrations.payments import operator_for
+
+    wanted = METHOD_OPERATORS.get(method)
+    actual = operator_for(number)
+    if wanted is None or actual == wanted:
+        return None
+    if actual == "MTN":
+        return str(_l("Ce numéro est un numéro MTN : choisissez MTN Mobile Money."))
+    if actual == "ORANGE":
+        return str(_l("Ce numéro est un numéro Orange : choisissez Orange Money."))
+    return str(_l("Mobile Money demande un numéro MTN ou Orange."))
+
+
+def operator_prefixes() -> dict[str, list[str]]:
+    """Each Mobile Money method's number prefixes (after +237), for the pages' operator picker."""
+    from vgk.integrations.payments import OPERATOR_PREFIXES
+
+    return {method: list(OPERATOR_PREFIXES[operator]) for method, operator in METHOD_OPERATORS.items()}
+
+
 def start(order: Order, method: str, phone: str | None) -> Payment:
     """Ask the buyer's phone to approve a Mobile Money payment of the order's total, or, for a card,
     open the gateway's payment page (start_card)."""
-    from vgk.integrations.payments import PaymentError
+    from vgk.integrations.payments import USSD_CODES, PaymentError
     from vgk.services.accounts.people import normalize_phone
 
     if order.status != OrderStatus.PENDING_PAYMENT:
@@ -48,6 +74,9 @@ def start(order: Order, method: str, phone: str | None) -> Payment:
         raise Invalid(_l("Choisissez MTN Mobile Money, Orange Money ou la carte bancaire."),
                       {"payment_method": "invalid"})
     number = normalize_phone(phone)
+    mismatch = operator_mismatch(method, number)
+    if mismatch:
+        raise Invalid(mismatch, {"payment_method": "operator_mismatch"})
     try:
         collection = gateway().collect(
             amount=order.total, phone=number, external_reference=order.reference,
@@ -58,7 +87,8 @@ def start(order: Order, method: str, phone: str | None) -> Payment:
         raise Conflict(_l("Le paiement n'a pas pu être lancé. Réessayez dans un instant.")) from None
     payment = Payment(
         order=order, provider=gateway().name, method=method, reference=collection.reference, amount=order.total,
-        phone=number, status=PaymentStatus.PENDING, ussd_code=collection.ussd_code or "",
+        phone=number, status=PaymentStatus.PENDING,
+        ussd_code=collection.ussd_code or USSD_CODES.get(METHOD_OPERATORS[method], ""),
         approve_url=getattr(collection, "approve_url", "") or "",
     )
     return _started(order, payment)

@@ -10,7 +10,7 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
@@ -119,12 +119,14 @@ def status_counts(seller: User) -> dict[str, int]:
 
 
 def leaf_categories() -> Sequence[Category]:
-    """Categories a listing may be filed under (those without children), grouped by parent."""
+    """Categories a listing may be filed under (no children, not retired nor under a retired parent)."""
     children = select(Category.parent_id).where(Category.parent_id.is_not(None))
-    leaves = db.session.scalars(
-        select(Category).where(Category.id.not_in(children)).order_by(Category.position, Category.slug)
+    retired = select(Category.id).where(Category.retired_at.is_not(None))
+    return db.session.scalars(
+        select(Category).where(Category.id.not_in(children), Category.retired_at.is_(None),
+                               or_(Category.parent_id.is_(None), Category.parent_id.not_in(retired)))
+        .order_by(Category.position, Category.slug)
     ).all()
-    return leaves
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -147,6 +149,9 @@ def _category(value: object) -> Category:
     category = value if isinstance(value, Category) else _by_id_or_slug(Category, value, 80)
     message = _l("Choisissez une catégorie précise.")
     if category is None or category.children:
+        raise Invalid(message, {"category": message})
+    if category.retired_at is not None or (category.parent is not None and category.parent.retired_at is not None):
+        message = _l("Cette catégorie n'est plus proposée : choisissez-en une autre.")
         raise Invalid(message, {"category": message})
     return category
 

@@ -14,7 +14,6 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -24,7 +23,7 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.models import Product, ProductImage, ProductStatus, User
 from vgk.models.base import utcnow
-from vgk.services.backoffice import audit
+from vgk.services.backoffice import audit, settings
 from vgk.services.messaging import inbox, notifications
 from vgk.services.paging import Page, paginate
 from vgk.text import Message, normalize
@@ -103,7 +102,7 @@ def _banned_word(product: Product) -> bool:
 
 
 def _banned_word_in(raw: str) -> bool:
-    return _has_phrase(normalize(raw), current_app.config.get("BANNED_WORDS", ()))
+    return _has_phrase(normalize(raw), settings.banned_words())
 
 
 TEXT_FLAGS = ("contact", "payment", "banned_word")

@@ -1,6 +1,6 @@
 """The administration blueprint (/admin, for admins with a second factor), one module per area: the
 dashboard, users (and staff accounts), moderation of listings, orders, payouts, CSV exports, places
-(cities, pickup points), categories and the audit journal; what they share is in `common`. No admin page
+(cities, pickup points), categories, the settings and the audit journal; what they share is in `common`. No admin page
 is ever stored by the browser."""
 from flask import Blueprint
 
@@ -23,5 +23,6 @@ from vgk.web.admin import (  # noqa: E402,F401
     payouts,
     places,
     reports,
+    settings,
     users,
 )

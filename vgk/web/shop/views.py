@@ -143,7 +143,8 @@ def _checkout_choices(form):
 def _checkout_page(form, view, status=200, error=None):
     fees = {str(city.id): city.delivery_fee for city in checkout.delivery_cities()}
     fee = fees.get(form.delivery_city_id.data or "", 0) if form.fulfilment.data == Fulfilment.DELIVERY else 0
-    return render_template("shop/checkout.html", form=form, view=view, fee=fee, error=error), status
+    return render_template("shop/checkout.html", form=form, view=view, fee=fee, error=error,
+                           operators=payments.operator_prefixes()), status
 
 
 @bp.route("/commande", methods=["GET", "POST"])
@@ -155,6 +156,9 @@ def checkout_page():
     view = carts.view(**owner)
     form = CheckoutForm()
     _checkout_choices(form)
+    if request.method == "GET":
+        point = checkout.default_pickup_point(view.lines, _buyer())
+        form.pickup_point_id.data = form.pickup_point_id.data or (str(point.id) if point else None)
     if request.method == "GET" and current_user.is_authenticated:
         form.name.data = form.name.data or current_user.name
         form.phone.data = form.phone.data or current_user.phone
@@ -215,14 +219,18 @@ def _my_order(reference, access_token=None):
 
 def _order_context(order, **extra):
     payment = payments.latest_payment(order)
-    pay_form = extra.pop("pay_form", None) or PayForm(formdata=None)
-    if not pay_form.phone.data:
+    submitted = extra.pop("pay_form", None)
+    pay_form = submitted or PayForm(formdata=None)
+    if submitted is None:  # paying again: the method and number of the last try
         pay_form.phone.data = (payment.phone if payment else "") or order.customer_phone
+        method = payment.method if payment else order.payment_method
+        pay_form.payment_method.data = method if method in PaymentMethod.MOBILE else PaymentMethod.MTN_MOMO
     confirm_form = extra.pop("confirm_form", None) or ConfirmPhoneForm(formdata=None)
     code = orders.handover_code(order) if orders.awaits_handover(order) and _may_see_code(order) else None
     qr = qr_svg(orders.handover_qr(order), _("QR code de retrait de la commande %(ref)s", ref=order.reference)) \
         if code else None
     return dict(order=order, payment=payment, pay_form=pay_form, form=ActionForm(formdata=None),
+                operators=payments.operator_prefixes(),
                 confirm_form=confirm_form, simulated=payments.is_simulated(), handover_code=code, handover_qr=qr,
                 can_resend=orders.awaits_handover(order), **extra)
 
@@ -244,17 +252,20 @@ def order(reference):
 @bp.post("/commande/<reference>/verifier")
 @public
 def check_payment(reference):
+    """The "check my payment" button: with htmx the status block (and the history in it) is swapped in
+    place with the answer; without, the order page again."""
     found = _my_order(reference)
     ActionForm().validate_on_submit() or abort(400)
     try:
         found, payment = payments.check(found)
+        notice = _("Paiement pas encore confirmé : validez la demande sur votre téléphone.") \
+            if payment.status == PaymentStatus.PENDING else None
     except NotFound as failure:
-        flash(str(failure.message), "warn")
-        return redirect(url_for("shop.order", reference=found.reference), 303)
-    if payment.status == PaymentStatus.PENDING:
-        flash(_("Paiement pas encore confirmé : validez la demande sur votre téléphone."), "warn")
+        notice = str(failure.message)
     if is_htmx():
-        return render_template("shop/_order_status.html", **_order_context(found))
+        return render_template("shop/_order_status.html", **_order_context(found, notice=notice))
+    if notice:
+        flash(notice, "warn")
     return redirect(url_for("shop.order", reference=found.reference), 303)
 
 

@@ -3,6 +3,7 @@ a visitor's browser or a proxy may keep them a while (signed-in pages stay no-st
 from flask import current_app, make_response, render_template
 
 from vgk.security import public
+from vgk.services.backoffice import settings
 from vgk.web.visitor import bp
 
 CACHE_SECONDS = 3600
@@ -25,13 +26,13 @@ def how_it_works():
 @bp.get("/protection-acheteur")
 @public
 def buyer_protection():
-    return _cacheable("visitor/buyer_protection.html", hold_hours=current_app.config["CASH_HOLD_HOURS"])
+    return _cacheable("visitor/buyer_protection.html", hold_hours=settings.cash_hold_hours())
 
 
 @bp.get("/conditions")
 @public
 def terms():
-    return _cacheable("visitor/terms.html", commission=current_app.config["COMMISSION_PERCENT"])
+    return _cacheable("visitor/terms.html", commission=settings.commission_percent())
 
 
 @bp.get("/contact")
