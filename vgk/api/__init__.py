@@ -12,7 +12,17 @@ bp.after_request(after_api_request)
 
 
 def init_app(app):
-    from vgk.api import admin, auth, client, docs, payments, products, staff, visitor  # noqa: F401  (routes register on import)
+    from vgk.api import (  # noqa: F401  (routes register on import)
+        admin,
+        auth,
+        client,
+        conversations,
+        docs,
+        payments,
+        products,
+        staff,
+        visitor,
+    )
     from vgk.extensions import csrf
 
     csrf.exempt(bp)
