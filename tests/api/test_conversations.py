@@ -5,6 +5,7 @@ import io
 import pytest
 
 from tests import factories as f
+from vgk.extensions import db
 from vgk.models import Role
 from vgk.services.conversations import messages, threads
 
@@ -203,3 +204,35 @@ def test_an_admin_reads_and_answers_support_but_not_private_conversations(api, t
     assert api.get(BASE + "unread/", user=talk["buyer"]).get_json()["total"] == 1
     private = threads.open_about_listing(talk["buyer"], talk["product"].public_id)
     assert api.get(BASE + f"{private.public_id}/messages/", user=admin).status_code == 404
+
+
+def test_the_document_describes_the_conversations_and_every_live_event(api):
+    from vgk.realtime import events
+
+    spec = api.spec
+    description = spec["info"]["description"]
+    assert '{"auth": {"token": "<access_token>"}}' in description
+    for name in [*events.ACTIONS, "message", "unread"]:
+        assert f"`{name}` {{" in description, f"the live event {name} is not described"
+    photo = spec["paths"]["/mobile/api/client/conversations/{conversation_id}/photos/{message_id}/"]["get"]
+    assert list(photo["responses"]["200"]["content"]) == ["image/webp"]
+    assert photo["x-access"] == "signed-in" and "401" in photo["responses"] and "404" in photo["responses"]
+
+
+def test_the_inbox_costs_the_same_few_statements_whatever_its_length(app, api, talk):
+    from tests.api.test_paging import counted_statements
+
+    buyer_token = f.api_token(talk["buyer"])
+
+    def statements_for(n):
+        for i in range(n):
+            product = f.product(f"Objet {i}", seller=f.user(), price=10_000, images=1)
+            messages.post_text(talk["buyer"], threads.open_about_listing(talk["buyer"], product.public_id), "Bonjour")
+        api.get(BASE, token=buyer_token)  # once before counting: what is cached after a first call
+        db.session.expire_all()
+        with counted_statements() as statements:
+            assert api.get(BASE, token=buyer_token).status_code == 200
+        return len(statements)
+
+    few = statements_for(2)
+    assert statements_for(6) == few, "the inbox makes statements per conversation"

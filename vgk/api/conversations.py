@@ -53,7 +53,7 @@ OFFER = envelope({"offer": ref("ChatOffer")})
 TAG = "conversations"
 
 section(
-    "**Live events (Socket.IO).** Connect to the site's Socket.IO endpoint with "
+    "Live events (Socket.IO): connect to the site's Socket.IO endpoint with "
     "`{\"auth\": {\"token\": \"<access_token>\"}}` (a refused or expired token refuses the connection). "
     "Each person hears, in their own room: `message` {conversation, message (a ChatMessage as they see it), "
     "unread}, `read` {conversation, reader, read}, `delivered` {conversation, reader, delivered}, `unread` {total} "
