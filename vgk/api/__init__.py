@@ -17,6 +17,7 @@ def init_app(app):
         admin_settings,
         auth,
         client,
+        conversations,
         docs,
         payments,
         products,

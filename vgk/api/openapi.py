@@ -11,6 +11,7 @@ from flask import current_app
 from vgk.security import PUBLIC, SIGNED_IN
 
 _SCHEMAS = {}
+_SECTIONS = []
 ERROR_MESSAGES = {
     400: "Invalid request: see error.fields",
     401: "Missing, expired or revoked access token",
@@ -65,16 +66,22 @@ def schemas(**definitions):
     _SCHEMAS.update(definitions)
 
 
+def section(text):
+    """A paragraph added to the document's description (what the paths alone cannot say)."""
+    if text not in _SECTIONS:
+        _SECTIONS.append(text)
+
+
 def operation(summary, *, tag, body=None, multipart=None, ok=None, status=200, errors=(), params=(),
-              description="", methods=None):
+              description="", methods=None, binary=None):
     """Document a view: `body` is the JSON request schema, `multipart` the form-data schema, `ok` the
-    success body's schema, `errors` the 4xx statuses the view itself can answer (401, 403 and 404
-    for path parameters are added from the route)."""
+    success body's schema (or `binary`, the media type of a file answered as is), `errors` the 4xx
+    statuses the view itself can answer (401, 403 and 404 for path parameters are added from the route)."""
     def decorator(view):
         view.openapi = {
             "summary": summary, "tag": tag, "body": body, "multipart": multipart, "ok": ok or envelope({}),
             "status": status, "errors": tuple(errors), "params": list(params), "description": description,
-            "methods": methods,
+            "methods": methods, "binary": binary,
         }
         return view
 
@@ -104,7 +111,8 @@ def _operation(rule, method, view, doc):
         "responses": {
             str(doc["status"]): {
                 "description": "Success",
-                "content": {"application/json": {"schema": doc["ok"]}},
+                "content": ({doc["binary"]: {"schema": {"type": "string", "format": "binary"}}} if doc["binary"]
+                            else {"application/json": {"schema": doc["ok"]}}),
             }
         },
     }
@@ -172,7 +180,7 @@ def build(app=None):
                 "has `success`; errors are `{\"success\": false, \"error\": {\"code\", \"message\", \"fields\"}}` "
                 "with a 4xx status. Amounts are integer XAF. Sign in with `auth/login/`, then send "
                 "`Authorization: Bearer <access_token>`; refresh with `auth/refresh/` (refresh tokens are single-use)."
-            ),
+            ) + "".join("\n\n" + text for text in _SECTIONS),
         },
         "servers": [{"url": "/"}],
         "paths": paths,

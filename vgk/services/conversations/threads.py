@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
 from vgk.extensions import db
@@ -210,9 +211,11 @@ def unread_total(user: User | None) -> int:
 
 def inbox(user: User, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """The person's conversations, the most recent first, each with its last message and unread count
-    (three queries whatever the page's length)."""
+    (a fixed number of queries whatever the page's length: listings, their photos and the writers of the
+    last messages come with them)."""
     query = (select(Conversation).join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
              .where(ConversationMember.user_id == user.id)
+             .options(selectinload(Conversation.product).selectinload(Product.images))
              .order_by(Conversation.last_message_at.desc(), Conversation.id.desc()))
     result = paginate(query, page, per_page)
     ids = [conversation.id for conversation in result.items]
@@ -222,7 +225,8 @@ def inbox(user: User, page: int = 1, per_page: int = PER_PAGE) -> Page:
         newest = (select(func.max(ChatMessage.id)).where(ChatMessage.conversation_id.in_(ids),
                                                           ChatMessage.hidden_at.is_(None))
                   .group_by(ChatMessage.conversation_id))
-        for message in db.session.scalars(select(ChatMessage).where(ChatMessage.id.in_(newest))):
+        for message in db.session.scalars(select(ChatMessage).where(ChatMessage.id.in_(newest))
+                                          .options(selectinload(ChatMessage.sender), selectinload(ChatMessage.offer))):
             lasts[message.conversation_id] = message
         counts = (select(ConversationMember.conversation_id, func.count(ChatMessage.id))
                   .join(ChatMessage, _unread_condition(user.id))
@@ -253,3 +257,17 @@ def close(admin: User, conversation: Conversation) -> Conversation:
         audit.record(admin, "conversation.close", "conversation", conversation.public_id)
         db.session.commit()
     return conversation
+
+
+def members_of(conversation_ids: Sequence[int]) -> dict[int, list[User]]:
+    """The members of each conversation named, in one query (for lists of conversations)."""
+    found: dict[int, list[User]] = {conversation_id: [] for conversation_id in conversation_ids}
+    if not found:
+        return found
+    rows = db.session.execute(select(ConversationMember.conversation_id, User)
+                              .join(User, User.id == ConversationMember.user_id)
+                              .where(ConversationMember.conversation_id.in_(list(found)))
+                              .order_by(ConversationMember.joined_at, User.id))
+    for conversation_id, user in rows:
+        found[conversation_id].append(user)
+    return found
