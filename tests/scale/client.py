@@ -13,6 +13,15 @@ class ConnectionRefused(RuntimeError):
     pass
 
 
+class _WebSocket(simple_websocket.Client):
+    def handshake(self):
+        super().handshake()
+        # simple-websocket's client stops reading at the server's "101 Switching Protocols": a frame sent right
+        # behind it in the same packet (Engine.IO's opening) would wait in wsproto for the next bytes from the
+        # server (its ping, 25 s later). Take it now.
+        self._handle_events()
+
+
 class SocketClient:
     def __init__(self, base_url, token, timeout=10.0):
         self.handlers = {}
@@ -20,14 +29,15 @@ class SocketClient:
         self._acks = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._sending = threading.Lock()  # one frame at a time: emits and ping answers come from several threads
         self._joined = threading.Event()
         self._refusal = None
         url = base_url.replace("http://", "ws://", 1).rstrip("/") + "/socket.io/?EIO=4&transport=websocket"
-        self.ws = simple_websocket.Client.connect(url)
+        self.ws = _WebSocket.connect(url)
         opening = self.ws.receive(timeout=timeout)
         if not opening or not opening.startswith("0"):
             raise ConnectionRefused(f"no Engine.IO opening from {base_url}: {opening!r}")
-        self.ws.send("40" + json.dumps({"token": token}))
+        self._send("40" + json.dumps({"token": token}))
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         if not self._joined.wait(timeout):
@@ -44,7 +54,7 @@ class SocketClient:
         arrived = threading.Event()
         with self._lock:
             self._acks[ack_id] = [arrived, None]
-        self.ws.send(f"42{ack_id}" + json.dumps([event, data]))
+        self._send(f"42{ack_id}" + json.dumps([event, data]))
         if not arrived.wait(timeout):
             raise TimeoutError(f"no acknowledgement of {event} within {timeout} s")
         with self._lock:
@@ -53,10 +63,14 @@ class SocketClient:
     def close(self):
         self.closed.set()
         try:
-            self.ws.send("41")
+            self._send("41")
             self.ws.close()
         except Exception:  # already closed by the server or the network
             pass
+
+    def _send(self, packet):
+        with self._sending:
+            self.ws.send(packet)
 
     def _read(self):
         while not self.closed.is_set():
@@ -72,7 +86,7 @@ class SocketClient:
 
     def _dispatch(self, packet):
         if packet == "2":  # Engine.IO ping: answer or the server drops the connection
-            self.ws.send("3")
+            self._send("3")
         elif packet.startswith("40"):
             self._joined.set()
         elif packet.startswith("44"):
