@@ -34,16 +34,13 @@ def cluster_env(database_url, redis_url, media_root, **settings):
 class WebProcess:
     """`gunicorn -k gthread -w 1 --threads N wsgi:app` on a free loopback port (the Procfile's web line)."""
 
-    def __init__(self, env, threads=16, server="gunicorn"):
+    def __init__(self, env, threads=16):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        if server == "gunicorn":
-            command = [str(BIN / "gunicorn"), "--worker-class", "gthread", "--workers", "1", "--threads", str(threads),
-                       "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app"]
-        else:  # `python wsgi.py`: Werkzeug's threaded server with Socket.IO in-process
-            command = [sys.executable, "wsgi.py"]
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env={**env, "PORT": str(self.port), "HOST": "127.0.0.1"}, start_new_session=True,
+            [str(BIN / "gunicorn"), "--worker-class", "gthread", "--workers", "1", "--threads", str(threads),
+             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app"],
+            cwd=ROOT, env={**env, "PORT": str(self.port)}, start_new_session=True,
         )
         try:
             _wait_for_port(self.port, timeout=60, process=self.process)
