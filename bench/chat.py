@@ -3,7 +3,7 @@ over one PostgreSQL database and Redis, 200 WebSocket clients (100 on each proce
 between a buyer on one process and a seller on the other, messages sent at a steady rate through the
 "send" event. Prints the rate achieved, the delivery latency to the other member (send → "message" event,
 same machine clock) p50 / p95, and the server memory per connection (RSS of both processes after connecting
-minus before, divided by the connections).
+minus before, divided by the connections), and the server CPU time per message (both processes).
 
     .venv/bin/python bench/chat.py                                  # 200 clients, 200 messages/s for 10 s
     .venv/bin/python bench/chat.py --conversations 20 --rate 50 --seconds 5     # quick
@@ -117,6 +117,8 @@ def report(args, achieved, refused, deliveries, memory):
     if latencies:
         print(f"delivery latency: p50 {percentile(latencies, 50):.1f} ms, p95 {percentile(latencies, 95):.1f} ms, "
               f"max {latencies[-1]:.1f} ms")
+    print(f"server CPU: {memory['cpu_ms'] / max(deliveries.expected, 1):.1f} ms per message (both processes, "
+          f"receiving, storing and delivering it)")
     print(f"server memory: {memory['before'] / 2**20:.1f} MiB before, {memory['after'] / 2**20:.1f} MiB after "
           f"connecting: {memory['per_connection'] / 1024:.0f} KiB per connection")
     ok = (delivered == deliveries.expected and not refused and achieved >= 0.95 * args.rate
@@ -155,8 +157,10 @@ def main():
         time.sleep(1)
         after = sum(process.rss_bytes() for process in processes)
         memory = {"before": before, "after": after, "per_connection": (after - before) / len(clients)}
+        cpu_before = sum(process.cpu_seconds() for process in processes)
         achieved, refused = send_at_rate(pairs, args.rate, args.seconds, deliveries)
         deliveries.all_arrived.wait(10)
+        memory["cpu_ms"] = (sum(process.cpu_seconds() for process in processes) - cpu_before) * 1000
         return 0 if report(args, achieved, refused, deliveries, memory) else 1
     finally:
         for client in clients:

@@ -69,6 +69,17 @@ class WebProcess:
                     total += int(line.split()[1]) * 1024
         return total
 
+    def cpu_seconds(self):
+        """User + system CPU time used so far by the master and its worker(s)."""
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
