@@ -6,6 +6,8 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from tests.servers import _wait_for_port, free_port
@@ -44,9 +46,23 @@ class WebProcess:
         )
         try:
             _wait_for_port(self.port, timeout=60, process=self.process)
+            self._wait_until_serving(timeout=60)
         except Exception:
             self.stop()
             raise
+
+    def _wait_until_serving(self, timeout):
+        """The master listens before its worker has built the app: wait for the worker's first answer."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/mobile/api/health/", timeout=5) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.1)
 
     def pids(self):
         """The master and its worker(s)."""
