@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 # flask commands only; an unset VGK_ENV means production, which refuses to start without real keys.
 run: export VGK_ENV := development
 
-.PHONY: run test lint install install-dev translations messages system-deps bench clean
+.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ bench: install-dev translations system-deps
 	$(BIN)/python bench/catalog_queries.py
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/admin_pages.py
+
+# Conversations at scale: two gunicorn processes over PostgreSQL and Redis, 200 WebSocket clients (bench/chat.py).
+bench-chat: install-dev translations system-deps
+	$(BIN)/python bench/chat.py
 
 clean:
 	rm -rf $(VENV) instance/test-media .pytest_cache
