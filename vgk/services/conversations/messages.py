@@ -22,6 +22,7 @@ from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from vgk.errors import Invalid, RateLimited
 from vgk.extensions import db
@@ -253,12 +254,14 @@ def as_data(seen: Seen) -> dict[str, Any]:
 def announce(conversation: Conversation, message: ChatMessage) -> None:
     """Tell each member, in their own room, about the new message as they may see it."""
     members: Sequence[ConversationMember] = db.session.scalars(
-        select(ConversationMember).where(ConversationMember.conversation_id == conversation.id)).all()
+        select(ConversationMember).options(joinedload(ConversationMember.user))
+        .where(ConversationMember.conversation_id == conversation.id)).all()
+    unread = threads.unread_totals([member.user_id for member in members])
     for member in members:
         seen = view(message, member.user, conversation)
         live.publish("message", live.user_room(member.user_id),
                      {"conversation": conversation.public_id, "message": as_data(seen),
-                      "unread": threads.unread_total(member.user)})
+                      "unread": unread.get(member.user_id, 0)})
 
 
 def last_activity(conversation: Conversation) -> datetime:
