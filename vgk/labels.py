@@ -84,6 +84,14 @@ TABLES: dict[str, Table] = {
         ProductStatus.SOLD: _l("Vendue"),
         ProductStatus.ARCHIVED: _l("Archivée"),
     },
+    "offer_status": {
+        "OPEN": _l("En attente de réponse"),
+        "COUNTERED": _l("Contre-offre faite"),
+        "ACCEPTED": _l("Acceptée"),
+        "DECLINED": _l("Refusée"),
+        "USED": _l("Commandée"),
+        "CLOSED": _l("Close"),
+    },
     "condition": {
         Condition.NEW: _l("Neuf"),
         Condition.LIKE_NEW: _l("Comme neuf"),

@@ -139,6 +139,21 @@ def reported(admin: User, page: int = 1, per_page: int = 20) -> Page:
     return result
 
 
+def open_reports_in(admin: User, conversation_ids: Sequence[int]
+                    ) -> dict[int, list[tuple[MessageReport, ChatMessage]]]:
+    """The reports not yet dealt with and their messages, per conversation (one query)."""
+    _admin(admin)
+    grouped: dict[int, list[tuple[MessageReport, ChatMessage]]] = {}
+    if conversation_ids:
+        rows = db.session.execute(
+            select(MessageReport, ChatMessage).join(ChatMessage, ChatMessage.id == MessageReport.message_id)
+            .where(MessageReport.conversation_id.in_(list(conversation_ids)), MessageReport.resolved_at.is_(None))
+            .order_by(MessageReport.id))
+        for entry, message in rows:
+            grouped.setdefault(entry.conversation_id, []).append((entry, message))
+    return grouped
+
+
 def open_reports(admin: User) -> int:
     _admin(admin)
     return db.session.scalar(select(func.count(MessageReport.id)).where(MessageReport.resolved_at.is_(None))) or 0

@@ -33,6 +33,7 @@ from vgk.models import (
     UserStatus,
 )
 from vgk.models.base import utcnow
+from vgk.services.accounts import people
 from vgk.services.backoffice import audit
 from vgk.services.paging import Page, paginate
 
@@ -155,6 +156,12 @@ def can_read(user: User | None, conversation: Conversation) -> bool:
     return conversation.kind == ConversationKind.SUPPORT or _reported(conversation)
 
 
+def answers_support(user: User | None, conversation: Conversation) -> bool:
+    """An admin may answer any support conversation (joining it by writing)."""
+    return (user is not None and getattr(user, "role", None) == Role.ADMIN and user.status == UserStatus.ACTIVE
+            and conversation.kind == ConversationKind.SUPPORT)
+
+
 def find(user: User | None, public_id: object) -> Conversation:
     """The conversation, if `user` may read it; NotFound otherwise (whether or not it exists)."""
     conversation = db.session.scalar(select(Conversation).where(Conversation.public_id == str(public_id)[:16]))
@@ -253,3 +260,34 @@ def close(admin: User, conversation: Conversation) -> Conversation:
         audit.record(admin, "conversation.close", "conversation", conversation.public_id)
         db.session.commit()
     return conversation
+
+
+def awaiting_answer(conversations: Sequence[Conversation]) -> set[int]:
+    """The ids of the support conversations whose last message is not from an admin (one query)."""
+    ids = [conversation.id for conversation in conversations]
+    if not ids:
+        return set()
+    newest = (select(func.max(ChatMessage.id)).where(ChatMessage.conversation_id.in_(ids),
+                                                      ChatMessage.hidden_at.is_(None))
+              .group_by(ChatMessage.conversation_id))
+    rows = db.session.execute(select(ChatMessage.conversation_id, User.role)
+                              .outerjoin(User, User.id == ChatMessage.sender_id).where(ChatMessage.id.in_(newest)))
+    return {conversation_id for conversation_id, role in rows if role != Role.ADMIN}
+
+
+def identified_members(identifiers: Sequence[str]) -> list[int]:
+    """The ids of the people named by phone or email, one per entry; Invalid naming those not found."""
+    found: list[int] = []
+    unknown: list[str] = []
+    for entry in (str(value).strip() for value in identifiers):
+        if not entry:
+            continue
+        user = people.find_by_identifier(entry)
+        if user is None or user.status != UserStatus.ACTIVE:
+            unknown.append(entry[:60])
+        else:
+            found.append(user.id)
+    if unknown:
+        message = _l("Personne trouvée pour : %(list)s", list=", ".join(unknown))
+        raise Invalid(message, fields={"members": message})
+    return found
