@@ -288,6 +288,6 @@ def identified_members(identifiers: Sequence[str]) -> list[int]:
         else:
             found.append(user.id)
     if unknown:
-        message = _l("Personne trouvée pour : %(list)s", list=", ".join(unknown))
+        message = _l("Aucun compte actif trouvé pour : %(list)s", list=", ".join(unknown))
         raise Invalid(message, fields={"members": message})
     return found
