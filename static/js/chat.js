@@ -14,7 +14,7 @@
   var room = chat ? chat.getAttribute("data-conversation") : null;
   var socket;
   try {
-    socket = window.io({ transports: ["websocket", "polling"], reconnectionDelayMax: 30000 });
+    socket = window.io({ reconnectionDelayMax: 30000 });
   } catch (e) {
     return;
   }
