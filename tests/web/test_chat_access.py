@@ -115,4 +115,4 @@ def test_an_admin_reads_a_reported_conversation_but_cannot_write_in_it(client, w
     assert page.status_code == 200 and "Toujours disponible" in page.get_data(as_text=True)
     assert not re.search(r'id="chat-form"', page.get_data(as_text=True))
     assert call(client, *routes["chat.write"]).status_code == 404
-    assert call(client, *routes["admin.settle_conversation"]).status_code == 303
+    assert call(client, *routes["admin.settle_conversation"]).status_code == 302

@@ -190,7 +190,7 @@ def test_admins_settle_reported_conversations(client, talk):
     assert "Message désagréable" in page and "Insultes" in page
     response = post(client, f"/admin/conversations-signalees/{conversation.public_id}",
                     page="/admin/conversations-signalees", data={"hide": str(rude.id), "action": "close"})
-    assert response.status_code == 303
+    assert response.status_code == 302
     assert "Message désagréable" not in text(client.get("/admin/conversations-signalees"))
     db.session.refresh(conversation)
     assert messages.page(buyer, conversation)[0] == [] and conversation.closed_at is not None
@@ -204,6 +204,6 @@ def test_admins_create_a_group(client, app):
     assert refused.status_code == 400 and "+237 690 00 09 99" in text(refused)
     response = post(client, "/admin/groupes/nouveau",
                     data={"title": "Vendeurs de Douala", "members": "+237 690 00 01 11\ndeux@example.cm"})
-    assert response.status_code == 303
+    assert response.status_code == 302
     group = threads.inbox(one).items[0].conversation
     assert group.title == "Vendeurs de Douala" and set(threads.member_ids(group)) == {admin.id, one.id, two.id}

@@ -47,7 +47,7 @@ CODES = sorted(
 CODE = re.compile(r"(?<![\w.])(" + "|".join(re.escape(code) for code in CODES) + r")(?![\w.])")
 OBJECT_TYPE = {"category": "category", "city": "city", "item": "order_item", "order": "order", "payout": "payout",
                "point": "pickup_point", "product": "product", "staff": "user", "admin": "user",
-               "user": "user", "reports": "product"}
+               "user": "user", "reports": "product", "conversation": "conversation"}
 
 
 # What the services record before and after, by kind of object (see audit.record's callers).

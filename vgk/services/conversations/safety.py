@@ -160,7 +160,7 @@ def open_reports(admin: User) -> int:
 
 
 def settle_reports(admin: User | None, conversation: Conversation, close: bool,
-                   hide_ids: Sequence[object] = ()) -> int:
+                   hide_ids: Sequence[object] = (), ip: str = "") -> int:
     """An admin deals with a reported conversation: hides the messages named, closes it if asked, and
     marks its reports dealt with (audited). Returns how many reports were settled."""
     admin = _admin(admin)
@@ -176,7 +176,7 @@ def settle_reports(admin: User | None, conversation: Conversation, close: bool,
         .values(resolved_at=now, resolved_by_id=admin.id))
     settled = int(getattr(result, "rowcount", 0) or 0)
     audit.record(admin, "conversation.reports_settled", "conversation", conversation.public_id,
-                 after={"closed": bool(close), "hidden": hidden, "reports": settled})
+                 after={"closed": bool(close), "hidden": hidden, "reports": settled}, ip=ip)
     db.session.commit()
     return settled
 

@@ -117,8 +117,8 @@ def open_support(user: User | None) -> Conversation:
     return _get_or_create(f"support:{user.id}", build, [user.id])
 
 
-def start_group(admin: User, title: object, member_ids: Sequence[int]) -> Conversation:
-    """A group an admin gathers (the admin is in it)."""
+def start_group(admin: User, title: object, member_ids: Sequence[int], ip: str = "") -> Conversation:
+    """A group an admin gathers (the admin is in it); audited."""
     if admin.role != Role.ADMIN:
         raise Forbidden(_l("Réservé aux administrateurs."))
     name = str(title or "").strip()[:TITLE_MAX]
@@ -133,6 +133,9 @@ def start_group(admin: User, title: object, member_ids: Sequence[int]) -> Conver
     group = Conversation(kind=ConversationKind.GROUP, title=name, created_by_id=admin.id,
                          members=[ConversationMember(user_id=user_id) for user_id in [admin.id, *wanted]])
     db.session.add(group)
+    db.session.flush()
+    audit.record(admin, "conversation.group_create", "conversation", group.public_id,
+                 after={"title": name, "members": len(wanted) + 1}, ip=ip)
     db.session.commit()
     return group
 

@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from vgk.edge import client_ip
 from vgk.errors import DomainError, Invalid
 from vgk.services.conversations import messages, safety, threads
 from vgk.services.paging import page_number
@@ -57,9 +58,9 @@ def settle_conversation(public_id):
     conversation = threads.find(_me(), public_id)
     action = request.form.get("action")
     hide = request.form.getlist("hide") if action != "dismiss" else []
-    safety.settle_reports(_me(), conversation, close=action == "close", hide_ids=hide)
+    safety.settle_reports(_me(), conversation, close=action == "close", hide_ids=hide, ip=client_ip())
     flash(_("Signalements traités."), "ok")
-    return redirect(url_for("admin.reported_conversations"), 303)
+    return redirect(url_for("admin.reported_conversations"))
 
 
 @bp.route("/groupes/nouveau", methods=["GET", "POST"])
@@ -69,8 +70,8 @@ def new_group():
     error, status = None, 200
     if form.validate_on_submit():
         try:
-            members = threads.identified_members(form.members.data.splitlines())
-            group = threads.start_group(_me(), form.title.data, members)
+            members = threads.identified_members((form.members.data or "").splitlines())
+            group = threads.start_group(_me(), form.title.data, members, ip=client_ip())
         except DomainError as refused:
             error, status = str(refused.message), refused.status_code
             for name, message in (field_messages(refused) if isinstance(refused, Invalid) else {}).items():
@@ -78,7 +79,7 @@ def new_group():
                 if field is not None:
                     field.errors = [*field.errors, message]
         else:
-            return redirect(url_for("chat.conversation", public_id=group.public_id), 303)
+            return redirect(url_for("chat.conversation", public_id=group.public_id))
     elif request.method == "POST":
         status = 400
     return render_template("admin/new_group.html", form=form, error=error), status
