@@ -207,3 +207,23 @@ def test_admins_create_a_group(client, app):
     assert response.status_code == 302
     group = threads.inbox(one).items[0].conversation
     assert group.title == "Vendeurs de Douala" and set(threads.member_ids(group)) == {admin.id, one.id, two.id}
+
+
+def test_the_conversation_reads_in_english(client, talk):
+    seller, buyer, _phone, conversation = talk
+    messages.post_text(seller, conversation, "Appelez-moi au 677 12 34 56.")
+    f.sign_in(client, buyer)
+    client.get("/langue/en?next=/")
+    page = text(client.get(url(conversation)))
+    assert "Contact details hidden" in page and "Make an offer" in page and "Send" in page
+    assert "Coordonnées masquées" not in page
+
+
+def test_the_poll_also_answers_304_to_its_etag(client, talk):
+    _seller, buyer, _phone, conversation = talk
+    messages.post_text(buyer, conversation, "Bonjour")
+    f.sign_in(client, buyer)
+    first = client.get(url(conversation, "/nouveaux?apres=0"), headers=HTMX)
+    assert first.status_code == 200 and "Bonjour" in text(first) and first.headers["ETag"]
+    again = client.get(url(conversation, "/nouveaux?apres=0"), headers={**HTMX, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
