@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tests import factories as f
+from tests.api.test_paging import counted_statements
 from tests.web.test_auth import post, text
 from vgk.extensions import db
 from vgk.models import Role, TwoFactor
@@ -227,3 +228,21 @@ def test_the_poll_also_answers_304_to_its_etag(client, talk):
     assert first.status_code == 200 and "Bonjour" in text(first) and first.headers["ETag"]
     again = client.get(url(conversation, "/nouveaux?apres=0"), headers={**HTMX, "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_the_inbox_reads_in_a_fixed_number_of_statements(client, talk):
+    seller, buyer, phone, conversation = talk
+    messages.post_text(buyer, conversation, "Bonjour")
+    f.sign_in(client, seller)
+
+    def statements():
+        with counted_statements() as seen:
+            assert client.get("/messages").status_code == 200
+        return len(seen)
+
+    statements()  # the sign-in session is refreshed on the first request
+    before = statements()
+    for n in range(3):
+        other = f.user(name=f"Acheteur {n}")
+        messages.post_text(other, threads.open_about_listing(other, phone.public_id), f"Question {n}")
+    assert statements() == before

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
 from vgk.extensions import db
@@ -219,9 +220,10 @@ def unread_total(user: User | None) -> int:
 
 
 def inbox(user: User, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """The person's conversations, the most recent first, each with its last message and unread count
-    (three queries whatever the page's length)."""
+    """The person's conversations, the most recent first, each with its members, last message and unread
+    count (five queries whatever the page's length)."""
     query = (select(Conversation).join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
+             .options(selectinload(Conversation.members).selectinload(ConversationMember.user))
              .where(ConversationMember.user_id == user.id)
              .order_by(Conversation.last_message_at.desc(), Conversation.id.desc()))
     result = paginate(query, page, per_page)

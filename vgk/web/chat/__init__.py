@@ -1,7 +1,7 @@
 """Conversations on the web (/messages): the inbox, a conversation with its messages, photos, offers,
 reports and blocks, the small fragment htmx polls for what is new, and opening a conversation from a
 listing or with the support. Every page is private: never stored by the browser or the service worker."""
-from flask import Blueprint
+from flask import Blueprint, g
 from flask_login import current_user
 
 from vgk.services.conversations import threads
@@ -18,7 +18,10 @@ def never_store(response):
 @bp.app_context_processor
 def _unread():
     def unread_messages():
-        return threads.unread_total(current_user) if current_user.is_authenticated else 0
+        """Counted once a request (the header and the account menu both show it)."""
+        if "unread_messages" not in g:
+            g.unread_messages = threads.unread_total(current_user) if current_user.is_authenticated else 0
+        return g.unread_messages
 
     return {"unread_messages": unread_messages}
 
