@@ -82,6 +82,8 @@ def test_htmx_posts_swap_the_form_and_the_poll_answers_304_when_nothing_is_new(c
     response = post(client, url(conversation), data={"body": "Prix ferme ?"}, headers=HTMX)
     assert response.status_code == 200 and response.headers["HX-Trigger"] == "chat-refresh"
     assert '<form id="chat-form"' in text(response) and "<html" not in text(response)
+    empty = post(client, url(conversation), data={"body": " "}, headers=HTMX)
+    assert empty.status_code == 400 and "Écrivez un message." in text(empty) and "<html" not in text(empty)
     page = text(client.get(url(conversation)))
     poll = re.search(r'hx-get="([^"]+/nouveaux[^"]+)"', page).group(1).replace("&amp;", "&")
     unchanged = client.get(poll, headers=HTMX)
