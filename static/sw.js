@@ -10,7 +10,8 @@
 "use strict";
 
 const VERSION = "__STATIC_VERSION__";
-const RULES = 2; // 2: sign-in, sign-up, codes, password reset and email verification pages are never kept
+const RULES = 3; // 2: sign-in, sign-up, codes, password reset and email verification pages are never kept
+// 3: conversations (/messages) are never kept
 const SHELL = "vgk-shell-" + RULES + "-" + VERSION;
 const PAGES = "vgk-pages-" + RULES + "-" + VERSION;
 const MEDIA = "vgk-media-1"; // file names are content-unique: survives shell updates
@@ -29,7 +30,7 @@ const SHELL_URLS = [
 // tracking and payments included), and every sign-in page: a password reset form carries its token,
 // the code steps a pending sign-in (the server also sends all of them with Cache-Control: no-store).
 const PRIVATE_PREFIXES = [
-  "/mobile/api/", "/compte", "/staff", "/admin",
+  "/mobile/api/", "/compte", "/messages", "/staff", "/admin",
   "/panier", "/commande", "/suivi", "/simulateur", "/paiements",
   "/connexion", "/inscription", "/verification", "/deconnexion", "/mot-de-passe", "/email/",
 ];

@@ -12,6 +12,7 @@ from vgk.models import OrderStatus, PaymentMethod, PickupPoint, ProductStatus, R
 from vgk.models.base import utcnow
 from vgk.services.accounts import sessions, tablets
 from vgk.services.commerce import payments
+from vgk.services.conversations import messages, offers, threads
 from vgk.services.selling import moderation, reports
 
 pytestmark = pytest.mark.e2e
@@ -29,10 +30,12 @@ CLIENT_PAGES = ["/compte", "/compte/securite", "/compte/commandes", "{my_order}"
                 "/compte/annonces", "/compte/annonces/nouvelle", "{edit}", "{preview}", "/compte/ventes",
                 "/compte/favoris", "/compte/portefeuille", "/compte/notifications", "/compte/profil",
                 "/compte/telephone", "/compte/mot-de-passe", "/compte/sessions", "/compte/securite/application",
-                "/compte/confirmer", "/compte/supprimer", "/commande", "/deconnexion"]
+                "/compte/confirmer", "/compte/supprimer", "/commande", "/deconnexion", "/messages", "{conversation}",
+                "{block}"]
 ADMIN_PAGES = ["/admin", "/admin/commandes", "{admin_order}", "/admin/moderation", "/admin/signalements", "{review}",
                "/admin/utilisateurs", "{user_detail}", "/admin/personnel/nouveau", "/admin/retraits", "/admin/lieux",
-               "/admin/categories", "/admin/journal", "/admin/reglages"]
+               "/admin/categories", "/admin/journal", "/admin/reglages", "/admin/support",
+               "/admin/conversations-signalees", "/admin/groupes/nouveau"]
 STAFF_PAGES = ["/staff", "/staff/rapport", "/staff/retrait", "/staff/pin"]
 # Measured by walking there (a sign-in owing a code, a new account's phone check): see `test_sign_in_steps_fit`.
 STEP_PAGES = ["/connexion/code", "/verification"]
@@ -42,7 +45,8 @@ NOT_PAGES = {
     "admin.export_payouts": "a CSV file", "pwa.manifest": "the web app manifest (JSON)",
     "pwa.service_worker": "the service worker script", "shop.campay_webhook": "the payment provider's callback",
     "visitor.set_language": "sets the language and goes back", "dev.outbox": "development only (make run)",
-    "static": "files", "pwa.media": "uploaded photos",
+    "static": "files", "pwa.media": "uploaded photos", "chat.news": "the fragment a conversation polls",
+    "chat.photo": "a photo sent in a conversation",
 }
 
 # The colours of an element and of the first ancestor (or itself) with an opaque background, as [r, g, b].
@@ -107,6 +111,7 @@ def people(live_app):
                 "preview": f"/compte/annonces/{waiting.public_id}/apercu",
                 "user_detail": f"/admin/utilisateurs/{client.public_id}"}
         data.update(orders_of(client, point, fridges))
+        data.update(conversation_of(client, town, fridges))
         db.session.remove()
     return data
 
@@ -131,6 +136,28 @@ def orders_of(client, point, category):
             "admin_order": f"/admin/commandes/{mine.reference}",
             "review_item": f"/compte/commandes/{mine.public_id}/avis/{mine.items[0].id}",
             "guest_order": f"/commande/{guest.reference}?cle={token}", "simulator": payment.approve_url}
+
+
+def conversation_of(client, town, category):
+    """The client asking a seller about a negotiable listing: long words, an offer and its buttons."""
+    seller = f.user(name="Emmanuelle-Joséphine Tchoumi Kamdem", phone_verified_at=utcnow())
+    item = f.product("Climatiseur split LG 12000 BTU inverter avec télécommande et kit d’installation",
+                     seller=seller, city_=town, price=320_000, images=1, category_=category, negotiable=True)
+    talk = threads.open_about_listing(client, item.public_id)
+    messages.post_text(client, talk, "Bonjour, est-il toujours disponible ? " + "Trèslongmotsansespace" * 6)
+    messages.post_text(seller, talk, "Oui. Appelez le 677 12 34 56 et payez par Orange Money d’avance.")
+    offers.make(client, talk, 280_000)
+    offers.answer(seller, talk_offer(talk), "counter", 300_000)
+    support = threads.open_support(client)
+    messages.post_text(client, support, "Ma commande n’est pas arrivée au point relais.")
+    return {"conversation": f"/messages/{talk.public_id}", "block": f"/messages/{talk.public_id}/bloquer"}
+
+
+def talk_offer(talk):
+    from vgk.models import Offer
+
+    return db.session.scalar(db.select(Offer.public_id).where(Offer.conversation_id == talk.id)
+                             .order_by(Offer.id.desc()))
 
 
 def signed_in_context(browser, live_app, base, user_id):

@@ -55,6 +55,9 @@ WEB_QUERY_PARAMS = {
     "admin.journal": {"actor", "action", "page"},
     "admin.orders_list": {"q", "status", "city", "page"},
     "admin.export_commissions": {"depuis", "jusqua"},
+    "admin.support_queue": {"page"},
+    "admin.reported_conversations": {"page"},
+    "admin.settle_conversation": {"page"},
     "staff.handover": {"reference", "code", "cash"},
     "staff.report": {"jour"},
 }

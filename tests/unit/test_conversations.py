@@ -8,7 +8,7 @@ from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
 from vgk.extensions import db
 from vgk.integrations.registry import adapters_of
 from vgk.models import Block, ChatMessage, Conversation, ConversationKind, ProductStatus, Role
-from vgk.services.conversations import messages, threads
+from vgk.services.conversations import messages, safety, threads
 
 
 @pytest.fixture
@@ -250,3 +250,39 @@ def test_reports_blocks_and_the_admins_settlement(app):
     messages.post_text(buyer, other, "Bonjour")
     with pytest.raises(Invalid):
         safety.block(buyer, admin.public_id)
+
+
+def test_the_support_queue_knows_who_waits_for_an_answer(app):
+    admin = f.user(Role.ADMIN)
+    waiting, answered = f.user(), f.user()
+    first, second = threads.open_support(waiting), threads.open_support(answered)
+    messages.post_text(waiting, first, "Ma commande est en retard.")
+    messages.post_text(answered, second, "Bonjour")
+    assert threads.awaiting_answer([first, second]) == {first.id, second.id}
+    messages.post_text(admin, second, "Bonjour, que puis-je faire ?")
+    assert threads.awaiting_answer([first, second]) == {first.id}
+    assert threads.answers_support(admin, first) and not threads.answers_support(waiting, first)
+    assert threads.awaiting_answer([]) == set()
+
+
+def test_group_members_named_by_phone_or_email(app):
+    one, two = f.user(phone="+237690000333"), f.user(email="deux@example.cm")
+    assert threads.identified_members(["+237 690 00 03 33", "", " deux@example.cm "]) == [one.id, two.id]
+    with pytest.raises(Invalid) as refused:
+        threads.identified_members(["+237 690 00 03 33", "personne@example.cm"])
+    assert "personne@example.cm" in str(refused.value.message)
+
+
+def test_open_reports_come_with_their_messages(app):
+    seller, phone = listing()
+    buyer, admin = f.user(), f.user(Role.ADMIN)
+    talk = threads.open_about_listing(buyer, phone.public_id)
+    rude = messages.post_text(seller, talk, "Message désagréable")
+    messages.post_text(seller, talk, "Un autre message")
+    safety.report(buyer, talk, rude.id, "Insultes")
+    found = safety.open_reports_in(admin, [talk.id])
+    assert [(entry.reason, message.body) for entry, message in found[talk.id]] == [("Insultes", "Message désagréable")]
+    safety.settle_reports(admin, talk, close=False)
+    assert safety.open_reports_in(admin, [talk.id]) == {}
+    with pytest.raises(Forbidden):
+        safety.open_reports_in(buyer, [talk.id])

@@ -216,7 +216,31 @@ def case_save_settings():
             {"commission_percent": 12, "banned_words": ["fusil", "tortue marine"]})
 
 
+def _reported_conversation():
+    from vgk.services.conversations import messages, safety, threads
+
+    seller, buyer = f.user(), f.user()
+    talk = threads.open_about_listing(buyer, f.product("Radio", seller=seller).public_id)
+    rude = messages.post_text(seller, talk, "Message désagréable")
+    safety.report(buyer, talk, rude.id, "Insultes")
+    return talk, rude
+
+
+def case_settle_conversation():
+    talk, rude = _reported_conversation()
+    return ({"public_id": talk.public_id}, {"hide": str(rude.id), "action": "close"},
+            "conversation.reports_settled", talk.public_id, {}, {"closed": True, "hidden": [rude.id], "reports": 1})
+
+
+def case_new_group():
+    f.user(phone="+237690000222")
+    return ({}, {"title": "Vendeurs de Douala", "members": "+237 690 00 02 22"}, "conversation.group_create", None,
+            {}, {"title": "Vendeurs de Douala", "members": 2})
+
+
 CASES = {
+    "admin.settle_conversation": case_settle_conversation,
+    "admin.new_group": case_new_group,
     "admin.cancel_order": case_cancel_order,
     "admin.refund_order": case_refund_order,
     "admin.dispatch_order": case_dispatch_order,

@@ -15,6 +15,8 @@ from vgk.labels import TABLES
 from vgk.models import (
     Condition,
     Fulfilment,
+    Offer,
+    OfferStatus,
     OrderEvent,
     OrderStatus,
     Payment,
@@ -32,19 +34,20 @@ from vgk.models import (
 )
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
+from vgk.services.conversations import messages, offers, safety, threads
 from vgk.services.selling import reports
 
 # Every code a page could leak. "SMS" is left out: it is also the word people use ("Code par SMS").
 CODES = sorted(
     {*Role.ALL, *UserStatus.ALL, TwoFactor.EMAIL, TwoFactor.TOTP, *OrderStatus.ALL, *PaymentMethod.ALL,
      *PaymentStatus.ALL, *PayoutStatus.ALL, *WalletEntryKind.ALL, *ProductStatus.ALL, *Condition.ALL,
-     *Fulfilment.ALL, *TABLES["audit_action"], "banned_word", "price_outlier", "duplicate_photo",
+     *Fulfilment.ALL, *OfferStatus.ALL, *TABLES["audit_action"], "banned_word", "price_outlier", "duplicate_photo",
      *(code for code in [*TABLES["audit_object"], *TABLES["audit_field"]] if "_" in code)},
     key=len, reverse=True)
 CODE = re.compile(r"(?<![\w.])(" + "|".join(re.escape(code) for code in CODES) + r")(?![\w.])")
 OBJECT_TYPE = {"category": "category", "city": "city", "item": "order_item", "order": "order", "payout": "payout",
                "point": "pickup_point", "product": "product", "staff": "user", "admin": "user",
-               "user": "user", "reports": "product", "settings": "settings"}
+               "user": "user", "reports": "product", "settings": "settings", "conversation": "conversation"}
 
 
 # What the services record before and after, by kind of object (see audit.record's callers).
@@ -137,6 +140,7 @@ def world(app):
         audit.record(admin, action, kind, "42", *AUDITED.get(kind, ({"is_active": True}, {"is_active": False})),
                      "127.0.0.1")
     db.session.commit()
+    talk = conversation_with_offers(seller, buyer)
     ignore = [o.reference for o in orders] + [x.public_id for x in [*people, *products, staff, admin, seller, buyer]]
     return locals()
 
@@ -146,7 +150,23 @@ def speak(client, language):
         session["lang"] = language
 
 
+def conversation_with_offers(seller, buyer):
+    """A buyer's conversation with an offer in every status, a reported message, and a support request."""
+    negotiable = f.product("Tecno Spark 10", seller=seller, price=65_000, negotiable=True)
+    talk = threads.open_about_listing(buyer, negotiable.public_id)
+    for status in OfferStatus.ALL:
+        offers.make(buyer, talk, 50_000)
+        db.session.scalars(db.select(Offer).where(Offer.conversation_id == talk.id)
+                           .order_by(Offer.id.desc())).first().status = status
+    db.session.commit()
+    rude = messages.post_text(seller, talk, "Message désagréable")
+    safety.report(buyer, talk, rude.id, "Insultes")
+    messages.post_text(buyer, threads.open_support(buyer), "Ma commande est en retard.")
+    return talk
+
+
 def _admin_pages(world):
+    yield from ("/admin/support", "/admin/conversations-signalees", "/admin/groupes/nouveau")
     yield from ("/admin", "/admin/categories", "/admin/commandes", "/admin/journal", "/admin/lieux",
                 "/admin/moderation", "/admin/personnel/nouveau", "/admin/reglages", "/admin/retraits",
                 "/admin/utilisateurs", "/admin/signalements")
@@ -160,8 +180,10 @@ def test_no_code_on_any_admin_staff_or_account_page(app, world, language):
     pages = {}
     for who, urls in (("admin", list(_admin_pages(world))),
                       ("staff", ["/staff", "/staff/rapport", "/staff/retrait"]),
-                      ("seller", ["/compte", "/compte/ventes", "/compte/portefeuille", "/compte/securite"]),
-                      ("buyer", ["/compte/commandes"] + [f"/commande/{o.reference}" for o in world["orders"]])):
+                      ("seller", ["/compte", "/compte/ventes", "/compte/portefeuille", "/compte/securite",
+                                  "/messages", f"/messages/{world['talk'].public_id}"]),
+                      ("buyer", ["/compte/commandes", f"/messages/{world['talk'].public_id}"]
+                       + [f"/commande/{o.reference}" for o in world["orders"]])):
         client = app.test_client()
         f.sign_in(client, world[who], method="pin" if who == "staff" else "password")
         speak(client, language)

@@ -55,3 +55,9 @@ def redirect(location, code=302, htmx_status=204):
         response.headers["HX-Redirect"] = location
         return response
     return plain_redirect(location, code)
+
+
+def trigger(response, event):
+    """Have htmx fire `event` (it bubbles up to the body) when this answer arrives."""
+    response.headers["HX-Trigger"] = event
+    return response

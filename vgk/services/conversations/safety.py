@@ -139,13 +139,28 @@ def reported(admin: User, page: int = 1, per_page: int = 20) -> Page:
     return result
 
 
+def open_reports_in(admin: User, conversation_ids: Sequence[int]
+                    ) -> dict[int, list[tuple[MessageReport, ChatMessage]]]:
+    """The reports not yet dealt with and their messages, per conversation (one query)."""
+    _admin(admin)
+    grouped: dict[int, list[tuple[MessageReport, ChatMessage]]] = {}
+    if conversation_ids:
+        rows = db.session.execute(
+            select(MessageReport, ChatMessage).join(ChatMessage, ChatMessage.id == MessageReport.message_id)
+            .where(MessageReport.conversation_id.in_(list(conversation_ids)), MessageReport.resolved_at.is_(None))
+            .order_by(MessageReport.id))
+        for entry, message in rows:
+            grouped.setdefault(entry.conversation_id, []).append((entry, message))
+    return grouped
+
+
 def open_reports(admin: User) -> int:
     _admin(admin)
     return db.session.scalar(select(func.count(MessageReport.id)).where(MessageReport.resolved_at.is_(None))) or 0
 
 
 def settle_reports(admin: User | None, conversation: Conversation, close: bool,
-                   hide_ids: Sequence[object] = ()) -> int:
+                   hide_ids: Sequence[object] = (), ip: str = "") -> int:
     """An admin deals with a reported conversation: hides the messages named, closes it if asked, and
     marks its reports dealt with (audited). Returns how many reports were settled."""
     admin = _admin(admin)
@@ -161,7 +176,7 @@ def settle_reports(admin: User | None, conversation: Conversation, close: bool,
         .values(resolved_at=now, resolved_by_id=admin.id))
     settled = int(getattr(result, "rowcount", 0) or 0)
     audit.record(admin, "conversation.reports_settled", "conversation", conversation.public_id,
-                 after={"closed": bool(close), "hidden": hidden, "reports": settled})
+                 after={"closed": bool(close), "hidden": hidden, "reports": settled}, ip=ip)
     db.session.commit()
     return settled
 

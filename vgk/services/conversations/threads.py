@@ -34,6 +34,7 @@ from vgk.models import (
     UserStatus,
 )
 from vgk.models.base import utcnow
+from vgk.services.accounts import people
 from vgk.services.backoffice import audit
 from vgk.services.paging import Page, paginate
 
@@ -117,8 +118,8 @@ def open_support(user: User | None) -> Conversation:
     return _get_or_create(f"support:{user.id}", build, [user.id])
 
 
-def start_group(admin: User, title: object, member_ids: Sequence[int]) -> Conversation:
-    """A group an admin gathers (the admin is in it)."""
+def start_group(admin: User, title: object, member_ids: Sequence[int], ip: str = "") -> Conversation:
+    """A group an admin gathers (the admin is in it); audited."""
     if admin.role != Role.ADMIN:
         raise Forbidden(_l("Réservé aux administrateurs."))
     name = str(title or "").strip()[:TITLE_MAX]
@@ -133,6 +134,9 @@ def start_group(admin: User, title: object, member_ids: Sequence[int]) -> Conver
     group = Conversation(kind=ConversationKind.GROUP, title=name, created_by_id=admin.id,
                          members=[ConversationMember(user_id=user_id) for user_id in [admin.id, *wanted]])
     db.session.add(group)
+    db.session.flush()
+    audit.record(admin, "conversation.group_create", "conversation", group.public_id,
+                 after={"title": name, "members": len(wanted) + 1}, ip=ip)
     db.session.commit()
     return group
 
@@ -154,6 +158,12 @@ def can_read(user: User | None, conversation: Conversation) -> bool:
     if user is None or getattr(user, "role", None) != Role.ADMIN or user.status != UserStatus.ACTIVE:
         return False
     return conversation.kind == ConversationKind.SUPPORT or _reported(conversation)
+
+
+def answers_support(user: User | None, conversation: Conversation) -> bool:
+    """An admin may answer any support conversation (joining it by writing)."""
+    return (user is not None and getattr(user, "role", None) == Role.ADMIN and user.status == UserStatus.ACTIVE
+            and conversation.kind == ConversationKind.SUPPORT)
 
 
 def find(user: User | None, public_id: object) -> Conversation:
@@ -222,10 +232,11 @@ def unread_totals(user_ids: Sequence[int]) -> dict[int, int]:
 
 
 def inbox(user: User, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """The person's conversations, the most recent first, each with its last message and unread count
-    (a fixed number of queries whatever the page's length: listings, their photos and the writers of the
-    last messages come with them)."""
+    """The person's conversations, the most recent first, each with its members, last message and unread
+    count (a fixed number of queries whatever the page's length: members, listings, their photos and the
+    writers of the last messages come with them)."""
     query = (select(Conversation).join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
+             .options(selectinload(Conversation.members).selectinload(ConversationMember.user))
              .where(ConversationMember.user_id == user.id)
              .options(selectinload(Conversation.product).selectinload(Product.images))
              .order_by(Conversation.last_message_at.desc(), Conversation.id.desc()))
@@ -282,4 +293,35 @@ def members_of(conversation_ids: Sequence[int]) -> dict[int, list[User]]:
                               .order_by(ConversationMember.joined_at, User.id))
     for conversation_id, user in rows:
         found[conversation_id].append(user)
+    return found
+
+
+def awaiting_answer(conversations: Sequence[Conversation]) -> set[int]:
+    """The ids of the support conversations whose last message is not from an admin (one query)."""
+    ids = [conversation.id for conversation in conversations]
+    if not ids:
+        return set()
+    newest = (select(func.max(ChatMessage.id)).where(ChatMessage.conversation_id.in_(ids),
+                                                      ChatMessage.hidden_at.is_(None))
+              .group_by(ChatMessage.conversation_id))
+    rows = db.session.execute(select(ChatMessage.conversation_id, User.role)
+                              .outerjoin(User, User.id == ChatMessage.sender_id).where(ChatMessage.id.in_(newest)))
+    return {conversation_id for conversation_id, role in rows if role != Role.ADMIN}
+
+
+def identified_members(identifiers: Sequence[str]) -> list[int]:
+    """The ids of the people named by phone or email, one per entry; Invalid naming those not found."""
+    found: list[int] = []
+    unknown: list[str] = []
+    for entry in (str(value).strip() for value in identifiers):
+        if not entry:
+            continue
+        user = people.find_by_identifier(entry)
+        if user is None or user.status != UserStatus.ACTIVE:
+            unknown.append(entry[:60])
+        else:
+            found.append(user.id)
+    if unknown:
+        message = _l("Aucun compte actif trouvé pour : %(list)s", list=", ".join(unknown))
+        raise Invalid(message, fields={"members": message})
     return found

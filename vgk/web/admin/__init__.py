@@ -15,6 +15,7 @@ def never_store(response):
 
 from vgk.web.admin import (  # noqa: E402,F401
     categories,
+    conversations,
     dashboard,
     exports,
     journal,
