@@ -11,6 +11,7 @@ from vgk.extensions import db
 from vgk.models import OrderStatus, PaymentMethod, PickupPoint, ProductStatus, ReportReason, Role, TwoFactor
 from vgk.models.base import utcnow
 from vgk.services.accounts import sessions, tablets
+from vgk.services.catalogue import social
 from vgk.services.commerce import payments
 from vgk.services.conversations import messages, offers, threads
 from vgk.services.selling import moderation, reports
@@ -22,8 +23,8 @@ PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "i
 # Every HTML page, by who opens it; `test_every_page_is_measured` fails when a page is missing here.
 PUBLIC_PAGES = ["/", "/produits", "/produits?q=zzzzqqq", "{product}", "{sold}", "{seller}", "/panier",
                 "/connexion", "/inscription", "/mot-de-passe/oublie", "/mot-de-passe/nouveau", "/suivi",
-                "{report}", "{guest_order}", "{simulator}", "/hors-ligne", "/comment-ca-marche", "/protection-acheteur",
-                "/conditions", "/contact", "/staff/verrou"]
+                "{report}", "{guest_order}", "{guest_review}", "{simulator}", "/hors-ligne", "/comment-ca-marche",
+                "/protection-acheteur", "/conditions", "/contact", "/staff/verrou"]
 # Pages people reach with a wrong or stale link: a clear message that fits too.
 REFUSED_PAGES = ["/mot-de-passe/lien/plus-valable", "/email/verifier/plus-valable", "/p/nexistepas"]
 CLIENT_PAGES = ["/compte", "/compte/securite", "/compte/commandes", "{my_order}", "{review_item}",
@@ -47,6 +48,7 @@ NOT_PAGES = {
     "visitor.set_language": "sets the language and goes back", "dev.outbox": "development only (make run)",
     "static": "files", "pwa.media": "uploaded photos", "chat.news": "the fragment a conversation polls",
     "chat.photo": "a photo sent in a conversation",
+    "shop.card_return": "back from the card payment page, it goes on to the order page",
 }
 
 # The colours of an element and of the first ancestor (or itself) with an opaque background, as [r, g, b].
@@ -130,12 +132,16 @@ def orders_of(client, point, category):
     token = guest.access_token
     payment = payments.start(guest, PaymentMethod.MTN_MOMO, "+237677445566")
     db.session.commit()
+    collected = f.place_order(f.product("Fer à repasser Philips vapeur, semelle céramique", seller=seller,
+                                        city_=point.city, price=9_000, images=1), point=point)
+    collected.status = OrderStatus.COMPLETED
     f.cart_with(f.product("Ventilateur sur pied Binatone 16 pouces", seller=seller, city_=point.city,
                           price=18_000, images=1), user=client)
     return {"sold": f"/p/{bought.public_id}", "my_order": f"/commande/{mine.reference}",
             "admin_order": f"/admin/commandes/{mine.reference}",
             "review_item": f"/compte/commandes/{mine.public_id}/avis/{mine.items[0].id}",
-            "guest_order": f"/commande/{guest.reference}?cle={token}", "simulator": payment.approve_url}
+            "guest_order": f"/commande/{guest.reference}?cle={token}",
+            "guest_review": f"/avis/{social.guest_review_token(collected)}", "simulator": payment.approve_url}
 
 
 def conversation_of(client, town, category):

@@ -29,7 +29,7 @@ def test_seed_demo_builds_a_usable_marketplace_once(app):
     assert re.fullmatch(r"  listings: 25 of 36, \d+ pictures", lines[5])  # 24 published, 10 pending, 2 drafts
     assert lines[6:8] == [f"  listings: 36 of 36, {count(ProductImage)} pictures", "  saving…"]
     assert f"  listings: 2 drafts, 10 awaiting moderation, 24 published; {count(ProductImage)} pictures" in lines
-    assert "  admin   admin@vgk.test            +237 6 90 00 00 01" in lines
+    assert "  admin   admin@vgk.test            +237 690 00 00 01" in lines
     assert "ACTIVE" not in result.output and "ADMIN" not in result.output
 
     assert count(City) == 10

@@ -56,7 +56,7 @@ def test_account_pages_are_never_stored(me):
 
 def test_overview_shows_the_account(me, user):
     page = text(me.get("/compte"))
-    assert "Awa Ngono" in page and "+237 6 90 11 22 33" in page and "awa@example.cm" in page
+    assert "Awa Ngono" in page and "+237 690 11 22 33" in page and "awa@example.cm" in page
     assert "vérifié" in page and "Client" in page
     for url in ACCOUNT_PAGES[1:]:
         if url != "/compte/securite/application":
@@ -105,7 +105,7 @@ def test_phone_change_needs_the_code_sent_to_the_new_number(me, user):
     assert response.status_code == 302 and location(response) == "/compte/telephone"
     assert refreshed(user).phone == PHONE  # nothing changes before the code
     page = text(me.get("/compte/telephone"))
-    assert "+237 6 77 00 00 01" in page
+    assert "+237 677 00 00 01" in page
 
     code = f.last_code(NEW_PHONE)
     wrong = "000000" if code != "000000" else "111111"

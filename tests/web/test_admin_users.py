@@ -117,7 +117,7 @@ def test_detail_page(client, admin, people):
     response = client.get(f"/admin/utilisateurs/{people['jean'].public_id}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Jean Fotso" in html and "+237 6 90 00 01 23" in html
+    assert "Jean Fotso" in html and "+237 690 00 01 23" in html
     assert client.get("/admin/utilisateurs/nobody").status_code == 404
 
 

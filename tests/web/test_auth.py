@@ -81,7 +81,7 @@ def test_sign_up_then_verify_the_phone_signs_in(client, douala):
     assert not signed_in(client)  # not signed in before the phone is verified
 
     page = text(client.get("/verification"))
-    assert "+237 6 90 11 22 33" in page
+    assert "+237 690 11 22 33" in page
 
     response = post(client, "/verification", {"code": f.last_code(PHONE)})
     assert response.status_code == 302 and location(response) == "/compte"
@@ -294,7 +294,7 @@ def test_second_factor_by_sms(client, app):
     assert response.status_code == 302 and location(response) == "/connexion/code"
     assert not signed_in(client)  # the password alone is not enough
     page = text(client.get("/connexion/code"))
-    assert "•• •• 22 33" in page and "+237 6 90 11 22 33" not in page
+    assert "•• •• 22 33" in page and "+237 690 11 22 33" not in page
     response = post(client, "/connexion/code", {"code": f.last_code(PHONE)})
     assert response.status_code == 302 and location(response) == "/compte"
     assert signed_in(client)

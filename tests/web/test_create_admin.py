@@ -32,7 +32,7 @@ def test_interactive_admin_signs_in_with_a_code_then_must_turn_on_a_second_facto
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output  # typed without echo
     assert "Administrator account created for Awa Bello" in result.output
-    assert "code is sent by SMS to +237 6 77 11 22 33 to confirm that first sign-in (here: in the outbox" \
+    assert "code is sent by SMS to +237 677 11 22 33 to confirm that first sign-in (here: in the outbox" \
         in result.output
     assert "http://localhost/compte/securite" in result.output
 

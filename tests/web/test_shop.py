@@ -261,7 +261,7 @@ def test_wallet_shows_money_pending_and_reads_its_lines_in_words(app, client):
     assert (available, pending) == ("13 000 FCFA", "45 000 FCFA")  # 18 000 - 5 000; 50 000 less commission
     words = text(client.get("/compte/portefeuille"))
     assert f"Vente — Commande {done.reference} —" in words
-    assert "Retrait vers +237 6 90 55 51 11" in words
+    assert "Retrait vers +237 690 55 51 11" in words
     assert waiting.reference not in words  # not in the ledger until collected
     assert "PAYOUT" not in words and "SALE" not in words and "retrait " + payout.public_id not in words
 

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from vgk import labels
 from vgk.errors import DomainError
 from vgk.extensions import login_manager
+from vgk.services.accounts.people import format_phone
 from vgk.services.messaging import inbox
 from vgk.services.selling.media import image_url
 from vgk.text import format_day, format_number, format_when, format_xaf, relative_age
@@ -26,6 +27,7 @@ def register_template_helpers(app):
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["ago"] = _ago
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.filters["notice_text"] = inbox.text
     app.jinja_env.globals["image_url"] = image_url
     labels.register(app)

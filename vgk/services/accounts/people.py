@@ -40,9 +40,13 @@ def normalize_phone(raw: str | None) -> str:
 
 
 def format_phone(e164: str | None) -> str:
-    """+237690000001 -> '+237 6 90 00 00 01' as Cameroonians write it."""
+    """+237690000001 -> '+237 690 00 00 01', as Cameroonians write it; other numbers in the international
+    format."""
     if not e164:
         return ""
+    digits = e164[4:] if e164.startswith("+237") else ""
+    if len(digits) == 9 and digits.isdigit():
+        return f"+237 {digits[:3]} {digits[3:5]} {digits[5:7]} {digits[7:]}"
     try:
         return phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     except phonenumbers.NumberParseException:

@@ -11,6 +11,7 @@ from vgk.errors import Conflict, Invalid, NotFound, RateLimited
 from vgk.extensions import csrf, limiter
 from vgk.models import Fulfilment, PaymentMethod, PaymentStatus
 from vgk.security import public
+from vgk.services.accounts import people
 from vgk.services.commerce import cart as carts
 from vgk.services.commerce import checkout, handover, orders, payments
 from vgk.web.form_errors import apply_errors
@@ -161,7 +162,7 @@ def checkout_page():
         form.pickup_point_id.data = form.pickup_point_id.data or (str(point.id) if point else None)
     if request.method == "GET" and current_user.is_authenticated:
         form.name.data = form.name.data or current_user.name
-        form.phone.data = form.phone.data or current_user.phone
+        form.phone.data = form.phone.data or people.format_phone(current_user.phone)
         form.email.data = form.email.data or current_user.email
     if not form.validate_on_submit():
         return _checkout_page(form, view, 400 if form.is_submitted() else 200)
@@ -222,7 +223,7 @@ def _order_context(order, **extra):
     submitted = extra.pop("pay_form", None)
     pay_form = submitted or PayForm(formdata=None)
     if submitted is None:  # paying again: the method and number of the last try
-        pay_form.phone.data = (payment.phone if payment else "") or order.customer_phone
+        pay_form.phone.data = people.format_phone((payment.phone if payment else "") or order.customer_phone)
         method = payment.method if payment else order.payment_method
         pay_form.payment_method.data = method if method in PaymentMethod.MOBILE else PaymentMethod.MTN_MOMO
     confirm_form = extra.pop("confirm_form", None) or ConfirmPhoneForm(formdata=None)
