@@ -22,6 +22,7 @@ from vgk.errors import Conflict, Invalid, RateLimited
 from vgk.extensions import db
 from vgk.models import (
     Cart,
+    ChatMessage,
     City,
     Fulfilment,
     Order,
@@ -38,6 +39,7 @@ from vgk.services.accounts.people import normalize_email, normalize_phone
 from vgk.services.backoffice import settings
 from vgk.services.commerce import cart as carts
 from vgk.services.commerce import guests, orders, payments
+from vgk.services.conversations import offers
 from vgk.services.messaging import notifications
 from vgk.services.paging import parse_int
 
@@ -146,10 +148,12 @@ def place_order(*, cart: Cart, name: str, phone: str, payment_method: str, email
         raise Conflict(_l("Un article de votre panier n'est plus disponible : vérifiez votre panier."))
     lines = _reserve_lines(view.lines, buyer)
     _check_unpaid_orders(values["customer_phone"], buyer)
+    for line in lines:  # an agreed price is the buyer's own: never a guest's, never another account's
+        if line.offer is not None and (buyer is None or line.offer.buyer_id != buyer.id):
+            line.offer = None
     items = [
         OrderItem(product_id=line.product.id, seller_id=line.product.seller_id, title=line.product.title,
-                  unit_price=line.product.price, quantity=line.quantity,
-                  commission=commission_for(line.product.price * line.quantity))
+                  unit_price=line.unit_price, quantity=line.quantity, commission=commission_for(line.total))
         for line in lines
     ]
     subtotal = sum(item.unit_price * item.quantity for item in items)
@@ -177,16 +181,31 @@ def place_order(*, cart: Cart, name: str, phone: str, payment_method: str, email
     db.session.add(order)
     carts.clear(cart, {line.product.id for line in lines})
     try:
+        agreed_lines = _use_agreements(order, lines)
         db.session.commit()
     except IntegrityError:  # a reference collision, practically never: try once more
         db.session.rollback()
         raise Conflict(_l("La commande n'a pas pu être enregistrée. Réessayez.")) from None
+    offers.announce_lines(agreed_lines)
     log.info("order %s placed (%s, %s XAF)", order.reference, payment_method, order.total)
     jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
     _send_placed_message(order, phone_check, code)
     guests.send_confirmation(order, access_token, None if phone_check else code)
     order.access_token = access_token  # the plain secret, for this answer only (never stored)
     return order
+
+
+def _use_agreements(order: Order, lines: list[carts.Line]) -> list[ChatMessage]:
+    """Spend the agreed prices the order uses, in its transaction; a spent or lapsed one undoes all."""
+    used = [line.offer for line in lines if line.offer is not None]
+    if not used:
+        return []
+    db.session.flush()  # the order's id, for the agreements
+    try:
+        return [offers.use(offer, order) for offer in used]
+    except Conflict:
+        db.session.rollback()
+        raise
 
 
 def _reserve_lines(lines: list[carts.Line], buyer: User | None) -> list[carts.Line]:

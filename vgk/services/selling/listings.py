@@ -428,9 +428,14 @@ def submit(seller: User, public_id: object) -> Product:
 
 @_rollback_on_error
 def _move_own(seller: User, public_id: object, to_status: str) -> Product:
+    from vgk.services.conversations import offers  # (offers → messages → moderation → here)
+
     product = get_own(seller, public_id)
     _move(product, to_status)
-    return _commit(product)
+    closed = offers.close_for(product, sold=to_status == S.SOLD) if to_status in (S.SOLD, S.ARCHIVED) else []
+    _commit(product)
+    offers.announce_lines(closed)
+    return product
 
 
 def mark_sold(seller: User, public_id: object) -> Product:

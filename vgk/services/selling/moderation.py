@@ -335,7 +335,11 @@ def take_down(admin: User, public_id: object, reason: str | None, ip: str = "") 
                               settled=_l("Seule une annonce en vente peut être retirée."))
     _reject(admin, product, why, ip, action="product.takedown")
     _notice(product, TAKEN_DOWN_NOTICE, reason=why)
+    from vgk.services.conversations import offers  # (offers → messages → here)
+
+    closed = offers.close_for(product, sold=False)
     db.session.commit()
+    offers.announce_lines(closed)
     log.info("admin %s took down product %s", admin.public_id, product.public_id)
     _tell_seller(product, TAKEN_DOWN_SMS)
     return product

@@ -1,0 +1,146 @@
+"""Checkout at the agreed price: only for the buyer it was agreed with, within its validity, once; two
+agreements on the last article sell it once; offers close when the item sells or leaves the shop."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from vgk.errors import Conflict
+from vgk.extensions import db
+from vgk.models import ChatMessage, Offer, OfferStatus, Order, OrderStatus, Product, ProductStatus
+from vgk.models.base import utcnow
+from vgk.services.commerce import cart as carts
+from vgk.services.commerce import checkout
+from vgk.services.conversations import messages, offers, threads
+
+
+def _agree(buyer, product, amount=58_000):
+    conversation = threads.open_about_listing(buyer, product.public_id)
+    offer = offers.make(buyer, conversation, amount)
+    offers.answer(product.seller, offer.public_id, offers.ACCEPT)
+    return conversation, db.session.get(Offer, offer.id)
+
+
+@pytest.fixture
+def deal(app):
+    seller = f.user(name="Nadège Fotso")
+    phone = f.product("Tecno Spark 10", seller=seller, price=65_000, negotiable=True, quantity=1)
+    buyer = f.user(name="Awa Bello")
+    conversation, offer = _agree(buyer, phone)
+    return {"seller": seller, "buyer": buyer, "product": phone, "conversation": conversation, "offer": offer}
+
+
+def _place(buyer, payment_method="CASH", phone="+237690555111"):
+    return checkout.place_order(cart=carts.find(user=buyer), buyer=buyer, name="Awa Bello", phone=phone,
+                                payment_method=payment_method, pickup_point_id=f.pickup_point().id)
+
+
+def _texts(user, conversation):
+    return [seen.text for seen in messages.page(user, conversation)[0]]
+
+
+def test_the_buyer_pays_the_agreed_price_once(deal):
+    buyer, phone = deal["buyer"], deal["product"]
+    view = carts.view_of(f.cart_with(phone, user=buyer))
+    line = view.lines[0]
+    assert line.total == 58_000 and view.subtotal == 58_000
+    assert line.agreed_note.startswith("Prix négocié : 58 000 FCFA au lieu de 65 000 FCFA, valable jusqu'au ")
+    order = _place(buyer)
+    item = order.items[0]
+    assert (item.unit_price, order.subtotal, item.commission) == (58_000, 58_000, checkout.commission_for(58_000))
+    db.session.refresh(deal["offer"])
+    assert deal["offer"].status == OfferStatus.USED and deal["offer"].order_id == order.id
+    assert any(text.startswith("Commande passée au prix négocié : 58 000 FCFA") for text in
+               _texts(buyer, deal["conversation"]))
+    assert offers.agreed_price(buyer, phone) is None
+
+
+def test_guests_and_other_buyers_pay_the_listed_price(deal):
+    phone = deal["product"]
+    assert carts.view_of(f.cart_with(phone, session_key="guest")).subtotal == 65_000
+    other = f.user()
+    assert carts.view_of(f.cart_with(phone, user=other)).subtotal == 65_000
+    order = _place(other, payment_method="MTN_MOMO", phone="+237670000001")
+    assert order.items[0].unit_price == 65_000
+    db.session.refresh(deal["offer"])
+    assert deal["offer"].status == OfferStatus.ACCEPTED  # untouched (and the item is now reserved)
+
+
+def test_a_lapsed_agreement_is_the_listed_price_and_a_spent_one_refused(deal, monkeypatch):
+    buyer, phone, offer = deal["buyer"], deal["product"], deal["offer"]
+    offer.valid_until = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert carts.view_of(f.cart_with(phone, user=buyer)).subtotal == 65_000
+    offer.valid_until = utcnow() + timedelta(hours=1)
+    db.session.commit()
+    assert carts.view(user=buyer).subtotal == 58_000
+    # Spent meanwhile (another tab) between reading the cart and placing the order: refused, nothing kept.
+    db.session.execute(db.update(Offer).where(Offer.id == offer.id).values(status=OfferStatus.USED))
+    db.session.commit()
+    monkeypatch.setattr(offers, "agreements", lambda buyer_id, ids: {phone.id: offer})
+    with pytest.raises(Conflict) as refused:
+        checkout.place_order(cart=carts.find(user=buyer), buyer=buyer, name="Awa Bello", phone="+237690555111",
+                             payment_method="CASH", pickup_point_id=f.pickup_point().id)
+    assert "plus valable" in str(refused.value.message)
+    assert db.session.scalar(select(db.func.count()).select_from(Order)) == 0
+    db.session.refresh(phone)
+    assert (phone.quantity, phone.status) == (1, ProductStatus.ACTIVE)
+    assert len(carts.find(user=buyer).items) == 1
+
+
+def test_two_agreements_on_the_last_article_sell_it_once(deal):
+    phone, seller = deal["product"], deal["seller"]
+    rival = f.user(name="Jean Mbarga")
+    db.session.execute(db.update(Offer).where(Offer.id == deal["offer"].id)
+                       .values(status=OfferStatus.CLOSED))  # let the seller agree with another buyer too
+    _conversation, rival_offer = _agree(rival, phone, 60_000)
+    db.session.execute(db.update(Offer).where(Offer.id == deal["offer"].id).values(status=OfferStatus.ACCEPTED))
+    db.session.commit()
+    first_cart = f.cart_with(phone, user=deal["buyer"])
+    second_cart = f.cart_with(phone, user=rival)
+    point = f.pickup_point()
+    first = checkout.place_order(cart=first_cart, buyer=deal["buyer"], name="Awa Bello", phone="+237690555111",
+                                 payment_method="CASH", pickup_point_id=point.id)
+    assert first.items[0].unit_price == 58_000
+    with pytest.raises(Conflict):
+        checkout.place_order(cart=second_cart, buyer=rival, name="Jean Mbarga", phone="+237690555222",
+                             payment_method="CASH", pickup_point_id=point.id)
+    db.session.refresh(rival_offer)
+    assert rival_offer.status == OfferStatus.ACCEPTED and rival_offer.order_id is None
+    assert seller is not None
+
+
+def test_offers_close_when_the_order_is_paid(deal):
+    phone = deal["product"]
+    rival = f.user()
+    rival_conversation = threads.open_about_listing(rival, phone.public_id)
+    offers.make(rival, rival_conversation, 40_000)
+    f.cart_with(phone, user=deal["buyer"])
+    order = _place(deal["buyer"], payment_method="MTN_MOMO", phone="+237670000001")
+    from vgk.services.commerce import orders
+
+    orders.move(order, OrderStatus.PAID)
+    db.session.commit()
+    offers.announce_closed()
+    assert _texts(rival, rival_conversation)[-1].startswith("Cet article a été vendu")
+    statuses = db.session.scalars(select(Offer.status).where(Offer.product_id == phone.id)).all()
+    assert OfferStatus.OPEN not in statuses and OfferStatus.ACCEPTED not in statuses
+
+
+def test_offers_close_when_the_listing_is_withdrawn_or_taken_down(deal):
+    from vgk.models import Role
+    from vgk.services.selling import listings, moderation
+
+    phone = deal["product"]
+    listings.archive(deal["seller"], phone.public_id)
+    assert _texts(deal["buyer"], deal["conversation"])[-1].startswith("Cette annonce n'est plus en vente")
+    assert offers.agreed_price(deal["buyer"], phone) is None
+
+    other = f.product("Sac", seller=deal["seller"], price=20_000, negotiable=True)
+    conversation, _offer = _agree(deal["buyer"], other, 15_000)
+    moderation.take_down(f.user(role=Role.ADMIN), other.public_id, "Contrefaçon")
+    assert _texts(deal["buyer"], conversation)[-1].startswith("Cette annonce n'est plus en vente")
+    assert offers.agreed_price(deal["buyer"], other) is None
+    assert db.session.scalar(select(db.func.count()).select_from(ChatMessage)) > 0
+    assert db.session.get(Product, other.id).status == ProductStatus.REJECTED
