@@ -95,13 +95,24 @@ def test_two_agreements_on_the_last_article_sell_it_once(deal):
     _conversation, rival_offer = _agree(rival, phone, 60_000)
     f.cart_with(phone, user=deal["buyer"])
     f.cart_with(phone, user=rival)
-    first = _place(deal["buyer"])
+    assert carts.view(user=rival).subtotal == 60_000
+    first = _place(deal["buyer"], payment_method="MTN_MOMO", phone="+237670000001")
     assert first.items[0].unit_price == 58_000
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict):  # the rival's agreement still stands, the article does not
         _place(rival, phone="+237690555222")
     db.session.refresh(rival_offer)
     assert rival_offer.status == OfferStatus.ACCEPTED and rival_offer.order_id is None
     assert db.session.scalar(select(db.func.count()).select_from(Order)) == 1
+
+
+def test_a_cash_order_taken_on_the_last_article_closes_the_other_offers(deal):
+    rival = f.user(name="Jean Mbarga")
+    rival_conversation, rival_offer = _agree(rival, deal["product"], 60_000)
+    f.cart_with(deal["product"], user=deal["buyer"])
+    _place(deal["buyer"])  # a signed-in buyer's cash order is taken at once
+    db.session.refresh(rival_offer)
+    assert rival_offer.status == OfferStatus.CLOSED
+    assert _texts(rival, rival_conversation)[-1].startswith("Cet article a été vendu")
 
 
 def test_offers_close_when_the_order_is_paid(deal):
@@ -115,7 +126,7 @@ def test_offers_close_when_the_order_is_paid(deal):
 
     orders.move(order, OrderStatus.PAID)
     db.session.commit()
-    offers.announce_closed()
+    offers.announce_pending()
     assert _texts(rival, rival_conversation)[-1].startswith("Cet article a été vendu")
     statuses = db.session.scalars(select(Offer.status).where(Offer.product_id == phone.id)).all()
     assert OfferStatus.OPEN not in statuses and OfferStatus.ACCEPTED not in statuses
@@ -137,3 +148,12 @@ def test_offers_close_when_the_listing_is_withdrawn_or_taken_down(deal):
     assert offers.agreed_price(deal["buyer"], other) is None
     assert db.session.scalar(select(db.func.count()).select_from(ChatMessage)) > 0
     assert db.session.get(Product, other.id).status == ProductStatus.REJECTED
+
+
+def test_a_guests_cash_order_closes_the_offers_once_its_phone_is_confirmed(deal):
+    order = f.place_order(deal["product"], confirm=False)
+    assert db.session.get(Offer, deal["offer"].id).status == OfferStatus.ACCEPTED  # not taken yet
+    checkout.confirm_cash_order(order, f.last_code(order.customer_phone))
+    db.session.expire_all()
+    assert db.session.get(Offer, deal["offer"].id).status == OfferStatus.CLOSED
+    assert _texts(deal["buyer"], deal["conversation"])[-1].startswith("Cet article a été vendu")

@@ -71,7 +71,7 @@ def move(order: Order, to_status: str, actor: User | None = None, note: object =
     if to_status in S.FINISHED:
         _mark_sold_out(order)
     if to_status == S.PAID or to_status in S.FINISHED:
-        _close_offers(order)
+        close_offers(order)
     db.session.add(OrderEvent(order=order, from_status=previous, to_status=to_status,
                               actor_id=actor.id if actor is not None else None, note=str(note)[:255]))
     log.info("order %s: %s -> %s", order.reference, previous, to_status)
@@ -119,9 +119,9 @@ def _mark_sold_out(order: Order) -> None:
         )
 
 
-def _close_offers(order: Order) -> None:
-    """The order's articles that are now all sold: the offers on them close (announced by the caller after
-    its commit, with offers.announce_closed)."""
+def close_offers(order: Order) -> None:
+    """The order's articles that are now all sold: the offers on them close (no commit; the caller
+    announces the lines after its commit, with offers.announce_pending)."""
     from vgk.services.conversations import offers  # (offers → messages → selling → catalogue…)
 
     sold_out = db.session.scalars(select(Product.id).where(
@@ -422,7 +422,7 @@ def deliver(order: Order, actor: User, code: object) -> Order:
     move(order, S.DELIVERED, actor=actor, note="delivered")
     wallet.credit_sale(order)
     db.session.commit()
-    offers.announce_closed()
+    offers.announce_pending()
     notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s livrée. Merci et à bientôt !"))
     guests.send_review_link(order)
     return order

@@ -246,7 +246,7 @@ def _apply(reference: str, transaction: Transaction) -> str:
     if order.status == OrderStatus.PENDING_PAYMENT:
         orders.move(order, OrderStatus.PAID, note=f"paid by {payment.method} ({payment.reference})")
         db.session.commit()
-        offers.announce_closed()
+        offers.announce_pending()
         orders.notify(order, _l("Vidé-Grenier Kamer : paiement reçu pour la commande %(ref)s. "
                                 "Nous vous prévenons dès que l'article est au point relais."))
         guests.send_receipt(order, payment)

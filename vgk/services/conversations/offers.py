@@ -48,7 +48,7 @@ CLOSED_SOLD = _l("Cet article a été vendu : les offres en cours sont closes.")
 CLOSED_WITHDRAWN = _l("Cette annonce n'est plus en vente : les offres en cours sont closes.")
 SETTLED = _l("Cette offre a déjà reçu une réponse.")
 USED_LINE = _l("Commande passée au prix négocié : %(amount)s.")
-_PENDING = "vgk.offers.closed_lines"
+_PENDING = "vgk.offers.pending_lines"
 
 
 def valid_hours() -> int:
@@ -191,7 +191,7 @@ def agreements(buyer_id: int | None, product_ids: Collection[int]) -> dict[int, 
 
 def use(offer: Offer, order: Order) -> ChatMessage:
     """Checkout placed `order` at the offer's price: the agreement is spent, with a line in the
-    conversation (no commit — the order's transaction; announce the line after it). Conflict when it
+    conversation (no commit — the order's transaction; `announce_pending` after it). Conflict when it
     was spent or lapsed meanwhile."""
     result = db.session.execute(update(Offer).where(
         Offer.id == offer.id, Offer.status == OfferStatus.ACCEPTED, Offer.order_id.is_(None),
@@ -201,7 +201,9 @@ def use(offer: Offer, order: Order) -> ChatMessage:
         raise Conflict(_l("Ce prix négocié n'est plus valable : rechargez la page."))
     conversation = db.session.get(Conversation, offer.conversation_id)
     assert conversation is not None  # the offer's conversation is deleted with it
-    return messages.add_system(conversation, USED_LINE, amount=format_xaf(offer.amount))
+    line = messages.add_system(conversation, USED_LINE, amount=format_xaf(offer.amount))
+    db.session.info.setdefault(_PENDING, []).append(line)
+    return line
 
 
 def close_for(product: Product, sold: bool) -> list[ChatMessage]:
@@ -218,7 +220,7 @@ def close_for(product: Product, sold: bool) -> list[ChatMessage]:
 
 def close_later(product_ids: Collection[int], sold: bool) -> None:
     """`close_for` from inside a transaction another service commits (an order's move): the lines wait
-    in the session until `announce_closed` runs after that commit."""
+    in the session until `announce_pending` runs after that commit."""
     for product in db.session.scalars(select(Product).where(Product.id.in_(list(product_ids)))):
         db.session.info.setdefault(_PENDING, []).extend(close_for(product, sold=sold))
 
@@ -231,6 +233,6 @@ def announce_lines(lines: Iterable[ChatMessage]) -> None:
             messages.announce(conversation, line)
 
 
-def announce_closed() -> None:
-    """After the commit: tell the members about the lines `close_later` added."""
+def announce_pending() -> None:
+    """After the commit: tell the members about the lines `use` and `close_later` added."""
     announce_lines(db.session.info.pop(_PENDING, []))
