@@ -79,3 +79,12 @@ def test_with_a_queue_the_check_waits_a_minute(talk, monkeypatch):
     message = messages.post_text(talk["buyer"], talk["conversation"], "Bonjour")
     assert scheduled == [(timedelta(minutes=1), alerts.check, (message.id,))]
     assert _sms(talk["seller"]) == []
+
+
+def test_a_suspended_member_is_not_alerted(talk):
+    from vgk.models import UserStatus
+
+    talk["seller"].status = UserStatus.SUSPENDED
+    db.session.commit()
+    messages.post_text(talk["buyer"], talk["conversation"], "Bonjour")
+    assert _sms(talk["seller"]) == [] and _notices(talk["seller"]) == []

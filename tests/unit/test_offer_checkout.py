@@ -157,3 +157,66 @@ def test_a_guests_cash_order_closes_the_offers_once_its_phone_is_confirmed(deal)
     db.session.expire_all()
     assert db.session.get(Offer, deal["offer"].id).status == OfferStatus.CLOSED
     assert _texts(deal["buyer"], deal["conversation"])[-1].startswith("Cet article a été vendu")
+
+
+def test_two_agreements_placed_at_once_on_postgresql_make_one_order(postgresql_app, media_root):
+    """Real concurrent connections: each buyer holds an agreement on the one article; one order, at its
+    buyer's agreed price."""
+    import threading
+
+    from tests.conftest import clean_database, make_app
+    from vgk.models import User
+
+    app = make_app(postgresql_app.config["SQLALCHEMY_DATABASE_URI"], media_root,
+                   SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 5, "max_overflow": 0, "pool_pre_ping": True})
+    with app.app_context():
+        phone = f.product("Tecno Spark 10", price=65_000, negotiable=True, quantity=1)
+        buyers = [f.user(name="Awa Bello"), f.user(name="Jean Mbarga")]
+        for buyer, amount in zip(buyers, (58_000, 60_000), strict=True):
+            _agree(buyer, phone, amount)
+            f.cart_with(phone, user=buyer)
+        ids, point_id = [buyer.id for buyer in buyers], f.pickup_point().id
+        db.session.remove()
+    barrier, outcomes = threading.Barrier(2), []
+
+    def buy(n):
+        with app.app_context():
+            buyer = db.session.get(User, ids[n])
+            cart = carts.find(user=buyer)
+            barrier.wait(timeout=30)
+            try:
+                order = checkout.place_order(cart=cart, buyer=buyer, name="Acheteur", phone=f"+23767000000{n}",
+                                             payment_method="MTN_MOMO", pickup_point_id=point_id)
+                outcomes.append(order.items[0].unit_price)
+            except Conflict:
+                outcomes.append("conflict")
+            finally:
+                db.session.remove()
+
+    workers = [threading.Thread(target=buy, args=(n,)) for n in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    try:
+        with app.app_context():
+            assert len(outcomes) == 2 and "conflict" in outcomes
+            assert {58_000, 60_000} & set(outcomes)  # the winner paid its own agreed price
+            assert db.session.scalar(select(db.func.count()).select_from(Order)) == 1
+            used = db.session.scalars(select(Offer).where(Offer.status == OfferStatus.USED)).all()
+            assert len(used) == 1 and used[0].amount in outcomes
+    finally:
+        with app.app_context():
+            clean_database()
+            db.engine.dispose()
+
+
+def test_offers_close_when_an_admin_refuses_the_edited_listing(deal):
+    from vgk.models import Role
+    from vgk.services.selling import moderation
+
+    deal["product"].status = ProductStatus.PENDING  # the seller edited it: back to moderation
+    db.session.commit()
+    moderation.reject(f.user(role=Role.ADMIN), deal["product"].public_id, "Photo floue")
+    assert offers.agreed_price(deal["buyer"], deal["product"]) is None
+    assert _texts(deal["buyer"], deal["conversation"])[-1].startswith("Cette annonce n'est plus en vente")

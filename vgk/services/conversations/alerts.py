@@ -19,7 +19,7 @@ from sqlalchemy import or_, select, update
 from vgk import jobs
 from vgk.database import rows_changed
 from vgk.extensions import db
-from vgk.models import ChatMessage, Conversation, ConversationMember, User
+from vgk.models import ChatMessage, Conversation, ConversationMember, User, UserStatus
 from vgk.models.base import utcnow
 from vgk.services.messaging import inbox, notifications
 from vgk.urls import absolute_url
@@ -71,7 +71,7 @@ def check(message_id: int, now: datetime | None = None) -> int:
     values = {"name": _first_name(message.sender), "title": conversation.title}
     alerted = []
     for member in absent:
-        if _claim(member, message, now):
+        if member.user.status == UserStatus.ACTIVE and _claim(member, message, now):
             inbox.notify(member.user, inbox.MESSAGE, NOTICE, link=link(conversation), **values)
             alerted.append(member.user)
     db.session.commit()
