@@ -163,6 +163,7 @@ def test_two_agreements_placed_at_once_on_postgresql_make_one_order(postgresql_a
     """Real concurrent connections: each buyer holds an agreement on the one article; one order, at its
     buyer's agreed price."""
     import threading
+    from concurrent.futures import ThreadPoolExecutor
 
     from tests.conftest import clean_database, make_app
     from vgk.models import User
@@ -177,7 +178,7 @@ def test_two_agreements_placed_at_once_on_postgresql_make_one_order(postgresql_a
             f.cart_with(phone, user=buyer)
         ids, point_id = [buyer.id for buyer in buyers], f.pickup_point().id
         db.session.remove()
-    barrier, outcomes = threading.Barrier(2), []
+    barrier = threading.Barrier(2)
 
     def buy(n):
         with app.app_context():
@@ -185,19 +186,15 @@ def test_two_agreements_placed_at_once_on_postgresql_make_one_order(postgresql_a
             cart = carts.find(user=buyer)
             barrier.wait(timeout=30)
             try:
-                order = checkout.place_order(cart=cart, buyer=buyer, name="Acheteur", phone=f"+23767000000{n}",
-                                             payment_method="MTN_MOMO", pickup_point_id=point_id)
-                outcomes.append(order.items[0].unit_price)
+                return checkout.place_order(cart=cart, buyer=buyer, name="Acheteur", phone=f"+23767000000{n}",
+                                            payment_method="MTN_MOMO", pickup_point_id=point_id).items[0].unit_price
             except Conflict:
-                outcomes.append("conflict")
+                return "conflict"
             finally:
                 db.session.remove()
 
-    workers = [threading.Thread(target=buy, args=(n,)) for n in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(buy, range(2), timeout=60))
     try:
         with app.app_context():
             assert len(outcomes) == 2 and "conflict" in outcomes
