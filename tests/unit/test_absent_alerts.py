@@ -88,3 +88,11 @@ def test_a_suspended_member_is_not_alerted(talk):
     db.session.commit()
     messages.post_text(talk["buyer"], talk["conversation"], "Bonjour")
     assert _sms(talk["seller"]) == [] and _notices(talk["seller"]) == []
+
+
+def test_a_long_title_is_shortened_in_the_sms(talk):
+    talk["conversation"].title = "Réfrigérateur Samsung double porte 500 litres, très bon état, Bonamoussadi"
+    db.session.commit()
+    messages.post_text(talk["buyer"], talk["conversation"], "Bonjour")
+    [sms] = _sms(talk["seller"])
+    assert "« Réfrigérateur Samsung double porte 500… » :" in sms and len(sms) <= 160

@@ -26,6 +26,7 @@ from vgk.urls import absolute_url
 
 ALERT_DELAY = timedelta(minutes=1)
 ALERT_EVERY = timedelta(hours=1)
+TITLE_MAX = 40
 NOTICE = _l("Nouveau message de %(name)s sur « %(title)s »")
 SMS = _l("Nouveau message de %(name)s sur « %(title)s » : %(url)s")
 
@@ -48,6 +49,11 @@ def _first_name(user: User | None) -> str:
     return (user.name.split() or [""])[0] if user is not None else ""
 
 
+def _short(title: str) -> str:
+    """A title that keeps the SMS to one message."""
+    return title if len(title) <= TITLE_MAX else title[:TITLE_MAX - 1].rstrip() + "…"
+
+
 def _claim(member: ConversationMember, message: ChatMessage, now: datetime) -> bool:
     """Take the member's alert for the hour, if they still lack the message and were not alerted lately."""
     result = db.session.execute(update(ConversationMember).where(
@@ -68,7 +74,7 @@ def check(message_id: int, now: datetime | None = None) -> int:
     absent = db.session.scalars(select(ConversationMember).where(
         ConversationMember.conversation_id == conversation.id, ConversationMember.user_id != message.sender_id,
         ConversationMember.last_delivered_id < message.id)).all()
-    values = {"name": _first_name(message.sender), "title": conversation.title}
+    values = {"name": _first_name(message.sender), "title": _short(conversation.title)}
     alerted = []
     for member in absent:
         if member.user.status == UserStatus.ACTIVE and _claim(member, message, now):
