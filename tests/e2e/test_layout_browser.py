@@ -12,6 +12,7 @@ from vgk.models import OrderStatus, PaymentMethod, PickupPoint, ProductStatus, R
 from vgk.models.base import utcnow
 from vgk.services.accounts import sessions, tablets
 from vgk.services.commerce import payments
+from vgk.services.conversations import offers, threads
 from vgk.services.selling import moderation, reports
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +30,7 @@ CLIENT_PAGES = ["/compte", "/compte/securite", "/compte/commandes", "{my_order}"
                 "/compte/annonces", "/compte/annonces/nouvelle", "{edit}", "{preview}", "/compte/ventes",
                 "/compte/favoris", "/compte/portefeuille", "/compte/notifications", "/compte/profil",
                 "/compte/telephone", "/compte/mot-de-passe", "/compte/sessions", "/compte/securite/application",
-                "/compte/confirmer", "/compte/supprimer", "/commande", "/deconnexion"]
+                "/compte/confirmer", "/compte/supprimer", "/panier", "/commande", "/deconnexion"]
 ADMIN_PAGES = ["/admin", "/admin/commandes", "{admin_order}", "/admin/moderation", "/admin/signalements", "{review}",
                "/admin/utilisateurs", "{user_detail}", "/admin/personnel/nouveau", "/admin/retraits", "/admin/lieux",
                "/admin/categories", "/admin/journal", "/admin/reglages"]
@@ -125,8 +126,11 @@ def orders_of(client, point, category):
     token = guest.access_token
     payment = payments.start(guest, PaymentMethod.MTN_MOMO, "+237677445566")
     db.session.commit()
-    f.cart_with(f.product("Ventilateur sur pied Binatone 16 pouces", seller=seller, city_=point.city,
-                          price=18_000, images=1), user=client)
+    fan = f.product("Ventilateur sur pied Binatone 16 pouces", seller=seller, city_=point.city, price=18_000,
+                    images=1, negotiable=True)
+    agreed = offers.make(client, threads.open_about_listing(client, fan.public_id), 15_000)
+    offers.answer(seller, agreed.public_id, offers.ACCEPT)  # the cart and checkout show the agreed price
+    f.cart_with(fan, user=client)
     return {"sold": f"/p/{bought.public_id}", "my_order": f"/commande/{mine.reference}",
             "admin_order": f"/admin/commandes/{mine.reference}",
             "review_item": f"/compte/commandes/{mine.public_id}/avis/{mine.items[0].id}",
