@@ -217,3 +217,22 @@ def test_offers_close_when_an_admin_refuses_the_edited_listing(deal):
     moderation.reject(f.user(role=Role.ADMIN), deal["product"].public_id, "Photo floue")
     assert offers.agreed_price(deal["buyer"], deal["product"]) is None
     assert _texts(deal["buyer"], deal["conversation"])[-1].startswith("Cette annonce n'est plus en vente")
+
+
+def test_one_spent_agreement_undoes_the_others_in_the_order(deal, monkeypatch):
+    buyer = deal["buyer"]
+    bag = f.product("Sac en cuir", seller=deal["seller"], price=20_000, negotiable=True)
+    _bag_conversation, bag_offer = _agree(buyer, bag, 15_000)
+    f.cart_with(deal["product"], user=buyer)
+    f.cart_with(bag, user=buyer)
+    db.session.execute(db.update(Offer).where(Offer.id == bag_offer.id).values(status=OfferStatus.USED))
+    db.session.commit()
+    stale = {deal["product"].id: deal["offer"], bag.id: bag_offer}  # as read just before the other tab
+    monkeypatch.setattr(offers, "agreements", lambda buyer_id, ids: stale)
+    with pytest.raises(Conflict):
+        _place(buyer)
+    offers.announce_pending()  # nothing left to tell from the undone order
+    db.session.expire_all()
+    assert db.session.get(Offer, deal["offer"].id).status == OfferStatus.ACCEPTED
+    assert not any(text.startswith("Commande passée") for text in _texts(buyer, deal["conversation"]))
+    assert db.session.scalar(select(db.func.count()).select_from(Order)) == 0

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 
 from vgk.database import rows_changed
 from vgk.errors import Conflict, Forbidden, Invalid, NotFound
@@ -226,8 +226,11 @@ def close_later(product_ids: Collection[int], sold: bool) -> None:
 
 
 def announce_lines(lines: Iterable[ChatMessage]) -> None:
-    """After the commit: tell the members of their conversations about lines added here."""
+    """After the commit: tell the members of their conversations about lines added here (a line whose
+    transaction was rolled back instead is no longer persistent: nothing to tell)."""
     for line in lines:
+        if not inspect(line).persistent:
+            continue
         conversation = db.session.get(Conversation, line.conversation_id)
         if conversation is not None:
             messages.announce(conversation, line)
