@@ -236,3 +236,11 @@ def test_one_spent_agreement_undoes_the_others_in_the_order(deal, monkeypatch):
     assert db.session.get(Offer, deal["offer"].id).status == OfferStatus.ACCEPTED
     assert not any(text.startswith("Commande passée") for text in _texts(buyer, deal["conversation"]))
     assert db.session.scalar(select(db.func.count()).select_from(Order)) == 0
+
+
+def test_offers_close_when_the_seller_deletes_the_account(deal):
+    from vgk.services.accounts import personal
+
+    personal.delete_account(deal["seller"])
+    assert offers.agreed_price(deal["buyer"], deal["product"]) is None
+    assert _texts(deal["buyer"], deal["conversation"])[-1].startswith("Cette annonce n'est plus en vente")
