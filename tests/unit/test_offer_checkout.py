@@ -244,3 +244,11 @@ def test_offers_close_when_the_seller_deletes_the_account(deal):
     personal.delete_account(deal["seller"])
     assert offers.agreed_price(deal["buyer"], deal["product"]) is None
     assert _texts(deal["buyer"], deal["conversation"])[-1].startswith("Cette annonce n'est plus en vente")
+
+
+def test_offers_close_when_the_seller_marks_it_sold(deal):
+    from vgk.services.selling import listings
+
+    listings.mark_sold(deal["seller"], deal["product"].public_id)
+    assert offers.agreed_price(deal["buyer"], deal["product"]) is None
+    assert _texts(deal["buyer"], deal["conversation"])[-1].startswith("Cet article a été vendu")
