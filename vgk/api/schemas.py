@@ -244,10 +244,7 @@ def _register():
                                        "city, else the first"},
             "items": {"type": "array", "items": {"type": "object", "required": ["product", "quantity"], "properties": {
                 "product": ref("ProductCard"), "quantity": integer, "total": integer, "available": boolean,
-                "problem": nullable(string),
-                "agreed_price": {**nullable(integer), "description": "the price agreed with the seller in a "
-                                 "conversation, charged for this line instead of the listed one (signed in)"},
-                "agreed_note": nullable(string)}}},
+                "problem": nullable(string), "agreed_price": nullable(integer), "agreed_note": nullable(string)}}},
         }},
     )
 
