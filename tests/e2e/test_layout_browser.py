@@ -31,8 +31,8 @@ CLIENT_PAGES = ["/compte", "/compte/securite", "/compte/commandes", "{my_order}"
                 "/compte/annonces", "/compte/annonces/nouvelle", "{edit}", "{preview}", "/compte/ventes",
                 "/compte/favoris", "/compte/portefeuille", "/compte/notifications", "/compte/profil",
                 "/compte/telephone", "/compte/mot-de-passe", "/compte/sessions", "/compte/securite/application",
-                "/compte/confirmer", "/compte/supprimer", "/commande", "/deconnexion", "/messages", "{conversation}",
-                "{block}"]
+                "/compte/confirmer", "/compte/supprimer", "/panier", "/commande", "/deconnexion", "/messages",
+                "{conversation}", "{block}"]
 ADMIN_PAGES = ["/admin", "/admin/commandes", "{admin_order}", "/admin/moderation", "/admin/signalements", "{review}",
                "/admin/utilisateurs", "{user_detail}", "/admin/personnel/nouveau", "/admin/retraits", "/admin/lieux",
                "/admin/categories", "/admin/journal", "/admin/reglages", "/admin/support",
@@ -135,8 +135,11 @@ def orders_of(client, point, category):
     collected = f.place_order(f.product("Fer à repasser Philips vapeur, semelle céramique", seller=seller,
                                         city_=point.city, price=9_000, images=1), point=point)
     collected.status = OrderStatus.COMPLETED
-    f.cart_with(f.product("Ventilateur sur pied Binatone 16 pouces", seller=seller, city_=point.city,
-                          price=18_000, images=1), user=client)
+    fan = f.product("Ventilateur sur pied Binatone 16 pouces", seller=seller, city_=point.city, price=18_000,
+                    images=1, negotiable=True)
+    agreed = offers.make(client, threads.open_about_listing(client, fan.public_id), 15_000)
+    offers.answer(seller, agreed.public_id, offers.ACCEPT)  # the cart and checkout show the agreed price
+    f.cart_with(fan, user=client)
     return {"sold": f"/p/{bought.public_id}", "my_order": f"/commande/{mine.reference}",
             "admin_order": f"/admin/commandes/{mine.reference}",
             "review_item": f"/compte/commandes/{mine.public_id}/avis/{mine.items[0].id}",

@@ -174,6 +174,8 @@ def cart_json(view, session_key=None, suggested_pickup_point=None):
                 "product": product_card_json(line.product),
                 "quantity": line.quantity,
                 "total": line.total,
+                "agreed_price": line.offer.amount if line.offer is not None else None,
+                "agreed_note": line.agreed_note or None,
                 "available": line.available,
                 "problem": str(line.problem) if line.problem else None,
             }
@@ -242,7 +244,7 @@ def _register():
                                        "city, else the first"},
             "items": {"type": "array", "items": {"type": "object", "required": ["product", "quantity"], "properties": {
                 "product": ref("ProductCard"), "quantity": integer, "total": integer, "available": boolean,
-                "problem": nullable(string)}}},
+                "problem": nullable(string), "agreed_price": nullable(integer), "agreed_note": nullable(string)}}},
         }},
     )
 

@@ -25,10 +25,14 @@ def update_profile(user: User, *, name: str | None, city: object = None, locale:
 
 def delete_account(user: User) -> User:
     """Erase personal data; the row stays so that orders keep an (anonymous) party."""
+    from vgk.services.conversations import offers  # (conversations → accounts)
+
     sessions.revoke_all(user)
+    closed = []
     for product in db.session.scalars(select(Product).where(Product.seller_id == user.id)):
         if product.status not in (ProductStatus.SOLD,):
             product.status = ProductStatus.ARCHIVED
+            closed += offers.close_for(product, sold=False)  # its offers close with a line
     db.session.query(RecoveryCode).filter(RecoveryCode.user_id == user.id).delete()
     # The codes sent to this person name their phone or email (destination): erase those too.
     db.session.query(OneTimeCode).filter(OneTimeCode.user_id == user.id).delete()
@@ -44,5 +48,6 @@ def delete_account(user: User) -> User:
     user.status = UserStatus.DELETED
     user.deleted_at = utcnow()
     db.session.commit()
+    offers.announce_lines(closed)
     log.info("account %s deleted and anonymised", user.public_id)
     return user

@@ -16,8 +16,10 @@ from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
-from vgk.models import Cart, CartItem, Product, ProductStatus, User, UserStatus
+from vgk.models import Cart, CartItem, Offer, Product, ProductStatus, User, UserStatus
+from vgk.services.conversations import offers
 from vgk.services.paging import parse_int
+from vgk.text import format_when, format_xaf
 
 MAX_LINES = 30
 MAX_QUANTITY = 99
@@ -34,10 +36,24 @@ class Line:
     quantity: int
     available: bool
     problem: str = ""
+    offer: Offer | None = None  # the cart owner's agreed price for this one article, if any
+
+    @property
+    def unit_price(self) -> int:
+        return self.offer.amount if self.offer is not None else self.product.price
 
     @property
     def total(self) -> int:
-        return self.product.price * self.quantity
+        return self.unit_price * self.quantity
+
+    @property
+    def agreed_note(self) -> str:
+        """'Prix négocié : 58 000 FCFA au lieu de 65 000 FCFA, valable jusqu'au …', or ''."""
+        if self.offer is None:
+            return ""
+        return str(_l("Prix négocié : %(agreed)s au lieu de %(listed)s, valable jusqu'au %(until)s",
+                      agreed=format_xaf(self.offer.amount), listed=format_xaf(self.product.price),
+                      until=format_when(self.offer.valid_until)))
 
 
 @dataclass
@@ -139,11 +155,13 @@ def view_of(cart: Cart | None) -> CartView:
     if cart is None:
         return CartView(cart=None, lines=[])
     cart = _load(cart.id)
+    # An agreed price covers one article, for the buyer it was agreed with (the cart's owner) only.
+    agreed = offers.agreements(cart.user_id, [item.product_id for item in cart.items if item.quantity == 1])
     lines = []
     for item in cart.items:
         problem = _line_problem(item.product, item.quantity)
         lines.append(Line(item=item, product=item.product, quantity=item.quantity, available=not problem,
-                          problem=problem))
+                          problem=problem, offer=agreed.get(item.product_id) if item.quantity == 1 else None))
     return CartView(cart=cart, lines=lines)
 
 

@@ -38,6 +38,7 @@ from vgk.services.accounts.people import normalize_email, normalize_phone
 from vgk.services.backoffice import settings
 from vgk.services.commerce import cart as carts
 from vgk.services.commerce import guests, orders, payments
+from vgk.services.conversations import offers
 from vgk.services.messaging import notifications
 from vgk.services.paging import parse_int
 
@@ -148,8 +149,7 @@ def place_order(*, cart: Cart, name: str, phone: str, payment_method: str, email
     _check_unpaid_orders(values["customer_phone"], buyer)
     items = [
         OrderItem(product_id=line.product.id, seller_id=line.product.seller_id, title=line.product.title,
-                  unit_price=line.product.price, quantity=line.quantity,
-                  commission=commission_for(line.product.price * line.quantity))
+                  unit_price=line.unit_price, quantity=line.quantity, commission=commission_for(line.total))
         for line in lines
     ]
     subtotal = sum(item.unit_price * item.quantity for item in items)
@@ -177,10 +177,12 @@ def place_order(*, cart: Cart, name: str, phone: str, payment_method: str, email
     db.session.add(order)
     carts.clear(cart, {line.product.id for line in lines})
     try:
+        _use_agreements(order, lines, taken=payment_method == PaymentMethod.CASH and not phone_check)
         db.session.commit()
     except IntegrityError:  # a reference collision, practically never: try once more
         db.session.rollback()
         raise Conflict(_l("La commande n'a pas pu être enregistrée. Réessayez.")) from None
+    offers.announce_pending()
     log.info("order %s placed (%s, %s XAF)", order.reference, payment_method, order.total)
     jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
     _send_placed_message(order, phone_check, code)
@@ -189,10 +191,29 @@ def place_order(*, cart: Cart, name: str, phone: str, payment_method: str, email
     return order
 
 
+def _use_agreements(order: Order, lines: list[carts.Line], taken: bool) -> None:
+    """Spend the agreed prices the order uses, in its transaction (a spent or lapsed one undoes all); a cash
+    order taken now sells its last articles: their other offers close."""
+    used = [line.offer for line in lines if line.offer is not None]
+    if used or taken:
+        db.session.flush()  # the order's id and items
+    try:
+        for offer in used:
+            offers.use(offer, order)
+    except Conflict:
+        db.session.rollback()
+        raise
+    if taken:
+        orders.close_offers(order)
+
+
 def _reserve_lines(lines: list[carts.Line], buyer: User | None) -> list[carts.Line]:
-    """Reserve the stock of every line, in the same lock order for everyone; nothing is kept on failure."""
+    """Reserve the stock of every line, in the same lock order for everyone; nothing is kept on failure.
+    An agreed price stays on a line only for the buyer it was agreed with (never a guest)."""
     ordered = sorted(lines, key=lambda line: line.product.id)
     for line in ordered:
+        if line.offer is not None and (buyer is None or line.offer.buyer_id != buyer.id):
+            line.offer = None
         if buyer is not None and line.product.seller_id == buyer.id:
             db.session.rollback()  # give back the stock already reserved for the earlier lines
             raise Invalid(_l("Vous ne pouvez pas acheter votre propre article."), {"cart": "own"})
@@ -281,7 +302,9 @@ def confirm_cash_order(order: Order, code: object) -> Order:
     current.phone_code_hash = None
     current.reserved_until = utcnow() + hold
     orders.issue_handover_code(current)
+    orders.close_offers(current)
     db.session.commit()
+    offers.announce_pending()
     log.info("order %s: phone confirmed, cash order taken", current.reference)
     jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
     orders.notify_with_code(current, CASH_PLACED)

@@ -70,6 +70,8 @@ def move(order: Order, to_status: str, actor: User | None = None, note: object =
         release_stock(order)
     if to_status in S.FINISHED:
         _mark_sold_out(order)
+    if to_status == S.PAID or to_status in S.FINISHED:
+        close_offers(order)
     db.session.add(OrderEvent(order=order, from_status=previous, to_status=to_status,
                               actor_id=actor.id if actor is not None else None, note=str(note)[:255]))
     log.info("order %s: %s -> %s", order.reference, previous, to_status)
@@ -115,6 +117,18 @@ def _mark_sold_out(order: Order) -> None:
             .values(status=ProductStatus.SOLD, updated_at=Product.updated_at)
             .execution_options(synchronize_session=False)
         )
+
+
+def close_offers(order: Order) -> None:
+    """The order's articles that are now all sold: the offers on them close (no commit; the caller
+    announces the lines after its commit, with offers.announce_pending)."""
+    from vgk.services.conversations import offers  # (offers → messages → selling → catalogue…)
+
+    sold_out = db.session.scalars(select(Product.id).where(
+        Product.id.in_([item.product_id for item in order.items if item.product_id is not None]),
+        Product.quantity == 0)).all()
+    if sold_out:
+        offers.close_later(sold_out, sold=True)
 
 
 def expire_unpaid(now: datetime | None = None) -> int:
@@ -400,6 +414,7 @@ def dispatch(order: Order, actor: User) -> None:
 def deliver(order: Order, actor: User, code: object) -> Order:
     """The courier hands the order over against the buyer's code; the sellers are credited."""
     from vgk.services.commerce import guests, wallet
+    from vgk.services.conversations import offers
 
     if order.status != S.OUT_FOR_DELIVERY:
         raise Conflict(_l("Cette commande n'est pas en cours de livraison."))
@@ -407,6 +422,7 @@ def deliver(order: Order, actor: User, code: object) -> Order:
     move(order, S.DELIVERED, actor=actor, note="delivered")
     wallet.credit_sale(order)
     db.session.commit()
+    offers.announce_pending()
     notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s livrée. Merci et à bientôt !"))
     guests.send_review_link(order)
     return order

@@ -22,6 +22,7 @@ from vgk.integrations import registry
 from vgk.models import Order, OrderStatus, Payment, PaymentCallback, PaymentMethod, PaymentStatus, User
 from vgk.models.base import utcnow
 from vgk.services.commerce import guests, orders
+from vgk.services.conversations import offers
 
 if TYPE_CHECKING:
     from vgk.integrations.payments import SimulatedGateway
@@ -245,6 +246,7 @@ def _apply(reference: str, transaction: Transaction) -> str:
     if order.status == OrderStatus.PENDING_PAYMENT:
         orders.move(order, OrderStatus.PAID, note=f"paid by {payment.method} ({payment.reference})")
         db.session.commit()
+        offers.announce_pending()
         orders.notify(order, _l("Vidé-Grenier Kamer : paiement reçu pour la commande %(ref)s. "
                                 "Nous vous prévenons dès que l'article est au point relais."))
         guests.send_receipt(order, payment)

@@ -30,6 +30,7 @@ from vgk.models import (
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
 from vgk.services.commerce import guests, handover, orders, payments, wallet
+from vgk.services.conversations import offers
 
 log = logging.getLogger(__name__)
 S = OrderStatus
@@ -161,6 +162,7 @@ def hand_over(staff: User, point: PickupPoint, reference: str | None, code: obje
     audit.record(staff, "order.hand_over", "order", order.reference, {"status": S.READY},
                  {"status": order.status, "cash": bool(cash_received)}, ip)
     db.session.commit()
+    offers.announce_pending()
     orders.notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s remise. Merci et à bientôt !"))
     if cash is not None:
         guests.send_receipt(order, cash)

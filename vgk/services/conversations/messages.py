@@ -39,7 +39,7 @@ from vgk.models import (
     User,
 )
 from vgk.models.base import utcnow
-from vgk.services.conversations import live, threads
+from vgk.services.conversations import alerts, live, threads
 from vgk.services.selling import moderation
 from vgk.text import Message
 
@@ -252,7 +252,8 @@ def as_data(seen: Seen) -> dict[str, Any]:
 
 
 def announce(conversation: Conversation, message: ChatMessage) -> None:
-    """Tell each member, in their own room, about the new message as they may see it."""
+    """Tell each member, in their own room, about the new message as they may see it (and those who
+    will not have received it within a minute, by notice and SMS: alerts)."""
     members: Sequence[ConversationMember] = db.session.scalars(
         select(ConversationMember).options(joinedload(ConversationMember.user))
         .where(ConversationMember.conversation_id == conversation.id)).all()
@@ -262,6 +263,7 @@ def announce(conversation: Conversation, message: ChatMessage) -> None:
         live.publish("message", live.user_room(member.user_id),
                      {"conversation": conversation.public_id, "message": as_data(seen),
                       "unread": unread.get(member.user_id, 0)})
+    alerts.schedule(message)
 
 
 def last_activity(conversation: Conversation) -> datetime:

@@ -12,11 +12,12 @@ devices, two databases' worth of races) settle it once, on SQLite as on PostgreS
 """
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 
 from vgk.database import rows_changed
 from vgk.errors import Conflict, Forbidden, Invalid, NotFound
@@ -46,6 +47,8 @@ DECLINED_LINE = _l("Offre de %(amount)s refusée.")
 CLOSED_SOLD = _l("Cet article a été vendu : les offres en cours sont closes.")
 CLOSED_WITHDRAWN = _l("Cette annonce n'est plus en vente : les offres en cours sont closes.")
 SETTLED = _l("Cette offre a déjà reçu une réponse.")
+USED_LINE = _l("Commande passée au prix négocié : %(amount)s.")
+_PENDING = "vgk.offers.pending_lines"
 
 
 def valid_hours() -> int:
@@ -176,14 +179,31 @@ def agreed_price(buyer: User | None, product: Product) -> Offer | None:
         Offer.valid_until > utcnow(), Offer.order_id.is_(None)).order_by(Offer.id.desc()).limit(1))
 
 
-def use(offer: Offer, order: Order) -> None:
-    """Checkout placed `order` at the offer's price: the agreement is spent (no commit — the order's
-    transaction). Conflict when it was spent or lapsed meanwhile."""
+def agreements(buyer_id: int | None, product_ids: Collection[int]) -> dict[int, Offer]:
+    """`agreed_price` for several listings at once (a cart's), by product id: one query."""
+    if buyer_id is None or not product_ids:
+        return {}
+    found = db.session.scalars(select(Offer).where(
+        Offer.buyer_id == buyer_id, Offer.product_id.in_(list(product_ids)), Offer.status == OfferStatus.ACCEPTED,
+        Offer.valid_until > utcnow(), Offer.order_id.is_(None)).order_by(Offer.id))
+    return {offer.product_id: offer for offer in found}
+
+
+def use(offer: Offer, order: Order) -> ChatMessage:
+    """Checkout placed `order` at the offer's price: the agreement is spent, with a line in the
+    conversation (no commit — the order's transaction; `announce_pending` after it). Conflict when it
+    was spent or lapsed meanwhile."""
     result = db.session.execute(update(Offer).where(
         Offer.id == offer.id, Offer.status == OfferStatus.ACCEPTED, Offer.order_id.is_(None),
-        Offer.valid_until > utcnow()).values(status=OfferStatus.USED, order_id=order.id))
+        Offer.valid_until > utcnow()).values(status=OfferStatus.USED, order_id=order.id)
+        .execution_options(synchronize_session=False))
     if rows_changed(result) != 1:
         raise Conflict(_l("Ce prix négocié n'est plus valable : rechargez la page."))
+    conversation = db.session.get(Conversation, offer.conversation_id)
+    assert conversation is not None  # the offer's conversation is deleted with it
+    line = messages.add_system(conversation, USED_LINE, amount=format_xaf(offer.amount))
+    db.session.info.setdefault(_PENDING, []).append(line)
+    return line
 
 
 def close_for(product: Product, sold: bool) -> list[ChatMessage]:
@@ -196,3 +216,26 @@ def close_for(product: Product, sold: bool) -> list[ChatMessage]:
                        .values(status=OfferStatus.CLOSED, decided_at=utcnow()))
     key = CLOSED_SOLD if sold else CLOSED_WITHDRAWN
     return [messages.add_system(conversation, key) for conversation in conversations]
+
+
+def close_later(product_ids: Collection[int], sold: bool) -> None:
+    """`close_for` from inside a transaction another service commits (an order's move): the lines wait
+    in the session until `announce_pending` runs after that commit."""
+    for product in db.session.scalars(select(Product).where(Product.id.in_(list(product_ids)))):
+        db.session.info.setdefault(_PENDING, []).extend(close_for(product, sold=sold))
+
+
+def announce_lines(lines: Iterable[ChatMessage]) -> None:
+    """After the commit: tell the members of their conversations about lines added here (a line whose
+    transaction was rolled back instead is no longer persistent: nothing to tell)."""
+    for line in lines:
+        if not inspect(line).persistent:
+            continue
+        conversation = db.session.get(Conversation, line.conversation_id)
+        if conversation is not None:
+            messages.announce(conversation, line)
+
+
+def announce_pending() -> None:
+    """After the commit: tell the members about the lines `use` and `close_later` added."""
+    announce_lines(db.session.info.pop(_PENDING, []))

@@ -47,7 +47,8 @@ SALE_CANCELLED = "sale_cancelled"  # ... and that order was cancelled after all
 SALE_REMINDER = "sale_reminder"    # ... and the drop-off deadline is near
 LISTING = "listing"                # a listing was approved or refused
 PAYOUT = "payout"                  # a payout was sent, failed or was refused
-KINDS = (ORDER, SALE, SALE_CANCELLED, SALE_REMINDER, LISTING, PAYOUT)
+MESSAGE = "message"                # a message waits in a conversation
+KINDS = (ORDER, SALE, SALE_CANCELLED, SALE_REMINDER, LISTING, PAYOUT, MESSAGE)
 
 MESSAGE_MAX = 500
 PARAM_MAX = 500

@@ -18,6 +18,7 @@ from vgk.extensions import db
 from vgk.models import Category, City, Condition, Favourite, Product, ProductImage, ProductStatus, Role, User
 from vgk.models.base import utcnow
 from vgk.security import ensure_owner
+from vgk.services.conversations import offers
 from vgk.services.paging import Page, paginate, parse_int
 from vgk.services.selling import media, moderation
 from vgk.text import Message
@@ -430,7 +431,10 @@ def submit(seller: User, public_id: object) -> Product:
 def _move_own(seller: User, public_id: object, to_status: str) -> Product:
     product = get_own(seller, public_id)
     _move(product, to_status)
-    return _commit(product)
+    closed = offers.close_for(product, sold=to_status == S.SOLD) if to_status in (S.SOLD, S.ARCHIVED) else []
+    _commit(product)
+    offers.announce_lines(closed)
+    return product
 
 
 def mark_sold(seller: User, public_id: object) -> Product:

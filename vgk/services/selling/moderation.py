@@ -292,7 +292,11 @@ def reject(admin: User, public_id: object, reason: str | None, ip: str = "") -> 
     product = _pending_product(public_id)
     _reject(admin, product, why, ip)
     _notice(product, REJECTED_NOTICE, reason=why)
+    from vgk.services.conversations import offers  # (offers → messages → here)
+
+    closed = offers.close_for(product, sold=False)  # offers made before the seller edited it
     db.session.commit()
+    offers.announce_lines(closed)
     log.info("admin %s rejected product %s", admin.public_id, product.public_id)
     _tell_seller(product, REJECTED_SMS)
     return product
@@ -335,7 +339,11 @@ def take_down(admin: User, public_id: object, reason: str | None, ip: str = "") 
                               settled=_l("Seule une annonce en vente peut être retirée."))
     _reject(admin, product, why, ip, action="product.takedown")
     _notice(product, TAKEN_DOWN_NOTICE, reason=why)
+    from vgk.services.conversations import offers  # (offers → messages → here)
+
+    closed = offers.close_for(product, sold=False)
     db.session.commit()
+    offers.announce_lines(closed)
     log.info("admin %s took down product %s", admin.public_id, product.public_id)
     _tell_seller(product, TAKEN_DOWN_SMS)
     return product
