@@ -11,6 +11,7 @@ from vgk.extensions import db
 from vgk.models import OrderStatus, PaymentMethod, PickupPoint, ProductStatus, ReportReason, Role, TwoFactor
 from vgk.models.base import utcnow
 from vgk.services.accounts import sessions, tablets
+from vgk.services.backoffice import audit
 from vgk.services.catalogue import social
 from vgk.services.commerce import payments
 from vgk.services.conversations import messages, offers, threads
@@ -106,6 +107,11 @@ def people(live_app):
         admin = f.user(Role.ADMIN, two_factor=TwoFactor.SMS, phone_verified_at=verified)
         staff = f.user(Role.STAFF, pickup_point=point, two_factor=TwoFactor.SMS, phone_verified_at=verified)
         tablets.set_pin(staff, "246810")
+        audit.record(admin, "product.takedown", "product", item.public_id, {"status": "ACTIVE"},
+                     {"status": "REJECTED", "rejection_reason": "Contrefaçon manifeste signalée par plusieurs "
+                      "acheteurs, photos reprises d’un autre vendeur et numéro WhatsApp dans la description"},
+                     "203.0.113.250")
+        db.session.commit()
         data = {"product": f"/p/{item.public_id}", "report": f"/p/{item.public_id}/signaler",
                 "review": f"/admin/annonces/{waiting.public_id}",
                 "client": client.id, "admin": admin.id, "staff": staff.id, "point": point.id,
