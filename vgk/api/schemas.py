@@ -214,6 +214,29 @@ def _register():
             "properties": {"description": string, "quantity": integer, "view_count": integer,
                            "images": {"type": "array", "items": ref("Image")}, "seller": ref("Seller")},
         }]},
+    )
+    _register_orders()
+
+
+
+
+# --- a client's own things ---------------------------------------------------------------------
+
+def listing_json(product, favourites=None):
+    data = product_detail_json(product)
+    data.update({
+        "rejection_reason": product.rejection_reason,
+        "favourites": social.favourite_count(product) if favourites is None else favourites,
+        "submitted_at": iso(product.submitted_at),
+        "max_photos": listings.MAX_PHOTOS,
+    })
+    return data
+
+def _register_orders():
+    from vgk.api.openapi import nullable, ref, schemas
+
+    string, integer, boolean = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+    schemas(
         OrderItem={"type": "object", "required": ["id", "title", "unit_price", "quantity", "total"], "properties": {
             "id": integer, "product_id": nullable(string), "title": string, "unit_price": integer,
             "quantity": integer, "total": integer, "seller": ref("Seller"), "received": boolean,
@@ -251,18 +274,6 @@ def _register():
 
 _register()
 
-
-# --- a client's own things ---------------------------------------------------------------------
-
-def listing_json(product, favourites=None):
-    data = product_detail_json(product)
-    data.update({
-        "rejection_reason": product.rejection_reason,
-        "favourites": social.favourite_count(product) if favourites is None else favourites,
-        "submitted_at": iso(product.submitted_at),
-        "max_photos": listings.MAX_PHOTOS,
-    })
-    return data
 
 
 def sale_json(item):

@@ -15,25 +15,19 @@ from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
-from vgk.models import Category, City, Condition, Favourite, Product, ProductImage, ProductStatus, Role, User
+from vgk.models import Category, Condition, Favourite, Product, ProductImage, ProductStatus, Role, User
 from vgk.models.base import utcnow
 from vgk.security import ensure_owner
 from vgk.services.conversations import offers
-from vgk.services.paging import Page, paginate, parse_int
-from vgk.services.selling import media, moderation
-from vgk.text import Message
+from vgk.services.paging import Page, paginate
+from vgk.services.selling import listing_fields, media, moderation
 
 log = logging.getLogger(__name__)
 S = ProductStatus
 P = ParamSpec("P")
 R = TypeVar("R")
-M = TypeVar("M", Category, City)
 
 MAX_PHOTOS = 8
-TITLE_MIN, TITLE_MAX = 5, 120
-DESCRIPTION_MAX = 5000
-PRICE_MIN, PRICE_MAX = 100, 1_000_000_000
-QUANTITY_MIN, QUANTITY_MAX = 1, 99
 
 # The moves a seller may make. PENDING → ACTIVE/REJECTED is moderation's; RESERVED/SOLD by orders.
 TRANSITIONS: dict[str, set[str]] = {
@@ -48,7 +42,7 @@ TRANSITIONS: dict[str, set[str]] = {
 EDITABLE = {S.DRAFT, S.PENDING, S.ACTIVE, S.REJECTED}
 # Changing these on an ACTIVE listing sends it back to moderation; price, quantity, negotiable don't.
 REVIEWED_FIELDS = {"title", "description", "category"}
-FIELDS = ("title", "description", "price", "negotiable", "condition", "category", "city", "quantity")
+FIELDS = listing_fields.FIELDS
 
 
 class IllegalMove(Conflict):
@@ -128,107 +122,6 @@ def leaf_categories() -> Sequence[Category]:
                                or_(Category.parent_id.is_(None), Category.parent_id.not_in(retired)))
         .order_by(Category.position, Category.slug)
     ).all()
-
-
-# --- validation --------------------------------------------------------------------------------
-
-def _int(value: object, name: str, low: int, high: int, message: Message) -> int:
-    number = parse_int(str(value).replace(" ", "").replace("\u202f", ""))
-    if number is None or not low <= number <= high:
-        raise Invalid(message, {name: message})
-    return number
-
-
-def _by_id_or_slug(model: type[M], value: object, slug_max: int) -> M | None:
-    """The category or city named by its id (an int) or else by its slug; None when there is none."""
-    if isinstance(value, int):
-        return db.session.scalar(select(model).where(model.id == value))
-    return db.session.scalar(select(model).where(model.slug == str(value or "")[:slug_max]))
-
-
-def _category(value: object) -> Category:
-    category = value if isinstance(value, Category) else _by_id_or_slug(Category, value, 80)
-    message = _l("Choisissez une catégorie précise.")
-    if category is None or category.children:
-        raise Invalid(message, {"category": message})
-    if category.retired_at is not None or (category.parent is not None and category.parent.retired_at is not None):
-        message = _l("Cette catégorie n'est plus proposée : choisissez-en une autre.")
-        raise Invalid(message, {"category": message})
-    return category
-
-
-def _city(value: object) -> City:
-    if isinstance(value, City):
-        return value
-    city = _by_id_or_slug(City, value, 60)
-    if city is None:
-        message = _l("Choisissez une ville.")
-        raise Invalid(message, {"city": message})
-    return city
-
-
-def _title(value: object) -> str:
-    title = " ".join(str(value or "").split())
-    if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        message = _l("Le titre doit faire entre %(low)d et %(high)d caractères.", low=TITLE_MIN, high=TITLE_MAX)
-        raise Invalid(message, {"title": message})
-    return title
-
-
-def _description(value: object) -> str:
-    description = str(value or "").strip().replace("\r\n", "\n")
-    if len(description) > DESCRIPTION_MAX:
-        message = _l("La description ne doit pas dépasser %(high)d caractères.", high=DESCRIPTION_MAX)
-        raise Invalid(message, {"description": message})
-    return description
-
-
-def _price(value: object) -> int:
-    return _int(value, "price", PRICE_MIN, PRICE_MAX,
-                _l("Le prix doit être un nombre entier entre 100 et 1 000 000 000 FCFA."))
-
-
-def _quantity(value: object) -> int:
-    return _int(value, "quantity", QUANTITY_MIN, QUANTITY_MAX, _l("La quantité doit être entre 1 et 99."))
-
-
-def _condition(value: object) -> str:
-    if value not in Condition.ALL:
-        message = _l("Choisissez l'état de l'article.")
-        raise Invalid(message, {"condition": message})
-    return str(value)
-
-
-# Each field's check, in the order the fields are checked.
-_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "title": _title,
-    "description": _description,
-    "price": _price,
-    "quantity": _quantity,
-    "negotiable": bool,
-    "condition": _condition,
-    "category": _category,
-    "city": _city,
-}
-
-
-def _clean(fields: dict[str, Any]) -> dict[str, Any]:
-    """Checked values for the given fields (only those present); raises Invalid on the first bad one."""
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise Invalid(_l("Champ inconnu."), {name: "unknown" for name in unknown})
-    return {name: check(fields[name]) for name, check in _CHECKS.items() if name in fields}
-
-
-def _check_ready(product: Product) -> None:
-    """Everything moderation needs before the listing may be submitted."""
-    if not product.seller.phone_verified:
-        raise Invalid(_l("Vérifiez votre numéro de téléphone avant de publier une annonce."),
-                      {"phone": "unverified"})
-    if not product.images:
-        message = _l("Ajoutez au moins une photo.")
-        raise Invalid(message, {"photos": message})
-    _clean({name: getattr(product, name) for name in FIELDS})
 
 
 # --- moving ------------------------------------------------------------------------------------
@@ -369,7 +262,7 @@ def _new_draft(seller: User, photos: Iterable[bytes] | None, fields: dict[str, A
     if missing:
         message = _l("Ce champ est obligatoire.")
         raise Invalid(message, {name: message for name in missing})
-    clean = _clean({"description": "", "quantity": 1, "condition": Condition.GOOD, **fields})
+    clean = listing_fields.clean({"description": "", "quantity": 1, "condition": Condition.GOOD, **fields})
     processed = _process_photos(photos)  # before the first write: see "photos" above
     product = Product(seller=seller, status=S.DRAFT, **clean)
     db.session.add(product)
@@ -391,7 +284,7 @@ def create(seller: User, photos: Iterable[bytes] | None = (), submit: bool = Fal
     be submitted (no photo, phone not verified) nothing is created."""
     product = _new_draft(seller, photos, fields)
     if submit:
-        _check_ready(product)
+        listing_fields.check_ready(product)
         _move(product, S.PENDING)
     return _commit(product)
 
@@ -403,7 +296,7 @@ def update(seller: User, public_id: object, photos: Iterable[bytes] | None = (),
     product = get_own(seller, public_id)
     if product.status not in EDITABLE:
         raise IllegalMove(_l("Cette annonce ne peut plus être modifiée."))
-    clean = _clean(fields)
+    clean = listing_fields.clean(fields)
     processed = _process_photos(photos, len(product.images))  # before the first write
     changed = {name for name, value in clean.items() if getattr(product, name) != value}
     for name in changed:
@@ -422,7 +315,7 @@ def submit(seller: User, public_id: object) -> Product:
     product = get_own(seller, public_id)
     if product.status not in (S.DRAFT, S.REJECTED):
         raise IllegalMove(_l("Cette annonce a déjà été envoyée."))
-    _check_ready(product)
+    listing_fields.check_ready(product)
     _move(product, S.PENDING)
     return _commit(product)
 
@@ -453,6 +346,6 @@ def relist(seller: User, public_id: object) -> Product:
         raise IllegalMove(_l("Seule une annonce archivée ou vendue peut être remise en vente."))
     if product.quantity < 1:
         product.quantity = 1
-    _check_ready(product)
+    listing_fields.check_ready(product)
     _move(product, S.PENDING)
     return _commit(product)
