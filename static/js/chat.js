@@ -37,8 +37,12 @@
   if (!room) return;
 
   function join() {
-    socket.emit("join", { conversation: room });
+    // Once the server has put this page in the conversation's room, #chat says so (data-live="joined").
+    socket.emit("join", { conversation: room }, function (answer) {
+      if (answer && answer.ok) chat.setAttribute("data-live", "joined");
+    });
   }
+  socket.on("disconnect", function () { chat.removeAttribute("data-live"); });
   socket.on("connect", join);
 
   socket.on("message", function (data) {

@@ -1,7 +1,10 @@
 """A buyer and a seller talk about a listing on two 360×640 phones: with JavaScript the seller sees the
 question appear without reloading (the socket asks the page to fetch it at once), sees the buyer typing,
-the answer comes back the same way and the buyer's message shows as read; without JavaScript the same
-question and answer go through plain forms and page loads."""
+the answer comes back the same way and the buyer's message shows as read; the buyer offers, the seller
+counters, the buyer accepts, checks out and pays the agreed price, and a third visitor then finds the item
+sold. Without JavaScript the same question and answer go through plain forms and page loads."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -32,14 +35,61 @@ def phone_of(browser, live_app, base, user_id, javascript=True):
 def a_listing(live_app, title):
     with live_app.app_context():
         seller = f.user(name="Nadège Fotso", phone_verified_at=utcnow())
-        buyer = f.user(name="Awa Bello", phone_verified_at=utcnow())
-        item = f.product(title, seller=seller, price=65_000, images=1, negotiable=True)
+        buyer = f.user(name="Awa Bello", phone="+237677" + f"{seller.id:06d}", phone_verified_at=utcnow())
+        town = f.city(name=f"Limbé {seller.id}", slug=f"limbe-chat-{seller.id}")
+        f.pickup_point(town, name=f"Point relais Down Beach {seller.id}")
+        item = f.product(title, seller=seller, price=65_000, images=1, negotiable=True, city_=town)
         ids = seller.id, buyer.id, item.public_id
         db.session.remove()
     return ids
 
 
-def test_live_question_typing_answer_and_read_receipt(live_server, live_app, browser):
+def joined(page):
+    """The page's socket is in the conversation's room (chat.js marks #chat once the server said so)."""
+    expect(page.locator("#chat[data-live=joined]")).to_have_count(1)
+
+
+def bargain_and_buy(browser, base, buyer, seller, item):
+    """The buyer offers 55 000, the seller counters at 60 000, the buyer accepts, then buys at 60 000 with
+    Mobile Money; a visitor then finds the item sold."""
+    buyer.locator("#offer-form input[name=amount]").fill("55000")
+    buyer.get_by_role("button", name="Proposer ce prix").click()
+    offer = seller.locator(".offer-card", has_text="55 000 FCFA")
+    expect(offer).to_be_visible(timeout=3000)  # live, without reloading
+    offer.locator("input[name=amount]").fill("60000")
+    offer.get_by_role("button", name="Contre-offre").click()
+    counter = buyer.locator(".offer-card", has_text="60 000 FCFA")
+    expect(counter.get_by_role("button", name="Accepter")).to_be_visible(timeout=3000)
+    counter.get_by_role("button", name="Accepter").click()
+    expect(buyer.locator("#chat-list")).to_contain_text("Offre acceptée : 60 000 FCFA")
+    expect(seller.locator("#chat-list")).to_contain_text("Offre acceptée : 60 000 FCFA", timeout=3000)
+
+    buyer.goto(f"{base}/p/{item}")
+    buyer.get_by_role("button", name="Ajouter au panier").click()
+    expect(buyer.locator("#add-cart-msg")).not_to_be_empty()
+    buyer.goto(f"{base}/panier")
+    expect(buyer.locator("main")).to_contain_text("Prix négocié : 60 000 FCFA")
+    buyer.get_by_role("link", name="Commander", exact=True).click()
+    buyer.get_by_label("MTN Mobile Money").check()
+    buyer.get_by_role("button", name="Valider la commande").click()
+    buyer.wait_for_url(re.compile(r".*/commande/VGK-[A-Z0-9]+$"))
+    expect(buyer.locator("main")).to_contain_text("60 000 FCFA")
+    buyer.get_by_role("link", name="Ouvrir le téléphone simulé").click()
+    expect(buyer.locator("body")).to_contain_text("60 000 FCFA")  # the phone asks for the agreed price
+    buyer.get_by_role("button", name="Approuver").click()
+    expect(buyer.locator("body")).to_contain_text("approuvé")
+
+    visitor_context = browser.new_context(**PHONE)
+    try:
+        visitor = visitor_context.new_page()
+        visitor.goto(f"{base}/p/{item}")
+        expect(visitor.locator(".item-price .badge.sold")).to_have_text("Vendu")
+        expect(visitor.get_by_role("button", name="Ajouter au panier")).to_have_count(0)
+    finally:
+        visitor_context.close()
+
+
+def test_live_question_answer_offer_and_purchase_at_the_agreed_price(live_server, live_app, browser):
     base = live_server.url
     seller_id, buyer_id, item = a_listing(live_app, "Tecno Spark 10 en direct")
     buyer_context, buyer = phone_of(browser, live_app, base, buyer_id)
@@ -50,10 +100,10 @@ def test_live_question_typing_answer_and_read_receipt(live_server, live_app, bro
         expect(buyer.locator("h1")).to_have_text("Tecno Spark 10 en direct")
         conversation = buyer.url.split("#")[0]
 
+        joined(buyer)
         seller.goto(conversation)
-        seller.wait_for_function("() => window.io && document.getElementById('chat')")
+        joined(seller)
         seller.evaluate("window.stayedOnThePage = true")
-        buyer.wait_for_timeout(1000)  # both sockets joined the conversation's room
         buyer.locator("#body").press_sequentially("Bonjour, toujours dispo", delay=20)
         expect(seller.locator("#chat-typing")).to_contain_text("Awa écrit")
         buyer.locator("#body").press_sequentially(" ?")
@@ -68,6 +118,7 @@ def test_live_question_typing_answer_and_read_receipt(live_server, live_app, bro
         seller.get_by_role("button", name="Envoyer", exact=True).click()
         expect(buyer.locator("#chat-list")).to_contain_text("Oui, passez demain à Akwa.", timeout=3000)
         expect(seller.locator("#chat-receipts")).to_contain_text("Lu", timeout=6000)
+        bargain_and_buy(browser, base, buyer, seller, item)
     finally:
         buyer_context.close()
         seller_context.close()

@@ -68,9 +68,8 @@ def move(order: Order, to_status: str, actor: User | None = None, note: object =
         order.reserved_until = None
     if to_status in RELEASES_STOCK:
         release_stock(order)
-    if to_status in S.FINISHED:
+    if to_status == S.PAID or to_status in S.FINISHED:  # paid: sold to this buyer, unless refunded
         _mark_sold_out(order)
-    if to_status == S.PAID or to_status in S.FINISHED:
         close_offers(order)
     db.session.add(OrderEvent(order=order, from_status=previous, to_status=to_status,
                               actor_id=actor.id if actor is not None else None, note=str(note)[:255]))
@@ -102,7 +101,10 @@ def release_stock(order: Order) -> None:
             .where(Product.id == item.product_id)
             .values(
                 quantity=Product.quantity + item.quantity,
-                status=case((Product.status == ProductStatus.RESERVED, ProductStatus.ACTIVE), else_=Product.status),
+                # Back on sale: held for this order, or sold out by it (paid, then cancelled or refunded).
+                status=case((Product.status == ProductStatus.RESERVED, ProductStatus.ACTIVE),
+                            ((Product.status == ProductStatus.SOLD) & (Product.quantity == 0), ProductStatus.ACTIVE),
+                            else_=Product.status),
                 updated_at=Product.updated_at,
             )
             .execution_options(synchronize_session=False)
