@@ -124,7 +124,7 @@ def test_client_checkout_is_prefilled_and_the_order_is_theirs(app, client):
     item = f.product("Montre", price=15_000)
     add(client, item)
     form = text(client.get("/commande"))
-    assert 'value="Jean Fotso"' in form and "+237690123456" in form
+    assert 'value="Jean Fotso"' in form and "+237 690 12 34 56" in form
     response = checkout(client, f.pickup_point(), name="Jean Fotso", phone="690123456")
     order = the_order()
     assert response.status_code == 303 and order.buyer_id == buyer.id
