@@ -321,3 +321,25 @@ def test_home_delivery_goes_out_then_is_delivered_against_the_code_and_credits_t
     orders.deliver(order, admin, code)
     assert order.status == S.DELIVERED
     assert wallet.balance(seller) == 72_000  # the delivery fee is not the seller's
+
+
+def test_a_paid_item_reads_as_sold_and_goes_back_on_sale_if_the_order_is_refunded(app):
+    from vgk.services.commerce import orders
+
+    radio = f.product("Radio Sony", price=12_000, quantity=1)
+    other = f.product("Radio Philips", price=9_000, quantity=1)
+    order = f.place_order(radio, payment_method="ORANGE_MONEY", buyer=f.user())
+    withdrawn = f.place_order(other, payment_method="ORANGE_MONEY", buyer=f.user())
+    db.session.refresh(radio)
+    assert radio.status == ProductStatus.RESERVED  # waiting for the payment: it may come back
+    orders.move(order, OrderStatus.PAID)
+    orders.move(withdrawn, OrderStatus.PAID)
+    db.session.commit()
+    db.session.refresh(radio)
+    assert radio.status == ProductStatus.SOLD and radio.quantity == 0
+    orders.move(order, OrderStatus.REFUNDED, note="le vendeur n'a pas déposé l'article")
+    db.session.commit()
+    db.session.refresh(radio)
+    assert radio.status == ProductStatus.ACTIVE and radio.quantity == 1
+    db.session.refresh(other)
+    assert other.status == ProductStatus.SOLD  # the other sale stands
