@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests import factories as f
 from vgk import jobs
 from vgk.extensions import db
-from vgk.models import Notification
+from vgk.models import ConversationMember, Notification
 from vgk.models.base import utcnow
 from vgk.services.conversations import alerts, messages, threads
 
@@ -72,13 +72,31 @@ def test_the_sms_is_in_the_readers_language(talk):
                             f"http://localhost/messages/{conversation.public_id}"]
 
 
-def test_with_a_queue_the_check_waits_a_minute(talk, monkeypatch):
+def test_with_a_queue_the_check_waits_a_minute_once_per_conversation(talk, monkeypatch, redis_server):
+    from redis import Redis
+    from rq import Queue
+
     scheduled = []
-    monkeypatch.setattr(jobs, "queue", lambda: object())
+    queue = Queue("alerts-test", connection=Redis.from_url(redis_server.url))
+    monkeypatch.setattr(jobs, "queue", lambda: queue)
     monkeypatch.setattr(jobs, "enqueue_in", lambda delay, func, *args: scheduled.append((delay, func, args)))
     message = messages.post_text(talk["buyer"], talk["conversation"], "Bonjour")
-    assert scheduled == [(timedelta(minutes=1), alerts.check, (message.id,))]
+    messages.post_text(talk["buyer"], talk["conversation"], "Toujours disponible ?")
+    messages.post_text(talk["seller"], talk["conversation"], "Oui")
+    assert scheduled == [(timedelta(minutes=1), alerts.check, (message.id,))]  # one check waits, not three
     assert _sms(talk["seller"]) == []
+
+
+def test_the_check_looks_at_the_newest_message(talk):
+    first = messages.post_text(talk["buyer"], talk["conversation"], "Bonjour")
+    messages.mark_delivered(talk["seller"], talk["conversation"], first.id)  # the seller's phone got this one
+    db.session.execute(db.update(ConversationMember).values(last_alerted_at=None))
+    db.session.commit()
+    later = messages.post_text(talk["buyer"], talk["conversation"], "Vous êtes là ?")
+    db.session.execute(db.update(ConversationMember).values(last_alerted_at=None))
+    db.session.commit()
+    assert later.id > first.id
+    assert alerts.check(first.id) == 1  # the check started for the first message still tells of the later one
 
 
 def test_a_suspended_member_is_not_alerted(talk):

@@ -39,9 +39,14 @@ def schedule(message: ChatMessage) -> None:
     """After a person's message is committed: check a minute later who has not received it."""
     if message.sender_id is None:  # the site's own lines alert nobody
         return
-    if jobs.queue() is None:
+    queue = jobs.queue()
+    if queue is None:
         jobs.enqueue(check, message.id)  # no timer inline: the check happens now
-    else:
+        return
+    # One check waits per conversation at a time (it looks at the newest message when it runs): a busy
+    # conversation costs one job a minute, not one per message.
+    pending = f"vgk:alert-pending:{message.conversation_id}"
+    if queue.connection.set(pending, message.id, nx=True, ex=int(ALERT_DELAY.total_seconds())):
         jobs.enqueue_in(ALERT_DELAY, check, message.id)
 
 
@@ -71,6 +76,11 @@ def check(message_id: int, now: datetime | None = None) -> int:
     conversation = db.session.get(Conversation, message.conversation_id) if message is not None else None
     if message is None or conversation is None or message.hidden_at is not None:
         return 0
+    # The newest message someone wrote since: whoever lacks it is the one to tell.
+    message = db.session.scalar(select(ChatMessage).where(
+        ChatMessage.conversation_id == conversation.id, ChatMessage.id >= message.id,
+        ChatMessage.sender_id.is_not(None), ChatMessage.hidden_at.is_(None)).order_by(ChatMessage.id.desc())
+        .limit(1)) or message
     absent = db.session.scalars(select(ConversationMember).where(
         ConversationMember.conversation_id == conversation.id, ConversationMember.user_id != message.sender_id,
         ConversationMember.last_delivered_id < message.id)).all()
