@@ -144,3 +144,22 @@ def client(app):
 
 def pytest_configure(config):
     os.environ.setdefault("VGK_ENV", "test")
+
+
+def socket_test_client(app, http=None, auth=None):
+    """Flask-SocketIO's test client for `app`. The extension object is one per process (as in production,
+    one app per process); tests build many apps, and when the last one had REDIS_URL its server talks
+    through Redis, which the test client refuses: it is then bound again without a message queue (once,
+    so every client of a test shares one server)."""
+    from socketio.pubsub_manager import PubSubManager
+
+    from vgk import realtime
+    from vgk.extensions import socketio
+    from vgk.urls import site_origins
+
+    if isinstance(socketio.server.manager, PubSubManager):
+        socketio.server_options.pop("client_manager", None)
+        socketio.init_app(app, message_queue=None, async_mode="threading",
+                          cors_allowed_origins=site_origins(app.config))
+        realtime.register(app, socketio)
+    return socketio.test_client(app, flask_test_client=http or app.test_client(), auth=auth)

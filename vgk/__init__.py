@@ -102,6 +102,7 @@ def _init_extensions(app):
         default_translation_directories=str(ROOT / "vgk" / "translations"),
     )
     compress.init_app(app)
+    socketio.server_options.pop("client_manager", None)  # each app's own REDIS_URL decides (tests build many)
     socketio.init_app(
         app,
         message_queue=app.config["REDIS_URL"],

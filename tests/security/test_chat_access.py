@@ -14,7 +14,8 @@ import pytest
 
 from tests import factories as f
 from tests.api.conftest import ApiClient
-from vgk.extensions import db, socketio
+from tests.conftest import socket_test_client
+from vgk.extensions import db
 from vgk.models import ChatMessage, MessageReport, Offer, Role
 from vgk.realtime import events
 from vgk.services.accounts import api_tokens
@@ -173,7 +174,7 @@ def _connect(app, user=None, token=None):
     http = app.test_client()
     if token is None and user is not None:
         token = api_tokens.sign_in(user).access_token
-    return socketio.test_client(app, flask_test_client=http, auth={"token": token} if token else None)
+    return socket_test_client(app, http, auth={"token": token} if token else None)
 
 
 def _emit(client, name, conversation):

@@ -2,7 +2,7 @@
 import pytest
 
 from tests import factories as f
-from vgk.extensions import socketio
+from tests.conftest import socket_test_client
 from vgk.services.accounts import api_tokens
 from vgk.services.conversations import messages, threads
 
@@ -11,7 +11,7 @@ def connect(app, user=None, token=None):
     http = app.test_client()
     if user is not None:
         f.sign_in(http, user)
-    return socketio.test_client(app, flask_test_client=http, auth={"token": token} if token else None)
+    return socket_test_client(app, http, auth={"token": token} if token else None)
 
 
 @pytest.fixture
