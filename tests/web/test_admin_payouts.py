@@ -7,6 +7,7 @@ from vgk.extensions import db
 from vgk.integrations.registry import adapters_of
 from vgk.models import Payout, PayoutStatus, Role, TwoFactor, WalletEntry, WalletEntryKind
 from vgk.models.base import utcnow
+from vgk.services.accounts.people import format_phone
 from vgk.services.commerce import wallet
 
 HTMX = {"HX-Request": "true"}
@@ -42,7 +43,7 @@ def status_of(payout):
 def test_the_list_shows_pending_payouts_and_the_dashboard_links_it(client, admin, request_):
     _, payout = request_
     html = client.get("/admin/retraits").get_data(as_text=True)
-    assert "Nadège Fotso" in html and "20 000 FCFA" in html and payout.phone in html
+    assert "Nadège Fotso" in html and "20 000 FCFA" in html and format_phone(payout.phone) in html
     assert f"/admin/retraits/{payout.public_id}/approuver" in html
     assert 'href="/admin/retraits"' in client.get("/admin").get_data(as_text=True)
 
