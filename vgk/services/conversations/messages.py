@@ -257,12 +257,14 @@ def announce(conversation: Conversation, message: ChatMessage) -> None:
     members: Sequence[ConversationMember] = db.session.scalars(
         select(ConversationMember).options(joinedload(ConversationMember.user))
         .where(ConversationMember.conversation_id == conversation.id)).all()
-    unread = threads.unread_totals([member.user_id for member in members])
+    # The writer's own count did not change: only the others' is counted (and sent).
+    unread = threads.unread_totals([member.user_id for member in members if member.user_id != message.sender_id])
     for member in members:
         seen = view(message, member.user, conversation)
-        live.publish("message", live.user_room(member.user_id),
-                     {"conversation": conversation.public_id, "message": as_data(seen),
-                      "unread": unread.get(member.user_id, 0)})
+        data: dict[str, Any] = {"conversation": conversation.public_id, "message": as_data(seen)}
+        if member.user_id in unread:
+            data["unread"] = unread[member.user_id]
+        live.publish("message", live.user_room(member.user_id), data)
     alerts.schedule(message)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -66,9 +67,15 @@ _PAYMENT_WORDS = ("orange money", "om money", "momo", "mobile money", "mtn money
 _USSD = re.compile(r"[#*]\d{2,4}(?:[*#]\d*)*#")
 
 
+@lru_cache(maxsize=64)
+def _padded_phrases(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The phrases as compared: normalized once, not at every check."""
+    return tuple(f" {found} " for found in (normalize(p) for p in phrases) if found)
+
+
 def _has_phrase(normalized: str, phrases: Iterable[str]) -> bool:
     padded = f" {normalized} "
-    return any(f" {normalize(p)} " in padded for p in phrases if normalize(p))
+    return any(phrase in padded for phrase in _padded_phrases(tuple(phrases)))
 
 
 def _text(product: Product) -> str:
