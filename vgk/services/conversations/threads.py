@@ -187,10 +187,17 @@ def writer(user: User | None, conversation: Conversation) -> ConversationMember:
         db.session.flush()
     if member is None:
         raise NotFound(NOT_FOUND)
-    if conversation.kind == ConversationKind.LISTING and any(
-            blocked(other, user.id) for other in other_member_ids(conversation, user.id)):
+    if conversation.kind == ConversationKind.LISTING and _blocked_by_a_member(conversation, user.id):
         raise Forbidden(_l("Cette personne ne reçoit plus vos messages."))
     return member
+
+
+def _blocked_by_a_member(conversation: Conversation, user_id: int) -> bool:
+    """Someone else in the conversation blocked this person (one query)."""
+    return db.session.scalar(
+        select(Block.blocker_id).join(ConversationMember, and_(ConversationMember.user_id == Block.blocker_id,
+                                                              ConversationMember.conversation_id == conversation.id))
+        .where(Block.blocked_id == user_id, Block.blocker_id != user_id).limit(1)) is not None
 
 
 def member_ids(conversation: Conversation) -> list[int]:
