@@ -286,3 +286,15 @@ def test_open_reports_come_with_their_messages(app):
     assert safety.open_reports_in(admin, [talk.id]) == {}
     with pytest.raises(Forbidden):
         safety.open_reports_in(buyer, [talk.id])
+
+
+def test_contacts_written_to_dodge_the_mask_are_masked_too(app):
+    seller, phone = listing()
+    buyer = f.user()
+    talk = threads.open_about_listing(buyer, phone.public_id)
+    messages.post_text(seller, talk, "Écrivez à awa[at]gmail[dot]com ou awa (at) yahoo (dot) fr, "
+                                     "ou appelez le 6-9-0-0-0-0-0-0-2 / +237.690.000.002")
+    seen = messages.page(buyer, talk)[0][-1]
+    assert seen.masked
+    for leaked in ("gmail", "yahoo", "690", "0-0-2"):
+        assert leaked not in seen.text, seen.text

@@ -58,7 +58,7 @@ _PHONE = re.compile(
 )
 _INTL_PHONE = re.compile(r"(?:\+|00)\s*237(?:" + _SEP + r"\d){8,9}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_EMAIL_WORDS = re.compile(r"\b[\w.+-]+\s*(?:\(at\)|\[at\]|arobase)\s*[\w-]+\s*(?:\.|point)\s*\w+", re.I)
+_EMAIL_WORDS = re.compile(r"\b[\w.+-]+\s*(?:\(at\)|\[at\]|arobase)\s*[\w-]+\s*(?:\.|point|\(dot\)|\[dot\])\s*\w+", re.I)
 _CONTACT_WORDS = ("whatsapp", "whatsap", "watsap", "watsapp", "wathsapp", "wa me", "telegram", "mon numero",
                   "mon email", "mon mail", "appelez moi au", "appelle moi au")
 _PAYMENT_WORDS = ("orange money", "om money", "momo", "mobile money", "mtn money", "express union",
