@@ -81,9 +81,8 @@ def _product_json(product):
             "photo_url": absolute(image_url(cover.thumb_key)) if cover else None}
 
 
-def _conversation_json(conversation, me, members=None):
-    if members is None:
-        members = threads.members_of([conversation.id])[conversation.id]
+def _conversation_json(conversation, me):
+    members = [member.user for member in conversation.members]
     return {"id": conversation.public_id, "kind": conversation.kind, "title": conversation.title,
             "product": _product_json(conversation.product), "closed": conversation.closed_at is not None,
             "members": [{"id": user.public_id, "name": user.name} for user in members if user.id != me.id]}
@@ -116,11 +115,10 @@ def _conversation(conversation_id):
 def my_conversations():
     me, page = _me(), page_number()
     found = threads.inbox(me, page, PER_PAGE)
-    people = threads.members_of([row.conversation.id for row in found.items])
     results = []
     for row in found.items:
         conversation = row.conversation
-        entry = _conversation_json(conversation, me, people[conversation.id])
+        entry = _conversation_json(conversation, me)  # the inbox loaded the members with the page
         last = messages.view(row.last, me, conversation) if row.last is not None else None
         entry.update(last_message=_message_json(last, conversation) if last else None, unread=row.unread,
                      last_message_at=iso(conversation.last_message_at))

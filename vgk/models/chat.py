@@ -65,7 +65,8 @@ class Conversation(db.Model):
 
     product: Mapped[Product | None] = relationship()
     members: Mapped[list[ConversationMember]] = relationship(
-        back_populates="conversation", cascade="all, delete-orphan")
+        back_populates="conversation", cascade="all, delete-orphan",
+        order_by="(ConversationMember.joined_at, ConversationMember.user_id)")
 
 
 class ConversationMember(db.Model):

@@ -289,20 +289,6 @@ def close(admin: User, conversation: Conversation) -> Conversation:
     return conversation
 
 
-def members_of(conversation_ids: Sequence[int]) -> dict[int, list[User]]:
-    """The members of each conversation named, in one query (for lists of conversations)."""
-    found: dict[int, list[User]] = {conversation_id: [] for conversation_id in conversation_ids}
-    if not found:
-        return found
-    rows = db.session.execute(select(ConversationMember.conversation_id, User)
-                              .join(User, User.id == ConversationMember.user_id)
-                              .where(ConversationMember.conversation_id.in_(list(found)))
-                              .order_by(ConversationMember.joined_at, User.id))
-    for conversation_id, user in rows:
-        found[conversation_id].append(user)
-    return found
-
-
 def awaiting_answer(conversations: Sequence[Conversation]) -> set[int]:
     """The ids of the support conversations whose last message is not from an admin (one query)."""
     ids = [conversation.id for conversation in conversations]
