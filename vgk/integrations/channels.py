@@ -2,7 +2,7 @@
 whether trying again (later, or through the next channel) makes sense.
 
 The notification engine (vgk.services.notifications) is the only caller. Each channel module
-(vgk.integrations.sms, mail, whatsapp, push) offers an adapter with `name` and `send(Outgoing) -> Sent`,
+(vgk.integrations.sms, mail, whatsapp, push) offers an adapter with `name` and `deliver(Outgoing) -> Sent`,
 a local default that keeps the message in the outbox, and a real adapter for its provider.
 """
 from dataclasses import dataclass, field
@@ -49,7 +49,7 @@ class ChannelError(Exception):
 class Channel(Protocol):
     name: str
 
-    def send(self, message: Outgoing) -> Sent: ...
+    def deliver(self, message: Outgoing) -> Sent: ...
 
 
 @dataclass(frozen=True)
