@@ -119,6 +119,8 @@ def report(args, achieved, refused, deliveries, memory):
               f"max {latencies[-1]:.1f} ms")
     print(f"server CPU: {memory['cpu_ms'] / max(deliveries.expected, 1):.1f} ms per message (both processes, "
           f"receiving, storing and delivering it)")
+    print(f"clients' CPU: {memory['clients_cpu_ms'] / max(deliveries.expected, 1):.1f} ms per message (this script's "
+          f"{2 * args.conversations} socket clients sending, receiving and acknowledging, on the same cores)")
     print(f"server memory: {memory['before'] / 2**20:.1f} MiB before, {memory['after'] / 2**20:.1f} MiB after "
           f"connecting: {memory['per_connection'] / 1024:.0f} KiB per connection")
     ok = (delivered == deliveries.expected and not refused and achieved >= 0.95 * args.rate
@@ -158,9 +160,11 @@ def main():
         after = sum(process.rss_bytes() for process in processes)
         memory = {"before": before, "after": after, "per_connection": (after - before) / len(clients)}
         cpu_before = sum(process.cpu_seconds() for process in processes)
+        clients_cpu_before = time.process_time()
         achieved, refused = send_at_rate(pairs, args.rate, args.seconds, deliveries)
         deliveries.all_arrived.wait(10)
         memory["cpu_ms"] = (sum(process.cpu_seconds() for process in processes) - cpu_before) * 1000
+        memory["clients_cpu_ms"] = (time.process_time() - clients_cpu_before) * 1000
         return 0 if report(args, achieved, refused, deliveries, memory) else 1
     finally:
         for client in clients:

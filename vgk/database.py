@@ -29,6 +29,19 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
 
+def commit_as_written() -> None:
+    """Commit without expiring the session's objects: they hold what was just written, so code that reads
+    them afterwards (to tell people about the change) does not load them again."""
+    from vgk.extensions import db
+
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def rows_changed(result: Result[Any]) -> int:
     """How many rows the ``UPDATE`` or ``DELETE`` that gave `result` changed."""
     if not isinstance(result, CursorResult):

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from vgk.extensions import db
 from vgk.models import AuthSession, User, UserStatus
@@ -37,7 +38,8 @@ def load(public_id: str | None) -> User | None:
     """The user of a live session, or None (revoked, unknown, or account no longer active)."""
     if not public_id or len(public_id) > 64:
         return None
-    auth_session = db.session.scalar(select(AuthSession).where(AuthSession.public_id == public_id))
+    auth_session = db.session.scalar(select(AuthSession).options(joinedload(AuthSession.user))
+                                    .where(AuthSession.public_id == public_id))
     if auth_session is None or auth_session.revoked_at is not None:
         return None
     user = auth_session.user

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,8 +21,8 @@ from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
 
+from vgk.database import commit_as_written
 from vgk.errors import Invalid, RateLimited
 from vgk.extensions import db
 from vgk.models import (
@@ -104,7 +103,7 @@ def post_text(sender: User | None, conversation: Conversation, text: object) -> 
     message = ChatMessage(conversation_id=conversation.id, sender_id=author.id, kind=MessageKind.TEXT, body=body,
                           flags=" ".join(moderation.text_flags(body))[:64], created_at=utcnow())
     added(conversation, message, writer)
-    db.session.commit()
+    commit_as_written()
     announce(conversation, message)
     return message
 
@@ -254,16 +253,11 @@ def as_data(seen: Seen) -> dict[str, Any]:
 def announce(conversation: Conversation, message: ChatMessage) -> None:
     """Tell each member, in their own room, about the new message as they may see it (and those who
     will not have received it within a minute, by notice and SMS: alerts)."""
-    members: Sequence[ConversationMember] = db.session.scalars(
-        select(ConversationMember).options(joinedload(ConversationMember.user))
-        .where(ConversationMember.conversation_id == conversation.id)).all()
-    # The writer's own count did not change: only the others' is counted (and sent).
-    unread = threads.unread_totals([member.user_id for member in members if member.user_id != message.sender_id])
-    for member in members:
+    for member, unread in threads.members_with_unread(conversation):
         seen = view(message, member.user, conversation)
         data: dict[str, Any] = {"conversation": conversation.public_id, "message": as_data(seen)}
-        if member.user_id in unread:
-            data["unread"] = unread[member.user_id]
+        if member.user_id != message.sender_id:  # the writer's own count did not change
+            data["unread"] = unread
         live.publish("message", live.user_room(member.user_id), data)
     alerts.schedule(message)
 

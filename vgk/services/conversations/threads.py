@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, event, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
 from vgk.extensions import db
@@ -44,6 +45,7 @@ GROUP_MAX_MEMBERS = 50
 # Listings people may ask about: on sale, or reserved by a buyer whose payment may still fail.
 OPEN_FOR_QUESTIONS = (ProductStatus.ACTIVE, ProductStatus.RESERVED)
 NOT_FOUND = _l("Conversation introuvable.")
+_MEMBERS = "conversation_members"  # db.session.info: the memberships this session found
 
 
 @dataclass(frozen=True)
@@ -141,10 +143,23 @@ def start_group(admin: User, title: object, member_ids: Sequence[int], ip: str =
     return group
 
 
+@event.listens_for(Session, "after_rollback")
+def _forget_members(session: Session) -> None:
+    """A rolled-back membership (an admin joining a support conversation, then refused) was never one."""
+    session.info.pop(_MEMBERS, None)
+
+
 def membership(user: User | None, conversation: Conversation) -> ConversationMember | None:
+    """The person's membership of the conversation, or None. Read once per database session: the session
+    holds the members it found (its identity map alone would forget them between two checks of one event)."""
     if user is None or getattr(user, "id", None) is None:
         return None
-    return db.session.get(ConversationMember, (conversation.id, user.id))
+    known: dict[tuple[int, int], ConversationMember] = db.session.info.setdefault(_MEMBERS, {})
+    key = (conversation.id, user.id)
+    member = known.get(key) or db.session.get(ConversationMember, key)
+    if member is not None:
+        known[key] = member
+    return member
 
 
 def _reported(conversation: Conversation) -> bool:
@@ -168,7 +183,16 @@ def answers_support(user: User | None, conversation: Conversation) -> bool:
 
 def find(user: User | None, public_id: object) -> Conversation:
     """The conversation, if `user` may read it; NotFound otherwise (whether or not it exists)."""
-    conversation = db.session.scalar(select(Conversation).where(Conversation.public_id == str(public_id)[:16]))
+    user_id = getattr(user, "id", None) or 0
+    # The person's membership comes in the same query (outer join): most readers are members.
+    row = db.session.execute(
+        select(Conversation, ConversationMember)
+        .outerjoin(ConversationMember, and_(ConversationMember.conversation_id == Conversation.id,
+                                            ConversationMember.user_id == user_id))
+        .where(Conversation.public_id == str(public_id)[:16])).first()
+    conversation = row[0] if row is not None else None
+    if row is not None and row[1] is not None:
+        db.session.info.setdefault(_MEMBERS, {})[(row[0].id, user_id)] = row[1]
     if conversation is None or not can_read(user, conversation):
         raise NotFound(NOT_FOUND)
     return conversation
@@ -209,11 +233,11 @@ def other_member_ids(conversation: Conversation, user_id: int) -> list[int]:
     return [other for other in member_ids(conversation) if other != user_id]
 
 
-def _unread_condition():  # type: ignore[no-untyped-def]
+def _unread_condition(member: Any = ConversationMember):  # type: ignore[no-untyped-def]
     """A member's messages not read yet: after their read mark, written by someone else (or the site)."""
-    return and_(ChatMessage.conversation_id == ConversationMember.conversation_id,
-                ChatMessage.id > ConversationMember.last_read_id,
-                or_(ChatMessage.sender_id.is_(None), ChatMessage.sender_id != ConversationMember.user_id),
+    return and_(ChatMessage.conversation_id == member.conversation_id,
+                ChatMessage.id > member.last_read_id,
+                or_(ChatMessage.sender_id.is_(None), ChatMessage.sender_id != member.user_id),
                 ChatMessage.hidden_at.is_(None))
 
 
@@ -227,15 +251,16 @@ def unread_total(user: User | None) -> int:
         .where(ConversationMember.user_id == user.id)) or 0
 
 
-def unread_totals(user_ids: Sequence[int]) -> dict[int, int]:
-    """The unread count of each of these people (one query for all of them)."""
-    if not user_ids:
-        return {}
-    rows = db.session.execute(
-        select(ConversationMember.user_id, func.count(ChatMessage.id)).join(ChatMessage, _unread_condition())
-        .where(ConversationMember.user_id.in_(list(user_ids))).group_by(ConversationMember.user_id)).all()
-    found = {user_id: int(count) for user_id, count in rows}
-    return {user_id: found.get(user_id, 0) for user_id in user_ids}
+def members_with_unread(conversation: Conversation) -> list[tuple[ConversationMember, int]]:
+    """The conversation's members (with their accounts), each with their unread count in all their
+    conversations (one query)."""
+    mine = aliased(ConversationMember)
+    unread = (select(func.count(ChatMessage.id)).select_from(mine)
+              .join(ChatMessage, _unread_condition(mine))
+              .where(mine.user_id == ConversationMember.user_id).scalar_subquery())
+    rows = db.session.execute(select(ConversationMember, unread).options(joinedload(ConversationMember.user))
+                              .where(ConversationMember.conversation_id == conversation.id)).all()
+    return [(member, int(count or 0)) for member, count in rows]
 
 
 def inbox(user: User, page: int = 1, per_page: int = PER_PAGE) -> Page:
