@@ -61,7 +61,7 @@ EVENTS: dict[str, Event] = {event.name: event for event in (
           _l("Le versement de %(amount)s a échoué. Vérifiez votre numéro Mobile Money."), inbox.PAYOUT),
     Event("security.new_signin", SECURITY, (PUSH, EMAIL, SMS)),
     Event("security.password_changed", SECURITY, (EMAIL, SMS)),
-    Event("alert.price_drop", ALERTS, _PHONE_FIRST, per_topic=True),
+    Event("alert.price_drop", ALERTS, _PHONE_FIRST),
     Event("alert.saved_search", ALERTS, (PUSH, EMAIL)),
     Event("news.digest", NEWS, (EMAIL,)),
 )}
