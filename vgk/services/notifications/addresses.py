@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from vgk.integrations import registry
+from vgk.integrations.mail import mask_email
+from vgk.integrations.phones import mask_phone
 from vgk.models import User
 from vgk.services.notifications.events import EMAIL, PUSH, SMS, WHATSAPP
 
@@ -66,6 +68,17 @@ def address(recipient: Recipient, channel: str) -> str | None:
     if channel == PUSH:
         return None  # only through the push channel's address book
     return None
+
+
+def masked(channel: str, found: str) -> str:
+    """An address as any page or log shows it: '***123', 'a***@example.cm', or just "push"."""
+    if not found:
+        return ""
+    if channel in (SMS, WHATSAPP):
+        return mask_phone(found)
+    if channel == EMAIL:
+        return mask_email(found)
+    return channel
 
 
 def recipient_key(recipient: Recipient) -> str | None:
