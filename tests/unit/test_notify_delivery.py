@@ -54,7 +54,9 @@ def test_a_gone_push_subscription_is_forgotten_and_the_message_moves_on(app, fak
     db.session.commit()
     assert forgotten == ["subscription-1"]
     assert [(row.channel, row.status) for row in _rows()] == [("push", "failed"), ("whatsapp", "sent")]
-    assert len(fakes["whatsapp"].sent) == 1
+    [whatsapp] = fakes["whatsapp"].sent
+    assert (whatsapp.template, whatsapp.template_params) == ("chat_message", ("Aïcha", "Vélo rouge"))
+    assert whatsapp.tag == "chat.message:c1"
 
 
 def test_a_message_is_sent_once_however_many_jobs_run_it(app, fakes):

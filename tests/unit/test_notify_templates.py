@@ -25,6 +25,15 @@ def test_every_channel_of_every_event_has_its_words_in_both_languages(context):
                     assert len(text) <= 200, (name, text)
 
 
+def test_each_event_lists_every_value_its_messages_show(context):
+    for name, event in EVENTS.items():
+        sample = templates.sample_context(name)
+        listed = {key: sample[key] for key in (*event.params, "url")}
+        for channel in event.fallback:
+            assert templates.render(name, channel, "fr", listed) == templates.render(name, channel, "fr", sample), (
+                name, channel)
+
+
 def test_the_first_line_of_an_email_is_its_subject(context):
     subject, text, html = templates.render("listing.refused", "email", "en",
                                            {"title": "Red bike", "url": "https://vgk.cm/annonces/1"})

@@ -58,12 +58,16 @@ def _link(path: object) -> str:
 
 
 def outgoing(row: NotificationDelivery) -> Outgoing:
-    """The row's message, written in its language from the event's template for its channel."""
+    """The row's message, written in its language from the event's template for its channel. For WhatsApp
+    outside the 24-hour window, `template` names the approved template ("order_ready") and
+    `template_params` are the event's `params` in order."""
     context = json.loads(row.context or "{}")
     context["url"] = _link(context.get("link"))
     subject, text, html = templates.render(row.event, row.channel, row.language, context)
     return Outgoing(to=row.address, text=text, subject=subject, html=html, link=context["url"],
-                    language=row.language, tag=row.event)
+                    language=row.language, tag=f"{row.event}:{row.topic}" if row.topic else row.event,
+                    template=row.event.replace(".", "_"),
+                    template_params=tuple(str(context.get(name, "")) for name in event(row.event).params))
 
 
 def deliver(delivery_id: int) -> str:

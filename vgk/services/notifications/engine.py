@@ -3,7 +3,13 @@
 A message goes through the first channel of the event's fallback list that the person accepts (their
 NotificationPreference for the category, or the defaults; guests get transactional SMS only; security
 messages always accept SMS) and that they have an address on (a channel without one is logged "skipped"
-and the next is tried). People with an account also get the in-app notice when the event has one.
+and the next is tried). Over a limit (vgk.services.notifications.limits), the message is logged
+"suppressed" and goes nowhere else: the limit says the person has heard enough, not that the channel
+failed. People with an account also get the in-app notice when the event has one.
+
+Dedup: a second notify with the same `dedup_key` for the same person adds nothing. Two concurrent calls
+with the same key may both get past the check; the unique (recipient, dedup_key, channel) index then makes
+the second commit fail rather than send twice.
 
 Rows are written in the CALLER's session and never committed here. The `deliver` jobs are enqueued only
 once that session commits (an "after_commit" hook on the session); a rollback sends nothing.
