@@ -88,6 +88,22 @@ def test_preferences_leave_out_refused_channels_but_security_always_accepts_sms(
     assert [ch for ch, status in _log() if status == "sent"] == ["inapp", "sms"]
 
 
+def test_a_choice_of_channels_is_kept_and_checked(app, fakes):
+    from vgk.errors import Invalid
+    from vgk.services.notifications import preferences
+
+    person = f.user(email="moi@example.cm")
+    assert preferences.choose(person, "alerts", ["sms", "email"]) == ["sms", "email"]
+    assert preferences.accepted(person, "alerts") == {"sms", "email"}
+    assert preferences.choose(person, "alerts", []) == []
+    notify(person, "alert.saved_search", {"count": 3, "search": "vélo"})
+    db.session.commit()
+    assert fakes["email"].sent == [] and _log() == []
+    for category, channels in (("spam", ["sms"]), ("alerts", ["pigeon"])):
+        with pytest.raises(Invalid):
+            preferences.choose(person, category, channels)
+
+
 def test_guests_get_transactional_sms_only(app, fakes):
     guest = Guest(phone="+237690004455", email="invite@example.cm", language="en")
     notify(guest, "order.handed_over", {"order": "VGK-7"})  # push and email only: nothing for a guest

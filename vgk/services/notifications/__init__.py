@@ -5,6 +5,7 @@ transaction commits.
 - `events`: what can happen (category, urgency, fallback channels, in-app text, limits per topic);
 - `templates`: the message files templates/notifications/<event>/<channel>.txt, rendered in a language;
 - `addresses`: where a person is reached on each channel (hooks for push subscriptions);
+- `preferences`: the channels a person accepts per category;
 - `engine`: `notify`, choosing channels, quiet hours and writing the delivery log;
 - `limits`: how many messages a person may get per channel and category in a rolling window;
 - `delivery`: the `deliver(delivery_id)` job and the move down the fallback list;

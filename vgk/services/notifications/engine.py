@@ -30,47 +30,19 @@ from sqlalchemy.orm import Session
 
 from vgk.extensions import db
 from vgk.jobs import enqueue, enqueue_in
-from vgk.models import DeliveryStatus, NotificationDelivery, NotificationPreference, NotificationSettings, User
+from vgk.models import DeliveryStatus, NotificationDelivery, NotificationSettings, User
 from vgk.models.base import utcnow
 from vgk.services.messaging import inbox
 from vgk.services.notifications import limits
 from vgk.services.notifications.addresses import Recipient, address, language, recipient_key
-from vgk.services.notifications.events import (
-    ALERTS,
-    CHANNELS,
-    CHAT,
-    EMAIL,
-    INAPP,
-    NEWS,
-    PUSH,
-    SECURITY,
-    SMS,
-    TRANSACTIONAL,
-    WHATSAPP,
-    Event,
-    event,
-)
+from vgk.services.notifications.events import INAPP, Event, event
+from vgk.services.notifications.preferences import accepted
 from vgk.text import format_when, format_xaf
 
-DEFAULT_CHANNELS: dict[str, tuple[str, ...]] = {
-    TRANSACTIONAL: CHANNELS, SECURITY: CHANNELS, CHAT: (PUSH, WHATSAPP, SMS),
-    ALERTS: (PUSH, WHATSAPP, SMS, EMAIL), NEWS: (EMAIL, PUSH),
-}
 QUIET_START, QUIET_END = 21 * 60, 7 * 60  # minutes of the day, Cameroon time
 CAMEROON = ZoneInfo("Africa/Douala")
 DELIVERY_RETRIES = 3  # tries of one delivery on one channel before moving down the fallback list
 _PENDING, _HOOKED = "vgk.notifications.pending", "vgk.notifications.hooked"
-
-
-def accepted(recipient: Recipient, category: str) -> set[str]:
-    """The channels the recipient accepts for the category."""
-    if not isinstance(recipient, User):
-        return {SMS} if category == TRANSACTIONAL else set()
-    stored = db.session.get(NotificationPreference, (recipient.id, category))
-    chosen = set(stored.channels.split(",")) - {""} if stored else set(DEFAULT_CHANNELS[category])
-    if category == SECURITY:
-        chosen.add(SMS)
-    return chosen
 
 
 def due_at(recipient: Recipient, ev: Event, now: datetime) -> datetime:
