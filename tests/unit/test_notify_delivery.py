@@ -109,3 +109,22 @@ def test_a_channel_without_adapter_moves_down_the_list(app, monkeypatch):
     assert [(row.channel, row.status, row.error) for row in _rows()] == [
         ("email", "failed", "no email adapter"), ("sms", "sent", None)]
     assert len(channels["sms"].sent) == 1
+
+
+def test_a_queue_that_is_down_does_not_break_the_callers_commit(app, fakes, monkeypatch, caplog):
+    from vgk.services.notifications import engine
+
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(engine, "enqueue", down)
+    notify(f.user(), "order.ready", {"order": "VGK-3", "point": "Akwa"})
+    db.session.commit()
+    assert "could not enqueue notification" in caplog.text
+    row = _rows()[-1]
+    assert (row.channel, row.status) == ("sms", "queued") and fakes["sms"].sent == []
+    monkeypatch.undo()
+    install_channels(app, monkeypatch, "sms")
+    assert sweep() == 1
+    db.session.refresh(row)
+    assert row.status == "sent"

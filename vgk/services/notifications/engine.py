@@ -19,6 +19,7 @@ Non-urgent messages falling inside the person's quiet hours (Cameroon time) wait
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -43,6 +44,7 @@ QUIET_START, QUIET_END = 21 * 60, 7 * 60  # minutes of the day, Cameroon time
 CAMEROON = ZoneInfo("Africa/Douala")
 DELIVERY_RETRIES = 3  # tries of one delivery on one channel before moving down the fallback list
 _PENDING, _HOOKED = "vgk.notifications.pending", "vgk.notifications.hooked"
+log = logging.getLogger(__name__)
 
 
 def due_at(recipient: Recipient, ev: Event, now: datetime) -> datetime:
@@ -155,10 +157,13 @@ def _after_commit(session: Session) -> None:
 
     pending: list[tuple[int, timedelta]] = session.info.pop(_PENDING, [])
     for delivery_id, delay in pending:
-        if delay > timedelta(0):
-            enqueue_in(delay, deliver, delivery_id)  # inline mode: the sweep sends it once due
-        else:
-            enqueue(deliver, delivery_id, retries=DELIVERY_RETRIES)
+        try:
+            if delay > timedelta(0):
+                enqueue_in(delay, deliver, delivery_id)  # inline mode: the sweep sends it once due
+            else:
+                enqueue(deliver, delivery_id, retries=DELIVERY_RETRIES)
+        except Exception:  # the queue is down: the caller's change is committed; the sweep sends it later
+            log.exception("could not enqueue notification %s", delivery_id)
 
 
 def _after_rollback(session: Session) -> None:
