@@ -117,6 +117,14 @@ class Config:
     # Sellers are reminded by SMS this long before the drop-off deadline (CASH_HOLD_HOURS from the sale).
     DROP_OFF_REMINDER_HOURS = _env_number("DROP_OFF_REMINDER_HOURS", 24)
     MIN_PAYOUT = _env_number("MIN_PAYOUT", 1000)
+    # Notifications: at most N messages per person, channel and category within a rolling window of
+    # S seconds ({category: {channel: (N, S)}}); chat counts per conversation. Over it, a message is logged
+    # as suppressed and not sent. Transactional and security messages have no limit.
+    NOTIFY_LIMITS = {
+        "chat": {"sms": (1, 3600), "whatsapp": (1, 3600), "push": (6, 3600), "email": (1, 3600)},
+        "alerts": {"sms": (3, 7 * 86400), "whatsapp": (3, 7 * 86400), "push": (5, 86400), "email": (3, 86400)},
+        "news": {"email": (1, 6 * 86400), "push": (1, 86400)},
+    }
     # At most this many orders waiting for payment per phone number and per account.
     MAX_UNPAID_ORDERS = _env_number("MAX_UNPAID_ORDERS", 5)
     # Per-IP limits on placing orders and starting payments, and on the payment provider's webhook.

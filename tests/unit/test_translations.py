@@ -10,7 +10,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
 
 def _extracted():
     found = {}
-    methods = [("**.py", "python"), ("**.html", "jinja2")]
+    methods = [("**.py", "python"), ("**.html", "jinja2"), ("notifications/**.txt", "jinja2")]
     for folder in ("vgk", "templates"):
         for filename, _lineno, message, _comments, _context in extract_from_dir(
             str(ROOT / folder), method_map=methods, keywords=KEYWORDS

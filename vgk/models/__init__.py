@@ -39,6 +39,12 @@ from vgk.models.chat import (  # noqa: F401
     OfferStatus,
 )
 from vgk.models.notifications import Notification, OutboxMessage  # noqa: F401
+from vgk.models.notify import (  # noqa: F401
+    DeliveryStatus,
+    NotificationDelivery,
+    NotificationPreference,
+    NotificationSettings,
+)
 from vgk.models.orders import (  # noqa: F401
     Cart,
     CartItem,

@@ -1,0 +1,148 @@
+"""notify: the channel a message goes through, the delivery log, and jobs that leave only after commit."""
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from tests.fakes.channels import install_channels
+from vgk.extensions import db
+from vgk.models import NotificationDelivery, NotificationPreference, NotificationSettings
+from vgk.services.messaging import inbox
+from vgk.services.notifications import Guest, addresses, notify
+
+
+@pytest.fixture
+def fakes(app, monkeypatch):
+    return install_channels(app, monkeypatch, "sms", "email")
+
+
+def _log():
+    return [(row.channel, row.status) for row in db.session.scalars(
+        select(NotificationDelivery).order_by(NotificationDelivery.id))]
+
+
+def test_the_message_leaves_only_once_the_callers_transaction_commits(app, fakes):
+    buyer = f.user(phone="+237690001122")
+    notify(buyer, "order.ready", {"order": "VGK-0042", "point": "Akwa", "link": "/commandes/VGK-0042"})
+    assert fakes["sms"].sent == []
+    db.session.commit()
+    [sms] = fakes["sms"].sent
+    assert sms.to == "+237690001122"
+    assert "VGK-0042" in sms.text and "Akwa" in sms.text and sms.text.endswith("/commandes/VGK-0042")
+    assert _log() == [("inapp", "sent"), ("sms", "sent")]
+
+
+def test_a_rollback_sends_nothing_and_logs_nothing(app, fakes):
+    buyer = f.user()
+    notify(buyer, "order.ready", {"order": "VGK-0042", "point": "Akwa"})
+    db.session.rollback()
+    db.session.commit()  # a later commit of the same session does not send the forgotten message
+    assert fakes["sms"].sent == []
+    assert _log() == []
+
+
+def test_the_in_app_notice_is_shown_in_the_readers_language(app, fakes):
+    seller = f.user(locale="fr")
+    notify(seller, "listing.approved", {"title": "Vélo rouge", "link": "/annonces/1"})
+    db.session.commit()
+    [notice] = inbox.page_for(seller)[0]
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        from flask_babel import force_locale
+        with force_locale("en"):
+            assert inbox.text(notice) == "Your listing “Vélo rouge” is live."
+    assert notice.message == "Votre annonce « Vélo rouge » est en ligne."
+
+
+def test_without_a_push_subscription_the_next_channel_carries_it(app, fakes):
+    seller = f.user(email="vendeuse@example.cm")
+    notify(seller, "listing.refused", {"title": "Vélo rouge"})
+    db.session.commit()
+    assert _log() == [("inapp", "sent"), ("push", "skipped"), ("email", "sent")]
+    [mail] = fakes["email"].sent
+    assert mail.subject == "Annonce refusée" and "Vélo rouge" in mail.text
+
+
+def test_a_push_subscription_is_used_first_when_the_push_channel_knows_one(app, monkeypatch):
+    channels = install_channels(app, monkeypatch, "sms", "email", "push")
+    monkeypatch.setitem(addresses._BOOKS, "push", lambda user: '{"endpoint": "https://push.example/1"}')
+    seller = f.user(locale="en")
+    notify(seller, "listing.approved", {"title": "Red bike"})
+    db.session.commit()
+    [push] = channels["push"].sent
+    assert (push.subject, push.text) == ("Listing live", "Your listing “Red bike” is live.")
+    assert channels["email"].sent == []
+
+
+def test_preferences_leave_out_refused_channels_but_security_always_accepts_sms(app, fakes):
+    person = f.user(email="moi@example.cm", phone="+237690009988")
+    db.session.add_all([NotificationPreference(user_id=person.id, category="transactional", channels="push"),
+                        NotificationPreference(user_id=person.id, category="security", channels="push")])
+    db.session.commit()
+    notify(person, "listing.approved", {"title": "Vélo"})
+    notify(person, "security.password_changed", {})
+    db.session.commit()
+    assert fakes["email"].sent == []
+    [sms] = fakes["sms"].sent
+    assert "mot de passe" in sms.text
+    assert [ch for ch, status in _log() if status == "sent"] == ["inapp", "sms"]
+
+
+def test_a_choice_of_channels_is_kept_and_checked(app, fakes):
+    from vgk.errors import Invalid
+    from vgk.services.notifications import preferences
+
+    person = f.user(email="moi@example.cm")
+    assert preferences.choose(person, "alerts", ["sms", "email"]) == ["sms", "email"]
+    assert preferences.accepted(person, "alerts") == {"sms", "email"}
+    assert preferences.choose(person, "alerts", []) == []
+    notify(person, "alert.saved_search", {"count": 3, "search": "vélo"})
+    db.session.commit()
+    assert fakes["email"].sent == [] and _log() == []
+    for category, channels in (("spam", ["sms"]), ("alerts", ["pigeon"])):
+        with pytest.raises(Invalid):
+            preferences.choose(person, category, channels)
+
+
+def test_guests_get_transactional_sms_only(app, fakes):
+    guest = Guest(phone="+237690004455", email="invite@example.cm", language="en")
+    notify(guest, "order.handed_over", {"order": "VGK-7"})  # push and email only: nothing for a guest
+    notify(guest, "order.ready", {"order": "VGK-7", "point": "Bonapriso"})
+    notify(guest, "alert.price_drop", {"title": "Vélo", "amount": 20000})
+    db.session.commit()
+    [sms] = fakes["sms"].sent
+    assert sms.text.startswith("VGK : Your order VGK-7 is waiting for you at the Bonapriso pickup point.")
+    assert fakes["email"].sent == []
+    row = db.session.scalar(select(NotificationDelivery).where(NotificationDelivery.status == "sent"))
+    assert row.user_id is None and row.recipient == "+237690004455"
+
+
+def test_a_second_notify_with_the_same_dedup_key_adds_nothing(app, fakes):
+    buyer = f.user()
+    assert notify(buyer, "order.ready", {"order": "VGK-1", "point": "Akwa"}, dedup_key="order.ready:1")
+    db.session.commit()
+    assert notify(buyer, "order.ready", {"order": "VGK-1", "point": "Akwa"}, dedup_key="order.ready:1") == []
+    db.session.commit()
+    assert len(fakes["sms"].sent) == 1
+    assert len(inbox.page_for(buyer)[0]) == 1
+
+
+def test_amounts_and_unknown_events(app, fakes):
+    seller = f.user()
+    notify(seller, "payout.sent", {"amount": 25000})
+    db.session.commit()
+    assert "25 000 FCFA" in fakes["sms"].sent[0].text
+    with pytest.raises(ValueError):
+        notify(seller, "order.teleported", {})
+
+
+def test_non_urgent_messages_wait_for_the_end_of_quiet_hours(app, fakes):
+    person = f.user()
+    db.session.add(NotificationSettings(user_id=person.id, quiet_start=21 * 60, quiet_end=7 * 60))
+    late = datetime(2026, 6, 1, 21, 30)  # 22:30 in Douala
+    row = notify(person, "alert.price_drop", {"title": "Vélo", "amount": 20000}, at=late)[-1]
+    urgent = notify(person, "order.ready", {"order": "VGK-9", "point": "Akwa"}, at=late)[-1]
+    db.session.commit()
+    assert (row.channel, row.status, row.due_at) == ("sms", "deferred", datetime(2026, 6, 2, 6, 0))  # 07:00 Douala
+    assert urgent.status == "sent"
+    assert [m.text for m in fakes["sms"].sent if "Vélo" in m.text] == []

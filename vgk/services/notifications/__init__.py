@@ -1,0 +1,17 @@
+"""The notification engine: `notify(recipient, event, context)` tells a person about an event on the channels
+the event allows and the person accepts, one logged delivery per message, sent by jobs once the caller's
+transaction commits.
+
+- `events`: what can happen (category, urgency, fallback channels, in-app text, limits per topic);
+- `templates`: the message files templates/notifications/<event>/<channel>.txt, rendered in a language;
+- `addresses`: where a person is reached on each channel (hooks for push subscriptions);
+- `preferences`: the channels a person accepts per category;
+- `engine`: `notify`, choosing channels, quiet hours and writing the delivery log;
+- `limits`: how many messages a person may get per channel and category in a rolling window;
+- `delivery`: the `deliver(delivery_id)` job and the move down the fallback list;
+- `status`: providers' delivery callbacks applied to the log.
+"""
+from vgk.services.notifications.addresses import Guest
+from vgk.services.notifications.engine import notify
+
+__all__ = ["Guest", "notify"]

@@ -1,0 +1,153 @@
+"""The `deliver(delivery_id)` job: one logged message handed to its channel's adapter, once.
+
+- Claiming: a conditional UPDATE moves the row from queued (or deferred, once due) to "sending"; only one
+  job wins it, so a job run twice (RQ retry, sweep, duplicate enqueue) never sends twice. No row locks
+  needed, so it is safe on SQLite.
+- Outcome: `Sent` → "sent" with the provider's reference and cost. `ChannelError(retryable)` → back to
+  "queued" and raised again so RQ tries later, up to DELIVERY_RETRIES tries; after that, or when not
+  retryable, "failed" and the next channel of the fallback list gets a new row (a failure moves down the
+  list). `gone` also tells the channel's owner to forget the address (addresses.register_forget).
+- A crash between the provider accepting a message and the row being marked sent leaves it "sending".
+  It is NEVER sent again: `sweep` marks "sending" rows older than STUCK_AFTER as failed with the error
+  "outcome unknown", and does not move down the list (the person may well have the message; for paid
+  channels a double SMS costs money). Better one lost message than two paid ones.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from vgk.database import rows_changed
+from vgk.extensions import db
+from vgk.integrations.channels import ChannelError, Outgoing, Sent
+from vgk.jobs import enqueue
+from vgk.models import DeliveryStatus, NotificationDelivery, User
+from vgk.models.base import utcnow
+from vgk.services.notifications import templates
+from vgk.services.notifications.addresses import Guest, Recipient, adapter_for, forget
+from vgk.services.notifications.engine import DELIVERY_RETRIES, route
+from vgk.services.notifications.events import EMAIL, SMS, WHATSAPP, event
+from vgk.urls import absolute_url
+
+log = logging.getLogger(__name__)
+STUCK_AFTER = timedelta(minutes=15)
+ERROR_MAX = 255
+
+
+def _claim(delivery_id: int, now: datetime) -> bool:
+    result = db.session.execute(
+        update(NotificationDelivery)
+        .where(NotificationDelivery.id == delivery_id, NotificationDelivery.due_at <= now,
+               NotificationDelivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.DEFERRED)))
+        .values(status=DeliveryStatus.SENDING, claimed_at=now, attempts=NotificationDelivery.attempts + 1)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return rows_changed(result) == 1
+
+
+def _link(path: object) -> str:
+    if not isinstance(path, str) or not path:
+        return ""
+    try:
+        return absolute_url(path)
+    except RuntimeError:  # no PUBLIC_URL (tests, a misconfigured server): the path is better than nothing
+        return path
+
+
+def outgoing(row: NotificationDelivery) -> Outgoing:
+    """The row's message, written in its language from the event's template for its channel. For WhatsApp
+    outside the 24-hour window, `template` names the approved template ("order_ready") and
+    `template_params` are the event's `params` in order."""
+    context = json.loads(row.context or "{}")
+    context["url"] = _link(context.get("link"))
+    subject, text, html = templates.render(row.event, row.channel, row.language, context)
+    return Outgoing(to=row.address, text=text, subject=subject, html=html, link=context["url"],
+                    language=row.language, tag=f"{row.event}:{row.topic}" if row.topic else row.event,
+                    template=row.event.replace(".", "_"),
+                    template_params=tuple(str(context.get(name, "")) for name in event(row.event).params))
+
+
+def deliver(delivery_id: int) -> str:
+    """Job: send one logged message (see the module's docstring). Returns the row's new status, or
+    "skipped" when another job has it or it is not due."""
+    if not _claim(delivery_id, utcnow()):
+        return "skipped"
+    row = db.session.get(NotificationDelivery, delivery_id)
+    assert row is not None
+    channel = adapter_for(row.channel)
+    try:
+        if channel is None or not hasattr(channel, "deliver"):
+            raise ChannelError(f"no {row.channel} adapter")
+        sent = channel.deliver(outgoing(row))
+    except ChannelError as error:
+        return _refused(row, error)
+    except Exception as error:  # a bug or an unexpected adapter error: keep its type, never its words
+        log.exception("notification %s via %s failed", row.id, row.channel)
+        return _refused(row, ChannelError(f"error: {error.__class__.__name__}"))
+    if not isinstance(sent, Sent):
+        return _refused(row, ChannelError("the adapter returned no receipt"))
+    row.status, row.reference, row.cost_xaf, row.sent_at, row.error = (
+        DeliveryStatus.SENT, sent.reference[:120], sent.cost_xaf, utcnow(), None)
+    db.session.commit()
+    return row.status
+
+
+def _refused(row: NotificationDelivery, error: ChannelError) -> str:
+    row.error = str(error)[:ERROR_MAX]
+    if error.gone:
+        forget(row.channel, row.address)
+    if error.retryable and not error.gone and row.attempts < DELIVERY_RETRIES:
+        row.status = DeliveryStatus.QUEUED
+        db.session.commit()
+        log.warning("notification %s via %s: %s, tried again later", row.id, row.channel, row.error)
+        raise error  # RQ tries the job again
+    row.status = DeliveryStatus.FAILED
+    fall_back(row)
+    db.session.commit()
+    log.warning("notification %s via %s failed: %s", row.id, row.channel, row.error)
+    return row.status
+
+
+def _recipient(row: NotificationDelivery) -> Recipient | None:
+    if row.user_id is not None:
+        return db.session.get(User, row.user_id)
+    if row.channel in (SMS, WHATSAPP):
+        return Guest(phone=row.address, language=row.language)
+    return Guest(email=row.address, language=row.language) if row.channel == EMAIL else None
+
+
+def fall_back(row: NotificationDelivery) -> list[NotificationDelivery]:
+    """Give the message to the next channel of the event's fallback list (new rows; jobs after commit)."""
+    recipient = _recipient(row)
+    if recipient is None:
+        return []
+    base = {"user_id": row.user_id, "recipient": row.recipient, "event": row.event, "category": row.category,
+            "language": row.language, "dedup_key": row.dedup_key, "topic": row.topic, "context": row.context,
+            "variant": row.variant}
+    now = utcnow()
+    return route(recipient, event(row.event), {**base, "created_at": now, "due_at": now}, now, after=row.channel)
+
+
+def sweep(now: datetime | None = None) -> int:
+    """Job: mark messages stuck in "sending" failed (never resent, see the module's docstring) and
+    enqueue the jobs of due messages (deferred ones, and queued ones whose job was lost). Returns how many
+    jobs it enqueued."""
+    now = now or utcnow()
+    db.session.execute(
+        update(NotificationDelivery)
+        .where(NotificationDelivery.status == DeliveryStatus.SENDING,
+               or_(NotificationDelivery.claimed_at.is_(None), NotificationDelivery.claimed_at < now - STUCK_AFTER))
+        .values(status=DeliveryStatus.FAILED, error="outcome unknown")
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    due = list(db.session.scalars(
+        select(NotificationDelivery.id)
+        .where(NotificationDelivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.DEFERRED)),
+               NotificationDelivery.due_at <= now)
+        .order_by(NotificationDelivery.due_at).limit(500)))
+    for delivery_id in due:
+        enqueue(deliver, delivery_id, retries=DELIVERY_RETRIES)
+    return len(due)
