@@ -1,13 +1,22 @@
 """Email and SMS as notification channels: deliver(Outgoing) -> Sent, errors that say whether to try again,
 Africa's Talking delivery reports and callback tokens, signed unsubscribe links."""
 import logging
+import socket
 
 import pytest
 
 from tests.fakes.fixtures import africastalking_fake, smtp_fake, smtp_fake_factory  # noqa: F401
 from tests.servers import free_port
-from vgk.integrations.channels import ChannelError, Outgoing, Sent
+from vgk.integrations.channels import ChannelError, Outgoing, Sent, StatusUpdate
 from vgk.integrations.mail import MailError, OutboxMail, SmtpMail
+from vgk.integrations.sms import (
+    AfricasTalkingSms,
+    OutboxSms,
+    SmsError,
+    callback_token_ok,
+    parse_cost,
+    parse_delivery_report,
+)
 
 SENDER = "Vidé-Grenier Kamer <no-reply@vgk.cm>"
 UNSUBSCRIBE = "https://vgk.cm/notifications/unsubscribe/abc.def"
@@ -126,3 +135,141 @@ def test_the_mail_outbox_keeps_the_text_and_subject(caplog):
                      "Bonjour Amina,\nvotre commande vous attend au point relais d'Akwa. À bientôt !",
                      "Votre commande est prête")]
     assert "amina@" not in caplog.text
+
+
+# --- SMS --------------------------------------------------------------------------------------
+
+NUMBER = "+237690000001"
+READY = Outgoing(to=NUMBER, text="Votre commande est prête au point relais d'Akwa.")
+
+
+def at_for(fake, **overrides):
+    settings = dict(base_url=fake.url, timeout=(2, 2))
+    settings.update(overrides)
+    return AfricasTalkingSms(fake.username, fake.api_key, **settings)
+
+
+def test_an_sms_receipt_has_the_message_id_and_its_cost(africastalking_fake):
+    sent = at_for(africastalking_fake).deliver(READY)
+    assert sent.reference.startswith("ATXid_") and sent.cost_xaf == 25
+    [form] = africastalking_fake.messages
+    assert (form["to"], form["message"]) == (NUMBER, "Votre commande est prête au point relais d'Akwa.")
+
+
+def test_a_cost_in_another_currency_counts_as_nothing_and_is_logged(africastalking_fake, caplog):
+    africastalking_fake.cost = "KES 0.8000"
+    with caplog.at_level(logging.WARNING, logger="vgk.integrations.sms"):
+        sent = at_for(africastalking_fake).deliver(READY)
+    assert sent.reference.startswith("ATXid_") and sent.cost_xaf == 0
+    assert "KES 0.8000" in caplog.text
+
+
+@pytest.mark.parametrize(("cost", "francs"), [
+    ("XAF 25.0000", 25), ("XAF 12.5000", 13), ("XAF 0", 0), ("USD 0.0400", 0), ("", 0), ("gratuit", 0), (None, 0)])
+def test_parse_cost(cost, francs):
+    assert parse_cost(cost) == francs
+
+
+@pytest.mark.parametrize("status", [500, 502, 429])
+def test_a_busy_or_broken_provider_can_be_tried_again(africastalking_fake, status):
+    africastalking_fake.http_status = status
+    with pytest.raises(SmsError) as caught:
+        at_for(africastalking_fake).deliver(READY)
+    assert isinstance(caught.value, ChannelError) and caught.value.retryable
+    assert str(status) in str(caught.value)
+
+
+def test_a_wrong_api_key_is_not_tried_again(africastalking_fake):
+    adapter = AfricasTalkingSms(africastalking_fake.username, "wrong", base_url=africastalking_fake.url)
+    with pytest.raises(SmsError) as caught:
+        adapter.deliver(READY)
+    assert not caught.value.retryable and "401" in str(caught.value)
+
+
+def test_a_provider_that_is_down_can_be_tried_again():
+    adapter = AfricasTalkingSms("vgk", "key", base_url=f"http://127.0.0.1:{free_port()}", timeout=(2, 2))
+    with pytest.raises(SmsError) as caught:
+        adapter.deliver(READY)
+    assert caught.value.retryable
+
+
+def test_a_provider_that_never_answers_times_out_and_can_be_tried_again():
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts connections, never answers
+        port = silent.getsockname()[1]
+        adapter = AfricasTalkingSms("vgk", "key", base_url=f"http://127.0.0.1:{port}", timeout=(1, 0.5))
+        with pytest.raises(SmsError, match="Timeout") as caught:
+            adapter.deliver(READY)
+    assert caught.value.retryable
+
+
+def test_an_invalid_number_is_not_tried_again(africastalking_fake):
+    with pytest.raises(SmsError, match="InvalidPhoneNumber") as caught:
+        at_for(africastalking_fake).deliver(Outgoing(to="+237123456789", text="Bonjour"))
+    assert not caught.value.retryable
+
+
+def test_an_empty_balance_is_not_tried_again_and_the_operator_is_told(africastalking_fake, caplog):
+    africastalking_fake.refusal = (405, "InsufficientBalance")
+    with caplog.at_level(logging.ERROR, logger="vgk.integrations.sms"):
+        with pytest.raises(SmsError, match="InsufficientBalance") as caught:
+            at_for(africastalking_fake).deliver(READY)
+    assert not caught.value.retryable
+    [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert "credit" in record.getMessage()
+
+
+def test_a_gateway_error_for_the_recipient_can_be_tried_again(africastalking_fake):
+    africastalking_fake.refusal = (501, "GatewayError")
+    with pytest.raises(SmsError) as caught:
+        at_for(africastalking_fake).deliver(READY)
+    assert caught.value.retryable
+
+
+def test_send_still_returns_the_reference(africastalking_fake):
+    assert at_for(africastalking_fake).send(NUMBER, "Bonjour").startswith("ATXid_")
+
+
+def test_the_sms_outbox_keeps_the_text():
+    kept = []
+    sent = OutboxSms(lambda *args: kept.append(args)).deliver(READY)
+    assert sent == Sent(reference="outbox")
+    assert kept == [("SMS", NUMBER, "Votre commande est prête au point relais d'Akwa.")]
+
+
+# --- delivery reports -------------------------------------------------------------------------
+
+def report(**fields):
+    form = {"id": "ATXid_42", "status": "Success", "phoneNumber": NUMBER, "networkCode": "62402",
+            "failureReason": "", "retryCount": "0"}
+    form.update(fields)
+    return form
+
+
+def test_a_delivered_report():
+    assert parse_delivery_report(report()) == [StatusUpdate(reference="ATXid_42", status="delivered")]
+
+
+@pytest.mark.parametrize("status", ["Rejected", "Failed"])
+def test_a_failed_report_keeps_the_reason(status):
+    assert parse_delivery_report(report(status=status, failureReason="UserDoesNotExist")) == [
+        StatusUpdate(reference="ATXid_42", status="failed", reason="UserDoesNotExist")]
+
+
+@pytest.mark.parametrize("status", ["Sent", "Buffered", "Submitted"])
+def test_a_report_of_a_message_still_on_its_way_changes_nothing(status):
+    assert parse_delivery_report(report(status=status)) == []
+
+
+def test_a_report_without_an_id_is_refused():
+    with pytest.raises(ValueError):
+        parse_delivery_report(report(id=""))
+    with pytest.raises(ValueError):
+        parse_delivery_report({"status": "Success"})
+
+
+def test_the_callback_token_must_match_and_be_configured():
+    assert callback_token_ok("s3cret-token", "s3cret-token")
+    assert not callback_token_ok("s3cret-tokeN", "s3cret-token")
+    assert not callback_token_ok("", "s3cret-token")
+    assert not callback_token_ok("", "")  # nothing configured: refused, even for an empty token
+    assert not callback_token_ok("anything", "")
