@@ -1,9 +1,12 @@
 """Email and SMS as notification channels: deliver(Outgoing) -> Sent, errors that say whether to try again,
 Africa's Talking delivery reports and callback tokens, signed unsubscribe links."""
 import logging
+import re
 import socket
 
 import pytest
+from flask import Flask
+from itsdangerous import URLSafeSerializer
 
 from tests.fakes.fixtures import africastalking_fake, smtp_fake, smtp_fake_factory  # noqa: F401
 from tests.servers import free_port
@@ -17,6 +20,7 @@ from vgk.integrations.sms import (
     parse_cost,
     parse_delivery_report,
 )
+from vgk.services.notifications import unsubscribe
 
 SENDER = "Vidé-Grenier Kamer <no-reply@vgk.cm>"
 UNSUBSCRIBE = "https://vgk.cm/notifications/unsubscribe/abc.def"
@@ -273,3 +277,48 @@ def test_the_callback_token_must_match_and_be_configured():
     assert not callback_token_ok("", "s3cret-token")
     assert not callback_token_ok("", "")  # nothing configured: refused, even for an empty token
     assert not callback_token_ok("anything", "")
+
+
+# --- unsubscribe links ------------------------------------------------------------------------
+
+@pytest.fixture
+def keyed_app():
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "k" * 48
+    with app.app_context():
+        yield app
+
+
+def test_an_unsubscribe_token_names_its_person_and_category(keyed_app):
+    token = unsubscribe.make_token(42, "order_updates")
+    assert re.fullmatch(r"[A-Za-z0-9_.-]+", token)  # safe in a URL path as it is
+    assert unsubscribe.read_token(token) == (42, "order_updates")
+    assert unsubscribe.read_token(unsubscribe.make_token(7, "digest")) == (7, "digest")
+
+
+def test_a_tampered_token_is_refused(keyed_app):
+    token = unsubscribe.make_token(42, "order_updates")
+    forged = URLSafeSerializer(keyed_app.config["SECRET_KEY"], salt=unsubscribe.SALT).dumps([43, "order_updates"])
+    payload, signature = token.rsplit(".", 1)
+    assert unsubscribe.read_token(forged.rsplit(".", 1)[0] + "." + signature) is None  # someone else's id
+    assert unsubscribe.read_token(payload + "." + signature[:-2] + ("AA" if signature[-2:] != "AA" else "BB")) is None
+    assert unsubscribe.read_token(payload) is None
+    assert unsubscribe.read_token("") is None
+    assert unsubscribe.read_token("pas-un-jeton") is None
+
+
+def test_a_value_signed_for_something_else_is_refused(keyed_app):
+    other_salt = URLSafeSerializer(keyed_app.config["SECRET_KEY"], salt="itsdangerous").dumps([42, "order_updates"])
+    assert unsubscribe.read_token(other_salt) is None
+    other_key = URLSafeSerializer("x" * 48, salt=unsubscribe.SALT).dumps([42, "order_updates"])
+    assert unsubscribe.read_token(other_key) is None
+    wrong_shape = URLSafeSerializer(keyed_app.config["SECRET_KEY"], salt=unsubscribe.SALT).dumps({"user": 42})
+    assert unsubscribe.read_token(wrong_shape) is None
+
+
+def test_links_sent_before_a_key_rotation_still_work(keyed_app):
+    token = unsubscribe.make_token(42, "order_updates")
+    keyed_app.config.update(SECRET_KEY="n" * 48, SECRET_KEY_FALLBACKS=["k" * 48])
+    assert unsubscribe.read_token(token) == (42, "order_updates")
+    keyed_app.config["SECRET_KEY_FALLBACKS"] = []
+    assert unsubscribe.read_token(token) is None
