@@ -10,7 +10,8 @@ sender id the account does not own (when `sender_ids` is set).
 
 Scripted answers (cleared by reset()): `cost` (the accepted recipient's "cost", "XAF 25.0000" by default),
 `http_status` (answer every sending request with that HTTP status, e.g. 500 or 429, and a text body) and
-`refusal` ((statusCode, status) for every valid number, e.g. (405, "InsufficientBalance")).
+`refusal` ((statusCode, status) for every valid number, e.g. (405, "InsufficientBalance")) and `raw_body`
+(answer 201 with that text instead of the JSON).
 """
 import json
 import re
@@ -37,6 +38,7 @@ class AfricasTalkingFake:
         self.cost = COST
         self.http_status = None
         self.refusal = None
+        self.raw_body = None
         self._lock = threading.Lock()
         self._server = LoopbackServer(self.wsgi)
 
@@ -55,7 +57,7 @@ class AfricasTalkingFake:
     def reset(self):
         with self._lock:
             self.requests.clear()
-            self.cost, self.http_status, self.refusal = COST, None, None
+            self.cost, self.http_status, self.refusal, self.raw_body = COST, None, None, None
 
     @property
     def messages(self):
@@ -94,6 +96,8 @@ class AfricasTalkingFake:
                                 content_type="text/plain")
         if self.http_status:
             return Response("Scripted failure", status=self.http_status, content_type="text/plain")
+        if self.raw_body is not None:
+            return Response(self.raw_body, status=201, content_type=self.content_type)
         sender = form.get("from")
         recipients = [self._recipient(number.strip(), sender) for number in form["to"].split(",")]
         sent = [r for r in recipients if r["statusCode"] == 101]

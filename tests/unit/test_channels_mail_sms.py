@@ -122,6 +122,14 @@ def test_a_server_that_is_down_can_be_tried_again():
     assert caught.value.retryable
 
 
+def test_a_certificate_that_does_not_verify_is_not_tried_again(smtp_fake_factory):
+    fake = smtp_fake_factory("starttls")
+    adapter = SmtpMail(fake.host, fake.port, security="starttls", timeout=5)  # system CAs only
+    with pytest.raises(MailError, match="SSLCertVerificationError") as caught:
+        adapter.deliver(order_mail())
+    assert not caught.value.retryable
+
+
 def test_send_still_sends_plain_text(smtp_fake):
     reference = smtp_for(smtp_fake).send("amina@example.cm", "Bienvenue", "Bienvenue à vous.")
     [mail] = smtp_fake.messages
@@ -188,6 +196,13 @@ def test_a_wrong_api_key_is_not_tried_again(africastalking_fake):
     with pytest.raises(SmsError) as caught:
         adapter.deliver(READY)
     assert not caught.value.retryable and "401" in str(caught.value)
+
+
+def test_an_accepted_request_with_an_unreadable_answer_is_not_sent_twice(africastalking_fake):
+    africastalking_fake.raw_body = "<html>Service Unavailable</html>"
+    with pytest.raises(SmsError, match="not JSON") as caught:
+        at_for(africastalking_fake).deliver(READY)
+    assert not caught.value.retryable
 
 
 def test_a_provider_that_is_down_can_be_tried_again():

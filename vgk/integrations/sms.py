@@ -122,13 +122,15 @@ def _answer(response: requests.Response) -> dict[str, Any]:
         if not retryable:
             log.error("Africa's Talking answered HTTP %d: check the account settings", status)
         raise SmsError(f"Africa's Talking answered HTTP {status}: {response.text[:200]}", retryable=retryable)
+    # An answer we cannot read after a 2xx: the message may well have gone, so it is not tried again
+    # (an SMS paid twice, or a second channel, is worse than one the delivery report may still confirm).
     try:
         body = response.json()
     except ValueError:
-        raise SmsError("Africa's Talking returned an answer that is not JSON", retryable=True) from None
+        raise SmsError("Africa's Talking returned an answer that is not JSON") from None
     data = body.get("SMSMessageData") if isinstance(body, dict) else None
     if not isinstance(data, dict):
-        raise SmsError("Africa's Talking returned an unexpected answer", retryable=True)
+        raise SmsError("Africa's Talking returned an unexpected answer")
     return data
 
 
