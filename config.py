@@ -165,6 +165,9 @@ class Config:
     AFRICASTALKING_API_KEY = os.environ.get("AFRICASTALKING_API_KEY")
     AFRICASTALKING_SENDER_ID = os.environ.get("AFRICASTALKING_SENDER_ID")
     AFRICASTALKING_BASE_URL = os.environ.get("AFRICASTALKING_BASE_URL")
+    # The secret part of the delivery-report callback URL (Africa's Talking does not sign its callbacks);
+    # unset: every delivery report is refused.
+    AFRICASTALKING_CALLBACK_TOKEN = os.environ.get("AFRICASTALKING_CALLBACK_TOKEN", "")
 
     # Email: SMTP when SMTP_HOST is set, the outbox otherwise.
     SMTP_HOST = os.environ.get("SMTP_HOST")

@@ -7,6 +7,11 @@ international numbers) and `message`, plus `from` for a sender id. It answers 20
 statusCode 101 "Success" for a valid number, 403 "InvalidPhoneNumber" for a number without "+" or,
 for Cameroon (+237), one that is not a 9-digit mobile number (6XXXXXXXX), 402 "InvalidSenderId" for a
 sender id the account does not own (when `sender_ids` is set).
+
+Scripted answers (cleared by reset()): `cost` (the accepted recipient's "cost", "XAF 25.0000" by default),
+`http_status` (answer every sending request with that HTTP status, e.g. 500 or 429, and a text body) and
+`refusal` ((statusCode, status) for every valid number, e.g. (405, "InsufficientBalance")) and `raw_body`
+(answer 201 with that text instead of the JSON).
 """
 import json
 import re
@@ -30,6 +35,10 @@ class AfricasTalkingFake:
         self.sender_ids = sender_ids  # None: any sender id is accepted
         self.content_type = content_type
         self.requests = []  # every request received: method, path, headers, form
+        self.cost = COST
+        self.http_status = None
+        self.refusal = None
+        self.raw_body = None
         self._lock = threading.Lock()
         self._server = LoopbackServer(self.wsgi)
 
@@ -48,6 +57,7 @@ class AfricasTalkingFake:
     def reset(self):
         with self._lock:
             self.requests.clear()
+            self.cost, self.http_status, self.refusal, self.raw_body = COST, None, None, None
 
     @property
     def messages(self):
@@ -84,6 +94,10 @@ class AfricasTalkingFake:
             if not form.get(field):
                 return Response(f"Request is missing required form field '{field}'", status=400,
                                 content_type="text/plain")
+        if self.http_status:
+            return Response("Scripted failure", status=self.http_status, content_type="text/plain")
+        if self.raw_body is not None:
+            return Response(self.raw_body, status=201, content_type=self.content_type)
         sender = form.get("from")
         recipients = [self._recipient(number.strip(), sender) for number in form["to"].split(",")]
         sent = [r for r in recipients if r["statusCode"] == 101]
@@ -103,5 +117,8 @@ class AfricasTalkingFake:
         if sender and self.sender_ids is not None and sender not in self.sender_ids:
             return {"number": number, "status": "InvalidSenderId", "statusCode": 402, "cost": "0",
                     "messageId": "None"}
-        return {"number": number, "status": "Success", "statusCode": 101, "cost": COST,
+        if self.refusal:
+            code, status = self.refusal
+            return {"number": number, "status": status, "statusCode": code, "cost": "0", "messageId": "None"}
+        return {"number": number, "status": "Success", "statusCode": 101, "cost": self.cost,
                 "messageId": f"ATXid_{uuid.uuid4().hex}"}

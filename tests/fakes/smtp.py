@@ -4,6 +4,9 @@ Modes: "none" (plain SMTP), "starttls" (offers STARTTLS and refuses mail before 
 (implicit TLS), the last two with a throwaway self-signed certificate for 127.0.0.1 made with
 `cryptography`; `client_context()` trusts exactly that certificate. With `credentials`, AUTH
 LOGIN/PLAIN is offered and required.
+
+Scripted refusals: set `rcpt_reply` (e.g. "550 5.1.1 No such user") to answer RCPT TO with it, or
+`data_reply` (e.g. "451 4.3.0 Try again later") to answer the end of DATA with it; nothing is kept then.
 """
 import datetime
 import ipaddress
@@ -37,7 +40,14 @@ class ReceivedMail:
 
     @property
     def text(self):
-        return self.message.get_content().replace("\r\n", "\n")
+        """The plain text part (the whole body of a single-part message)."""
+        return self.message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+
+    @property
+    def html(self):
+        """The HTML part, or None."""
+        part = self.message.get_body(preferencelist=("html",))
+        return part.get_content().replace("\r\n", "\n") if part is not None else None
 
 
 def self_signed_certificate(directory):
@@ -72,7 +82,15 @@ class _Handler:
     def __init__(self, fake):
         self.fake = fake
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.fake.rcpt_reply:
+            return self.fake.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
+        if self.fake.data_reply:
+            return self.fake.data_reply
         self.fake.messages.append(ReceivedMail(
             mail_from=envelope.mail_from,
             rcpt_tos=list(envelope.rcpt_tos),
@@ -89,6 +107,8 @@ class SmtpFake:
         self.security = security
         self.credentials = credentials  # (username, password) or None
         self.messages = []
+        self.rcpt_reply = None  # e.g. "550 5.1.1 No such user": RCPT TO is refused with it
+        self.data_reply = None  # e.g. "451 4.3.0 Try again later": the message is refused with it
         self.host = "127.0.0.1"
         self.port = None
         self._controller = None
