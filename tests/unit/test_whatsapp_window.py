@@ -1,5 +1,6 @@
 """The WhatsApp 24-hour window: a number that wrote to us may get free text for 24 hours, then only
 templates. Times are explicit (naive UTC, as stored, or aware)."""
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -37,6 +38,31 @@ def test_a_new_message_reopens_the_window_and_an_older_one_arriving_late_does_no
     assert last_inbound(NUMBER) == WROTE + timedelta(hours=20)
     assert window_open(NUMBER, WROTE + timedelta(hours=43)) is True
     assert db.session.scalar(select(func.count()).select_from(WhatsAppContact)) == 1
+
+
+def test_webhook_calls_racing_for_one_number_leave_one_row_with_the_latest_time(app):
+    times = [WROTE + timedelta(minutes=minutes) for minutes in (5, 40, 10, 25)]
+    start, failures = threading.Barrier(len(times)), []
+
+    def webhook_call(at):
+        with app.app_context():
+            try:
+                start.wait()
+                record_inbound(NUMBER, at)
+            except Exception as error:  # reported below
+                failures.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=webhook_call, args=(at,)) for at in times]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert failures == []
+    assert db.session.scalar(select(func.count()).select_from(WhatsAppContact)) == 1
+    assert last_inbound(NUMBER) == WROTE + timedelta(minutes=40)
 
 
 def test_aware_times_are_compared_in_utc(app):
