@@ -180,6 +180,17 @@ class Config:
     SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@vgk.cm")
     SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "")
 
+    # WhatsApp: the Business Cloud API when a token and the business phone number's id are set, the outbox
+    # otherwise. The app secret checks the webhook's signatures, the verify token its subscription
+    # handshake; WHATSAPP_COST_XAF is what one message (conversation) costs, for the delivery log.
+    WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN")
+    WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID")
+    WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET")
+    WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN")
+    WHATSAPP_BASE_URL = os.environ.get("WHATSAPP_BASE_URL", "https://graph.facebook.com")
+    WHATSAPP_API_VERSION = os.environ.get("WHATSAPP_API_VERSION", "v21.0")
+    WHATSAPP_COST_XAF = _env_number("WHATSAPP_COST_XAF", 0)
+
     # Google sign-in (OpenID Connect): shown only when a client id is set.
     GOOGLE_CLIENT_ID = os.environ.get("GOOGLE_CLIENT_ID")
     GOOGLE_CLIENT_SECRET = os.environ.get("GOOGLE_CLIENT_SECRET")
@@ -318,6 +329,7 @@ class TestConfig(Config):
     SMTP_HOST = None
     GOOGLE_CLIENT_ID = None
     CAMPAY_USERNAME = None
+    WHATSAPP_TOKEN = None
     MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", str(BASE_DIR / "instance" / "test-media"))
     DEV_TOOLS = True
 
@@ -358,6 +370,10 @@ class ProductionConfig(Config):
         # The simulated gateway lets anyone approve a payment: only a deliberate demo may use it.
         if not config.get("CAMPAY_USERNAME") and not config.get("ALLOW_SIMULATED_PAYMENTS"):
             raise ConfigError("CAMPAY_USERNAME must be set in production (or ALLOW_SIMULATED_PAYMENTS=1 for a demo)")
+        # Without the app secret nobody can tell WhatsApp's webhook calls from forged ones.
+        if config.get("WHATSAPP_TOKEN") and not config.get("WHATSAPP_APP_SECRET"):
+            raise ConfigError("WHATSAPP_APP_SECRET must be set in production when WHATSAPP_TOKEN is: it checks "
+                              "the signatures of WhatsApp's webhook calls")
 
 
 CONFIGS = {

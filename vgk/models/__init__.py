@@ -65,3 +65,4 @@ from vgk.models.payments import (  # noqa: F401
     WalletEntryKind,
 )
 from vgk.models.settings import Setting  # noqa: F401
+from vgk.models.whatsapp import WhatsAppContact  # noqa: F401
