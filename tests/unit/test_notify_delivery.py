@@ -10,10 +10,18 @@ from tests.fakes.channels import install_channels
 from vgk.extensions import db
 from vgk.integrations.channels import ChannelError
 from vgk.models import NotificationDelivery
-from vgk.services.notifications import addresses, notify
+from vgk.services.notifications import addresses, notify, preferences
 from vgk.services.notifications.delivery import deliver, sweep
 
 CHAT = {"name": "Aïcha", "title": "Vélo rouge", "conversation": "c1", "link": "/messages/c1"}
+
+def _opted_in(**fields):
+    """A person who chose WhatsApp (opt-in) besides the default channels."""
+    person = f.user(**fields)
+    for category in ("transactional", "chat", "alerts"):
+        preferences.choose(person, category, ["push", "whatsapp", "sms", "email"])
+    return person
+
 
 
 @pytest.fixture
@@ -27,7 +35,7 @@ def _rows():
 
 def test_a_retryable_refusal_is_tried_again_then_the_next_channel_takes_it(app, fakes, caplog):
     fakes["whatsapp"].errors = [ChannelError("timeout", retryable=True) for _ in range(3)]
-    person = f.user(phone="+237690001234")
+    person = _opted_in(phone="+237690001234")
     notify(person, "chat.message", CHAT)
     db.session.commit()  # first try, inline: refused, back in the queue
     whatsapp = _rows()[-1]
@@ -50,7 +58,7 @@ def test_a_gone_push_subscription_is_forgotten_and_the_message_moves_on(app, fak
     monkeypatch.setitem(addresses._BOOKS, "push", lambda user: "subscription-1")
     monkeypatch.setitem(addresses._FORGET, "push", forgotten.append)
     fakes["push"].errors = [ChannelError("gone", gone=True)]
-    notify(f.user(), "chat.message", CHAT)
+    notify(_opted_in(), "chat.message", CHAT)
     db.session.commit()
     assert forgotten == ["subscription-1"]
     assert [(row.channel, row.status) for row in _rows()] == [("push", "failed"), ("whatsapp", "sent")]
@@ -60,7 +68,7 @@ def test_a_gone_push_subscription_is_forgotten_and_the_message_moves_on(app, fak
 
 
 def test_a_message_is_sent_once_however_many_jobs_run_it(app, fakes):
-    notify(f.user(), "order.ready", {"order": "VGK-1", "point": "Akwa"})
+    notify(_opted_in(), "order.ready", {"order": "VGK-1", "point": "Akwa"})
     db.session.commit()
     sms = _rows()[-1]
     assert deliver(sms.id) == "skipped"
@@ -73,7 +81,7 @@ def test_a_message_is_sent_once_however_many_jobs_run_it(app, fakes):
 def test_a_message_stuck_while_sending_is_never_sent_again(app, fakes, caplog):
     caplog.set_level(logging.ERROR)
     fakes["sms"].errors = [ChannelError("will not happen")]
-    notify(f.user(), "order.ready", {"order": "VGK-1", "point": "Akwa"})
+    notify(_opted_in(), "order.ready", {"order": "VGK-1", "point": "Akwa"})
     row = _rows()[-1]
     row.status, row.claimed_at = "sending", datetime(2026, 6, 1, 10, 0)  # a worker died mid-send
     db.session.commit()
@@ -88,7 +96,7 @@ def test_a_message_stuck_while_sending_is_never_sent_again(app, fakes, caplog):
 
 
 def test_the_sweep_sends_deferred_messages_once_due(app, fakes):
-    person = f.user()
+    person = _opted_in()
     late = datetime(2026, 6, 1, 21, 30)
     row = notify(person, "alert.price_drop", {"title": "Vélo", "amount": 20000}, at=late)[-1]
     db.session.commit()
@@ -104,7 +112,7 @@ def test_a_channel_without_adapter_moves_down_the_list(app, monkeypatch):
     from vgk.integrations.registry import adapters_of
 
     monkeypatch.setattr(adapters_of(app), "mail", object())
-    notify(f.user(), "security.password_changed", {})
+    notify(_opted_in(), "security.password_changed", {})
     db.session.commit()
     assert [(row.channel, row.status, row.error) for row in _rows()] == [
         ("email", "failed", "no email adapter"), ("sms", "sent", None)]
@@ -118,7 +126,7 @@ def test_a_queue_that_is_down_does_not_break_the_callers_commit(app, fakes, monk
         raise ConnectionError("redis is down")
 
     monkeypatch.setattr(engine, "enqueue", down)
-    notify(f.user(), "order.ready", {"order": "VGK-3", "point": "Akwa"})
+    notify(_opted_in(), "order.ready", {"order": "VGK-3", "point": "Akwa"})
     db.session.commit()
     assert "could not enqueue notification" in caplog.text
     row = _rows()[-1]

@@ -9,7 +9,7 @@ from tests.fakes.channels import install_channels
 from vgk.extensions import db
 from vgk.models import NotificationDelivery, NotificationPreference, NotificationSettings
 from vgk.services.messaging import inbox
-from vgk.services.notifications import Guest, addresses, notify
+from vgk.services.notifications import Guest, addresses, notify, preferences
 
 
 @pytest.fixture
@@ -146,3 +146,15 @@ def test_non_urgent_messages_wait_for_the_end_of_quiet_hours(app, fakes):
     assert (row.channel, row.status, row.due_at) == ("sms", "deferred", datetime(2026, 6, 2, 6, 0))  # 07:00 Douala
     assert urgent.status == "sent"
     assert [m.text for m in fakes["sms"].sent if "Vélo" in m.text] == []
+
+
+def test_whatsapp_is_used_only_for_people_who_chose_it(app, monkeypatch):
+    channels = install_channels(app, monkeypatch, "sms", "email", "whatsapp")
+    chat = {"name": "Aïcha", "title": "Vélo", "conversation": "c1", "link": "/messages/c1"}
+    silent, willing = f.user(phone="+237690000101"), f.user(phone="+237690000102")
+    preferences.choose(willing, "chat", ["whatsapp", "sms"])
+    notify(silent, "chat.message", chat)
+    notify(willing, "chat.message", chat)
+    db.session.commit()
+    assert [m.to for m in channels["whatsapp"].sent] == ["+237690000102"]
+    assert [m.to for m in channels["sms"].sent] == ["+237690000101"]

@@ -7,7 +7,16 @@ from tests.fakes.channels import install_channels
 from vgk.extensions import db
 from vgk.integrations.channels import StatusUpdate
 from vgk.models import NotificationDelivery
-from vgk.services.notifications import notify, status
+from vgk.services.notifications import notify, preferences, status
+
+
+def _opted_in(**fields):
+    """A person who chose WhatsApp (opt-in) besides the default channels."""
+    person = f.user(**fields)
+    for category in ("transactional", "chat", "alerts"):
+        preferences.choose(person, category, ["push", "whatsapp", "sms", "email"])
+    return person
+
 
 
 @pytest.fixture
@@ -20,7 +29,7 @@ def _by_reference(reference):
 
 
 def test_callbacks_move_messages_forward_only(app, fakes):
-    person = f.user()
+    person = _opted_in()
     for n in range(2):
         notify(person, "order.paid", {"order": f"VGK-{n}"})
     db.session.commit()
@@ -41,7 +50,7 @@ def test_callbacks_move_messages_forward_only(app, fakes):
 
 
 def test_a_failure_reported_later_moves_the_message_to_the_next_channel(app, fakes):
-    person = f.user()
+    person = _opted_in()
     notify(person, "order.paid", {"order": "VGK-5"})
     db.session.commit()
     assert status.record("whatsapp", [StatusUpdate("whatsapp-1", "failed", reason="not on WhatsApp")]) == 1

@@ -22,12 +22,12 @@ from vgk.services.notifications.events import (
     SECURITY,
     SMS,
     TRANSACTIONAL,
-    WHATSAPP,
 )
 
+# WhatsApp is opt-in (WhatsApp's business policy): nobody gets it until they choose it for a category.
 DEFAULT_CHANNELS: dict[str, tuple[str, ...]] = {
-    TRANSACTIONAL: CHANNELS, SECURITY: CHANNELS, CHAT: (PUSH, WHATSAPP, SMS),
-    ALERTS: (PUSH, WHATSAPP, SMS, EMAIL), NEWS: (EMAIL, PUSH),
+    TRANSACTIONAL: (PUSH, SMS, EMAIL), SECURITY: (PUSH, SMS, EMAIL), CHAT: (PUSH, SMS),
+    ALERTS: (PUSH, SMS, EMAIL), NEWS: (EMAIL, PUSH),
 }
 INVALID_CHOICE = _l("Choix de canaux invalide.")
 
