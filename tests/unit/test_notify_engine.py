@@ -158,3 +158,14 @@ def test_whatsapp_is_used_only_for_people_who_chose_it(app, monkeypatch):
     db.session.commit()
     assert [m.to for m in channels["whatsapp"].sent] == ["+237690000102"]
     assert [m.to for m in channels["sms"].sent] == ["+237690000101"]
+
+
+def test_a_code_is_kept_sealed_only_until_it_has_left(app, fakes):
+    person = f.user(phone="+237690000103")
+    [row] = notify(person, "security.code", {"code": "482913", "minutes": 10})
+    assert "482913" not in row.context  # sealed before anything is stored
+    db.session.commit()
+    [sms] = fakes["sms"].sent
+    assert "482913" in sms.text and "10 minutes" in sms.text
+    db.session.refresh(row)
+    assert row.status == "sent" and "482913" not in row.context and "__sealed__" not in row.context

@@ -26,7 +26,7 @@ from vgk.integrations.channels import ChannelError, Outgoing, Sent
 from vgk.jobs import enqueue
 from vgk.models import DeliveryStatus, NotificationDelivery, User
 from vgk.models.base import utcnow
-from vgk.services.notifications import templates, whatsapp_window
+from vgk.services.notifications import sealed, templates, whatsapp_window
 from vgk.services.notifications.addresses import Guest, Recipient, adapter_for, forget
 from vgk.services.notifications.engine import DELIVERY_RETRIES, route
 from vgk.services.notifications.events import EMAIL, SMS, WHATSAPP, event
@@ -61,7 +61,7 @@ def outgoing(row: NotificationDelivery) -> Outgoing:
     """The row's message, written in its language from the event's template for its channel. For WhatsApp
     outside the 24-hour window, `template` names the approved template ("order_ready") and
     `template_params` are the event's `params` in order."""
-    context = json.loads(row.context or "{}")
+    context = sealed.opened(json.loads(row.context or "{}"))
     context["url"] = _link(context.get("link"))
     subject, text, html = templates.render(row.event, row.channel, row.language, context)
     return Outgoing(to=row.address, text=text, subject=subject, html=html, link=context["url"],
@@ -92,6 +92,7 @@ def deliver(delivery_id: int) -> str:
         return _refused(row, ChannelError("the adapter returned no receipt"))
     row.status, row.reference, row.cost_xaf, row.sent_at, row.error = (
         DeliveryStatus.SENT, sent.reference[:120], sent.cost_xaf, utcnow(), None)
+    row.context = sealed.wipe(row.context)
     db.session.commit()
     return row.status
 
@@ -106,7 +107,8 @@ def _refused(row: NotificationDelivery, error: ChannelError) -> str:
         log.warning("notification %s via %s: %s, tried again later", row.id, row.channel, row.error)
         raise error  # RQ tries the job again
     row.status = DeliveryStatus.FAILED
-    fall_back(row)
+    fall_back(row)  # the next channel's row gets the sealed values; this one no longer needs them
+    row.context = sealed.wipe(row.context)
     db.session.commit()
     log.warning("notification %s via %s failed: %s", row.id, row.channel, row.error)
     return row.status

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,12 +35,13 @@ from vgk.jobs import enqueue, enqueue_in
 from vgk.models import DeliveryStatus, NotificationDelivery, NotificationSettings, User
 from vgk.models.base import utcnow
 from vgk.services.messaging import inbox
-from vgk.services.notifications import limits
+from vgk.services.notifications import limits, sealed
 from vgk.services.notifications.addresses import Recipient, address, language, recipient_key
 from vgk.services.notifications.events import INAPP, Event, event
 from vgk.services.notifications.preferences import accepted
 from vgk.text import format_when, format_xaf
 
+SENT_APART = _l("envoyé par SMS")
 QUIET_START, QUIET_END = 21 * 60, 7 * 60  # minutes of the day, Cameroon time
 CAMEROON = ZoneInfo("Africa/Douala")
 DELIVERY_RETRIES = 3  # tries of one delivery on one channel before moving down the fallback list
@@ -100,15 +102,19 @@ def notify(recipient: Recipient, event_name: str, context: Mapping[str, object] 
     if key is None or (dedup_key and _already(key, dedup_key)):
         return []
     now = at or utcnow()
-    values = display_values(context or {})
+    given = dict(context or {})
+    hidden = {name: given.pop(name) for name in ev.secret if name in given}
+    values = display_values(given)
+    stored: dict[str, object] = {**values, sealed.SEALED: sealed.seal(hidden)} if hidden else dict(values)
     topic = values.get("topic", values.get("conversation"))
     base = {"user_id": recipient.id if isinstance(recipient, User) else None, "recipient": key,
             "event": ev.name, "category": ev.category, "language": language(recipient),
             "dedup_key": dedup_key, "topic": str(topic)[:64] if topic is not None else None,
-            "context": json.dumps(values, ensure_ascii=False), "created_at": now, "due_at": now}
+            "context": json.dumps(stored, ensure_ascii=False), "created_at": now, "due_at": now}
     rows: list[NotificationDelivery] = []
     if isinstance(recipient, User) and ev.inapp is not None:
-        params = {name: value for name, value in values.items() if name not in ("link", "topic")}
+        params: dict[str, object] = {name: value for name, value in values.items() if name not in ("link", "topic")}
+        params.update({name: SENT_APART for name in hidden})  # a code travels by its own channel, never in-app
         inbox.notify(recipient, ev.inbox_kind, ev.inapp, str(values.get("link", "")), **params)
         rows.append(_add(base, channel=INAPP, address="", status=DeliveryStatus.SENT, sent_at=now))
     return rows + route(recipient, ev, base, now)

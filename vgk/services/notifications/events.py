@@ -28,6 +28,7 @@ class Event:
     inbox_kind: str = inbox.ORDER      # the notice's kind in the in-app list
     per_topic: bool = False            # limits count per context["topic"] (a conversation...) when given
     params: tuple[str, ...] = ()       # the context values its messages show, in order (WhatsApp templates)
+    secret: tuple[str, ...] = ()       # context values kept sealed and only until sent (codes): never in-app
 
     @property
     def urgent(self) -> bool:
@@ -66,6 +67,7 @@ EVENTS: dict[str, Event] = {event.name: event for event in (
           params=("amount",)),
     Event("security.new_signin", SECURITY, (PUSH, EMAIL, SMS), params=("device",)),
     Event("security.password_changed", SECURITY, (EMAIL, SMS)),
+    Event("security.code", SECURITY, (SMS, EMAIL), params=("code", "minutes"), secret=("code",)),
     Event("alert.price_drop", ALERTS, _PHONE_FIRST, params=("title", "amount")),
     Event("alert.saved_search", ALERTS, (PUSH, EMAIL), params=("count", "search")),
     Event("news.digest", NEWS, (EMAIL,), params=("summary",)),
