@@ -126,6 +126,7 @@ def _init_adapters(app):
     from vgk.integrations.mail import mail_from_config
     from vgk.integrations.oauth import oauth_from_config
     from vgk.integrations.payments import payments_from_config
+    from vgk.integrations.push import push_from_config
     from vgk.integrations.sms import sms_from_config
     from vgk.integrations.storage import storage_from_config
     from vgk.services.messaging import outbox
@@ -137,6 +138,7 @@ def _init_adapters(app):
         payments=payments_from_config(app.config, simulator_url=_simulator_url(app)),
         oauth=oauth_from_config(app),  # None unless GOOGLE_CLIENT_ID is set
         queue=_queue(app),
+        push=push_from_config(app.config, keep=outbox.keep),
     ))
 
 

@@ -1,6 +1,6 @@
 """The adapters of the running application, each behind its interface. create_app() builds them from the
 configuration and installs them on the app; code that needs one asks for it here (`storage()`, `sms()`,
-`mail()`, `payments()`, `oauth()`, `queue()`, `live()`) and gets it typed. A test swaps one by setting its
+`mail()`, `payments()`, `oauth()`, `queue()`, `live()`, `push()`) and gets it typed. A test swaps one by setting its
 attribute on `adapters_of(app)` (e.g. with monkeypatch.setattr)."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 
+from vgk.integrations.channels import Channel
 from vgk.integrations.mail import MailSender
 from vgk.integrations.payments.base import Gateway
 from vgk.integrations.sms import SmsSender
@@ -35,6 +36,7 @@ class Adapters:
     oauth: OAuth | None = None  # Google sign-in: None unless GOOGLE_CLIENT_ID is set
     queue: Queue | None = None  # the RQ job queue: None without REDIS_URL (jobs then run inline)
     live: Publisher | None = None  # real-time events to connected browsers and apps (None: nobody listens)
+    push: Channel | None = None  # Web Push: the outbox, or the browsers' push services with VAPID_PRIVATE_KEY
 
 
 def install(app: Flask, adapters: Adapters) -> Adapters:
@@ -77,3 +79,7 @@ def queue() -> Queue | None:
 
 def live() -> Publisher | None:
     return adapters_of().live
+
+
+def push() -> Channel | None:
+    return adapters_of().push
