@@ -127,3 +127,13 @@ def test_a_private_key_chooses_web_push():
     assert isinstance(push_from_config({"VAPID_PRIVATE_KEY": private, "VAPID_SUBJECT": "mailto:a@vgk.cm"}), WebPush)
     assert isinstance(push_from_config({}), OutboxPush)
     assert len(public) == 87 and len(private) == 43  # 65 and 32 bytes, base64url without padding
+
+
+def test_the_cli_prints_a_fresh_key_pair_that_signs(app, service):
+    output = app.test_cli_runner().invoke(args=["vapid-keys"]).output
+    private = output.split("VAPID_PRIVATE_KEY=")[1].split()[0]
+    public = output.split("VAPID_PUBLIC_KEY=")[1].split()[0]
+
+    WebPush(private, "mailto:support@vgk.cm").deliver(message(service.new_subscription()))
+    assert service.requests[-1]["status"] == 201
+    assert service.requests[-1]["headers"]["Authorization"].endswith(",k=" + public)
