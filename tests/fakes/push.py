@@ -7,7 +7,7 @@ service does: `Authorization: vapid t=<JWT>,k=<public key>` (the JWT is ES256-si
 endpoint's origin, it has not expired and names a `sub`), `TTL` present, `Content-Encoding: aes128gcm`;
 the body is then DECRYPTED with the subscription's private key and auth secret, as the browser would, and
 the JSON found is recorded in `received`. Answers 201 with a `Location`, or what `script` says next
-(410, 429, 500...), or 401/400 for a bad signature or a payload that does not decrypt.
+(410, 429, 500...), or 401/400 for a bad signature or a payload that does not decrypt, 413 over 4 KB.
 """
 import base64
 import json
@@ -82,6 +82,8 @@ class PushServiceFake:
             return 401, None
         if "TTL" not in request.headers or request.headers.get("Content-Encoding") != "aes128gcm":
             return 400, None
+        if len(request.get_data()) > 4096:  # what push services take at most
+            return 413, None
         key, auth = self.subscriptions[ident]
         try:
             plain = http_ece.decrypt(request.get_data(), private_key=key, auth_secret=auth, version="aes128gcm")

@@ -137,3 +137,10 @@ def test_the_cli_prints_a_fresh_key_pair_that_signs(app, service):
     WebPush(private, "mailto:support@vgk.cm").deliver(message(service.new_subscription()))
     assert service.requests[-1]["status"] == 201
     assert service.requests[-1]["headers"]["Authorization"].endswith(",k=" + public)
+
+
+def test_a_long_text_is_cut_to_fit_the_push_service_limit(service):
+    adapter().deliver(message(service.new_subscription(), text="é" * 5000))
+
+    body = service.received[-1]["data"]["body"]
+    assert body.endswith("…") and len(body) == 600

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 GONE = {404, 410}
 DAY = 24 * 60 * 60
+MAX_TITLE, MAX_TEXT, MAX_LINK = 120, 600, 1000  # characters; at most ~3.5 KB of UTF-8 JSON
 
 
 def _subscription(to: str) -> dict[str, Any]:
@@ -43,9 +44,11 @@ def _origin(endpoint: str) -> str:
 
 
 def payload(message: Outgoing) -> str:
-    """What the service worker receives (and shows)."""
-    return json.dumps({"title": message.subject, "body": message.text, "url": message.link, "tag": message.tag},
-                      ensure_ascii=False)
+    """What the service worker receives (and shows). Push services take at most 4 KB once encrypted: the
+    text is cut (a notification shows a few lines anyway; the link opens the whole)."""
+    body = message.text if len(message.text) <= MAX_TEXT else message.text[:MAX_TEXT - 1] + "…"
+    return json.dumps({"title": message.subject[:MAX_TITLE], "body": body, "url": message.link[:MAX_LINK],
+                       "tag": message.tag[:64]}, ensure_ascii=False)
 
 
 class OutboxPush:
