@@ -74,8 +74,10 @@ def test_the_switch_hands_the_subscription_over_and_takes_it_back(live_server, l
         expect(section.get_by_text("Activées")).to_be_visible()
         assert _endpoints(live_app, user_id) == [ENDPOINT]
 
-        section.get_by_role("button", name="Désactiver").click()
-        expect(section.get_by_role("button", name="Activer les notifications sur ce téléphone")).to_be_visible()
+        with page.expect_response(lambda r: r.url.endswith("/telephone/retirer")) as answer:
+            section.get_by_role("button", name="Désactiver").click()
+        assert answer.value.status == 204, answer.value.text()
+        expect(section.get_by_text("Soyez prévenu ici même")).to_be_visible()
         assert _endpoints(live_app, user_id) == []
         widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert widths[0] <= widths[1], f"wider than the phone: {widths}"
