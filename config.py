@@ -176,6 +176,12 @@ class Config:
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Vidé-Grenier Kamer <no-reply@vgk.cm>")
+    # Web Push (notifications on a phone or browser that allowed them): sent through the browsers' push
+    # services when VAPID_PRIVATE_KEY is set (`flask vapid-keys` prints a fresh pair), the outbox otherwise.
+    # The page offers the button only with VAPID_PUBLIC_KEY. VAPID_SUBJECT: a mailto: or https: contact.
+    VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY") or None
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:support@vgk.cm")
     # The contact page: the support address, and the support line (+237 6XX XX XX XX) shown only when set.
     SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@vgk.cm")
     SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "")
@@ -327,6 +333,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     AFRICASTALKING_API_KEY = None
     SMTP_HOST = None
+    VAPID_PUBLIC_KEY = None
+    VAPID_PRIVATE_KEY = None
     GOOGLE_CLIENT_ID = None
     CAMPAY_USERNAME = None
     WHATSAPP_TOKEN = None

@@ -114,3 +114,39 @@ async function networkFirst(event) {
     return cached || Response.error();
   }
 }
+
+// --- notifications (Web Push) ---------------------------------------------------------------------
+// The server sends {"title", "body", "url", "tag"} (vgk.integrations.push); a click opens that page of
+// this site, in a tab already showing it when there is one. Other origins are never opened.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (err) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  const options = { body: data.body || "", icon: "/static/img/icon-192.png", data: { url: data.url || "/" } };
+  if (data.tag) options.tag = data.tag;
+  event.waitUntil(self.registration.showNotification(data.title || "Vidé-Grenier Kamer", options));
+});
+
+function sameOriginUrl(raw) {
+  try {
+    const url = new URL(raw || "/", self.location.origin);
+    return url.origin === self.location.origin ? url.href : null;
+  } catch (err) {
+    return null;
+  }
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = sameOriginUrl(event.notification.data && event.notification.data.url);
+  if (!target) return;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => client.url === target && "focus" in client);
+      return open ? open.focus() : self.clients.openWindow(target);
+    })
+  );
+});

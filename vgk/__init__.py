@@ -126,6 +126,7 @@ def _init_adapters(app):
     from vgk.integrations.mail import mail_from_config
     from vgk.integrations.oauth import oauth_from_config
     from vgk.integrations.payments import payments_from_config
+    from vgk.integrations.push import push_from_config
     from vgk.integrations.sms import sms_from_config
     from vgk.integrations.storage import storage_from_config
     from vgk.integrations.whatsapp import whatsapp_from_config
@@ -139,6 +140,7 @@ def _init_adapters(app):
         oauth=oauth_from_config(app),  # None unless GOOGLE_CLIENT_ID is set
         queue=_queue(app),
         whatsapp=whatsapp_from_config(app.config, keep=outbox.keep),
+        push=push_from_config(app.config, keep=outbox.keep),
     ))
 
 

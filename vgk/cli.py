@@ -21,10 +21,20 @@ def _progress_printer():
     return show
 
 
+@click.command("vapid-keys")
+def vapid_keys():
+    """Print a fresh VAPID key pair for Web Push (VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY)."""
+    from vgk.integrations.push import new_vapid_keys
+
+    private, public = new_vapid_keys()
+    click.echo(f"VAPID_PRIVATE_KEY={private}\nVAPID_PUBLIC_KEY={public}")
+
+
 def register(app):
     from vgk import cli_admin
 
     cli_admin.register(app)
+    app.cli.add_command(vapid_keys)
 
     @app.cli.command("rq-worker")
     @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")

@@ -136,3 +136,24 @@ def test_a_queue_that_is_down_does_not_break_the_callers_commit(app, fakes, monk
     assert sweep() == 1
     db.session.refresh(row)
     assert row.status == "sent"
+
+
+def test_push_goes_to_the_persons_subscription_and_a_gone_one_is_deleted(app, fakes):
+    import base64
+    import json
+
+    from vgk.services.accounts import push_subscriptions
+
+    def b64(raw):
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    person = _opted_in(phone="+237690001299")
+    push_subscriptions.subscribe(person, {"endpoint": "https://push.example.org/send/abc",
+                                          "keys": {"p256dh": b64(b"\x04" + bytes(range(64))), "auth": b64(bytes(16))}})
+    fakes["push"].errors = [ChannelError("gone", gone=True)]
+    notify(person, "chat.message", CHAT)
+    db.session.commit()
+    push_row = _rows()[0]
+    assert json.loads(push_row.address)["endpoint"] == "https://push.example.org/send/abc"
+    assert push_subscriptions.subscriptions_of(person.id) == []
+    assert [(row.channel, row.status) for row in _rows()] == [("push", "failed"), ("whatsapp", "sent")]

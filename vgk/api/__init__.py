@@ -21,6 +21,7 @@ def init_app(app):
         docs,
         payments,
         products,
+        push,
         staff,
         visitor,
     )

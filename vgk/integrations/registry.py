@@ -1,7 +1,7 @@
 """The adapters of the running application, each behind its interface. create_app() builds them from the
 configuration and installs them on the app; code that needs one asks for it here (`storage()`, `sms()`,
-`mail()`, `whatsapp()`, `payments()`, `oauth()`, `queue()`, `live()`) and gets it typed. A test swaps one
-by setting its attribute on `adapters_of(app)` (e.g. with monkeypatch.setattr)."""
+`mail()`, `whatsapp()`, `push()`, `payments()`, `oauth()`, `queue()`, `live()`) and gets it typed. A test
+swaps one by setting its attribute on `adapters_of(app)` (e.g. with monkeypatch.setattr)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -37,6 +37,7 @@ class Adapters:
     queue: Queue | None = None  # the RQ job queue: None without REDIS_URL (jobs then run inline)
     live: Publisher | None = None  # real-time events to connected browsers and apps (None: nobody listens)
     whatsapp: Channel | None = None  # WhatsApp messages: the Cloud API, or the outbox (create_app sets one)
+    push: Channel | None = None  # Web Push: the outbox, or the browsers' push services with VAPID_PRIVATE_KEY
 
 
 def install(app: Flask, adapters: Adapters) -> Adapters:
@@ -83,3 +84,7 @@ def queue() -> Queue | None:
 
 def live() -> Publisher | None:
     return adapters_of().live
+
+
+def push() -> Channel | None:
+    return adapters_of().push

@@ -64,5 +64,6 @@ from vgk.models.payments import (  # noqa: F401
     WalletEntry,
     WalletEntryKind,
 )
+from vgk.models.push import PushSubscription  # noqa: F401
 from vgk.models.settings import Setting  # noqa: F401
 from vgk.models.whatsapp import WhatsAppContact  # noqa: F401

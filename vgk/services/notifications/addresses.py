@@ -1,11 +1,12 @@
 """Where a person is reached on each channel: their phone for SMS (and WhatsApp once its adapter is set up),
-their email, and — through a hook the push channel registers — their push subscription.
+their email, and their newest push subscription (vgk.services.accounts.push_subscriptions).
 
 Hooks: `register_book(channel, find)` gives the engine a way to find a user's address on a channel
 (`find(user) -> str | None`, e.g. the newest push subscription as JSON); `register_forget(channel, forget)`
 is called with an address the provider says is gone (push 404/410), so its owner deletes it."""
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from vgk.integrations import registry
 from vgk.integrations.mail import mask_email
 from vgk.integrations.phones import mask_phone
 from vgk.models import User
+from vgk.services.accounts import push_subscriptions
 from vgk.services.notifications.events import EMAIL, PUSH, SMS, WHATSAPP
 
 
@@ -44,6 +46,13 @@ def forget(channel: str, address: str) -> None:
     hook = _FORGET.get(channel)
     if hook is not None:
         hook(address)
+    elif channel == PUSH:
+        try:
+            endpoint = json.loads(address).get("endpoint")
+        except (ValueError, AttributeError):
+            return
+        if isinstance(endpoint, str):
+            push_subscriptions.forget(endpoint)
 
 
 def adapter_for(channel: str) -> object | None:
@@ -65,8 +74,9 @@ def address(recipient: Recipient, channel: str) -> str | None:
         return recipient.email or None
     if channel == WHATSAPP and adapter_for(WHATSAPP) is not None:
         return recipient.phone or None
-    if channel == PUSH:
-        return None  # only through the push channel's address book
+    if channel == PUSH and isinstance(recipient, User):
+        newest = push_subscriptions.subscriptions_of(recipient.id)[:1]
+        return push_subscriptions.address(newest[0]) if newest else None
     return None
 
 
