@@ -125,6 +125,16 @@ class Config:
         "alerts": {"sms": (3, 7 * 86400), "whatsapp": (3, 7 * 86400), "push": (5, 86400), "email": (3, 86400)},
         "news": {"email": (1, 6 * 86400), "push": (1, 86400)},
     }
+    # Alerts and news wait for the hour each person most often uses the app (learned once they were seen
+    # NOTIFY_ACTIVE_MIN_SAMPLES times; NOTIFY_DEFAULT_HOUR until then, Cameroon time). Messages waiting for the
+    # same time leave as one digest of at most NOTIFY_DIGEST_LINES lines ("et X autres").
+    NOTIFY_SMART_TIMING = _env_bool("NOTIFY_SMART_TIMING", True)
+    NOTIFY_DEFAULT_HOUR = _env_number("NOTIFY_DEFAULT_HOUR", 18)
+    NOTIFY_ACTIVE_MIN_SAMPLES = _env_number("NOTIFY_ACTIVE_MIN_SAMPLES", 5)
+    NOTIFY_DIGEST_LINES = _env_number("NOTIFY_DIGEST_LINES", 10)
+    # A/B tests of messages' words: {event: {variant: weight}}, e.g. {"alert.price_drop": {"a": 50, "b": 50}};
+    # variant b's words are templates/notifications/<event>/<channel>.b.txt. Figures on /admin/experiences.
+    NOTIFY_EXPERIMENTS: dict[str, dict[str, int]] = {}
     # At most this many orders waiting for payment per phone number and per account.
     MAX_UNPAID_ORDERS = _env_number("MAX_UNPAID_ORDERS", 5)
     # Per-IP limits on placing orders and starting payments, and on the payment provider's webhook.
@@ -340,6 +350,7 @@ class TestConfig(Config):
     WHATSAPP_TOKEN = None
     MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", str(BASE_DIR / "instance" / "test-media"))
     DEV_TOOLS = True
+    NOTIFY_SMART_TIMING = False  # alerts leave at once (quiet hours apply); the timing tests turn it on
 
 
 def _check_key(name, value):

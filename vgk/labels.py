@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from vgk.models import (
     Condition,
+    DeliveryStatus,
     Fulfilment,
     OrderStatus,
     PaymentMethod,
@@ -191,6 +192,18 @@ TABLES: dict[str, Table] = {
         "banned_words": _l("Mots interdits"),
         "position": _l("Position"),
         "retired": _l("Retirée"),
+    },
+    "delivery_status": {
+        DeliveryStatus.QUEUED: _l("En file d’attente"),
+        DeliveryStatus.DEFERRED: _l("En attente de son heure"),
+        DeliveryStatus.SENDING: _l("En cours d’envoi"),
+        DeliveryStatus.SENT: _l("Envoyé"),
+        DeliveryStatus.DELIVERED: _l("Reçu"),
+        DeliveryStatus.READ: _l("Lu"),
+        DeliveryStatus.FAILED: _l("Échec"),
+        DeliveryStatus.SUPPRESSED: _l("Retenu (limite)"),
+        DeliveryStatus.SKIPPED: _l("Sans adresse"),
+        DeliveryStatus.DIGESTED: _l("Envoyé dans un résumé"),
     },
 }
 

@@ -21,7 +21,8 @@ class DeliveryStatus:
     FAILED = "failed"          # the provider refused it, or the outcome is unknown
     SUPPRESSED = "suppressed"  # a limit or the person's preferences kept it back
     SKIPPED = "skipped"        # no address for this channel
-    ALL = (QUEUED, DEFERRED, SENDING, SENT, DELIVERED, READ, FAILED, SUPPRESSED, SKIPPED)
+    DIGESTED = "digested"      # left inside a digest (the row `digest_id`) with others of the same due time
+    ALL = (QUEUED, DEFERRED, SENDING, SENT, DELIVERED, READ, FAILED, SUPPRESSED, SKIPPED, DIGESTED)
     ACTIVE = (QUEUED, DEFERRED, SENDING, SENT, DELIVERED, READ)  # what counts against a limit
 
 
@@ -54,7 +55,9 @@ class NotificationDelivery(db.Model):
     reference: Mapped[str | None] = mapped_column(String(120), index=True)
     cost_xaf: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(255))
-    variant: Mapped[str | None] = mapped_column(String(16))
+    variant: Mapped[str | None] = mapped_column(String(16))  # the A/B variant of its words (experiments)
+    digest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notification_deliveries.id", ondelete="SET NULL"), index=True)  # the digest that carried it
     due_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
@@ -73,7 +76,8 @@ class NotificationPreference(db.Model):
 
 
 class NotificationSettings(db.Model):
-    """A person's timing: quiet hours (minutes of the day, Cameroon time) and the hour they are most active."""
+    """A person's timing: quiet hours (minutes of the day, Cameroon time) and the hour they are most active,
+    learned from `activity`: how often they were seen at each hour of the day (24 counts, "0,0,3,...")."""
 
     __tablename__ = "notification_settings"
 
@@ -81,3 +85,4 @@ class NotificationSettings(db.Model):
     quiet_start: Mapped[int] = mapped_column(default=21 * 60)
     quiet_end: Mapped[int] = mapped_column(default=7 * 60)
     active_hour: Mapped[int | None]
+    activity: Mapped[str] = mapped_column(String(120), default="")

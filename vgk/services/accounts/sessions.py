@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from vgk.extensions import db
 from vgk.models import AuthSession, User, UserStatus
 from vgk.models.base import utcnow
+from vgk.services.notifications import timing
 
 TOUCH_EVERY = timedelta(minutes=5)
 # Ways in that do not prove who is at the keyboard: a shared tablet unlocked with a short PIN.
@@ -48,6 +49,7 @@ def load(public_id: str | None) -> User | None:
     now = utcnow()
     if now - auth_session.last_seen_at > TOUCH_EVERY:
         auth_session.last_seen_at = now
+        timing.record_activity(user.id, now)  # the hour people use the app: when their alerts go
         db.session.commit()
     user.auth_session = auth_session
     return user

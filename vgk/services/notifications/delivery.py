@@ -26,10 +26,11 @@ from vgk.integrations.channels import ChannelError, Outgoing, Sent
 from vgk.jobs import enqueue
 from vgk.models import DeliveryStatus, NotificationDelivery, User
 from vgk.models.base import utcnow
-from vgk.services.notifications import sealed, templates, whatsapp_window
+from vgk.services.notifications import digests, sealed, templates, whatsapp_window
 from vgk.services.notifications.addresses import Guest, Recipient, adapter_for, forget
 from vgk.services.notifications.engine import DELIVERY_RETRIES, route
 from vgk.services.notifications.events import EMAIL, SMS, WHATSAPP, event
+from vgk.services.notifications.templates import DIGEST
 from vgk.urls import absolute_url
 
 log = logging.getLogger(__name__)
@@ -63,21 +64,31 @@ def outgoing(row: NotificationDelivery) -> Outgoing:
     `template_params` are the event's `params` in order."""
     context = sealed.opened(json.loads(row.context or "{}"))
     context["url"] = _link(context.get("link"))
-    subject, text, html = templates.render(row.event, row.channel, row.language, context)
+    if row.event == DIGEST:
+        context.update(digests.display(context.get("lines") or []))
+    params = ("count",) if row.event == DIGEST else event(row.event).params
+    subject, text, html = templates.render(row.event, row.channel, row.language, context, row.variant)
     return Outgoing(to=row.address, text=text, subject=subject, html=html, link=context["url"],
                     language=row.language, tag=f"{row.event}:{row.topic}" if row.topic else row.event,
                     template=row.event.replace(".", "_"),
-                    template_params=tuple(str(context.get(name, "")) for name in event(row.event).params),
+                    template_params=tuple(str(context.get(name, "")) for name in params),
                     window_open=row.channel == WHATSAPP and whatsapp_window.window_open(row.address, utcnow()))
 
 
 def deliver(delivery_id: int) -> str:
     """Job: send one logged message (see the module's docstring). Returns the row's new status, or
-    "skipped" when another job has it or it is not due."""
-    if not _claim(delivery_id, utcnow()):
+    "skipped" when another job has it, it is not due, or it leaves in a digest led by another row's job."""
+    ahead = db.session.get(NotificationDelivery, delivery_id)
+    if ahead is not None and digests.waited(ahead) and digests.follower(ahead):
+        return "skipped"
+    now = utcnow()
+    if not _claim(delivery_id, now):
         return "skipped"
     row = db.session.get(NotificationDelivery, delivery_id)
     assert row is not None
+    if digests.waited(row):
+        row = digests.gather(row, now)  # the slot's other rows and this one leave as one digest row
+        db.session.commit()
     channel = adapter_for(row.channel)
     try:
         if channel is None or not hasattr(channel, "deliver"):
@@ -125,7 +136,7 @@ def _recipient(row: NotificationDelivery) -> Recipient | None:
 def fall_back(row: NotificationDelivery) -> list[NotificationDelivery]:
     """Give the message to the next channel of the event's fallback list (new rows; jobs after commit)."""
     recipient = _recipient(row)
-    if recipient is None:
+    if recipient is None or row.event == DIGEST:  # a digest's items may have different fallback lists
         return []
     base = {"user_id": row.user_id, "recipient": row.recipient, "event": row.event, "category": row.category,
             "language": row.language, "dedup_key": row.dedup_key, "topic": row.topic, "context": row.context,

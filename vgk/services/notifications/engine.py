@@ -13,17 +13,18 @@ the second commit fail rather than send twice.
 
 Rows are written in the CALLER's session and never committed here. The `deliver` jobs are enqueued only
 once that session commits (an "after_commit" hook on the session); a rollback sends nothing.
-Non-urgent messages falling inside the person's quiet hours (Cameroon time) wait until they end
-("deferred", due_at = the end of the quiet hours).
+Non-urgent messages wait ("deferred") until the end of the person's quiet hours, and alerts and news until
+their most active hour (vgk.services.notifications.timing); several waiting for the same time leave as one
+digest (vgk.services.notifications.digests). Events under an A/B test (experiments) record the person's
+variant on their rows.
 """
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as sa_event
@@ -32,38 +33,20 @@ from sqlalchemy.orm import Session
 
 from vgk.extensions import db
 from vgk.jobs import enqueue, enqueue_in
-from vgk.models import DeliveryStatus, NotificationDelivery, NotificationSettings, User
+from vgk.models import DeliveryStatus, NotificationDelivery, User
 from vgk.models.base import utcnow
 from vgk.services.messaging import inbox
-from vgk.services.notifications import limits, sealed
+from vgk.services.notifications import digests, experiments, limits, sealed
 from vgk.services.notifications.addresses import Recipient, address, language, recipient_key
 from vgk.services.notifications.events import INAPP, Event, event
 from vgk.services.notifications.preferences import accepted
+from vgk.services.notifications.timing import due_at
 from vgk.text import format_when, format_xaf
 
 SENT_APART = _l("envoyé par SMS")
-QUIET_START, QUIET_END = 21 * 60, 7 * 60  # minutes of the day, Cameroon time
-CAMEROON = ZoneInfo("Africa/Douala")
 DELIVERY_RETRIES = 3  # tries of one delivery on one channel before moving down the fallback list
 _PENDING, _HOOKED = "vgk.notifications.pending", "vgk.notifications.hooked"
 log = logging.getLogger(__name__)
-
-
-def due_at(recipient: Recipient, ev: Event, now: datetime) -> datetime:
-    """When the message may go: now, or for a non-urgent one inside quiet hours, when they end."""
-    if ev.urgent or not isinstance(recipient, User):
-        return now
-    settings = db.session.get(NotificationSettings, recipient.id)
-    start, end = (settings.quiet_start, settings.quiet_end) if settings else (QUIET_START, QUIET_END)
-    local = now.replace(tzinfo=UTC).astimezone(CAMEROON)
-    minute = local.hour * 60 + local.minute
-    inside = (start <= minute or minute < end) if start > end else (start <= minute < end)
-    if not inside:
-        return now
-    ends = local.replace(hour=end // 60, minute=end % 60, second=0, microsecond=0)
-    if ends <= local:
-        ends += timedelta(days=1)
-    return ends.astimezone(UTC).replace(tzinfo=None)
 
 
 def _value(name: str, value: object) -> str | int:
@@ -110,7 +93,8 @@ def notify(recipient: Recipient, event_name: str, context: Mapping[str, object] 
     base = {"user_id": recipient.id if isinstance(recipient, User) else None, "recipient": key,
             "event": ev.name, "category": ev.category, "language": language(recipient),
             "dedup_key": dedup_key, "topic": str(topic)[:64] if topic is not None else None,
-            "context": json.dumps(stored, ensure_ascii=False), "created_at": now, "due_at": now}
+            "context": json.dumps(stored, ensure_ascii=False), "created_at": now, "due_at": now,
+            "variant": experiments.choose(ev.name, key)}
     rows: list[NotificationDelivery] = []
     if isinstance(recipient, User) and ev.inapp is not None:
         params: dict[str, object] = {name: value for name, value in values.items() if name not in ("link", "topic")}
@@ -132,11 +116,12 @@ def route(recipient: Recipient, ev: Event, base: Mapping[str, Any], now: datetim
         if not found:
             rows.append(_add(base, channel=channel, address="", status=DeliveryStatus.SKIPPED))
             continue
-        if not limits.allows(base["recipient"], channel, ev, base["topic"], now):
+        due = due_at(recipient, ev, now)
+        joins = due > now and digests.joins(base["recipient"], channel, due)  # a digest counts as one message
+        if not joins and not limits.allows(base["recipient"], channel, ev, base["topic"], now):
             rows.append(_add(base, channel=channel, address=found, status=DeliveryStatus.SUPPRESSED,
                              error="limit"))
             break
-        due = due_at(recipient, ev, now)
         status = DeliveryStatus.DEFERRED if due > now else DeliveryStatus.QUEUED
         row = _add(base, channel=channel, address=found, status=status, due_at=due)
         rows.append(row)

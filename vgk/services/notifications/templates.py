@@ -5,7 +5,11 @@ email; email may add email.html). They are Jinja templates whose text comes from
 Convention: the FIRST LINE of push.txt and email.txt is the title / subject; the lines after it are the
 body. SMS and WhatsApp files are all body. Blank lines at either end are dropped, and runs of blank lines
 become one. The context holds display-ready values (amounts already "25 000 FCFA", times already in
-Cameroon time) plus `url`, the absolute link of the message (may be "")."""
+Cameroon time) plus `url`, the absolute link of the message (may be "").
+
+An A/B variant's words are <channel>.<variant>.txt beside them (the plain file when the variant has none).
+Digests (several messages in one, vgk.services.notifications.digests) are written by
+templates/notifications/digest/<channel>.txt."""
 from __future__ import annotations
 
 import re
@@ -19,6 +23,7 @@ from vgk.services.notifications.events import EMAIL, PUSH, event
 from vgk.text import format_xaf
 
 _BLANKS = re.compile(r"\n\s*\n+")
+DIGEST = "digest"  # not an event: the message carrying several others
 
 
 def path(event_name: str, channel: str, suffix: str = "txt") -> str:
@@ -29,11 +34,15 @@ def _render(name: str, context: Mapping[str, object]) -> str:
     return current_app.jinja_env.get_template(name).render(**context)
 
 
-def render(event_name: str, channel: str, language: str, context: Mapping[str, object]) -> tuple[str, str, str]:
-    """(subject, text, html) of the event's message on the channel, in `language` ("" where none)."""
-    event(event_name)  # an unknown event is a ValueError, not a missing file
+def render(event_name: str, channel: str, language: str, context: Mapping[str, object],
+           variant: str | None = None) -> tuple[str, str, str]:
+    """(subject, text, html) of the event's message on the channel, in `language` ("" where none), in the
+    words of `variant` when it has its own file."""
+    if event_name != DIGEST:
+        event(event_name)  # an unknown event is a ValueError, not a missing file
+    names = [path(event_name, channel, f"{variant}.txt")] if variant else []
     with force_locale(language):
-        text = _render(path(event_name, channel), context)
+        text = current_app.jinja_env.select_template([*names, path(event_name, channel)]).render(**context)
         html = ""
         if channel == EMAIL:
             try:
