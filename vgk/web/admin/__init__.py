@@ -17,6 +17,7 @@ from vgk.web.admin import (  # noqa: E402,F401
     categories,
     conversations,
     dashboard,
+    experiments,
     exports,
     journal,
     moderation,
