@@ -10,6 +10,9 @@ transaction commits.
 - `limits`: how many messages a person may get per channel and category in a rolling window;
 - `delivery`: the `deliver(delivery_id)` job and the move down the fallback list;
 - `status`: providers' delivery callbacks applied to the log.
+- `timing`: when a message may go (quiet hours, each person's most active hour for alerts and news);
+- `digests`: messages of one person due together leaving as one;
+- `experiments`: A/B variants of a message's words and their figures.
 """
 from vgk.services.notifications.addresses import Guest
 from vgk.services.notifications.engine import notify
