@@ -125,6 +125,8 @@ class Config:
         "alerts": {"sms": (3, 7 * 86400), "whatsapp": (3, 7 * 86400), "push": (5, 86400), "email": (3, 86400)},
         "news": {"email": (1, 6 * 86400), "push": (1, 86400)},
     }
+    # Favourites hear of a listing's new price when it is at least this many percent lower than before.
+    PRICE_DROP_MIN_PERCENT = _env_number("PRICE_DROP_MIN_PERCENT", 10)
     # At most this many orders waiting for payment per phone number and per account.
     MAX_UNPAID_ORDERS = _env_number("MAX_UNPAID_ORDERS", 5)
     # Per-IP limits on placing orders and starting payments, and on the payment provider's webhook.
