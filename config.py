@@ -135,6 +135,8 @@ class Config:
     # A/B tests of messages' words: {event: {variant: weight}}, e.g. {"alert.price_drop": {"a": 50, "b": 50}};
     # variant b's words are templates/notifications/<event>/<channel>.b.txt. Figures on /admin/experiences.
     NOTIFY_EXPERIMENTS: dict[str, dict[str, int]] = {}
+    # Favourites hear of a listing's new price when it is at least this many percent lower than before.
+    PRICE_DROP_MIN_PERCENT = _env_number("PRICE_DROP_MIN_PERCENT", 10)
     # At most this many orders waiting for payment per phone number and per account.
     MAX_UNPAID_ORDERS = _env_number("MAX_UNPAID_ORDERS", 5)
     # Per-IP limits on placing orders and starting payments, and on the payment provider's webhook.

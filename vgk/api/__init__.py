@@ -15,6 +15,7 @@ def init_app(app):
     from vgk.api import (  # noqa: F401  (routes register on import)
         admin,
         admin_settings,
+        alerts,
         auth,
         client,
         conversations,

@@ -13,6 +13,7 @@ from vgk.models.accounts import (  # noqa: F401
     User,
     UserStatus,
 )
+from vgk.models.alerts import SearchAlert  # noqa: F401
 from vgk.models.audit import AuditEntry  # noqa: F401
 from vgk.models.catalog import (  # noqa: F401
     Category,

@@ -212,6 +212,11 @@ def _listing_ids(filters: ListingFilters) -> Select[int]:
     return search.sqlite_search(found, conditions, filters.sort)
 
 
+def shows(filters: ListingFilters, product_id: int) -> bool:
+    """Whether the listing for `filters` holds the product: the search's own rule, for saved searches."""
+    return db.session.scalar(_listing_ids(filters).where(Product.id == product_id).limit(1)) is not None
+
+
 # Counting every match of a broad listing costs more than finding the page (tens of ms at 100 000
 # products, more for a search that also matches a category): counts stop here ("more than 1 000"),
 # which nobody pages through on a phone; the pages themselves go on (up to the 500th, by has_next).

@@ -18,6 +18,7 @@ from vgk.extensions import db
 from vgk.models import Category, Condition, Favourite, Product, ProductImage, ProductStatus, Role, User
 from vgk.models.base import utcnow
 from vgk.security import ensure_owner
+from vgk.services.catalogue import alerts
 from vgk.services.conversations import offers
 from vgk.services.paging import Page, paginate
 from vgk.services.selling import listing_fields, media, moderation
@@ -298,6 +299,7 @@ def update(seller: User, public_id: object, photos: Iterable[bytes] | None = (),
         raise IllegalMove(_l("Cette annonce ne peut plus être modifiée."))
     clean = listing_fields.clean(fields)
     processed = _process_photos(photos, len(product.images))  # before the first write
+    old_price = product.price
     changed = {name for name, value in clean.items() if getattr(product, name) != value}
     for name in changed:
         setattr(product, name, clean[name])
@@ -306,7 +308,9 @@ def update(seller: User, public_id: object, photos: Iterable[bytes] | None = (),
         _move(product, S.PENDING)
     elif product.status == S.PENDING and (changed or added):
         _apply_moderation_flags(product)  # the queue shows the flags of what the admin will read
-    return _commit(product)
+    _commit(product)
+    alerts.price_changed(product, old_price)  # favourites hear of a lower price
+    return product
 
 
 @_rollback_on_error

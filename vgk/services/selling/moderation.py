@@ -25,6 +25,7 @@ from vgk.extensions import db
 from vgk.models import Product, ProductImage, ProductStatus, User
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit, settings
+from vgk.services.catalogue import alerts
 from vgk.services.messaging import inbox, notifications
 from vgk.services.paging import Page, paginate
 from vgk.text import Message, normalize
@@ -290,6 +291,7 @@ def approve(admin: User, public_id: object, ip: str = "") -> Product:
     db.session.commit()
     log.info("admin %s approved product %s", admin.public_id, product.public_id)
     _tell_seller(product, APPROVED_SMS)
+    alerts.listing_published(product)
     return product
 
 
