@@ -77,3 +77,19 @@ def test_without_a_socket_the_next_page_shows_the_unread_notices_in_the_header(a
     db.session.commit()
     assert '<span id="notices-badge" class="cart-count" title="Notifications non lues">1</span>' in \
         http.get("/").get_data(as_text=True)
+
+
+def test_a_failure_to_count_after_the_commit_does_not_fail_the_callers_commit(app, fakes, monkeypatch, caplog):
+    from vgk.services.messaging import inbox
+
+    buyer = f.user()
+    page = connect(app, buyer)
+
+    def broken(user):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(inbox, "unread_count", broken)
+    notify(buyer, "order.ready", {"order": "VGK-0042", "point": "Akwa"})
+    db.session.commit()  # does not raise: the notice is stored, the next page shows it
+    assert notices(page) == []
+    assert len(inbox.page_for(buyer)[0]) == 1

@@ -10,6 +10,7 @@ hooks may not run SQL in the session that just committed.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import current_app
@@ -24,6 +25,7 @@ from vgk.services.messaging import inbox
 
 EVENT = "notification"
 _PENDING, _HOOKED = "vgk.notifications.live", "vgk.notifications.live_hooked"
+log = logging.getLogger(__name__)
 
 
 def announce(user: User, notice: Notification | None) -> None:
@@ -44,11 +46,16 @@ def _after_commit(session: Session) -> None:
     pending: list[tuple[int, dict[str, Any]]] = session.info.pop(_PENDING, [])
     if not pending:
         return
-    with current_app.app_context():  # a fresh session: this one may not run SQL inside its commit
-        try:
-            counts = {user_id: inbox.unread_count(db.session.get(User, user_id)) for user_id, _ in pending}
-        finally:
-            db.session.remove()
+    try:
+        with current_app.app_context():  # a fresh session: this one may not run SQL inside its commit
+            try:
+                counts = {user_id: inbox.unread_count(db.session.get(User, user_id))
+                          for user_id in {user_id for user_id, _ in pending}}
+            finally:
+                db.session.remove()
+    except Exception:  # the change is committed: a failure here must not look like the caller's failure
+        log.warning("could not count the unread notices to publish", exc_info=True)
+        return
     for user_id, data in pending:
         live.publish(EVENT, live.user_room(user_id), {**data, "unread": counts[user_id]})
 
