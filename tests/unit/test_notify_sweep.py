@@ -101,3 +101,13 @@ def test_two_sweeps_never_run_at_once(rq_app):
     connection.delete(worker.SWEEP_LOCK)
     assert worker.sweep_once(connection, now=MORNING) == 1
     assert db.session.get(NotificationDelivery, row.id).due_at == MORNING
+
+
+def test_the_worker_starts_the_minute_sweeps_unless_it_runs_in_bursts(rq_app, monkeypatch):
+    monkeypatch.setattr(worker.SimpleWorker, "work", lambda self, burst, with_scheduler: with_scheduler)
+    scheduled = ScheduledJobRegistry(queue=_queue(rq_app))
+    assert worker.run_worker(rq_app, burst=True) is False
+    assert scheduled.get_job_ids() == []
+    assert worker.run_worker(rq_app) is True
+    [job_id] = scheduled.get_job_ids()
+    assert job_id.startswith("vgk-notifications-sweep-")
