@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 # flask commands only; an unset VGK_ENV means production, which refuses to start without real keys.
 run: export VGK_ENV := development
 
-.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat clean
+.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat bench-notifications clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ bench: install-dev translations system-deps
 # Conversations at scale: two gunicorn processes over PostgreSQL and Redis, 200 WebSocket clients (bench/chat.py).
 bench-chat: install-dev translations system-deps
 	$(BIN)/python bench/chat.py
+
+# Notifications through a worker crash: 10 000 SMS, the RQ worker killed halfway (bench/notifications.py).
+bench-notifications: install-dev translations system-deps
+	$(BIN)/python bench/notifications.py
 
 clean:
 	rm -rf $(VENV) instance/test-media .pytest_cache

@@ -2,17 +2,81 @@
 
 The worker's app is the site's own (create_app), so Socket.IO is set up on the same Redis message queue:
 a job that publishes (`vgk.integrations.registry.live`, e.g. a conversation's `messages.announce`) reaches
-everyone connected to any web process. The worker only writes to that queue; it serves no sockets."""
+everyone connected to any web process. The worker only writes to that queue; it serves no sockets.
+
+The notifications' sweep (vgk.services.notifications.delivery.sweep) runs every minute, on the minute,
+from RQ's own scheduler (the worker runs it unless --burst): each run first schedules the next one. The
+scheduled job's id is its minute, and it is scheduled "unique", so however many workers start or runs
+overlap, one job per minute exists. A Redis lock (with an expiry, in case a worker dies holding it) makes
+sure two sweeps never run at once."""
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+
 from flask import Flask
 from redis import Redis
 from rq import Queue, SimpleWorker
+from rq.exceptions import DuplicateJobError
 
-from vgk.jobs import QUEUE_NAME
+from vgk.jobs import QUEUE_NAME, perform, queue
+
+SWEEP_EVERY = 60  # seconds
+SWEEP_LOCK = "vgk:notifications:sweep:lock"
+SWEEP_TIMEOUT = 300  # the sweep job's timeout, and the lock's expiry
+_SWEEP_PATH = "vgk.jobs.worker:periodic_sweep"
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
 
 
 def run_worker(app: Flask, burst: bool = False) -> bool:
     connection = Redis.from_url(app.config["REDIS_URL"])
     with app.app_context():
-        worker = SimpleWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection)
-        # The scheduler moves retried jobs back to the queue when their delay is over.
+        jobs = Queue(QUEUE_NAME, connection=connection)
+        worker = SimpleWorker([jobs], connection=connection)
+        if not burst:
+            schedule_sweep(jobs)
+        # The scheduler moves retried and scheduled jobs (the sweep) to the queue when their time comes.
         return worker.work(burst=burst, with_scheduler=not burst)
+
+
+def sweep_job_id(minute: int) -> str:
+    return f"vgk-notifications-sweep-{minute}"
+
+
+def schedule_sweep(jobs: Queue, after: int | None = None, now: float | None = None) -> int:
+    """Schedule the sweep at the start of the next minute (or the minute after `after`, the minute of the
+    run scheduling it, if that is later); nothing when that minute's sweep is already scheduled.
+    Returns the minute (seconds since the epoch // 60)."""
+    minute = max(int((time.time() if now is None else now) // SWEEP_EVERY), after or 0) + 1
+    try:
+        jobs.enqueue_at(datetime.fromtimestamp(minute * SWEEP_EVERY, UTC), perform, _SWEEP_PATH, (minute,), {},
+                        job_id=sweep_job_id(minute), unique=True, job_timeout=SWEEP_TIMEOUT, result_ttl=600,
+                        failure_ttl=3600, description=_SWEEP_PATH)
+    except DuplicateJobError:
+        pass
+    return minute
+
+
+def sweep_once(connection: Redis, now: datetime | None = None) -> int | None:
+    """Run the sweep unless another one is running; how many jobs it enqueued, None when it did not run."""
+    from vgk.services.notifications.delivery import sweep
+
+    token = uuid.uuid4().hex
+    if not connection.set(SWEEP_LOCK, token, nx=True, ex=SWEEP_TIMEOUT):
+        return None
+    try:
+        return sweep(now)
+    finally:
+        connection.eval(_RELEASE, 1, SWEEP_LOCK, token)
+
+
+def periodic_sweep(minute: int | None = None) -> int | None:
+    """Job: schedule the next minute's sweep, then sweep (see the module's docstring)."""
+    jobs = queue()
+    if jobs is None:  # inline mode: the requests' housekeeping sweeps (vgk.web.register_housekeeping)
+        from vgk.services.notifications.delivery import sweep
+
+        return sweep()
+    schedule_sweep(jobs, after=minute)
+    return sweep_once(jobs.connection)

@@ -179,9 +179,10 @@ def register_response_policies(app):
 
 
 def register_housekeeping(app, every_seconds=60):
-    """Without a job worker (no REDIS_URL), sweep expired reservations and remind sellers of drop-offs
-    due soon from time to time as requests come in; with RQ, the checkout and the sale's SMS schedule
-    the same jobs on the worker instead."""
+    """Without a job worker (no REDIS_URL), sweep expired reservations, remind sellers of drop-offs due
+    soon and sweep the notifications (deferred messages now due, lost jobs, stuck sends) from time to time
+    as requests come in; with RQ, the checkout and the sale's SMS schedule the same jobs on the worker,
+    and the worker sweeps the notifications every minute (vgk.jobs.worker)."""
     import time
 
     state = {"next": 0.0}
@@ -195,6 +196,8 @@ def register_housekeeping(app, every_seconds=60):
         state["next"] = time.monotonic() + every_seconds
         from vgk.services.commerce.drop_off import remind_sellers
         from vgk.services.commerce.orders import expire_unpaid
+        from vgk.services.notifications.delivery import sweep
 
         enqueue(expire_unpaid)
         enqueue(remind_sellers)
+        enqueue(sweep)

@@ -36,7 +36,7 @@ from vgk.jobs import enqueue, enqueue_in
 from vgk.models import DeliveryStatus, NotificationDelivery, User
 from vgk.models.base import utcnow
 from vgk.services.messaging import inbox
-from vgk.services.notifications import digests, experiments, limits, sealed
+from vgk.services.notifications import digests, experiments, inapp, limits, sealed
 from vgk.services.notifications.addresses import Recipient, address, language, recipient_key
 from vgk.services.notifications.events import INAPP, Event, event
 from vgk.services.notifications.preferences import accepted
@@ -99,7 +99,8 @@ def notify(recipient: Recipient, event_name: str, context: Mapping[str, object] 
     if isinstance(recipient, User) and ev.inapp is not None:
         params: dict[str, object] = {name: value for name, value in values.items() if name not in ("link", "topic")}
         params.update({name: SENT_APART for name in hidden})  # a code travels by its own channel, never in-app
-        inbox.notify(recipient, ev.inbox_kind, ev.inapp, str(values.get("link", "")), **params)
+        inapp.announce(recipient,  # published live once committed
+                       inbox.notify(recipient, ev.inbox_kind, ev.inapp, str(values.get("link", "")), **params))
         rows.append(_add(base, channel=INAPP, address="", status=DeliveryStatus.SENT, sent_at=now))
     return rows + route(recipient, ev, base, now)
 
