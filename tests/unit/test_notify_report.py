@@ -33,15 +33,16 @@ def test_figures_count_by_channel_and_status_with_the_rate_and_the_paid_cost(app
     delivery(status="suppressed", error="limit")
     delivery(channel="whatsapp", status="read", cost_xaf=40)
     delivery(channel="email", address="awa@example.cm", status="sent", cost_xaf=0)
+    delivery(channel="inapp", address="", status="sent")  # an in-app notice is not handed to a provider
     delivery(status="delivered", cost_xaf=25, created_at=NOW - timedelta(days=8))  # before the week
     figures = report.figures(report.LogFilters(), NOW)
     assert figures.counts == {"sms": {"delivered": 1, "sent": 1, "failed": 1, "suppressed": 1},
-                              "whatsapp": {"read": 1}, "email": {"sent": 1}}
+                              "whatsapp": {"read": 1}, "email": {"sent": 1}, "inapp": {"sent": 1}}
     assert figures.costs == {"sms": 50, "whatsapp": 40} and figures.total_cost == 90
-    assert figures.suppressed == 1 and figures.total == 6
+    assert figures.suppressed == 1 and figures.total == 7
     assert figures.delivered_rate == 40  # delivered + read (2) out of sent, delivered, read, failed (5)
     everything = report.figures(report.LogFilters(period="all", status="failed"), NOW)
-    assert everything.total == 7 and everything.costs["sms"] == 75  # the status filter leaves figures whole
+    assert everything.total == 8 and everything.costs["sms"] == 75  # the status filter leaves figures whole
     assert report.figures(report.LogFilters(period="day", channel="email"), NOW).delivered_rate == 0
     assert report.figures(report.LogFilters(event="news.digest"), NOW).delivered_rate is None
 
@@ -117,10 +118,11 @@ def test_every_message_renders_in_both_languages(app):
 
 
 @contextmanager
-def sms_template_of_order_ready(app, folder, text):
-    """While the block runs, order.ready's SMS is `text` (a file in `folder`, put before the app's own)."""
-    (folder / "notifications" / "order.ready").mkdir(parents=True)
-    (folder / "notifications" / "order.ready" / "sms.txt").write_text(text)
+def message_files(app, folder, files):
+    """While the block runs, these message files ({"order.ready/sms.txt": text}) win over the app's own."""
+    for name, text in files.items():
+        (folder / "notifications" / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "notifications" / name).write_text(text)
     loader = app.jinja_loader
     app.jinja_env.loader = ChoiceLoader([FileSystemLoader(str(folder)), loader])
     try:
@@ -130,8 +132,8 @@ def sms_template_of_order_ready(app, folder, text):
 
 
 def test_a_broken_or_missing_template_is_an_error_not_a_crash(app, tmp_path):
-    with sms_template_of_order_ready(app, tmp_path, "{{ _('Commande %(order)s', order=order) }} {% if %}"), \
-            app.test_request_context():
+    broken = {"order.ready/sms.txt": "{{ _('Commande %(order)s', order=order) }} {% if %}"}
+    with message_files(app, tmp_path, broken), app.test_request_context():
         assert report.preview("order.ready", "sms", "fr").error == "broken"
         assert report.preview("order.ready", "email", "fr").error == "missing"
         assert report.preview("order.paid", "sms", "fr").error == ""

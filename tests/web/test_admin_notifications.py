@@ -6,7 +6,7 @@ import pytest
 
 from tests import factories as f
 from tests.api.test_paging import counted_statements
-from tests.unit.test_notify_report import delivery, sms_template_of_order_ready
+from tests.unit.test_notify_report import delivery, message_files
 from tests.web.test_words_not_codes import visible_text
 from vgk.models import Role, TwoFactor
 from vgk.models.base import utcnow
@@ -105,12 +105,21 @@ def test_the_messages_page_shows_every_message_in_both_languages(client, admin):
 
 
 def test_a_broken_template_shows_an_error_and_the_rest_of_the_page(app, client, admin, tmp_path):
-    with sms_template_of_order_ready(app, tmp_path, "{{ order.missing.attribute() }}"):
+    with message_files(app, tmp_path, {"order.ready/sms.txt": "{{ order.missing.attribute() }}"}):
         response = client.get("/admin/notifications/modeles")
     assert response.status_code == 200
     text = visible_text(response.get_data(as_text=True))
     assert text.count("Ce modèle ne s'affiche pas : il contient une erreur.") == 2  # French and English
     assert "Akwa (Douala)" in text  # order.paid and the others still read
+
+
+def test_an_email_in_html_is_read_in_a_sandboxed_frame(app, client, admin, tmp_path):
+    html = "<p>Commande {{ order }} remise <script>alert(1)</script></p>"
+    with message_files(app, tmp_path, {"order.handed_over/email.html": html}):
+        page = client.get("/admin/notifications/modeles?event=order.handed_over").get_data(as_text=True)
+    assert page.count("<iframe") == 2  # French and English
+    assert 'sandbox="" width="100%" height="320" srcdoc="&lt;p&gt;Commande VGK-2412-0042 remise &lt;script&gt;' in page
+    assert "<script>alert(1)" not in page
 
 
 @pytest.mark.parametrize("url", ["/admin/notifications", "/admin/notifications/modeles"])

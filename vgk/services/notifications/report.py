@@ -148,9 +148,11 @@ class Figures:
 
     @property
     def delivered_rate(self) -> int | None:
-        """Percent of the messages handed to a provider that it says arrived; None when none was handed."""
-        handed = sum(statuses.get(status, 0) for statuses in self.counts.values() for status in HANDED)
-        reached = sum(statuses.get(status, 0) for statuses in self.counts.values() for status in REACHED)
+        """Percent of the messages handed to a provider that it says arrived (in-app notices are not handed
+        to anyone); None when none was handed."""
+        sent = [statuses for channel, statuses in self.counts.items() if channel != INAPP]
+        handed = sum(statuses.get(status, 0) for statuses in sent for status in HANDED)
+        reached = sum(statuses.get(status, 0) for statuses in sent for status in REACHED)
         return round(100 * reached / handed) if handed else None
 
 
