@@ -111,10 +111,14 @@ def test_every_message_renders_in_both_languages(app):
         shown = report.previews()
     assert list(shown) == list(EVENTS)
     assert all(preview.error == "" and preview.text for previews in shown.values() for preview in previews)
-    [fr_sms, en_sms] = shown["order.ready"]
+    [fr_sms, en_sms, _, _] = shown["order.ready"]
     assert "VGK-2412-0042" in fr_sms.text and "Akwa (Douala)" in en_sms.text and fr_sms.text != en_sms.text
     email = next(p for p in shown["security.password_changed"] if p.channel == "email" and p.language == "en")
     assert email.subject
+    notices = [p.text for p in shown["order.ready"] if p.channel == "inapp"]
+    assert notices == ["Votre commande VGK-2412-0042 vous attend au point de retrait Akwa (Douala).",
+                       "Your order VGK-2412-0042 is waiting for you at the Akwa (Douala) pickup point."]
+    assert not any(p.channel == "inapp" for p in shown["security.code"])  # no in-app notice for codes
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateNotFound
 from sqlalchemy import ColumnElement, func, or_, select
@@ -215,10 +216,23 @@ class Preview:
     error: str = ""  # "missing" (no file) or "broken" (the template fails), "" when it rendered
 
 
+def _inapp(event_name: str, language: str) -> str:
+    """The in-app notice (a msgid of the event registry, not a file) with the sample values."""
+    with force_locale(language):
+        return str(EVENTS[event_name].inapp) % templates.sample_context(event_name)
+
+
+def _channels(event_name: str) -> tuple[str, ...]:
+    found = EVENTS[event_name]
+    return (*found.fallback, INAPP) if found.inapp is not None else found.fallback
+
+
 def preview(event_name: str, channel: str, language: str) -> Preview:
     """The message as people read it, with the event's sample values; a template that fails gives an
     error kind instead of breaking the page (and is logged)."""
     try:
+        if channel == INAPP:
+            return Preview(event_name, channel, language, text=_inapp(event_name, language))
         subject, text, html = templates.render(event_name, channel, language,
                                                templates.sample_context(event_name))
     except TemplateNotFound:
@@ -230,7 +244,8 @@ def preview(event_name: str, channel: str, language: str) -> Preview:
 
 
 def previews(event_name: str = "") -> dict[str, list[Preview]]:
-    """Every event (or just `event_name`) × each of its channels × each language."""
+    """Every event (or just `event_name`) × each of its channels (in-app too, when it has a notice) × each
+    language."""
     names = [event_name] if event_name in EVENTS else list(EVENTS)
-    return {name: [preview(name, channel, language) for channel in EVENTS[name].fallback for language in LANGUAGES]
+    return {name: [preview(name, channel, language) for channel in _channels(name) for language in LANGUAGES]
             for name in names}
