@@ -8,7 +8,16 @@ from playwright.sync_api import expect
 
 from tests import factories as f
 from vgk.extensions import db
-from vgk.models import OrderStatus, PaymentMethod, PickupPoint, ProductStatus, ReportReason, Role, TwoFactor
+from vgk.models import (
+    NotificationDelivery,
+    OrderStatus,
+    PaymentMethod,
+    PickupPoint,
+    ProductStatus,
+    ReportReason,
+    Role,
+    TwoFactor,
+)
 from vgk.models.base import utcnow
 from vgk.services.accounts import sessions, tablets
 from vgk.services.backoffice import audit
@@ -37,7 +46,8 @@ CLIENT_PAGES = ["/compte", "/compte/securite", "/compte/commandes", "{my_order}"
 ADMIN_PAGES = ["/admin", "/admin/commandes", "{admin_order}", "/admin/moderation", "/admin/signalements", "{review}",
                "/admin/utilisateurs", "{user_detail}", "/admin/personnel/nouveau", "/admin/retraits", "/admin/lieux",
                "/admin/categories", "/admin/journal", "/admin/reglages", "/admin/support",
-               "/admin/conversations-signalees", "/admin/groupes/nouveau", "/admin/experiences"]
+               "/admin/conversations-signalees", "/admin/groupes/nouveau", "/admin/notifications",
+               "/admin/notifications/modeles", "/admin/experiences"]
 STAFF_PAGES = ["/staff", "/staff/rapport", "/staff/retrait", "/staff/pin"]
 # Measured by walking there (a sign-in owing a code, a new account's phone check): see `test_sign_in_steps_fit`.
 STEP_PAGES = ["/connexion/code", "/verification"]
@@ -111,6 +121,7 @@ def people(live_app):
                      {"status": "REJECTED", "rejection_reason": "Contrefaçon manifeste signalée par plusieurs "
                       "acheteurs, photos reprises d’un autre vendeur et numéro WhatsApp dans la description"},
                      "203.0.113.250")
+        notifications_of(client)
         db.session.commit()
         data = {"product": f"/p/{item.public_id}", "report": f"/p/{item.public_id}/signaler",
                 "review": f"/admin/annonces/{waiting.public_id}",
@@ -122,6 +133,19 @@ def people(live_app):
         data.update(conversation_of(client, town, fridges))
         db.session.remove()
     return data
+
+
+def notifications_of(client):
+    """The notifications log with a person's long name and a guest's long email, a failure and a cost."""
+    guest = "jean-baptiste.ndzana.owona.vendeur@entreprise-douala.example.cm"
+    for channel, status, error in (("sms", "delivered", None), ("whatsapp", "failed", "error: KeyError"),
+                                   ("email", "suppressed", "limit"), ("push", "skipped", None)):
+        db.session.add(NotificationDelivery(
+            user_id=client.id, recipient=f"user:{client.id}", address="+237690555111", event="alert.saved_search",
+            category="alerts", channel=channel, status=status, error=error, cost_xaf=25, attempts=3))
+        db.session.add(NotificationDelivery(
+            recipient=guest, channel=channel, address=guest, event="security.password_changed",
+            category="security", status=status, error=error))
 
 
 def orders_of(client, point, category):

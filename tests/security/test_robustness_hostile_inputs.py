@@ -53,6 +53,8 @@ WEB_QUERY_PARAMS = {
     "admin.reject_product": {"page"},
     "admin.moderate_many": {"page"},
     "admin.journal": {"actor", "action", "page"},
+    "admin.notifications_log": {"channel", "status", "event", "period", "person", "page"},
+    "admin.notification_templates": {"event"},
     "admin.orders_list": {"q", "status", "city", "page"},
     "admin.export_commissions": {"depuis", "jusqua"},
     "admin.support_queue": {"page"},

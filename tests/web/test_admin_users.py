@@ -288,5 +288,6 @@ def test_admin_without_second_factor_must_set_one_up(client, app):
 
 def test_views_declare_the_admin_access_rule(app):
     for endpoint in ("admin.dashboard", "admin.users", "admin.user_detail", "admin.suspend", "admin.reinstate",
-                     "admin.change_role", "admin.new_staff"):
+                     "admin.change_role", "admin.new_staff", "admin.notifications_log",
+                     "admin.notification_templates"):
         assert app.view_functions[endpoint].access == "ADMIN", endpoint

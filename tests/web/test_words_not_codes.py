@@ -14,7 +14,9 @@ from vgk.extensions import db
 from vgk.labels import TABLES
 from vgk.models import (
     Condition,
+    DeliveryStatus,
     Fulfilment,
+    NotificationDelivery,
     Offer,
     OfferStatus,
     OrderEvent,
@@ -35,6 +37,8 @@ from vgk.models import (
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
 from vgk.services.conversations import messages, offers, safety, threads
+from vgk.services.notifications.events import EVENTS
+from vgk.services.notifications.report import LOG_CHANNELS
 from vgk.services.selling import reports
 
 # Every code a page could leak. "SMS" is left out: it is also the word people use ("Code par SMS").
@@ -42,7 +46,9 @@ CODES = sorted(
     {*Role.ALL, *UserStatus.ALL, TwoFactor.EMAIL, TwoFactor.TOTP, *OrderStatus.ALL, *PaymentMethod.ALL,
      *PaymentStatus.ALL, *PayoutStatus.ALL, *WalletEntryKind.ALL, *ProductStatus.ALL, *Condition.ALL,
      *Fulfilment.ALL, *OfferStatus.ALL, *TABLES["audit_action"], "banned_word", "price_outlier", "duplicate_photo",
-     *(code for code in [*TABLES["audit_object"], *TABLES["audit_field"]] if "_" in code)},
+     *(code for code in [*TABLES["audit_object"], *TABLES["audit_field"]] if "_" in code),
+     *TABLES["notify_event"], *(code for code in TABLES["notify_error"] if "_" in code),
+     DeliveryStatus.QUEUED, DeliveryStatus.SUPPRESSED, "inapp", "whatsapp", "transactional"},
     key=len, reverse=True)
 CODE = re.compile(r"(?<![\w.])(" + "|".join(re.escape(code) for code in CODES) + r")(?![\w.])")
 OBJECT_TYPE = {"category": "category", "city": "city", "item": "order_item", "order": "order", "payout": "payout",
@@ -141,6 +147,7 @@ def world(app):
                      "127.0.0.1")
     db.session.commit()
     talk = conversation_with_offers(seller, buyer)
+    deliveries_in_every_status(buyer)
     ignore = [o.reference for o in orders] + [x.public_id for x in [*people, *products, staff, admin, seller, buyer]]
     return locals()
 
@@ -165,11 +172,25 @@ def conversation_with_offers(seller, buyer):
     return talk
 
 
+def deliveries_in_every_status(person):
+    """The notifications log with every event, channel, status and kind of error in it."""
+    errors = ["limit", "outcome unknown", "no sms adapter", "error: KeyError", "refused 131026"]
+    for n, status in enumerate(DeliveryStatus.ALL):
+        for m, event in enumerate(EVENTS):
+            channel = LOG_CHANNELS[(n + m) % len(LOG_CHANNELS)]
+            db.session.add(NotificationDelivery(
+                user_id=person.id if m % 2 else None, recipient=f"user:{person.id}" if m % 2 else "+237690555111",
+                address="+237690555111", event=event, category=EVENTS[event].category, channel=channel,
+                status=status, error=errors[m % len(errors)] if status == DeliveryStatus.FAILED else None))
+    db.session.commit()
+
+
 def _admin_pages(world):
     yield from ("/admin/support", "/admin/conversations-signalees", "/admin/groupes/nouveau")
     yield from ("/admin", "/admin/categories", "/admin/commandes", "/admin/journal", "/admin/lieux",
                 "/admin/moderation", "/admin/personnel/nouveau", "/admin/reglages", "/admin/retraits",
-                "/admin/utilisateurs", "/admin/signalements")
+                "/admin/utilisateurs", "/admin/signalements", "/admin/notifications",
+                "/admin/notifications?period=all&status=failed", "/admin/notifications/modeles")
     yield from (f"/admin/commandes/{order.reference}" for order in world["orders"])
     everyone = [*world["people"], world["staff"], world["admin"], world["seller"], world["buyer"]]
     yield from (f"/admin/utilisateurs/{person.public_id}" for person in everyone)

@@ -1,7 +1,7 @@
 """The administration blueprint (/admin, for admins with a second factor), one module per area: the
 dashboard, users (and staff accounts), moderation of listings, orders, payouts, CSV exports, places
-(cities, pickup points), categories, the settings and the audit journal; what they share is in `common`. No admin page
-is ever stored by the browser."""
+(cities, pickup points), categories, the settings, the audit journal and the notifications (log and
+messages); what they share is in `common`. No admin page is ever stored by the browser."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -21,6 +21,7 @@ from vgk.web.admin import (  # noqa: E402,F401
     exports,
     journal,
     moderation,
+    notifications,
     orders,
     payouts,
     places,

@@ -1,0 +1,39 @@
+"""The notification engine seen by admins: the delivery log with its figures (/notifications), and every
+message rendered with sample values in each language (/notifications/modeles). Queries live in
+vgk.services.notifications.report."""
+from flask import render_template, request
+
+from vgk.errors import Invalid
+from vgk.models import DeliveryStatus
+from vgk.models.base import utcnow
+from vgk.services import paging
+from vgk.services.notifications import report
+from vgk.services.notifications.events import EVENTS, PAID_CHANNELS
+from vgk.web.admin import bp
+from vgk.web.admin.common import admin_only
+
+
+@bp.get("/notifications")
+@admin_only
+def notifications_log():
+    filters = report.LogFilters.from_params(request.args)
+    now = utcnow()
+    error, status = "", 200
+    try:
+        page = report.deliveries(filters, paging.page_number(request.args.get("page")), now)
+        figures = report.figures(filters, now)
+    except Invalid as refused:
+        error, status = str(refused.message), refused.status_code
+        page, figures = paging.Page(items=[], page=1, per_page=report.PER_PAGE, total=0), report.Figures()
+    return render_template("admin/notifications.html", filters=filters, page=page, figures=figures,
+                           error=error, channels=report.LOG_CHANNELS, statuses=DeliveryStatus.ALL,
+                           events=list(EVENTS), periods=list(report.PERIODS), paid=PAID_CHANNELS), status
+
+
+@bp.get("/notifications/modeles")
+@admin_only
+def notification_templates():
+    chosen = request.args.get("event", "")
+    chosen = chosen if chosen in EVENTS else ""
+    return render_template("admin/notifications_templates.html", previews=report.previews(chosen),
+                           chosen=chosen, events=list(EVENTS))
