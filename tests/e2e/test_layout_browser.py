@@ -30,7 +30,8 @@ PUBLIC_PAGES = ["/", "/produits", "/produits?q=zzzzqqq", "{product}", "{sold}", 
 REFUSED_PAGES = ["/mot-de-passe/lien/plus-valable", "/email/verifier/plus-valable", "/p/nexistepas"]
 CLIENT_PAGES = ["/compte", "/compte/securite", "/compte/commandes", "{my_order}", "{review_item}",
                 "/compte/annonces", "/compte/annonces/nouvelle", "{edit}", "{preview}", "/compte/ventes",
-                "/compte/favoris", "/compte/portefeuille", "/compte/notifications", "/compte/profil",
+                "/compte/favoris", "/compte/portefeuille", "/compte/notifications",
+                "/compte/notifications/preferences", "/compte/profil",
                 "/compte/telephone", "/compte/mot-de-passe", "/compte/sessions", "/compte/securite/application",
                 "/compte/confirmer", "/compte/supprimer", "/panier", "/commande", "/deconnexion", "/messages",
                 "{conversation}", "{block}"]
