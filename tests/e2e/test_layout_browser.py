@@ -51,6 +51,7 @@ NOT_PAGES = {
     "static": "files", "pwa.media": "uploaded photos", "chat.news": "the fragment a conversation polls",
     "chat.photo": "a photo sent in a conversation",
     "shop.card_return": "back from the card payment page, it goes on to the order page",
+    "hooks.whatsapp_handshake": "WhatsApp's subscription check (the challenge as text)",
 }
 
 # The colours of an element and of the first ancestor (or itself) with an opaque background, as [r, g, b].
