@@ -26,7 +26,7 @@ from vgk.integrations.channels import ChannelError, Outgoing, Sent
 from vgk.jobs import enqueue
 from vgk.models import DeliveryStatus, NotificationDelivery, User
 from vgk.models.base import utcnow
-from vgk.services.notifications import sealed, templates, whatsapp_window
+from vgk.services.notifications import preferences, sealed, templates, whatsapp_window
 from vgk.services.notifications.addresses import Guest, Recipient, adapter_for, forget
 from vgk.services.notifications.engine import DELIVERY_RETRIES, route
 from vgk.services.notifications.events import EMAIL, SMS, WHATSAPP, event
@@ -63,9 +63,11 @@ def outgoing(row: NotificationDelivery) -> Outgoing:
     `template_params` are the event's `params` in order."""
     context = sealed.opened(json.loads(row.context or "{}"))
     context["url"] = _link(context.get("link"))
+    context["unsubscribe"] = preferences.unsubscribe_link(row.user_id, row.category)  # alerts and news only
     subject, text, html = templates.render(row.event, row.channel, row.language, context)
     return Outgoing(to=row.address, text=text, subject=subject, html=html, link=context["url"],
                     language=row.language, tag=f"{row.event}:{row.topic}" if row.topic else row.event,
+                    unsubscribe_url=context["unsubscribe"],
                     template=row.event.replace(".", "_"),
                     template_params=tuple(str(context.get(name, "")) for name in event(row.event).params),
                     window_open=row.channel == WHATSAPP and whatsapp_window.window_open(row.address, utcnow()))

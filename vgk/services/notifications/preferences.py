@@ -3,7 +3,9 @@ defaults otherwise. Guests (no account) get transactional messages by SMS only; 
 accept SMS, whatever the person chose (a warning about their account must reach them).
 
 `current` and `save` are what the preferences page and the API read and write: the channels of every
-category, the quiet hours (Cameroon time) and the language messages are written in (the account's)."""
+category, the quiet hours (Cameroon time) and the language messages are written in (the account's).
+`unsubscribe_link`, `by_link` and `stop_by_link` are the one-click unsubscribe of alerts and news: the signed
+link names the person and the category (vgk.services.notifications.unsubscribe), no sign-in needed."""
 from __future__ import annotations
 
 import re
@@ -15,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from vgk.errors import Invalid
 from vgk.extensions import db
 from vgk.models import NotificationPreference, NotificationSettings, User
+from vgk.services.notifications import unsubscribe
 from vgk.services.notifications.addresses import Recipient
 from vgk.services.notifications.events import (
     ALERTS,
@@ -28,6 +31,7 @@ from vgk.services.notifications.events import (
     SMS,
     TRANSACTIONAL,
 )
+from vgk.urls import public_url
 
 # WhatsApp is opt-in (WhatsApp's business policy): nobody gets it until they choose it for a category.
 DEFAULT_CHANNELS: dict[str, tuple[str, ...]] = {
@@ -38,6 +42,7 @@ INVALID_CHOICE = _l("Choix de canaux invalide.")
 INVALID_TIME = _l("Indiquez une heure comme 21:00.")
 INVALID_LANGUAGE = _l("Choisissez le français ou l'anglais.")
 LANGUAGES = ("fr", "en")
+BY_LINK = (ALERTS, NEWS)  # the categories whose messages carry a one-click unsubscribe link
 _TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 
 
@@ -142,3 +147,34 @@ def save(user: User, *, channels: Mapping[object, object] | None = None, quiet_s
         user.locale = str(language)
     db.session.commit()
     return current(user)
+
+
+# --- one-click unsubscribe ----------------------------------------------------------------------------------
+
+def unsubscribe_link(user_id: int | None, category: str) -> str:
+    """The absolute signed link that stops `category` for the person ("" for other categories, for guests,
+    or without PUBLIC_URL: a link that leads nowhere is worse than none)."""
+    if user_id is None or category not in BY_LINK:
+        return ""
+    try:
+        return public_url("unsubscribe.page", token=unsubscribe.make_token(user_id, category))
+    except RuntimeError:
+        return ""
+
+
+def by_link(token: str) -> tuple[User, str] | None:
+    """The person and category an unsubscribe link names, or None for a link that is not ours (or not
+    valid any more: an account gone, a category without links)."""
+    found = unsubscribe.read_token(token)
+    if found is None or found[1] not in BY_LINK:
+        return None
+    user = db.session.get(User, found[0])
+    return (user, found[1]) if user is not None else None
+
+
+def stop_by_link(token: str) -> tuple[User, str] | None:
+    """Turn off every channel of the link's category for its person (commits); None for a bad link."""
+    found = by_link(token)
+    if found is not None:
+        choose(found[0], found[1], [])
+    return found
