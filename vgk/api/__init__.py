@@ -19,6 +19,7 @@ def init_app(app):
         client,
         conversations,
         docs,
+        notification_preferences,
         payments,
         products,
         push,

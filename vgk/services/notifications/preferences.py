@@ -56,7 +56,7 @@ class Choices:
     language: str = "fr"
 
     def as_dict(self) -> dict[str, object]:
-        return {"channels": self.channels, "quiet_hours": {"start": self.quiet_start, "end": self.quiet_end},
+        return {"channels": self.channels, "quiet_start": self.quiet_start, "quiet_end": self.quiet_end,
                 "language": self.language}
 
 
