@@ -24,6 +24,7 @@ from vgk.services.backoffice import audit
 from vgk.services.catalogue import social
 from vgk.services.commerce import payments
 from vgk.services.conversations import messages, offers, threads
+from vgk.services.notifications.unsubscribe import make_token
 from vgk.services.selling import moderation, reports
 
 pytestmark = pytest.mark.e2e
@@ -34,12 +35,14 @@ PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "i
 PUBLIC_PAGES = ["/", "/produits", "/produits?q=zzzzqqq", "{product}", "{sold}", "{seller}", "/panier",
                 "/connexion", "/inscription", "/mot-de-passe/oublie", "/mot-de-passe/nouveau", "/suivi",
                 "{report}", "{guest_order}", "{guest_review}", "{simulator}", "/hors-ligne", "/comment-ca-marche",
-                "/protection-acheteur", "/conditions", "/contact", "/staff/verrou"]
+                "/protection-acheteur", "/conditions", "/contact", "/staff/verrou", "{unsubscribe}"]
 # Pages people reach with a wrong or stale link: a clear message that fits too.
-REFUSED_PAGES = ["/mot-de-passe/lien/plus-valable", "/email/verifier/plus-valable", "/p/nexistepas"]
+REFUSED_PAGES = ["/mot-de-passe/lien/plus-valable", "/email/verifier/plus-valable", "/p/nexistepas",
+                 "/desabonnement/plus-valable"]
 CLIENT_PAGES = ["/compte", "/compte/securite", "/compte/commandes", "{my_order}", "{review_item}",
                 "/compte/annonces", "/compte/annonces/nouvelle", "{edit}", "{preview}", "/compte/ventes",
-                "/compte/favoris", "/compte/alertes", "/compte/portefeuille", "/compte/notifications", "/compte/profil",
+                "/compte/favoris", "/compte/alertes", "/compte/portefeuille", "/compte/notifications",
+                "/compte/notifications/preferences", "/compte/profil",
                 "/compte/telephone", "/compte/mot-de-passe", "/compte/sessions", "/compte/securite/application",
                 "/compte/confirmer", "/compte/supprimer", "/panier", "/commande", "/deconnexion", "/messages",
                 "{conversation}", "{block}"]
@@ -60,6 +63,7 @@ NOT_PAGES = {
     "static": "files", "pwa.media": "uploaded photos", "chat.news": "the fragment a conversation polls",
     "chat.photo": "a photo sent in a conversation",
     "shop.card_return": "back from the card payment page, it goes on to the order page",
+    "hooks.whatsapp_handshake": "WhatsApp's subscription check (the challenge as text)",
 }
 
 # The colours of an element and of the first ancestor (or itself) with an opaque background, as [r, g, b].
@@ -128,7 +132,8 @@ def people(live_app):
                 "client": client.id, "admin": admin.id, "staff": staff.id, "point": point.id,
                 "seller": f"/vendeur/{client.public_id}", "edit": f"/compte/annonces/{waiting.public_id}",
                 "preview": f"/compte/annonces/{waiting.public_id}/apercu",
-                "user_detail": f"/admin/utilisateurs/{client.public_id}"}
+                "user_detail": f"/admin/utilisateurs/{client.public_id}",
+                "unsubscribe": f"/desabonnement/{make_token(client.id, 'news')}"}
         data.update(orders_of(client, point, fridges))
         data.update(conversation_of(client, town, fridges))
         db.session.remove()

@@ -60,6 +60,9 @@ def test_a_lone_waiting_message_leaves_as_itself_and_other_people_are_not_mixed_
     db.session.commit()
     sweep(now=NEXT_SLOT)
     texts = sorted((message.to, message.text) for message in fakes["sms"].sent)
-    assert texts == [("+237690001122", "VGK : “Bike” is now 20 000 FCFA."),
-                     ("+237690003344", "VGK : 2 nouvelles pour vous :\n- « Vélo » passe à 5 000 FCFA.\n"
-                                       "- « Radio » passe à 5 000 FCFA.\nhttp://localhost/compte/notifications")]
+    stop = " Stop : http://localhost/desabonnement/"
+    assert [(to, text.partition(stop)[0].partition(" Stop: ")[0]) for to, text in texts] == [
+        ("+237690001122", "VGK : “Bike” is now 20 000 FCFA."),
+        ("+237690003344", "VGK : 2 nouvelles pour vous :\n- « Vélo » passe à 5 000 FCFA.\n"
+                          "- « Radio » passe à 5 000 FCFA.\nhttp://localhost/compte/notifications")]
+    assert " Stop: http://localhost/desabonnement/" in texts[0][1] and stop in texts[1][1]  # alerts can be stopped

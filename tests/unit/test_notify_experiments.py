@@ -38,7 +38,7 @@ def test_the_row_records_the_variant_and_the_variant_has_its_own_words(app, fake
     for row in rows:
         expected = ("VGK : Bonne affaire : « Vélo » ne coûte plus que 20 000 FCFA." if row.variant == "b"
                     else "VGK : « Vélo » passe à 20 000 FCFA.")  # variant a has no file: the usual words
-        assert texts[row.address] == expected
+        assert texts[row.address].startswith(expected + " Stop : http://localhost/desabonnement/")
 
 
 def _seed():

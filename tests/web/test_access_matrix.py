@@ -16,6 +16,8 @@ ROLE_OF = {"client": Role.CLIENT, "other_client": Role.CLIENT, "staff": Role.STA
 # Flask's own static route serves public files.
 BUILT_IN_PUBLIC = {"static"}
 SAMPLE = "zzzzzzzzzzzz"
+# Providers' callbacks: public, but refused (403) to everyone while their secret is not configured (fail closed).
+CLOSED_WITHOUT_SECRET = {"hooks.sms_report", "hooks.whatsapp_handshake", "hooks.whatsapp_webhook"}
 
 
 def _rules(app):
@@ -101,6 +103,8 @@ def test_access_matrix(app, people):
                     failures.append(f"{method} {url} as {persona}: {response.status_code}")
                     continue
                 expected, got = _expected(access, persona), _outcome(response)
+                if rule.endpoint in CLOSED_WITHOUT_SECRET:
+                    expected = "forbidden"
                 if expected != got:
                     failures.append(f"{method} {url} as {persona}: expected {expected}, got {got} "
                                     f"({response.status_code})")

@@ -202,6 +202,7 @@ def test_no_code_on_any_admin_staff_or_account_page(app, world, language):
     for who, urls in (("admin", list(_admin_pages(world))),
                       ("staff", ["/staff", "/staff/rapport", "/staff/retrait"]),
                       ("seller", ["/compte", "/compte/ventes", "/compte/portefeuille", "/compte/securite",
+                                  "/compte/notifications/preferences",
                                   "/messages", f"/messages/{world['talk'].public_id}"]),
                       ("buyer", ["/compte/commandes", f"/messages/{world['talk'].public_id}"]
                        + [f"/commande/{o.reference}" for o in world["orders"]])):

@@ -20,6 +20,7 @@ def init_app(app):
         client,
         conversations,
         docs,
+        notification_preferences,
         payments,
         products,
         push,

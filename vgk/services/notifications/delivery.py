@@ -26,7 +26,7 @@ from vgk.integrations.channels import ChannelError, Outgoing, Sent
 from vgk.jobs import enqueue
 from vgk.models import DeliveryStatus, NotificationDelivery, User
 from vgk.models.base import utcnow
-from vgk.services.notifications import digests, sealed, templates, whatsapp_window
+from vgk.services.notifications import digests, preferences, sealed, templates, whatsapp_window
 from vgk.services.notifications.addresses import Guest, Recipient, adapter_for, forget
 from vgk.services.notifications.engine import DELIVERY_RETRIES, route
 from vgk.services.notifications.events import EMAIL, SMS, WHATSAPP, event
@@ -66,10 +66,12 @@ def outgoing(row: NotificationDelivery) -> Outgoing:
     context["url"] = _link(context.get("link"))
     if row.event == DIGEST:
         context.update(digests.display(context.get("lines") or []))
+    context["unsubscribe"] = preferences.unsubscribe_link(row.user_id, row.category)  # alerts and news only
     params = ("count",) if row.event == DIGEST else event(row.event).params
     subject, text, html = templates.render(row.event, row.channel, row.language, context, row.variant)
     return Outgoing(to=row.address, text=text, subject=subject, html=html, link=context["url"],
                     language=row.language, tag=f"{row.event}:{row.topic}" if row.topic else row.event,
+                    unsubscribe_url=context["unsubscribe"],
                     template=row.event.replace(".", "_"),
                     template_params=tuple(str(context.get(name, "")) for name in params),
                     window_open=row.channel == WHATSAPP and whatsapp_window.window_open(row.address, utcnow()))

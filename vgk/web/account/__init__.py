@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/compte")
 
-from vgk.web.account import activity, alerts, push, security, views  # noqa: E402,F401
+from vgk.web.account import activity, alerts, preferences, push, security, views  # noqa: E402,F401
