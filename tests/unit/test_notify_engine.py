@@ -131,7 +131,7 @@ def test_a_second_notify_with_the_same_dedup_key_adds_nothing(app, fakes):
 
 def test_amounts_and_unknown_events(app, fakes):
     seller = f.user()
-    notify(seller, "payout.sent", {"amount": 25000})
+    notify(seller, "payout.sent", {"amount": 25000, "phone": "+237670000111"})
     db.session.commit()
     assert "25 000 FCFA" in fakes["sms"].sent[0].text
     with pytest.raises(ValueError):

@@ -95,10 +95,13 @@ EVENTS: dict[str, Event] = {event.name: event for event in (
           _l("La commande %(ref)s de %(titles)s est annulée : ne déposez pas l'article."), inbox.SALE_CANCELLED,
           params=("ref", "titles")),
     Event("payout.sent", TRANSACTIONAL, (PUSH, SMS),
-          _l("Versement de %(amount)s envoyé sur votre Mobile Money."), inbox.PAYOUT, params=("amount",)),
-    Event("payout.failed", TRANSACTIONAL, (PUSH, SMS),
-          _l("Le versement de %(amount)s a échoué. Vérifiez votre numéro Mobile Money."), inbox.PAYOUT,
-          params=("amount",)),
+          _l("Votre retrait de %(amount)s a été envoyé au %(phone)s."), inbox.PAYOUT, params=("amount", "phone")),
+    Event("payout.failed", TRANSACTIONAL, (PUSH, SMS), _l(
+        "Le transfert de votre retrait de %(amount)s a échoué : le montant est revenu dans votre portefeuille."),
+        inbox.PAYOUT, params=("amount",)),
+    Event("payout.rejected", TRANSACTIONAL, (PUSH, SMS), _l(
+        "Votre retrait de %(amount)s a été refusé (%(reason)s) : le montant est revenu dans votre portefeuille."),
+        inbox.PAYOUT, params=("amount", "reason")),
     Event("chat.message", CHAT, _PHONE_FIRST, None, inbox.MESSAGE, per_topic=True, params=("name", "title")),
     Event("chat.offer", CHAT, _PHONE_FIRST, None, inbox.MESSAGE, per_topic=True,
           params=("name", "amount", "title")),
