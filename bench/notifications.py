@@ -54,7 +54,8 @@ def phone(n):
 def queue_messages(count):
     """`count` order.ready SMS to as many guests, committed (and so queued) by batches."""
     for n in range(count):
-        notify(Guest(phone=phone(n), language="fr"), "order.ready", {"order": f"VGK-{n:05d}", "point": "Akwa"},
+        notify(Guest(phone=phone(n), language="fr"), "order.ready",
+               {"ref": f"VGK-{n:05d}", "point": "Akwa", "code": "204518"},
                dedup_key=f"bench:{n}")
         if n % BATCH == BATCH - 1:
             db.session.commit()

@@ -39,11 +39,11 @@ def test_a_paid_sale_texts_an_english_speaking_seller_in_english(app):
     orders.move(order, S.PAID)
     order.paid_at = paid_at
     db.session.commit()
-    orders.notify(order, "Paiement reçu %(ref)s")
+    orders.tell(order, "order.paid")
     body = f.outbox(seller.phone)[0].body
     assert "Drop the item off at the Akwa Centre pickup point, Rue Joss, face Total" in body
     assert "before 05/03/2026 10:30" in body  # 72 hours after payment, Douala time
-    orders.notify(order, "Encore %(ref)s")
+    orders.tell(order, "order.paid", once=False)
     assert len(f.outbox(seller.phone)) == 1  # told once
 
 
@@ -106,8 +106,8 @@ def test_with_a_worker_the_sale_schedules_the_reminder_a_day_before_the_deadline
     order = sold(seller)
     now = order.reserved_until - timedelta(hours=72)
     monkeypatch.setattr(drop_off, "utcnow", lambda: now)
-    drop_off.send_sale_sms(order, [(seller.phone, "vendu")])
+    drop_off.schedule_reminder(order)
     assert scheduled[-1] == (timedelta(hours=48, seconds=5), drop_off.remind_sellers)
     scheduled.clear()
-    drop_off.send_sale_sms(order, [])  # nobody newly told: nothing to schedule
+    orders.tell(order, "order.paid", once=False)  # nobody newly told: nothing to schedule
     assert scheduled == []

@@ -150,3 +150,43 @@ def test_a_delivered_guest_order_gets_the_review_link_too(app):
     orders.deliver(order, admin, code)
     assert social.guest_review_order(_review_token(order)).id == order.id
     assert len(_emails("Votre avis")) == 1
+
+
+# --- through the notification engine -----------------------------------------------------------------
+
+def test_the_delivery_log_never_keeps_the_handover_code_nor_the_private_links(app):
+    from vgk.models import NotificationDelivery
+
+    _collected(app)
+    placed = next(m.body for m in f.outbox("+237690555111") if "Code de retrait" in m.body)
+    code = placed.split("Code de retrait : ")[1][:6]
+    rows = db.session.scalars(select(NotificationDelivery).where(NotificationDelivery.recipient == "+237690555111")
+                              ).all()
+    events = {row.event for row in rows}
+    assert {"order.placed_cash", "order.confirmation", "order.handed_over", "review.invite",
+            "review.invite_email"} <= events
+    assert all(row.status == "sent" for row in rows)
+    for row in rows:  # sent: the sealed code and links are wiped, none ever in clear
+        assert code not in (row.context or "") and "cle=" not in (row.context or "")
+        assert "/avis/" not in (row.context or "")
+
+
+def test_a_retried_payment_confirmation_texts_the_buyer_once(app):
+    from vgk.services.commerce import orders
+
+    order = _order(app, payment_method="ORANGE_MONEY")
+    orders.move(order, OrderStatus.PAID)
+    db.session.commit()
+    orders.tell(order, "order.paid")
+    orders.tell(order, "order.paid")  # a provider's callback arriving twice
+    paid = [m for m in f.outbox("+237690555111") if "paiement reçu" in m.body]
+    assert len(paid) == 1 and order.reference in paid[0].body
+
+
+def test_a_buyer_collecting_with_another_phone_gets_the_code_there_and_on_their_account(app):
+    buyer = f.user(phone="+237690111222")
+    order = f.place_order(f.product("Radio"), buyer=buyer, phone="+237690333444")
+    [theirs] = f.outbox("+237690111222")
+    [collector] = f.outbox("+237690333444")
+    assert theirs.body == collector.body and order.reference in collector.body
+    assert f"/commande/{order.reference}" in collector.body

@@ -68,7 +68,7 @@ def test_a_gone_push_subscription_is_forgotten_and_the_message_moves_on(app, fak
 
 
 def test_a_message_is_sent_once_however_many_jobs_run_it(app, fakes):
-    notify(_opted_in(), "order.ready", {"order": "VGK-1", "point": "Akwa"})
+    notify(_opted_in(), "order.ready", {"ref": "VGK-1", "point": "Akwa", "code": "482913"})
     db.session.commit()
     sms = _rows()[-1]
     assert deliver(sms.id) == "skipped"
@@ -81,7 +81,7 @@ def test_a_message_is_sent_once_however_many_jobs_run_it(app, fakes):
 def test_a_message_stuck_while_sending_is_never_sent_again(app, fakes, caplog):
     caplog.set_level(logging.ERROR)
     fakes["sms"].errors = [ChannelError("will not happen")]
-    notify(_opted_in(), "order.ready", {"order": "VGK-1", "point": "Akwa"})
+    notify(_opted_in(), "order.ready", {"ref": "VGK-1", "point": "Akwa", "code": "482913"})
     row = _rows()[-1]
     row.status, row.claimed_at = "sending", datetime(2026, 6, 1, 10, 0)  # a worker died mid-send
     db.session.commit()
@@ -126,7 +126,7 @@ def test_a_queue_that_is_down_does_not_break_the_callers_commit(app, fakes, monk
         raise ConnectionError("redis is down")
 
     monkeypatch.setattr(engine, "enqueue", down)
-    notify(_opted_in(), "order.ready", {"order": "VGK-3", "point": "Akwa"})
+    notify(_opted_in(), "order.ready", {"ref": "VGK-3", "point": "Akwa", "code": "482913"})
     db.session.commit()
     assert "could not enqueue notification" in caplog.text
     row = _rows()[-1]

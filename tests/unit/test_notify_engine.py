@@ -24,7 +24,7 @@ def _log():
 
 def test_the_message_leaves_only_once_the_callers_transaction_commits(app, fakes):
     buyer = f.user(phone="+237690001122")
-    notify(buyer, "order.ready", {"order": "VGK-0042", "point": "Akwa", "link": "/commandes/VGK-0042"})
+    notify(buyer, "order.ready", {"ref": "VGK-0042", "point": "Akwa", "code": "482913", "link": "/commandes/VGK-0042"})
     assert fakes["sms"].sent == []
     db.session.commit()
     [sms] = fakes["sms"].sent
@@ -35,7 +35,7 @@ def test_the_message_leaves_only_once_the_callers_transaction_commits(app, fakes
 
 def test_a_rollback_sends_nothing_and_logs_nothing(app, fakes):
     buyer = f.user()
-    notify(buyer, "order.ready", {"order": "VGK-0042", "point": "Akwa"})
+    notify(buyer, "order.ready", {"ref": "VGK-0042", "point": "Akwa", "code": "482913"})
     db.session.rollback()
     db.session.commit()  # a later commit of the same session does not send the forgotten message
     assert fakes["sms"].sent == []
@@ -104,24 +104,26 @@ def test_a_choice_of_channels_is_kept_and_checked(app, fakes):
             preferences.choose(person, category, channels)
 
 
-def test_guests_get_transactional_sms_only(app, fakes):
+def test_guests_get_transactional_sms_and_email_only(app, fakes):
     guest = Guest(phone="+237690004455", email="invite@example.cm", language="en")
-    notify(guest, "order.handed_over", {"order": "VGK-7"})  # push and email only: nothing for a guest
-    notify(guest, "order.ready", {"order": "VGK-7", "point": "Bonapriso"})
+    notify(guest, "order.ready", {"ref": "VGK-7", "point": "Bonapriso", "code": "482913"})
+    notify(guest, "review.invite_email", {"ref": "VGK-7", "name": "Awa", "days": 30, "link": "https://vgk.cm/avis/x"})
     notify(guest, "alert.price_drop", {"title": "Vélo", "amount": 20000})
     db.session.commit()
     [sms] = fakes["sms"].sent
-    assert sms.text.startswith("VGK : Your order VGK-7 is waiting for you at the Bonapriso pickup point.")
-    assert fakes["email"].sent == []
-    row = db.session.scalar(select(NotificationDelivery).where(NotificationDelivery.status == "sent"))
-    assert row.user_id is None and row.recipient == "+237690004455"
+    assert sms.text.startswith("Vidé-Grenier Kamer: your order VGK-7 is waiting for you at Bonapriso.")
+    [mail] = fakes["email"].sent
+    assert mail.to == "invite@example.cm" and "VGK-7" in mail.subject and "https://vgk.cm/avis/x" in mail.text
+    row = db.session.scalar(select(NotificationDelivery).where(NotificationDelivery.channel == "sms"))
+    assert row.user_id is None and row.recipient == "+237690004455" and row.status == "sent"
 
 
 def test_a_second_notify_with_the_same_dedup_key_adds_nothing(app, fakes):
     buyer = f.user()
-    assert notify(buyer, "order.ready", {"order": "VGK-1", "point": "Akwa"}, dedup_key="order.ready:1")
+    assert notify(buyer, "order.ready", {"ref": "VGK-1", "point": "Akwa", "code": "482913"}, dedup_key="order.ready:1")
     db.session.commit()
-    assert notify(buyer, "order.ready", {"order": "VGK-1", "point": "Akwa"}, dedup_key="order.ready:1") == []
+    again = notify(buyer, "order.ready", {"ref": "VGK-1", "point": "Akwa", "code": "482913"}, dedup_key="order.ready:1")
+    assert again == []
     db.session.commit()
     assert len(fakes["sms"].sent) == 1
     assert len(inbox.page_for(buyer)[0]) == 1
@@ -129,7 +131,7 @@ def test_a_second_notify_with_the_same_dedup_key_adds_nothing(app, fakes):
 
 def test_amounts_and_unknown_events(app, fakes):
     seller = f.user()
-    notify(seller, "payout.sent", {"amount": 25000})
+    notify(seller, "payout.sent", {"amount": 25000, "phone": "+237670000111"})
     db.session.commit()
     assert "25 000 FCFA" in fakes["sms"].sent[0].text
     with pytest.raises(ValueError):
@@ -141,7 +143,7 @@ def test_non_urgent_messages_wait_for_the_end_of_quiet_hours(app, fakes):
     db.session.add(NotificationSettings(user_id=person.id, quiet_start=21 * 60, quiet_end=7 * 60))
     late = datetime(2026, 6, 1, 21, 30)  # 22:30 in Douala
     row = notify(person, "alert.price_drop", {"title": "Vélo", "amount": 20000}, at=late)[-1]
-    urgent = notify(person, "order.ready", {"order": "VGK-9", "point": "Akwa"}, at=late)[-1]
+    urgent = notify(person, "order.ready", {"ref": "VGK-9", "point": "Akwa", "code": "482913"}, at=late)[-1]
     db.session.commit()
     assert (row.channel, row.status, row.due_at) == ("sms", "deferred", datetime(2026, 6, 2, 6, 0))  # 07:00 Douala
     assert urgent.status == "sent"

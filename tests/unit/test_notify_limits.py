@@ -43,7 +43,8 @@ def test_alerts_are_limited_per_week_and_orders_are_not(app, fakes):
     person = f.user()
     for day in range(4):
         notify(person, "alert.price_drop", {"title": f"Article {day}", "amount": 1000}, at=NOON + timedelta(days=day))
-        notify(person, "order.ready", {"order": f"VGK-{day}", "point": "Akwa"}, at=NOON + timedelta(days=day))
+        notify(person, "order.ready", {"ref": f"VGK-{day}", "point": "Akwa", "code": "482913"},
+               at=NOON + timedelta(days=day))
     db.session.commit()
     texts = [message.text for message in fakes["sms"].sent]
     assert sum("Article" in text for text in texts) == 3

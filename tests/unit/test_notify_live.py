@@ -29,12 +29,13 @@ def notices(client):
 def test_a_connected_person_hears_the_notice_once_it_is_committed(app, fakes):
     buyer = f.user(phone="+237690001122", locale="fr")
     page = connect(app, buyer)
-    notify(buyer, "order.ready", {"order": "VGK-0042", "point": "Akwa", "link": "/commandes/VGK-0042"})
+    notify(buyer, "order.ready", {"ref": "VGK-0042", "point": "Akwa", "code": "204518", "link": "/commandes/VGK-0042"})
     assert notices(page) == []  # not before the commit
     db.session.commit()
-    assert notices(page) == [{"text": "Votre commande VGK-0042 vous attend au point de retrait Akwa.",
+    assert notices(page) == [{"text": "Vidé-Grenier Kamer : votre commande VGK-0042 vous attend au Akwa. "
+                                      "Code de retrait : envoyé par SMS.",  # never the code itself
                               "link": "/commandes/VGK-0042", "unread": 1}]
-    notify(buyer, "order.cancelled", {"order": "VGK-0043"})
+    notify(buyer, "order.cancelled", {"ref": "VGK-0043"})
     db.session.commit()
     [second] = notices(page)
     assert second["unread"] == 2
@@ -43,7 +44,7 @@ def test_a_connected_person_hears_the_notice_once_it_is_committed(app, fakes):
 def test_nothing_is_heard_when_the_change_is_rolled_back(app, fakes):
     buyer = f.user()
     page = connect(app, buyer)
-    notify(buyer, "order.ready", {"order": "VGK-0042", "point": "Akwa"})
+    notify(buyer, "order.ready", {"ref": "VGK-0042", "point": "Akwa", "code": "204518"})
     db.session.rollback()
     db.session.commit()
     assert notices(page) == []
@@ -62,7 +63,7 @@ def test_the_notice_is_written_in_the_readers_language_not_the_callers(app, fake
 def test_only_the_person_told_hears_it(app, fakes):
     buyer, other = f.user(), f.user()
     elsewhere = connect(app, other)
-    notify(buyer, "order.ready", {"order": "VGK-0042", "point": "Akwa"})
+    notify(buyer, "order.ready", {"ref": "VGK-0042", "point": "Akwa", "code": "204518"})
     db.session.commit()
     assert notices(elsewhere) == []
 
@@ -73,7 +74,7 @@ def test_without_a_socket_the_next_page_shows_the_unread_notices_in_the_header(a
     f.sign_in(http, buyer)
     assert '<span id="notices-badge" class="cart-count" title="Notifications non lues" hidden>0</span>' in \
         http.get("/").get_data(as_text=True)
-    notify(buyer, "order.ready", {"order": "VGK-0042", "point": "Akwa"})
+    notify(buyer, "order.ready", {"ref": "VGK-0042", "point": "Akwa", "code": "204518"})
     db.session.commit()
     assert '<span id="notices-badge" class="cart-count" title="Notifications non lues">1</span>' in \
         http.get("/").get_data(as_text=True)
@@ -89,7 +90,7 @@ def test_a_failure_to_count_after_the_commit_does_not_fail_the_callers_commit(ap
         raise RuntimeError("database gone")
 
     monkeypatch.setattr(inbox, "unread_count", broken)
-    notify(buyer, "order.ready", {"order": "VGK-0042", "point": "Akwa"})
+    notify(buyer, "order.ready", {"ref": "VGK-0042", "point": "Akwa", "code": "204518"})
     db.session.commit()  # does not raise: the notice is stored, the next page shows it
     assert notices(page) == []
     assert len(inbox.page_for(buyer)[0]) == 1

@@ -20,10 +20,10 @@ def test_jobs_are_queued_on_commit_and_never_on_rollback(redis_server, tmp_path,
     with app.app_context():
         queue = Queue(QUEUE_NAME, connection=adapters_of(app).queue.connection)
         buyer = f.user(phone="+237690007788")
-        notify(buyer, "order.ready", {"order": "VGK-1", "point": "Akwa"})
+        notify(buyer, "order.ready", {"ref": "VGK-1", "point": "Akwa", "code": "482913"})
         db.session.rollback()
         assert queue.count == 0
-        [sms] = [row for row in notify(buyer, "order.ready", {"order": "VGK-1", "point": "Akwa"})
+        [sms] = [row for row in notify(buyer, "order.ready", {"ref": "VGK-1", "point": "Akwa", "code": "482913"})
                  if row.channel == "sms"]
         assert queue.count == 0
         db.session.commit()

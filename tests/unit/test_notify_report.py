@@ -112,12 +112,14 @@ def test_every_message_renders_in_both_languages(app):
     assert list(shown) == list(EVENTS)
     assert all(preview.error == "" and preview.text for previews in shown.values() for preview in previews)
     [fr_sms, en_sms, _, _] = shown["order.ready"]
-    assert "VGK-2412-0042" in fr_sms.text and "Akwa (Douala)" in en_sms.text and fr_sms.text != en_sms.text
+    assert "VGK-7KQ2M9X" in fr_sms.text and "Akwa (Douala)" in en_sms.text and fr_sms.text != en_sms.text
     email = next(p for p in shown["security.password_changed"] if p.channel == "email" and p.language == "en")
     assert email.subject
     notices = [p.text for p in shown["order.ready"] if p.channel == "inapp"]
-    assert notices == ["Votre commande VGK-2412-0042 vous attend au point de retrait Akwa (Douala).",
-                       "Your order VGK-2412-0042 is waiting for you at the Akwa (Douala) pickup point."]
+    assert notices == [  # the code is never in the app, only in the SMS
+        "Vidé-Grenier Kamer : votre commande VGK-7KQ2M9X vous attend au Akwa (Douala). "
+        "Code de retrait : envoyé par SMS.",
+        "Vidé-Grenier Kamer: your order VGK-7KQ2M9X is waiting for you at Akwa (Douala). Collection code: sent by SMS."]
     assert not any(p.channel == "inapp" for p in shown["security.code"])  # no in-app notice for codes
 
 

@@ -31,7 +31,7 @@ def _by_reference(reference):
 def test_callbacks_move_messages_forward_only(app, fakes):
     person = _opted_in()
     for n in range(2):
-        notify(person, "order.paid", {"order": f"VGK-{n}"})
+        notify(person, "order.paid", {"ref": f"VGK-{n}"})
     db.session.commit()
     assert [m.to for m in fakes["whatsapp"].sent] == [person.phone, person.phone]
     changed = status.record("whatsapp", [
@@ -51,7 +51,7 @@ def test_callbacks_move_messages_forward_only(app, fakes):
 
 def test_a_failure_reported_later_moves_the_message_to_the_next_channel(app, fakes):
     person = _opted_in()
-    notify(person, "order.paid", {"order": "VGK-5"})
+    notify(person, "order.paid", {"ref": "VGK-5"})
     db.session.commit()
     assert status.record("whatsapp", [StatusUpdate("whatsapp-1", "failed", reason="not on WhatsApp")]) == 1
     row = _by_reference("whatsapp-1")

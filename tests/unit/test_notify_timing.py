@@ -34,7 +34,8 @@ def test_without_enough_activity_alerts_wait_for_18h_and_urgent_messages_never_w
     person = f.user()
     _seen(person, 8, 8, 8, 8)  # four times seen: not enough to know
     row = _alert(person, datetime(2026, 6, 1, 9, 30))  # 10:30 in Douala
-    urgent = notify(person, "order.ready", {"order": "VGK-9", "point": "Akwa"}, at=datetime(2026, 6, 1, 9, 30))[-1]
+    urgent = notify(person, "order.ready", {"ref": "VGK-9", "point": "Akwa", "code": "204518"},
+                    at=datetime(2026, 6, 1, 9, 30))[-1]
     db.session.commit()
     assert (row.status, row.due_at) == ("deferred", datetime(2026, 6, 1, 17, 0))  # 18:00 Douala
     assert urgent.status == "sent" and len(fakes["sms"].sent) == 1

@@ -98,7 +98,7 @@ def test_the_messages_page_shows_every_message_in_both_languages(client, admin):
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     text = visible_text(response.get_data(as_text=True))
     assert "Code de vérification" in text and "Résumé des nouveautés" in text
-    assert "VGK-2412-0042" in text and "français" in text and "anglais" in text
+    assert "VGK-7KQ2M9X" in text and "français" in text and "anglais" in text
     one = client.get("/admin/notifications/modeles?event=order.ready").get_data(as_text=True)
     assert one.count('class="notify-event"') == 1 and 'id="event-order-ready"' in one
     assert "Akwa (Douala)" in visible_text(one)
@@ -114,11 +114,11 @@ def test_a_broken_template_shows_an_error_and_the_rest_of_the_page(app, client, 
 
 
 def test_an_email_in_html_is_read_in_a_sandboxed_frame(app, client, admin, tmp_path):
-    html = "<p>Commande {{ order }} remise <script>alert(1)</script></p>"
-    with message_files(app, tmp_path, {"order.handed_over/email.html": html}):
-        page = client.get("/admin/notifications/modeles?event=order.handed_over").get_data(as_text=True)
+    html = "<p>Commande {{ ref }} remise <script>alert(1)</script></p>"
+    with message_files(app, tmp_path, {"order.receipt/email.html": html}):
+        page = client.get("/admin/notifications/modeles?event=order.receipt").get_data(as_text=True)
     assert page.count("<iframe") == 2  # French and English
-    assert 'sandbox="" width="100%" height="320" srcdoc="&lt;p&gt;Commande VGK-2412-0042 remise &lt;script&gt;' in page
+    assert 'sandbox="" width="100%" height="320" srcdoc="&lt;p&gt;Commande VGK-7KQ2M9X remise &lt;script&gt;' in page
     assert "<script>alert(1)" not in page
 
 

@@ -143,7 +143,7 @@ def cancel(reference: str, actor: User, reason: str, ip: str = "") -> Order:
     audit.record(actor, "order.cancel", "order", order.reference, {"status": before},
                  {"status": order.status, "reason": note}, ip)
     db.session.commit()
-    orders.notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s a été annulée."))
+    orders.tell(order, "order.cancelled")
     return order
 
 

@@ -39,7 +39,6 @@ from vgk.services.backoffice import settings
 from vgk.services.commerce import cart as carts
 from vgk.services.commerce import guests, orders, payments
 from vgk.services.conversations import offers
-from vgk.services.messaging import notifications
 from vgk.services.paging import parse_int
 
 log = logging.getLogger(__name__)
@@ -185,8 +184,8 @@ def place_order(*, cart: Cart, name: str, phone: str, payment_method: str, email
     offers.announce_pending()
     log.info("order %s placed (%s, %s XAF)", order.reference, payment_method, order.total)
     jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
+    guests.send_confirmation(order, access_token, None if phone_check else code)  # sent with the SMS's commit
     _send_placed_message(order, phone_check, code)
-    guests.send_confirmation(order, access_token, None if phone_check else code)
     order.access_token = access_token  # the plain secret, for this answer only (never stored)
     return order
 
@@ -226,19 +225,11 @@ def _reserve_lines(lines: list[carts.Line], buyer: User | None) -> list[carts.Li
 def _send_placed_message(order: Order, phone_check: bool, code: str) -> None:
     """The SMS that follows a new order: the phone check code, or the handover code."""
     if phone_check:
-        notifications.send_sms(order.customer_phone, str(PHONE_CODE_SMS) % {"ref": order.reference, "code": code})
-    elif order.payment_method == PaymentMethod.CASH:
-        orders.notify_with_code(order, CASH_PLACED)
+        orders.tell(order, "order.phone_check", code=code)
     else:
-        orders.notify_with_code(order, PAID_PLACED)
+        orders.tell_with_code(order, "order.placed_cash" if order.payment_method == PaymentMethod.CASH
+                              else "order.placed")
 
-
-CASH_PLACED = _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Vous paierez en espèces au retrait. "
-                 "Code de retrait : %(code)s. Suivi : %(url)s")
-PAID_PLACED = _l("Vidé-Grenier Kamer : commande %(ref)s enregistrée. Code de retrait (après paiement) : %(code)s. "
-                 "Suivi : %(url)s")
-PHONE_CODE_SMS = _l("Vidé-Grenier Kamer : code de confirmation de la commande %(ref)s : %(code)s. "
-                    "Saisissez-le pour confirmer le retrait et le paiement en espèces.")
 MAX_PHONE_CODE_TRIES = 5
 
 
@@ -307,5 +298,5 @@ def confirm_cash_order(order: Order, code: object) -> Order:
     offers.announce_pending()
     log.info("order %s: phone confirmed, cash order taken", current.reference)
     jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
-    orders.notify_with_code(current, CASH_PLACED)
+    orders.tell_with_code(current, "order.placed_cash")
     return current

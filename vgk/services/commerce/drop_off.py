@@ -13,30 +13,20 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from vgk.database import locked
 from vgk.extensions import db
-from vgk.models import Order, OrderItem, OrderStatus, PaymentMethod, User
+from vgk.models import DeliveryStatus, Order, OrderItem, OrderStatus, PaymentMethod, User
 from vgk.models.base import utcnow
 from vgk.services.backoffice import settings
-from vgk.services.messaging import inbox, notifications
-from vgk.text import Message
+from vgk.services.messaging import inbox
+from vgk.services.notifications import notify
+from vgk.services.notifications.events import SMS
 
 log = logging.getLogger(__name__)
 LOCAL_TIME = ZoneInfo("Africa/Douala")
-
-SOLD_AT_POINT = _l("Vidé-Grenier Kamer : vendu ! %(titles)s (commande %(ref)s). Déposez l'article au point "
-                   "relais %(point)s, %(address)s, avant le %(deadline)s.")
-SOLD_FOR_DELIVERY = _l("Vidé-Grenier Kamer : vendu ! %(titles)s (commande %(ref)s). Tenez l'article prêt "
-                       "avant le %(deadline)s.")
-REMIND_AT_POINT = _l("Vidé-Grenier Kamer : rappel, déposez %(titles)s (commande %(ref)s) au point relais "
-                     "%(point)s, %(address)s, avant le %(deadline)s.")
-REMIND_FOR_DELIVERY = _l("Vidé-Grenier Kamer : rappel, tenez %(titles)s (commande %(ref)s) prêt avant le "
-                         "%(deadline)s.")
-
 
 def hold() -> timedelta:
     return timedelta(hours=settings.cash_hold_hours())
@@ -62,36 +52,20 @@ def local_deadline(order: Order) -> str:
     return due.replace(tzinfo=ZoneInfo("UTC")).astimezone(LOCAL_TIME).strftime("%d/%m/%Y %H:%M")
 
 
-def _message(order: Order, titles: str, at_point: Message, for_delivery: Message) -> tuple[Message, dict[str, object]]:
-    """The message that fits the order (to bring to a pickup point, or to keep ready for delivery) and its values."""
+def message(order: Order, titles: str, event_name: str) -> tuple[str, dict[str, object]]:
+    """The event that fits the order (`event_name`, to bring the items to a pickup point, or its "_delivery"
+    twin, to keep them ready for the courier) and its values."""
     point = order.pickup_point
     values: dict[str, object] = {"titles": titles, "ref": order.reference, "deadline": local_deadline(order)}
     if point is None:
-        return for_delivery, values
-    return at_point, {**values, "point": point.name, "address": point.address}
+        return f"{event_name}_delivery", values
+    return event_name, {**values, "point": point.name, "address": point.address}
 
 
-def _text(seller: User, order: Order, titles: str, at_point: Message, for_delivery: Message) -> str:
-    message, values = _message(order, titles, at_point, for_delivery)
-    return inbox.render(seller, message, **values)
-
-
-def sale_text(seller: User, order: Order, titles: str) -> str:
-    """The SMS telling the seller their item sold, where to bring it and by when, in their language."""
-    return _text(seller, order, titles, SOLD_AT_POINT, SOLD_FOR_DELIVERY)
-
-
-def sale_sms(seller: User, order: Order, titles: str) -> list[tuple[str, str]]:
-    """The SMS (phone, text) telling the seller of a sale, none when they have no number."""
-    return [(seller.phone, sale_text(seller, order, titles))] if seller.phone else []
-
-
-def send_sale_sms(order: Order, messages: list[tuple[str, str]]) -> None:
-    """Once the sale is committed: send the sellers' SMS and schedule the drop-off reminder on the worker."""
-    for phone, text in messages:
-        notifications.send_sms(phone, text)
+def schedule_reminder(order: Order) -> None:
+    """Once sellers were told of a sale: schedule the drop-off reminder on the worker."""
     due = deadline(order)
-    if messages and due is not None:
+    if due is not None:
         from vgk import jobs
 
         jobs.enqueue_in(max(due - reminder_lead() - utcnow(), timedelta(0)) + timedelta(seconds=5), remind_sellers)
@@ -119,8 +93,8 @@ def titles_by_seller(items: Iterable[OrderItem]) -> dict[int, tuple[User, str]]:
     return {key: (seller, ", ".join(f"« {title} »" for title in sold)) for key, (seller, sold) in sellers.items()}
 
 
-def _remind_order(order_id: int, now: datetime) -> list[tuple[str, str]]:
-    """Record the reminders of one order (committed) and answer the SMS to send: (phone, text)."""
+def _remind_order(order_id: int, now: datetime) -> int:
+    """Remind the sellers of one order (committed; the SMS leave then) and answer how many go by SMS."""
     from vgk.services.commerce.orders import awaits_drop_off
 
     order = locked(select(Order).where(Order.id == order_id).options(
@@ -128,31 +102,25 @@ def _remind_order(order_id: int, now: datetime) -> list[tuple[str, str]]:
     due = deadline(order) if order is not None else None
     if order is None or due is None or not awaits_drop_off(order) or not now < due <= now + reminder_lead():
         db.session.rollback()
-        return []
+        return 0
     link = _reminder_link(order)
-    messages: list[tuple[str, str]] = []
+    texts = 0
     waiting = titles_by_seller(item for item in order.items if item.received_at is None)
     for seller, titles in waiting.values():
         if inbox.already_told(seller.id, inbox.SALE_REMINDER, link):
             continue
-        message, values = _message(order, titles, REMIND_AT_POINT, REMIND_FOR_DELIVERY)
-        inbox.notify(seller, inbox.SALE_REMINDER, message, link=link, **values)
-        text = inbox.render(seller, message, **values)
-        if seller.phone:
-            messages.append((seller.phone, text))
+        event_name, values = message(order, titles, "sale.reminder")
+        rows = notify(seller, event_name, {**values, "link": link}, dedup_key=f"order:{order.reference}:reminder")
+        texts += sum(1 for row in rows if row.channel == SMS and row.status in DeliveryStatus.ACTIVE)
     db.session.commit()
-    return messages
+    return texts
 
 
 def remind_sellers(now: datetime | None = None) -> int:
     """Job: remind each seller, once, to bring the items of orders whose drop-off deadline is near.
-    Answers how many reminders were sent by SMS."""
+    Answers how many reminders go by SMS."""
     now = now or utcnow()
-    sent = 0
-    for order_id in _due_soon(now):
-        for phone, text in _remind_order(order_id, now):
-            notifications.send_sms(phone, text)
-            sent += 1
+    sent = sum(_remind_order(order_id, now) for order_id in _due_soon(now))
     if sent:
         log.info("drop-off reminders sent: %s", sent)
     return sent

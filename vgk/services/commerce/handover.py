@@ -22,8 +22,6 @@ from vgk.services.commerce import orders
 log = logging.getLogger(__name__)
 HANDOVER_RESENDS_PER_SOURCE = 10
 HANDOVER_RESEND_SOURCE_WINDOW = timedelta(hours=1)
-RESENT = _l("Vidé-Grenier Kamer : nouveau code de retrait pour la commande %(ref)s : %(code)s. "
-            "L'ancien code ne marche plus. Suivi : %(url)s")
 
 
 def resend_code(order: Order, *, staff: User | None = None, ip: str = "") -> None:
@@ -45,4 +43,4 @@ def resend_code(order: Order, *, staff: User | None = None, ip: str = "") -> Non
                      {"status": order.status}, ip)
     db.session.commit()
     log.info("order %s: handover code re-sent (%s)", order.reference, "staff" if staff is not None else "buyer")
-    orders.notify_with_code(order, RESENT)
+    orders.tell_with_code(order, "order.code_resent", once=False)

@@ -19,9 +19,10 @@ from vgk.errors import Conflict, Invalid, NotFound, RateLimited
 from vgk.extensions import db
 from vgk.models import Order, OrderEvent, OrderItem, OrderStatus, Product, ProductStatus, User
 from vgk.models.base import utcnow
-from vgk.services.messaging import inbox, notifications
+from vgk.services.messaging import inbox
+from vgk.services.notifications import Guest, notify
+from vgk.services.notifications.addresses import Recipient
 from vgk.services.paging import paginate
-from vgk.text import Message
 
 log = logging.getLogger(__name__)
 S = OrderStatus
@@ -148,8 +149,7 @@ def expire_unpaid(now: datetime | None = None) -> int:
             continue
         move(order, S.EXPIRED, note="reservation expired")
         db.session.commit()
-        notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s a expiré faute de paiement. "
-                         "Les articles sont remis en vente."))
+        tell(order, "order.expired")
         expired += 1
     return expired
 
@@ -260,20 +260,33 @@ def sales_of(user: User) -> Sequence[OrderItem]:
 
 # --- messages and handover code -----------------------------------------------------------------
 
-def notify(order: Order, message: Message, **values: object) -> None:
-    """SMS the buyer; messages name the order by its reference. Called after the service committed
-    the move: the in-app notices (the buyer's, when they have an account, and the sellers') are
-    committed here, then the sellers' SMS sent. A handover code is never written in the app's notice, only
-    sent by SMS."""
+def buyers_of(order: Order) -> list[Recipient]:
+    """Who hears about the order: the buyer's account, and the phone given at checkout when it is not the
+    account's (whoever collects needs the code); for a guest, the phone and email given at checkout, in the
+    language of their checkout."""
+    language = order.language if order.language in ("fr", "en") else "fr"
+    if order.buyer is None:
+        return [Guest(phone=order.customer_phone, email=order.customer_email or None, language=language)]
+    if order.customer_phone and order.customer_phone != order.buyer.phone:
+        return [order.buyer, Guest(phone=order.customer_phone, language=order.buyer.locale or language)]
+    return [order.buyer]
+
+
+def tell(order: Order, event_name: str, *, once: bool = True, **values: object) -> None:
+    """Tell the buyer about `event_name` (messages name the order by its reference, with its tracking link),
+    and the sellers what the order now asks of them. Called after the service committed the move; commits,
+    and the messages leave then. `once`: a retry or a double click tells nothing more (one per order and
+    event). A handover `code` only ever travels by SMS."""
     from vgk.services.commerce import drop_off
 
-    notifications.send_sms(order.customer_phone, str(message) % {"ref": order.reference, **values})
-    if order.buyer is not None:
-        shown = {**values, "code": _l("envoyé par SMS")} if "code" in values else values
-        inbox.notify(order.buyer, inbox.ORDER, message, link=order_link(order), ref=order.reference, **shown)
-    sales = tell_sellers(order)
+    context = {"ref": order.reference, "link": order_link(order) if order.buyer is not None else tracking_url(order),
+               **values}
+    for person in buyers_of(order):
+        notify(person, event_name, context, dedup_key=f"order:{order.reference}:{event_name}" if once else None)
+    told = tell_sellers(order)
     db.session.commit()
-    drop_off.send_sale_sms(order, sales)
+    if told:
+        drop_off.schedule_reminder(order)
 
 
 def order_link(order: Order) -> str:
@@ -290,30 +303,24 @@ def awaits_drop_off(order: Order) -> bool:
                                       and not order.awaits_phone_check)
 
 
-def tell_sellers(order: Order) -> list[tuple[str, str]]:
-    """Each seller hears once that their item sold and where to bring it (when the order awaits the
-    drop-off, by SMS too: where and by when), and once that it was called off (if they had been told it
-    sold). No commit: answers the sellers' SMS (phone, text), to send once the notices are committed."""
+def tell_sellers(order: Order) -> bool:
+    """Each seller hears once that their item sold and where to bring it by when (when the order awaits the
+    drop-off), and once that it was called off (if they had been told it sold). No commit: answers whether a
+    seller was told of a drop-off (its reminder is then due)."""
     from vgk.services.commerce import drop_off
 
     link = _sale_link(order)
-    messages: list[tuple[str, str]] = []
+    told = False
     for seller, titles in drop_off.titles_by_seller(order.items).values():
         if awaits_drop_off(order) and not inbox.already_told(seller.id, inbox.SALE, link):
-            if order.pickup_point is not None:
-                inbox.notify(seller, inbox.SALE,
-                             _l("Vendu : %(titles)s (commande %(ref)s). Déposez l'article au point relais %(point)s."),
-                             link=link, titles=titles, ref=order.reference, point=order.pickup_point.name)
-            else:
-                inbox.notify(seller, inbox.SALE, _l("Vendu : %(titles)s (commande %(ref)s)."),
-                             link=link, titles=titles, ref=order.reference)
-            messages += drop_off.sale_sms(seller, order, titles)
+            event_name, values = drop_off.message(order, titles, "sale.new")
+            told = bool(notify(seller, event_name, {**values, "link": link},
+                               dedup_key=f"order:{order.reference}:sold")) or told
         elif (order.status in RELEASES_STOCK and inbox.already_told(seller.id, inbox.SALE, link)
               and not inbox.already_told(seller.id, inbox.SALE_CANCELLED, link)):
-            inbox.notify(seller, inbox.SALE_CANCELLED,
-                         _l("La commande %(ref)s de %(titles)s est annulée : ne déposez pas l'article."),
-                         link=link, titles=titles, ref=order.reference)
-    return messages
+            notify(seller, "sale.cancelled", {"ref": order.reference, "titles": titles, "link": link},
+                   dedup_key=f"order:{order.reference}:sale.cancelled")
+    return told
 
 
 def order_code_hash(order: Order, kind: str, code: str) -> str:
@@ -380,9 +387,9 @@ def tracking_url(order: Order) -> str:
     return public_url("shop.track", ref=order.reference)
 
 
-def notify_with_code(order: Order, message: Message, **values: object) -> None:
-    """`notify` with the order's handover code and its tracking link (%(code)s, %(url)s)."""
-    notify(order, message, code=issue_handover_code(order), url=tracking_url(order), **values)
+def tell_with_code(order: Order, event_name: str, *, once: bool = True, **values: object) -> None:
+    """`tell` with the order's handover code (sent by SMS only)."""
+    tell(order, event_name, once=once, code=issue_handover_code(order), **values)
 
 
 def check_handover_code(order: Order, code: object) -> None:
@@ -409,8 +416,7 @@ def dispatch(order: Order, actor: User) -> None:
         raise Conflict(_l("Cette commande se retire en point relais."))
     move(order, S.OUT_FOR_DELIVERY, actor=actor, note="out for delivery")
     db.session.commit()
-    notify(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s est en route. "
-                     "Gardez votre code de retrait pour le livreur."))
+    tell(order, "order.dispatched")
 
 
 def deliver(order: Order, actor: User, code: object) -> Order:
@@ -425,6 +431,6 @@ def deliver(order: Order, actor: User, code: object) -> Order:
     wallet.credit_sale(order)
     db.session.commit()
     offers.announce_pending()
-    notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s livrée. Merci et à bientôt !"))
     guests.send_review_link(order)
+    tell(order, "order.delivered")  # commits: the messages leave
     return order

@@ -247,9 +247,8 @@ def _apply(reference: str, transaction: Transaction) -> str:
         orders.move(order, OrderStatus.PAID, note=f"paid by {payment.method} ({payment.reference})")
         db.session.commit()
         offers.announce_pending()
-        orders.notify(order, _l("Vidé-Grenier Kamer : paiement reçu pour la commande %(ref)s. "
-                                "Nous vous prévenons dès que l'article est au point relais."))
-        guests.send_receipt(order, payment)
+        guests.send_receipt(order, payment)  # sent with the buyer's message, when it commits
+        orders.tell(order, "order.paid")
     else:
         # Paid after the reservation ran out: keep the money on record for a refund by an admin.
         log.error("payment %s arrived for order %s in state %s: refund needed", reference, order.reference,
@@ -427,6 +426,5 @@ def refund(order: Order, actor: User, reason: object) -> Order:
         raise Conflict(_l("Le remboursement n'a pas pu être envoyé. Réessayez plus tard.")) from None
     orders.move(order, OrderStatus.REFUNDED, actor=actor, note=f"{why} (refund {payout.reference})"[:255])
     db.session.commit()
-    orders.notify(order, _l("Vidé-Grenier Kamer : la commande %(ref)s vous a été remboursée "
-                            "sur votre compte Mobile Money."))
+    orders.tell(order, "order.refunded")
     return order

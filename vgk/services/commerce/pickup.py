@@ -118,9 +118,7 @@ def receive_item(staff: User, point: PickupPoint, reference: str | None, item_id
         orders.issue_handover_code(order)  # the code sent when the order was taken (made now for an older order)
         _audit_receive(staff, order, item, True, "", ip)
         db.session.commit()
-        orders.notify_with_code(order, _l("Vidé-Grenier Kamer : votre commande %(ref)s vous attend au %(point)s. "
-                                          "Votre code de retrait reste le même : %(code)s. Suivi : %(url)s"),
-                                point=point.name)
+        orders.tell_with_code(order, "order.ready", point=point.name)
     else:
         _audit_receive(staff, order, item, True, "", ip)
         db.session.commit()
@@ -137,8 +135,7 @@ def _refuse_item(staff: User, order: Order, item: OrderItem, reason: str | None,
                 note=f"refused at drop-off: {why}")
     _audit_receive(staff, order, item, False, why, ip)
     db.session.commit()
-    orders.notify(order, _l("Vidé-Grenier Kamer : l'article de la commande %(ref)s ne correspondait pas à "
-                            "l'annonce ; la commande est annulée (remboursement si payée)."))
+    orders.tell(order, "order.refused")
     return order
 
 
@@ -163,10 +160,10 @@ def hand_over(staff: User, point: PickupPoint, reference: str | None, code: obje
                  {"status": order.status, "cash": bool(cash_received)}, ip)
     db.session.commit()
     offers.announce_pending()
-    orders.notify(order, _l("Vidé-Grenier Kamer : commande %(ref)s remise. Merci et à bientôt !"))
     if cash is not None:
         guests.send_receipt(order, cash)
     guests.send_review_link(order)
+    orders.tell(order, "order.handed_over")  # commits: the messages leave
     return order
 
 

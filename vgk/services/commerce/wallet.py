@@ -26,8 +26,7 @@ from vgk.models import (
 )
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
-from vgk.services.messaging import inbox
-from vgk.text import Message, format_xaf
+from vgk.services.notifications import notify
 
 log = logging.getLogger(__name__)
 
@@ -154,10 +153,10 @@ def _reverse(payout: Payout, status: str, admin: User | None, note: str) -> None
                                payout_id=payout.id, note=f"retrait {payout.public_id} annulé"))
 
 
-def _notice(payout: Payout, message: Message, **values: object) -> None:
-    """The seller's in-app notice of a payout decision, stored with it (no commit here)."""
-    inbox.notify(payout.user, inbox.PAYOUT, message, link="/compte/portefeuille",
-                 amount=format_xaf(payout.amount), **values)
+def _notice(payout: Payout, event_name: str, **values: object) -> None:
+    """Tell the seller of a payout decision (`event_name`), once; written with it, sent when it commits."""
+    notify(payout.user, event_name, {"amount": payout.amount, "link": "/compte/portefeuille", **values},
+           dedup_key=f"payout:{payout.public_id}:{event_name}")
 
 
 def approve_payout(admin: User, public_id: str, ip: str = "") -> Payout:
@@ -174,15 +173,14 @@ def approve_payout(admin: User, public_id: str, ip: str = "") -> Payout:
     except PaymentError as error:
         log.warning("payout %s failed: %s", payout.public_id, error)
         _reverse(payout, PayoutStatus.FAILED, admin, str(error))
-        _notice(payout, _l("Le transfert de votre retrait de %(amount)s a échoué : "
-                           "le montant est revenu dans votre portefeuille."))
+        _notice(payout, "payout.failed")
         db.session.commit()
         raise Conflict(_l("Le transfert a échoué ; le montant est revenu dans le portefeuille du vendeur.")) from None
     payout.status = PayoutStatus.PAID
     payout.provider_reference = (result.reference or "")[:64]
     payout.decided_by_id = admin.id
     payout.decided_at = utcnow()
-    _notice(payout, _l("Votre retrait de %(amount)s a été envoyé au %(phone)s."), phone=payout.phone)
+    _notice(payout, "payout.sent", phone=payout.phone)
     audit.record(admin, "payout.approve", "payout", payout.public_id, {"status": PayoutStatus.REQUESTED},
                  {"status": payout.status, "amount": payout.amount}, ip)
     db.session.commit()
@@ -196,9 +194,7 @@ def reject_payout(admin: User, public_id: str, reason: str, ip: str = "") -> Pay
         raise Invalid(_l("Indiquez la raison du refus."), {"reason": "required"})
     payout = _payout(public_id)
     _reverse(payout, PayoutStatus.REJECTED, admin, why)
-    _notice(payout, _l("Votre retrait de %(amount)s a été refusé (%(reason)s) : "
-                       "le montant est revenu dans votre portefeuille."),
-            reason=why)
+    _notice(payout, "payout.rejected", reason=why)
     audit.record(admin, "payout.reject", "payout", payout.public_id, {"status": PayoutStatus.REQUESTED},
                  {"status": payout.status, "note": payout.note}, ip)
     db.session.commit()

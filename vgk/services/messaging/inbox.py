@@ -21,7 +21,7 @@ Never put a secret in a notice, in its text or its parameters (handover codes tr
 Transactions: `notify` only adds the row to the session and never commits. A service that tells
 someone about a change it is making calls it before its own commit, so the notice is stored with
 the change (both or neither). Code that tells people after its service already committed (the
-order messages in vgk.services.commerce.orders.notify) commits the notice itself.
+order messages in vgk.services.commerce.orders.tell, through the notification engine) commits the notice itself.
 """
 import json
 from collections.abc import Collection, Sequence

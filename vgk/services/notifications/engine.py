@@ -1,7 +1,7 @@
 """`notify`: which channels carry an event to a person, and the delivery log rows that say so.
 
 A message goes through the first channel of the event's fallback list that the person accepts (their
-NotificationPreference for the category, or the defaults; guests get transactional SMS only; security
+NotificationPreference for the category, or the defaults; guests get transactional SMS and email only; security
 messages always accept SMS) and that they have an address on (a channel without one is logged "skipped"
 and the next is tried). Over a limit (vgk.services.notifications.limits), the message is logged
 "suppressed" and goes nowhere else: the limit says the person has heard enough, not that the channel

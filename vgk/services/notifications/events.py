@@ -38,21 +38,70 @@ class Event:
 _PHONE_FIRST = (PUSH, WHATSAPP, SMS)
 
 EVENTS: dict[str, Event] = {event.name: event for event in (
-    Event("order.paid", TRANSACTIONAL, _PHONE_FIRST,
-          _l("Paiement reçu pour la commande %(order)s."), inbox.ORDER, params=("order",)),
-    Event("order.ready", TRANSACTIONAL, (SMS,),
-          _l("Votre commande %(order)s vous attend au point de retrait %(point)s."), inbox.ORDER,
-          params=("order", "point")),
-    Event("order.handed_over", TRANSACTIONAL, (PUSH, EMAIL),
-          _l("Commande %(order)s remise. Merci pour votre achat !"), inbox.ORDER, params=("order",)),
+    # Orders: the buyer hears of each step in the words of the order's SMS, and sellers of what it asks of them.
+    # `ref` is the order's reference; a handover `code` is secret: sent by SMS only, never shown in-app.
+    Event("order.placed", TRANSACTIONAL, (SMS,), _l(
+        "Vidé-Grenier Kamer : commande %(ref)s enregistrée. Code de retrait (après paiement) : %(code)s."),
+        inbox.ORDER, params=("ref", "code"), secret=("code",)),
+    Event("order.placed_cash", TRANSACTIONAL, (SMS,), _l(
+        "Vidé-Grenier Kamer : commande %(ref)s enregistrée. Vous paierez en espèces au retrait. "
+        "Code de retrait : %(code)s."), inbox.ORDER, params=("ref", "code"), secret=("code",)),
+    Event("order.phone_check", TRANSACTIONAL, (SMS,), params=("ref", "code"), secret=("code",)),
+    Event("order.confirmation", TRANSACTIONAL, (EMAIL,), params=(
+        "ref", "name", "items", "fee", "total", "point", "address", "city", "method", "code"), secret=("code", "link")),
+    Event("order.code_resent", TRANSACTIONAL, (SMS,), _l(
+        "Vidé-Grenier Kamer : nouveau code de retrait pour la commande %(ref)s : %(code)s."), inbox.ORDER,
+        params=("ref", "code"), secret=("code",)),
+    Event("order.paid", TRANSACTIONAL, _PHONE_FIRST, _l(
+        "Vidé-Grenier Kamer : paiement reçu pour la commande %(ref)s. "
+        "Nous vous prévenons dès que l'article est au point relais."), inbox.ORDER, params=("ref",)),
+    Event("order.receipt", TRANSACTIONAL, (EMAIL,), params=("ref", "name", "amount", "method", "when", "payment")),
+    Event("order.ready", TRANSACTIONAL, (SMS,), _l(
+        "Vidé-Grenier Kamer : votre commande %(ref)s vous attend au %(point)s. Code de retrait : %(code)s."),
+        inbox.ORDER, params=("ref", "point", "code"), secret=("code",)),
+    Event("order.dispatched", TRANSACTIONAL, _PHONE_FIRST, _l(
+        "Vidé-Grenier Kamer : votre commande %(ref)s est en route. Gardez votre code de retrait pour le livreur."),
+        inbox.ORDER, params=("ref",)),
+    Event("order.handed_over", TRANSACTIONAL, _PHONE_FIRST,
+          _l("Vidé-Grenier Kamer : commande %(ref)s remise. Merci et à bientôt !"), inbox.ORDER, params=("ref",)),
+    Event("order.delivered", TRANSACTIONAL, _PHONE_FIRST,
+          _l("Vidé-Grenier Kamer : commande %(ref)s livrée. Merci et à bientôt !"), inbox.ORDER, params=("ref",)),
     Event("order.cancelled", TRANSACTIONAL, _PHONE_FIRST,
-          _l("La commande %(order)s a été annulée."), inbox.ORDER, params=("order",)),
-    Event("sale.new", TRANSACTIONAL, _PHONE_FIRST,
-          _l("Vendu : « %(title)s ». Déposez l'article au point de retrait %(point)s."), inbox.SALE,
-          params=("title", "point")),
-    Event("sale.reminder", TRANSACTIONAL, (SMS,),
-          _l("Rappel : déposez « %(title)s » au point de retrait %(point)s avant %(deadline)s."),
-          inbox.SALE_REMINDER, params=("title", "point", "deadline")),
+          _l("Vidé-Grenier Kamer : votre commande %(ref)s a été annulée."), inbox.ORDER, params=("ref",)),
+    Event("order.refused", TRANSACTIONAL, _PHONE_FIRST, _l(
+        "Vidé-Grenier Kamer : l'article de la commande %(ref)s ne correspondait pas à l'annonce ; la commande "
+        "est annulée (remboursement si payée)."), inbox.ORDER, params=("ref",)),
+    Event("order.refunded", TRANSACTIONAL, _PHONE_FIRST, _l(
+        "Vidé-Grenier Kamer : la commande %(ref)s vous a été remboursée sur votre compte Mobile Money."),
+        inbox.ORDER, params=("ref",)),
+    Event("order.expired", TRANSACTIONAL, _PHONE_FIRST, _l(
+        "Vidé-Grenier Kamer : votre commande %(ref)s a expiré faute de paiement. Les articles sont remis en vente."),
+        inbox.ORDER, params=("ref",)),
+    Event("review.invite", TRANSACTIONAL, (SMS,), params=("ref", "days"), secret=("link",)),
+    Event("review.invite_email", TRANSACTIONAL, (EMAIL,), params=("ref", "name", "days"), secret=("link",)),
+    Event("sale.new", TRANSACTIONAL, _PHONE_FIRST, _l(
+        "Vendu : %(titles)s (commande %(ref)s). Déposez l'article au point relais %(point)s."), inbox.SALE,
+        params=("titles", "ref", "point", "address", "deadline")),
+    Event("sale.new_delivery", TRANSACTIONAL, _PHONE_FIRST, _l("Vendu : %(titles)s (commande %(ref)s)."),
+          inbox.SALE, params=("titles", "ref", "deadline")),
+    Event("sale.reminder", TRANSACTIONAL, (SMS,), _l(
+        "Vidé-Grenier Kamer : rappel, déposez %(titles)s (commande %(ref)s) au point relais %(point)s, "
+        "%(address)s, avant le %(deadline)s."), inbox.SALE_REMINDER, params=("titles", "ref", "point", "address",
+                                                                            "deadline")),
+    Event("sale.reminder_delivery", TRANSACTIONAL, (SMS,), _l(
+        "Vidé-Grenier Kamer : rappel, tenez %(titles)s (commande %(ref)s) prêt avant le %(deadline)s."),
+        inbox.SALE_REMINDER, params=("titles", "ref", "deadline")),
+    Event("sale.cancelled", TRANSACTIONAL, (PUSH,),
+          _l("La commande %(ref)s de %(titles)s est annulée : ne déposez pas l'article."), inbox.SALE_CANCELLED,
+          params=("ref", "titles")),
+    Event("payout.sent", TRANSACTIONAL, (PUSH, SMS),
+          _l("Votre retrait de %(amount)s a été envoyé au %(phone)s."), inbox.PAYOUT, params=("amount", "phone")),
+    Event("payout.failed", TRANSACTIONAL, (PUSH, SMS), _l(
+        "Le transfert de votre retrait de %(amount)s a échoué : le montant est revenu dans votre portefeuille."),
+        inbox.PAYOUT, params=("amount",)),
+    Event("payout.rejected", TRANSACTIONAL, (PUSH, SMS), _l(
+        "Votre retrait de %(amount)s a été refusé (%(reason)s) : le montant est revenu dans votre portefeuille."),
+        inbox.PAYOUT, params=("amount", "reason")),
     Event("chat.message", CHAT, _PHONE_FIRST, None, inbox.MESSAGE, per_topic=True, params=("name", "title")),
     Event("chat.offer", CHAT, _PHONE_FIRST, None, inbox.MESSAGE, per_topic=True,
           params=("name", "amount", "title")),
@@ -60,11 +109,6 @@ EVENTS: dict[str, Event] = {event.name: event for event in (
           _l("Votre annonce « %(title)s » est en ligne."), inbox.LISTING, params=("title",)),
     Event("listing.refused", TRANSACTIONAL, (PUSH, EMAIL),
           _l("Votre annonce « %(title)s » a été refusée."), inbox.LISTING, params=("title",)),
-    Event("payout.sent", TRANSACTIONAL, (PUSH, SMS),
-          _l("Versement de %(amount)s envoyé sur votre Mobile Money."), inbox.PAYOUT, params=("amount",)),
-    Event("payout.failed", TRANSACTIONAL, (PUSH, SMS),
-          _l("Le versement de %(amount)s a échoué. Vérifiez votre numéro Mobile Money."), inbox.PAYOUT,
-          params=("amount",)),
     Event("security.new_signin", SECURITY, (PUSH, EMAIL, SMS), params=("device",)),
     Event("security.password_changed", SECURITY, (EMAIL, SMS)),
     Event("security.code", SECURITY, (SMS, EMAIL), params=("code", "minutes"), secret=("code",)),

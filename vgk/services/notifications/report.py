@@ -23,6 +23,7 @@ from vgk.models import DeliveryStatus, NotificationDelivery, User
 from vgk.services.accounts.people import normalize_email, normalize_phone
 from vgk.services.notifications import templates
 from vgk.services.notifications.addresses import masked
+from vgk.services.notifications.engine import SENT_APART
 from vgk.services.notifications.events import CHANNELS, EMAIL, EVENTS, INAPP, PAID_CHANNELS, SMS, WHATSAPP
 from vgk.services.paging import Page, paginate
 
@@ -217,9 +218,12 @@ class Preview:
 
 
 def _inapp(event_name: str, language: str) -> str:
-    """The in-app notice (a msgid of the event registry, not a file) with the sample values."""
+    """The in-app notice (a msgid of the event registry, not a file) with the sample values; a secret value
+    (a code) reads as the engine writes it there: "envoyé par SMS"."""
+    found = EVENTS[event_name]
     with force_locale(language):
-        return str(EVENTS[event_name].inapp) % templates.sample_context(event_name)
+        values = {**templates.sample_context(event_name), **{name: str(SENT_APART) for name in found.secret}}
+        return str(found.inapp) % values
 
 
 def _channels(event_name: str) -> tuple[str, ...]:

@@ -62,6 +62,10 @@ _SAMPLES: dict[str, object] = {
     "deadline": "14/12/2026 18:00", "name": "Aïcha", "device": "Chrome, Android",
     "count": 4, "search": "téléphone Tecno", "summary": "12 nouveaux articles près de chez vous",
     "url": "https://vgk.cm/", "code": "482913", "minutes": 10,
+    "phone": "+237 6 70 00 01 11", "reason": "Numéro à vérifier",
+    "ref": "VGK-7KQ2M9X", "titles": "« Réfrigérateur Samsung 180 L »", "address": "Rue Joss", "city": "Douala",
+    "days": 30, "items": "- Réfrigérateur Samsung 180 L × 1 : 25 000 FCFA", "fee": "1 500 FCFA",
+    "total": "26 500 FCFA", "method": "MTN Mobile Money", "when": "14/12/2026 18:00", "payment": "PAY-3F8K2",
 }
 _SAMPLES["amount"] = format_xaf(25000)
 
