@@ -1,6 +1,7 @@
 """Which channels a person accepts for each category of message: their choice when they made one, the
-defaults otherwise. Guests (no account) get transactional messages by SMS only; security messages always
-accept SMS, whatever the person chose (a warning about their account must reach them)."""
+defaults otherwise. Guests (no account) get transactional messages by SMS only, and security messages (a
+one-time code or link sent to the number or address it was asked for) by SMS or email; security messages
+always accept SMS, whatever the person chose (a warning about their account must reach them)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -35,7 +36,7 @@ INVALID_CHOICE = _l("Choix de canaux invalide.")
 def accepted(recipient: Recipient, category: str) -> set[str]:
     """The channels the recipient accepts for the category."""
     if not isinstance(recipient, User):
-        return {SMS} if category == TRANSACTIONAL else set()
+        return {SMS} if category == TRANSACTIONAL else {SMS, EMAIL} if category == SECURITY else set()
     stored = db.session.get(NotificationPreference, (recipient.id, category))
     chosen = set(stored.channels.split(",")) - {""} if stored else set(DEFAULT_CHANNELS[category])
     if category == SECURITY:

@@ -52,7 +52,9 @@ _SAMPLES: dict[str, object] = {
     "order": "VGK-2412-0042", "point": "Akwa (Douala)", "title": "Réfrigérateur Samsung 180 L",
     "deadline": "14/12/2026 18:00", "name": "Aïcha", "device": "Chrome, Android",
     "count": 4, "search": "téléphone Tecno", "summary": "12 nouveaux articles près de chez vous",
-    "url": "https://vgk.cm/", "code": "482913", "minutes": 10,
+    "url": "https://vgk.cm/", "code": "482913", "minutes": 10, "reason": "Photo floue",
+    "reset_link": "https://vgk.cm/connexion/nouveau-mot-de-passe/…",
+    "verify_link": "https://vgk.cm/compte/email/confirmer/…",
 }
 _SAMPLES["amount"] = format_xaf(25000)
 
