@@ -1,4 +1,6 @@
-"""Messages to people. Services call these; delivery happens in a job through the configured adapter.
+"""Messages to people, the old way: new code calls the notification engine (vgk.services.notifications.notify).
+send_sms/send_email and their deliver_* jobs remain only for the commerce callers still moving onto the engine
+(tests/unit/test_notify_only_engine.py lists them); latest_outbox serves the development outbox page.
 
 The job functions log every outcome with the recipient masked and never the text (it often holds a
 one-time code). A failure is logged, then raised again so the queue records it (RQ's failed jobs; the
