@@ -2,12 +2,13 @@
 import pytest
 
 from tests import factories
-from tests.conftest import make_app
+from tests.conftest import make_app, migrate
 from tests.fakes.fixtures import smtp_fake, smtp_fake_factory  # noqa: F401
 from tests.servers import free_port
+from vgk.extensions import db
 from vgk.integrations.mail import MailError, OutboxMail, SmtpMail, mail_from_config, mask_email
 from vgk.integrations.registry import adapters_of
-from vgk.services.messaging import notifications
+from vgk.services.notifications import Guest, notify
 
 SENDER = "Vidé-Grenier Kamer <no-reply@vgk.cm>"
 
@@ -112,16 +113,19 @@ def test_smtp_is_chosen_from_configuration():
 def test_the_app_sends_email_through_smtp_when_configured(smtp_fake, tmp_path, media_root):
     app = make_app(f"sqlite:///{tmp_path / 'mail.sqlite3'}", media_root, SMTP_HOST=smtp_fake.host,
                    SMTP_PORT=smtp_fake.port, SMTP_SECURITY="none", MAIL_SENDER=SENDER)
+    migrate(app)
     with app.app_context():
         assert isinstance(adapters_of(app).mail, SmtpMail)
-        notifications.send_email("amina@example.cm", "Bienvenue", "Bienvenue sur Vidé-Grenier Kamer.")
+        notify(Guest(email="amina@example.cm"), "security.code", {"code": "482913", "minutes": 10})
+        db.session.commit()
     [mail] = smtp_fake.messages
-    assert str(mail.message["Subject"]) == "Bienvenue"
+    assert str(mail.message["Subject"]) == "Votre code de vérification"
 
 
 def test_the_outbox_keeps_email_without_configuration(app):
     assert isinstance(adapters_of(app).mail, OutboxMail)
-    notifications.send_email("amina@example.cm", "Bienvenue", "Bienvenue sur Vidé-Grenier Kamer.")
+    notify(Guest(email="amina@example.cm"), "security.code", {"code": "482913", "minutes": 10})
+    db.session.commit()
     [message] = factories.outbox("amina@example.cm")
-    assert (message.channel, message.subject, message.body) == (
-        "EMAIL", "Bienvenue", "Bienvenue sur Vidé-Grenier Kamer.")
+    assert (message.channel, message.subject) == ("EMAIL", "Votre code de vérification")
+    assert "482913" in message.body

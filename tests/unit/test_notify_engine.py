@@ -55,12 +55,12 @@ def test_the_in_app_notice_is_shown_in_the_readers_language(app, fakes):
 
 
 def test_without_a_push_subscription_the_next_channel_carries_it(app, fakes):
-    seller = f.user(email="vendeuse@example.cm")
-    notify(seller, "listing.refused", {"title": "Vélo rouge"})
+    seller = f.user(phone=None, email="vendeuse@example.cm")
+    notify(seller, "listing.refused", {"title": "Vélo rouge", "reason": "Photo floue"})
     db.session.commit()
-    assert _log() == [("inapp", "sent"), ("push", "skipped"), ("email", "sent")]
+    assert _log() == [("inapp", "sent"), ("push", "skipped"), ("sms", "skipped"), ("email", "sent")]
     [mail] = fakes["email"].sent
-    assert mail.subject == "Annonce refusée" and "Vélo rouge" in mail.text
+    assert mail.subject == "Annonce refusée" and "Vélo rouge" in mail.text and "Motif : Photo floue" in mail.text
 
 
 def test_a_push_subscription_is_used_first_when_the_push_channel_knows_one(app, monkeypatch):

@@ -36,12 +36,20 @@ def test_each_event_lists_every_value_its_messages_show(context):
 
 def test_the_first_line_of_an_email_is_its_subject(context):
     subject, text, html = templates.render("listing.refused", "email", "en",
-                                           {"title": "Red bike", "url": "https://vgk.cm/annonces/1"})
+                                           {"title": "Red bike", "reason": "Blurred photo",
+                                            "url": "https://vgk.cm/annonces/1"})
     assert subject == "Listing rejected"
-    assert text == "Your listing “Red bike” was rejected.\n\nhttps://vgk.cm/annonces/1\n\nThe Vidé-Grenier Kamer team"
+    assert text == ("Your listing “Red bike” was rejected. Reason: Blurred photo\n\nhttps://vgk.cm/annonces/1\n\n"
+                    "The Vidé-Grenier Kamer team")
     assert html == ""
 
 
 def test_an_unknown_event_is_refused(context):
     with pytest.raises(ValueError):
         templates.render("order.teleported", "sms", "fr", {})
+
+
+def test_every_event_has_a_name_in_words():
+    from vgk.labels import TABLES
+
+    assert sorted(set(EVENTS) - set(TABLES["notify_event"])) == []

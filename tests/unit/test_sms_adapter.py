@@ -8,10 +8,11 @@ from tests import factories
 from tests.conftest import make_app, migrate
 from tests.fakes.fixtures import africastalking_fake  # noqa: F401
 from tests.servers import free_port
+from vgk.extensions import db
 from vgk.integrations.registry import adapters_of
 from vgk.integrations.sms import AfricasTalkingSms, OutboxSms, SmsError, international_number, mask_phone
 from vgk.services.accounts import signup
-from vgk.services.messaging import notifications
+from vgk.services.notifications import Guest, notify
 
 NUMBER = "+237690000001"
 
@@ -114,8 +115,9 @@ def test_the_app_uses_africas_talking_when_configured(africastalking_fake, tmp_p
     migrate(app)
     with app.app_context():
         assert isinstance(adapters_of(app).sms, AfricasTalkingSms)
-        notifications.send_sms(NUMBER, "Votre commande est prête au point relais.")
-        assert africastalking_fake.messages[-1]["message"] == "Votre commande est prête au point relais."
+        notify(Guest(phone=NUMBER), "security.code", {"code": "482913", "minutes": 10})
+        db.session.commit()
+        assert africastalking_fake.messages[-1]["message"].startswith("VGK : Votre code de vérification : 482913.")
 
         # A real service end to end: sign-up sends the verification code through Africa's Talking.
         user = signup.register(name="Amina Njoya", phone="6 77 00 00 42", password="mangue-douce-7")
@@ -128,7 +130,8 @@ def test_the_app_uses_africas_talking_when_configured(africastalking_fake, tmp_p
 
 def test_without_configuration_messages_go_to_the_outbox(app, africastalking_fake):
     assert isinstance(adapters_of(app).sms, OutboxSms)
-    notifications.send_sms(NUMBER, "Votre commande est prête.")
+    notify(Guest(phone=NUMBER), "security.code", {"code": "482913", "minutes": 10})
+    db.session.commit()
     [message] = factories.outbox(NUMBER)
-    assert (message.channel, message.body) == ("SMS", "Votre commande est prête.")
+    assert message.channel == "SMS" and message.body.startswith("VGK : Votre code de vérification : 482913.")
     assert africastalking_fake.requests == []

@@ -7,7 +7,7 @@ In production the route does not exist at all (404).
 from flask import Blueprint, render_template
 
 from vgk.security import public
-from vgk.services.messaging import notifications
+from vgk.services.messaging import outbox as kept
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
 
@@ -23,5 +23,5 @@ def never_store(response):
 @bp.get("/outbox")
 @public  # the blueprint only exists in development, and vgk.devtools admits loopback clients only
 def outbox():
-    messages = notifications.latest_outbox(OUTBOX_SIZE)
+    messages = kept.latest(OUTBOX_SIZE)
     return render_template("dev/outbox.html", messages=messages, size=OUTBOX_SIZE)

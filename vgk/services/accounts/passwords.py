@@ -15,7 +15,7 @@ from vgk.models import CodePurpose, SignInChallenge, User, UserStatus
 from vgk.services.accounts import links, otp, sessions
 from vgk.services.accounts.people import check_password_strength, find_by_identifier, keyed, normalize_phone
 from vgk.services.accounts.signin import require_recent_authentication
-from vgk.services.messaging import notifications
+from vgk.services.notifications import notify
 from vgk.urls import public_url
 
 log = logging.getLogger(__name__)
@@ -35,9 +35,8 @@ def _send_reset_link(user: User) -> None:
         return
     token = links.sign(RESET_SALT, {"u": user.public_id, "p": _password_fingerprint(user)})
     link = public_url("auth.reset_link", token=token)
-    body = (str(_l("Pour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure) :"))
-            + f"\n{link}\n\n" + str(_l("Si vous n'avez rien demandé, ignorez ce message.")))
-    notifications.send_email(user.email, str(_l("Réinitialisation de votre mot de passe")), body)
+    otp.send_to(user.email, "EMAIL", "security.reset_link", {"reset_link": link})
+    db.session.commit()
 
 
 def request_password_reset(identifier: str | None, ip: str = "") -> Literal["email", "sms"] | None:
@@ -72,8 +71,15 @@ def request_password_reset(identifier: str | None, ip: str = "") -> Literal["ema
     return "sms"
 
 
+def _tell_changed(user: User) -> None:
+    """Warn the owner that the password changed (security.password_changed), in case it was not them;
+    the message leaves with the caller's commit."""
+    notify(user, "security.password_changed", {"link": "/compte/securite"})
+
+
 def _set_password(user: User, new_password: str | None) -> None:
     user.password_hash = generate_password_hash(check_password_strength(new_password))
+    _tell_changed(user)
     user.login_failures = 0
     user.locked_until = None
     # Sign-ins started with the old password cannot be finished with a code any more.
@@ -118,6 +124,7 @@ def change_password(user: User, current_password: str | None, new_password: str 
     elif not check_password_hash(user.password_hash, current_password or ""):
         raise Invalid(_l("Mot de passe actuel incorrect."), {"current_password": "wrong"})
     user.password_hash = generate_password_hash(check_password_strength(new_password))
+    _tell_changed(user)
     db.session.commit()
     sessions.revoke_all(user, keep=user.auth_session)
     return user

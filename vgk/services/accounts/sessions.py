@@ -9,17 +9,45 @@ from sqlalchemy.orm import joinedload
 from vgk.extensions import db
 from vgk.models import AuthSession, User, UserStatus
 from vgk.models.base import utcnow
-from vgk.services.notifications import timing
+from vgk.services.notifications import notify, timing
 
 TOUCH_EVERY = timedelta(minutes=5)
 # Ways in that do not prove who is at the keyboard: a shared tablet unlocked with a short PIN.
 WEAK_METHODS = ("pin",)
 
 
+def device_label(user_agent: str | None) -> str:
+    """'Chrome · Android' from a user-agent string: enough to recognise one's own phone ("" for none)."""
+    ua = user_agent or ""
+    browsers = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Opera Mini", "Opera Mini"), ("Firefox/", "Firefox"),
+                ("SamsungBrowser/", "Samsung Internet"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+    systems = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+               ("Mac OS X", "Mac"), ("Linux", "Linux"))
+    browser = next((name for mark, name in browsers if mark in ua), None)
+    system = next((name for mark, name in systems if mark in ua), None)
+    label = " · ".join(part for part in (browser, system) if part)
+    return label or ua[:60]
+
+
+def new_device(user: User, user_agent: str) -> str | None:
+    """The label of the browser or app signing in when none of the account's earlier sessions (revoked
+    ones included) had it; None when it is known, cannot be told, or this is the account's first sign-in."""
+    label = device_label(user_agent)
+    earlier = set(db.session.scalars(select(AuthSession.user_agent).where(AuthSession.user_id == user.id)
+                                     .distinct().limit(500)))
+    if not label or not earlier:
+        return None
+    return None if label in {device_label(agent) for agent in earlier} else label
+
+
 def start(user: User, ip: str = "", user_agent: str = "", method: str = "password") -> AuthSession:
     """Open a new session for the user and attach it to the user object. A full sign-in counts as
-    a recent authentication; a PIN unlock does not."""
+    a recent authentication; a PIN unlock does not. A full sign-in from a browser or app the account
+    never used tells its owner (security.new_signin), in case it was not them."""
     now = utcnow()
+    device = None if method in WEAK_METHODS or user.id is None else new_device(user, user_agent)
+    if device is not None:
+        notify(user, "security.new_signin", {"device": device, "link": "/compte/sessions"}, at=now)
     auth_session = AuthSession(
         public_id=secrets.token_urlsafe(32),
         user=user,

@@ -24,7 +24,6 @@ from vgk.services.accounts.people import (
     normalize_phone,
 )
 from vgk.services.accounts.signin import require_recent_authentication
-from vgk.services.messaging import notifications
 from vgk.urls import public_url
 
 log = logging.getLogger(__name__)
@@ -182,9 +181,8 @@ def send_email_verification(user: User, ip: str = "") -> bool:
     otp.note_link_sent(CodePurpose.VERIFY_EMAIL, user.email, user=user, ip=ip)
     token = links.sign(EMAIL_SALT, {"u": user.public_id, "e": keyed(user.email)[:16]})
     link = public_url("auth.verify_email", token=token)
-    body = (str(_l("Pour confirmer votre adresse email, ouvrez ce lien (valable trois jours) :"))
-            + f"\n{link}\n\n" + str(_l("Si vous n'avez pas créé de compte, ignorez ce message.")))
-    notifications.send_email(user.email, str(_l("Confirmez votre adresse email")), body)
+    otp.send_to(user.email, "EMAIL", "security.email_link", {"verify_link": link})
+    db.session.commit()
     return True
 
 

@@ -1,6 +1,7 @@
 """Alerts to the absent: a member who has not received a message a minute after it was posted (their
-browser or app acks "delivered" over the socket, or by opening the conversation) gets an in-app notice
-and a short SMS in their language with the link to the conversation — at most once per conversation per
+browser or app acks "delivered" over the socket, or by opening the conversation) is told through the
+notification engine (event chat.message: the in-app notice, and push, WhatsApp or a short SMS in their
+language with the link to the conversation) — at most once per conversation per
 hour, whatever the number of messages, and never with the message's text (it may hold contact details
 masked for them).
 
@@ -12,8 +13,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
 from vgk import jobs
@@ -21,14 +20,11 @@ from vgk.database import rows_changed
 from vgk.extensions import db
 from vgk.models import ChatMessage, Conversation, ConversationMember, User, UserStatus
 from vgk.models.base import utcnow
-from vgk.services.messaging import inbox, notifications
-from vgk.urls import absolute_url
+from vgk.services.notifications import notify
 
 ALERT_DELAY = timedelta(minutes=1)
 ALERT_EVERY = timedelta(hours=1)
 TITLE_MAX = 40
-NOTICE = _l("Nouveau message de %(name)s sur « %(title)s »")
-SMS = _l("Nouveau message de %(name)s sur « %(title)s » : %(url)s")
 
 
 def link(conversation: Conversation) -> str:
@@ -85,14 +81,11 @@ def check(message_id: int, now: datetime | None = None) -> int:
         ConversationMember.conversation_id == conversation.id, ConversationMember.user_id != message.sender_id,
         ConversationMember.last_delivered_id < message.id)).all()
     values = {"name": _first_name(message.sender), "title": _short(conversation.title)}
-    alerted = []
+    alerted = 0
     for member in absent:
         if member.user.status == UserStatus.ACTIVE and _claim(member, message, now):
-            inbox.notify(member.user, inbox.MESSAGE, NOTICE, link=link(conversation), **values)
-            alerted.append(member.user)
-    db.session.commit()
-    for user in alerted:
-        if user.phone:
-            with force_locale(user.locale or "fr"):
-                notifications.send_sms(user.phone, str(SMS % {**values, "url": absolute_url(link(conversation))}))
-    return len(alerted)
+            notify(member.user, "chat.message",
+                   {**values, "link": link(conversation), "topic": conversation.public_id}, at=now)
+            alerted += 1
+    db.session.commit()  # the messages leave once the claims are kept
+    return alerted

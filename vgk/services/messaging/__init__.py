@@ -1,3 +1,3 @@
-"""Telling people: messages sent by SMS and email through a job (`notifications`), the in-app
-notifications listed in an account (`inbox`), and the outbox where the local adapters keep
+"""Telling people, besides the notification engine (vgk.services.notifications, which sends every message):
+the in-app notifications listed in an account (`inbox`), and the outbox where the local adapters keep
 messages instead of sending them (`outbox`)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import traceback
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -36,6 +37,13 @@ from vgk.urls import absolute_url
 log = logging.getLogger(__name__)
 STUCK_AFTER = timedelta(minutes=15)
 ERROR_MAX = 255
+
+
+def _where(error: BaseException) -> str:
+    """The frames of our own code (and the last one) of an error's traceback, without any values."""
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [frame for frame in frames[:-1] if "/vgk/" in frame.filename.replace("\\", "/")]
+    return "".join(traceback.format_list(ours + frames[-1:]))
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:
@@ -99,7 +107,9 @@ def deliver(delivery_id: int) -> str:
     except ChannelError as error:
         return _refused(row, error)
     except Exception as error:  # a bug or an unexpected adapter error: keep its type, never its words
-        log.exception("notification %s via %s failed", row.id, row.channel)
+        # Its text may quote the message (a database error's parameters): only the type and where it broke.
+        log.error("notification %s via %s failed: %s\n%s", row.id, row.channel, error.__class__.__name__,
+                  _where(error))
         return _refused(row, ChannelError(f"error: {error.__class__.__name__}"))
     if not isinstance(sent, Sent):
         return _refused(row, ChannelError("the adapter returned no receipt"))

@@ -102,19 +102,32 @@ EVENTS: dict[str, Event] = {event.name: event for event in (
     Event("payout.rejected", TRANSACTIONAL, (PUSH, SMS), _l(
         "Votre retrait de %(amount)s a été refusé (%(reason)s) : le montant est revenu dans votre portefeuille."),
         inbox.PAYOUT, params=("amount", "reason")),
-    Event("chat.message", CHAT, _PHONE_FIRST, None, inbox.MESSAGE, per_topic=True, params=("name", "title")),
+    Event("chat.message", CHAT, _PHONE_FIRST, _l("Nouveau message de %(name)s sur « %(title)s »"), inbox.MESSAGE,
+          per_topic=True, params=("name", "title")),
     Event("chat.offer", CHAT, _PHONE_FIRST, None, inbox.MESSAGE, per_topic=True,
           params=("name", "amount", "title")),
-    Event("listing.approved", TRANSACTIONAL, (PUSH, EMAIL),
+    Event("listing.approved", TRANSACTIONAL, (PUSH, SMS, EMAIL),
           _l("Votre annonce « %(title)s » est en ligne."), inbox.LISTING, params=("title",)),
-    Event("listing.refused", TRANSACTIONAL, (PUSH, EMAIL),
-          _l("Votre annonce « %(title)s » a été refusée."), inbox.LISTING, params=("title",)),
+    Event("listing.refused", TRANSACTIONAL, (PUSH, SMS, EMAIL),
+          _l("Votre annonce « %(title)s » a été refusée. Motif : %(reason)s"), inbox.LISTING,
+          params=("title", "reason")),
     Event("security.new_signin", SECURITY, (PUSH, EMAIL, SMS), params=("device",)),
     Event("security.password_changed", SECURITY, (EMAIL, SMS)),
     Event("security.code", SECURITY, (SMS, EMAIL), params=("code", "minutes"), secret=("code",)),
     Event("alert.price_drop", ALERTS, _PHONE_FIRST, params=("title", "amount")),
     Event("alert.saved_search", ALERTS, (PUSH, EMAIL), params=("count", "search")),
     Event("news.digest", NEWS, (EMAIL,), params=("summary",)),
+    # Accounts: one event per kind of code or link, so each keeps the words people know; sent to the
+    # number or address it was asked for (a Guest recipient), sealed in the log until sent.
+    Event("security.phone_code", SECURITY, (SMS, EMAIL), params=("code",), secret=("code",)),
+    Event("security.signin_code", SECURITY, (SMS, EMAIL), params=("code",), secret=("code",)),
+    Event("security.reauth_code", SECURITY, (SMS, EMAIL), params=("code",), secret=("code",)),
+    Event("security.reset_code", SECURITY, (SMS, EMAIL), params=("code",), secret=("code",)),
+    Event("security.reset_link", SECURITY, (EMAIL,), params=("reset_link",), secret=("reset_link",)),
+    Event("security.email_link", SECURITY, (EMAIL,), params=("verify_link",), secret=("verify_link",)),
+    Event("listing.taken_down", TRANSACTIONAL, (PUSH, SMS, EMAIL),
+          _l("Votre annonce « %(title)s » a été retirée de la vente. Motif : %(reason)s"), inbox.LISTING,
+          params=("title", "reason")),
 )}
 
 

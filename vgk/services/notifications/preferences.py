@@ -1,6 +1,7 @@
 """Which channels a person accepts for each category of message: their choice when they made one, the
 defaults otherwise. Guests (no account) get transactional messages only, by SMS, and by email when they gave
-an address (their order's confirmation, receipt and review link); security messages always accept SMS,
+an address (their order's confirmation, receipt and review link), and security messages (a one-time code or
+link sent to the number or address it was asked for) by SMS or email; security messages always accept SMS,
 whatever the person chose (a warning about their account must reach them).
 
 `current` and `save` are what the preferences page and the API read and write: the channels of every
@@ -64,7 +65,7 @@ class Choices:
 def accepted(recipient: Recipient, category: str) -> set[str]:
     """The channels the recipient accepts for the category."""
     if not isinstance(recipient, User):
-        return {SMS, EMAIL} if category == TRANSACTIONAL else set()
+        return {SMS, EMAIL} if category in (TRANSACTIONAL, SECURITY) else set()
     stored = db.session.get(NotificationPreference, (recipient.id, category))
     chosen = set(stored.channels.split(",")) - {""} if stored else set(DEFAULT_CHANNELS[category])
     if category == SECURITY:

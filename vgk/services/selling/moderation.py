@@ -1,5 +1,5 @@
 """Moderation of listings: the automatic flags computed at submission, the queue of products waiting
-for a decision, and the admin's approval or rejection (audited; the seller is told by SMS).
+for a decision, and the admin's approval or rejection (audited; the seller is told through the notification engine).
 
 Flag codes (stored space-separated in Product.moderation_flags):
   contact          a phone number, an email or a WhatsApp mention in the title or description
@@ -26,9 +26,9 @@ from vgk.models import Product, ProductImage, ProductStatus, User
 from vgk.models.base import utcnow
 from vgk.services.backoffice import audit, settings
 from vgk.services.catalogue import alerts
-from vgk.services.messaging import inbox, notifications
+from vgk.services.notifications import notify
 from vgk.services.paging import Page, paginate
-from vgk.text import Message, normalize
+from vgk.text import normalize
 
 log = logging.getLogger(__name__)
 
@@ -232,16 +232,12 @@ def _state(product: Product) -> dict[str, str | None]:
             "flags": product.moderation_flags or ""}
 
 
-def _tell_seller(product: Product, message: Message) -> None:
-    phone = product.seller.phone if product.seller is not None else None
-    if phone:
-        notifications.send_sms(phone, str(message) % {"title": product.title[:40]})
-
-
-def _notice(product: Product, message: Message, **values: object) -> None:
-    """The seller's in-app notice of the decision, stored with it (no commit here)."""
-    inbox.notify(product.seller, inbox.LISTING, message, link=f"/compte/annonces/{product.public_id}",
-                 title=product.title[:40], **values)
+def _tell_seller(product: Product, event: str, **values: object) -> None:
+    """Tell the seller of the decision (in-app notice and the event's channels), stored with it (no commit
+    here: the messages leave once the decision is committed)."""
+    if product.seller is not None:
+        notify(product.seller, event, {"title": product.title[:40], **values,
+                                       "link": f"/compte/annonces/{product.public_id}"})
 
 
 def _approve(admin: User, product: Product, ip: str) -> None:
@@ -272,42 +268,29 @@ def _reject(admin: User, product: Product, reason: str, ip: str, action: str = "
     audit.record(admin, action, "product", product.public_id, before, _state(product), ip)
 
 
-APPROVED_SMS = _l("Vidé-Grenier Kamer : votre annonce « %(title)s » est en ligne.")
-REJECTED_NOTICE = _l("Votre annonce « %(title)s » a été refusée. Motif : %(reason)s")
-REJECTED_SMS = _l("Vidé-Grenier Kamer : votre annonce « %(title)s » a été refusée. "
-                  "Motif visible dans votre espace vendeur.")
-
-
-TAKEN_DOWN_NOTICE = _l("Votre annonce « %(title)s » a été retirée de la vente. Motif : %(reason)s")
-TAKEN_DOWN_SMS = _l("Vidé-Grenier Kamer : votre annonce « %(title)s » a été retirée de la vente. "
-                    "Motif visible dans votre espace vendeur.")
-
-
 def approve(admin: User, public_id: object, ip: str = "") -> Product:
-    """Publish a PENDING product (Conflict otherwise); audited; the seller gets an SMS."""
+    """Publish a PENDING product (Conflict otherwise); audited; the seller is told."""
     product = _pending_product(public_id)
     _approve(admin, product, ip)
-    _notice(product, APPROVED_SMS)
+    _tell_seller(product, "listing.approved")
     db.session.commit()
     log.info("admin %s approved product %s", admin.public_id, product.public_id)
-    _tell_seller(product, APPROVED_SMS)
     alerts.listing_published(product)
     return product
 
 
 def reject(admin: User, public_id: object, reason: str | None, ip: str = "") -> Product:
-    """Refuse a PENDING product with a reason the seller sees; audited; the seller gets an SMS."""
+    """Refuse a PENDING product with a reason the seller sees; audited; the seller is told."""
     why = _clean_reason(reason)
     product = _pending_product(public_id)
     _reject(admin, product, why, ip)
-    _notice(product, REJECTED_NOTICE, reason=why)
+    _tell_seller(product, "listing.refused", reason=why)
     from vgk.services.conversations import offers  # (offers → messages → here)
 
     closed = offers.close_for(product, sold=False)  # offers made before the seller edited it
     db.session.commit()
     offers.announce_lines(closed)
     log.info("admin %s rejected product %s", admin.public_id, product.public_id)
-    _tell_seller(product, REJECTED_SMS)
     return product
 
 
@@ -340,19 +323,18 @@ def reject_many(admin: User, public_ids: Iterable[object] | None, reason: str | 
 
 def take_down(admin: User, public_id: object, reason: str | None, ip: str = "") -> Product:
     """Withdraw a live (ACTIVE) product from sale with a reason the seller sees: it becomes REJECTED, as a
-    refused listing; audited (product.takedown); the seller gets an SMS and an in-app notice. Conflict for a
+    refused listing; audited (product.takedown); the seller is told (listing.taken_down). Conflict for a
     product that is not on sale (pending, reserved, sold…)."""
     why = _clean_reason(reason)
     product = locked_awaiting(select(Product).where(Product.public_id == str(public_id or "")[:16]),
                               ProductStatus.ACTIVE, missing=_l("Annonce introuvable."),
                               settled=_l("Seule une annonce en vente peut être retirée."))
     _reject(admin, product, why, ip, action="product.takedown")
-    _notice(product, TAKEN_DOWN_NOTICE, reason=why)
+    _tell_seller(product, "listing.taken_down", reason=why)
     from vgk.services.conversations import offers  # (offers → messages → here)
 
     closed = offers.close_for(product, sold=False)
     db.session.commit()
     offers.announce_lines(closed)
     log.info("admin %s took down product %s", admin.public_id, product.public_id)
-    _tell_seller(product, TAKEN_DOWN_SMS)
     return product

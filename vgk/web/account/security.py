@@ -140,15 +140,7 @@ def disable_two_factor():
 
 def device_label(user_agent):
     """'Chrome · Android' from a user-agent string: enough to recognise one's own phone."""
-    ua = user_agent or ""
-    browsers = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Opera Mini", "Opera Mini"), ("Firefox/", "Firefox"),
-                ("SamsungBrowser/", "Samsung Internet"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
-    systems = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
-               ("Mac OS X", "Mac"), ("Linux", "Linux"))
-    browser = next((name for mark, name in browsers if mark in ua), None)
-    system = next((name for mark, name in systems if mark in ua), None)
-    label = " · ".join(part for part in (browser, system) if part)
-    return label or ua[:60] or _("Appareil inconnu")
+    return sessions.device_label(user_agent) or _("Appareil inconnu")
 
 
 @bp.get("/sessions")
