@@ -89,8 +89,11 @@ def deliver(delivery_id: int) -> str:
     """Job: send one logged message (see the module's docstring). Returns the row's new status, or
     "skipped" when another job has it, it is not due, or it leaves in a digest led by another row's job."""
     ahead = db.session.get(NotificationDelivery, delivery_id)
-    if ahead is not None and digests.waited(ahead) and digests.follower(ahead):
+    if ahead is None or (digests.waited(ahead) and digests.follower(ahead)):
         return "skipped"
+    # Written before the claim, so that once claimed only the hand-over to the provider remains: a worker
+    # killed in between leaves as few messages as possible in "sending" (never sent again).
+    written = None if digests.waited(ahead) else _written(ahead)
     now = utcnow()
     if not _claim(delivery_id, now):
         return "skipped"
@@ -103,7 +106,7 @@ def deliver(delivery_id: int) -> str:
     try:
         if channel is None or not hasattr(channel, "deliver"):
             raise ChannelError(f"no {row.channel} adapter")
-        sent = channel.deliver(outgoing(row))
+        sent = channel.deliver(written or outgoing(row))
     except ChannelError as error:
         return _refused(row, error)
     except Exception as error:  # a bug or an unexpected adapter error: keep its type, never its words
@@ -118,6 +121,14 @@ def deliver(delivery_id: int) -> str:
     row.context = sealed.wipe(row.context)
     db.session.commit()
     return row.status
+
+
+def _written(row: NotificationDelivery) -> Outgoing | None:
+    """The message, or None when it cannot be written now (the claimed job then meets the error itself)."""
+    try:
+        return outgoing(row)
+    except Exception:
+        return None
 
 
 def _refused(row: NotificationDelivery, error: ChannelError) -> str:
