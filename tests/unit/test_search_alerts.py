@@ -92,11 +92,11 @@ def test_a_listing_matches_by_words_category_city_and_price(app, place, fakes):
     bike = f.product("Vélo de course rouge", seller=seller, category_=place["bikes"], city_=place["douala"],
                      price=40_000)
     assert alerts.match_listing(bike.id, at=NOON) == 4
-    told = {mail.to for mail in fakes["email"].sent}
-    assert told == {wanted[k].email for k in ("words", "category", "city", "price")}
-    [mail] = [m for m in fakes["email"].sent if m.to == wanted["words"].email]
-    assert mail.subject == "Nouvelles annonces" and "« velo »" in mail.text
-    assert "/produits?q=velo" in mail.text
+    told = {sms.to for sms in fakes["sms"].sent}  # alerts go by SMS first when there is no push subscription
+    assert told == {wanted[k].phone for k in ("words", "category", "city", "price")}
+    [sms] = [m for m in fakes["sms"].sent if m.to == wanted["words"].phone]
+    assert "1 nouvelle annonce pour votre recherche « velo »" in sms.text
+    assert "/produits?q=velo" in sms.text
 
 
 def test_the_seller_and_suspended_accounts_are_never_told(app, place, fakes):
@@ -107,7 +107,7 @@ def test_the_seller_and_suspended_accounts_are_never_told(app, place, fakes):
     db.session.commit()
     bike = f.product("Vélo", seller=seller, category_=place["bikes"], city_=place["douala"])
     assert alerts.match_listing(bike.id, at=NOON) == 0
-    assert fakes["email"].sent == [] and _alert_deliveries() == []
+    assert fakes["sms"].sent == fakes["email"].sent == [] and _alert_deliveries() == []
 
 
 def test_approving_matches_alerts_once_even_when_approved_twice(app, place, fakes):
@@ -116,13 +116,13 @@ def test_approving_matches_alerts_once_even_when_approved_twice(app, place, fake
     bike = f.product("Vélo bleu", seller=seller, category_=place["bikes"], city_=place["douala"],
                      status=ProductStatus.PENDING)
     moderation.approve(admin, bike.public_id)
-    [row] = [r for r in _alert_deliveries() if r.channel == "email"]
+    [row] = [r for r in _alert_deliveries() if r.channel == "sms"]
     assert (row.user_id, row.dedup_key) == (client.id, f"alert:{alert.id}:{bike.id}")
     # Sent back to moderation after an edit and approved again: nobody hears of it a second time.
     bike.status = ProductStatus.PENDING
     db.session.commit()
     moderation.approve(admin, bike.public_id)
-    assert len([r for r in _alert_deliveries() if r.channel == "email"]) == 1
+    assert len([r for r in _alert_deliveries() if r.channel == "sms"]) == 1
 
 
 def test_a_listing_no_longer_for_sale_tells_nobody(app, place, fakes):
@@ -130,4 +130,4 @@ def test_a_listing_no_longer_for_sale_tells_nobody(app, place, fakes):
     alerts.create(client, {"q": "vélo"})
     bike = f.product("Vélo", category_=place["bikes"], city_=place["douala"], status=ProductStatus.SOLD)
     assert alerts.match_listing(bike.id, at=NOON) == 0
-    assert fakes["email"].sent == []
+    assert fakes["sms"].sent == fakes["email"].sent == []

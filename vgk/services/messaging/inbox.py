@@ -48,7 +48,8 @@ SALE_REMINDER = "sale_reminder"    # ... and the drop-off deadline is near
 LISTING = "listing"                # a listing was approved or refused
 PAYOUT = "payout"                  # a payout was sent, failed or was refused
 MESSAGE = "message"                # a message waits in a conversation
-KINDS = (ORDER, SALE, SALE_CANCELLED, SALE_REMINDER, LISTING, PAYOUT, MESSAGE)
+ALERT = "alert"                    # a saved search found new listings, a favourite's price dropped
+KINDS = (ORDER, SALE, SALE_CANCELLED, SALE_REMINDER, LISTING, PAYOUT, MESSAGE, ALERT)
 
 MESSAGE_MAX = 500
 PARAM_MAX = 500

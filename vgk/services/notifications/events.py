@@ -114,8 +114,10 @@ EVENTS: dict[str, Event] = {event.name: event for event in (
     Event("security.new_signin", SECURITY, (PUSH, EMAIL, SMS), params=("device",)),
     Event("security.password_changed", SECURITY, (EMAIL, SMS)),
     Event("security.code", SECURITY, (SMS, EMAIL), params=("code", "minutes"), secret=("code",)),
-    Event("alert.price_drop", ALERTS, _PHONE_FIRST, params=("title", "amount")),
-    Event("alert.saved_search", ALERTS, (PUSH, EMAIL), params=("count", "search")),
+    Event("alert.price_drop", ALERTS, (*_PHONE_FIRST, EMAIL), _l("Baisse de prix : « %(title)s » passe à %(amount)s."),
+          inbox.ALERT, params=("title", "amount")),
+    Event("alert.saved_search", ALERTS, (*_PHONE_FIRST, EMAIL),
+          _l("Alerte « %(search)s » : de nouvelles annonces vous attendent."), inbox.ALERT, params=("count", "search")),
     Event("news.digest", NEWS, (EMAIL,), params=("summary",)),
     # Accounts: one event per kind of code or link, so each keeps the words people know; sent to the
     # number or address it was asked for (a Guest recipient), sealed in the log until sent.
