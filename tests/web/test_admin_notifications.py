@@ -2,6 +2,7 @@
 full address; the messages as people read them; admins only, never stored by the browser."""
 import re
 from datetime import datetime, timedelta
+from html import unescape
 
 import pytest
 
@@ -154,6 +155,16 @@ def test_an_email_in_html_is_read_in_a_sandboxed_frame(app, client, admin, tmp_p
     assert page.count("<iframe") == 2  # French and English
     assert 'sandbox="" width="100%" height="320" srcdoc="&lt;p&gt;Commande VGK-7KQ2M9X remise &lt;script&gt;' in page
     assert "<script>alert(1)" not in page
+
+
+def test_an_email_without_its_own_html_shows_the_layout_written_from_its_text(client, admin):
+    page = client.get("/admin/notifications/modeles?event=listing.refused").get_data(as_text=True)
+    frames = re.findall(r'<iframe class="notify-html" sandbox="" [^>]*srcdoc="([^"]*)"', page)
+    assert len(frames) == 2  # the email in French and in English; SMS and notices have no HTML part
+    french, english = (unescape(frame) for frame in frames)
+    assert '<html lang="fr">' in french and "Annonce refusée</h1>" in french and "Photo floue" in french
+    assert '<a href="https://vgk.cm/"' in french and "Ouvrir sur Vidé-Grenier Kamer</a>" in french
+    assert '<html lang="en">' in english and "Open on Vidé-Grenier Kamer</a>" in english
 
 
 @pytest.mark.parametrize("url", ["/admin/notifications", "/admin/notifications/modeles"])
