@@ -1,7 +1,7 @@
 """The admin's view of the notification engine: the log filtered and paged, the period's figures from
 grouped queries, and every message rendered with sample values (a broken template is an error, not a crash)."""
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from jinja2 import ChoiceLoader, FileSystemLoader
@@ -45,6 +45,39 @@ def test_figures_count_by_channel_and_status_with_the_rate_and_the_paid_cost(app
     assert everything.total == 8 and everything.costs["sms"] == 75  # the status filter leaves figures whole
     assert report.figures(report.LogFilters(period="day", channel="email"), NOW).delivered_rate == 0
     assert report.figures(report.LogFilters(event="news.digest"), NOW).delivered_rate is None
+
+
+def test_days_are_cameroon_days_with_sent_delivered_failed_and_cost(app):
+    now = datetime(2026, 12, 2, 10, 0)  # 11:00 in Douala
+    delivery(created_at=datetime(2026, 12, 1, 23, 30), status="delivered", cost_xaf=25)  # 2 Dec, 00:30 there
+    delivery(created_at=datetime(2026, 12, 2, 9, 0), status="failed", cost_xaf=25)
+    delivery(created_at=datetime(2026, 12, 1, 22, 59), channel="whatsapp", status="read", cost_xaf=40)  # 1 Dec
+    delivery(created_at=datetime(2026, 11, 29, 8, 0), status="sent", cost_xaf=25)
+    delivery(created_at=datetime(2026, 11, 29, 9, 0), status="suppressed", error="limit")  # never handed over
+    delivery(created_at=datetime(2026, 11, 20, 9, 0), status="delivered", cost_xaf=25)  # before the week
+    days = report.figures(report.LogFilters(), now).days
+    assert [day.day for day in days] == [date(2026, 12, 2) - timedelta(days=n) for n in range(8)]  # quiet days too
+    assert [(d.sent, d.delivered, d.failed, d.cost_xaf) for d in days[:4]] == [
+        (2, 1, 1, 50), (1, 1, 0, 40), (0, 0, 0, 0), (1, 0, 0, 25)]
+    assert sum(day.sent for day in days) == 4
+    whatsapp = report.figures(report.LogFilters(channel="whatsapp", status="failed"), now).days
+    assert [(d.day, d.delivered, d.cost_xaf) for d in whatsapp if d.sent] == [(date(2026, 12, 1), 1, 40)]
+    everything = report.figures(report.LogFilters(period="all"), now).days  # the days that have messages
+    assert [day.day for day in everything] == [date(2026, 12, 2), date(2026, 12, 1), date(2026, 11, 29),
+                                               date(2026, 11, 20)]
+    assert [day.day for day in report.figures(report.LogFilters(period="day"), now).days] == [
+        date(2026, 12, 2), date(2026, 12, 1)]  # the last 24 hours began on the 1st, at 11:00 in Douala
+
+
+def test_the_month_cost_counts_sms_and_whatsapp_since_the_first_in_cameroon(app):
+    delivery(created_at=datetime(2026, 11, 30, 23, 30), cost_xaf=25)  # 1 Dec, 00:30 in Douala: this month
+    delivery(created_at=datetime(2026, 11, 30, 22, 30), cost_xaf=1000)  # 30 Nov, 23:30 there: last month
+    delivery(created_at=datetime(2026, 12, 1, 8, 0), channel="whatsapp", status="read", cost_xaf=40)
+    delivery(created_at=datetime(2026, 12, 2, 8, 0), event="sale.new", recipient="+237677000001", cost_xaf=25)
+    delivery(created_at=datetime(2026, 12, 2, 8, 0), channel="email", address="awa@example.cm", cost_xaf=7)
+    assert report.month_costs(NOW) == {"sms": 50, "whatsapp": 40}
+    assert report.month_costs(datetime(2026, 11, 30, 22, 59)) == {"sms": 1000, "whatsapp": 0}
+    assert report.local_month(datetime(2026, 11, 30, 23, 0)) == date(2026, 12, 1)
 
 
 def test_the_log_is_newest_first_and_filtered(app):

@@ -1,4 +1,6 @@
 """Every event's message exists for each of its channels, in French and in English."""
+import re
+
 import pytest
 
 from vgk.services.notifications import templates
@@ -41,7 +43,48 @@ def test_the_first_line_of_an_email_is_its_subject(context):
     assert subject == "Listing rejected"
     assert text == ("Your listing “Red bike” was rejected. Reason: Blurred photo\n\nhttps://vgk.cm/annonces/1\n\n"
                     "The Vidé-Grenier Kamer team")
-    assert html == ""
+    assert html.startswith("<!DOCTYPE html>")  # written from the text (the event has no email.html)
+
+
+def paragraphs(html):
+    """The HTML part's paragraphs' inner markup, in order."""
+    return [" ".join(p.split()) for p in re.findall(r"<p[^>]*>(.*?)</p>", html, re.S)]
+
+
+def test_an_email_without_its_own_html_gets_one_from_its_text_escaped(context):
+    subject, text, html = templates.render(
+        "listing.refused", "email", "fr",
+        {"title": "<script>alert('x')</script> & co", "reason": "Voir https://vgk.cm/aide/photos.",
+         "url": "https://vgk.cm/annonces/1?a=1&b=2"})
+    assert '<html lang="fr">' in html and "<style" not in html and "<img" not in html
+    assert "<script>" not in html and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co" in html
+    assert f"<h1 style=\"margin:0 0 16px;font-size:20px;line-height:1.3\">{subject}</h1>" in html
+    shown = paragraphs(html)
+    assert shown[1].startswith("Votre annonce « &lt;script&gt;")
+    assert shown[1].endswith('Motif : Voir <a href="https://vgk.cm/aide/photos" style="color:#0f6b3a">'
+                             'https://vgk.cm/aide/photos</a>.')  # the full stop ends the sentence, not the link
+    assert '<a href="https://vgk.cm/annonces/1?a=1&amp;b=2" style="display:inline-block' in shown[2]
+    assert "Ouvrir sur Vidé-Grenier Kamer</a>" in shown[2]  # the bare link became the button, in its place
+    assert shown[3] == "L&#39;équipe Vidé-Grenier Kamer" and len(shown) == 4
+    assert text.startswith("Votre annonce « <script>alert('x')</script> & co » a été refusée.")  # text stays text
+
+
+def test_the_html_part_keeps_lines_puts_the_unsubscribe_link_in_small_print_and_speaks_english(context):
+    _, text, html = templates.render(
+        "alert.saved_search", "email", "en",
+        {"count": 3, "search": "Tecno phone", "url": "https://vgk.cm/recherche?q=tecno",
+         "unsubscribe": "https://vgk.cm/desabonnement/abc.def"})
+    assert "https://vgk.cm/desabonnement/abc.def" in text  # the text part is unchanged
+    assert '<html lang="en">' in html and "Open on Vidé-Grenier Kamer</a>" in html
+    small = paragraphs(html)[-1]
+    assert small == ('<a href="https://vgk.cm/desabonnement/abc.def" style="color:#6b6b66">'
+                     'Stop receiving these messages</a>')
+    assert html.count("desabonnement") == 1  # in the small print only
+    _, _, receipt = templates.render("order.receipt", "email", "fr", templates.sample_context("order.receipt"))
+    assert "Bonjour Aïcha,</p>" in receipt and "Montant payé : 25" in receipt and "<br>Moyen de paiement" in receipt
+    _, _, no_link = templates.render("listing.refused", "email", "fr", {"title": "Vélo", "reason": "Flou",
+                                                                        "url": "/annonces/1"})
+    assert "<a " not in no_link  # a bare path is no link in a mailbox: no button
 
 
 def test_an_unknown_event_is_refused(context):

@@ -1,6 +1,8 @@
 """The admin's notification pages: the delivery log with its figures, in words and Cameroon time, never a
 full address; the messages as people read them; admins only, never stored by the browser."""
+import re
 from datetime import datetime, timedelta
+from html import unescape
 
 import pytest
 
@@ -15,6 +17,7 @@ from vgk.models.base import utcnow
 def log_rows(response):
     """The words of the log's rows alone (the filters' menus name every event too)."""
     html = response.get_data(as_text=True)
+    html = html[html.find('class="audit-log notify-log"'):] if 'class="audit-log notify-log"' in html else ""
     return visible_text(html[html.find("<tbody>"):html.find("</tbody>")]) if "<tbody>" in html else ""
 
 
@@ -47,6 +50,38 @@ def test_the_log_shows_who_got_what_in_words_and_the_figures(client, admin):
     assert "677555123" not in html and "690111222" not in html and "131026" not in html
     assert "Taux de remise" in text and "50 %" in text  # one delivered out of two handed over
     assert "25 FCFA" in text and "Retenus par les limites" in text
+
+
+def day_rows(response):
+    """The rows of the table by day, each as its cells' words."""
+    html = response.get_data(as_text=True)
+    html = html[html.find('class="notify-days"'):]
+    html = html[html.find("<tbody>"):html.find("</tbody>")]
+    return [[visible_text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+            for row in html.split("</tr>") if "<t" in row]
+
+
+def test_the_figures_show_each_day_and_the_month_sms_cost(client, admin, monkeypatch):
+    now = datetime(2026, 12, 2, 12, 0)  # 13:00 in Douala
+    monkeypatch.setattr("vgk.web.admin.notifications.utcnow", lambda: now)
+    delivery(created_at=datetime(2026, 12, 1, 23, 30), status="delivered", cost_xaf=1250)  # 2 Dec there
+    delivery(created_at=datetime(2026, 12, 2, 9, 0), channel="whatsapp", status="failed", cost_xaf=23750)
+    delivery(created_at=datetime(2026, 11, 30, 9, 0), status="sent", cost_xaf=25)  # last month
+    response = client.get("/admin/notifications")
+    rows = day_rows(response)
+    assert rows[:4] == [["2 déc. 2026", "2", "1", "1", "25 000 FCFA"], ["1 déc. 2026", "0", "0", "0", "0 FCFA"],
+                        ["30 nov. 2026", "1", "0", "0", "25 FCFA"], ["29 nov. 2026", "0", "0", "0", "0 FCFA"]]
+    assert len(rows) == 8  # a week: every Cameroon day, quiet ones too
+    text = " ".join(visible_text(response.get_data(as_text=True)).split())
+    assert "Coût SMS du mois (décembre 2026) 25 000 FCFA" in text
+    assert "SMS 1 250 FCFA et WhatsApp 23 750 FCFA depuis le 1er du mois" in text
+    assert "Coût total 25 025 FCFA" in text  # the week's cost
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    response = client.get("/admin/notifications?period=all")
+    assert [row[0] for row in day_rows(response)] == ["2 Dec 2026", "30 Nov 2026"]  # only days with messages
+    text = " ".join(visible_text(response.get_data(as_text=True)).split())
+    assert "SMS cost this month (December 2026) 25 000 FCFA" in text and "By day" in text
 
 
 def test_times_are_in_cameroon_time_and_english_works(app, client, admin):
@@ -120,6 +155,16 @@ def test_an_email_in_html_is_read_in_a_sandboxed_frame(app, client, admin, tmp_p
     assert page.count("<iframe") == 2  # French and English
     assert 'sandbox="" width="100%" height="320" srcdoc="&lt;p&gt;Commande VGK-7KQ2M9X remise &lt;script&gt;' in page
     assert "<script>alert(1)" not in page
+
+
+def test_an_email_without_its_own_html_shows_the_layout_written_from_its_text(client, admin):
+    page = client.get("/admin/notifications/modeles?event=listing.refused").get_data(as_text=True)
+    frames = re.findall(r'<iframe class="notify-html" sandbox="" [^>]*srcdoc="([^"]*)"', page)
+    assert len(frames) == 2  # the email in French and in English; SMS and notices have no HTML part
+    french, english = (unescape(frame) for frame in frames)
+    assert '<html lang="fr">' in french and "Annonce refusée</h1>" in french and "Photo floue" in french
+    assert '<a href="https://vgk.cm/"' in french and "Ouvrir sur Vidé-Grenier Kamer</a>" in french
+    assert '<html lang="en">' in english and "Open on Vidé-Grenier Kamer</a>" in english
 
 
 @pytest.mark.parametrize("url", ["/admin/notifications", "/admin/notifications/modeles"])

@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateNotFound
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Date, cast, func, literal, or_, select
 
 from vgk.errors import Invalid
 from vgk.extensions import db
@@ -25,6 +25,7 @@ from vgk.services.notifications import templates
 from vgk.services.notifications.addresses import masked
 from vgk.services.notifications.engine import SENT_APART
 from vgk.services.notifications.events import CHANNELS, EMAIL, EVENTS, INAPP, PAID_CHANNELS, SMS, WHATSAPP
+from vgk.services.notifications.timing import CAMEROON, local
 from vgk.services.paging import Page, paginate
 
 log = logging.getLogger(__name__)
@@ -133,12 +134,26 @@ class LogRow:
 
 
 @dataclass
+class Day:
+    """One Cameroon day of the period: messages handed to a provider (whatever its answer), those it says
+    arrived (delivered or read), those that failed, and what they cost."""
+
+    day: date
+    sent: int = 0
+    delivered: int = 0
+    failed: int = 0
+    cost_xaf: int = 0
+
+
+@dataclass
 class Figures:
-    """The period's figures: counts by channel and status, the delivered rate, cost by paid channel."""
+    """The period's figures: counts by channel and status, the delivered rate, cost by paid channel, and the
+    same by Cameroon day (newest first)."""
 
     counts: dict[str, dict[str, int]] = field(default_factory=dict)   # channel -> status -> messages
     costs: dict[str, int] = field(default_factory=dict)               # paid channel -> XAF
     suppressed: int = 0
+    days: list[Day] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -201,7 +216,64 @@ def figures(filters: LogFilters, now: datetime) -> Figures:
             result.costs[channel] = result.costs.get(channel, 0) + int(cost)
         if status == DeliveryStatus.SUPPRESSED:
             result.suppressed += int(count)
+    result.days = _days(filters, now)
     return result
+
+
+DAYS_OF_ALL = 60  # the period "all" lists its newest days that have messages, at most this many
+
+
+def _local_day(column: Any) -> ColumnElement[Any]:
+    """The Cameroon calendar day of a stored (naive UTC) time, computed by the database. Cameroon keeps
+    UTC+1 all year, so a fixed shift is exact."""
+    minutes = int((CAMEROON.utcoffset(datetime(2000, 1, 1)) or timedelta()).total_seconds() // 60)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(column + literal(timedelta(minutes=minutes)), Date)
+    return func.date(column, f"{minutes:+d} minutes")
+
+
+def _days(filters: LogFilters, now: datetime) -> list[Day]:
+    """Sent, delivered, failed and cost per Cameroon day, in one grouped query: every day of a bounded
+    period (quiet days too), the newest days with messages for "all"."""
+    day = _local_day(NotificationDelivery.created_at)
+    query = (select(day, NotificationDelivery.status, func.count(),
+                    func.coalesce(func.sum(NotificationDelivery.cost_xaf), 0))
+             .where(*_conditions(filters, now, with_status=False))
+             .group_by(day, NotificationDelivery.status))
+    found: dict[date, Day] = {}
+    for value, status, count, cost in db.session.execute(query):
+        day_of = value if isinstance(value, date) else date.fromisoformat(str(value))  # SQLite: "2026-12-02"
+        shown = found.setdefault(day_of, Day(day_of))
+        shown.sent += int(count) if status in HANDED else 0
+        shown.delivered += int(count) if status in REACHED else 0
+        shown.failed += int(count) if status == DeliveryStatus.FAILED else 0
+        shown.cost_xaf += int(cost)
+    span = PERIODS[filters.period]
+    if span is None:
+        return sorted(found.values(), key=lambda shown: shown.day, reverse=True)[:DAYS_OF_ALL]
+    first, last = local(now - span).date(), local(now).date()
+    return [found.get(first + timedelta(days=back), Day(first + timedelta(days=back)))
+            for back in range((last - first).days, -1, -1)]
+
+
+def local_month(now: datetime) -> date:
+    """The first day of the current month in Cameroon."""
+    return local(now).date().replace(day=1)
+
+
+def month_costs(now: datetime) -> dict[str, int]:
+    """What SMS and WhatsApp messages cost since the 1st of the current month (Cameroon time), whatever the
+    filters, in one grouped query: paid channel -> XAF (0 for a channel that sent nothing)."""
+    start = datetime.combine(local_month(now), datetime.min.time(), CAMEROON)
+    first = start.astimezone(UTC).replace(tzinfo=None)
+    costs = dict.fromkeys(PAID_CHANNELS, 0)
+    for channel, cost in db.session.execute(
+            select(NotificationDelivery.channel, func.coalesce(func.sum(NotificationDelivery.cost_xaf), 0))
+            .where(NotificationDelivery.created_at >= first, NotificationDelivery.created_at <= now,
+                   NotificationDelivery.channel.in_(PAID_CHANNELS))
+            .group_by(NotificationDelivery.channel)):
+        costs[channel] = int(cost)
+    return costs
 
 
 # --- template previews -------------------------------------------------------------------------------------

@@ -7,6 +7,10 @@ body. SMS and WhatsApp files are all body. Blank lines at either end are dropped
 become one. The context holds display-ready values (amounts already "25 000 FCFA", times already in
 Cameroon time) plus `url`, the absolute link of the message (may be "").
 
+Every email has an HTML part: the event's email.html when it has one, else the text laid out by
+templates/notifications/_email.html (`html_layout`): subject as heading, the text's blocks as paragraphs with
+their links, a button for the message's link and the unsubscribe link in small print; all escaped.
+
 An A/B variant's words are <channel>.<variant>.txt beside them (the plain file when the variant has none).
 Digests (several messages in one, vgk.services.notifications.digests) are written by
 templates/notifications/digest/<channel>.txt."""
@@ -23,7 +27,10 @@ from vgk.services.notifications.events import EMAIL, PUSH, event
 from vgk.text import format_xaf
 
 _BLANKS = re.compile(r"\n\s*\n+")
+_URL = re.compile(r"https?://[^\s<>\"']+")
+_URL_END = ".,;:!?)»”’"  # punctuation after a link in a sentence is not part of it
 DIGEST = "digest"  # not an event: the message carrying several others
+LAYOUT = "notifications/_email.html"
 
 
 def path(event_name: str, channel: str, suffix: str = "txt") -> str:
@@ -54,7 +61,47 @@ def render(event_name: str, channel: str, language: str, context: Mapping[str, o
     if channel in (PUSH, EMAIL):
         subject, _, text = text.partition("\n")
         subject, text = subject.strip(), text.strip()
+    if channel == EMAIL and not html:
+        html = html_layout(subject, text, language, context)
     return subject, text, html
+
+
+def _web_link(value: object) -> str:
+    """An absolute http(s) address, else "" (a bare path means nothing in a mailbox)."""
+    return value if isinstance(value, str) and _URL.fullmatch(value) else ""
+
+
+def _pieces(line: str) -> list[tuple[str, str]]:
+    """A line as ("text", words) and ("link", address) pieces, in order."""
+    pieces: list[tuple[str, str]] = []
+    at = 0
+    for found in _URL.finditer(line):
+        address = found.group().rstrip(_URL_END)
+        pieces.append(("text", line[at:found.start()]))
+        pieces.append(("link", address))
+        at = found.start() + len(address)
+    pieces.append(("text", line[at:]))
+    return [piece for piece in pieces if piece[1]]
+
+
+def html_layout(subject: str, text: str, language: str, context: Mapping[str, object]) -> str:
+    """The email's HTML part written from its text: each blank-line block a paragraph (None where the
+    button goes: the block that is just the message's link, else after the text), the block carrying the
+    unsubscribe link left to the small print."""
+    link, unsubscribe = _web_link(context.get("url")), _web_link(context.get("unsubscribe"))
+    blocks: list[list[list[tuple[str, str]]] | None] = []
+    for block in text.split("\n\n"):
+        if unsubscribe and unsubscribe in block:
+            continue
+        if link and block.strip() == link and None not in blocks:
+            blocks.append(None)
+        else:
+            blocks.append([_pieces(line) for line in block.splitlines()])
+    if link and None not in blocks:
+        blocks.append(None)
+    with force_locale(language):
+        return _render(LAYOUT, {"language": language, "subject": subject, "blocks": blocks, "link": link,
+                                "unsubscribe": unsubscribe}).strip()
 
 
 _SAMPLES: dict[str, object] = {

@@ -2,6 +2,7 @@
 message rendered with sample values in each language (/notifications/modeles). Queries live in
 vgk.services.notifications.report."""
 from flask import render_template, request
+from flask_babel import format_date
 
 from vgk.errors import Invalid
 from vgk.models import DeliveryStatus
@@ -19,6 +20,7 @@ def notifications_log():
     filters = report.LogFilters.from_params(request.args)
     now = utcnow()
     error, status = "", 200
+    month_costs = report.month_costs(now)
     try:
         page = report.deliveries(filters, paging.page_number(request.args.get("page")), now)
         figures = report.figures(filters, now)
@@ -27,7 +29,8 @@ def notifications_log():
         page, figures = paging.Page(items=[], page=1, per_page=report.PER_PAGE, total=0), report.Figures()
     return render_template("admin/notifications.html", filters=filters, page=page, figures=figures,
                            error=error, channels=report.LOG_CHANNELS, statuses=DeliveryStatus.ALL,
-                           events=list(EVENTS), periods=list(report.PERIODS), paid=PAID_CHANNELS), status
+                           events=list(EVENTS), periods=list(report.PERIODS), paid=PAID_CHANNELS,
+                           month_costs=month_costs, month=format_date(report.local_month(now), "LLLL yyyy")), status
 
 
 @bp.get("/notifications/modeles")
