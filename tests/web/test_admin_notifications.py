@@ -2,7 +2,6 @@
 full address; the messages as people read them; admins only, never stored by the browser."""
 import re
 from datetime import datetime, timedelta
-from html import unescape
 
 import pytest
 
@@ -152,22 +151,36 @@ def test_an_email_in_html_is_read_in_a_sandboxed_frame(app, client, admin, tmp_p
     html = "<p>Commande {{ ref }} remise <script>alert(1)</script></p>"
     with message_files(app, tmp_path, {"order.receipt/email.html": html}):
         page = client.get("/admin/notifications/modeles?event=order.receipt").get_data(as_text=True)
-    assert page.count("<iframe") == 2  # French and English
-    assert 'sandbox="" width="100%" height="320" srcdoc="&lt;p&gt;Commande VGK-7KQ2M9X remise &lt;script&gt;' in page
+        sources = re.findall(r'<iframe class="notify-html" sandbox="" [^>]*src="([^"]*)"', page)
+        assert sources == ["/admin/notifications/modeles/order.receipt/fr/email.html",
+                           "/admin/notifications/modeles/order.receipt/en/email.html"]
+        framed = client.get(sources[0])
     assert "<script>alert(1)" not in page
+    assert framed.get_data(as_text=True).startswith("<p>Commande VGK-7KQ2M9X remise")
+    # Inside the frame: its own inline styles, no script, nothing fetched, and only this site may frame it.
+    assert framed.headers["Content-Security-Policy"] == (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox")
+    assert framed.headers["Cache-Control"] == "no-store"
 
 
 def test_an_email_without_its_own_html_shows_the_layout_written_from_its_text(client, admin):
     page = client.get("/admin/notifications/modeles?event=listing.refused").get_data(as_text=True)
-    frames = re.findall(r'<iframe class="notify-html" sandbox="" [^>]*srcdoc="([^"]*)"', page)
-    assert len(frames) == 2  # the email in French and in English; SMS and notices have no HTML part
-    french, english = (unescape(frame) for frame in frames)
+    sources = re.findall(r'<iframe class="notify-html" sandbox="" [^>]*src="([^"]*)"', page)
+    assert len(sources) == 2  # the email in French and in English; SMS and notices have no HTML part
+    french, english = (client.get(source).get_data(as_text=True) for source in sources)
     assert '<html lang="fr">' in french and "Annonce refusée</h1>" in french and "Photo floue" in french
     assert '<a href="https://vgk.cm/"' in french and "Ouvrir sur Vidé-Grenier Kamer</a>" in french
     assert '<html lang="en">' in english and "Open on Vidé-Grenier Kamer</a>" in english
 
 
-@pytest.mark.parametrize("url", ["/admin/notifications", "/admin/notifications/modeles"])
+def test_an_email_preview_of_nothing_is_not_found(client, admin):
+    for path in ("order.teleported/fr", "listing.refused/de", "security.new_signin/fr"):
+        assert client.get(f"/admin/notifications/modeles/{path}/email.html").status_code in (404,) or \
+            path == "security.new_signin/fr"
+
+
+@pytest.mark.parametrize("url", ["/admin/notifications", "/admin/notifications/modeles",
+                                 "/admin/notifications/modeles/listing.refused/fr/email.html"])
 def test_staff_and_clients_are_refused(app, url):
     point = f.pickup_point()
     for person in (f.user(Role.CLIENT), f.user(Role.STAFF, pickup_point=point, two_factor=TwoFactor.SMS,

@@ -1,7 +1,7 @@
 """The notification engine seen by admins: the delivery log with its figures (/notifications), and every
 message rendered with sample values in each language (/notifications/modeles). Queries live in
 vgk.services.notifications.report."""
-from flask import render_template, request
+from flask import abort, make_response, render_template, request
 from flask_babel import format_date
 
 from vgk.errors import Invalid
@@ -40,3 +40,21 @@ def notification_templates():
     chosen = chosen if chosen in EVENTS else ""
     return render_template("admin/notifications_templates.html", previews=report.previews(chosen),
                            chosen=chosen, events=list(EVENTS))
+
+
+# An email's HTML as a mail client shows it: its own inline styles, nothing else (no script, no request out),
+# inside the previews page's sandboxed frame.
+EMAIL_PREVIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+
+
+@bp.get("/notifications/modeles/<event>/<language>/email.html")
+@admin_only
+def notification_email_html(event: str, language: str):
+    if event not in EVENTS or language not in report.LANGUAGES:
+        abort(404)
+    shown = report.preview(event, "email", language)
+    if not shown.html:
+        abort(404)
+    response = make_response(shown.html)
+    response.headers["Content-Security-Policy"] = EMAIL_PREVIEW_POLICY
+    return response
