@@ -167,9 +167,9 @@ def _simulator_url(app):
 
 
 def _register_blueprints(app):
-    from vgk.web import account, admin, auth, chat, hooks, pwa, sell, shop, staff, unsubscribe, visitor
+    from vgk.web import account, admin, auth, chat, hooks, pwa, sell, shop, staff, tracked, unsubscribe, visitor
 
-    for module in (pwa, visitor, auth, account, staff, admin, shop, sell, chat, hooks, unsubscribe):
+    for module in (pwa, visitor, auth, account, staff, admin, shop, sell, chat, hooks, unsubscribe, tracked):
         app.register_blueprint(module.bp)
     if app.config.get("GOOGLE_CLIENT_ID"):
         from vgk.web import google

@@ -64,6 +64,7 @@ NOT_PAGES = {
     "chat.photo": "a photo sent in a conversation",
     "shop.card_return": "back from the card payment page, it goes on to the order page",
     "hooks.whatsapp_handshake": "WhatsApp's subscription check (the challenge as text)",
+    "tracked.follow": "a message's tracked link: counts the click and goes on to its page",
 }
 
 # The colours of an element and of the first ancestor (or itself) with an opaque background, as [r, g, b].

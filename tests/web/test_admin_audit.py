@@ -22,6 +22,7 @@ from vgk.models import (
 )
 from vgk.models.base import utcnow
 from vgk.services.commerce import wallet
+from vgk.services.notifications import experiments as notify_experiments
 
 
 @pytest.fixture
@@ -268,7 +269,38 @@ def case_new_group():
             {}, {"title": "Vendeurs de Douala", "members": 2})
 
 
+def _no_experiment_running():
+    for running in notify_experiments.running("alert.price_drop"):
+        running.stopped_at = utcnow()
+    db.session.commit()
+
+
+def case_start_experiment():
+    _no_experiment_running()
+    return ({}, {"event": "alert.price_drop", "weight_a": "60", "weight_b": "40"}, "experiment.start", None,
+            {}, {"event": "alert.price_drop", "a": 60, "b": 40})
+
+
+def _experiment():
+    _no_experiment_running()
+    return notify_experiments.start(f.user(Role.ADMIN), "alert.price_drop", {"a": "1", "b": "1"})
+
+
+def case_change_experiment():
+    experiment = _experiment()
+    return ({"experiment_id": experiment.id}, {"weight_a": "3", "weight_b": "1"}, "experiment.update",
+            str(experiment.id), {"a": 1, "b": 1}, {"a": 3, "b": 1})
+
+
+def case_stop_experiment():
+    experiment = _experiment()
+    return ({"experiment_id": experiment.id}, {}, "experiment.stop", str(experiment.id), {"stopped_at": None}, {})
+
+
 CASES = {
+    "admin.start_experiment": case_start_experiment,
+    "admin.change_experiment": case_change_experiment,
+    "admin.stop_experiment": case_stop_experiment,
     "admin.settle_conversation": case_settle_conversation,
     "admin.new_group": case_new_group,
     "admin.cancel_order": case_cancel_order,

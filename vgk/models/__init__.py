@@ -43,6 +43,7 @@ from vgk.models.notifications import Notification, OutboxMessage  # noqa: F401
 from vgk.models.notify import (  # noqa: F401
     DeliveryStatus,
     NotificationDelivery,
+    NotificationExperiment,
     NotificationPreference,
     NotificationSettings,
 )

@@ -63,6 +63,7 @@ class NotificationDelivery(db.Model):
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
+    clicked_at: Mapped[datetime | None]  # the first time its tracked link was followed (experiments only)
 
 
 class NotificationPreference(db.Model):
@@ -86,3 +87,17 @@ class NotificationSettings(db.Model):
     quiet_end: Mapped[int] = mapped_column(default=7 * 60)
     active_hour: Mapped[int | None]
     activity: Mapped[str] = mapped_column(String(120), default="")
+
+
+class NotificationExperiment(db.Model):
+    """An A/B test an admin runs on one event's words: `variants` (JSON) {variant: weight}, running from
+    `started_at` until `stopped_at` (None while it runs). At most one runs per event at a time."""
+
+    __tablename__ = "notification_experiments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event: Mapped[str] = mapped_column(String(40), index=True)
+    variants: Mapped[str] = mapped_column(Text, default="{}")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stopped_at: Mapped[datetime | None]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

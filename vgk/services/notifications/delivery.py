@@ -27,7 +27,7 @@ from vgk.integrations.channels import ChannelError, Outgoing, Sent
 from vgk.jobs import enqueue
 from vgk.models import DeliveryStatus, NotificationDelivery, User
 from vgk.models.base import utcnow
-from vgk.services.notifications import digests, preferences, sealed, templates, whatsapp_window
+from vgk.services.notifications import clicks, digests, preferences, sealed, templates, whatsapp_window
 from vgk.services.notifications.addresses import Guest, Recipient, adapter_for, forget
 from vgk.services.notifications.engine import DELIVERY_RETRIES, route
 from vgk.services.notifications.events import EMAIL, SMS, WHATSAPP, event
@@ -71,7 +71,10 @@ def outgoing(row: NotificationDelivery) -> Outgoing:
     outside the 24-hour window, `template` names the approved template ("order_ready") and
     `template_params` are the event's `params` in order."""
     context = sealed.opened(json.loads(row.context or "{}"))
-    context["url"] = _link(context.get("link"))
+    link = context.get("link")
+    if row.variant:  # in an experiment: the link is tracked, to count clicks per variant
+        link = clicks.tracked_path(row.id, link) or link
+    context["url"] = _link(link)
     if row.event == DIGEST:
         context.update(digests.display(context.get("lines") or []))
     context["unsubscribe"] = preferences.unsubscribe_link(row.user_id, row.category)  # alerts and news only
