@@ -29,7 +29,7 @@ def test_alerts_and_news_carry_the_link_and_orders_do_not(app, fakes):
     person = f.user(email="awa@example.cm")
     notify(person, "alert.price_drop", {"title": "Tecno Spark", "amount": 45000}, at=DAY)
     notify(person, "news.digest", {"summary": "12 nouveaux articles"}, at=DAY)
-    notify(person, "order.ready", {"order": "VGK-1", "point": "Akwa"}, at=DAY)
+    notify(person, "order.ready", {"ref": "VGK-1", "point": "Akwa", "code": "204518"}, at=DAY)
     db.session.commit()
     alert, order = fakes["sms"].sent
     [news] = fakes["email"].sent
