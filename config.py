@@ -142,6 +142,8 @@ class Config:
     # Per-IP limits on placing orders and starting payments, and on the payment provider's webhook.
     CHECKOUT_RATE_LIMIT = os.environ.get("CHECKOUT_RATE_LIMIT", "10 per minute; 40 per hour")
     PAYMENT_WEBHOOK_RATE_LIMIT = os.environ.get("PAYMENT_WEBHOOK_RATE_LIMIT", "60 per minute; 1000 per hour")
+    # Delivery reports come from a few provider addresses, one per message sent: a limit that only stops a flood.
+    DELIVERY_CALLBACK_RATE_LIMIT = os.environ.get("DELIVERY_CALLBACK_RATE_LIMIT", "1200 per minute")
     # Reports of listings: per-IP limit, and at most this many reports per reporter (account or address) an hour.
     REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "5 per minute; 20 per hour")
     REPORTS_PER_HOUR = _env_number("REPORTS_PER_HOUR", 10)

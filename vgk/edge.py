@@ -53,6 +53,11 @@ def report_limit() -> str:
     return str(current_app.config["REPORT_RATE_LIMIT"])
 
 
+def callback_limit() -> str:
+    """Providers' delivery reports and status webhooks (SMS, WhatsApp), per source address."""
+    return str(current_app.config["DELIVERY_CALLBACK_RATE_LIMIT"])
+
+
 def webhook_limit() -> str:
     """A payment provider's callbacks."""
     return str(current_app.config["PAYMENT_WEBHOOK_RATE_LIMIT"])

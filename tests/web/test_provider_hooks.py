@@ -28,7 +28,7 @@ def _row(channel):
 
 
 def _sms_sent():
-    notify(f.user(), "order.ready", {"order": "VGK-7", "point": "Akwa"})
+    notify(f.user(), "order.ready", {"ref": "VGK-7", "point": "Akwa", "code": "204518"})
     db.session.commit()
     row = _row("sms")
     assert (row.status, row.reference) == ("sent", "sms-1")
@@ -82,7 +82,7 @@ def test_the_whatsapp_handshake(client, app, fakes):
 
 
 def test_a_read_status_moves_the_message_to_read(client, fakes):
-    notify(_whatsapp_person(), "order.paid", {"order": "VGK-8"})
+    notify(_whatsapp_person(), "order.paid", {"ref": "VGK-8"})
     db.session.commit()
     response = _signed(client, _change(statuses=[{"id": "whatsapp-1", "status": "read", "timestamp": "1700000000",
                                                   "recipient_id": "237690112233"}]))
@@ -91,7 +91,7 @@ def test_a_read_status_moves_the_message_to_read(client, fakes):
 
 
 def test_forged_whatsapp_calls_change_nothing(client, app, fakes):
-    notify(_whatsapp_person(), "order.paid", {"order": "VGK-9"})
+    notify(_whatsapp_person(), "order.paid", {"ref": "VGK-9"})
     db.session.commit()
     read = _change(statuses=[{"id": "whatsapp-1", "status": "read"}])
     assert _signed(client, read, secret="someone-else").status_code == 403
@@ -107,7 +107,7 @@ def test_forged_whatsapp_calls_change_nothing(client, app, fakes):
 
 def test_a_message_from_the_person_opens_the_window_for_free_text(client, fakes):
     person = _whatsapp_person()
-    notify(person, "order.paid", {"order": "VGK-10"})
+    notify(person, "order.paid", {"ref": "VGK-10"})
     db.session.commit()
     assert fakes["whatsapp"].sent[-1].window_open is False  # never wrote to us: a template
     number = person.phone.lstrip("+")
@@ -115,6 +115,6 @@ def test_a_message_from_the_person_opens_the_window_for_free_text(client, fakes)
                                                   "type": "text", "text": {"body": "Bonjour"}}]))
     assert response.status_code == 200
     assert db.session.scalar(select(WhatsAppContact.phone)) is not None
-    notify(person, "order.paid", {"order": "VGK-11"})
+    notify(person, "order.paid", {"ref": "VGK-11"})
     db.session.commit()
     assert fakes["whatsapp"].sent[-1].window_open is True

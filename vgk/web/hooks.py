@@ -4,7 +4,7 @@ vgk.services.notifications.callbacks); rate limited like the payment provider's 
 nothing and get 403, malformed ones 400; valid ones get 200 at once."""
 from flask import Blueprint, abort, request
 
-from vgk.edge import webhook_limit
+from vgk.edge import callback_limit
 from vgk.extensions import csrf, limiter
 from vgk.security import public
 from vgk.services.notifications import callbacks
@@ -25,7 +25,7 @@ def _too_large():
 
 
 @bp.post("/sms/<token>")
-@limiter.limit(webhook_limit)
+@limiter.limit(callback_limit)
 @public
 def sms_report(token):
     _too_large()
@@ -33,7 +33,7 @@ def sms_report(token):
 
 
 @bp.get("/whatsapp")
-@limiter.limit(webhook_limit)
+@limiter.limit(callback_limit)
 @public
 def whatsapp_handshake():
     challenge = callbacks.whatsapp_challenge(request.args.to_dict())
@@ -43,7 +43,7 @@ def whatsapp_handshake():
 
 
 @bp.post("/whatsapp")
-@limiter.limit(webhook_limit)
+@limiter.limit(callback_limit)
 @public
 def whatsapp_webhook():
     _too_large()
