@@ -58,6 +58,7 @@ STEP_PAGES = ["/connexion/code", "/verification"]
 NOT_PAGES = {
     "admin.export_orders": "a CSV file", "admin.export_commissions": "a CSV file",
     "admin.export_payouts": "a CSV file", "pwa.manifest": "the web app manifest (JSON)",
+    "admin.notification_email_html": "an email's HTML, shown inside the previews page's frame",
     "pwa.service_worker": "the service worker script", "shop.campay_webhook": "the payment provider's callback",
     "visitor.set_language": "sets the language and goes back", "dev.outbox": "development only (make run)",
     "static": "files", "pwa.media": "uploaded photos", "chat.news": "the fragment a conversation polls",

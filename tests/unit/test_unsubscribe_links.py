@@ -16,7 +16,7 @@ DAY = datetime(2026, 12, 2, 10, 0)  # 11:00 in Douala: outside quiet hours
 
 @pytest.fixture
 def fakes(app, monkeypatch):
-    app.config["PUBLIC_URL"] = SITE
+    monkeypatch.setitem(app.config, "PUBLIC_URL", SITE)
     return install_channels(app, monkeypatch, "sms", "email", "whatsapp")
 
 

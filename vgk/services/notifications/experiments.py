@@ -32,6 +32,7 @@ from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
 from vgk.services.notifications import templates
 from vgk.services.notifications.events import EVENTS, INAPP, event
+from vgk.services.paging import parse_int
 from vgk.text import Message
 
 LEFT = (DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ, DeliveryStatus.DIGESTED)
@@ -62,9 +63,10 @@ def running(event_name: str | None = None) -> list[NotificationExperiment]:
     return list(db.session.scalars(query.order_by(NotificationExperiment.started_at, NotificationExperiment.id)))
 
 
-def by_id(experiment_id: int) -> NotificationExperiment:
+def by_id(experiment_id: object) -> NotificationExperiment:
     """The stored experiment, NotFound when there is none."""
-    found = db.session.get(NotificationExperiment, experiment_id)
+    number = parse_int(experiment_id)
+    found = db.session.get(NotificationExperiment, number) if number is not None and 0 < number < 2**31 else None
     if found is None:
         raise NotFound(_l("Cette expérience n’existe pas."))
     return found

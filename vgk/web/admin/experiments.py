@@ -45,7 +45,7 @@ def start_experiment():
     return redirect(url_for("admin.experiments_page"))
 
 
-@bp.post("/experiences/<int:experiment_id>")
+@bp.post("/experiences/<experiment_id>")
 @admin_only
 def change_experiment(experiment_id):
     try:
@@ -56,7 +56,7 @@ def change_experiment(experiment_id):
     return redirect(url_for("admin.experiments_page"))
 
 
-@bp.post("/experiences/<int:experiment_id>/arreter")
+@bp.post("/experiences/<experiment_id>/arreter")
 @admin_only
 def stop_experiment(experiment_id):
     try:
