@@ -96,7 +96,12 @@ def settled(queue, provider):
         return queue.count, statuses(), len(provider.messages)
 
     before = snapshot()
-    if before[0] or before[1].get("queued", 0):
+    if before[0]:
+        return False
+    if before[1].get("queued", 0):
+        # Rows whose job died with the killed worker: what the worker's minute sweep does, without waiting
+        # for its minute (or for the lock a killed sweep may still hold).
+        sweep()
         return False
     time.sleep(1)
     return snapshot() == before
