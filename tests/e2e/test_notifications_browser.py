@@ -13,6 +13,7 @@ from tests import factories as f
 from tests.e2e.test_chat_browser import phone_of
 from tests.e2e.test_journey_browser import fits, sent_to
 from tests.e2e.test_layout_browser import signed_in_context
+from tests.e2e.test_notices_browser import socket_connected
 from tests.e2e.test_push_browser import NOTIFICATIONS_JS, _registration_id
 from vgk.extensions import db
 from vgk.models import NotificationDelivery, ProductStatus, Role, TwoFactor, User
@@ -107,7 +108,7 @@ def test_alerts_wait_for_their_hour_leave_as_one_digest_and_show_live(live_serve
         page.goto(base + f"/p/{bikes['green']}")
         page.get_by_role("button", name="Ajouter aux favoris").click()
         expect(page.get_by_role("button", name="Dans vos favoris")).to_be_visible()
-        page.wait_for_function("window.vgkSocket && window.vgkSocket.connected")
+        socket_connected(page)
         badge = page.locator("#notices-badge")
         expect(badge).to_be_hidden()
 
