@@ -13,6 +13,7 @@ from vgk.models import NotificationDelivery
 from vgk.services.notifications import addresses, notify, preferences
 from vgk.services.notifications.delivery import deliver, sweep
 
+DAY = datetime(2026, 6, 1, 10, 0)  # 11:00 in Douala: outside quiet hours
 CHAT = {"name": "Aïcha", "title": "Vélo rouge", "conversation": "c1", "link": "/messages/c1"}
 
 def _opted_in(**fields):
@@ -22,6 +23,17 @@ def _opted_in(**fields):
         preferences.choose(person, category, ["push", "whatsapp", "sms", "email"])
     return person
 
+
+
+@pytest.fixture(autouse=True)
+def daytime(monkeypatch):
+    """The jobs' clock at 11:00 in Douala tomorrow (after every message the tests write, whatever the hour they
+    run): a message moving down the list is not held by quiet hours."""
+    from vgk.models.base import utcnow
+    from vgk.services.notifications import delivery
+
+    eleven = (utcnow() + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(delivery, "utcnow", lambda: eleven)
 
 
 @pytest.fixture
@@ -38,7 +50,7 @@ def _rows():
 def test_a_retryable_refusal_is_tried_again_then_the_next_channel_takes_it(app, fakes, caplog):
     fakes["whatsapp"].errors = [ChannelError("timeout", retryable=True) for _ in range(3)]
     person = _opted_in(phone="+237690001234")
-    notify(person, "chat.message", CHAT)
+    notify(person, "chat.message", CHAT, at=DAY)
     db.session.commit()  # first try, inline: refused, back in the queue
     whatsapp = _rows()[-1]
     assert (whatsapp.channel, whatsapp.status, whatsapp.attempts) == ("whatsapp", "queued", 1)
@@ -60,7 +72,7 @@ def test_a_gone_push_subscription_is_forgotten_and_the_message_moves_on(app, fak
     monkeypatch.setitem(addresses._BOOKS, "push", lambda user: "subscription-1")
     monkeypatch.setitem(addresses._FORGET, "push", forgotten.append)
     fakes["push"].errors = [ChannelError("gone", gone=True)]
-    notify(_opted_in(), "chat.message", CHAT)
+    notify(_opted_in(), "chat.message", CHAT, at=DAY)
     db.session.commit()
     assert forgotten == ["subscription-1"]
     assert [(row.channel, row.status) for row in _rows()] == [("push", "failed"), ("whatsapp", "sent")]
@@ -153,7 +165,7 @@ def test_push_goes_to_the_persons_subscription_and_a_gone_one_is_deleted(app, fa
     push_subscriptions.subscribe(person, {"endpoint": "https://push.example.org/send/abc",
                                           "keys": {"p256dh": b64(b"\x04" + bytes(range(64))), "auth": b64(bytes(16))}})
     fakes["push"].errors = [ChannelError("gone", gone=True)]
-    notify(person, "chat.message", CHAT)
+    notify(person, "chat.message", CHAT, at=DAY)
     db.session.commit()
     push_row = _rows()[0]
     assert json.loads(push_row.address)["endpoint"] == "https://push.example.org/send/abc"

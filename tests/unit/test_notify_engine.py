@@ -155,8 +155,8 @@ def test_whatsapp_is_used_only_for_people_who_chose_it(app, monkeypatch):
     chat = {"name": "Aïcha", "title": "Vélo", "conversation": "c1", "link": "/messages/c1"}
     silent, willing = f.user(phone="+237690000101"), f.user(phone="+237690000102")
     preferences.choose(willing, "chat", ["whatsapp", "sms"])
-    notify(silent, "chat.message", chat)
-    notify(willing, "chat.message", chat)
+    notify(silent, "chat.message", chat, at=datetime(2026, 6, 1, 10, 0))  # daytime in Douala
+    notify(willing, "chat.message", chat, at=datetime(2026, 6, 1, 10, 0))
     db.session.commit()
     assert [m.to for m in channels["whatsapp"].sent] == ["+237690000102"]
     assert [m.to for m in channels["sms"].sent] == ["+237690000101"]
