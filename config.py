@@ -70,6 +70,10 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Connections each process keeps open to PostgreSQL, and how many more it may open at a peak (those
+    # are closed again afterwards). Keep (web processes + workers) × (both) under the server's max_connections.
+    DB_POOL_SIZE = _env_number("DB_POOL_SIZE", 16)
+    DB_MAX_OVERFLOW = _env_number("DB_MAX_OVERFLOW", 16)
     REDIS_URL = os.environ.get("REDIS_URL") or None
 
     BABEL_DEFAULT_LOCALE = "fr"

@@ -2,8 +2,9 @@
 import secrets
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from vgk.extensions import db
@@ -63,12 +64,18 @@ def start(user: User, ip: str = "", user_agent: str = "", method: str = "passwor
     return auth_session
 
 
+@cache
+def _load_statement() -> Select:
+    """Built once: it runs at every signed-in request and socket event."""
+    return (select(AuthSession).options(joinedload(AuthSession.user))
+            .where(AuthSession.public_id == bindparam("public_id")))
+
+
 def load(public_id: str | None) -> User | None:
     """The user of a live session, or None (revoked, unknown, or account no longer active)."""
     if not public_id or len(public_id) > 64:
         return None
-    auth_session = db.session.scalar(select(AuthSession).options(joinedload(AuthSession.user))
-                                    .where(AuthSession.public_id == public_id))
+    auth_session = db.session.scalar(_load_statement(), {"public_id": public_id})
     if auth_session is None or auth_session.revoked_at is not None:
         return None
     user = auth_session.user

@@ -15,12 +15,13 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 
 from vgk.database import commit_as_written
 from vgk.errors import Invalid, RateLimited
@@ -76,10 +77,16 @@ def clean(text: object) -> str:
     return body
 
 
+@cache
+def _recent_statement() -> Select:
+    return select(func.count(ChatMessage.id)).where(ChatMessage.sender_id == bindparam("sender_id"),
+                                                    ChatMessage.created_at > bindparam("since"))
+
+
 def within_rate(user: User) -> None:
     limit = int(current_app.config["CHAT_MESSAGES_PER_MINUTE"])
-    recent = db.session.scalar(select(func.count(ChatMessage.id)).where(
-        ChatMessage.sender_id == user.id, ChatMessage.created_at > utcnow() - timedelta(minutes=1))) or 0
+    recent = db.session.scalar(_recent_statement(),
+                               {"sender_id": user.id, "since": utcnow() - timedelta(minutes=1)}) or 0
     if recent >= limit:
         raise RateLimited(_l("Vous écrivez très vite : attendez une minute avant le prochain message."))
 
@@ -145,7 +152,11 @@ def _traded(one: int | None, other: int | None) -> bool:
 def view(message: ChatMessage, reader: User | None, conversation: Conversation,
          traded: dict[int, bool] | None = None) -> Seen:
     """How `reader` sees the message. `traded` caches, per writer, whether an order links them."""
-    reader_id = getattr(reader, "id", None)
+    return view_by_id(message, getattr(reader, "id", None), conversation, traded)
+
+
+def view_by_id(message: ChatMessage, reader_id: int | None, conversation: Conversation,
+               traded: dict[int, bool] | None = None) -> Seen:
     mine = message.sender_id is not None and message.sender_id == reader_id
     if message.kind == MessageKind.SYSTEM:
         return Seen(message, False, system_text(message), False, False)
@@ -253,12 +264,12 @@ def as_data(seen: Seen) -> dict[str, Any]:
 def announce(conversation: Conversation, message: ChatMessage) -> None:
     """Tell each member, in their own room, about the new message as they may see it (and those who
     will not have received it within a minute, by notice and SMS: alerts)."""
-    for member, unread in threads.members_with_unread(conversation):
-        seen = view(message, member.user, conversation)
+    for user_id, unread in threads.members_with_unread(conversation):
+        seen = view_by_id(message, user_id, conversation)
         data: dict[str, Any] = {"conversation": conversation.public_id, "message": as_data(seen)}
-        if member.user_id != message.sender_id:  # the writer's own count did not change
+        if user_id != message.sender_id:  # the writer's own count did not change
             data["unread"] = unread
-        live.publish("message", live.user_room(member.user_id), data)
+        live.publish("message", live.user_room(user_id), data)
     alerts.schedule(message)
 
 

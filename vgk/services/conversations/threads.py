@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, event, func, or_, select
+from sqlalchemy import Select, and_, bindparam, event, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
 from vgk.extensions import db
@@ -181,15 +182,19 @@ def answers_support(user: User | None, conversation: Conversation) -> bool:
             and conversation.kind == ConversationKind.SUPPORT)
 
 
+@cache
+def _find_statement() -> Select:
+    """The conversation and the person's membership in one query (outer join): most readers are members."""
+    return (select(Conversation, ConversationMember)
+            .outerjoin(ConversationMember, and_(ConversationMember.conversation_id == Conversation.id,
+                                                ConversationMember.user_id == bindparam("user_id")))
+            .where(Conversation.public_id == bindparam("public_id")))
+
+
 def find(user: User | None, public_id: object) -> Conversation:
     """The conversation, if `user` may read it; NotFound otherwise (whether or not it exists)."""
     user_id = getattr(user, "id", None) or 0
-    # The person's membership comes in the same query (outer join): most readers are members.
-    row = db.session.execute(
-        select(Conversation, ConversationMember)
-        .outerjoin(ConversationMember, and_(ConversationMember.conversation_id == Conversation.id,
-                                            ConversationMember.user_id == user_id))
-        .where(Conversation.public_id == str(public_id)[:16])).first()
+    row = db.session.execute(_find_statement(), {"user_id": user_id, "public_id": str(public_id)[:16]}).first()
     conversation = row[0] if row is not None else None
     if row is not None and row[1] is not None:
         db.session.info.setdefault(_MEMBERS, {})[(row[0].id, user_id)] = row[1]
@@ -216,12 +221,18 @@ def writer(user: User | None, conversation: Conversation) -> ConversationMember:
     return member
 
 
+@cache
+def _blocked_statement() -> Select:
+    return (select(Block.blocker_id)
+            .join(ConversationMember, and_(ConversationMember.user_id == Block.blocker_id,
+                                           ConversationMember.conversation_id == bindparam("conversation_id")))
+            .where(Block.blocked_id == bindparam("user_id"), Block.blocker_id != bindparam("user_id")).limit(1))
+
+
 def _blocked_by_a_member(conversation: Conversation, user_id: int) -> bool:
     """Someone else in the conversation blocked this person (one query)."""
-    return db.session.scalar(
-        select(Block.blocker_id).join(ConversationMember, and_(ConversationMember.user_id == Block.blocker_id,
-                                                              ConversationMember.conversation_id == conversation.id))
-        .where(Block.blocked_id == user_id, Block.blocker_id != user_id).limit(1)) is not None
+    return db.session.scalar(_blocked_statement(), {"conversation_id": conversation.id,
+                                                    "user_id": user_id}) is not None
 
 
 def member_ids(conversation: Conversation) -> list[int]:
@@ -241,26 +252,35 @@ def _unread_condition(member: Any = ConversationMember):  # type: ignore[no-unty
                 ChatMessage.hidden_at.is_(None))
 
 
+@cache
+def _unread_total_statement() -> Select:
+    return (select(func.count(ChatMessage.id)).select_from(ConversationMember)
+            .join(ChatMessage, _unread_condition())
+            .where(ConversationMember.user_id == bindparam("user_id")))
+
+
 def unread_total(user: User | None) -> int:
     """How many messages the person has not read, in all their conversations (one query)."""
     if user is None or getattr(user, "id", None) is None:
         return 0
-    return db.session.scalar(
-        select(func.count(ChatMessage.id)).select_from(ConversationMember)
-        .join(ChatMessage, _unread_condition())
-        .where(ConversationMember.user_id == user.id)) or 0
+    return db.session.scalar(_unread_total_statement(), {"user_id": user.id}) or 0
 
 
-def members_with_unread(conversation: Conversation) -> list[tuple[ConversationMember, int]]:
-    """The conversation's members (with their accounts), each with their unread count in all their
-    conversations (one query)."""
+@cache
+def _members_with_unread_statement() -> Select:
     mine = aliased(ConversationMember)
     unread = (select(func.count(ChatMessage.id)).select_from(mine)
               .join(ChatMessage, _unread_condition(mine))
               .where(mine.user_id == ConversationMember.user_id).scalar_subquery())
-    rows = db.session.execute(select(ConversationMember, unread).options(joinedload(ConversationMember.user))
-                              .where(ConversationMember.conversation_id == conversation.id)).all()
-    return [(member, int(count or 0)) for member, count in rows]
+    return (select(ConversationMember.user_id, unread)
+            .where(ConversationMember.conversation_id == bindparam("conversation_id")))
+
+
+def members_with_unread(conversation: Conversation) -> list[tuple[int, int]]:
+    """The conversation's members' ids, each with their unread count in all their conversations (one
+    query, built once: it is on the path of every message sent)."""
+    rows = db.session.execute(_members_with_unread_statement(), {"conversation_id": conversation.id}).all()
+    return [(user_id, int(count or 0)) for user_id, count in rows]
 
 
 def inbox(user: User, page: int = 1, per_page: int = PER_PAGE) -> Page:
