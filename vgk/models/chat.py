@@ -93,6 +93,7 @@ class ChatMessage(db.Model):
     __table_args__ = (
         CheckConstraint("kind IN ('TEXT', 'PHOTO', 'OFFER', 'SYSTEM')", name="chat_message_kind"),
         Index("ix_chat_messages_conversation", "conversation_id", "id"),
+        Index("ix_chat_messages_sender_created", "sender_id", "created_at"),  # a writer's pace (rate limit)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import cache
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from vgk.database import commit_as_written
 from vgk.errors import Invalid, RateLimited
@@ -77,28 +77,40 @@ def clean(text: object) -> str:
     return body
 
 
-@cache
-def _recent_statement() -> Select:
-    return select(func.count(ChatMessage.id)).where(ChatMessage.sender_id == bindparam("sender_id"),
-                                                    ChatMessage.created_at > bindparam("since"))
-
-
 def within_rate(user: User) -> None:
     limit = int(current_app.config["CHAT_MESSAGES_PER_MINUTE"])
-    recent = db.session.scalar(_recent_statement(),
-                               {"sender_id": user.id, "since": utcnow() - timedelta(minutes=1)}) or 0
+    recent = threads.written_lately(user)
     if recent >= limit:
         raise RateLimited(_l("Vous écrivez très vite : attendez une minute avant le prochain message."))
 
 
+def _marks_to(message_id: Any) -> dict[Any, Any]:
+    """A member's received and read marks moved up to `message_id` (never back)."""
+    return {column: case((column < message_id, message_id), else_=column)
+            for column in (ConversationMember.last_read_id, ConversationMember.last_delivered_id)}
+
+
+_TOUCH = (update(Conversation).where(Conversation.id == bindparam("b_conversation"))
+          .values(last_message_at=bindparam("b_at")).execution_options(synchronize_session=False))
+_WRITER_HAS_IT = (update(ConversationMember)
+                  .where(ConversationMember.conversation_id == bindparam("b_conversation"),
+                         ConversationMember.user_id == bindparam("b_user"))
+                  .values(_marks_to(bindparam("b_message"))).execution_options(synchronize_session=False))
+
+
 def added(conversation: Conversation, message: ChatMessage, writer: ConversationMember | None) -> ChatMessage:
-    """Add the message (no commit); the writer has received and read their own message."""
+    """Add the message (no commit); the writer has received and read their own message. The two marks
+    are plain UPDATEs (statements built once: this is the path of every message), and the objects in
+    hand are told the values written."""
     db.session.add(message)
     db.session.flush()
-    conversation.last_message_at = message.created_at
+    db.session.connection().execute(_TOUCH, {"b_conversation": conversation.id, "b_at": message.created_at})
+    set_committed_value(conversation, "last_message_at", message.created_at)
     if writer is not None:
-        writer.last_read_id = max(writer.last_read_id, message.id)
-        writer.last_delivered_id = max(writer.last_delivered_id, message.id)
+        db.session.connection().execute(_WRITER_HAS_IT, {"b_conversation": writer.conversation_id,
+                                                         "b_user": writer.user_id, "b_message": message.id})
+        for mark in ("last_read_id", "last_delivered_id"):
+            set_committed_value(writer, mark, max(getattr(writer, mark), message.id))
     return message
 
 

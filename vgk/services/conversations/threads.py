@@ -47,6 +47,9 @@ GROUP_MAX_MEMBERS = 50
 OPEN_FOR_QUESTIONS = (ProductStatus.ACTIVE, ProductStatus.RESERVED)
 NOT_FOUND = _l("Conversation introuvable.")
 _MEMBERS = "conversation_members"  # db.session.info: the memberships this session found
+_BLOCKED = "conversation_blocked"  # db.session.info: whether another member blocked the person, as found
+_PACE = "conversation_pace"  # db.session.info: how many messages each person wrote lately, as found
+PACE_WINDOW = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,16 @@ def start_group(admin: User, title: object, member_ids: Sequence[int], ip: str =
 def _forget_members(session: Session) -> None:
     """A rolled-back membership (an admin joining a support conversation, then refused) was never one."""
     session.info.pop(_MEMBERS, None)
+    session.info.pop(_BLOCKED, None)
+    session.info.pop(_PACE, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_blocks(session: Session) -> None:
+    """Whether someone is blocked, and their pace, are only kept from `find` to the write it allows: a
+    block or a message committed since would not show in them."""
+    session.info.pop(_BLOCKED, None)
+    session.info.pop(_PACE, None)
 
 
 def membership(user: User | None, conversation: Conversation) -> ConversationMember | None:
@@ -182,10 +195,36 @@ def answers_support(user: User | None, conversation: Conversation) -> bool:
             and conversation.kind == ConversationKind.SUPPORT)
 
 
+def _pace() -> Select:
+    """How many messages the person wrote lately (their per-minute limit)."""
+    return select(func.count(ChatMessage.id)).where(ChatMessage.sender_id == bindparam("user_id"),
+                                                    ChatMessage.created_at > bindparam("since"))
+
+
+@cache
+def _pace_statement() -> Select:
+    return _pace()
+
+
+def written_lately(user: User) -> int:
+    """How many messages the person wrote in the last PACE_WINDOW (as `find` counted it just before,
+    else one query)."""
+    known = db.session.info.get(_PACE, {}).get(user.id)
+    if known is not None:
+        return int(known)
+    return db.session.scalar(_pace_statement(), {"user_id": user.id, "since": utcnow() - PACE_WINDOW}) or 0
+
+
 @cache
 def _find_statement() -> Select:
-    """The conversation and the person's membership in one query (outer join): most readers are members."""
-    return (select(Conversation, ConversationMember)
+    """The conversation, the person's membership (outer join: most readers are members), whether
+    another member blocked them and how many messages they wrote lately, in one query."""
+    blocker = aliased(ConversationMember)
+    blocked = (select(Block.blocker_id)
+               .join(blocker, and_(blocker.user_id == Block.blocker_id, blocker.conversation_id == Conversation.id))
+               .where(Block.blocked_id == bindparam("user_id"), Block.blocker_id != bindparam("user_id"))
+               .exists())
+    return (select(Conversation, ConversationMember, blocked, _pace().scalar_subquery())
             .outerjoin(ConversationMember, and_(ConversationMember.conversation_id == Conversation.id,
                                                 ConversationMember.user_id == bindparam("user_id")))
             .where(Conversation.public_id == bindparam("public_id")))
@@ -194,10 +233,14 @@ def _find_statement() -> Select:
 def find(user: User | None, public_id: object) -> Conversation:
     """The conversation, if `user` may read it; NotFound otherwise (whether or not it exists)."""
     user_id = getattr(user, "id", None) or 0
-    row = db.session.execute(_find_statement(), {"user_id": user_id, "public_id": str(public_id)[:16]}).first()
+    row = db.session.execute(_find_statement(), {"user_id": user_id, "public_id": str(public_id)[:16],
+                                                 "since": utcnow() - PACE_WINDOW}).first()
     conversation = row[0] if row is not None else None
     if row is not None and row[1] is not None:
         db.session.info.setdefault(_MEMBERS, {})[(row[0].id, user_id)] = row[1]
+    if row is not None:
+        db.session.info.setdefault(_BLOCKED, {})[(row[0].id, user_id)] = bool(row[2])
+        db.session.info.setdefault(_PACE, {})[user_id] = int(row[3] or 0)
     if conversation is None or not can_read(user, conversation):
         raise NotFound(NOT_FOUND)
     return conversation
@@ -230,7 +273,10 @@ def _blocked_statement() -> Select:
 
 
 def _blocked_by_a_member(conversation: Conversation, user_id: int) -> bool:
-    """Someone else in the conversation blocked this person (one query)."""
+    """Someone else in the conversation blocked this person (as `find` saw it, else one query)."""
+    known = db.session.info.get(_BLOCKED, {}).get((conversation.id, user_id))
+    if known is not None:
+        return bool(known)
     return db.session.scalar(_blocked_statement(), {"conversation_id": conversation.id,
                                                     "user_id": user_id}) is not None
 
