@@ -69,7 +69,11 @@ class Config:
     ENV_NAME = None
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled PostgreSQL connection left unused this long is checked (SELECT 1) before it is handed out,
+    # and replaced if the server dropped it (restart, failover, idle timeout); one in steady use is not
+    # pinged at every request.
+    DB_PING_AFTER_IDLE_SECONDS = _env_number("DB_PING_AFTER_IDLE_SECONDS", 5, float)
     # Connections each process keeps open to PostgreSQL, and how many more it may open at a peak (those
     # are closed again afterwards). Keep (web processes + workers) × (both) under the server's max_connections.
     DB_POOL_SIZE = _env_number("DB_POOL_SIZE", 16)

@@ -91,6 +91,11 @@ def _init_extensions(app):
 
         with app.app_context():
             configure_sqlite(db.engine)
+    elif not app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping"):
+        from vgk.database import ping_when_idle
+
+        with app.app_context():
+            ping_when_idle(db.engine, float(app.config.get("DB_PING_AFTER_IDLE_SECONDS", 5)))
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"

@@ -1,11 +1,13 @@
 """Database engine tuning per dialect."""
+import time
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import CursorResult, Engine, Result, Select, event
+from sqlalchemy import CursorResult, Engine, Result, Select, event, exc
 
 from vgk.text import Message
 
 T = TypeVar("T")
+_IDLE_SINCE = "vgk_idle_since"
 
 
 class _HasStatus(Protocol):
@@ -27,6 +29,27 @@ def configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection that sat unused for `idle_seconds` or more (SELECT 1) before handing it
+    out; one the server dropped meanwhile is replaced (the pool retries on DisconnectionError). Connections
+    in steady use skip the check, a round trip the busiest paths (a chat message) would pay at each event."""
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+
+    @event.listens_for(engine, "checkin")
+    def _resting(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)  # SQLAlchemy's own pre-ping, outside any transaction
+        except dbapi_error as error:
+            raise exc.DisconnectionError(str(error)) from error
 
 
 def commit_as_written() -> None:
