@@ -76,8 +76,8 @@ class Config:
     DB_PING_AFTER_IDLE_SECONDS = _env_number("DB_PING_AFTER_IDLE_SECONDS", 5, float)
     # Connections each process keeps open to PostgreSQL, and how many more it may open at a peak (those
     # are closed again afterwards). Keep (web processes + workers) × (both) under the server's max_connections.
-    DB_POOL_SIZE = _env_number("DB_POOL_SIZE", 16)
-    DB_MAX_OVERFLOW = _env_number("DB_MAX_OVERFLOW", 16)
+    DB_POOL_SIZE = _env_number("DB_POOL_SIZE", 24)
+    DB_MAX_OVERFLOW = _env_number("DB_MAX_OVERFLOW", 8)
     REDIS_URL = os.environ.get("REDIS_URL") or None
 
     BABEL_DEFAULT_LOCALE = "fr"

@@ -82,8 +82,8 @@ def _init_extensions(app):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A socket event or request holds a connection while it runs: a pool smaller than the busy threads
         # would open and close a connection (a PostgreSQL process) for each event past it.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": int(app.config.get("DB_POOL_SIZE", 16)),
-                                                  "max_overflow": int(app.config.get("DB_MAX_OVERFLOW", 16)),
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": int(app.config.get("DB_POOL_SIZE", 24)),
+                                                  "max_overflow": int(app.config.get("DB_MAX_OVERFLOW", 8)),
                                                   **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

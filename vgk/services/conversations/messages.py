@@ -122,8 +122,9 @@ def post_text(sender: User | None, conversation: Conversation, text: object) -> 
     message = ChatMessage(conversation_id=conversation.id, sender_id=author.id, kind=MessageKind.TEXT, body=body,
                           flags=" ".join(moderation.text_flags(body))[:64], created_at=utcnow())
     added(conversation, message, writer)
+    members = threads.members_with_unread(conversation)  # read in the writing transaction: no new one to end
     commit_as_written()
-    announce(conversation, message)
+    announce(conversation, message, members)
     return message
 
 
@@ -273,10 +274,11 @@ def as_data(seen: Seen) -> dict[str, Any]:
             "offer": message.offer.public_id if message.offer else None}
 
 
-def announce(conversation: Conversation, message: ChatMessage) -> None:
+def announce(conversation: Conversation, message: ChatMessage, members: list[tuple[int, int]] | None = None) -> None:
     """Tell each member, in their own room, about the new message as they may see it (and those who
-    will not have received it within a minute, by notice and SMS: alerts)."""
-    for user_id, unread in threads.members_with_unread(conversation):
+    will not have received it within a minute, by notice and SMS: alerts). `members`: the members and
+    their unread counts, if read already."""
+    for user_id, unread in threads.members_with_unread(conversation) if members is None else members:
         seen = view_by_id(message, user_id, conversation)
         data: dict[str, Any] = {"conversation": conversation.public_id, "message": as_data(seen)}
         if user_id != message.sender_id:  # the writer's own count did not change
