@@ -1,15 +1,19 @@
 """Conversations at scale: two web processes (gunicorn, one gthread worker each, as the Procfile runs them)
 over one PostgreSQL database and Redis, 200 WebSocket clients (100 on each process) in 100 conversations
 between a buyer on one process and a seller on the other, messages sent at a steady rate through the
-"send" event. Prints the rate achieved, the delivery latency to the other member (send → "message" event,
-same machine clock) p50 / p95, and the server memory per connection (RSS of both processes after connecting
-minus before, divided by the connections), and the server CPU time per message (both processes).
+"send" event. The clients run in two processes of their own (the buyers in one, the sellers in the
+other), as phones are separate devices: one process holding all 200 sockets would add its own waiting to
+what is measured. Prints the rate achieved, the delivery latency to the other member (send → "message"
+event, the machine's monotonic clock, shared by all processes) p50 / p95, the server memory per
+connection (RSS of both processes after connecting minus before, divided by the connections), and the
+server CPU time per message (both processes).
 
     .venv/bin/python bench/chat.py                                  # 200 clients, 200 messages/s for 10 s
     .venv/bin/python bench/chat.py --conversations 20 --rate 50 --seconds 5     # quick
 """
 import argparse
 import gc
+import multiprocessing
 import shutil
 import sys
 import tempfile
@@ -35,28 +39,6 @@ from vgk.services.conversations import threads  # noqa: E402
 P95_TARGET_MS = 100
 
 
-class Deliveries:
-    """Send and arrival times of each message, by its sequence number (carried in its text)."""
-
-    def __init__(self):
-        self.sent = {}
-        self.arrived = {}
-        self.lock = threading.Lock()
-        self.all_arrived = threading.Event()
-        self.expected = 0
-
-    def hear(self, data):
-        now = time.perf_counter()
-        message = data["message"]
-        if message["mine"] or not message["text"].startswith("bench "):
-            return  # the sender's own copy: only the other member's delivery counts
-        seq = int(message["text"].split()[1])
-        with self.lock:
-            self.arrived.setdefault(seq, now)
-            if len(self.arrived) >= self.expected:
-                self.all_arrived.set()
-
-
 def seed(app, conversations):
     """Sellers, buyers, one listing each, their conversations and access tokens."""
     pairs = []
@@ -72,59 +54,133 @@ def seed(app, conversations):
     return pairs
 
 
-def connect_all(pairs, a, b, deliveries):
-    """The buyers on process A, the sellers on process B."""
-    clients = []
-    for pair in pairs:
-        for role, process in (("buyer", a), ("seller", b)):
-            client = SocketClient(process.url, pair[role])
-            client.on("message", deliveries.hear)
-            pair[f"{role}_client"] = client
-            clients.append(client)
-    return clients
+class Side:
+    """One side of every conversation (all the buyers, or all the sellers), in a process of its own: it
+    connects its clients, sends its share of the messages on the shared schedule and notes when the
+    other side's messages arrive."""
+
+    def __init__(self, role, url, pairs, rate, total):
+        self.role, self.url, self.pairs, self.rate, self.total = role, url, pairs, rate, total
+        self.arrived = {}
+        self.lock = threading.Lock()
+        self.everything = threading.Event()
+        self.expected = sum(1 for seq in range(total) if self.sender_of(seq) != role)
+        self.clients = []
+
+    def sender_of(self, seq):
+        """Message seq goes in conversation seq mod n, alternately from the buyer and the seller."""
+        return "buyer" if (seq // len(self.pairs)) % 2 == 0 else "seller"
+
+    def hear(self, data):
+        now = time.perf_counter()
+        message = data["message"]
+        if message["mine"] or not message["text"].startswith("bench "):
+            return  # the sender's own copy: only the other member's delivery counts
+        with self.lock:
+            self.arrived.setdefault(int(message["text"].split()[1]), now)
+            if len(self.arrived) >= self.expected:
+                self.everything.set()
+
+    def connect(self):
+        for pair in self.pairs:
+            client = SocketClient(self.url, pair[self.role])
+            client.on("message", self.hear)
+            self.clients.append(client)
+
+    def send_from(self, start):
+        """Message i leaves at start + i / rate (those of this side); returns when each left and the refusals."""
+        sent, refused = {}, []
+
+        def send(seq):
+            client = self.clients[seq % len(self.pairs)]
+            sent[seq] = time.perf_counter()
+            answer = client.emit("send", {"conversation": self.pairs[seq % len(self.pairs)]["conversation"],
+                                          "text": f"bench {seq} bonjour"})
+            if not answer.get("ok"):
+                refused.append(answer)
+
+        with ThreadPoolExecutor(max_workers=32) as pool:
+            for seq in range(self.total):
+                if self.sender_of(seq) != self.role:
+                    continue
+                delay = start + seq / self.rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                pool.submit(send, seq)
+        return sent, refused
 
 
-def send_at_rate(pairs, rate, seconds, deliveries):
-    """Message i goes at start + i / rate, in conversation i mod n, alternately from the buyer and the seller."""
+def run_side(role, url, pairs, rate, total, to_parent, from_parent):
+    """The child process: connect, say so, wait for the start time, send, wait for the rest, report."""
+    side = Side(role, url, pairs, rate, total)
+    try:
+        side.connect()
+        gc.freeze()  # its setup out of the collector's full passes: they would delay the timings
+        to_parent.put(("connected", role))
+        start = from_parent.get()
+        cpu = time.process_time()
+        sent, refused = side.send_from(start)
+        side.everything.wait(10)
+        to_parent.put(("done", role, sent, dict(side.arrived), refused, (time.process_time() - cpu) * 1000))
+    finally:
+        for client in side.clients:
+            client.close()
+
+
+def run_clients(pairs, a, b, rate, seconds, on_connected):
+    """Buyers on process A, sellers on process B, each side in a client process; `on_connected()` runs
+    once every socket is open (the memory reading). Returns what the two sides saw."""
     total = int(rate * seconds)
-    deliveries.expected = total
-    refused = []
+    context = multiprocessing.get_context("spawn")
+    to_parent = context.Queue()
+    starts = {role: context.Queue() for role in ("buyer", "seller")}
+    children = [context.Process(target=run_side, args=(role, process.url,
+                                                       [{"conversation": pair["conversation"], role: pair[role]}
+                                                        for pair in pairs], rate, total, to_parent, starts[role]))
+                for role, process in (("buyer", a), ("seller", b))]
+    for child in children:
+        child.start()
+    try:
+        for _ in children:
+            to_parent.get(timeout=120)
+        measured = on_connected()
+        start = time.perf_counter() + 1.0
+        for queue in starts.values():
+            queue.put(start)
+        results = [to_parent.get(timeout=seconds + 60) for _ in children]
+        return total, start, results, measured
+    finally:
+        for child in children:
+            child.join(timeout=30)
+            if child.is_alive():
+                child.kill()
 
-    def send(seq):
-        pair = pairs[seq % len(pairs)]
-        sender = pair["buyer_client"] if (seq // len(pairs)) % 2 == 0 else pair["seller_client"]
-        deliveries.sent[seq] = time.perf_counter()
-        answer = sender.emit("send", {"conversation": pair["conversation"], "text": f"bench {seq} bonjour"})
-        if not answer.get("ok"):
-            refused.append(answer)
 
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=64) as pool:
-        for seq in range(total):
-            delay = start + seq / rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            pool.submit(send, seq)
-    return total / (time.perf_counter() - start), refused
-
-
-def report(args, achieved, refused, deliveries, memory):
-    latencies = sorted((deliveries.arrived[seq] - deliveries.sent[seq]) * 1000 for seq in deliveries.arrived)
+def report(args, total, start, results, memory):
+    sent, arrived, refused, clients_cpu_ms = {}, {}, [], 0.0
+    for _done, _role, side_sent, side_arrived, side_refused, cpu_ms in results:
+        sent.update(side_sent)
+        arrived.update(side_arrived)
+        refused.extend(side_refused)
+        clients_cpu_ms += cpu_ms
+    last = max(sent.values(), default=start)
+    achieved = (len(sent) - 1) / (last - start) if last > start else 0.0
+    latencies = sorted((arrived[seq] - sent[seq]) * 1000 for seq in arrived if seq in sent)
     delivered = len(latencies)
     print(f"clients: {2 * args.conversations} ({args.conversations} per process), "
           f"conversations: {args.conversations}")
-    print(f"messages: {deliveries.expected} sent at {achieved:.0f}/s (target {args.rate}/s), "
+    print(f"messages: {total} sent at {achieved:.0f}/s (target {args.rate}/s), "
           f"{delivered} delivered to the other member, {len(refused)} refused")
     if latencies:
         print(f"delivery latency: p50 {percentile(latencies, 50):.1f} ms, p95 {percentile(latencies, 95):.1f} ms, "
               f"max {latencies[-1]:.1f} ms")
-    print(f"server CPU: {memory['cpu_ms'] / max(deliveries.expected, 1):.1f} ms per message (both processes, "
+    print(f"server CPU: {memory['cpu_ms'] / max(total, 1):.1f} ms per message (both processes, "
           f"receiving, storing and delivering it)")
-    print(f"clients' CPU: {memory['clients_cpu_ms'] / max(deliveries.expected, 1):.1f} ms per message (this script's "
-          f"{2 * args.conversations} socket clients sending, receiving and acknowledging, on the same cores)")
+    print(f"clients' CPU: {clients_cpu_ms / max(total, 1):.1f} ms per message (the two client processes' "
+          f"{2 * args.conversations} sockets sending, receiving and acknowledging, on the same cores)")
     print(f"server memory: {memory['before'] / 2**20:.1f} MiB before, {memory['after'] / 2**20:.1f} MiB after "
           f"connecting: {memory['per_connection'] / 1024:.0f} KiB per connection")
-    ok = (delivered == deliveries.expected and not refused and achieved >= 0.95 * args.rate
+    ok = (delivered == total and not refused and achieved >= 0.95 * args.rate
           and percentile(latencies, 95) <= P95_TARGET_MS)
     print(f"{'PASS' if ok else 'FAIL'}: every message delivered, p95 ≤ {P95_TARGET_MS} ms at {args.rate} messages/s")
     return ok
@@ -140,7 +196,7 @@ def main():
 
     media = tempfile.mkdtemp(prefix="vgk-bench-chat-")
     postgres, redis = PostgresServer().start(), RedisServer().start()
-    processes, clients = [], []
+    processes = []
     try:
         # Each person sends about rate × 60 / clients messages a minute: lift the per-person limit for the run.
         env = cluster_env(postgres.create_database("vgk_chat"), redis.url, media, CHAT_MESSAGES_PER_MINUTE=100_000)
@@ -155,22 +211,18 @@ def main():
             SocketClient(process.url, pairs[0][role]).close()
         time.sleep(1)
         before = sum(process.rss_bytes() for process in processes)
-        deliveries = Deliveries()
-        clients = connect_all(pairs, *processes, deliveries)
-        gc.freeze()  # this script's own setup out of its collector's passes: they would delay the timings
-        time.sleep(1)
-        after = sum(process.rss_bytes() for process in processes)
-        memory = {"before": before, "after": after, "per_connection": (after - before) / len(clients)}
-        cpu_before = sum(process.cpu_seconds() for process in processes)
-        clients_cpu_before = time.process_time()
-        achieved, refused = send_at_rate(pairs, args.rate, args.seconds, deliveries)
-        deliveries.all_arrived.wait(10)
-        memory["cpu_ms"] = (sum(process.cpu_seconds() for process in processes) - cpu_before) * 1000
-        memory["clients_cpu_ms"] = (time.process_time() - clients_cpu_before) * 1000
-        return 0 if report(args, achieved, refused, deliveries, memory) else 1
+        memory = {"before": before}
+
+        def connected():
+            time.sleep(1)
+            memory["after"] = sum(process.rss_bytes() for process in processes)
+            memory["per_connection"] = (memory["after"] - before) / (2 * args.conversations)
+            memory["cpu_before"] = sum(process.cpu_seconds() for process in processes)
+
+        total, start, results, _ = run_clients(pairs, *processes, args.rate, args.seconds, connected)
+        memory["cpu_ms"] = (sum(process.cpu_seconds() for process in processes) - memory["cpu_before"]) * 1000
+        return 0 if report(args, total, start, results, memory) else 1
     finally:
-        for client in clients:
-            client.close()
         for process in processes:
             process.stop()
         redis.stop()
