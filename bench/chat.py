@@ -20,12 +20,14 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from catalog_queries import percentile  # noqa: E402
+from sqlalchemy import func, insert, select, text, update  # noqa: E402
 
 from tests import factories as f  # noqa: E402
 from tests.conftest import make_app, migrate  # noqa: E402
@@ -33,23 +35,41 @@ from tests.scale.client import SocketClient  # noqa: E402
 from tests.scale.cluster import WebProcess, cluster_env  # noqa: E402
 from tests.servers import PostgresServer, RedisServer  # noqa: E402
 from vgk.extensions import db  # noqa: E402
+from vgk.models import ChatMessage, ConversationMember  # noqa: E402
+from vgk.models.base import utcnow  # noqa: E402
 from vgk.services.accounts import api_tokens  # noqa: E402
 from vgk.services.conversations import threads  # noqa: E402
 
 P95_TARGET_MS = 100
 
 
+HISTORY = 20  # earlier messages per conversation, read by both: a site in use, not an empty table
+
+
 def seed(app, conversations):
-    """Sellers, buyers, one listing each, their conversations and access tokens."""
+    """Sellers, buyers, one listing each, their conversations with some history, and access tokens;
+    then the tables' statistics, as PostgreSQL keeps them on a site in use (with none, its first plans
+    for a table that grows under the run would read it whole until autovacuum looks at it)."""
     pairs = []
+    earlier = utcnow() - timedelta(days=1)
     with app.app_context():
         for n in range(conversations):
             seller, buyer = f.user(name=f"Vendeuse {n}"), f.user(name=f"Acheteur {n}")
             listing = f.product(f"Article {n}", seller=seller)
             conversation = threads.open_about_listing(buyer, listing.public_id)
+            db.session.execute(insert(ChatMessage), [
+                {"conversation_id": conversation.id, "sender_id": (buyer, seller)[k % 2].id, "kind": "TEXT",
+                 "body": f"historique {k}", "created_at": earlier + timedelta(seconds=k)} for k in range(HISTORY)])
+            newest = db.session.scalar(select(func.max(ChatMessage.id))
+                                       .where(ChatMessage.conversation_id == conversation.id))
+            db.session.execute(update(ConversationMember).where(ConversationMember.conversation_id == conversation.id)
+                               .values(last_read_id=newest, last_delivered_id=newest))
+            db.session.commit()
             pairs.append({"conversation": conversation.public_id,
                           "buyer": api_tokens.sign_in(buyer).access_token,
                           "seller": api_tokens.sign_in(seller).access_token})
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
         db.session.remove()
     return pairs
 
