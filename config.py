@@ -219,6 +219,16 @@ class Config:
     WHATSAPP_API_VERSION = os.environ.get("WHATSAPP_API_VERSION", "v21.0")
     WHATSAPP_COST_XAF = _env_number("WHATSAPP_COST_XAF", 0)
 
+    # Gemini (google-genai): proposals for sellers, sentiment and risk for moderators, translation. Without
+    # a key the rules answer. GEMINI_BASE_URL only for a proxy or a test fake; prices: US dollars per
+    # million tokens in and out, for the cost each call logs.
+    GEMINI_API_KEY = os.environ.get("GEMINI_API_KEY") or None
+    GEMINI_MODEL = os.environ.get("GEMINI_MODEL", "gemini-2.5-flash")
+    GEMINI_BASE_URL = os.environ.get("GEMINI_BASE_URL") or None
+    GEMINI_TIMEOUT_SECONDS = _env_number("GEMINI_TIMEOUT_SECONDS", 8, float)
+    GEMINI_PRICE_INPUT = _env_number("GEMINI_PRICE_INPUT", 0.30, float)
+    GEMINI_PRICE_OUTPUT = _env_number("GEMINI_PRICE_OUTPUT", 2.50, float)
+
     # Google sign-in (OpenID Connect): shown only when a client id is set.
     GOOGLE_CLIENT_ID = os.environ.get("GOOGLE_CLIENT_ID")
     GOOGLE_CLIENT_SECRET = os.environ.get("GOOGLE_CLIENT_SECRET")
@@ -360,6 +370,7 @@ class TestConfig(Config):
     GOOGLE_CLIENT_ID = None
     CAMPAY_USERNAME = None
     WHATSAPP_TOKEN = None
+    GEMINI_API_KEY = None
     MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", str(BASE_DIR / "instance" / "test-media"))
     DEV_TOOLS = True
     NOTIFY_SMART_TIMING = False  # alerts leave at once (quiet hours apply); the timing tests turn it on

@@ -137,6 +137,7 @@ def _init_adapters(app):
     `vgk.integrations.registry` hands them out. The local outboxes keep their messages through the
     messaging service."""
     from vgk.integrations import registry
+    from vgk.integrations.ai import ai_from_config
     from vgk.integrations.mail import mail_from_config
     from vgk.integrations.oauth import oauth_from_config
     from vgk.integrations.payments import payments_from_config
@@ -155,6 +156,7 @@ def _init_adapters(app):
         queue=_queue(app),
         whatsapp=whatsapp_from_config(app.config, keep=outbox.keep),
         push=push_from_config(app.config, keep=outbox.keep),
+        ai=ai_from_config(app.config),
     ))
 
 

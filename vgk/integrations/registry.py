@@ -1,6 +1,6 @@
 """The adapters of the running application, each behind its interface. create_app() builds them from the
 configuration and installs them on the app; code that needs one asks for it here (`storage()`, `sms()`,
-`mail()`, `whatsapp()`, `push()`, `payments()`, `oauth()`, `queue()`, `live()`) and gets it typed. A test
+`mail()`, `whatsapp()`, `push()`, `payments()`, `oauth()`, `queue()`, `live()`, `ai()`) and gets it typed. A test
 swaps one by setting its attribute on `adapters_of(app)` (e.g. with monkeypatch.setattr)."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 
+from vgk.integrations.ai import Assistant, NoModel
 from vgk.integrations.channels import Channel
 from vgk.integrations.mail import MailSender
 from vgk.integrations.payments.base import Gateway
@@ -38,6 +39,7 @@ class Adapters:
     live: Publisher | None = None  # real-time events to connected browsers and apps (None: nobody listens)
     whatsapp: Channel | None = None  # WhatsApp messages: the Cloud API, or the outbox (create_app sets one)
     push: Channel | None = None  # Web Push: the outbox, or the browsers' push services with VAPID_PRIVATE_KEY
+    ai: Assistant | None = None  # the language model: Gemini with GEMINI_API_KEY, else None (the rules answer)
 
 
 def install(app: Flask, adapters: Adapters) -> Adapters:
@@ -68,6 +70,10 @@ def mail() -> MailSender:
 
 def whatsapp() -> Channel | None:
     return adapters_of().whatsapp
+
+
+def ai() -> Assistant:
+    return adapters_of().ai or NoModel()
 
 
 def payments() -> Gateway:
