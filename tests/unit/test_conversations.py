@@ -93,6 +93,24 @@ def test_messages_unread_counts_and_read_marks(app, heard):
     assert ("read", f"user:{buyer.id}") in [(event, room) for event, room, _ in heard]
 
 
+def test_reading_a_group_tells_each_other_member_once_and_the_reader_their_count_once(app, heard):
+    admin, one, two = f.user(Role.ADMIN), f.user(), f.user()
+    group = threads.start_group(admin, "Vendeurs de Bonamoussadi", [one.id, two.id])
+    messages.post_text(admin, group, "Réunion samedi")
+    messages.post_text(one, group, "D'accord")
+    heard.clear()
+    assert messages.mark_read(two, group) > 0
+    told = [(event, room) for event, room, _ in heard]
+    assert sorted(told) == sorted([("read", f"user:{admin.id}"), ("read", f"user:{one.id}"),
+                                   ("unread", f"user:{two.id}")])
+    assert [data for event, _room, data in heard if event == "unread"] == [{"total": 0}]
+    heard.clear()
+    messages.mark_read(two, group)  # nothing new: nobody is told again
+    assert heard == []
+    received, read = messages.receipts(admin, group)
+    assert received == read == messages.newest_id(group)
+
+
 def test_pages_read_backwards(app):
     seller, phone = listing()
     buyer = f.user()

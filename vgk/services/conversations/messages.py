@@ -293,13 +293,18 @@ def mark_read(reader: User, conversation: Conversation, up_to: int | None = None
         return 0
     newest = newest_id(conversation)
     target = newest if up_to is None else max(0, min(up_to, newest))
-    moved = _advance(ConversationMember.last_read_id, reader, conversation, target)
-    _advance(ConversationMember.last_delivered_id, reader, conversation, target)
-    if moved:
+    # One conditional UPDATE: what is read was received (the delivered mark is never behind the read one).
+    result = db.session.execute(
+        update(ConversationMember)
+        .where(ConversationMember.conversation_id == conversation.id, ConversationMember.user_id == reader.id,
+               ConversationMember.last_read_id < target)
+        .values(_marks_to(target)))
+    db.session.commit()
+    if getattr(result, "rowcount", 0):
         data = {"conversation": conversation.public_id, "reader": reader.public_id, "read": target}
         for other in threads.other_member_ids(conversation, reader.id):
             live.publish("read", live.user_room(other), data)
-            live.publish("unread", live.user_room(reader.id), {"total": threads.unread_total(reader)})
+        live.publish("unread", live.user_room(reader.id), {"total": threads.unread_total(reader)})
     return target
 
 
