@@ -229,6 +229,13 @@ class Config:
     GEMINI_PRICE_INPUT = _env_number("GEMINI_PRICE_INPUT", 0.30, float)
     GEMINI_PRICE_OUTPUT = _env_number("GEMINI_PRICE_OUTPUT", 2.50, float)
 
+    # Discovery: behaviour events are written in batches every DISCOVERY_FLUSH_SECONDS (0: at once) and kept
+    # DISCOVERY_RETENTION_DAYS; the recommenders (similar items, seen-together, trending) are rebuilt by a
+    # job every DISCOVERY_REFRESH_MINUTES.
+    DISCOVERY_FLUSH_SECONDS = _env_number("DISCOVERY_FLUSH_SECONDS", 2, float)
+    DISCOVERY_RETENTION_DAYS = _env_number("DISCOVERY_RETENTION_DAYS", 90)
+    DISCOVERY_REFRESH_MINUTES = _env_number("DISCOVERY_REFRESH_MINUTES", 15)
+
     # Google sign-in (OpenID Connect): shown only when a client id is set.
     GOOGLE_CLIENT_ID = os.environ.get("GOOGLE_CLIENT_ID")
     GOOGLE_CLIENT_SECRET = os.environ.get("GOOGLE_CLIENT_SECRET")
@@ -373,6 +380,8 @@ class TestConfig(Config):
     GEMINI_API_KEY = None
     MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", str(BASE_DIR / "instance" / "test-media"))
     DEV_TOOLS = True
+    DISCOVERY_FLUSH_SECONDS = 0  # events are written as they happen; the batching test turns it on
+    DISCOVERY_REFRESH_MINUTES = 0  # the tests rebuild the recommenders themselves
     NOTIFY_SMART_TIMING = False  # alerts leave at once (quiet hours apply); the timing tests turn it on
 
 

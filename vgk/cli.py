@@ -48,6 +48,16 @@ def register(app):
             raise click.ClickException("REDIS_URL is not set: jobs already run inline.")
         run_worker(current_app._get_current_object(), burst=burst)
 
+    @app.cli.command("discovery-rebuild")
+    def discovery_rebuild():
+        """Rebuild the recommenders now (similar items, seen together, trending)."""
+        from vgk.services.discovery.build import rebuild
+
+        built = rebuild()
+        click.echo(f"{built.products} products on sale, {built.events} events: {built.content} with similar items, "
+                   f"{built.coview} with seen-together, {built.trending} trending lists ({built.seconds} s); "
+                   f"{built.pruned} old events deleted.")
+
     @app.cli.command("seed-demo")
     @click.option("--products", default=220, show_default=True, help="How many active listings to create.")
     @click.option("--allow-production", is_flag=True, help="Seed even with the production configuration.")

@@ -35,7 +35,7 @@ PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "i
 PUBLIC_PAGES = ["/", "/produits", "/produits?q=zzzzqqq", "{product}", "{sold}", "{seller}", "/panier",
                 "/connexion", "/inscription", "/mot-de-passe/oublie", "/mot-de-passe/nouveau", "/suivi",
                 "{report}", "{guest_order}", "{guest_review}", "{simulator}", "/hors-ligne", "/comment-ca-marche",
-                "/protection-acheteur", "/conditions", "/contact", "/staff/verrou", "{unsubscribe}"]
+                "/protection-acheteur", "/conditions", "/contact", "/staff/verrou", "{unsubscribe}", "/pour-vous"]
 # Pages people reach with a wrong or stale link: a clear message that fits too.
 REFUSED_PAGES = ["/mot-de-passe/lien/plus-valable", "/email/verifier/plus-valable", "/p/nexistepas",
                  "/desabonnement/plus-valable"]
@@ -50,7 +50,7 @@ ADMIN_PAGES = ["/admin", "/admin/commandes", "{admin_order}", "/admin/moderation
                "/admin/utilisateurs", "{user_detail}", "/admin/personnel/nouveau", "/admin/retraits", "/admin/lieux",
                "/admin/categories", "/admin/journal", "/admin/reglages", "/admin/support",
                "/admin/conversations-signalees", "/admin/groupes/nouveau", "/admin/notifications",
-               "/admin/notifications/modeles", "/admin/experiences"]
+               "/admin/notifications/modeles", "/admin/experiences", "/admin/recherches"]
 STAFF_PAGES = ["/staff", "/staff/rapport", "/staff/retrait", "/staff/pin"]
 # Measured by walking there (a sign-in owing a code, a new account's phone check): see `test_sign_in_steps_fit`.
 STEP_PAGES = ["/connexion/code", "/verification"]

@@ -5,6 +5,7 @@ from tests import factories as f
 from vgk.errors import NotFound
 from vgk.models import ProductStatus
 from vgk.services.catalogue import catalog
+from vgk.services.discovery import events
 
 
 def listing(**params):
@@ -157,8 +158,8 @@ def test_search_index_follows_title_changes(app):
 def test_home_sections_and_view_counter(app):
     first = f.product("Premier", age_minutes=10)
     second = f.product("Second", age_minutes=1)
-    catalog.record_view(first)
-    catalog.record_view(first)
+    catalog.record_view(first, events.NOBODY)
+    catalog.record_view(first, events.Person(visitor="visitor-0123456789abcdef"))
     assert [p.title for p in catalog.newest_products()] == ["Second", "Premier"]
     assert [p.title for p in catalog.most_viewed_products()][0] == "Premier"
     from vgk.extensions import db
@@ -166,6 +167,7 @@ def test_home_sections_and_view_counter(app):
     db.session.refresh(first)
     assert first.view_count == 2
     assert second.view_count == 0
+    assert [p.title for p in catalog.most_viewed_products(city_id=second.city_id)] == ["Second"]
 
 
 def test_similar_products_are_public_same_category_and_exclude_itself(app):

@@ -14,6 +14,7 @@ from vgk.models import Role
 from vgk.security import PUBLIC, role_guard
 from vgk.services import paging
 from vgk.services.accounts import api_tokens
+from vgk.services.discovery import events
 from vgk.urls import public_url
 
 MAX_PAGE = 500
@@ -139,6 +140,17 @@ def current_api_user(optional=False):
     if g.api_user is None and not optional:
         _sign_in_required()
     return g.api_user
+
+
+VISITOR_HEADER = "X-Visitor-Id"
+
+
+def api_person():
+    """Whose behaviour a call is: the token's user, or an app without an account by the random id it sends
+    in `X-Visitor-Id` (16 to 32 letters, digits, - or _); nobody when the app sends `Sec-GPC: 1` or
+    `DNT: 1`, or the user turned their history off."""
+    declined = request.headers.get("Sec-GPC") == "1" or request.headers.get("DNT") == "1"
+    return events.person_of(current_api_user(optional=True), request.headers.get(VISITOR_HEADER), declined)
 
 
 def public_api(view):

@@ -5,12 +5,24 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from vgk.api import bp
-from vgk.api.base import MAX_PAGE, api_client, current_api_user, integer, ok, page_number, page_of, public_api
-from vgk.api.openapi import envelope, operation, page_envelope, page_param, query, ref, schemas
+from vgk.api.base import (
+    MAX_PAGE,
+    VISITOR_HEADER,
+    api_client,
+    api_person,
+    current_api_user,
+    integer,
+    ok,
+    page_number,
+    page_of,
+    public_api,
+)
+from vgk.api.openapi import envelope, nullable, operation, page_envelope, page_param, query, ref, schemas
 from vgk.api.schemas import category_json, city_json, pickup_point_json, product_card_json, product_detail_json
 from vgk.errors import Invalid
-from vgk.models import Condition
+from vgk.models import Condition, EventKind
 from vgk.services.catalogue import catalog, social
+from vgk.services.discovery import events, suggestions
 
 PER_PAGE = 20
 SHORT_LIST = 20
@@ -77,6 +89,8 @@ def list_products():
     params["page"] = number
     filters = catalog.ListingFilters.from_params(params, MAX_PAGE)
     page = catalog.list_products(filters, PER_PAGE, with_count=True)
+    if filters.q and number == 1:
+        events.record(EventKind.SEARCH, api_person(), query=filters.q, results=page.count)
     fields = {}
     found = catalog.empty_search_suggestions(filters, page)
     if found is not None:
@@ -87,24 +101,58 @@ def list_products():
                    endpoint="api.list_products")
 
 
+VISITOR_PARAM = {"name": VISITOR_HEADER, "in": "header", "required": False,
+                 "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,32}$"},
+                 "description": "an app used without an account: a random id it keeps, so that what it looks at "
+                                "shapes its suggestions (ignored with a token, or with `Sec-GPC: 1` or `DNT: 1`)"}
+SUGGESTIONS = envelope({"city": nullable(ref("City")),
+                        "results": {"type": "array", "items": ref("SuggestedProduct")}})
+schemas(SuggestedProduct={"allOf": [ref("ProductCard"), {
+    "type": "object", "required": ["reason"],
+    "properties": {"reason": {"type": "string", "description": "why it is proposed, in the caller's language"}},
+}]})
+
+
+def _suggested(picks):
+    return [{**product_card_json(pick.product), "reason": pick.reason} for pick in picks]
+
+
+def _caller_city():
+    """The city asked for, else the caller's (their account's, or where what they looked at is), else the
+    first city."""
+    user = current_api_user(optional=True)
+    return user, suggestions.city_for(api_person(), catalog.city_by_slug(request.args.get("city")), user)
+
+
 @bp.get("/products/trending/")
 @public_api
-@operation("The most viewed products", tag="products",
-           ok=envelope({"results": {"type": "array", "items": ref("ProductCard")}}))
+@operation(
+    "What is in demand now in a city", tag="products", ok=SUGGESTIONS,
+    params=[query("city", {"type": "string"}, "city slug; without it (or unknown): the caller's city"),
+            VISITOR_PARAM],
+    description="Products on sale that people looked at, liked, put in a cart and bought lately in the city "
+                "(recent actions weigh more, each person counts once per product), rebuilt every few minutes; "
+                "the most viewed there until enough has happened. `city` is the city used.",
+)
 def trending_products():
-    return ok(results=_cards(catalog.most_viewed_products(SHORT_LIST)))
+    _user, city = _caller_city()
+    return ok(city=city_json(city), results=_suggested(suggestions.trending(city, SHORT_LIST)))
 
 
 @bp.get("/products/recommended/")
 @public_api
 @operation(
-    "Products suggested to the caller", tag="products",
-    ok=envelope({"results": {"type": "array", "items": ref("ProductCard")}}),
-    description="For a signed-in client: products in the categories of their favourites and past purchases "
-                "(never their own), newest first. Otherwise, and when there is nothing to go on: the newest.",
+    "Products suggested to the caller", tag="products", ok=SUGGESTIONS,
+    params=[query("city", {"type": "string"}, "city slug; without it (or unknown): the caller's city"),
+            VISITOR_PARAM],
+    description="For the caller (a client by token, an app without an account by `X-Visitor-Id`): products "
+                "like the ones they looked at, liked or bought lately and seen by the same people, blended with "
+                "what is trending in their city, never what they already saw nor their own listings. Without "
+                "history (or with history turned off): the city's trend. Each result says why (`reason`).",
 )
 def recommended_products():
-    return ok(results=_cards(catalog.recommended_products(current_api_user(optional=True), SHORT_LIST)))
+    user, city = _caller_city()
+    return ok(city=city_json(city), results=_suggested(suggestions.for_person(api_person(), city, SHORT_LIST, user)))
 
 
 @bp.get("/products/<product_id>/")
@@ -119,7 +167,7 @@ def recommended_products():
 )
 def product_detail(product_id):
     product = catalog.get_public_product(product_id, sold_out_too=True)
-    catalog.record_view(product)
+    catalog.record_view(product, api_person())
     user = current_api_user(optional=True)
     average, count = social.rating_of(product.seller)
     favourite = social.is_favourite(user, product) if user is not None else None

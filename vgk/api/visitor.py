@@ -6,7 +6,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from vgk.api import bp
-from vgk.api.base import body, current_api_user, integer, ok, public_api, text
+from vgk.api.base import api_person, body, current_api_user, integer, ok, public_api, text
 from vgk.api.openapi import envelope, nullable, operation, query, ref
 from vgk.api.products import cleaned
 from vgk.api.schemas import cart_json, order_json
@@ -77,7 +77,7 @@ def add_to_cart():
     product_id = field(data, "product_id", required=True, max_length=16)
     quantity = integer(data, "quantity", default=1, low=1, high=carts.MAX_QUANTITY)
     owner = cart_owner(data, create=True)
-    carts.add_listed(product_id, quantity, **owner)
+    carts.add_listed(product_id, quantity, **owner, person=api_person())
     return _cart_answer(owner)
 
 
@@ -166,7 +166,7 @@ def create_order():
     order = checkout.place_order(
         cart=carts.view(**owner).cart, buyer=owner.get("user"), name=name, phone=phone, email=email,
         payment_method=method, fulfilment=fulfilment, pickup_point_id=point.id if point else None,
-        delivery_city_id=city.id if city else None, delivery_address=address,
+        delivery_city_id=city.id if city else None, delivery_address=address, person=api_person(),
     )
     return ok(201, order=order_json(order), access_token=getattr(order, "access_token", None))
 

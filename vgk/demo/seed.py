@@ -18,6 +18,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from vgk.demo.behaviour import seed_behaviour
 from vgk.demo.catalogue import (
     CATALOGUE,
     CONDITION_PHRASES,
@@ -57,6 +58,7 @@ from vgk.models import (
     UserStatus,
 )
 from vgk.models.base import new_public_id, utcnow
+from vgk.services.discovery.build import rebuild
 from vgk.services.selling import moderation
 from vgk.services.selling.media import store_product_image
 
@@ -100,6 +102,9 @@ def seed_demo(*, products: int = 220, progress=_silent) -> dict:
         for key in stored_keys:
             storage.delete(key)
         raise
+    progress(f"behaviour: {seed_behaviour()} events of demo visitors")
+    built = rebuild()
+    progress(f"recommenders: {built.content} products with similar items, {built.trending} trending lists")
     summary = _summary(created=True, seconds=time.perf_counter() - started)
     log.debug("demo data seeded: %s", summary)
     return summary

@@ -8,14 +8,15 @@ The notifications' sweep (vgk.services.notifications.delivery.sweep) runs every 
 from RQ's own scheduler (the worker runs it unless --burst): each run first schedules the next one. The
 scheduled job's id is its minute, and it is scheduled "unique", so however many workers start or runs
 overlap, one job per minute exists. A Redis lock (with an expiry, in case a worker dies holding it) makes
-sure two sweeps never run at once."""
+sure two sweeps never run at once. The sweep also enqueues the recommenders' rebuild every
+DISCOVERY_REFRESH_MINUTES."""
 from __future__ import annotations
 
 import time
 import uuid
 from datetime import UTC, datetime
 
-from flask import Flask
+from flask import Flask, current_app
 from redis import Redis
 from rq import Queue, SimpleWorker
 from rq.exceptions import DuplicateJobError
@@ -26,6 +27,8 @@ SWEEP_EVERY = 60  # seconds
 SWEEP_LOCK = "vgk:notifications:sweep:lock"
 SWEEP_TIMEOUT = 300  # the sweep job's timeout, and the lock's expiry
 _SWEEP_PATH = "vgk.jobs.worker:periodic_sweep"
+_DISCOVERY_PATH = "vgk.services.discovery.build:rebuild"
+DISCOVERY_TIMEOUT = 1800
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
 
 
@@ -79,4 +82,20 @@ def periodic_sweep(minute: int | None = None) -> int | None:
 
         return sweep()
     schedule_sweep(jobs, after=minute)
+    if minute is not None:
+        schedule_discovery(jobs, minute)
     return sweep_once(jobs.connection)
+
+
+def schedule_discovery(jobs: Queue, minute: int) -> bool:
+    """Every DISCOVERY_REFRESH_MINUTES (on the minute's sweep): the recommenders' rebuild, once per
+    period however many sweeps run (its id is its minute)."""
+    every = int(current_app.config.get("DISCOVERY_REFRESH_MINUTES") or 0)
+    if not every or minute % every:
+        return False
+    try:
+        jobs.enqueue(perform, _DISCOVERY_PATH, (), {}, job_id=f"vgk-discovery-{minute}", unique=True,
+                     job_timeout=DISCOVERY_TIMEOUT, result_ttl=600, failure_ttl=3600, description=_DISCOVERY_PATH)
+    except DuplicateJobError:
+        return False
+    return True

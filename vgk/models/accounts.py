@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vgk.extensions import db
@@ -66,6 +66,8 @@ class User(UserMixin, db.Model):
     totp_pending_ref: Mapped[str | None] = mapped_column(String(64))
     totp_pending_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # Suggestions may use what the person looked at, liked and bought (their choice, in preferences).
+    uses_history: Mapped[bool] = mapped_column(default=True, server_default=true())
     deleted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

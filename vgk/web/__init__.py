@@ -181,8 +181,9 @@ def register_response_policies(app):
 def register_housekeeping(app, every_seconds=60):
     """Without a job worker (no REDIS_URL), sweep expired reservations, remind sellers of drop-offs due
     soon and sweep the notifications (deferred messages now due, lost jobs, stuck sends) from time to time
-    as requests come in; with RQ, the checkout and the sale's SMS schedule the same jobs on the worker,
-    and the worker sweeps the notifications every minute (vgk.jobs.worker)."""
+    as requests come in, and rebuild the recommenders every DISCOVERY_REFRESH_MINUTES (in a thread); with
+    RQ, the checkout and the sale's SMS schedule the same jobs on the worker, and the worker sweeps the
+    notifications every minute (vgk.jobs.worker)."""
     import time
 
     state = {"next": 0.0}
@@ -201,3 +202,9 @@ def register_housekeeping(app, every_seconds=60):
         enqueue(expire_unpaid)
         enqueue(remind_sellers)
         enqueue(sweep)
+        refresh = float(app.config.get("DISCOVERY_REFRESH_MINUTES") or 0) * 60
+        if refresh and time.monotonic() >= state.setdefault("discovery", time.monotonic() + refresh):
+            state["discovery"] = time.monotonic() + refresh
+            from vgk.services.discovery.build import rebuild_in_background
+
+            rebuild_in_background(app)

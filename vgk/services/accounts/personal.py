@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from vgk.extensions import db
-from vgk.models import OneTimeCode, Product, ProductStatus, RecoveryCode, User, UserStatus
+from vgk.models import BehaviourEvent, OneTimeCode, Product, ProductStatus, RecoveryCode, User, UserStatus
 from vgk.models.base import utcnow
 from vgk.services.accounts import sessions
 from vgk.services.accounts.people import clean_name, find_city
@@ -34,6 +34,7 @@ def delete_account(user: User) -> User:
             product.status = ProductStatus.ARCHIVED
             closed += offers.close_for(product, sold=False)  # its offers close with a line
     db.session.query(RecoveryCode).filter(RecoveryCode.user_id == user.id).delete()
+    db.session.query(BehaviourEvent).filter(BehaviourEvent.user_id == user.id).delete()  # their history
     # The codes sent to this person name their phone or email (destination): erase those too.
     db.session.query(OneTimeCode).filter(OneTimeCode.user_id == user.id).delete()
     user.name = str(_l("Compte supprimé"))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, select, union_all, update
+from sqlalchemy import ColumnElement, Select, and_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from vgk.errors import NotFound
@@ -15,19 +15,16 @@ from vgk.models import (
     Category,
     City,
     Condition,
-    Favourite,
-    Order,
-    OrderItem,
-    OrderStatus,
+    EventKind,
     PickupPoint,
     Product,
     ProductStatus,
-    Role,
     User,
     UserStatus,
 )
 from vgk.services.catalogue import search
 from vgk.services.catalogue.search import count_upto, sort_order
+from vgk.services.discovery import events
 from vgk.services.paging import page_number, parse_int
 from vgk.text import search_terms
 
@@ -176,12 +173,16 @@ def _public_products(sold_out_too: bool = False) -> Select[Product]:
     )
 
 
-def _load(ids: Sequence[int]) -> list[Product]:
-    """Full public products for ids found by an id-only query, in the order of the ids."""
+def load_public(ids: Sequence[int]) -> list[Product]:
+    """Full public products for ids found by an id-only query, in the order of the ids (the ones no longer
+    on sale left out)."""
     if not ids:
         return []
     found = {p.id: p for p in db.session.scalars(_public_products().where(Product.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
+
+
+_load = load_public
 
 
 def _filter_conditions(filters: ListingFilters) -> list[ColumnElement[bool]]:
@@ -253,14 +254,10 @@ def get_public_product(public_id: object, sold_out_too: bool = False) -> Product
     return product
 
 
-def record_view(product: Product) -> None:
-    """Count a visit without touching the product's updated_at."""
-    db.session.execute(
-        update(Product)
-        .where(Product.id == product.id)
-        .values(view_count=Product.view_count + 1, updated_at=Product.updated_at)
-    )
-    db.session.commit()
+def record_view(product: Product, person: events.Person) -> None:
+    """Count a visit: a behaviour event, written with others off the request path, which also adds it to the
+    product's view count (vgk.services.discovery.events). Visits of people not tracked are counted, not kept."""
+    events.record(EventKind.VIEW, person, product.id)
 
 
 def similar_products(product: Product, limit: int = 6) -> list[Product]:
@@ -287,10 +284,9 @@ def newest_products(limit: int = 8) -> Sequence[Product]:
     ).all()
 
 
-def most_viewed_products(limit: int = 8) -> Sequence[Product]:
-    return db.session.scalars(
-        _public_products().order_by(Product.view_count.desc(), Product.id.desc()).limit(limit)
-    ).all()
+def most_viewed_products(limit: int = 8, city_id: int | None = None) -> Sequence[Product]:
+    stmt = _public_products() if city_id is None else _public_products().where(Product.city_id == city_id)
+    return db.session.scalars(stmt.order_by(Product.view_count.desc(), Product.id.desc()).limit(limit)).all()
 
 
 @dataclass
@@ -318,31 +314,6 @@ def empty_search_suggestions(filters: ListingFilters, page: Page, categories: in
         # A subcategory is left out when its parent is offered already.
         found = [row for row in rows if row.parent_id not in named][:categories]
     return Suggestions(categories=found, popular=most_viewed_products(popular))
-
-
-# Orders that count as a purchase for recommendations: paid, whatever happened next, unless refunded.
-PURCHASED = (OrderStatus.PAID, OrderStatus.AT_PICKUP, OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY,
-             OrderStatus.COMPLETED, OrderStatus.DELIVERED)
-
-
-def recommended_products(user: User | None = None, limit: int = 20) -> Sequence[Product]:
-    """What to suggest: for a client, public products in the categories of their favourites and of
-    their past purchases, newest first, never their own; without such signals (or for anyone else),
-    the newest public products (a client's own left out)."""
-    if user is None or getattr(user, "role", None) != Role.CLIENT:
-        return newest_products(limit)
-    liked = (select(Product.category_id).join(Favourite, Favourite.product_id == Product.id)
-             .where(Favourite.user_id == user.id))
-    bought = (select(Product.category_id).join(OrderItem, OrderItem.product_id == Product.id)
-              .join(Order, Order.id == OrderItem.order_id)
-              .where(Order.buyer_id == user.id, Order.status.in_(PURCHASED)))
-    category_ids = set(db.session.scalars(union_all(liked, bought)).all())
-    others = _public_products().where(Product.seller_id != user.id).order_by(*sort_order("newest")).limit(limit)
-    if category_ids:
-        picks = db.session.scalars(others.where(Product.category_id.in_(category_ids))).all()
-        if picks:
-            return picks
-    return db.session.scalars(others).all()
 
 
 # --- places for the app's filters and checkout ----------------------------------------------------

@@ -10,9 +10,21 @@ from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
-from vgk.models import Favourite, Order, OrderItem, OrderStatus, Product, ProductStatus, Review, User, UserStatus
+from vgk.models import (
+    EventKind,
+    Favourite,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Product,
+    ProductStatus,
+    Review,
+    User,
+    UserStatus,
+)
 from vgk.services.accounts import links
 from vgk.services.catalogue.catalog import get_public_product
+from vgk.services.discovery import events
 from vgk.services.paging import Page, paginate, parse_id
 
 log = logging.getLogger(__name__)
@@ -41,6 +53,7 @@ def toggle_favourite(user: User, product_public_id: object) -> bool:
     get_public_product(product.public_id)  # NotFound unless it is on sale
     db.session.add(Favourite(user_id=user.id, product_id=product.id))
     db.session.commit()
+    events.record(EventKind.FAVOURITE, events.person_of(user), product.id)
     return True
 
 

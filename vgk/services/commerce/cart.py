@@ -16,8 +16,9 @@ from sqlalchemy.orm import selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
-from vgk.models import Cart, CartItem, Offer, Product, ProductStatus, User, UserStatus
+from vgk.models import Cart, CartItem, EventKind, Offer, Product, ProductStatus, User, UserStatus
 from vgk.services.conversations import offers
+from vgk.services.discovery import events
 from vgk.services.paging import parse_int
 from vgk.text import format_when, format_xaf
 
@@ -180,8 +181,9 @@ def _quantity(value: object) -> int:
 
 
 def add(product_public_id: str, quantity: object = 1, user: User | None = None,
-        session_key: str | None = None) -> Cart:
-    """Put a product in the cart (adding to the quantity already there)."""
+        session_key: str | None = None, person: events.Person | None = None) -> Cart:
+    """Put a product in the cart (adding to the quantity already there). `person`: who to note it for
+    (a visitor's anonymous id; by default the user)."""
     quantity = _quantity(quantity)
     product = _public_product(product_public_id)
     if user is not None and product.seller_id == user.id:
@@ -198,15 +200,16 @@ def add(product_public_id: str, quantity: object = 1, user: User | None = None,
     else:
         item.quantity = wanted
     db.session.commit()
+    events.record(EventKind.CART, person or events.person_of(user), product.id)
     return cart
 
 
 def add_listed(product_public_id: str, quantity: object = 1, user: User | None = None,
-               session_key: str | None = None) -> Cart:
+               session_key: str | None = None, person: events.Person | None = None) -> Cart:
     """add(), for a product named in a request body: an unknown or unlisted product is a bad value
     (Invalid on `product_id`), one that sold out meanwhile (reserved or sold) a Conflict."""
     try:
-        return add(product_public_id, quantity, user=user, session_key=session_key)
+        return add(product_public_id, quantity, user=user, session_key=session_key, person=person)
     except NotFound as missing:
         product = db.session.scalar(select(Product).where(Product.public_id == str(product_public_id)[:16]))
         if (product is not None and product.status in (ProductStatus.RESERVED, ProductStatus.SOLD)

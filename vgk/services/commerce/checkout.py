@@ -23,6 +23,7 @@ from vgk.extensions import db
 from vgk.models import (
     Cart,
     City,
+    EventKind,
     Fulfilment,
     Order,
     OrderEvent,
@@ -39,6 +40,7 @@ from vgk.services.backoffice import settings
 from vgk.services.commerce import cart as carts
 from vgk.services.commerce import guests, orders, payments
 from vgk.services.conversations import offers
+from vgk.services.discovery import events
 from vgk.services.paging import parse_int
 
 log = logging.getLogger(__name__)
@@ -132,7 +134,8 @@ def _int(value: object) -> int:
 
 def place_order(*, cart: Cart, name: str, phone: str, payment_method: str, email: str | None = None,
                 buyer: User | None = None, fulfilment: str = Fulfilment.PICKUP, pickup_point_id: object = None,
-                delivery_city_id: object = None, delivery_address: str | None = None) -> Order:
+                delivery_city_id: object = None, delivery_address: str | None = None,
+                person: events.Person | None = None) -> Order:
     """Create the order for the cart's available lines, reserving their stock, and empty the cart.
 
     Raises Invalid for bad details, Conflict when an item is no longer available (nothing is kept).
@@ -182,6 +185,8 @@ def place_order(*, cart: Cart, name: str, phone: str, payment_method: str, email
         db.session.rollback()
         raise Conflict(_l("La commande n'a pas pu être enregistrée. Réessayez.")) from None
     offers.announce_pending()
+    for item in items:
+        events.record(EventKind.PURCHASE, person or events.person_of(buyer), item.product_id)
     log.info("order %s placed (%s, %s XAF)", order.reference, payment_method, order.total)
     jobs.enqueue_in(hold + timedelta(seconds=5), orders.expire_unpaid)
     guests.send_confirmation(order, access_token, None if phone_check else code)  # sent with the SMS's commit

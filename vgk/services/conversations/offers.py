@@ -26,6 +26,7 @@ from vgk.models import (
     ChatMessage,
     Conversation,
     ConversationKind,
+    EventKind,
     MessageKind,
     Offer,
     OfferStatus,
@@ -36,6 +37,7 @@ from vgk.models import (
 )
 from vgk.models.base import utcnow
 from vgk.services.conversations import messages, threads
+from vgk.services.discovery import events
 from vgk.services.paging import parse_int
 from vgk.text import format_xaf
 
@@ -104,6 +106,7 @@ def make(buyer: User | None, conversation: Conversation, amount: object) -> Offe
     message = _post(conversation, offer, buyer)
     db.session.commit()
     messages.announce(conversation, message)
+    events.record(EventKind.OFFER, events.person_of(buyer), product.id)
     return offer
 
 

@@ -26,6 +26,7 @@ from vgk.web.admin import (  # noqa: E402,F401
     payouts,
     places,
     reports,
+    searches,
     settings,
     users,
 )

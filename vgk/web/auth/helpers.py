@@ -15,6 +15,7 @@ from vgk.errors import Forbidden
 from vgk.models import Role
 from vgk.services.accounts import sessions, signin, tablets
 from vgk.services.commerce import cart as carts
+from vgk.web import visitors
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,8 @@ def finish_sign_in(user, *, remember=False, method="password"):
     """Every factor was checked: open the sign-in session in a renewed browser session.
     Returns the tablet token to set for staff (or None)."""
     carts.merge_into_user(user, session.get("cart_key"))  # the visitor's cart joins the saved one
+    if user.role == Role.CLIENT:
+        visitors.hand_over_to(user)  # and what they looked at, their history
     renew_session()
     signin.sign_in(user, ip=client_ip(), user_agent=user_agent(), method=method)
     login_user(user, remember=bool(remember) and may_be_remembered(user))

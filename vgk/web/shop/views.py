@@ -14,6 +14,7 @@ from vgk.security import public
 from vgk.services.accounts import people
 from vgk.services.commerce import cart as carts
 from vgk.services.commerce import checkout, handover, orders, payments
+from vgk.web import visitors
 from vgk.web.form_errors import apply_errors
 from vgk.web.forms import keeps_typed_form
 from vgk.web.htmx import is_htmx, render
@@ -95,7 +96,8 @@ def add_to_cart():
         error, status = _("Choisissez un article à ajouter."), 400
     else:
         try:
-            carts.add(form.product.data, (form.quantity.data or "1").strip() or "1", **_owner(create=True))
+            carts.add(form.product.data, (form.quantity.data or "1").strip() or "1", **_owner(create=True),
+                      person=visitors.acting_person())
         except (Invalid, NotFound) as failure:
             error, status = str(failure.message), failure.status_code
     if is_htmx():
@@ -171,7 +173,7 @@ def checkout_page():
             cart=view.cart, buyer=_buyer(), name=form.name.data, phone=form.phone.data, email=form.email.data,
             payment_method=form.payment_method.data, fulfilment=form.fulfilment.data,
             pickup_point_id=form.pickup_point_id.data, delivery_city_id=form.delivery_city_id.data,
-            delivery_address=form.delivery_address.data,
+            delivery_address=form.delivery_address.data, person=visitors.known_person(),
         )
     except Invalid as failure:
         return _checkout_page(form, view, 400, apply_errors(form, failure, CHECKOUT_ALIASES))

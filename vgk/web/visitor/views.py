@@ -1,27 +1,46 @@
 """Visitor pages. Views read the request, call the catalogue service and render."""
 from urllib.parse import quote
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, make_response, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from vgk.edge import local_target
+from vgk.models import EventKind
 from vgk.security import public
 from vgk.services.catalogue import catalog, social
+from vgk.services.discovery import events, suggestions
 from vgk.services.selling.media import image_url
 from vgk.urls import absolute_url, public_url
+from vgk.web import visitors
 from vgk.web.htmx import render
 from vgk.web.visitor import bp
+
+
+def chosen_city():
+    """The city a visitor asked for (`?ville=`, remembered in a cookie), or None."""
+    return catalog.city_by_slug(request.args.get("ville") or request.cookies.get(visitors.CITY_COOKIE))
 
 
 @bp.get("/")
 @public
 def home():
-    return render(
+    person = visitors.known_person()
+    user = current_user if current_user.is_authenticated else None
+    city = suggestions.city_for(person, chosen_city(), user)
+    response = make_response(render(
         "visitor/home.html",
         categories=catalog.category_tree(),
         newest=catalog.newest_products(8),
-        popular=catalog.most_viewed_products(8),
-    )
+        trending=suggestions.trending(city, 8),
+        city=city,
+        cities=catalog.cities(),
+        for_you=person.tracked,
+    ))
+    if request.args.get("ville") and city is not None:
+        response.set_cookie(visitors.CITY_COOKIE, city.slug, max_age=visitors.YEAR, httponly=True, samesite="Lax",
+                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response
 
 
 @bp.get("/produits")
@@ -31,6 +50,9 @@ def products():
     more = bool(request.args.get("more"))
     # A search says how many listings it found (the plain listing is not counted, for speed).
     page = catalog.list_products(filters, current_app.config["PAGE_SIZE"], with_count=bool(filters.q) and not more)
+    if filters.q and not more and filters.page == 1:
+        events.record(EventKind.SEARCH, visitors.acting_person(), query=filters.q,
+                      results=page.count if page.count is not None else len(page.items))
     notices = []
     if "category" in filters.ignored:
         notices.append(_("Catégorie inconnue : ce filtre a été ignoré."))
@@ -55,13 +77,14 @@ def products():
 @public
 def product(public_id):
     item = catalog.get_public_product(public_id, sold_out_too=True)  # a sold item keeps its page
-    catalog.record_view(item)
+    catalog.record_view(item, visitors.acting_person())
     rating, review_count = social.rating_of(item.seller)
     page_url = public_url("visitor.product", public_id=item.public_id)
     return render(
         "visitor/product.html",
         product=item,
-        similar=catalog.similar_products(item),
+        similar=suggestions.similar(item),
+        seen_together=suggestions.seen_together(item),
         rating=rating,
         review_count=review_count,
         page_url=page_url,

@@ -1,0 +1,147 @@
+"""Discovery on the web: a visitor gets an anonymous id when they look at a product, the product page
+shows similar items with reasons and what visitors also saw, the home page shows what is trending in the
+visitor's city and loads "Pour vous", people turn their history off, admins read the searches."""
+import re
+
+from sqlalchemy import select
+
+from tests import factories as f
+from tests.web.test_admin_experiments import _admin
+from vgk.extensions import db
+from vgk.models import BehaviourEvent, Product
+from vgk.services.discovery import build, events
+from vgk.services.discovery.events import Person
+from vgk.web.visitors import COOKIE, OFF
+
+
+def visible(page):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def kept():
+    return [(row.kind, row.visitor, row.user_id, row.product_id) for row in
+            db.session.scalars(select(BehaviourEvent).order_by(BehaviourEvent.id))]
+
+
+def cookie(client):
+    found = client.get_cookie(COOKIE)
+    return found.value if found else None
+
+
+def test_looking_at_a_product_gives_a_visitor_an_id_and_counts_the_view(app, client):
+    item = f.product("Frigo LG")
+    assert client.get("/").status_code == 200 and cookie(client) is None  # reading the home page: no id
+    response = client.get(f"/p/{item.public_id}")
+    visitor = cookie(client)
+    assert response.status_code == 200 and visitor and len(visitor) >= 16
+    assert "HttpOnly" in response.headers["Set-Cookie"] and "SameSite=Lax" in response.headers["Set-Cookie"]
+    client.get(f"/p/{item.public_id}")
+    assert kept() == [("view", visitor, None, item.id)] * 2
+    db.session.expire_all()
+    assert db.session.get(Product, item.id).view_count == 2
+
+
+def test_a_browser_asking_not_to_be_tracked_is_counted_but_not_kept(app, client):
+    item = f.product()
+    response = client.get(f"/p/{item.public_id}", headers={"Sec-GPC": "1"})
+    assert response.status_code == 200 and COOKIE not in response.headers.get("Set-Cookie", "")
+    assert kept() == []
+    db.session.expire_all()
+    assert db.session.get(Product, item.id).view_count == 1
+
+
+def test_the_product_page_shows_similar_items_with_reasons_and_what_visitors_also_saw(app, client):
+    douala = f.city("Douala", "douala")
+    phones = f.category("Téléphones", "telephones")
+    item = f.product("Samsung Galaxy A12", category_=phones, city_=douala, price=60_000)
+    f.product("Samsung Galaxy A12 double SIM", category_=phones, city_=douala, price=62_000)
+    lamp = f.product("Lampe de chevet", city_=douala)
+    for n in range(2):
+        events.record("view", Person(visitor=f"visitor-{n:016d}"), item.id)
+        events.record("view", Person(visitor=f"visitor-{n:016d}"), lamp.id)
+    build.rebuild()
+    page = visible(client.get(f"/p/{item.public_id}").get_data(as_text=True))
+    assert "Articles similaires" in page and "Samsung Galaxy A12 double SIM" in page
+    assert "Même catégorie · à Douala · prix proche" in page
+    assert "Les visiteurs ont aussi vu Lampe de chevet" in page
+    client.get("/langue/en")
+    page = visible(client.get(f"/p/{item.public_id}").get_data(as_text=True))
+    assert "Same category · in Douala · similar price" in page and "Visitors also viewed" in page
+
+
+def test_the_home_page_shows_the_trend_of_the_chosen_city_and_remembers_it(app, client):
+    douala, yaounde = f.city("Douala", "douala", position=1), f.city("Yaoundé", "yaounde", position=2)
+    f.product("Pagne wax", city_=douala)
+    f.product("Moto Yamaha", city_=yaounde)
+    for n in range(3):
+        events.record("view", Person(visitor=f"visitor-{n:016d}"), db.session.scalar(
+            select(Product.id).where(Product.title == "Moto Yamaha")))
+    build.rebuild()
+    page = visible(client.get("/").get_data(as_text=True))
+    assert "Tendances à Douala Ville" in page and "Pagne wax" in page
+    page = visible(client.get("/?ville=yaounde").get_data(as_text=True))
+    assert "Tendances à Yaoundé" in page and page.rindex("Moto Yamaha") > page.index("Tendances à Yaoundé")
+    assert "Tendances à Yaoundé" in visible(client.get("/").get_data(as_text=True))  # remembered
+    assert "Tendances à Douala" in visible(client.get("/?ville=douala").get_data(as_text=True))
+    assert client.get("/?ville=nowhere").status_code == 200
+
+
+def test_pour_vous_is_private_and_the_home_page_loads_it_for_people_with_history(app, client):
+    douala = f.city("Douala", "douala")
+    seen = f.product("Télé Samsung", city_=douala)
+    other = f.product("Télé LG", city_=douala)
+    for n in range(2):
+        events.record("view", Person(visitor=f"visitor-{n:016d}"), seen.id)
+        events.record("view", Person(visitor=f"visitor-{n:016d}"), other.id)
+    build.rebuild()
+    assert 'hx-get="/pour-vous"' not in client.get("/").get_data(as_text=True)
+    client.get(f"/p/{seen.public_id}")
+    assert 'hx-get="/pour-vous"' in client.get("/").get_data(as_text=True)
+    response = client.get("/pour-vous", headers={"HX-Request": "true"})
+    fragment = visible(response.get_data(as_text=True))
+    assert response.headers["Cache-Control"] == "no-store" and "<html" not in response.get_data(as_text=True)
+    assert "Télé LG" in fragment and "Parce que vous avez regardé « Télé Samsung »" in fragment
+    assert "Télé Samsung" not in fragment.replace("« Télé Samsung »", "")
+
+
+def test_a_visitor_turns_their_history_off_and_it_is_erased(app, client):
+    item = f.product()
+    client.get(f"/p/{item.public_id}")
+    visitor = cookie(client)
+    page = client.get("/pour-vous").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/pour-vous/historique", data={"csrf_token": token, "use": "0"}, follow_redirects=True)
+    assert "Votre historique est effacé" in response.get_data(as_text=True)
+    assert cookie(client) == OFF and kept() == []
+    client.get(f"/p/{item.public_id}")
+    assert kept() == [] and visitor
+    assert "Utiliser mon historique" in client.get("/pour-vous").get_data(as_text=True)
+
+
+def test_a_client_turns_their_history_off(app, client):
+    me, item = f.user(), f.product()
+    f.sign_in(client, me)
+    client.get(f"/p/{item.public_id}")
+    assert kept() == [("view", None, me.id, item.id)]
+    page = client.get("/pour-vous").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/pour-vous/historique", data={"csrf_token": token, "use": "0"})
+    db.session.expire_all()
+    assert kept() == [] and me.uses_history is False
+    client.get(f"/p/{item.public_id}")
+    assert kept() == []
+
+
+def test_a_search_is_noted_with_its_result_count_and_admins_see_it(app, client):
+    f.product("Frigo Haier")
+    client.get("/produits?q=frigo")
+    client.get("/produits?q=frigo&page=2")  # the same search, further: not a new one
+    client.get("/produits?q=zzzqqq")
+    assert [(row.query, row.results) for row in db.session.scalars(
+        select(BehaviourEvent).where(BehaviourEvent.kind == "search"))] == [("frigo", 1), ("zzzqqq", 0)]
+    _admin(client)
+    response = client.get("/admin/recherches?jours=7")
+    page = visible(response.get_data(as_text=True))
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert "Les plus fréquentes" in page and "frigo 1 1 1" in page
+    assert page.index("zzzqqq", page.index("Sans résultat")) and "frigo" not in page[page.index("Sans résultat"):]
