@@ -137,12 +137,13 @@ def rebuild() -> Built:
             for rank, (other, score) in enumerate(others)]
     trending_rows = [{"city_id": city, "category_id": family, "rank": rank, "product_id": product, "score": score}
                      for (city, family), ranked in trend.items() for rank, (product, score) in enumerate(ranked)]
-    db.session.execute(delete(ItemNeighbour))
-    db.session.execute(delete(TrendingItem))
+    connection = db.session.connection()  # plain executemany: no ORM work for millions of rows
+    connection.execute(delete(ItemNeighbour.__table__))
+    connection.execute(delete(TrendingItem.__table__))
     for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(ItemNeighbour), rows[start:start + BATCH])
+        connection.execute(insert(ItemNeighbour.__table__), rows[start:start + BATCH])
     if trending_rows:
-        db.session.execute(insert(TrendingItem), trending_rows)
+        connection.execute(insert(TrendingItem.__table__), trending_rows)
     db.session.commit()
     built = Built(products=len(items), events=len(happened), content=len(content), coview=len(coview),
                   trending=len(trend), pruned=pruned, seconds=round(time.perf_counter() - started, 2))

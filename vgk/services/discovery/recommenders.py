@@ -53,14 +53,16 @@ def _top(scores: Any, k: int) -> Any:
 
 
 def content_neighbours(items: Sequence[Item], k: int = NEIGHBOURS, chunk: int = 256) -> Neighbours:
-    """Each item's k most alike items of the same top-level category."""
+    """Each item's k most alike items of the same top-level category. Words found in more than 5 % of a
+    large catalogue ("état", "prix") are left out: they say little and would make every pair compared."""
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if len(items) < 2:
         return {}
     vectors = TfidfVectorizer(strip_accents="unicode", sublinear_tf=True, dtype=np.float32,
-                              max_features=200_000).fit_transform([item.text for item in items])
+                              max_df=max(50, len(items) // 20), max_features=200_000,
+                              ).fit_transform([item.text for item in items])
     families: dict[int, list[int]] = defaultdict(list)
     for index, item in enumerate(items):
         families[item.family].append(index)
@@ -69,21 +71,26 @@ def content_neighbours(items: Sequence[Item], k: int = NEIGHBOURS, chunk: int = 
         if len(members) < 2:
             continue
         rows = vectors[members]
+        columns = rows.T.tocsr()
         ids = np.array([items[i].id for i in members])
         categories = np.array([items[i].category for i in members])
         cities = np.array([items[i].city for i in members])
         prices = np.log(np.array([max(items[i].price, 1) for i in members], dtype=np.float32))
+        width = min(k, len(members) - 1)
         for start in range(0, len(members), chunk):
             stop = min(start + chunk, len(members))
-            scores = (rows[start:stop] @ rows.T).toarray()
+            scores = (rows[start:stop] @ columns).toarray()
             scores += 0.15 * (categories[start:stop, None] == categories[None, :])
             scores += 0.10 * (cities[start:stop, None] == cities[None, :])
             scores += 0.10 * np.clip(1 - np.abs(prices[start:stop, None] - prices[None, :]) / math.log(4), 0, 1)
             scores[np.arange(stop - start), np.arange(start, stop)] = -1.0
+            best = np.argpartition(-scores, width - 1, axis=1)[:, :width]
+            taken = np.take_along_axis(scores, best, axis=1)
+            order = np.argsort(-taken, axis=1, kind="stable")
+            best, taken = np.take_along_axis(best, order, axis=1), np.take_along_axis(taken, order, axis=1)
             for offset in range(stop - start):
-                best = _top(scores[offset], k)
-                result[int(ids[start + offset])] = [(int(ids[j]), round(float(scores[offset, j]), 4))
-                                                    for j in best if scores[offset, j] > 0]
+                result[int(ids[start + offset])] = [(int(ids[j]), round(float(score), 4))
+                                                    for j, score in zip(best[offset], taken[offset]) if score > 0]
     return result
 
 
