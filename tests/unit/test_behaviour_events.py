@@ -123,3 +123,13 @@ def test_search_figures_for_the_admins(app):
     assert [(q.query, q.searches, q.people, q.most_results) for q in top] == [
         ("frigo", 3, 3, 5), ("pagne wax", 2, 2, 0), ("télé", 1, 1, 12)]
     assert [q.query for q in events.search_figures(zero_only=True)] == ["pagne wax"]
+
+
+def test_an_offer_is_an_interest_of_the_buyer(app):
+    from vgk.services.conversations import offers, threads
+
+    seller, buyer = f.user(), f.user()
+    phone = f.product("Tecno Spark 10", seller=seller, price=65_000, negotiable=True)
+    conversation = threads.open_about_listing(buyer, phone.public_id)
+    offers.make(buyer, conversation, "50000")
+    assert kept(user_id=buyer.id) == [("offer", phone.id)] and kept(user_id=seller.id) == []
