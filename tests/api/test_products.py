@@ -132,7 +132,7 @@ def test_trending_is_what_people_do_in_the_city_and_says_so(api):
     body = api.get("products/trending/").get_json()
     assert body["city"]["slug"] == "douala" and titles(api.get("products/trending/"))[:2] == ["Vu souvent", "Peu vu"]
     assert body["results"][0]["reason"] == "Populaire à Douala"
-    assert titles(api.get("products/trending/", query={"city": "yaounde"})) == ["Loin"]
+    assert titles(api.get("products/trending/", query={"city": "yaounde"}))[0] == "Loin"
     assert other.title in titles(api.get("products/trending/", query={"city": "nowhere"}))
 
 

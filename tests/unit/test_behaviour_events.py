@@ -133,3 +133,21 @@ def test_an_offer_is_an_interest_of_the_buyer(app):
     conversation = threads.open_about_listing(buyer, phone.public_id)
     offers.make(buyer, conversation, "50000")
     assert kept(user_id=buyer.id) == [("offer", phone.id)] and kept(user_id=seller.id) == []
+
+
+def test_a_persons_events_not_yet_written_already_count_for_them(app):
+    app.config["DISCOVERY_FLUSH_SECONDS"] = 3600
+    try:
+        first, second = f.product(), f.product()
+        me, other = Person(visitor=VISITOR), Person(visitor="visitor-someone-else-000")
+        catalog.record_view(first, me)
+        catalog.record_view(second, other)
+        social_like = f.user()
+        events.record(EventKind.FAVOURITE, me, second.id)
+        events.record(EventKind.SEARCH, me, query="radio", results=2)
+        assert events.waiting_for(me) == [(second.id, "favourite"), (first.id, "view")]
+        assert events.waiting_for(events.person_of(social_like)) == []
+        events.flush()
+        assert events.waiting_for(me) == []
+    finally:
+        app.config["DISCOVERY_FLUSH_SECONDS"] = 0

@@ -121,3 +121,15 @@ def test_the_city_shown_is_chosen_else_the_accounts_else_where_the_person_looks(
     visit(42, market["tv"], market["chair"], market["spark"])
     assert suggestions.city_for(visitor) == market["douala"]
     assert catalog.city_by_slug("douala") == market["douala"]
+
+
+def test_a_small_towns_trend_is_completed_by_the_whole_countrys(market):
+    town = f.city("Loum", "loum")
+    f.product("Vélo de Loum", city_=town)
+    for visitor in range(3):
+        visit(visitor, market["tv"])
+    build.rebuild()
+    with force_locale("fr"):
+        found = suggestions.trending(town, 3)
+    assert titles(found)[:2] == ["Vélo de Loum", "Télé LG 43 pouces"]
+    assert [s.reason for s in found][:2] == ["Populaire à Loum", "Populaire en ce moment"]

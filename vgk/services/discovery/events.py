@@ -170,6 +170,19 @@ def record(kind: str, person: Person, product_id: int | None = None, query: str 
                     "created_at": utcnow()})
 
 
+def waiting_for(person: Person) -> list[tuple[int, str]]:
+    """The person's events this process has not written yet, (product, kind), most recent first: a page
+    right after a view already knows of it."""
+    if not person.tracked:
+        return []
+    found = []
+    for row in list(recorder().waiting):
+        if (row.get("product_id") is not None and COUNT_ONLY not in row and row["kind"] != EventKind.SEARCH
+                and row.get("user_id") == person.user_id and row.get("visitor") == person.visitor):
+            found.append((row["product_id"], row["kind"]))
+    return found[::-1]
+
+
 def flush() -> int:
     """Write the waiting events now (tests, shutdown)."""
     return recorder().flush()

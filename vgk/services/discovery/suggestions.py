@@ -25,7 +25,7 @@ from vgk.models import (
     User,
 )
 from vgk.services.catalogue import catalog
-from vgk.services.discovery import recommenders
+from vgk.services.discovery import events, recommenders
 from vgk.services.discovery.events import Person
 
 HISTORY_ROWS = 100  # the latest events read for a feed (a product seen often counts once)
@@ -35,6 +35,7 @@ HISTORY_ROWS = 100  # the latest events read for a feed (a product seen often co
 class Suggestion:
     product: Product
     reason: str
+    personal: bool = False  # from what the person did (not the trend of their city)
 
 
 _NEIGHBOURS = (select(ItemNeighbour.neighbour_id)
@@ -89,7 +90,11 @@ def trending(city: City | None, limit: int = 8) -> list[Suggestion]:
         found += [item for item in catalog.most_viewed_products(limit * 2, city_id=city.id if city else None)
                   if item.id not in taken][:limit - len(found)]
     reason = _("Populaire à %(city)s", city=city.name) if city else _("Populaire en ce moment")
-    return [Suggestion(item, reason) for item in found]
+    result = [Suggestion(item, reason) for item in found]
+    if city is not None and len(result) < limit:  # a small town: what is in demand everywhere completes it
+        taken = {item.id for item in found}
+        result += [s for s in trending(None, limit) if s.product.id not in taken][:limit - len(result)]
+    return result
 
 
 def _history(person: Person) -> list[tuple[int, str]]:
@@ -102,7 +107,8 @@ def _history(person: Person) -> list[tuple[int, str]]:
         select(BehaviourEvent.product_id, BehaviourEvent.kind)
         .where(who, BehaviourEvent.product_id.is_not(None), BehaviourEvent.kind != EventKind.SEARCH)
         .order_by(BehaviourEvent.created_at.desc(), BehaviourEvent.id.desc()).limit(HISTORY_ROWS)).all()
-    return recommenders.recent_history((product, kind) for product, kind in rows if product is not None)
+    waiting = events.waiting_for(person)
+    return recommenders.recent_history(waiting + [(product, kind) for product, kind in rows if product is not None])
 
 
 def city_for(person: Person, chosen: City | None = None, user: User | None = None) -> City | None:
@@ -159,10 +165,10 @@ def for_person(person: Person, city: City | None, limit: int = 10, user: User | 
         if item is None:
             continue
         if pick.because is not None and pick.because in known:
-            reason = _reason(pick.kind, known[pick.because].title)
+            result.append(Suggestion(item, _reason(pick.kind, known[pick.because].title), personal=True))
         else:
-            reason = _("Populaire à %(city)s", city=city.name) if city else _("Populaire en ce moment")
-        result.append(Suggestion(item, reason))
+            result.append(Suggestion(item, _("Populaire à %(city)s", city=city.name) if city
+                                     else _("Populaire en ce moment")))
         if len(result) == limit:
             break
     if len(result) < limit // 2:  # little to go on yet: the city's trend completes it
