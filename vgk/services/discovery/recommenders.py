@@ -89,8 +89,9 @@ def content_neighbours(items: Sequence[Item], k: int = NEIGHBOURS, chunk: int = 
             order = np.argsort(-taken, axis=1, kind="stable")
             best, taken = np.take_along_axis(best, order, axis=1), np.take_along_axis(taken, order, axis=1)
             for offset in range(stop - start):
+                pairs = zip(best[offset], taken[offset], strict=True)
                 result[int(ids[start + offset])] = [(int(ids[j]), round(float(score), 4))
-                                                    for j, score in zip(best[offset], taken[offset]) if score > 0]
+                                                    for j, score in pairs if score > 0]
     return result
 
 
