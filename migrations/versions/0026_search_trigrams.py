@@ -3,7 +3,8 @@
 `search_words` holds every word (3 to 40 characters, with a letter) of the ACTIVE products' search text
 and in how many of them it appears. Triggers on `products` keep it exact as listings are published,
 edited, sold or removed (only when the status or the search text changes: a view count does not).
-- PostgreSQL: the `pg_trgm` extension and a GIN trigram index on the words (`word % 'telefone'`).
+- PostgreSQL: the `pg_trgm` extension and a GIN trigram index on the words (`word % 'telefone'`); new
+  products are counted once per INSERT statement (a transition table), edits row by row.
 - SQLite: the words are split with json_each (the search text is [a-z0-9] words apart by single
   spaces), and an external-content FTS5 table with the trigram tokenizer indexes them.
 Like the full-text triggers of 0001, a later SQLite batch migration that rebuilds `products` must
@@ -75,24 +76,35 @@ POSTGRESQL = [
         SELECT DISTINCT w FROM regexp_split_to_table(coalesce(title, '') || ' ' || coalesce(body, ''), ' ') AS w
         WHERE length(w) BETWEEN 3 AND 40 AND w ~ '[a-z]' ORDER BY w
     $$""",
-    # Words are taken in alphabetical order, so two listings saved at once lock them in the same order.
+    # Edits, sales and removals, one row at a time. Words are taken in alphabetical order, so two listings
+    # saved at once lock them in the same order.
     """CREATE FUNCTION search_words_count() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'ACTIVE' THEN
+        IF OLD.status = 'ACTIVE' THEN
             UPDATE search_words SET products = products - 1
             WHERE word IN (SELECT search_words_of(OLD.search_title, OLD.search_body));
             DELETE FROM search_words
             WHERE products <= 0 AND word IN (SELECT search_words_of(OLD.search_title, OLD.search_body));
         END IF;
-        IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'ACTIVE' THEN
+        IF TG_OP = 'UPDATE' AND NEW.status = 'ACTIVE' THEN
             INSERT INTO search_words(word, products) SELECT search_words_of(NEW.search_title, NEW.search_body), 1
             ON CONFLICT (word) DO UPDATE SET products = search_words.products + 1;
         END IF;
         RETURN NULL;
     END
     $$""",
-    """CREATE TRIGGER search_words_insert AFTER INSERT ON products FOR EACH ROW
-    WHEN (NEW.status = 'ACTIVE') EXECUTE FUNCTION search_words_count()""",
+    # Inserts once per statement, so that a bulk load (an import, a restore) counts each word once.
+    """CREATE FUNCTION search_words_add() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO search_words(word, products)
+        SELECT w, count(*) FROM added, search_words_of(added.search_title, added.search_body) AS w
+        WHERE added.status = 'ACTIVE' GROUP BY w ORDER BY w
+        ON CONFLICT (word) DO UPDATE SET products = search_words.products + EXCLUDED.products;
+        RETURN NULL;
+    END
+    $$""",
+    """CREATE TRIGGER search_words_insert AFTER INSERT ON products REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION search_words_add()""",
     """CREATE TRIGGER search_words_delete AFTER DELETE ON products FOR EACH ROW
     WHEN (OLD.status = 'ACTIVE') EXECUTE FUNCTION search_words_count()""",
     """CREATE TRIGGER search_words_update AFTER UPDATE OF status, search_title, search_body ON products
@@ -122,6 +134,7 @@ def downgrade():
         for name in ("search_words_insert", "search_words_delete", "search_words_update"):
             op.execute(f"DROP TRIGGER IF EXISTS {name} ON products")
         op.execute("DROP FUNCTION IF EXISTS search_words_count()")
+        op.execute("DROP FUNCTION IF EXISTS search_words_add()")
         op.execute("DROP FUNCTION IF EXISTS search_words_of(text, text)")
         op.execute("DROP INDEX IF EXISTS ix_search_words_trigrams")
     else:
