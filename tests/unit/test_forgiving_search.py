@@ -305,3 +305,10 @@ def test_no_query_breaks_the_search(app, client, query):
     assert client.get("/produits", query_string={"q": query}).status_code == 200
     assert client.get("/produits", query_string={"q": query, "page": 3}).status_code == 200
     assert client.get("/mobile/api/products/", query_string={"q": query}).status_code == 200
+
+
+def test_an_alert_made_from_a_corrected_search_watches_the_corrected_words(app, client):
+    catalogue()
+    f.sign_in(client, f.user())
+    html = client.get("/produits?q=refrigirateur+hisense").get_data(as_text=True)
+    assert '<input type="hidden" name="q" value="refrigerateur hisense">' in html
