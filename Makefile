@@ -60,6 +60,7 @@ bench: install-dev translations system-deps
 	$(BIN)/python bench/catalog_queries.py
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/admin_pages.py
+	$(BIN)/python bench/search.py
 
 # Conversations at scale: two gunicorn processes over PostgreSQL and Redis, 200 WebSocket clients (bench/chat.py).
 bench-chat: install-dev translations system-deps

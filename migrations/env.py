@@ -16,11 +16,11 @@ logger = logging.getLogger('alembic.env')
 
 def include_object(obj, name, type_, reflected, compare_to):
     """Leave the per-dialect full-text search objects out of autogenerate."""
-    if type_ == "table" and name.startswith("products_fts"):
+    if type_ == "table" and name.startswith(("products_fts", "search_words_trigrams")):
         return False
     if type_ == "column" and name == "search_vector":
         return False
-    if type_ == "index" and name == "ix_products_search_vector":
+    if type_ == "index" and name in ("ix_products_search_vector", "ix_search_words_trigrams"):
         return False
     return True
 

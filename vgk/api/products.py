@@ -39,6 +39,12 @@ schemas(
 LISTING_PAGE = page_envelope(ref("ProductCard"))
 LISTING_PAGE["properties"]["count_capped"] = {"type": "boolean"}
 LISTING_PAGE["required"].append("count_capped")
+LISTING_PAGE["properties"]["did_you_mean"] = {
+    "type": ["string", "null"],
+    "description": "When the search as typed finds nothing and its misspelled words corrected find something: "
+                   "the corrected query (accent-free words), whose results these are. Null otherwise.",
+}
+LISTING_PAGE["required"].append("did_you_mean")
 LISTING_PAGE["properties"]["suggestions"] = {
     "type": "object", "required": ["categories", "products"],
     "description": "Only when a search finds nothing: categories its words name, the most viewed products.",
@@ -67,7 +73,8 @@ def _cards(products):
     params=[
         query("q", {"type": "string"}, "words searched in titles (first), category names (FR and EN, "
                                        "then) and descriptions, with common synonyms (telephone: smartphone, "
-                                       "portable...); the first 200 characters count"),
+                                       "portable...); misspelled words are corrected when the query as typed "
+                                       "finds nothing (see `did_you_mean`); the first 200 characters count"),
         query("category", {"type": "string"}, "category slug (its subcategories included); unknown: ignored"),
         query("city", {"type": "string"}, "city slug; unknown: ignored"),
         query("condition", {"enum": list(Condition.ALL)}, "item condition"),
@@ -88,14 +95,14 @@ def list_products():
             integer(params, name, required=True, low=0, high=catalog.MAX_PRICE)
     params["page"] = number
     filters = catalog.ListingFilters.from_params(params, MAX_PAGE)
-    page = catalog.list_products(filters, PER_PAGE, with_count=True)
+    found = catalog.find_products(filters, PER_PAGE, with_count=True)
+    page = found.page
     if filters.q and number == 1:
         events.record(EventKind.SEARCH, api_person(), query=filters.q, results=page.count)
-    fields = {}
-    found = catalog.empty_search_suggestions(filters, page)
-    if found is not None:
-        fields["suggestions"] = {"categories": [category_json(c) for c in found.categories],
-                                 "products": _cards(found.popular)}
+    fields = {"did_you_mean": found.did_you_mean}
+    if found.suggestions is not None:
+        fields["suggestions"] = {"categories": [category_json(c) for c in found.suggestions.categories],
+                                 "products": _cards(found.suggestions.popular)}
     return page_of(_cards(page.items), page=number, per_page=PER_PAGE, count=page.count,
                    count_capped=page.count_capped, fields=fields,
                    endpoint="api.list_products")

@@ -27,6 +27,7 @@ from vgk.models.catalog import (  # noqa: F401
     ProductStatus,
     ReportReason,
     Review,
+    SearchWord,
 )
 from vgk.models.chat import (  # noqa: F401
     Block,

@@ -1,4 +1,5 @@
-"""The catalogue: cities, pickup points, categories, products and their images."""
+"""The catalogue: cities, pickup points, categories, products and their images, and the words of the
+listed products (for correcting misspelled searches)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -159,6 +160,18 @@ class Product(db.Model):
 def _refresh_search_text(mapper, connection, product):
     product.search_title = normalize(product.title or "")
     product.search_body = normalize(product.description or "")
+
+
+class SearchWord(db.Model):
+    """A word of the ACTIVE products' search text and in how many of them it appears: the vocabulary
+    misspelled searches are corrected to. Written by database triggers on `products` only (migration
+    0026), never by the application; SQLite also indexes the words' trigrams there."""
+
+    __tablename__ = "search_words"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    word: Mapped[str] = mapped_column(String(40), unique=True)
+    products: Mapped[int] = mapped_column(default=0)
 
 
 class ProductImage(db.Model):

@@ -1,8 +1,9 @@
-"""Public catalogue queries: listing with filters and sort, full-text search, product page, home."""
+"""Public catalogue queries: listing with filters and sort, full-text search (with misspelled words
+corrected when it finds nothing), product page, home."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -22,11 +23,12 @@ from vgk.models import (
     User,
     UserStatus,
 )
-from vgk.services.catalogue import search
+from vgk.services.catalogue import search, spelling
 from vgk.services.catalogue.search import count_upto, sort_order
+from vgk.services.catalogue.vocabulary import meaningful
 from vgk.services.discovery import events
 from vgk.services.paging import page_number, parse_int
-from vgk.text import search_terms
+from vgk.text import normalize, search_terms
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 MAX_PRICE = 1_000_000_000  # one billion XAF: above anything sold second-hand
@@ -204,7 +206,7 @@ def _filter_conditions(filters: ListingFilters) -> list[ColumnElement[bool]]:
 def _listing_ids(filters: ListingFilters) -> Select[int]:
     """The id-only query of the listing for the filters, in display order."""
     conditions = _filter_conditions(filters)
-    terms = search_terms(filters.q)
+    terms = meaningful(search_terms(filters.q))
     if not terms:
         return select(Product.id).where(*conditions).order_by(*sort_order(filters.sort))
     found = search.new_search(terms)
@@ -297,14 +299,14 @@ class Suggestions:
     popular: Sequence[Product]
 
 
-def empty_search_suggestions(filters: ListingFilters, page: Page, categories: int = 6,
-                             popular: int = 4) -> Suggestions | None:
+def empty_search_suggestions(filters: ListingFilters, page: Page, corrected: Sequence[str] = (),
+                             categories: int = 6, popular: int = 4) -> Suggestions | None:
     """For a search whose first page is empty (None otherwise): the categories named by any word of
-    the query (or a synonym), top-most first, and the most viewed products."""
+    the query or of its `corrected` words (or a synonym), top-most first, and the most viewed products."""
     terms = search_terms(filters.q)
     if not terms or page.items or page.page > 1:
         return None
-    named = search.named_categories(terms).named
+    named = search.named_categories(list(dict.fromkeys([*terms, *corrected]))).named
     found: list[Category] = []
     if named:
         rows = db.session.scalars(
@@ -314,6 +316,44 @@ def empty_search_suggestions(filters: ListingFilters, page: Page, categories: in
         # A subcategory is left out when its parent is offered already.
         found = [row for row in rows if row.parent_id not in named][:categories]
     return Suggestions(categories=found, popular=most_viewed_products(popular))
+
+
+@dataclass
+class Results:
+    """What a listing request found: its page (`count`: how many results, when counted); for a search
+    that found nothing as typed, `did_you_mean`, the corrected query whose results the page holds; and
+    when nothing was found at all, what to offer instead."""
+
+    page: Page
+    query: str
+    did_you_mean: str | None = None
+    suggestions: Suggestions | None = None
+
+    @property
+    def count(self) -> int | None:
+        return self.page.count
+
+
+def _finds_any(filters: ListingFilters) -> bool:
+    return db.session.scalar(_listing_ids(filters).limit(1)) is not None
+
+
+def find_products(filters: ListingFilters, per_page: int = 20, with_count: bool = False) -> Results:
+    """The listing page for the filters (see list_products). A search that finds nothing at all is tried
+    again with its misspelled words corrected (spelling.py): when that finds something, its results
+    are the page. Otherwise the page stays empty, with suggestions."""
+    page = list_products(filters, per_page, with_count)
+    terms = meaningful(search_terms(filters.q))
+    if not terms or page.items or (page.page > 1 and _finds_any(filters)):
+        return Results(page, filters.q)
+    names = search.category_names()
+    correction = spelling.correct(terms, normalize(" ".join(f"{c.name_fr} {c.name_en}" for c in names)).split())
+    if correction.changed:
+        fixed = replace(filters, q=" ".join(correction.terms))
+        fixed_page = list_products(fixed, per_page, with_count)
+        if fixed_page.items or (fixed_page.page > 1 and _finds_any(fixed)):
+            return Results(fixed_page, filters.q, did_you_mean=fixed.q)
+    return Results(page, filters.q, suggestions=empty_search_suggestions(filters, page, correction.terms))
 
 
 # --- places for the app's filters and checkout ----------------------------------------------------

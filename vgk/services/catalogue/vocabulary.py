@@ -5,37 +5,54 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from vgk.text import normalize
 
 # Words that mean the same thing to a buyer, accent-free and lower-case (singular or plural alike).
 # Searching one of them also searches the others, in listings' text and in category names.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
-    ("telephone", "portable", "smartphone", "mobile", "phone", "cellulaire"),
+    ("telephone", "tel", "portable", "smartphone", "mobile", "phone", "cellulaire", "cellphone"),
     ("tablette", "tablet"),
-    ("chaussure", "basket", "sandale", "shoe", "sneaker", "escarpin", "botte", "tong", "mocassin"),
-    ("ordinateur", "ordi", "laptop", "pc", "computer"),
-    ("tele", "television", "televiseur", "tv"),
-    ("frigo", "refrigerateur", "fridge", "congelateur", "freezer"),
-    ("moto", "motocyclette", "motorbike", "motorcycle", "scooter"),
-    ("voiture", "automobile", "vehicule"),
-    ("velo", "bicyclette", "bike", "bicycle"),
+    ("chaussure", "basket", "sandale", "shoe", "sneaker", "escarpin", "botte", "tong", "mocassin", "godasse"),
+    ("ordinateur", "ordi", "laptop", "pc", "computer", "notebook"),
+    ("tele", "television", "televiseur", "tv", "telly"),
+    ("frigo", "refrigerateur", "fridge", "congelateur", "freezer", "refrigerator"),
+    ("moto", "motocyclette", "motorbike", "motorcycle", "scooter", "bendskin"),
+    ("voiture", "automobile", "vehicule", "car"),
+    ("velo", "bicyclette", "bike", "bicycle", "vtt"),
     ("habit", "vetement", "clothe", "clothing", "fringue"),
+    ("pagne", "wax", "tissu", "fabric", "ankara"),
+    ("robe", "dress", "kaba"),
     ("sac", "sacoche", "bag", "handbag"),
     ("montre", "watch"),
-    ("canape", "sofa", "divan"),
-    ("lit", "bed", "matelas", "mattress"),
-    ("climatiseur", "clim", "climatisation"),
+    ("canape", "sofa", "divan", "fauteuil", "couch", "armchair"),
+    ("lit", "bed", "sommier"),
+    ("matelas", "mattress"),
+    ("laver", "lave", "washing", "washer", "lavage"),
+    ("cuisiniere", "gaziniere", "cooker", "stove"),
+    ("ventilateur", "ventilo", "brasseur", "fan"),
+    ("climatiseur", "clim", "climatisation", "climatiser"),
+    ("generateur", "electrogene", "generator"),
     ("livre", "book", "bouquin"),
     ("bebe", "baby"),
+    ("jouet", "toy"),
+    ("reveil", "alarm"),
 )
 
-# Words with another common meaning ("ordinateur portable", "Mobile Money"): typing one searches its
-# group, but the group's other words do not search for it.
-ONE_WAY = frozenset({"portable", "mobile"})
+# Words with another common meaning ("ordinateur portable", "Mobile Money", "car" for a coach, "fan" of a
+# club, "tel quel" for as-is): typing one searches its group, but the group's other words do not search for it.
+ONE_WAY = frozenset({"portable", "mobile", "tel", "car", "fan", "lave", "tissu"})
 
 # Small words of category names that say nothing about what is sold.
 _STOP = frozenset({"et", "and", "de", "des", "du", "la", "le", "les", "en", "pour", "for", "of", "the", "a"})
+
+
+def meaningful(terms: Sequence[str]) -> list[str]:
+    """A query's terms without the small words that say nothing of what is sought ("machine a laver":
+    machine, laver), unless nothing else is left."""
+    kept = [term for term in terms if term not in _STOP and len(term) > 1]
+    return kept or list(terms)
 
 
 def singular(word: str) -> str:
@@ -82,10 +99,10 @@ WHOLE_WORD_BELOW = 5
 def text_alternatives(term: str) -> list[tuple[str, bool]]:
     """What to look for in listings' text for a term: (word, as a prefix) pairs. The typed word, and
     its singular or synonyms of 5 letters or more, are prefixes; shorter ones are whole words,
-    singular or with an s."""
+    singular or with an s, the typed word too when it is a synonym ("tv", "lit", "velo")."""
     found: list[tuple[str, bool]] = []
     for word in alternatives(term):
-        if word == term or len(word) >= WHOLE_WORD_BELOW:
+        if len(word) >= WHOLE_WORD_BELOW or (word == term and singular(term) not in _INDEX):
             found.append((word, True))
         else:
             found += [(word, False), (word + "s", False)]
@@ -130,11 +147,16 @@ class CategoryMatch:
     named: list[int]
 
 
+@lru_cache(maxsize=8)
+def _category_words(rows: tuple[CategoryName, ...]) -> dict[int, set[str]]:
+    """Each category's naming words, worked out once for a given set of categories."""
+    by_id = {row.id: row for row in rows}
+    return {row.id: _words(row, by_id) for row in rows}
+
+
 def match_categories(terms: Sequence[str], categories: Iterable[CategoryName]) -> CategoryMatch:
     """Categories named by the query's terms, their synonyms included, accent-free, singular or plural."""
-    rows = list(categories)
-    by_id = {row.id: row for row in rows}
-    words = {row.id: _words(row, by_id) for row in rows}
+    words = _category_words(tuple(categories))
     naming: dict[str, set[int]] = {}
     for term in terms:
         meanings = _meanings(term)

@@ -49,10 +49,10 @@ def products():
     filters = catalog.ListingFilters.from_params(request.args, current_app.config["MAX_PAGE"])
     more = bool(request.args.get("more"))
     # A search says how many listings it found (the plain listing is not counted, for speed).
-    page = catalog.list_products(filters, current_app.config["PAGE_SIZE"], with_count=bool(filters.q) and not more)
+    found = catalog.find_products(filters, current_app.config["PAGE_SIZE"], with_count=bool(filters.q) and not more)
     if filters.q and not more and filters.page == 1:
         events.record(EventKind.SEARCH, visitors.acting_person(), query=filters.q,
-                      results=page.count if page.count is not None else len(page.items))
+                      results=found.count if found.count is not None else len(found.page.items))
     notices = []
     if "category" in filters.ignored:
         notices.append(_("Catégorie inconnue : ce filtre a été ignoré."))
@@ -62,9 +62,10 @@ def products():
         notices.append(_("État inconnu : ce filtre a été ignoré."))
     context = dict(
         filters=filters,
-        page=page,
+        page=found.page,
+        did_you_mean=found.did_you_mean,
         notices=notices,
-        suggestions=catalog.empty_search_suggestions(filters, page),
+        suggestions=found.suggestions,
         categories=catalog.category_tree(),
         cities=catalog.cities(),
     )
