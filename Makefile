@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 # flask commands only; an unset VGK_ENV means production, which refuses to start without real keys.
 run: export VGK_ENV := development
 
-.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat bench-notifications clean
+.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat bench-notifications bench-recommendations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ bench-chat: install-dev translations system-deps
 # Notifications through a worker crash: 10 000 SMS, the RQ worker killed halfway (bench/notifications.py).
 bench-notifications: install-dev translations system-deps
 	$(BIN)/python bench/notifications.py
+
+# Recommendations: quality against popularity (10 000 products, 2 000 people), serving at 100 000 products.
+bench-recommendations: install-dev translations system-deps
+	$(BIN)/python bench/recommendations.py --postgresql
 
 clean:
 	rm -rf $(VENV) instance/test-media .pytest_cache
