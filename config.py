@@ -228,6 +228,8 @@ class Config:
     GEMINI_TIMEOUT_SECONDS = _env_number("GEMINI_TIMEOUT_SECONDS", 8, float)
     GEMINI_PRICE_INPUT = _env_number("GEMINI_PRICE_INPUT", 0.30, float)
     GEMINI_PRICE_OUTPUT = _env_number("GEMINI_PRICE_OUTPUT", 2.50, float)
+    # "Améliorer l'annonce": proposals a seller may ask for in an hour (web and app together).
+    ASSIST_PROPOSALS_PER_HOUR = _env_number("ASSIST_PROPOSALS_PER_HOUR", 10)
 
     # Google sign-in (OpenID Connect): shown only when a client id is set.
     GOOGLE_CLIENT_ID = os.environ.get("GOOGLE_CLIENT_ID")
