@@ -228,6 +228,10 @@ class Config:
     GEMINI_TIMEOUT_SECONDS = _env_number("GEMINI_TIMEOUT_SECONDS", 8, float)
     GEMINI_PRICE_INPUT = _env_number("GEMINI_PRICE_INPUT", 0.30, float)
     GEMINI_PRICE_OUTPUT = _env_number("GEMINI_PRICE_OUTPUT", 2.50, float)
+    # "Améliorer l'annonce": proposals a seller may ask for in an hour (web and app together). Translations of
+    # a listing asked by visitors who are not signed in: a per-address limit (each one may cost a model call).
+    ASSIST_PROPOSALS_PER_HOUR = _env_number("ASSIST_PROPOSALS_PER_HOUR", 10)
+    TRANSLATE_RATE_LIMIT = os.environ.get("TRANSLATE_RATE_LIMIT", "10 per minute; 60 per hour")
 
     # Discovery: behaviour events are written in batches every DISCOVERY_FLUSH_SECONDS (0: at once) and kept
     # DISCOVERY_RETENTION_DAYS; the recommenders (similar items, seen-together, trending) are rebuilt by a

@@ -93,7 +93,12 @@ def clean_database():
 @pytest.fixture(params=BACKENDS)
 def app(request):
     """The application on each database in turn, with an app context and empty tables."""
-    application = request.getfixturevalue(f"{request.param}_app")
+    yield from _with_empty_tables(request.getfixturevalue(f"{request.param}_app"))
+
+
+def _with_empty_tables(application):
+    """`application` with an app context for the test; afterwards its tables are emptied and the rate limits
+    reset."""
     with application.app_context():
         yield application
         db.session.rollback()
@@ -128,13 +133,49 @@ def google_postgresql_app(postgres, media_root, oidc_provider):
 
 @pytest.fixture(params=BACKENDS)
 def google_app(request, oidc_fake):
-    application = request.getfixturevalue(f"google_{request.param}_app")
-    with application.app_context():
-        yield application
-        db.session.rollback()
-        clean_database()
-        db.session.remove()
-    limiter.reset()
+    yield from _with_empty_tables(request.getfixturevalue(f"google_{request.param}_app"))
+
+
+# --- apps with Gemini configured, against the loopback fake of generateContent ----------------------
+
+@pytest.fixture(scope="session")
+def _gemini_server():
+    from tests.fakes.gemini import GeminiFake
+
+    fake = GeminiFake().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def gemini(_gemini_server):
+    """The Gemini fake the `gemini_app` talks to, with nothing received or scripted yet."""
+    _gemini_server.reset()
+    return _gemini_server
+
+
+def _gemini_app(database_url, media_root, fake):
+    app = make_app(database_url, media_root, GEMINI_API_KEY=fake.key, GEMINI_BASE_URL=fake.url,
+                   GEMINI_MODEL="gemini-2.5-flash", GEMINI_TIMEOUT_SECONDS=2)
+    migrate(app)
+    return app
+
+
+@pytest.fixture(scope="session")
+def gemini_sqlite_app(tmp_path_factory, media_root, _gemini_server):
+    path = tmp_path_factory.mktemp("gemini") / "vgk.sqlite3"
+    return _gemini_app(f"sqlite:///{path}", media_root, _gemini_server)
+
+
+@pytest.fixture(scope="session")
+def gemini_postgresql_app(postgres, media_root, _gemini_server):
+    return _gemini_app(postgres.create_database("vgk_gemini"), media_root, _gemini_server)
+
+
+@pytest.fixture(params=BACKENDS)
+def gemini_app(request, gemini):
+    """The application with a model configured (the fake), on each database in turn, like `app`."""
+    yield from _with_empty_tables(request.getfixturevalue(f"gemini_{request.param}_app"))
 
 
 @pytest.fixture

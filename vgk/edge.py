@@ -61,3 +61,8 @@ def callback_limit() -> str:
 def webhook_limit() -> str:
     """A payment provider's callbacks."""
     return str(current_app.config["PAYMENT_WEBHOOK_RATE_LIMIT"])
+
+
+def translate_limit() -> str:
+    """Translations of listings asked by visitors who are not signed in (each may cost a model call)."""
+    return str(current_app.config["TRANSLATE_RATE_LIMIT"])

@@ -78,3 +78,30 @@
     Array.prototype.forEach.call(document.querySelectorAll("form[data-sell-upload]"), enhance);
   });
 })();
+
+/* "Améliorer l'annonce": using the proposal fills the title and description in the page (nothing is saved
+   until the seller submits the form); ignoring it removes it. Without JavaScript both buttons post the form. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-use-proposal], [data-ignore-proposal]");
+    var box = button && button.closest("[data-proposal]");
+    var form = button && button.form;
+    if (!box || !form) { return; }
+    event.preventDefault();
+    var holder = box.parentNode;
+    if (button.hasAttribute("data-use-proposal")) {
+      var title = form.querySelector("#title"), description = form.querySelector("#description");
+      title.value = box.querySelector('input[name="proposal_title"]').value;
+      description.value = box.querySelector('input[name="proposal_description"]').value;
+      var note = document.createElement("p");
+      note.className = "hint";
+      note.setAttribute("role", "status");
+      note.textContent = box.getAttribute("data-used");
+      holder.replaceChildren(note);
+      title.focus();
+    } else {
+      holder.replaceChildren();
+    }
+  });
+})();

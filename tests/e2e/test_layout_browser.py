@@ -34,8 +34,9 @@ PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "i
 # Every HTML page, by who opens it; `test_every_page_is_measured` fails when a page is missing here.
 PUBLIC_PAGES = ["/", "/produits", "/produits?q=zzzzqqq", "{product}", "{sold}", "{seller}", "/panier",
                 "/connexion", "/inscription", "/mot-de-passe/oublie", "/mot-de-passe/nouveau", "/suivi",
-                "{report}", "{guest_order}", "{guest_review}", "{simulator}", "/hors-ligne", "/comment-ca-marche",
-                "/protection-acheteur", "/conditions", "/contact", "/staff/verrou", "{unsubscribe}", "/pour-vous"]
+                "{report}", "{translation}", "{guest_order}", "{guest_review}", "{simulator}", "/hors-ligne",
+                "/comment-ca-marche", "/protection-acheteur", "/conditions", "/contact", "/staff/verrou",
+                "{unsubscribe}", "/pour-vous"]
 # Pages people reach with a wrong or stale link: a clear message that fits too.
 REFUSED_PAGES = ["/mot-de-passe/lien/plus-valable", "/email/verifier/plus-valable", "/p/nexistepas",
                  "/desabonnement/plus-valable"]
@@ -130,6 +131,7 @@ def people(live_app):
         notifications_of(client)
         db.session.commit()
         data = {"product": f"/p/{item.public_id}", "report": f"/p/{item.public_id}/signaler",
+                "translation": f"/p/{item.public_id}/traduction?vers=en",
                 "review": f"/admin/annonces/{waiting.public_id}",
                 "client": client.id, "admin": admin.id, "staff": staff.id, "point": point.id,
                 "seller": f"/vendeur/{client.public_id}", "edit": f"/compte/annonces/{waiting.public_id}",

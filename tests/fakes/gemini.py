@@ -27,6 +27,19 @@ class GeminiFake(LoopbackServer):
         self.delay = 0.0
         self._lock = threading.Lock()
 
+    def reset(self):
+        """Nothing received or scripted, no delay, the default answer (a fake shared by several tests)."""
+        with self._lock:
+            self.requests.clear()
+            self._script.clear()
+        self.delay = 0.0
+        self.default_answer = json.dumps({"title": "Titre proposé", "description": "Une description proposée."})
+
+    def prompts(self):
+        """The text of each request's prompt, in order."""
+        return [part.get("text", "") for request in self.requests if isinstance(request["json"], dict)
+                for content in request["json"].get("contents", [])[:1] for part in content.get("parts", [])[:1]]
+
     def answer_next(self, text):
         with self._lock:
             self._script.append(("answer", text))

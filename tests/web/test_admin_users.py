@@ -40,7 +40,7 @@ def refreshed(user):
 
 @pytest.fixture
 def admin(app, client):
-    user = f.user(role=Role.ADMIN, name="Brice Atangana", two_factor=TwoFactor.SMS)
+    user = f.user(role=Role.ADMIN, name="Brice Atangana", two_factor=TwoFactor.SMS, phone="+237677555501")
     f.sign_in(client, user)
     return user
 
@@ -48,10 +48,12 @@ def admin(app, client):
 @pytest.fixture
 def people(app):
     return {
-        "aicha": f.user(name="Aïcha Mbarga", email="aicha.mbarga@example.cm"),
+        # Phones of their own: the factory's running count could spell the "100" searched below.
+        "aicha": f.user(name="Aïcha Mbarga", email="aicha.mbarga@example.cm", phone="+237677555502"),
         "jean": f.user(name="Jean Fotso", phone="+237690000123"),
-        "staff": f.user(role=Role.STAFF, name="Serge Ekwalla", pickup_point=pickup_point(), two_factor=TwoFactor.SMS),
-        "gone": f.user(name="Paul Nkodo", status=UserStatus.SUSPENDED),
+        "staff": f.user(role=Role.STAFF, name="Serge Ekwalla", pickup_point=pickup_point(), two_factor=TwoFactor.SMS,
+                        phone="+237677555503"),
+        "gone": f.user(name="Paul Nkodo", status=UserStatus.SUSPENDED, phone="+237677555504"),
     }
 
 

@@ -23,6 +23,7 @@ def init_app(app):
         notification_preferences,
         payments,
         products,
+        proposals,
         push,
         staff,
         visitor,

@@ -16,11 +16,12 @@ from vgk.api.openapi import envelope, nullable, operation, page_envelope, page_p
 from vgk.api.schemas import iso, product_card_json, seller_json, user_json
 from vgk.edge import client_ip
 from vgk.errors import Forbidden, Invalid
+from vgk.labels import label
 from vgk.models import OrderStatus, Role, UserStatus
 from vgk.services.accounts import people
 from vgk.services.backoffice import analytics, directory
 from vgk.services.commerce import wallet
-from vgk.services.selling import moderation
+from vgk.services.selling import assist, judgements, moderation
 from vgk.text import format_xaf
 
 TAG = "admin"
@@ -70,6 +71,9 @@ def queue_entry_json(product):
              "explanation": str(moderation.EXPLANATIONS.get(code, ""))}
             for code in moderation.flag_list(product)
         ],
+        "risk_score": product.risk_score,
+        "risk_reasons": [{"code": code, "label": label(code, "risk_reason")}
+                         for code in judgements.risk_reasons(product) if code in assist.RISK_REASONS],
     }
 
 
@@ -124,6 +128,11 @@ schemas(
             "flags": {"type": "array", "items": {
                 "type": "object", "required": ["code", "label", "explanation"],
                 "properties": {"code": {"enum": list(moderation.FLAGS)}, "label": _string, "explanation": _string},
+            }},
+            "risk_score": nullable({"type": "integer", "minimum": 0, "maximum": 100}),
+            "risk_reasons": {"type": "array", "items": {
+                "type": "object", "required": ["code", "label"],
+                "properties": {"code": {"enum": list(assist.RISK_REASONS)}, "label": _string},
             }},
         },
     }]},
@@ -234,7 +243,9 @@ def admin_reinstate_user(user_id):
 @admin_with_second_factor
 @operation(
     "Listings waiting for moderation, with their automatic flags", tag=TAG, ok=page_envelope(ref("AdminQueueEntry")),
-    description="Oldest submission first. Flags: contact, payment, banned_word, price_outlier, duplicate_photo.",
+    description="The riskiest first (`risk_score`, 0 to 100, judged when the listing is submitted; null until "
+                "then, and last), then the oldest submission. Flags: contact, payment, banned_word, price_outlier, "
+                "duplicate_photo.",
     params=[page_param()],
 )
 def admin_pending_products():

@@ -1,9 +1,10 @@
 """The language model that helps sellers and moderators. Default: none (the services answer with their
 rules). Real: Gemini through google-genai, when GEMINI_API_KEY is set.
 
-One call, `ask(task, fields, answer)`: the prompt is the file `prompts/<task>.txt` with `fields` filled in,
-the model is asked for JSON in the shape of the pydantic model `answer`, and what comes back is validated
-against it. Anything else — no key, a timeout, a refusal, 429, a malformed answer — raises AiUnavailable,
+One call, `ask(task, fields, answer, image=None)`: the prompt is the file `prompts/<task>.txt` with `fields`
+filled in (and, when given, a small photo — JPEG or WebP bytes, at most IMAGE_MAX_BYTES — as an inline part
+after it), the model is asked for JSON in the shape of the pydantic model `answer`, and what comes back is
+validated against it. Anything else — no key, a timeout, a refusal, 429, a malformed answer — raises AiUnavailable,
 and the caller falls back to its rules; a page never waits longer than GEMINI_TIMEOUT_SECONDS. Each call
 logs its latency, tokens and cost. On the wire (for a fake on 127.0.0.1 through GEMINI_BASE_URL):
 `POST {base}/{version}/models/{model}:generateContent`, header `x-goog-api-key`."""
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 PROMPTS = Path(__file__).resolve().parent / "prompts"
 A = TypeVar("A", bound=BaseModel)
+IMAGE_MAX_BYTES = 100_000  # a thumbnail: enough for the model to see the item, cheap to send
 
 
 class AiUnavailable(RuntimeError):
@@ -30,7 +32,18 @@ class AiUnavailable(RuntimeError):
 class Assistant(Protocol):
     name: str
 
-    def ask(self, task: str, fields: Mapping[str, str], answer: type[A]) -> A: ...
+    def ask(self, task: str, fields: Mapping[str, str], answer: type[A], image: bytes | None = None) -> A: ...
+
+
+def image_type(data: bytes | None) -> str | None:
+    """The media type of a photo the model may be shown (JPEG or WebP, at most IMAGE_MAX_BYTES), else None."""
+    if not data or len(data) > IMAGE_MAX_BYTES:
+        return None
+    if data[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
 
 
 def prompt(task: str, fields: Mapping[str, str]) -> str:
@@ -46,7 +59,7 @@ class NoModel:
 
     name = "rules"
 
-    def ask(self, task: str, fields: Mapping[str, str], answer: type[A]) -> A:
+    def ask(self, task: str, fields: Mapping[str, str], answer: type[A], image: bytes | None = None) -> A:
         raise AiUnavailable("no model configured")
 
 
@@ -67,11 +80,20 @@ class Gemini:
         self.client = genai.Client(api_key=api_key, http_options=options)
         self._types = types
 
-    def ask(self, task: str, fields: Mapping[str, str], answer: type[A]) -> A:
+    def _contents(self, task: str, fields: Mapping[str, str], image: bytes | None) -> Any:
+        text = prompt(task, fields)
+        media_type = image_type(image)
+        if image is None or media_type is None:
+            return text
+        types = self._types
+        return [types.Content(role="user", parts=[types.Part.from_text(text=text),
+                                                  types.Part.from_bytes(data=image, mime_type=media_type)])]
+
+    def ask(self, task: str, fields: Mapping[str, str], answer: type[A], image: bytes | None = None) -> A:
         started = time.perf_counter()
         try:
             response = self.client.models.generate_content(
-                model=self.model, contents=prompt(task, fields),
+                model=self.model, contents=self._contents(task, fields, image),
                 config=self._types.GenerateContentConfig(response_mime_type="application/json",
                                                          response_schema=answer, temperature=0.4))
             result = answer.model_validate_json(response.text or "")

@@ -25,6 +25,7 @@ from vgk.models.catalog import (  # noqa: F401
     Product,
     ProductImage,
     ProductStatus,
+    ProductTranslation,
     ReportReason,
     Review,
     SearchWord,

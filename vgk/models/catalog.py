@@ -118,6 +118,10 @@ class Product(db.Model):
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     rejection_reason: Mapped[str | None] = mapped_column(String(500))
     moderation_flags: Mapped[str] = mapped_column(String(255), default="")
+    # The risk the listing is refused (0–100) and why (space-separated keys of assist.RISK_REASONS), judged
+    # in a job at each submission; None until then.
+    risk_score: Mapped[int | None]
+    risk_reasons: Mapped[str] = mapped_column(String(120), default="")
 
     seller: Mapped[User] = relationship(foreign_keys=[seller_id])
     category: Mapped[Category] = relationship()
@@ -145,6 +149,7 @@ class Product(db.Model):
               "category_id", "city_id", "condition", "created_at"),
         Index("ix_products_status_views", "status", "view_count"),
         Index("ix_products_status_submitted", "status", "submitted_at"),
+        Index("ix_products_status_risk", "status", "risk_score", "submitted_at"),
     )
 
     @property
@@ -210,10 +215,32 @@ class Review(db.Model):
     rating: Mapped[int]
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Its feeling ("positive", "neutral", "negative") and why (space-separated keys of
+    # assist.FEELING_REASONS), judged in a job once it is posted; None until then.
+    feeling: Mapped[str | None] = mapped_column(String(8))
+    feeling_reasons: Mapped[str] = mapped_column(String(120), default="")
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
     __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)
+
+
+class ProductTranslation(db.Model):
+    """A listing's title and description in another language, kept for the next reader. `source_digest` is
+    the digest of the text it was made from: once the listing is edited it no longer matches, and the
+    translation is made again."""
+
+    __tablename__ = "product_translations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    source_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("product_id", "language"),)
 
 
 class ReportReason:

@@ -62,6 +62,10 @@ class Conversation(db.Model):
     last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Once reported: its feeling ("positive", "neutral", "negative") and why (space-separated keys of
+    # assist.FEELING_REASONS), judged in a job from its recent messages; None until then.
+    feeling: Mapped[str | None] = mapped_column(String(8))
+    feeling_reasons: Mapped[str] = mapped_column(String(120), default="")
 
     product: Mapped[Product | None] = relationship()
     members: Mapped[list[ConversationMember]] = relationship(

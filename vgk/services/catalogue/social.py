@@ -26,6 +26,7 @@ from vgk.services.accounts import links
 from vgk.services.catalogue.catalog import get_public_product
 from vgk.services.discovery import events
 from vgk.services.paging import Page, paginate, parse_id
+from vgk.services.selling import judgements
 
 log = logging.getLogger(__name__)
 REVIEW_TEXT_MAX = 1000
@@ -93,6 +94,7 @@ class SellerProfile:
     rating: float | None
     review_count: int
     reviews: Sequence[Review]
+    feelings: judgements.FeelingSummary
 
 
 def rating_of(seller: User) -> tuple[float | None, int]:
@@ -120,7 +122,8 @@ def seller_profile(public_id: object, limit: int = 60) -> SellerProfile:
         .options(selectinload(Review.author))
         .order_by(Review.created_at.desc()).limit(10)
     ).all()
-    return SellerProfile(seller=seller, products=products, rating=rating, review_count=count, reviews=reviews)
+    return SellerProfile(seller=seller, products=products, rating=rating, review_count=count, reviews=reviews,
+                         feelings=judgements.review_feelings(seller.id))
 
 
 # --- reviews -----------------------------------------------------------------------------------
@@ -153,6 +156,7 @@ def leave_review(author: User | None, order_item_id: object, rating: object, tex
     db.session.add(review)
     db.session.commit()
     log.info("review of order item %s by user %s: %s/5", item.id, author.id, review.rating)
+    judgements.review_posted([review.id])
     return review
 
 
@@ -241,12 +245,13 @@ def leave_guest_review(token: object, rating: object, text: object = "") -> Orde
     order = guest_review_order(token)
     if guest_reviewed(order):
         raise Conflict(_l("Vous avez déjà noté cette commande. Merci !"))
-    for item in guest_review_lines(order):
-        db.session.add(_new_review(item, None, rating, text))
+    reviews = [_new_review(item, None, rating, text) for item in guest_review_lines(order)]
+    db.session.add_all(reviews)
     try:
         db.session.commit()
     except IntegrityError:  # the same link sent twice at once: the first one counts
         db.session.rollback()
         raise Conflict(_l("Vous avez déjà noté cette commande. Merci !")) from None
     log.info("guest review of order %s: %s/5", order.reference, rating)
+    judgements.review_posted([review.id for review in reviews])
     return order

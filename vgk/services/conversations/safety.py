@@ -32,7 +32,7 @@ from vgk.models.base import utcnow
 from vgk.services.backoffice import audit
 from vgk.services.conversations import messages, threads
 from vgk.services.paging import Page, paginate, parse_id
-from vgk.services.selling import media
+from vgk.services.selling import judgements, media
 
 PRIVATE_PREFIX = "private/"
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
@@ -114,6 +114,7 @@ def report(reporter: User | None, conversation: Conversation, message_id: object
         if found is None:
             raise
         return found
+    judgements.conversation_reported(conversation.id)
     return entry
 
 

@@ -21,7 +21,7 @@ from vgk.security import ensure_owner
 from vgk.services.catalogue import alerts
 from vgk.services.conversations import offers
 from vgk.services.paging import Page, paginate
-from vgk.services.selling import listing_fields, media, moderation
+from vgk.services.selling import judgements, listing_fields, media, moderation
 
 log = logging.getLogger(__name__)
 S = ProductStatus
@@ -128,8 +128,10 @@ def leaf_categories() -> Sequence[Category]:
 # --- moving ------------------------------------------------------------------------------------
 
 def _apply_moderation_flags(product: Product) -> None:
-    """The moderation service's automatic flags, computed afresh at each submission."""
+    """The moderation service's automatic flags, computed afresh at each submission; its risk is judged
+    again in a job once the call commits."""
     product.moderation_flags = " ".join(moderation.flags_for(product))[:255]
+    _to_judge().add(product)
 
 
 def _move(product: Product, to_status: str) -> Product:
@@ -150,7 +152,16 @@ def _move(product: Product, to_status: str) -> Product:
 def _commit(product: Product) -> Product:
     db.session.commit()
     _saved_files().clear()
+    judged = [item.id for item in _to_judge()]
+    _to_judge().clear()
+    judgements.listings_submitted(judged)
     return product
+
+
+def _to_judge() -> set[Product]:
+    """The listings whose flags the current call computed (their risk is judged after the commit)."""
+    pending: set[Product] = db.session.info.setdefault("vgk.listings.to_judge", set())
+    return pending
 
 
 def _saved_files() -> list[str]:
@@ -170,6 +181,7 @@ def _rollback_on_error(fn: Callable[P, R]) -> Callable[P, R]:
             db.session.rollback()
             media.delete_files(_saved_files())
             _saved_files().clear()
+            _to_judge().clear()
             raise
 
     return wrapped

@@ -201,10 +201,11 @@ def pending_count() -> int:
 
 
 def queue(page: int | None = 1, per_page: int = 20) -> Page:
-    """PENDING products, oldest submission first, with images and seller loaded."""
+    """PENDING products, the riskiest first (Product.risk_score; not yet judged: last), then the oldest
+    submission first, with images and seller loaded."""
     return paginate(
         select(Product).where(Product.status == ProductStatus.PENDING)
-        .order_by(Product.submitted_at.asc(), Product.id.asc())
+        .order_by(func.coalesce(Product.risk_score, -1).desc(), Product.submitted_at.asc(), Product.id.asc())
         .options(selectinload(Product.images), joinedload(Product.seller), joinedload(Product.category)),
         page or 1, per_page, total=pending_count(),
     )

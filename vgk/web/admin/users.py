@@ -14,6 +14,7 @@ from vgk.edge import client_ip
 from vgk.errors import DomainError, Invalid
 from vgk.services.accounts import people, sessions
 from vgk.services.backoffice import directory
+from vgk.services.selling import judgements
 from vgk.web import htmx
 from vgk.web.admin import bp
 from vgk.web.admin.common import PER_PAGE, admin_only, back_to, refused
@@ -36,6 +37,8 @@ def _detail_context(user, **extra):
         live_sessions=len(sessions.live_sessions(user)),
         phone=people.format_phone(user.phone),
         is_me=user.id == current_user.id,
+        review_feelings=judgements.review_feelings(user.id),
+        conversation_feelings=judgements.conversation_feelings(user.id),
         **extra,
     )
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("sell", __name__)
 
-from vgk.web.sell import views  # noqa: E402,F401
+from vgk.web.sell import proposal, views  # noqa: E402,F401

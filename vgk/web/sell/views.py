@@ -92,7 +92,7 @@ def new_listing():
     return redirect(url_for("sell.edit_listing", public_id=product.public_id), 303)
 
 
-def _edit_page(product, form=None, status=200, error=None):
+def _edit_page(product, form=None, status=200, error=None, **extra):
     if form is None:
         form = ListingForm(formdata=None, obj=product)
         form.category.data = product.category.slug
@@ -102,7 +102,8 @@ def _edit_page(product, form=None, status=200, error=None):
     _choices(form)
     return render_template("sell/form.html", form=form, product=product, error=error,
                            photos_form=PhotosForm(formdata=None), action_form=ActionForm(),
-                           favourites=social.favourite_count(product), max_photos=listings.MAX_PHOTOS), status
+                           favourites=social.favourite_count(product), max_photos=listings.MAX_PHOTOS,
+                           **extra), status
 
 
 @bp.route("/compte/annonces/<public_id>", methods=["GET", "POST"])
