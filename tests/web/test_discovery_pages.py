@@ -144,4 +144,8 @@ def test_a_search_is_noted_with_its_result_count_and_admins_see_it(app, client):
     page = visible(response.get_data(as_text=True))
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     assert "Les plus fréquentes" in page and "frigo 1 1 1" in page
+    assert "Prévision des ventes à 7 jours Pas encore évaluée" in page
+    build.rebuild()
+    page = visible(client.get("/admin/recherches").get_data(as_text=True))
+    assert "La règle reste en service : pas encore assez de ventes pour juger un modèle." in page
     assert page.index("zzzqqq", page.index("Sans résultat")) and "frigo" not in page[page.index("Sans résultat"):]

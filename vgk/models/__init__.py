@@ -41,7 +41,14 @@ from vgk.models.chat import (  # noqa: F401
     Offer,
     OfferStatus,
 )
-from vgk.models.discovery import BehaviourEvent, EventKind, ItemNeighbour, NeighbourKind, TrendingItem  # noqa: F401
+from vgk.models.discovery import (  # noqa: F401
+    BehaviourEvent,
+    EventKind,
+    ItemNeighbour,
+    ModelJudgement,
+    NeighbourKind,
+    TrendingItem,
+)
 from vgk.models.notifications import Notification, OutboxMessage  # noqa: F401
 from vgk.models.notify import (  # noqa: F401
     DeliveryStatus,

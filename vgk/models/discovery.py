@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vgk.extensions import db
@@ -72,3 +72,14 @@ class TrendingItem(db.Model):
     rank: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
     score: Mapped[float] = mapped_column(Float)
+
+
+class ModelJudgement(db.Model):
+    """The last judgement of a learnt model against the rule it would replace (JSON: whether it is
+    shipped, its scores, its weights), written by the recommenders' job."""
+
+    __tablename__ = "discovery_models"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    payload: Mapped[str] = mapped_column(Text)
+    judged_at: Mapped[datetime] = mapped_column(default=utcnow)

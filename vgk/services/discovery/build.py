@@ -33,7 +33,7 @@ from vgk.models import (
     UserStatus,
 )
 from vgk.models.base import utcnow
-from vgk.services.discovery import events, recommenders
+from vgk.services.discovery import events, prediction, recommenders
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ class Built:
     content: int
     coview: int
     trending: int
+    model_shipped: bool
     pruned: int
     seconds: float
 
@@ -130,6 +131,10 @@ def rebuild() -> Built:
     content = recommenders.content_neighbours(items)
     coview = recommenders.coview_neighbours(histories.values(), allowed=on_sale)
     trend = recommenders.trending(happened, places)
+    judgement = prediction.learn()
+    prediction.store(judgement)
+    if judgement.shipped:
+        trend = prediction.reranked(trend, prediction.fresh_chances(judgement), judgement.base_rate)
     existing = set(db.session.scalars(select(Product.id).where(Product.id.in_(list(coview))))) if coview else set()
     rows = [{"product_id": product, "kind": kind, "rank": rank, "neighbour_id": other, "score": score}
             for kind, found in ((NeighbourKind.CONTENT, content), (NeighbourKind.COVIEW, coview))
@@ -146,6 +151,7 @@ def rebuild() -> Built:
         connection.execute(insert(TrendingItem.__table__), trending_rows)
     db.session.commit()
     built = Built(products=len(items), events=len(happened), content=len(content), coview=len(coview),
-                  trending=len(trend), pruned=pruned, seconds=round(time.perf_counter() - started, 2))
+                  trending=len(trend), model_shipped=judgement.shipped, pruned=pruned,
+                  seconds=round(time.perf_counter() - started, 2))
     log.info("recommenders rebuilt: %s", built)
     return built
