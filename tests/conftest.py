@@ -105,6 +105,7 @@ def _with_empty_tables(application):
         clean_database()
         db.session.remove()
     limiter.reset()
+    application.extensions.pop("vgk_events", None)  # the views counted today, the visitors per address
 
 
 # --- apps with Google sign-in configured, against the fake OpenID Connect provider -----------------

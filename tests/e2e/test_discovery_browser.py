@@ -51,6 +51,7 @@ def test_the_product_page_shows_similar_items_with_reasons(live_server, phone, s
 def test_the_home_page_shows_the_trend_of_the_visitors_city_and_their_suggestions(live_server, phone, shop):
     page = phone
     page.goto(f"{live_server.url}/p/{shop['paddle']}")  # a visitor looking at listings in Kribi
+    page.goto(f"{live_server.url}/p/{shop['paddle']}")
     page.goto(f"{live_server.url}/")
     trending = page.locator("#trending")
     expect(trending.locator("h2")).to_have_text("Tendances à Kribi")

@@ -18,11 +18,13 @@ def test_alike_items_share_words_category_city_and_price_within_their_family():
 
 def test_seen_together_counts_people_and_shrinks_rare_pairs():
     histories = [[1, 2], [1, 2, 3], [2, 1], [1, 3], [4, 1]]
-    found = r.coview_neighbours(histories, k=5)
+    found = r.coview_neighbours(histories, k=5, min_people=1)
     assert [other for other, _score in found[1]][:2] == [2, 3]
     assert dict(found[1])[2] > dict(found[1])[3] > dict(found[1])[4]
-    on_sale = r.coview_neighbours(histories, k=5, allowed={1, 3, 4})
+    on_sale = r.coview_neighbours(histories, k=5, allowed={1, 3, 4}, min_people=1)
     assert [other for other, _score in on_sale[1]] == [3, 4]  # 2 sold: never proposed
+    # by default a pair needs three people: one person's browsing never shows on its own
+    assert r.coview_neighbours(histories, k=5) == {1: [(2, found[1][0][1])], 2: [(1, found[2][0][1])]}
 
 
 def test_trending_counts_each_person_once_and_recent_demand_more():

@@ -60,10 +60,13 @@ def test_a_listing_the_job_has_not_seen_gets_the_category_and_price_rule(market)
 
 
 def test_seen_together_comes_from_people_who_looked_at_both(market):
-    for visitor in range(3):
+    for visitor in range(5):
         visit(visitor, market["a12"], market["tv"])
-    visit(9, market["a12"], market["chair"])
-    visit(10, market["a12"], market["sold"])
+    for visitor in range(5, 8):
+        visit(visitor, market["a12"], market["chair"])
+    visit(9, market["a12"], market["spark"])  # one person only: never shown
+    for visitor in range(10, 14):
+        visit(visitor, market["a12"], market["sold"])
     build.rebuild()
     assert titles(suggestions.seen_together(market["a12"])) == ["Télé LG 43 pouces", "Chaise en bois"]
     market["tv"].status = ProductStatus.SOLD
@@ -101,7 +104,7 @@ def test_the_feed_follows_what_the_person_did_never_what_they_saw_nor_their_own(
     assert "Samsung Galaxy A12 double SIM" not in titles(feed)  # already seen
     assert "Samsung Galaxy A12 64 Go" not in titles(feed)  # their own listing
     assert feed[0].product.title == "Télé LG 43 pouces"
-    assert feed[0].reason == "Parce que vous avez regardé « Samsung Galaxy A12 double SIM »"
+    assert feed[0].reason == "Vu par ceux qui ont regardé « Samsung Galaxy A12 double SIM »"
 
 
 def test_without_history_the_feed_is_the_city_trend(market):

@@ -35,10 +35,32 @@ def test_looking_at_a_product_gives_a_visitor_an_id_and_counts_the_view(app, cli
     visitor = cookie(client)
     assert response.status_code == 200 and visitor and len(visitor) >= 16
     assert "HttpOnly" in response.headers["Set-Cookie"] and "SameSite=Lax" in response.headers["Set-Cookie"]
+    assert kept() == []  # a browser counts as a person once it sends its id back
     client.get(f"/p/{item.public_id}")
-    assert kept() == [("view", visitor, None, item.id)] * 2
+    client.get(f"/p/{item.public_id}")  # the same person again today: not counted twice
+    assert kept() == [("view", visitor, None, item.id)]
     db.session.expire_all()
-    assert db.session.get(Product, item.id).view_count == 2
+    assert db.session.get(Product, item.id).view_count == 2  # the first visit, then the person's
+
+
+def test_reloading_or_minting_ids_does_not_inflate_views_or_trends(app, client):
+    from vgk.services.discovery import events as recorded
+
+    item = f.product()
+    for _ in range(20):  # a robot that never keeps the cookie
+        app.test_client().get(f"/p/{item.public_id}")
+    for _ in range(5):
+        client.get(f"/p/{item.public_id}", headers={"Sec-GPC": "1"})
+    db.session.expire_all()
+    assert db.session.get(Product, item.id).view_count == 1 and kept() == []
+    for n in range(recorded.VISITORS_PER_ADDRESS + 10):  # ids sent back, all from one address
+        minted = app.test_client()
+        minted.set_cookie(COOKIE, f"minted-visitor-{n:08d}")
+        minted.get(f"/p/{item.public_id}")
+    people = {row[1] for row in kept()}
+    assert len(people) == recorded.VISITORS_PER_ADDRESS
+    db.session.expire_all()
+    assert db.session.get(Product, item.id).view_count == 1 + recorded.VISITORS_PER_ADDRESS
 
 
 def test_a_browser_asking_not_to_be_tracked_is_counted_but_not_kept(app, client):
@@ -56,7 +78,7 @@ def test_the_product_page_shows_similar_items_with_reasons_and_what_visitors_als
     item = f.product("Samsung Galaxy A12", category_=phones, city_=douala, price=60_000)
     f.product("Samsung Galaxy A12 double SIM", category_=phones, city_=douala, price=62_000)
     lamp = f.product("Lampe de chevet", city_=douala)
-    for n in range(2):
+    for n in range(3):
         events.record("view", Person(visitor=f"visitor-{n:016d}"), item.id)
         events.record("view", Person(visitor=f"visitor-{n:016d}"), lamp.id)
     build.rebuild()
@@ -90,17 +112,18 @@ def test_pour_vous_is_private_and_the_home_page_loads_it_for_people_with_history
     douala = f.city("Douala", "douala")
     seen = f.product("Télé Samsung", city_=douala)
     other = f.product("Télé LG", city_=douala)
-    for n in range(2):
+    for n in range(3):
         events.record("view", Person(visitor=f"visitor-{n:016d}"), seen.id)
         events.record("view", Person(visitor=f"visitor-{n:016d}"), other.id)
     build.rebuild()
     assert 'hx-get="/pour-vous"' not in client.get("/").get_data(as_text=True)
     client.get(f"/p/{seen.public_id}")
+    client.get(f"/p/{seen.public_id}")
     assert 'hx-get="/pour-vous"' in client.get("/").get_data(as_text=True)
     response = client.get("/pour-vous", headers={"HX-Request": "true"})
     fragment = visible(response.get_data(as_text=True))
     assert response.headers["Cache-Control"] == "no-store" and "<html" not in response.get_data(as_text=True)
-    assert "Télé LG" in fragment and "Parce que vous avez regardé « Télé Samsung »" in fragment
+    assert "Télé LG" in fragment and "Vu par ceux qui ont regardé « Télé Samsung »" in fragment
     assert "Télé Samsung" not in fragment.replace("« Télé Samsung »", "")
 
 
@@ -134,6 +157,7 @@ def test_a_client_turns_their_history_off(app, client):
 
 def test_a_search_is_noted_with_its_result_count_and_admins_see_it(app, client):
     f.product("Frigo Haier")
+    client.set_cookie(COOKIE, "visitor-who-searches-0001")
     client.get("/produits?q=frigo")
     client.get("/produits?q=frigo&page=2")  # the same search, further: not a new one
     client.get("/produits?q=zzzqqq")
@@ -149,3 +173,77 @@ def test_a_search_is_noted_with_its_result_count_and_admins_see_it(app, client):
     page = visible(client.get("/admin/recherches").get_data(as_text=True))
     assert "La règle reste en service : pas encore assez de ventes pour juger un modèle." in page
     assert page.index("zzzqqq", page.index("Sans résultat")) and "frigo" not in page[page.index("Sans résultat"):]
+
+
+def test_a_browser_asking_not_to_be_tracked_is_not_tracked_when_signed_in_either(app, client):
+    me, item = f.user(), f.product()
+    f.sign_in(client, me)
+    gpc = {"Sec-GPC": "1"}
+    page = client.get(f"/p/{item.public_id}", headers=gpc).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post(f"/p/{item.public_id}/favori", data={"csrf_token": token}, headers=gpc)
+    assert kept() == []
+    client.post(f"/p/{item.public_id}/favori", data={"csrf_token": token})  # unliked, then
+    client.post(f"/p/{item.public_id}/favori", data={"csrf_token": token})  # liked without the signal
+    assert [row[0] for row in kept()] == ["favourite"]
+
+
+def test_the_history_switch_takes_only_0_or_1_and_a_visitor_can_erase_under_gpc(app, client):
+    item = f.product()
+    client.set_cookie(COOKIE, "visitor-with-history-0001")
+    client.get(f"/p/{item.public_id}")
+    page = client.get("/pour-vous", headers={"Sec-GPC": "1"}).get_data(as_text=True)
+    assert "Votre navigateur demande à ne pas être suivi" in page and "Effacer l’historique de ce navigateur" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    for bad in ("2", "true", ""):
+        assert client.post("/pour-vous/historique", data={"csrf_token": token, "use": bad}).status_code == 400
+    assert len(kept()) == 1
+    client.post("/pour-vous/historique", data={"csrf_token": token, "use": "0"}, headers={"Sec-GPC": "1"})
+    assert kept() == [] and cookie(client) == OFF
+
+
+def test_signing_in_carries_the_visitors_choice_and_never_leaves_their_history_behind(app, client):
+    from tests.web.test_auth import login
+
+    item = f.product()
+    quiet = f.user(phone="+237690001122")
+    client.set_cookie(COOKIE, OFF)
+    login(client, "+237690001122")
+    db.session.expire_all()
+    assert quiet.uses_history is False  # "no history" chosen on this phone holds for the account
+
+    other = app.test_client()
+    off = f.user(phone="+237690003344", uses_history=False)
+    other.set_cookie(COOKIE, "visitor-before-signin-01")
+    other.get(f"/p/{item.public_id}")
+    assert len(kept()) == 1
+    login(other, "+237690003344")
+    assert kept() == [] and off.uses_history is False  # not adopted: erased
+
+
+def test_a_history_turned_off_elsewhere_drops_the_events_still_waiting(app):
+    app.config["DISCOVERY_FLUSH_SECONDS"] = 3600
+    try:
+        me, item = f.user(), f.product()
+        events.record("view", events.person_of(me), item.id)
+        me.uses_history = False  # in another process, say
+        db.session.commit()
+        events.flush()
+        assert kept() == []
+        db.session.expire_all()
+        assert db.session.get(Product, item.id).view_count == 1
+    finally:
+        app.config["DISCOVERY_FLUSH_SECONDS"] = 0
+
+
+def test_seen_together_never_repeats_the_similar_items(app, client):
+    douala = f.city("Douala", "douala")
+    item = f.product("Samsung Galaxy A12", city_=douala)
+    alike = f.product("Samsung Galaxy A12 double SIM", category_=item.category, city_=douala)
+    for n in range(3):
+        events.record("view", Person(visitor=f"visitor-{n:016d}"), item.id)
+        events.record("view", Person(visitor=f"visitor-{n:016d}"), alike.id)
+    build.rebuild()
+    page = visible(client.get(f"/p/{item.public_id}").get_data(as_text=True))
+    assert "Articles similaires" in page and page.count("Samsung Galaxy A12 double SIM") == 1
+    assert "Les visiteurs ont aussi vu" not in page

@@ -5,6 +5,7 @@ Do Not Track are honoured the same way. Also the visitor's chosen city (`vgk_vil
 from flask import g, request
 from flask_login import current_user
 
+from vgk.edge import client_ip
 from vgk.services.discovery import events
 
 COOKIE = "vgk_v"
@@ -28,12 +29,23 @@ def known_person() -> events.Person:
 
 
 def acting_person() -> events.Person:
-    """The person doing something worth remembering; a new visitor gets an id (sent with the response)."""
+    """The person doing something worth remembering. A new visitor gets an id (sent with the response),
+    which counts from their next request on, once their browser has shown it keeps cookies: a robot
+    that never sends it back is never a "person" of the trends."""
     person = known_person()
     if person.tracked or _user() is not None or declined() or request.cookies.get(COOKIE) == OFF:
         return person
     g.new_visitor = events.new_visitor_id()
-    return events.Person(visitor=g.new_visitor)
+    return events.NOBODY
+
+
+def cookie_person() -> events.Person:
+    """The visitor whose id this browser holds, whatever the browser's signals (to erase their history)."""
+    return events.Person(visitor=request.cookies.get(COOKIE)) if has_visitor_id() else events.NOBODY
+
+
+def has_visitor_id() -> bool:
+    return bool(events.VISITOR_ID.match(request.cookies.get(COOKIE) or ""))
 
 
 def history_off() -> bool:
@@ -45,8 +57,11 @@ def hand_over_to(user):
     """A visitor signed in: their history becomes the account's, and the browser's visitor id is dropped
     (the next visitor on a shared phone starts afresh)."""
     cookie = request.cookies.get(COOKIE)
-    if cookie and cookie != OFF:
-        events.adopt(user, cookie)
+    if cookie == OFF and user.uses_history:  # what they chose on this phone holds for the account
+        events.set_uses_history(user, False)
+    elif cookie and cookie != OFF:
+        if not events.adopt(user, cookie) and not user.uses_history:
+            events.forget(events.Person(visitor=cookie) if has_visitor_id() else events.NOBODY)
         g.drop_visitor = True
 
 
@@ -55,7 +70,19 @@ def set_cookie(response, value, secure):
 
 
 def register(app):
+    """App-wide (the API's requests too): every request tells the behaviour events where it comes from and
+    whether it asks not to be tracked; a new visitor's id is set on the way out."""
     secure = bool(app.config.get("SESSION_COOKIE_SECURE"))
+
+    @app.before_request
+    def behaviour_source():
+        g.behaviour_source = events.begin_request(client_ip(), declined())
+
+    @app.teardown_request
+    def behaviour_source_done(_error=None):
+        token = g.pop("behaviour_source", None)
+        if token is not None:
+            events.end_request(token)
 
     @app.after_request
     def give_visitor_id(response):

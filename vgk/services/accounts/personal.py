@@ -9,6 +9,7 @@ from vgk.models import BehaviourEvent, OneTimeCode, Product, ProductStatus, Reco
 from vgk.models.base import utcnow
 from vgk.services.accounts import sessions
 from vgk.services.accounts.people import clean_name, find_city
+from vgk.services.discovery import events
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ def delete_account(user: User) -> User:
             product.status = ProductStatus.ARCHIVED
             closed += offers.close_for(product, sold=False)  # its offers close with a line
     db.session.query(RecoveryCode).filter(RecoveryCode.user_id == user.id).delete()
-    db.session.query(BehaviourEvent).filter(BehaviourEvent.user_id == user.id).delete()  # their history
+    events.flush()  # what this process still holds of them goes first, then their whole history
+    db.session.query(BehaviourEvent).filter(BehaviourEvent.user_id == user.id).delete()
     # The codes sent to this person name their phone or email (destination): erase those too.
     db.session.query(OneTimeCode).filter(OneTimeCode.user_id == user.id).delete()
     user.name = str(_l("Compte supprimé"))

@@ -16,6 +16,7 @@ import re
 import secrets
 import threading
 from collections import Counter, deque
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -24,14 +25,44 @@ from flask import Flask, current_app
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from vgk.extensions import db
-from vgk.models import BehaviourEvent, EventKind, Product, User
+from vgk.models import BehaviourEvent, EventKind, Product, Role, User
 from vgk.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
 VISITOR_ID = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 FLUSH_AT = 500  # events waiting: write now rather than at the next tick
+MAX_WAITING = 50_000  # if the database stays unreachable, the oldest events go rather than the memory
 COUNT_ONLY = "count_only"  # a view counted on the product, not kept (the person is not tracked)
+# Anonymous ids are free to make: past this many a day from one address, its new ones are not counted as
+# people (its views count once per product and day, like anyone untracked). A mobile network's shared
+# address keeps working: its further visitors just get no personal history.
+VISITORS_PER_ADDRESS = 50
+REMEMBERED = 200_000  # (who, product) pairs remembered for today's view counting, per process
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the current request comes from, as the faces tell it: the client's address, and whether it
+    asks not to be tracked (Global Privacy Control, Do Not Track)."""
+
+    address: str = ""
+    declined: bool = False
+
+
+_SOURCE: ContextVar[Source | None] = ContextVar("vgk_behaviour_source", default=None)
+
+
+def begin_request(address: str, declined: bool) -> Token[Source | None]:
+    return _SOURCE.set(Source(address, declined))
+
+
+def end_request(token: Token[Source | None]) -> None:
+    _SOURCE.reset(token)
+
+
+def _source() -> Source:
+    return _SOURCE.get() or Source()
 
 
 @dataclass(frozen=True)
@@ -55,21 +86,26 @@ def new_visitor_id() -> str:
 
 
 def person_of(user: User | None, visitor: object = None, declined: bool = False) -> Person:
-    """The person behind a request: the signed-in account unless they turned history off; else a visitor
-    with a well-formed id. `declined`: the browser asks not to be tracked."""
-    if declined:
+    """The person behind a request: a signed-in client unless they turned history off (staff and admins
+    are never tracked); else a visitor with a well-formed id. `declined`: the browser asks not to be
+    tracked (also read from the request's source)."""
+    if declined or _source().declined:
         return NOBODY
     if user is not None and getattr(user, "is_authenticated", False):
-        return Person(user_id=user.id) if user.uses_history else NOBODY
+        return Person(user_id=user.id) if user.uses_history and user.role == Role.CLIENT else NOBODY
     text = str(visitor or "")
     return Person(visitor=text) if VISITOR_ID.match(text) else NOBODY
 
 
 def clean_query(text: object) -> str:
-    """A search as it is kept: lower case, single spaces, contacts masked, at most 100 characters."""
+    """A search as it is kept: lower case, printable, single spaces, contacts masked (and any word with
+    several digits or an @: a number or an address written oddly), at most 100 characters."""
     from vgk.services.selling.moderation import mask_contacts  # (selling → catalogue → discovery)
 
-    return mask_contacts(" ".join(str(text or "").lower().split()))[:100]
+    printable = "".join(char if char.isprintable() else " " for char in str(text or "").lower())
+    words = ["•••" if "@" in word or sum(char.isdigit() for char in word) >= 6 else word
+             for word in mask_contacts(" ".join(printable.split())).split()]
+    return " ".join(words)[:100]
 
 
 class Recorder:
@@ -82,8 +118,32 @@ class Recorder:
         self.wake = threading.Event()
         self.thread: threading.Thread | None = None
         self.pid = 0
+        self.day = ""
+        self.counted: set[tuple[str, int]] = set()  # (who, product) views counted today
+        self.visitors: dict[str, set[str]] = {}  # address -> the visitor ids counted as people today
+
+    def admits(self, who: str, product_id: int, address: str, visitor: str | None) -> tuple[bool, bool]:
+        """(count this view?, may this visitor id count as a person?), for today."""
+        today = utcnow().date().isoformat()
+        with self.lock:
+            if today != self.day or len(self.counted) > REMEMBERED:
+                self.day, self.counted, self.visitors = today, set(), {}
+            person_ok = True
+            if visitor is not None and address:
+                seen = self.visitors.setdefault(address, set())
+                if visitor not in seen and len(seen) >= VISITORS_PER_ADDRESS:
+                    person_ok, who = False, f"a{address}"
+                elif person_ok:
+                    seen.add(visitor)
+            key = (who, product_id)
+            if key in self.counted:
+                return False, person_ok
+            self.counted.add(key)
+            return True, person_ok
 
     def add(self, row: dict[str, Any]) -> None:
+        if len(self.waiting) >= MAX_WAITING:
+            self.waiting.popleft()
         self.waiting.append(row)
         every = float(self.app.config.get("DISCOVERY_FLUSH_SECONDS") or 0)
         if every <= 0:
@@ -123,7 +183,7 @@ class Recorder:
             views = Counter(row["product_id"] for row in rows if row["kind"] == EventKind.VIEW)
             with self.app.app_context():
                 try:
-                    kept = [row for row in rows if COUNT_ONLY not in row]
+                    kept = _still_wanted([row for row in rows if COUNT_ONLY not in row])
                     with db.engine.begin() as connection:
                         if kept:
                             connection.execute(insert(BehaviourEvent), kept)
@@ -137,6 +197,17 @@ class Recorder:
                     self.waiting.extendleft(reversed(rows))  # kept for the next try
                     raise
             return len(rows)
+
+
+def _still_wanted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows whose account has not turned history off (or been deleted) since they were recorded, maybe in
+    another process: one small query per batch."""
+    users = {row["user_id"] for row in rows if row.get("user_id") is not None}
+    if not users:
+        return rows
+    off = set(db.session.scalars(select(User.id).where(User.id.in_(users), User.uses_history.is_(False))))
+    off |= users - set(db.session.scalars(select(User.id).where(User.id.in_(users))))
+    return [row for row in rows if row.get("user_id") not in off] if off else rows
 
 
 def _bind(name: str) -> Any:
@@ -158,9 +229,25 @@ def recorder(app: Flask | None = None) -> Recorder:
 def record(kind: str, person: Person, product_id: int | None = None, query: str | None = None,
            results: int | None = None) -> None:
     """Note what a person did. Of people not tracked only a product view is noted, as a number added to the
-    product's view count. Call it after the service's commit."""
+    product's view count. A view counts once a day per person and product (per address for people not
+    tracked), and one address's visitor ids count as people up to VISITORS_PER_ADDRESS a day: the view
+    counter and the trends are not a reload away. Call it after the service's commit."""
     if kind not in EventKind.ALL:
         return
+    source = _source()
+    if source.declined:
+        person = NOBODY
+    if kind == EventKind.VIEW and product_id is not None:
+        who = (f"u{person.user_id}" if person.user_id is not None else f"v{person.visitor}" if person.visitor
+               else f"a{source.address}")
+        counted, person_ok = recorder().admits(who, product_id, source.address, person.visitor)
+        if not person_ok:
+            person = NOBODY
+        if not counted:
+            return
+    elif person.visitor is not None and source.address and not recorder().admits(
+            f"v{person.visitor}", -1, source.address, person.visitor)[1]:
+        person = NOBODY
     if not person.tracked:
         if kind == EventKind.VIEW and product_id is not None:
             recorder().add({"kind": kind, "product_id": product_id, COUNT_ONLY: True})

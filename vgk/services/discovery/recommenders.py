@@ -23,6 +23,7 @@ KIND_WEIGHT = {"view": 1.0, "favourite": 3.0, "cart": 4.0, "offer": 4.0, "purcha
 NEIGHBOURS = 12
 TRENDING = 24
 HISTORY = 20  # a person's most recent products the feed starts from
+MIN_PEOPLE = 3  # people who must share a pair before it is "seen together"
 HALF_LIFE_HOURS = 72.0
 # Blend weights (bench/recommendations.py measures them): seen together counts more than alike in words,
 # and trending fills in for people with little history.
@@ -96,9 +97,10 @@ def content_neighbours(items: Sequence[Item], k: int = NEIGHBOURS, chunk: int = 
 
 
 def coview_neighbours(histories: Iterable[Sequence[int]], k: int = NEIGHBOURS, allowed: Set[int] | None = None,
-                      shrink: float = 2.0) -> Neighbours:
+                      shrink: float = 2.0, min_people: int = MIN_PEOPLE) -> Neighbours:
     """Each item's k items most often in the same people's histories (cosine, shrunk towards zero when
-    few people share them). `allowed`: the items that may be proposed (on sale)."""
+    few people share them). A pair is only proposed when at least `min_people` people share it, so that
+    no one person's browsing shows on a public page. `allowed`: the items that may be proposed (on sale)."""
     import numpy as np
     from scipy import sparse
 
@@ -134,11 +136,12 @@ def coview_neighbours(histories: Iterable[Sequence[int]], k: int = NEIGHBOURS, a
         others = together.indices[begin:end]
         shared = together.data[begin:end]
         scores = shared / (norm[i] * norm[others]) * (shared / (shared + shrink))
+        keep = shared >= min_people
         if proposable is not None:
-            keep = proposable[others]
-            others, scores = others[keep], scores[keep]
-            if not len(others):
-                continue
+            keep &= proposable[others]
+        others, scores = others[keep], scores[keep]
+        if not len(others):
+            continue
         best = _top(scores, k)
         result[int(ids[i])] = [(int(ids[others[j]]), round(float(scores[j]), 4)) for j in best]
     return result
@@ -198,6 +201,7 @@ class Pick:
     score: float
     because: int | None  # the product of the person's history that led here; None: trending
     kind: str  # what the person did with `because` ("view", "favourite"...), or "trending"
+    source: str = ""  # how it led here: "content" (alike) or "coview" (seen by the same people)
 
 
 def blend(history: Sequence[tuple[int, str]], neighbours: Mapping[int, Sequence[tuple[int, float, str]]],
@@ -205,7 +209,7 @@ def blend(history: Sequence[tuple[int, str]], neighbours: Mapping[int, Sequence[
     """A person's feed. `history`: (product, strongest thing they did with it), most recent first;
     `neighbours`: product → (other, score, "coview" | "content"); `trending_now`: where they are."""
     score: dict[int, float] = defaultdict(float)
-    best: dict[int, tuple[float, int, str]] = {}
+    best: dict[int, tuple[float, int, str, str]] = {}
     seen = set(exclude) | {product for product, _ in history}
     for position, (product, kind) in enumerate(history[:HISTORY]):
         weight = KIND_WEIGHT.get(kind, 1.0) * RECENCY ** position
@@ -214,12 +218,12 @@ def blend(history: Sequence[tuple[int, str]], neighbours: Mapping[int, Sequence[
                 continue
             part = weight * similarity * (COVIEW_WEIGHT if source == "coview" else CONTENT_WEIGHT)
             score[other] += part
-            if part > best.get(other, (0.0, 0, ""))[0]:
-                best[other] = (part, product, kind)
+            if part > best.get(other, (0.0, 0, "", ""))[0]:
+                best[other] = (part, product, kind, source)
     top_trend = max((value for _, value in trending_now), default=0.0)
     for other, value in trending_now:
         if other not in seen and top_trend > 0:
             score[other] += TREND_WEIGHT * value / top_trend
     picks = heapq.nlargest(k, score.items(), key=lambda entry: (entry[1], -entry[0]))
-    return [Pick(other, round(value, 4), best[other][1] if other in best else None,
-                 best[other][2] if other in best else "trending") for other, value in picks]
+    return [Pick(other, round(value, 4), best[other][1], best[other][2], best[other][3]) if other in best
+            else Pick(other, round(value, 4), None, "trending") for other, value in picks]

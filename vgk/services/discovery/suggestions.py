@@ -64,10 +64,11 @@ def similar(product: Product, limit: int = 6) -> list[Suggestion]:
     return [Suggestion(item, _alike(product, item)) for item in found]
 
 
-def seen_together(product: Product, limit: int = 6) -> list[Suggestion]:
-    """Items the visitors of this one looked at, liked or bought too."""
+def seen_together(product: Product, limit: int = 6, shown: Sequence[Suggestion] = ()) -> list[Suggestion]:
+    """Items the visitors of this one looked at, liked or bought too (not those `shown` already)."""
     ids = db.session.scalars(_NEIGHBOURS, {"pid": product.id, "kind": NeighbourKind.COVIEW}).all()
-    found = [item for item in catalog.load_public(ids) if item.id != product.id][:limit]
+    taken = {product.id} | {s.product.id for s in shown}
+    found = [item for item in catalog.load_public(ids) if item.id not in taken][:limit]
     return [Suggestion(item, _("Vu aussi par les visiteurs de cet article")) for item in found]
 
 
@@ -128,7 +129,9 @@ def city_for(person: Person, chosen: City | None = None, user: User | None = Non
     return db.session.scalar(select(City).order_by(City.position, City.name).limit(1))
 
 
-def _reason(kind: str, title: str) -> str:
+def _reason(kind: str, title: str, source: str = "") -> str:
+    if source == "coview":
+        return _("Vu par ceux qui ont regardé « %(title)s »", title=title)
     if kind == "purchase":
         return _("Parce que vous avez acheté « %(title)s »", title=title)
     if kind == "favourite":
@@ -165,7 +168,8 @@ def for_person(person: Person, city: City | None, limit: int = 10, user: User | 
         if item is None:
             continue
         if pick.because is not None and pick.because in known:
-            result.append(Suggestion(item, _reason(pick.kind, known[pick.because].title), personal=True))
+            result.append(Suggestion(item, _reason(pick.kind, known[pick.because].title, pick.source),
+                                     personal=True))
         else:
             result.append(Suggestion(item, _("Populaire à %(city)s", city=city.name) if city
                                      else _("Populaire en ce moment")))

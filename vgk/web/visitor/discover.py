@@ -1,6 +1,6 @@
 """A person's suggestions ("Pour vous"): the page, and the block the home page loads with htmx (private:
 never stored by a cache or the service worker), and the choice to let them use one's history or not."""
-from flask import current_app, flash, make_response, redirect, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,9 +18,11 @@ def for_you():
     person = visitors.known_person()
     user = current_user if current_user.is_authenticated else None
     city = suggestions.city_for(person, catalog.city_by_slug(request.cookies.get(visitors.CITY_COOKIE)), user)
-    picks = suggestions.for_person(person, city, 12, user) if person.tracked else []
+    # Without a history to use, the page still proposes something: the city's trend.
+    picks = suggestions.for_person(person, city, 12, user) if person.tracked else suggestions.trending(city, 12)
     response = make_response(render("visitor/for_you.html", "visitor/_for_you.html", picks=picks, city=city,
                                     tracked=person.tracked, history_off=_history_off(),
+                                    declined=visitors.declined(), erasable=visitors.has_visitor_id(),
                                     retention_days=current_app.config["DISCOVERY_RETENTION_DAYS"]))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -35,16 +37,17 @@ def _history_off():
 @bp.post("/pour-vous/historique")
 @public
 def set_history():
-    """Turn the use of one's history on or off (off also erases it)."""
+    """Turn the use of one's history on or off (off also erases it, whatever the browser's signals)."""
+    if request.form.get("use") not in ("0", "1"):
+        abort(400)
     use = request.form.get("use") == "1"
     response = redirect(url_for("visitor.for_you"))
     secure = bool(current_app.config.get("SESSION_COOKIE_SECURE"))
     if current_user.is_authenticated:
         events.set_uses_history(current_user, use)
     else:
-        person = visitors.known_person()
         if not use:
-            events.forget(person)
+            events.forget(visitors.cookie_person())
             visitors.set_cookie(response, visitors.OFF, secure)
         elif visitors.history_off():
             response.delete_cookie(visitors.COOKIE)

@@ -81,11 +81,12 @@ def product(public_id):
     catalog.record_view(item, visitors.acting_person())
     rating, review_count = social.rating_of(item.seller)
     page_url = public_url("visitor.product", public_id=item.public_id)
+    similar = suggestions.similar(item)
     return render(
         "visitor/product.html",
         product=item,
-        similar=suggestions.similar(item),
-        seen_together=suggestions.seen_together(item),
+        similar=similar,
+        seen_together=suggestions.seen_together(item, shown=similar),
         rating=rating,
         review_count=review_count,
         page_url=page_url,
