@@ -212,3 +212,22 @@ def test_search_finds_category_items_and_suggests_when_empty(api):
 
 def titles_of(body):
     return [card["title"] for card in body["results"]]
+
+
+def test_the_app_turns_history_off_for_an_account_or_an_install(api):
+    from sqlalchemy import select
+
+    from vgk.models import BehaviourEvent
+
+    item, client = f.product(), f.user()
+    api.get(f"products/{item.public_id}/", headers=APP_VISITOR)
+    api.get(f"products/{item.public_id}/", user=client)
+    assert len(db.session.scalars(select(BehaviourEvent)).all()) == 2
+    assert api.post("products/history/", {"use": False}, headers=APP_VISITOR).get_json() == {
+        "success": True, "use": False}
+    assert [r.user_id for r in db.session.scalars(select(BehaviourEvent))] == [client.id]
+    assert api.post("products/history/", {"use": False}, user=client).status_code == 200
+    db.session.refresh(client)
+    assert client.uses_history is False and db.session.scalars(select(BehaviourEvent)).all() == []
+    assert api.post("products/history/", {"use": "no"}, user=client).status_code == 400
+    assert api.post("products/history/", {"use": False}).status_code == 400  # nobody to act for

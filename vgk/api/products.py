@@ -10,6 +10,8 @@ from vgk.api.base import (
     VISITOR_HEADER,
     api_client,
     api_person,
+    body,
+    boolean,
     current_api_user,
     integer,
     ok,
@@ -160,6 +162,30 @@ def trending_products():
 def recommended_products():
     user, city = _caller_city()
     return ok(city=city_json(city), results=_suggested(suggestions.for_person(api_person(), city, SHORT_LIST, user)))
+
+
+@bp.post("/products/history/")
+@public_api
+@operation(
+    "Turn the use of one's history for suggestions on or off", tag="products",
+    body={"type": "object", "required": ["use"], "properties": {"use": {"type": "boolean"}}},
+    ok=envelope({"use": {"type": "boolean"}}), params=[VISITOR_PARAM],
+    description="With a token: the account's choice (off also erases what was kept). Without one, for the "
+                "app's `X-Visitor-Id`: `false` erases what was kept for that id (the app then stops sending "
+                "it, or sends `Sec-GPC: 1`). 400 without a token or a well-formed id.",
+)
+def set_history():
+    use = boolean(body(), "use")
+    user = current_api_user(optional=True)
+    if user is not None:
+        events.set_uses_history(user, use)
+    else:
+        visitor = request.headers.get(VISITOR_HEADER, "")
+        if not events.VISITOR_ID.match(visitor):
+            raise Invalid(_l("Rien à régler : envoyez un jeton ou X-Visitor-Id."), {VISITOR_HEADER: "missing"})
+        if not use:
+            events.forget(events.Person(visitor=visitor))
+    return ok(use=use)
 
 
 @bp.get("/products/<product_id>/")
