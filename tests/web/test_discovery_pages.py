@@ -116,10 +116,10 @@ def test_pour_vous_is_private_and_the_home_page_loads_it_for_people_with_history
         events.record("view", Person(visitor=f"visitor-{n:016d}"), seen.id)
         events.record("view", Person(visitor=f"visitor-{n:016d}"), other.id)
     build.rebuild()
-    assert 'hx-get="/pour-vous"' not in client.get("/").get_data(as_text=True)
+    assert 'hx-get="/pour-vous' not in client.get("/").get_data(as_text=True)
     client.get(f"/p/{seen.public_id}")
     client.get(f"/p/{seen.public_id}")
-    assert 'hx-get="/pour-vous"' in client.get("/").get_data(as_text=True)
+    assert 'hx-get="/pour-vous' in client.get("/").get_data(as_text=True)
     response = client.get("/pour-vous", headers={"HX-Request": "true"})
     fragment = visible(response.get_data(as_text=True))
     assert response.headers["Cache-Control"] == "no-store" and "<html" not in response.get_data(as_text=True)
@@ -247,3 +247,21 @@ def test_seen_together_never_repeats_the_similar_items(app, client):
     page = visible(client.get(f"/p/{item.public_id}").get_data(as_text=True))
     assert "Articles similaires" in page and page.count("Samsung Galaxy A12 double SIM") == 1
     assert "Les visiteurs ont aussi vu" not in page
+
+
+def test_the_public_home_page_never_shows_the_city_read_from_history_the_private_block_does(app, client):
+    douala, kribi = f.city("Douala", "douala", position=1), f.city("Kribi", "kribi", position=2)
+    f.product("Pagne wax", city_=douala)
+    canoe = f.product("Pirogue", city_=kribi)
+    client.set_cookie(COOKIE, "visitor-who-browses-kribi")
+    client.get(f"/p/{canoe.public_id}")
+    home = client.get("/")
+    page = visible(home.get_data(as_text=True))
+    assert "Tendances à Douala" in page and "Tendances à Kribi" not in page
+    assert 'hx-get="/pour-vous?vue=douala"' in home.get_data(as_text=True)
+    block = client.get("/pour-vous?vue=douala", headers={"HX-Request": "true"})
+    html = block.get_data(as_text=True)
+    assert block.headers["Cache-Control"] == "no-store"
+    assert 'id="trending"' in html and 'hx-swap-oob="true"' in html and "Tendances à Kribi" in html
+    assert 'hx-swap-oob' not in client.get("/pour-vous?vue=kribi", headers={"HX-Request": "true"}).get_data(
+        as_text=True)

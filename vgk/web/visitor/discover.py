@@ -17,12 +17,18 @@ from vgk.web.visitor import bp
 def for_you():
     person = visitors.known_person()
     user = current_user if current_user.is_authenticated else None
-    city = suggestions.city_for(person, catalog.city_by_slug(request.cookies.get(visitors.CITY_COOKIE)), user)
+    chosen = catalog.city_by_slug(request.cookies.get(visitors.CITY_COOKIE))
+    city = suggestions.city_for(person, chosen, user)
+    # The home page showed the trend of `vue`; the visitor's own city (where they browse) replaces it.
+    shown = catalog.city_by_slug(request.args.get("vue"))
+    local = city if shown is not None and city is not None and city.id != shown.id else None
     # Without a history to use, the page still proposes something: the city's trend.
     picks = suggestions.for_person(person, city, 12, user) if person.tracked else suggestions.trending(city, 12)
     response = make_response(render("visitor/for_you.html", "visitor/_for_you.html", picks=picks, city=city,
                                     tracked=person.tracked, history_off=_history_off(),
                                     declined=visitors.declined(), erasable=visitors.has_visitor_id(),
+                                    local=local, local_trending=suggestions.trending(local, 8) if local else (),
+                                    cities=catalog.cities() if local else (),
                                     retention_days=current_app.config["DISCOVERY_RETENTION_DAYS"]))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -27,7 +27,9 @@ def chosen_city():
 def home():
     person = visitors.known_person()
     user = current_user if current_user.is_authenticated else None
-    city = suggestions.city_for(person, chosen_city(), user)
+    # A city chosen, the account's, or the first: never one read from the visitor's history, which this
+    # public (cacheable) page must not show; the private "Pour vous" block swaps that one in.
+    city = suggestions.city_for(events.NOBODY, chosen_city(), user)
     response = make_response(render(
         "visitor/home.html",
         categories=catalog.category_tree(),
