@@ -215,6 +215,12 @@ def _listing_ids(filters: ListingFilters) -> Select[int]:
     return search.sqlite_search(found, conditions, filters.sort)
 
 
+def _is_ranked(filters: ListingFilters) -> bool:
+    """Whether the listing is a search ranked by relevance, which ranks a bounded number of matches
+    (search.MAX_RANKED, once more for the products found by their category only)."""
+    return filters.sort == "relevance" and bool(search_terms(filters.q))
+
+
 def shows(filters: ListingFilters, product_id: int) -> bool:
     """Whether the listing for `filters` holds the product: the search's own rule, for saved searches."""
     return db.session.scalar(_listing_ids(filters).where(Product.id == product_id).limit(1)) is not None
@@ -235,6 +241,14 @@ def list_products(filters: ListingFilters, per_page: int = 20, with_count: bool 
     answer without reading product rows; only the page's products are then loaded."""
     stmt = _listing_ids(filters)
     offset = (filters.page - 1) * per_page
+    if with_count and _is_ranked(filters):
+        # A ranked search holds at most a few MAX_RANKED rows, all sorted to find any page: read
+        # them once for both the page and the count rather than ranking them twice.
+        ranked = db.session.scalars(stmt).all()
+        ids = ranked[offset:offset + per_page + 1]
+        page = Page(items=_load(ids[:per_page]), page=filters.page, per_page=per_page, has_next=len(ids) > per_page)
+        page.count, page.count_capped = min(len(ranked), COUNT_LIMIT), len(ranked) > COUNT_LIMIT
+        return page
     ids = db.session.scalars(stmt.limit(per_page + 1).offset(offset)).all()
     page = Page(items=_load(ids[:per_page]), page=filters.page, per_page=per_page, has_next=len(ids) > per_page)
     if with_count:
