@@ -7,18 +7,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, func, literal, literal_column, select, table, union, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    union,
+    union_all,
+)
 from sqlalchemy.sql.elements import UnaryExpression
 
 from vgk.extensions import db
-from vgk.models import Category, Product, ProductStatus
+from vgk.models import Category, Product, ProductStatus, SearchWord
 from vgk.services.catalogue.vocabulary import CategoryMatch, CategoryName, match_categories, text_alternatives
 
 # Relevance ranks the most recently listed matches only, so a very common word ("neuf", "tele")
 # costs the same as a rare one. That is 50 pages of 20: narrower words or a sort reach the rest.
 MAX_RANKED = 1000
-# SQLite only, see _sqlite_search (PostgreSQL's planner has the statistics to choose by itself).
+# Below this many matches, reading and sorting them beats walking the listing newest first testing
+# each row: on SQLite, from a count (see sqlite_search); on PostgreSQL, whose planner does not know
+# what testing a row against a long list of synonyms costs, from the words' counts (listings_at_most).
 FEW_MATCHES = 5_000
+_AFTER_Z = "{"  # the character after "z": every word starting with w sorts in [w, w + "{")
 COMMON_WORDS = 20_000
 
 
@@ -107,6 +122,25 @@ def new_search(terms: list[str]) -> Search:
     return Search(terms, named_categories(terms))
 
 
+def listings_at_most(terms: Sequence[str]) -> int:
+    """At most how many listed products have every term, from the words' counts (`search_words`, one
+    query): for each term, the listings of the words its alternatives are or start; the fewest over
+    the terms. A term with an alternative too short to be counted there says nothing."""
+    counted = [alternatives for alternatives in (text_alternatives(term) for term in terms)
+               if all(len(word) >= 3 for word, _prefix in alternatives)]
+    if not counted:
+        return COMMON_WORDS + 1
+    sums = [
+        select(func.coalesce(func.sum(SearchWord.products), 0)).where(
+            SearchWord.word.in_([word for word, prefix in alternatives if not prefix])
+            | or_(*[(SearchWord.word >= word) & (SearchWord.word < word + _AFTER_Z)
+                    for word, prefix in alternatives if prefix]))
+        .scalar_subquery()
+        for alternatives in counted
+    ]
+    return min(db.session.execute(select(*sums)).one())
+
+
 def postgres_search(search: Search, conditions: list[ColumnElement[bool]], sort: str) -> Select[int]:
     """Ids query on PostgreSQL: the GIN index on search_vector finds the text matches, the
     status-category index the named categories' products."""
@@ -116,16 +150,19 @@ def postgres_search(search: Search, conditions: list[ColumnElement[bool]], sort:
         matches = _pg_match(every) if by_category is None else _pg_match(every) | by_category
         return select(Product.id).where(*conditions, matches).order_by(*sort_order(sort))
 
-    def newest(matches: ColumnElement[bool]) -> Select[Any]:
-        return select(Product.id).where(*conditions, matches).order_by(Product.id.desc()).limit(MAX_RANKED)
+    def newest(matches: ColumnElement[bool], few: bool = False) -> Select[Any]:
+        # `id + 0`: sort the matches the index found, rather than walk the listing testing each row.
+        order = (Product.id + 0).desc() if few else Product.id.desc()
+        return select(Product.id).where(*conditions, matches).order_by(order).limit(MAX_RANKED)
 
+    text = newest(_pg_match(every), few=listings_at_most(search.terms) <= FEW_MATCHES)
     if by_category is None:
-        recent = newest(_pg_match(every)).subquery("recent")
+        recent = text.subquery("recent")
     else:
         # The newest matches of each kind, then the newest of both: with the two conditions OR-ed, the
         # planner walks the listing newest first testing every row, as it cannot tell how rare the
         # matches are (tens of thousands of rows for "canape neuf"); apart, each uses its index.
-        both = union(select(newest(_pg_match(every)).subquery()), select(newest(by_category).subquery())).subquery()
+        both = union(select(text.subquery()), select(newest(by_category).subquery())).subquery()
         recent = select(both.c.id).order_by(both.c.id.desc()).limit(MAX_RANKED).subquery("recent")
     rank = func.ts_rank(literal_column("products.search_vector"), func.to_tsquery(literal_column("'simple'"), every))
     return (
