@@ -355,11 +355,13 @@ def _finds_any(filters: ListingFilters) -> bool:
 def find_products(filters: ListingFilters, per_page: int = 20, with_count: bool = False) -> Results:
     """The listing page for the filters (see list_products). A search that finds nothing at all is tried
     again with its misspelled words corrected (spelling.py): when that finds something, its results
-    are the page. Otherwise the page stays empty, with suggestions."""
-    page = list_products(filters, per_page, with_count)
+    are the page. Otherwise the page stays empty, with suggestions.
+
+    The words are checked first: a word the correction replaces is in no listed product, so the query
+    as typed finds nothing and the corrected one is searched straight away."""
     terms = meaningful(search_terms(filters.q))
-    if not terms or page.items or (page.page > 1 and _finds_any(filters)):
-        return Results(page, filters.q)
+    if not terms:
+        return Results(list_products(filters, per_page, with_count), filters.q)
     names = search.category_names()
     correction = spelling.correct(terms, normalize(" ".join(f"{c.name_fr} {c.name_en}" for c in names)).split())
     if correction.changed:
@@ -367,6 +369,9 @@ def find_products(filters: ListingFilters, per_page: int = 20, with_count: bool 
         fixed_page = list_products(fixed, per_page, with_count)
         if fixed_page.items or (fixed_page.page > 1 and _finds_any(fixed)):
             return Results(fixed_page, filters.q, did_you_mean=fixed.q)
+    page = list_products(filters, per_page, with_count)
+    if page.items or (page.page > 1 and _finds_any(filters)):
+        return Results(page, filters.q)
     return Results(page, filters.q, suggestions=empty_search_suggestions(filters, page, correction.terms))
 
 

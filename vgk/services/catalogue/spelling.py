@@ -145,7 +145,8 @@ class Correction:
 
 def correct(terms: Sequence[str], category_words: Iterable[str] = ()) -> Correction:
     """Replace each term nothing knows (not a synonym, not a word of a category name, not the start of a
-    listed product's word, nor any of its synonyms) by the nearest known word."""
+    listed product's word, nor any of its synonyms) by the nearest known word. A search with a term it
+    replaces therefore finds nothing as typed: none of the words it looks for is in a listed product."""
     lexicon = SYNONYM_WORDS | {singular(word) for word in category_words}
     doubtful = [t for t in terms if correctable(t) and t not in lexicon and singular(t) not in lexicon]
     if not doubtful:
