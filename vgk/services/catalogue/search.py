@@ -24,6 +24,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 
 from vgk.extensions import db
 from vgk.models import Category, Product, ProductStatus, SearchWord
+from vgk.services.catalogue.spelling import AFTER_Z
 from vgk.services.catalogue.vocabulary import CategoryMatch, CategoryName, match_categories, text_alternatives
 
 # Relevance ranks the most recently listed matches only, so a very common word ("neuf", "tele")
@@ -33,7 +34,6 @@ MAX_RANKED = 1000
 # each row: on SQLite, from a count (see sqlite_search); on PostgreSQL, whose planner does not know
 # what testing a row against a long list of synonyms costs, from the words' counts (listings_at_most).
 FEW_MATCHES = 5_000
-_AFTER_Z = "{"  # the character after "z": every word starting with w sorts in [w, w + "{")
 COMMON_WORDS = 20_000
 
 
@@ -131,11 +131,10 @@ def listings_at_most(terms: Sequence[str]) -> int:
     if not counted:
         return COMMON_WORDS + 1
     sums = [
-        select(func.coalesce(func.sum(SearchWord.products), 0)).where(
-            SearchWord.word.in_([word for word, prefix in alternatives if not prefix])
-            | or_(*[(SearchWord.word >= word) & (SearchWord.word < word + _AFTER_Z)
-                    for word, prefix in alternatives if prefix]))
-        .scalar_subquery()
+        select(func.coalesce(func.sum(SearchWord.products), 0)).where(or_(*[
+            (SearchWord.word >= word) & (SearchWord.word < word + AFTER_Z) if prefix else SearchWord.word == word
+            for word, prefix in alternatives
+        ])).scalar_subquery()
         for alternatives in counted
     ]
     return min(db.session.execute(select(*sums)).one())

@@ -20,7 +20,7 @@ MIN_LENGTH = 4
 CANDIDATES = 60
 # A candidate needs at least this trigram similarity (pg_trgm's measure) to be considered.
 MIN_SIMILARITY = 0.2
-_AFTER_Z = "{"  # the character after "z": every word starting with w sorts in [w, w + "{")
+AFTER_Z = "{"  # the character after "z": every word starting with w sorts in [w, w + "{")
 
 
 def trigrams(word: str) -> set[str]:
@@ -82,7 +82,7 @@ def known(words: Sequence[str]) -> set[str]:
     """Which of the words start a word of the listed products (one query)."""
     checks = [
         select(literal(word, String).label("word")).where(
-            exists().where(SearchWord.word >= word, SearchWord.word < word + _AFTER_Z))
+            exists().where(SearchWord.word >= word, SearchWord.word < word + AFTER_Z))
         for word in words
     ]
     if not checks:
