@@ -215,6 +215,12 @@ def _listing_ids(filters: ListingFilters) -> Select[int]:
     return search.sqlite_search(found, conditions, filters.sort)
 
 
+def _is_ranked(filters: ListingFilters) -> bool:
+    """Whether the listing is a search ranked by relevance, which ranks a bounded number of matches
+    (search.MAX_RANKED, once more for the products found by their category only)."""
+    return filters.sort == "relevance" and bool(search_terms(filters.q))
+
+
 def shows(filters: ListingFilters, product_id: int) -> bool:
     """Whether the listing for `filters` holds the product: the search's own rule, for saved searches."""
     return db.session.scalar(_listing_ids(filters).where(Product.id == product_id).limit(1)) is not None
@@ -235,6 +241,14 @@ def list_products(filters: ListingFilters, per_page: int = 20, with_count: bool 
     answer without reading product rows; only the page's products are then loaded."""
     stmt = _listing_ids(filters)
     offset = (filters.page - 1) * per_page
+    if with_count and _is_ranked(filters):
+        # A ranked search holds at most a few MAX_RANKED rows, all sorted to find any page: read
+        # them once for both the page and the count rather than ranking them twice.
+        ranked = db.session.scalars(stmt).all()
+        ids = ranked[offset:offset + per_page + 1]
+        page = Page(items=_load(ids[:per_page]), page=filters.page, per_page=per_page, has_next=len(ids) > per_page)
+        page.count, page.count_capped = min(len(ranked), COUNT_LIMIT), len(ranked) > COUNT_LIMIT
+        return page
     ids = db.session.scalars(stmt.limit(per_page + 1).offset(offset)).all()
     page = Page(items=_load(ids[:per_page]), page=filters.page, per_page=per_page, has_next=len(ids) > per_page)
     if with_count:
@@ -341,11 +355,13 @@ def _finds_any(filters: ListingFilters) -> bool:
 def find_products(filters: ListingFilters, per_page: int = 20, with_count: bool = False) -> Results:
     """The listing page for the filters (see list_products). A search that finds nothing at all is tried
     again with its misspelled words corrected (spelling.py): when that finds something, its results
-    are the page. Otherwise the page stays empty, with suggestions."""
-    page = list_products(filters, per_page, with_count)
+    are the page. Otherwise the page stays empty, with suggestions.
+
+    The words are checked first: a word the correction replaces is in no listed product, so the query
+    as typed finds nothing and the corrected one is searched straight away."""
     terms = meaningful(search_terms(filters.q))
-    if not terms or page.items or (page.page > 1 and _finds_any(filters)):
-        return Results(page, filters.q)
+    if not terms:
+        return Results(list_products(filters, per_page, with_count), filters.q)
     names = search.category_names()
     correction = spelling.correct(terms, normalize(" ".join(f"{c.name_fr} {c.name_en}" for c in names)).split())
     if correction.changed:
@@ -353,6 +369,9 @@ def find_products(filters: ListingFilters, per_page: int = 20, with_count: bool 
         fixed_page = list_products(fixed, per_page, with_count)
         if fixed_page.items or (fixed_page.page > 1 and _finds_any(fixed)):
             return Results(fixed_page, filters.q, did_you_mean=fixed.q)
+    page = list_products(filters, per_page, with_count)
+    if page.items or (page.page > 1 and _finds_any(filters)):
+        return Results(page, filters.q)
     return Results(page, filters.q, suggestions=empty_search_suggestions(filters, page, correction.terms))
 
 

@@ -7,17 +7,32 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, func, literal, literal_column, select, table, union, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    union,
+    union_all,
+)
 from sqlalchemy.sql.elements import UnaryExpression
 
 from vgk.extensions import db
-from vgk.models import Category, Product, ProductStatus
+from vgk.models import Category, Product, ProductStatus, SearchWord
+from vgk.services.catalogue.spelling import AFTER_Z
 from vgk.services.catalogue.vocabulary import CategoryMatch, CategoryName, match_categories, text_alternatives
 
 # Relevance ranks the most recently listed matches only, so a very common word ("neuf", "tele")
 # costs the same as a rare one. That is 50 pages of 20: narrower words or a sort reach the rest.
 MAX_RANKED = 1000
-# SQLite only, see _sqlite_search (PostgreSQL's planner has the statistics to choose by itself).
+# Below this many matches, reading and sorting them beats walking the listing newest first testing
+# each row: on SQLite, from a count (see sqlite_search); on PostgreSQL, whose planner does not know
+# what testing a row against a long list of synonyms costs, from the words' counts (listings_at_most).
 FEW_MATCHES = 5_000
 COMMON_WORDS = 20_000
 
@@ -80,13 +95,17 @@ class Search:
 
     terms: list[str]
     categories: CategoryMatch
+    # SQLite: the terms no category name answers are in so many listings that testing a category's
+    # products for membership of their matches beats looking each match up (see sqlite_search).
+    common_rest: bool = False
 
-    def text_match(self) -> ColumnElement[bool]:
+    def text_match(self, membership: bool = False) -> ColumnElement[bool]:
         """Products whose text has every term (or an alternative)."""
         every, _ = fts_queries(self.terms)
         if db.engine.dialect.name == "postgresql":
             return _pg_match(every)
-        return Product.id.in_(select(_FTS.c.rowid).where(_fts_match(every)))
+        matching = select(_FTS.c.rowid).where(_fts_match(every))
+        return (Product.id + 0).in_(matching) if membership else Product.id.in_(matching)
 
     def in_category(self) -> ColumnElement[bool] | None:
         """Products of a named category whose text has the terms no category name answers."""
@@ -94,7 +113,8 @@ class Search:
             return None
         condition = Product.category_id.in_(self.categories.ids)
         if self.categories.rest:
-            return condition & Search(self.categories.rest, CategoryMatch([], [], [])).text_match()
+            rest = Search(self.categories.rest, CategoryMatch([], [], []))
+            return condition & rest.text_match(membership=self.common_rest)
         return condition
 
 
@@ -102,19 +122,47 @@ def new_search(terms: list[str]) -> Search:
     return Search(terms, named_categories(terms))
 
 
+def listings_at_most(terms: Sequence[str]) -> int:
+    """At most how many listed products have every term, from the words' counts (`search_words`, one
+    query): for each term, the listings of the words its alternatives are or start; the fewest over
+    the terms. A term with an alternative too short to be counted there says nothing."""
+    counted = [alternatives for alternatives in (text_alternatives(term) for term in terms)
+               if all(len(word) >= 3 for word, _prefix in alternatives)]
+    if not counted:
+        return COMMON_WORDS + 1
+    sums = [
+        select(func.coalesce(func.sum(SearchWord.products), 0)).where(or_(*[
+            (SearchWord.word >= word) & (SearchWord.word < word + AFTER_Z) if prefix else SearchWord.word == word
+            for word, prefix in alternatives
+        ])).scalar_subquery()
+        for alternatives in counted
+    ]
+    return min(db.session.execute(select(*sums)).one())
+
+
 def postgres_search(search: Search, conditions: list[ColumnElement[bool]], sort: str) -> Select[int]:
     """Ids query on PostgreSQL: the GIN index on search_vector finds the text matches, the
     status-category index the named categories' products."""
     every, title = fts_queries(search.terms)
-    matches = _pg_match(every)
     by_category = search.in_category()
-    if by_category is not None:
-        matches = matches | by_category
     if sort != "relevance":
+        matches = _pg_match(every) if by_category is None else _pg_match(every) | by_category
         return select(Product.id).where(*conditions, matches).order_by(*sort_order(sort))
-    recent = (
-        select(Product.id).where(*conditions, matches).order_by(Product.id.desc()).limit(MAX_RANKED)
-    ).subquery("recent")
+
+    def newest(matches: ColumnElement[bool], few: bool = False) -> Select[Any]:
+        # `id + 0`: sort the matches the index found, rather than walk the listing testing each row.
+        order = (Product.id + 0).desc() if few else Product.id.desc()
+        return select(Product.id).where(*conditions, matches).order_by(order).limit(MAX_RANKED)
+
+    text = newest(_pg_match(every), few=listings_at_most(search.terms) <= FEW_MATCHES)
+    if by_category is None:
+        recent = text.subquery("recent")
+    else:
+        # The newest matches of each kind, then the newest of both: with the two conditions OR-ed, the
+        # planner walks the listing newest first testing every row, as it cannot tell how rare the
+        # matches are (tens of thousands of rows for "canape neuf"); apart, each uses its index.
+        both = union(select(text.subquery()), select(newest(by_category).subquery())).subquery()
+        recent = select(both.c.id).order_by(both.c.id.desc()).limit(MAX_RANKED).subquery("recent")
     rank = func.ts_rank(literal_column("products.search_vector"), func.to_tsquery(literal_column("'simple'"), every))
     return (
         select(Product.id)
@@ -136,16 +184,22 @@ def sqlite_search(search: Search, conditions: list[ColumnElement[bool]], sort: s
     FTS5 hands out matches in rowid order and cannot check the other filters; visiting a
     matching row to check them costs about half a microsecond, which adds up for common words
     (tens of thousands of matches), and SQLite has no statistics to see it coming. So the plan
-    follows a cheap, bounded count of the matches. `x + 0 IN (...)` tests membership in the
+    follows cheap, bounded counts of the matches (the text's; with a named category, the other
+    terms' and the category's products, the union only when these cannot tell on which side of
+    COMMON_WORDS it is). `x + 0 IN (...)` tests membership in the
     match set without letting SQLite turn the set into one row lookup per id."""
     every, title = fts_queries(search.terms)
     text_matching = select(_FTS.c.rowid).where(_fts_match(every))
-    by_category = search.in_category()
+    matches = count_upto(text_matching, COMMON_WORDS)
     matching: Any = text_matching
+    bound = _with_category(search, matches) if search.categories.ids else matches
+    by_category = search.in_category()
     if by_category is not None:
         category_matching = select(Product.id).where(Product.status == ProductStatus.ACTIVE, by_category)
         matching = union(text_matching, category_matching)
-    matches = count_upto(select(literal_column("1")).select_from(matching.subquery()), COMMON_WORDS)
+    # Only when the cheap counts cannot tell which side of COMMON_WORDS it is: count both exactly.
+    matches = bound if bound is not None else count_upto(
+        select(literal_column("1")).select_from(matching.subquery()), COMMON_WORDS)
     if sort != "relevance":
         if matches <= FEW_MATCHES:  # read the matching rows and sort them
             return select(Product.id).where(*conditions, Product.id.in_(matching)).order_by(*sort_order(sort))
@@ -170,6 +224,24 @@ def sqlite_search(search: Search, conditions: list[ColumnElement[bool]], sort: s
             .order_by(in_title.desc(), *_category_first(search), *sort_order("newest"))
         )
     return _sqlite_ranked(search, conditions, every, in_title, text_matching)
+
+
+def _with_category(search: Search, text_matches: int) -> int | None:
+    """How many products the text or the named categories match, as far as the plan needs to know it,
+    from cheap counts: the text matches alone when they are common words already, their sum with the
+    category's products (or the other terms' matches, if fewer) when that stays below COMMON_WORDS;
+    None when only the exact count of both can tell. Sets `common_rest` on the search."""
+    if text_matches > COMMON_WORDS:
+        return text_matches
+    bound = COMMON_WORDS + 1
+    if search.categories.rest:
+        rest, _ = fts_queries(search.categories.rest)
+        bound = count_upto(select(_FTS.c.rowid).where(_fts_match(rest)), COMMON_WORDS)
+        search.common_rest = bound > FEW_MATCHES
+    if text_matches + bound > COMMON_WORDS:
+        bound = min(bound, count_upto(select(Product.id).where(
+            Product.status == ProductStatus.ACTIVE, Product.category_id.in_(search.categories.ids)), COMMON_WORDS))
+    return text_matches + bound if text_matches + bound <= COMMON_WORDS else None
 
 
 def _sqlite_ranked(search: Search, conditions: list[ColumnElement[bool]], every: str,

@@ -20,7 +20,7 @@ MIN_LENGTH = 4
 CANDIDATES = 60
 # A candidate needs at least this trigram similarity (pg_trgm's measure) to be considered.
 MIN_SIMILARITY = 0.2
-_AFTER_Z = "{"  # the character after "z": every word starting with w sorts in [w, w + "{")
+AFTER_Z = "{"  # the character after "z": every word starting with w sorts in [w, w + "{")
 
 
 def trigrams(word: str) -> set[str]:
@@ -82,7 +82,7 @@ def known(words: Sequence[str]) -> set[str]:
     """Which of the words start a word of the listed products (one query)."""
     checks = [
         select(literal(word, String).label("word")).where(
-            exists().where(SearchWord.word >= word, SearchWord.word < word + _AFTER_Z))
+            exists().where(SearchWord.word >= word, SearchWord.word < word + AFTER_Z))
         for word in words
     ]
     if not checks:
@@ -145,7 +145,8 @@ class Correction:
 
 def correct(terms: Sequence[str], category_words: Iterable[str] = ()) -> Correction:
     """Replace each term nothing knows (not a synonym, not a word of a category name, not the start of a
-    listed product's word, nor any of its synonyms) by the nearest known word."""
+    listed product's word, nor any of its synonyms) by the nearest known word. A search with a term it
+    replaces therefore finds nothing as typed: none of the words it looks for is in a listed product."""
     lexicon = SYNONYM_WORDS | {singular(word) for word in category_words}
     doubtful = [t for t in terms if correctable(t) and t not in lexicon and singular(t) not in lexicon]
     if not doubtful:
