@@ -46,6 +46,7 @@ QUERY_VALUES = ("9999-12-31", "0001-01-01", "-1", "99999999999999999999", "abc",
 
 # The query parameters each admin and staff page reads (the API's come from its OpenAPI document).
 WEB_QUERY_PARAMS = {
+    "admin.searches_page": {"jours"},
     "admin.dashboard": {"days", "city"},
     "admin.users": {"q", "role", "status", "page"},
     "admin.moderation_queue": {"page"},
