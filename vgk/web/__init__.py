@@ -178,7 +178,7 @@ def register_response_policies(app):
         return response
 
 
-def register_housekeeping(app, every_seconds=60):
+def register_housekeeping(app, every_seconds=None):
     """Without a job worker (no REDIS_URL), sweep expired reservations, remind sellers of drop-offs due
     soon and sweep the notifications (deferred messages now due, lost jobs, stuck sends) from time to time
     as requests come in, and rebuild the recommenders every DISCOVERY_REFRESH_MINUTES (in a thread); with
@@ -186,6 +186,7 @@ def register_housekeeping(app, every_seconds=60):
     notifications every minute (vgk.jobs.worker)."""
     import time
 
+    every_seconds = every_seconds or float(app.config.get("HOUSEKEEPING_SECONDS") or 60)
     state = {"next": 0.0}
 
     @app.before_request
