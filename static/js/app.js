@@ -56,8 +56,11 @@
   function keepThisPage(registration) {
     var worker = registration.active;
     if (!worker) return;
-    var media = Array.from(document.images).map(function (img) { return img.currentSrc || img.src; })
-      .filter(function (src) { return src && src.indexOf(location.origin + "/media/") === 0; });
+    // Only the pictures already shown: the worker takes them from the HTTP cache, nothing more is loaded.
+    var media = Array.from(document.images)
+      .filter(function (img) { return img.complete && img.naturalWidth > 0; })
+      .map(function (img) { return img.currentSrc || img.src; })
+      .filter(function (src) { return src.indexOf(location.origin + "/media/") === 0; });
     worker.postMessage({ keep: location.href, media: media });
   }
   function askVisitorId() {

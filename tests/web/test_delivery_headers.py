@@ -135,7 +135,8 @@ def test_adding_to_the_cart_needs_no_session_but_refuses_another_site(client):
     assert added.status_code == 303 and client.get_cookie("session") is not None  # the cart needs one: now
     # (had a refused post added it, this second addition of the last one in stock would be refused)
     other = f.product("Ventilateur Binatone")
-    assert client.post("/panier/ajouter", data={**form, "product": other.public_id}, headers=SAME_SITE).status_code == 303
+    added = client.post("/panier/ajouter", data={**form, "product": other.public_id}, headers=SAME_SITE)
+    assert added.status_code == 303
     cart = client.get("/panier").get_data(as_text=True)
     assert "Radio Tecno" in cart and "Ventilateur Binatone" in cart
 
