@@ -83,12 +83,14 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-// The page that registered the worker, and its pictures: { keep: url, media: [urls] } from app.js.
+// The page that registered the worker, and its pictures: { keep: url, media: [urls] } from app.js, which
+// is told (on the port it sends) once they are kept.
 self.addEventListener("message", (event) => {
   const data = event.data || {};
+  const done = () => event.ports[0] && event.ports[0].postMessage("kept");
   if (typeof data.keep !== "string") return;
   const page = new URL(data.keep, self.location.origin);
-  if (page.origin !== self.location.origin || isPrivate(page)) return;
+  if (page.origin !== self.location.origin || isPrivate(page)) return done();
   const pictures = (Array.isArray(data.media) ? data.media : [])
     .map((raw) => new URL(raw, self.location.origin))
     .filter((url) => url.origin === self.location.origin && url.pathname.startsWith("/media/"));
@@ -102,7 +104,7 @@ self.addEventListener("message", (event) => {
           found ? null : fetch(url.href).then((response) => storable(response) && keep(MEDIA, url.href, response, MAX_MEDIA))
         )
       ),
-    ]).catch(() => {})
+    ]).catch(() => {}).then(done)
   );
 });
 

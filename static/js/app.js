@@ -47,21 +47,29 @@
     e.stopImmediatePropagation();
     offline(true);
   }, true);
+  // htmx: an action (POST...) is refused with the message; a part of a page that could not load, quietly.
+  function sending(e) {
+    var config = e.detail && e.detail.requestConfig;
+    return !!config && String(config.verb || "get").toLowerCase() !== "get";
+  }
   document.addEventListener("htmx:beforeRequest", function (e) {
-    if (!navigator.onLine) { e.preventDefault(); offline(true); }
+    if (!navigator.onLine) { e.preventDefault(); offline(sending(e)); }
   });
-  document.addEventListener("htmx:sendError", function () { offline(true); });
+  document.addEventListener("htmx:sendError", function (e) { offline(sending(e)); });
 
   // --- service worker and visitor id -------------------------------------------------------------
-  function keepThisPage(registration) {
+  function keepThisPage(registration, then) {
     var worker = registration.active;
-    if (!worker) return;
+    if (!worker) return then();
     // Only the pictures already shown: the worker takes them from the HTTP cache, nothing more is loaded.
     var media = Array.from(document.images)
       .filter(function (img) { return img.complete && img.naturalWidth > 0; })
       .map(function (img) { return img.currentSrc || img.src; })
       .filter(function (src) { return src.indexOf(location.origin + "/media/") === 0; });
-    worker.postMessage({ keep: location.href, media: media });
+    // The worker answers once the page is kept: the visitor id is asked after (it changes the page).
+    var channel = new MessageChannel();
+    channel.port1.onmessage = then;
+    worker.postMessage({ keep: location.href, media: media }, [channel.port2]);
   }
   function askVisitorId() {
     if (navigator.globalPrivacyControl || navigator.doNotTrack === "1") return;
@@ -74,10 +82,10 @@
     fetch("/visiteur", { method: "POST", credentials: "same-origin" }).catch(function () {});
   }
   window.addEventListener("load", function () {
-    if (navigator.onLine) askVisitorId();
-    if (!("serviceWorker" in navigator)) return;
-    var controlled = !!navigator.serviceWorker.controller;
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
-    if (!controlled) navigator.serviceWorker.ready.then(keepThisPage).catch(function () {});
+    var then = function () { if (navigator.onLine) askVisitorId(); };
+    if (!("serviceWorker" in navigator)) return then();
+    if (navigator.serviceWorker.controller) then();
+    else navigator.serviceWorker.ready.then(function (registration) { keepThisPage(registration, then); }, then);
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(then);
   });
 })();
