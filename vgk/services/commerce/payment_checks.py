@@ -58,8 +58,11 @@ def _checkable(payment: Payment) -> bool:
 
 def plan(payment: Payment, now: datetime | None = None) -> None:
     """The first check of a payment just asked for (no commit; `follow` after the commit)."""
+    now = now or utcnow()
+    if payment.created_at is None:
+        payment.created_at = now
     payment.checks = 0
-    payment.next_check_at = (now or utcnow()) + timedelta(seconds=FIRST_CHECK) if _checkable(payment) else None
+    payment.next_check_at = now + timedelta(seconds=FIRST_CHECK) if _checkable(payment) else None
 
 
 def follow(payment: Payment) -> None:
