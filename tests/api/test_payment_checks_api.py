@@ -2,9 +2,9 @@
 asked of the gateway during the request; `PUT payment/` hands a check to the background, once in a while."""
 import pytest
 
+from tests.api.test_payments import PHONE, momo_order, owned
 from tests.fakes.fixtures import campay_fake  # noqa: F401
 from tests.jobs_helpers import run_background
-from tests.api.test_payments import PHONE, momo_order, owned
 from vgk.integrations.payments import CampayGateway
 from vgk.services.commerce import payments
 

@@ -51,7 +51,7 @@ def test_a_pending_payment_is_checked_after_10_s_then_ever_later_until_its_reser
     assert background.pending(app) == [("vgk.services.commerce.payment_checks:check", (payment.id,))]
     assert payment_checks.check(payment.id, now=started + timedelta(seconds=5)) == "not_due"
     now, waits = started + timedelta(seconds=10), []
-    while (outcome := payment_checks.check(payment.id, now=now)) == "pending":
+    while payment_checks.check(payment.id, now=now) == "pending":
         following = fresh(payment).next_check_at
         if following is None:
             break
