@@ -75,6 +75,8 @@ def test_a_stranger_polling_with_a_version_is_told_nothing(app, client, campay):
     stranger = app.test_client()
     assert stranger.get(held, headers=HX).status_code == 404
     assert stranger.get(url, headers={**HX, "If-None-Match": "*"}).status_code == 404
+    for odd in ("", "x" * 5000, "１２", "¹", '"', "-fr-c"):
+        assert client.get(url, query_string={"v": odd}, headers=HX).status_code == 200
 
 
 def test_the_check_button_hands_one_check_to_the_background_in_a_while(app, client, campay):
