@@ -106,6 +106,7 @@ def _with_empty_tables(application):
         db.session.remove()
     limiter.reset()
     application.extensions.pop("vgk_events", None)  # the views counted today, the visitors per address
+    application.extensions.pop("vgk_background", None)  # jobs handed to the background (vgk.jobs.background)
 
 
 # --- apps with Google sign-in configured, against the fake OpenID Connect provider -----------------
