@@ -3,7 +3,7 @@ and when the payer last asked for one (the "check my payment" button's limit).
 
 Revision ID: 0029
 Revises: 0028
-Create Date: 2026-12-10
+Create Date: 2026-12-03
 """
 from alembic import op
 import sqlalchemy as sa
