@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("visitor", __name__)
 
-from vgk.web.visitor import discover, pages, reports, translate, views  # noqa: E402,F401
+from vgk.web.visitor import data_saver, discover, pages, reports, translate, views  # noqa: E402,F401
