@@ -5,6 +5,7 @@ from flask import abort, current_app, make_response, redirect, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from vgk import page_cache
 from vgk.edge import local_target
 from vgk.models import EventKind
 from vgk.security import public
@@ -53,6 +54,8 @@ def home():
     if request.args.get("ville") and city is not None:
         response.set_cookie(visitors.CITY_COOKIE, city.slug, max_age=visitors.YEAR, httponly=True, samesite="Lax",
                             secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    elif user is None:
+        page_cache.shareable(response)
     return response
 
 
@@ -84,7 +87,10 @@ def products():
     )
     # "Load more" asks for the next cards only; a filter change swaps the whole result block.
     fragment = "visitor/_product_cards.html" if more else "visitor/_results.html"
-    return render("visitor/products.html", fragment, **context)
+    response = make_response(render("visitor/products.html", fragment, **context))
+    if not filters.q and not current_user.is_authenticated:  # a search is counted: never answered from a cache
+        page_cache.shareable(response)
+    return response
 
 
 @bp.get("/p/<public_id>")
