@@ -124,7 +124,7 @@ def _kinds(obj: object, modified_fields: Iterable[str] | None) -> set[str]:
         if modified_fields is not None and set(modified_fields) <= _QUIET_PRODUCT_FIELDS:
             return set()
         return {CATALOGUE}
-    if isinstance(obj, User) and (modified_fields is None or "status" in modified_fields):
+    if isinstance(obj, User) and modified_fields is not None and "status" in modified_fields:
         return {CATALOGUE}  # a suspended seller's listings leave the pages
     return set()
 
@@ -145,7 +145,7 @@ def _note(session: Session, kinds: set[str]) -> None:
 def _after_flush(session: Session, _context: UOWTransaction) -> None:
     kinds: set[str] = set()
     for obj in (*session.new, *session.deleted):
-        kinds |= _kinds(obj, None)
+        kinds |= _kinds(obj, None) if not isinstance(obj, User) else set()  # no page shows a new account yet
     for obj in session.dirty:
         if isinstance(obj, (*_REFERENCE_ROWS, Product, ProductImage, User)) and session.is_modified(obj):
             kinds |= _kinds(obj, _modified(session, obj))

@@ -109,18 +109,31 @@ def _trending_ids(city_id: int, families: Sequence[int] = ()) -> list[tuple[int,
 
 
 def trending(city: City | CityRef | None, limit: int = 8) -> list[Suggestion]:
-    """What is in demand in a city (everywhere without one); the most viewed there until the job has run."""
-    ids = [product for product, _score in _trending_ids(city.id if city else 0)][:limit * 2]
-    found = catalog.load_public(ids)[:limit]
-    if len(found) < limit:
-        taken = {item.id for item in found}
-        found += [item for item in catalog.most_viewed_products(limit * 2, city_id=city.id if city else None)
-                  if item.id not in taken][:limit - len(found)]
+    """What is in demand in a city (everywhere without one); the most viewed there until the job has run.
+    A small town's list is completed by what is in demand everywhere. The candidates' ids are read first
+    (the trends of both places in one statement, the most viewed only when the trends are too few), then
+    every product in one statement."""
+    scopes = [city.id, 0] if city is not None else [0]
+    rows = db.session.execute(
+        select(TrendingItem.city_id, TrendingItem.product_id, TrendingItem.score)
+        .where(TrendingItem.city_id.in_(scopes), TrendingItem.category_id == 0)
+        .order_by(TrendingItem.rank)).all()
+    trends = {scope: [product for product, _score in recommenders.local_trend(
+        (product, score, 0) for where, product, score in rows if where == scope)][:limit * 2] for scope in scopes}
+    here = trends[scopes[0]]
+    if len(here) < limit:
+        here = list(dict.fromkeys([*here, *catalog.most_viewed_ids(limit * 2, city_id=city.id if city else None)]))
+    everywhere: list[int] = []
+    if city is not None and len(here) < limit:
+        everywhere = trends[0] if len(trends[0]) >= limit else list(dict.fromkeys(
+            [*trends[0], *catalog.most_viewed_ids(limit * 2)]))
+    loaded = {item.id: item for item in catalog.load_public(list(dict.fromkeys([*here, *everywhere])))}
     reason = _("Populaire à %(city)s", city=city.name) if city else _("Populaire en ce moment")
-    result = [Suggestion(item, reason) for item in found]
-    if city is not None and len(result) < limit:  # a small town: what is in demand everywhere completes it
-        taken = {item.id for item in found}
-        result += [s for s in trending(None, limit) if s.product.id not in taken][:limit - len(result)]
+    result = [Suggestion(loaded[i], reason) for i in here if i in loaded][:limit]
+    if city is not None and len(result) < limit:
+        taken = {s.product.id for s in result}
+        result += [Suggestion(loaded[i], _("Populaire en ce moment")) for i in everywhere
+                   if i in loaded and i not in taken][:limit - len(result)]
     return result
 
 
