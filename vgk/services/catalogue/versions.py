@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, has_app_context, has_request_context
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
@@ -32,7 +32,7 @@ MAX_AGE = 60.0  # seconds a cached value is trusted without any change seen
 REDIS_PREFIX = "vgk:version:"
 EXTENSION = "vgk_versions"
 _CHANGED = "vgk_changed_kinds"
-_SEEN = "_vgk_versions"  # the numbers read once per request (flask.g)
+REDIS_CHECK_SECONDS = 0.5  # another process's change is seen within this (this process's at once)
 _REFERENCE_ROWS = (Category, City, PickupPoint)
 _QUIET_PRODUCT_FIELDS = {"view_count", "updated_at"}  # counted views do not change a page
 T = TypeVar("T")
@@ -49,22 +49,29 @@ class _State:
             self.redis = Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self.local = dict.fromkeys(KINDS, 0)
         self.lock = threading.Lock()
-        self.values: dict[str, tuple[tuple[Any, ...], float, Any]] = {}
+        self.values: dict[str, tuple[Any, float, Any]] = {}
+        self.seen: tuple[float, tuple[Any, ...]] = (0.0, ())
 
     def read(self) -> tuple[Any, ...]:
         if self.redis is None:
             return tuple(self.local[kind] for kind in KINDS)
+        at, numbers = self.seen
+        if numbers and time.monotonic() - at < REDIS_CHECK_SECONDS:
+            return numbers
         try:
-            return tuple(self.redis.mget([REDIS_PREFIX + kind for kind in KINDS]))
+            numbers = tuple(self.redis.mget([REDIS_PREFIX + kind for kind in KINDS]))
         except Exception:  # Redis away: nothing cached is trusted (a fresh number each time)
             log.warning("versions: Redis unreachable, caches bypassed", exc_info=True)
             return tuple(object() for _kind in KINDS)
+        self.seen = (time.monotonic(), numbers)
+        return numbers
 
     def bump(self, kinds: Iterable[str]) -> None:
         kinds = sorted(set(kinds))
         with self.lock:
             for kind in kinds:
                 self.local[kind] += 1
+            self.seen = (0.0, ())
         if self.redis is not None:
             try:
                 with self.redis.pipeline() as pipe:
@@ -84,12 +91,7 @@ def _state(app: Flask | None = None) -> _State:
 
 
 def current(app: Flask | None = None) -> tuple[Any, ...]:
-    """Both numbers now (read once per request)."""
-    if app is None and has_request_context():
-        seen = g.get(_SEEN)
-        if seen is None:
-            seen = g.setdefault(_SEEN, _state().read())
-        return seen
+    """Both numbers now (with Redis, read again at most every REDIS_CHECK_SECONDS)."""
     return _state(app).read()
 
 
@@ -109,8 +111,6 @@ def cached(name: str, build: Callable[[], T], kind: str = REFERENCE) -> T:
 def changed(*kinds: str) -> None:
     """Say that something changed outside the ORM's sight (raw SQL): the caches rebuild."""
     _state().bump(kinds or KINDS)
-    if has_request_context():
-        g.pop(_SEEN, None)
 
 
 # --- what a commit changed --------------------------------------------------------------------------
