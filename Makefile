@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 # flask commands only; an unset VGK_ENV means production, which refuses to start without real keys.
 run: export VGK_ENV := development
 
-.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat bench-notifications bench-recommendations clean
+.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat bench-notifications bench-recommendations bench-throughput clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,7 @@ system-deps:
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	command -v jq >/dev/null 2>&1 || missing="$$missing jq"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && \
@@ -73,6 +74,10 @@ bench-notifications: install-dev translations system-deps
 # Recommendations: quality against popularity (10 000 products, 2 000 people), serving at 100 000 products.
 bench-recommendations: install-dev translations system-deps
 	$(BIN)/python bench/recommendations.py --postgresql
+
+# Throughput: the public pages under the production gunicorn settings against a bare route (bench/throughput.py).
+bench-throughput: install-dev translations system-deps
+	$(BIN)/python bench/throughput.py
 
 clean:
 	rm -rf $(VENV) instance/test-media .pytest_cache
