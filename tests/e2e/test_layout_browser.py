@@ -104,6 +104,10 @@ def test_contrast_formula_matches_wcag_reference_values():
 
 @pytest.fixture(scope="module")
 def people(live_app):
+    return make_people(live_app)
+
+
+def make_people(live_app):
     """A client with listings (long titles, as people write them), an order and a sale; an admin and a pickup
     point's staff; a guest's order paid by Mobile Money."""
     with live_app.app_context():
