@@ -1,7 +1,8 @@
-"""Every public and client page passes axe-core at 360×640: no violation of any impact, for the WCAG 2 A/AA
-rules and the best practices axe runs by default. The pages are those measured at 360 px
-(tests/e2e/test_layout_browser.py), so a new page is checked as soon as it is listed there; a guest's full
-cart and checkout, and a category's listing, are added here.
+"""Every page passes axe-core at 360×640: no violation of any impact, for the WCAG 2 A/AA rules and the best
+practices axe runs by default. The pages are those measured at 360 px (tests/e2e/test_layout_browser.py:
+public, client, admin and staff pages, and the sign-in steps), so a new page is checked as soon as it is
+listed there; a guest's full cart and checkout, a category's listing and forms showing their errors are
+added here. htmx swaps are read out from base.html's live region.
 
 axe-core comes from npm (tests/axe/package.json, installed by `make test` with `npm ci`)."""
 from pathlib import Path
@@ -12,11 +13,14 @@ from playwright.sync_api import expect
 from tests.conftest import make_app, migrate
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_layout_browser import (
+    ADMIN_PAGES,
     CLIENT_PAGES,
     PHONE,
     PUBLIC_PAGES,
     REFUSED_PAGES,
+    STAFF_PAGES,
     make_people,
+    sign_in_steps,
     signed_in_context,
 )
 
@@ -33,6 +37,9 @@ RUN_AXE = """async () => {
     nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: " + n.failureSummary.replace(/\\s+/g, " ")),
   }));
 }"""
+
+# The server's own answer to an empty form, past the browser's `required` checks.
+NO_BROWSER_CHECKS = "() => document.querySelectorAll('form').forEach(form => { form.noValidate = true; })"
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +120,56 @@ def test_refused_page_has_no_axe_violations(guest_page, axe_server, axe_source, 
 def test_client_page_has_no_axe_violations(client_page, axe_server, axe_people, axe_source, path):
     visit(client_page, axe_server.url + path.format(**axe_people))
     found = violations(client_page, axe_source)
+    assert found == [], "\n".join(found)
+
+
+@pytest.fixture(scope="module")
+def staff_pages(browser, axe_app, axe_server, axe_people):
+    """A signed-in page for the admin and one for the pickup point's staff."""
+    contexts = {who: signed_in_context(browser, axe_app, axe_server.url, axe_people[who]) for who in ("admin", "staff")}
+    pages = {who: context.new_page() for who, context in contexts.items()}
+    yield pages
+    for context in contexts.values():
+        context.close()
+
+
+@pytest.mark.parametrize(("who", "path"), [("admin", p) for p in ADMIN_PAGES] + [("staff", p) for p in STAFF_PAGES])
+def test_staff_page_has_no_axe_violations(staff_pages, axe_server, axe_people, axe_source, who, path):
+    page = staff_pages[who]
+    visit(page, axe_server.url + path.format(**axe_people))
+    found = violations(page, axe_source)
+    assert found == [], "\n".join(found)
+
+
+def test_sign_in_steps_have_no_axe_violations(browser, axe_app, axe_server, axe_people, axe_source):
+    def measure(page, path):
+        visit(page, axe_server.url + path)
+        return [f"{path}: {line}" for line in violations(page, axe_source)]
+
+    found = sign_in_steps(browser, axe_app, axe_server.url, axe_people, measure)
+    assert found == [], "\n".join(found)
+
+
+def test_forms_showing_their_errors_have_no_axe_violations(guest_page, client_page, axe_server, axe_source):
+    """A wrong password, an empty sign-up form and an empty listing form, as the person sees them sent back."""
+    base = axe_server.url
+    found = []
+    visit(guest_page, base + "/connexion")
+    guest_page.fill("#identifier", "+237677000000")
+    guest_page.fill("#password", "not-the-password")
+    guest_page.get_by_role("button", name="Se connecter").click()
+    expect(guest_page.locator("main .fld-err, main [role=alert]").first).to_be_visible()
+    found += [f"/connexion: {line}" for line in violations(guest_page, axe_source)]
+    visit(guest_page, base + "/inscription")
+    guest_page.evaluate(NO_BROWSER_CHECKS)
+    guest_page.get_by_role("button", name="Créer mon compte").click()
+    expect(guest_page.locator(".fld-err").first).to_be_visible()
+    found += [f"/inscription: {line}" for line in violations(guest_page, axe_source)]
+    visit(client_page, base + "/compte/annonces/nouvelle")
+    client_page.evaluate(NO_BROWSER_CHECKS)
+    client_page.locator("main form button[type=submit]").last.click()
+    expect(client_page.locator(".fld-err").first).to_be_visible()
+    found += [f"/compte/annonces/nouvelle: {line}" for line in violations(client_page, axe_source)]
     assert found == [], "\n".join(found)
 
 
