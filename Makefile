@@ -82,15 +82,15 @@ bench-recommendations: install-dev translations system-deps
 	$(BIN)/python bench/recommendations.py --postgresql
 
 # Lighthouse (mobile) on a demo app's home, catalogue, product, cart and checkout; home LCP on a slow network.
-bench/lighthouse/node_modules/.bin/lighthouse: bench/lighthouse/package-lock.json | system-deps
-	npm ci --prefix bench/lighthouse --no-audit --no-fund
+bench/lighthouse-cli/node_modules/.bin/lighthouse: bench/lighthouse-cli/package-lock.json | system-deps
+	npm ci --prefix bench/lighthouse-cli --no-audit --no-fund
 	touch $@
 
-bench-lighthouse: install-dev translations system-deps bench/lighthouse/node_modules/.bin/lighthouse
+bench-lighthouse: install-dev translations system-deps bench/lighthouse-cli/node_modules/.bin/lighthouse
 	$(BIN)/python bench/lighthouse.py
 
 clean:
-	rm -rf $(VENV) instance/test-media .pytest_cache tests/axe/node_modules bench/lighthouse/node_modules
+	rm -rf $(VENV) instance/test-media .pytest_cache tests/axe/node_modules bench/lighthouse-cli/node_modules
 
 # Refresh the message catalogue after changing translatable strings, then fill vgk/translations/en.
 messages: install

@@ -2,7 +2,7 @@
 
 Builds a throwaway SQLite database from the migrations, fills it with the demo data (`vgk.demo.seed_demo`),
 serves the app in French on 127.0.0.1 (port 5450 unless --port) and runs the Lighthouse CLI (npm, installed
-in bench/lighthouse by `make bench-lighthouse`) in Debian's Chromium (CHROME_PATH=/usr/bin/chromium,
+in bench/lighthouse-cli by `make bench-lighthouse`) in Debian's Chromium (CHROME_PATH=/usr/bin/chromium,
 headless, no sandbox) with its default mobile settings on:
 home, catalogue, one product, and, as a guest with that product in the cart, the cart and the checkout.
 Prints the four category scores of each page, PASS when each is at least 95.
@@ -35,7 +35,7 @@ from config import TestConfig  # noqa: E402
 from vgk import create_app  # noqa: E402
 from vgk.extensions import db  # noqa: E402
 
-LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = ROOT / "bench" / "lighthouse-cli" / "node_modules" / ".bin" / "lighthouse"
 CHROME = "/usr/bin/chromium"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --lang=fr-FR"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -139,7 +139,7 @@ def main(argv=None):
     parser.add_argument("--verbose", action="store_true", help="list the audits below full marks on every page")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.exists():
-        raise SystemExit(f"{LIGHTHOUSE} is missing: run `npm ci --prefix bench/lighthouse` (make bench-lighthouse)")
+        raise SystemExit(f"{LIGHTHOUSE} is missing: run `npm ci --prefix bench/lighthouse-cli` (make bench-lighthouse)")
     if not Path(CHROME).exists():
         raise SystemExit(f"{CHROME} is missing: make system-deps installs Debian's chromium")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
