@@ -201,9 +201,9 @@ def live_text(page):
 
 
 def test_htmx_swaps_are_announced_in_the_live_region(browser, axe_server, axe_people):
-    """A filter change says how many listings the new results hold; adding to the cart says it is done,
-    and adding the last one again says why it cannot be."""
-    context = browser.new_context(**PHONE)
+    """A filter change says how many listings the new results hold, or that the site did not answer;
+    adding to the cart says it is done, and adding the last one again says why it cannot be."""
+    context = browser.new_context(**PHONE, service_workers="block")
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
@@ -218,6 +218,11 @@ def test_htmx_swaps_are_announced_in_the_live_region(browser, axe_server, axe_pe
         expect(page.locator("main #live")).to_have_text(
             "Résultats pour « Samsung » : Aucun produit ne correspond à votre recherche.")
         assert page.locator("#live").count() == 1
+        page.route("**/produits?*", lambda route: route.abort("internetdisconnected"))
+        page.select_option("#f-condition", "BON")
+        expect(page.locator("main #live")).to_have_text(
+            "Le site ne répond pas : vérifiez votre connexion internet puis réessayez.")
+        page.unroute("**/produits?*")
 
         visit(page, base + axe_people["product"])
         assert live_text(page) == ""

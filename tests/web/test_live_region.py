@@ -25,8 +25,8 @@ def test_every_page_has_one_empty_live_region(client, lamps):
     for path in ("/", "/produits", "/produits?q=lampe", f"/p/{lamps[0].public_id}", "/panier", "/p/nexistepas"):
         html = client.get(path).get_data(as_text=True)
         assert html.count('id="live"') == 1, path
-        assert re.search(r'<div id="live" class="vh" role="status" aria-live="polite" aria-atomic="true"></div>',
-                         html), path
+        assert re.search(r'<div id="live" class="vh" role="status" aria-live="polite" aria-atomic="true" '
+                         r'data-unreachable="Le site ne répond pas : [^"]+"></div>', html), path
 
 
 def test_a_filter_change_announces_what_it_found(client, lamps):
