@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 # flask commands only; an unset VGK_ENV means production, which refuses to start without real keys.
 run: export VGK_ENV := development
 
-.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat bench-notifications bench-recommendations bench-lighthouse clean
+.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat bench-notifications bench-recommendations bench-lighthouse bench-throughput clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,7 @@ system-deps:
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	command -v jq >/dev/null 2>&1 || missing="$$missing jq"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && \
@@ -88,6 +89,10 @@ bench/lighthouse-cli/node_modules/.bin/lighthouse: bench/lighthouse-cli/package-
 
 bench-lighthouse: install-dev translations system-deps bench/lighthouse-cli/node_modules/.bin/lighthouse
 	$(BIN)/python bench/lighthouse.py
+
+# Throughput: the public pages under the production gunicorn settings against a bare route (bench/throughput.py).
+bench-throughput: install-dev translations system-deps
+	$(BIN)/python bench/throughput.py
 
 clean:
 	rm -rf $(VENV) instance/test-media .pytest_cache tests/axe/node_modules bench/lighthouse-cli/node_modules

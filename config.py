@@ -282,6 +282,9 @@ class Config:
     CAMPAY_WEBHOOK_KEY = os.environ.get("CAMPAY_WEBHOOK_KEY")
     CAMPAY_TIMEOUT = _env_number("CAMPAY_TIMEOUT", 15, float)
     SIMULATED_PAYMENTS_DIR = os.environ.get("SIMULATED_PAYMENTS_DIR")
+    # Without REDIS_URL, work kept off the request path (asking the gateway about a pending payment) runs on
+    # a thread of each web process (vgk.jobs.background); the tests run it themselves.
+    BACKGROUND_THREAD = True
 
     # Moderation: words (normalised, whole words or phrases) that flag a listing as a prohibited item;
     # MODERATION_BANNED_WORDS (comma-separated) replaces the default list.
@@ -385,6 +388,8 @@ class TestConfig(Config):
     DEV_TOOLS = True
     DISCOVERY_FLUSH_SECONDS, DISCOVERY_REFRESH_MINUTES = 0, 0  # events written at once; tests rebuild
     HOUSEKEEPING_SECONDS = 365 * 24 * 3600  # one sweep per test app: none lands in a counted request
+    BACKGROUND_THREAD = False  # background jobs wait for vgk.jobs.background.run_due
+    PAGE_CACHE_SECONDS = 0  # pages built each time (vgk.web.page_cache; its tests put it in front)
     NOTIFY_SMART_TIMING = False  # alerts leave at once (quiet hours apply); the timing tests turn it on
 
 

@@ -55,7 +55,7 @@ def create_app(config_class=None, **overrides):
 
     from vgk import cli, devtools, web
     from vgk.api import envelope
-    from vgk.web import visitors
+    from vgk.web import data_saver, visitors
 
     cli.register(app)
     web.register_template_helpers(app)
@@ -63,6 +63,7 @@ def create_app(config_class=None, **overrides):
     web.register_response_policies(app)
     web.register_housekeeping(app)
     visitors.register(app)
+    data_saver.register(app)
     devtools.guard(app)
     _trust_proxies(app)
     return app

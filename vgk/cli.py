@@ -58,6 +58,14 @@ def register(app):
                    f"{built.coview} with seen-together, {built.trending} trending lists ({built.seconds} s); "
                    f"{built.pruned} old events deleted.")
 
+    @app.cli.command("media-sizes")
+    def media_sizes():
+        """Make the 640 px size of the listing photos stored before it existed (from their 960 px file)."""
+        from vgk.services.selling import photo_sizes
+
+        made = photo_sizes.fill_missing(progress=lambda line: click.echo(f"  {line}"))
+        click.echo(f"{made} missing 640 px photos made.")
+
     @app.cli.command("seed-demo")
     @click.option("--products", default=220, show_default=True, help="How many active listings to create.")
     @click.option("--allow-production", is_flag=True, help="Seed even with the production configuration.")

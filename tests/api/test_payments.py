@@ -4,6 +4,7 @@ unknown orders."""
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.jobs_helpers import run_background
 from vgk.extensions import db
 from vgk.integrations.registry import adapters_of
 from vgk.models import Order, OrderStatus, Payment, PaymentCallback, PaymentStatus, Role
@@ -58,7 +59,11 @@ def test_declined_then_paid_again_with_orange(api, app):
     again = api.post("payment/", owned(order, payment_method="ORANGE_MONEY", phone="699555111"))
     assert again.status_code == 201 and again.get_json()["payment"]["method"] == "ORANGE_MONEY"
     adapters_of(app).payments.approve(again.get_json()["payment"]["reference"])  # callback lost
-    assert api.put("payment/", owned(order)).get_json()["order_status"] == "PAID"
+    checked = api.put("payment/", owned(order)).get_json()
+    assert (checked["order_status"], checked["check_queued"]) == ("PENDING_PAYMENT", True)
+    run_background(app)  # the check, off the request
+    checked = api.put("payment/", owned(order)).get_json()
+    assert (checked["order_status"], checked["check_queued"]) == ("PAID", False)
 
 
 def test_a_pending_request_approved_meanwhile_is_noticed_before_a_new_one(api, app):

@@ -36,7 +36,7 @@ PUBLIC_PAGES = ["/", "/produits", "/produits?q=zzzzqqq", "{product}", "{sold}", 
                 "/connexion", "/inscription", "/mot-de-passe/oublie", "/mot-de-passe/nouveau", "/suivi",
                 "{report}", "{translation}", "{guest_order}", "{guest_review}", "{simulator}", "/hors-ligne",
                 "/comment-ca-marche", "/protection-acheteur", "/conditions", "/contact", "/staff/verrou",
-                "{unsubscribe}", "/pour-vous"]
+                "{unsubscribe}", "/pour-vous", "/economie-donnees"]
 # Pages people reach with a wrong or stale link: a clear message that fits too.
 REFUSED_PAGES = ["/mot-de-passe/lien/plus-valable", "/email/verifier/plus-valable", "/p/nexistepas",
                  "/desabonnement/plus-valable"]

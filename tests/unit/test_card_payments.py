@@ -3,10 +3,12 @@ only through the gateway's signed callback, never refunded to a phone."""
 import pytest
 
 from tests import factories as f
+from tests.jobs_helpers import run_background
 from vgk.errors import Conflict
+from vgk.extensions import db
 from vgk.integrations.registry import adapters_of
 from vgk.models import OrderStatus, PaymentStatus, Role
-from vgk.services.commerce import payments
+from vgk.services.commerce import payment_checks, payments
 
 PHONE = "+237677555111"
 
@@ -16,13 +18,17 @@ def test_a_card_payment_is_a_page_then_paid_only_by_the_gateways_callback(app):
     payment = payments.start(order, "CARD", None)
     assert payment.method == "CARD" and payment.status == PaymentStatus.PENDING and payment.phone == ""
     assert payment.approve_url == f"/simulateur/{payment.reference}"
-    assert payments.card_return(order).status == OrderStatus.PENDING_PAYMENT  # coming back proves nothing
+    payment_checks.card_returned(order, payment.reference)  # coming back proves nothing
+    run_background(app, everything=True)
+    db.session.refresh(order)
+    assert order.status == OrderStatus.PENDING_PAYMENT
     gateway = adapters_of(app).payments
     gateway.approve(payment.reference)
     callback = gateway.callback_for(payment.reference)
     assert payments.handle_callback("simulated", callback) == "processed"
     assert payments.handle_callback("simulated", callback) == "duplicate"
-    assert payments.card_return(order).status == OrderStatus.PAID
+    db.session.refresh(order)
+    assert order.status == OrderStatus.PAID
 
 
 def test_a_card_payment_is_not_refunded_to_a_phone(app):

@@ -59,3 +59,52 @@ def test_seed_demo_builds_a_usable_marketplace_once(app):
     assert again.exit_code == 0, again.output
     assert again.output.startswith("Demo accounts already exist: nothing to do.\n")
     assert (count(User), count(Product), count(ProductImage), count(Category), count(City)) == snapshot
+
+
+# --- the demo pictures -----------------------------------------------------------------------------
+
+def _entropy_bits(image):
+    """Shannon entropy of the grey levels, in bits (a flat drawing is a few large areas of one colour)."""
+    import math
+
+    histogram = image.convert("L").histogram()
+    total = sum(histogram)
+    return -sum(n / total * math.log2(n / total) for n in histogram if n)
+
+
+def test_demo_pictures_weigh_what_phone_photos_weigh(app, monkeypatch):
+    """Page-weight budgets are measured on the demo: its thumbnails must cost what phone photos cost
+    (not the 1-2 KB of a flat drawing) and still fit the 18 KB a list thumbnail may weigh."""
+    import io
+    import statistics
+
+    from PIL import Image
+
+    from vgk.demo import picture_cache
+    from vgk.demo.images.registry import FAMILIES
+
+    monkeypatch.setitem(app.config, "DEMO_PICTURE_CACHE", "")  # made now, not read from a cache
+    families = sorted(FAMILIES)[::6]
+    thumbs = [picture_cache.processed_picture(family, 1000 + index, index % 3, None, {}).thumb
+              for index, family in enumerate(families)]
+    sizes = [len(thumb) for thumb in thumbs]
+    assert max(sizes) <= 18_000, sizes
+    assert min(sizes) >= 4_000 and statistics.median(sizes) >= 7_000, sizes
+    assert min(_entropy_bits(Image.open(io.BytesIO(thumb))) for thumb in thumbs) >= 6.0
+
+
+def test_demo_pictures_are_made_once_per_machine(app, monkeypatch, tmp_path):
+    """The seed reads the pictures it made before (`make run` and the tests seed again and again)."""
+    from vgk.demo import picture_cache
+
+    monkeypatch.setitem(app.config, "DEMO_PICTURE_CACHE", str(tmp_path))
+    first = picture_cache.processed_picture("phone", 42, 1, (20, 20, 20), {})
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("the picture was drawn again")
+
+    monkeypatch.setattr(picture_cache, "render", no_drawing)
+    again = picture_cache.processed_picture("phone", 42, 1, (20, 20, 20), {})
+    assert (again.thumb, again.medium, again.large, again.width, again.digest) == (
+        first.thumb, first.medium, first.large, first.width, first.digest)
+    assert len(list(tmp_path.rglob("*.bin"))) == 1

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.fakes.fixtures import campay_fake  # noqa: F401
+from tests.jobs_helpers import run_background
 from tests.web.test_auth import location, post, text
 from tests.web.test_payments_web import callbacks, latest, paid_events, status_of
 from vgk.extensions import db
@@ -148,10 +149,20 @@ def test_a_callback_naming_another_payments_reference_is_not_adopted(client, cam
     assert status_of(first) == OrderStatus.PENDING_PAYMENT
 
 
-def test_the_return_from_campay_asks_campay_about_the_named_transaction(client, campay):
+def test_the_return_from_campay_has_campay_asked_about_the_named_transaction_in_the_background(app, client, campay):
     order, _ = card_checkout(client)
     transaction = campay.card_transaction(latest(order).reference)
     campay.settle(transaction["reference"], "SUCCESSFUL")
+    asked = ("GET", f"/api/transaction/{transaction['reference']}/")
     page = client.get(f"/commande/{order.reference}/carte", query_string={"reference": transaction["reference"]},
                       follow_redirects=True)
-    assert "Paiement par carte reçu." in text(page) and status_of(order) == OrderStatus.PAID
+    assert "en cours de confirmation" in text(page) and asked not in campay.paths()  # nothing asked in the request
+    assert 'hx-trigger="every 4s"' in text(page)
+    run_background(app)
+    assert asked in campay.paths() and status_of(order) == OrderStatus.PAID and paid_events(order) == 1
+    assert "Payée" in text(client.get(f"/commande/{order.reference}", headers={"HX-Request": "true"}))
+    again = client.get(f"/commande/{order.reference}/carte", query_string={"reference": transaction["reference"]},
+                       follow_redirects=True)
+    assert "Paiement par carte reçu." in text(again)
+    run_background(app)
+    assert paid_events(order) == 1

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories as f
+from tests.jobs_helpers import run_background
 from tests.web.test_auth import location, login, post, text
 from vgk.extensions import db
 from vgk.integrations.payments import SimulatedGateway
@@ -143,6 +144,7 @@ def test_paying_again_keeps_the_method_and_the_number(client, gateway):
     url = location(response)
     gateway.decline(latest_payment(order).reference)
     post(client, f"/commande/{order.reference}/verifier", page=url)
+    run_background(client.application)
     page = text(client.get(url))
     assert "Payer à nouveau" in page
     assert re.search(r'<input checked [^>]*name="payment_method"[^>]*value="ORANGE_MONEY"', page)
@@ -160,9 +162,10 @@ def test_checking_the_payment_answers_in_place_with_the_history(client, gateway)
     waiting = post(client, check, page=url, headers=HX)
     html = text(waiting)
     assert waiting.status_code == 200 and "<html" not in html and html.lstrip().startswith('<div id="order-status"')
-    assert "Paiement pas encore confirmé" in html and "Historique" in html
+    assert "Vérification demandée" in html and "Historique" in html and 'hx-trigger="every 4s"' in html
     gateway.approve(latest_payment(order).reference)
-    paid = text(post(client, check, page=url, headers=HX))
+    run_background(client.application)
+    paid = text(client.get(url, headers=HX))
     history = paid[paid.index("Historique"):]
     assert "Payée" in paid and "Payée" in history and "En attente de paiement" in history
     plain = post(client, check, page=url)  # without JavaScript: back to the page

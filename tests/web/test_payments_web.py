@@ -2,17 +2,20 @@
 poll, paying again, and the webhook's answers to forged, unknown, duplicate and tampered callbacks."""
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests import factories as f
+from tests.jobs_helpers import run_background
 from tests.web.test_auth import location, post, text
 from vgk.extensions import db
 from vgk.integrations.payments import Transaction
 from vgk.integrations.registry import adapters_of
 from vgk.models import Order, OrderEvent, OrderStatus, Payment, PaymentCallback, PaymentStatus
-from vgk.services.commerce import payments
+from vgk.models.base import utcnow
+from vgk.services.commerce import payment_checks, payments
 
 PHONE = "+237670555111"
 HX = {"HX-Request": "true"}
@@ -124,13 +127,17 @@ def test_paying_again_asks_the_gateway_about_the_pending_request_first(client, g
     assert twice.status_code == 409 and "déjà en attente" in text(twice)  # still pending on the phone
 
 
-def test_status_poll_and_check_button(client, gateway):
+def test_status_poll_reads_the_database_and_the_check_job_marks_the_order_paid(app, client, gateway):
     order, url = momo_checkout(client)
     payment = latest(order)
     poll = client.get(url, headers=HX)
     assert poll.status_code == 200 and "<html" not in text(poll) and 'id="order-status"' in text(poll)
     assert 'hx-trigger="every 4s"' in text(poll)
-    gateway.approve(payment.reference)  # approved on the phone, callback lost: the poll asks the gateway
+    gateway.approve(payment.reference)  # approved on the phone, callback lost: the poll does not ask the gateway
+    poll = text(client.get(url, headers=HX))
+    assert "every 4s" in poll and "Payée" not in poll and status_of(order) == OrderStatus.PENDING_PAYMENT
+    assert payment_checks.check(payment.id, now=utcnow() + timedelta(seconds=payment_checks.FIRST_CHECK)) == \
+        "processed"  # the background check, 10 s after the request
     poll = text(client.get(url, headers=HX))
     assert "Payée" in poll and "every 4s" not in poll
     assert status_of(order) == OrderStatus.PAID
@@ -138,7 +145,9 @@ def test_status_poll_and_check_button(client, gateway):
     order2, url2 = momo_checkout(client)
     gateway.decline(latest(order2).reference)
     response = post(client, f"/commande/{order2.reference}/verifier", page=url2)
-    assert response.status_code == 303 and latest(order2).status == PaymentStatus.FAILED
+    assert response.status_code == 303 and latest(order2).status == PaymentStatus.PENDING
+    run_background(app)
+    assert latest(order2).status == PaymentStatus.FAILED
 
 
 def test_only_the_buyer_can_poll_or_pay(app, client):

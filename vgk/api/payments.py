@@ -1,6 +1,9 @@
 """Mobile Money for an order from the app: start a collection (the payer approves on the phone), check
 its status, and, while the simulated gateway is configured, play the payer's phone.
 
+The status is read from the database: a check asks for the gateway to be asked in the background
+(vgk.services.commerce.payment_checks), never during the request.
+
 An order placed by a signed-in buyer can be paid or checked only with that buyer's token; a guest order
 only with the `access_token` answered once when it was placed (the reference alone, which sellers see,
 is not enough). Anyone else is told it does not exist (orders.for_caller, as on the web)."""
@@ -15,7 +18,7 @@ from vgk.edge import checkout_limit
 from vgk.errors import NotFound
 from vgk.extensions import limiter
 from vgk.models import OrderStatus, PaymentMethod, PaymentStatus
-from vgk.services.commerce import payments
+from vgk.services.commerce import payment_checks, payments
 
 schemas(
     Payment={"type": "object", "required": ["reference", "method", "status", "amount"], "properties": {
@@ -37,6 +40,11 @@ ACCESS_TOKEN = {"type": "string", "maxLength": 64,
 ORDER_AND_PAYMENT = envelope({
     "order_status": {"enum": list(OrderStatus.ALL)}, "payment_status": {"enum": list(PaymentStatus.ALL)},
     "order": ref("Order"), "payment": ref("Payment"),
+})
+CHECKED = envelope({
+    "order_status": {"enum": list(OrderStatus.ALL)}, "payment_status": {"enum": list(PaymentStatus.ALL)},
+    "order": ref("Order"), "payment": ref("Payment"),
+    "check_queued": {"type": "boolean", "description": "a check with the gateway was asked for now"},
 })
 
 
@@ -96,15 +104,21 @@ def start_payment():
 @bp.put("/payment/")
 @public_api
 @operation(
-    "Check the order's payment", tag="payment", ok=ORDER_AND_PAYMENT, errors=(404,), methods=("PUT",),
-    description="Asks the gateway about the latest payment request and applies its answer: the order becomes "
-                "PAID once the payer approved. 404 when no payment was ever asked for.",
+    "Check the order's payment", tag="payment", ok=CHECKED, errors=(404,), methods=("PUT",),
+    description="Answers the order's and the latest payment's status as they stand, and asks for the gateway "
+                "to be checked about a pending payment in the background (`check_queued`: true; false when a check "
+                "was asked for this order less than 15 s ago, or when there is nothing to check). The gateway's "
+                "callback and background checks (10 s after the request, then 20 s, 40 s...) mark the order PAID "
+                "once the payer approved: call again a few seconds later to see it. 404 when no payment was ever "
+                "asked for.",
     body={"type": "object", "required": ["order_reference"], "properties": {
         "order_reference": REFERENCE, "access_token": ACCESS_TOKEN}},
 )
 def check_payment():
-    order, payment = payments.check(_order(body()))
-    return _answer(order, payment)
+    order = _order(body())
+    payment, asked = payment_checks.ask(order)
+    return ok(order_status=order.status, payment_status=payment.status, order=order_json(order),
+              payment=payment_json(payment), check_queued=asked == payment_checks.QUEUED)
 
 
 @bp.post("/payment/simulate/")

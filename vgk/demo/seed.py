@@ -5,8 +5,8 @@ and sellers (`people`) and a believable catalogue (`catalogue`), in one transact
 natural key and only missing rows are added; once the demo accounts exist, nothing else is done.
 The listings come from a fixed `random.Random(237)`, so two fresh databases get the same catalogue
 (only the opaque public ids and the dates, relative to today, differ). Every picture is drawn by
-`vgk.demo.images` and goes through the real upload pipeline (`media.store_product_image`), so the
-demo serves the same WebP thumbnails as production.
+`vgk.demo.images` and goes through the real upload pipeline (`media.process_image`, kept once per
+machine by `picture_cache`), so the demo serves the same WebP sizes as production.
 
 Demo accounts share one public password: never seed a real production database.
 """
@@ -31,7 +31,6 @@ from vgk.demo.catalogue import (
     SHOWCASE,
     SIZES,
 )
-from vgk.demo.images import render
 from vgk.demo.images.palette import COLOURS
 from vgk.demo.people import (
     CITY_WEIGHTS,
@@ -42,6 +41,7 @@ from vgk.demo.people import (
     MAIN_SELLER_SHARE,
     SELLERS,
 )
+from vgk.demo.picture_cache import processed_picture
 from vgk.demo.reference import CATEGORIES, CITIES, DELIVERY_FEES, PICKUP_POINTS, QUARTERS
 from vgk.extensions import db
 from vgk.integrations import registry
@@ -60,7 +60,7 @@ from vgk.models import (
 from vgk.models.base import new_public_id, utcnow
 from vgk.services.discovery.build import rebuild
 from vgk.services.selling import moderation
-from vgk.services.selling.media import store_product_image
+from vgk.services.selling.media import save_product_image
 
 log = logging.getLogger(__name__)
 
@@ -303,7 +303,7 @@ def _create_products(rng, active_count, cities, points, leaves, sellers, stored_
         db.session.add(product)
         _add_pictures(rng, product, item, leaf, colour, stored_keys)
         if (index + 1) % PROGRESS_EVERY == 0 or index + 1 == total:
-            progress(f"listings: {index + 1} of {total}, {len(stored_keys) // 2} pictures")
+            progress(f"listings: {index + 1} of {total}, {len(stored_keys) // 3} pictures")
 
     # Listings awaiting moderation carry their automatic flags, as after a real submission.
     db.session.flush()
@@ -358,10 +358,10 @@ def _created_at_and_views(rng, status, now):
 
 
 def _add_pictures(rng, product, item, leaf, colour, stored_keys):
-    """One to three drawings of the same object, through the real upload pipeline."""
+    """One to three pictures of the same object, as the upload pipeline made them (`picture_cache`)."""
     picture_seed = rng.getrandbits(31)
     for position in range(rng.choices([1, 2, 3], weights=[3, 4, 3])[0]):
-        data = render(item.family or leaf.family, picture_seed, position, colour, **item.style)
-        image = store_product_image(product, data, position)
-        stored_keys += [image.thumb_key, image.large_key]
+        picture = processed_picture(item.family or leaf.family, picture_seed, position, colour, item.style)
+        image = save_product_image(product, picture, position)
+        stored_keys += image.keys
         db.session.add(image)

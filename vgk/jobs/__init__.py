@@ -1,7 +1,9 @@
 """The job queue facade: RQ on Redis when REDIS_URL is set, inline otherwise.
 
 Callers enqueue a function by reference; the function runs inside an application context
-in both modes, so features enqueue the same way everywhere.
+in both modes, so features enqueue the same way everywhere. `enqueue` runs an inline job at once, in the
+caller's thread; `in_background` never does: without RQ its job goes to this process's background thread
+(vgk.jobs.background), for work that must stay off the request path (a call to a payment gateway).
 """
 from __future__ import annotations
 
@@ -73,6 +75,22 @@ def enqueue_in(delay: timedelta, func: Callable[..., Any], *args: Any, **kwargs:
         return None
     path = _path_of(func)
     return q.enqueue_in(delay, perform, path, args, kwargs, job_timeout=300, result_ttl=3600, description=path)
+
+
+def in_background(func: Callable[..., Any], *args: Any, delay: float = 0.0, **kwargs: Any) -> Job | None:
+    """Run func(*args, **kwargs) after `delay` seconds, never in the calling request: on RQ (its scheduler
+    for a delay), else on this process's background thread (vgk.jobs.background)."""
+    q = queue()
+    path = _path_of(func)
+    if q is not None:
+        options: dict[str, Any] = {"job_timeout": 300, "result_ttl": 600, "description": path}
+        if delay > 0:
+            return q.enqueue_in(timedelta(seconds=delay), perform, path, args, kwargs, **options)
+        return q.enqueue(perform, path, args, kwargs, **options)
+    from vgk.jobs import background
+
+    background.runner(current_app._get_current_object()).submit(path, args, kwargs, delay)  # type: ignore[attr-defined]
+    return None
 
 
 def perform(path: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:

@@ -9,7 +9,7 @@ from RQ's own scheduler (the worker runs it unless --burst): each run first sche
 scheduled job's id is its minute, and it is scheduled "unique", so however many workers start or runs
 overlap, one job per minute exists. A Redis lock (with an expiry, in case a worker dies holding it) makes
 sure two sweeps never run at once. The sweep also enqueues the recommenders' rebuild every
-DISCOVERY_REFRESH_MINUTES."""
+DISCOVERY_REFRESH_MINUTES, and a check of each pending payment whose check is overdue (its job lost)."""
 from __future__ import annotations
 
 import time
@@ -84,7 +84,12 @@ def periodic_sweep(minute: int | None = None) -> int | None:
     schedule_sweep(jobs, after=minute)
     if minute is not None:
         schedule_discovery(jobs, minute)
-    return sweep_once(jobs.connection)
+    swept = sweep_once(jobs.connection)
+    if swept is not None:
+        from vgk.services.commerce import payment_checks
+
+        payment_checks.sweep()
+    return swept
 
 
 def schedule_discovery(jobs: Queue, minute: int) -> bool:

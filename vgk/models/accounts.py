@@ -68,6 +68,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     # Suggestions may use what the person looked at, liked and bought (their choice, in preferences).
     uses_history: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Photos only when tapped, and smaller; None follows the browser's Save-Data header.
+    data_saver: Mapped[bool | None]
     deleted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -194,6 +194,18 @@ class ProductImage(db.Model):
 
     product: Mapped[Product] = relationship(back_populates="images")
 
+    @property
+    def medium_key(self) -> str:
+        """The 640 px size, stored next to the 320 px one (photos stored before it existed get it from
+        `flask media-sizes`, or when it is first asked for)."""
+        stem, _, suffix = self.thumb_key.rpartition("-320.")
+        return f"{stem}-640.{suffix}" if stem else self.large_key
+
+    @property
+    def keys(self) -> list[str]:
+        """Every stored file of this photo."""
+        return list(dict.fromkeys((self.thumb_key, self.medium_key, self.large_key)))
+
 
 class Favourite(db.Model):
     __tablename__ = "favourites"

@@ -41,6 +41,11 @@ class Payment(db.Model):
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     settled_at: Mapped[datetime | None]
+    # The gateway is asked about a pending payment off the request path (vgk.services.commerce.payment_checks):
+    # how many checks were made, when the next is due (None: no more), when the payer last asked for one.
+    checks: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_check_at: Mapped[datetime | None] = mapped_column(index=True)
+    asked_at: Mapped[datetime | None]
 
     order: Mapped[Order] = relationship(back_populates="payments")
 

@@ -17,6 +17,7 @@ from vgk.extensions import login_manager
 from vgk.services.accounts.people import format_phone
 from vgk.services.messaging import inbox
 from vgk.services.selling.media import image_url
+from vgk.services.selling.photo_sizes import srcset as photo_srcset
 from vgk.text import format_day, format_number, format_when, format_xaf, relative_age
 from vgk.web import htmx
 
@@ -30,6 +31,7 @@ def register_template_helpers(app):
     app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.filters["notice_text"] = inbox.text
     app.jinja_env.globals["image_url"] = image_url
+    app.jinja_env.globals["photo_srcset"] = photo_srcset
     labels.register(app)
 
     @app.context_processor

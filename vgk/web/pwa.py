@@ -4,9 +4,11 @@ import weakref
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from werkzeug.exceptions import NotFound
 
 from vgk.security import public
 from vgk.services.conversations.safety import PRIVATE_PREFIX
+from vgk.services.selling import photo_sizes
 
 bp = Blueprint("pwa", __name__)
 
@@ -61,7 +63,13 @@ def offline():
 def media(key):
     if key.startswith(PRIVATE_PREFIX):  # chat photos: handed out to the conversation's members only
         abort(404)
-    response = send_from_directory(current_app.config["MEDIA_ROOT"], key)
+    try:
+        response = send_from_directory(current_app.config["MEDIA_ROOT"], key)
+    except NotFound:
+        # A photo stored before its 640 px size existed gets it the first time a page asks.
+        if not photo_sizes.make_missing(key):
+            raise
+        response = send_from_directory(current_app.config["MEDIA_ROOT"], key)
     response.cache_control.public = True
     response.cache_control.max_age = 60 * 60 * 24 * 365
     response.cache_control.immutable = True

@@ -1,4 +1,5 @@
-"""Demo product pictures drawn with Pillow: a flat, recognisable illustration per kind of object.
+"""Demo product pictures drawn with Pillow: a recognisable illustration per kind of object, then
+"photographed" (`camera`: light, grain, noise) so it weighs what a phone photo weighs.
 
 Only the demo seed (`vgk.demo.seed`) uses this: nothing is downloaded and no picture is shipped.
 `render(family, seed, variant)` returns JPEG bytes (800x800). The same seed always draws the same
@@ -28,6 +29,7 @@ from vgk.demo.images import (  # noqa: F401
     sports,
     vehicles,
 )
+from vgk.demo.images.camera import photograph
 from vgk.demo.images.palette import BACKDROPS, SURFACES, light, mix, shade
 from vgk.demo.images.pen import Pen
 from vgk.demo.images.registry import FAMILIES
@@ -62,7 +64,7 @@ def _framing(variant, rng):
 
 
 def render(family_name: str, seed: int, variant: int = 0, colour: tuple[int, int, int] | None = None,
-           size: int = SIZE, quality: int = 84, **style) -> bytes:
+           size: int = SIZE, quality: int = 88, **style) -> bytes:
     """JPEG bytes of one picture. Same seed: same object; another variant: another framing."""
     draw_object = FAMILIES[family_name]
     view = random.Random(seed * 31 + variant * 7 + 1)
@@ -70,7 +72,7 @@ def render(family_name: str, seed: int, variant: int = 0, colour: tuple[int, int
     image = _backdrop(big, view)
     scale, dx, dy = _framing(variant, view)
     draw_object(Pen(image, scale, dx, dy), random.Random(seed), colour, **style)
-    image = image.reduce(SUPERSAMPLE)
+    image = photograph(image.reduce(SUPERSAMPLE), seed * 31 + variant)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=quality, optimize=False)
     return out.getvalue()

@@ -1,4 +1,5 @@
-"""The person's own account: the profile they keep up to date, and deleting the account."""
+"""The person's own account: the profile they keep up to date, the data-saver choice, and deleting the
+account."""
 import logging
 
 from flask_babel import lazy_gettext as _l
@@ -20,6 +21,13 @@ def update_profile(user: User, *, name: str | None, city: object = None, locale:
     user.city = find_city(city)
     if locale in ("fr", "en"):
         user.locale = locale
+    db.session.commit()
+    return user
+
+
+def set_data_saver(user: User, on: bool | None) -> User:
+    """Photos only when tapped (True), always shown (False), or as the browser asks (None)."""
+    user.data_saver = on
     db.session.commit()
     return user
 

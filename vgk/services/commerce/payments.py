@@ -4,6 +4,8 @@ processed exactly once, and cash taken at the pickup point.
 A callback is only a hint: it must carry a genuine signature, and the amount and status are then
 confirmed with the gateway itself before anything changes. Every callback is logged with its outcome
 and a bounded extract of its fields (nothing but the reference when the signature is not genuine).
+Between callbacks, the gateway is asked about pending payments off the request path
+(vgk.services.commerce.payment_checks); pages and the API read the status from the database.
 """
 from __future__ import annotations
 
@@ -100,9 +102,13 @@ def _description(order: Order) -> str:
 
 
 def _started(order: Order, payment: Payment) -> Payment:
+    from vgk.services.commerce import payment_checks
+
     order.payment_method = payment.method
+    payment_checks.plan(payment)
     db.session.add(payment)
     db.session.commit()
+    payment_checks.follow(payment)
     log.info("payment %s started for order %s", payment.reference, order.reference)
     return payment
 
@@ -114,7 +120,7 @@ CARD_PREFIX = "CARD-"
 
 def start_card(order: Order) -> Payment:
     """Ask the gateway for a card payment page of the order's total; the payer is sent to
-    `payment.approve_url`. Coming back from it (card_return) never marks anything paid by itself."""
+    `payment.approve_url`. Coming back from it (payment_checks.card_returned) never marks anything paid by itself."""
     from vgk.integrations.payments import PaymentError
     from vgk.models.base import new_public_id
     from vgk.urls import public_url
@@ -133,7 +139,7 @@ def start_card(order: Order) -> Payment:
     return _started(order, payment)
 
 
-def _named(reference: str, ours: object) -> Transaction | None:
+def named_card(reference: str, ours: object) -> Transaction | None:
     """The gateway's transaction `reference`, once it is confirmed (asked of the gateway) to be the one
     of our card payment `ours`, which then takes its name. None when it is not; PaymentError passes."""
     ours = str(ours or "")[:64]
@@ -151,23 +157,6 @@ def _named(reference: str, ours: object) -> Transaction | None:
     return transaction
 
 
-def card_return(order: Order, reference: object = None) -> Order:
-    """The payer is back from the card payment page: the gateway is asked (about `reference`, the
-    transaction the page names, if any); the order as it now stands. Nothing is trusted from the visit."""
-    from vgk.integrations.payments import PaymentError
-
-    payment = latest_payment(order)
-    if payment is not None and payment.status == PaymentStatus.PENDING and payment.reference.startswith(CARD_PREFIX):
-        try:
-            transaction = _named(str(reference or "").strip()[:64], payment.reference)
-        except PaymentError as error:
-            log.warning("card payment return for %s unconfirmed: %s", order.reference, error)
-            transaction = None
-        if transaction is not None:
-            _apply(transaction.reference, transaction)
-    return poll(_as_it_stands(order))
-
-
 def latest_payment(order: Order) -> Payment | None:
     return db.session.scalar(
         select(Payment).where(Payment.order_id == order.id).order_by(Payment.id.desc()).limit(1)
@@ -175,7 +164,8 @@ def latest_payment(order: Order) -> Payment | None:
 
 
 def refresh(order: Order) -> Payment:
-    """Ask the gateway about the order's pending payment (status poll) and apply the answer."""
+    """Ask the gateway about the order's pending payment and apply the answer, now: only where the gateway
+    is called anyway (paying again, vgk.services.commerce.payment_checks for everything else)."""
     from vgk.integrations.payments import PaymentError
 
     payment = latest_payment(order)
@@ -188,36 +178,14 @@ def refresh(order: Order) -> Payment:
     except PaymentError as error:
         log.warning("status of payment %s unavailable: %s", payment.reference, error)
         return payment
-    _apply(payment.reference, transaction)
+    settle(payment.reference, transaction)
     db.session.expire_all()
     return db.session.get_one(Payment, payment.id)
 
 
-def _as_it_stands(order: Order) -> Order:
-    """The order read afresh, with what its page shows."""
-    db.session.expire_all()
-    return orders.by_reference(order.reference)
-
-
-def check(order: Order) -> tuple[Order, Payment]:
-    """The payer's "check my payment" (web button, API): refresh(), then the order as it now stands.
-    NotFound when no payment was ever asked for."""
-    payment = refresh(order)
-    return _as_it_stands(order), payment
-
-
-def poll(order: Order) -> Order:
-    """The order page's status poll: the gateway is asked only while the order awaits a payment whose
-    request is pending; returns the order as it now stands."""
-    payment = latest_payment(order)
-    if payment is None or payment.status != PaymentStatus.PENDING or order.status != OrderStatus.PENDING_PAYMENT:
-        return order
-    refresh(order)
-    return _as_it_stands(order)
-
-
-def _apply(reference: str, transaction: Transaction) -> str:
-    """Apply a confirmed transaction to our payment, once. Returns the outcome name."""
+def settle(reference: str, transaction: Transaction) -> str:
+    """Apply a transaction confirmed by the gateway to our payment, once (its row locked, see
+    vgk.database.locked, then only while it is still pending). Returns the outcome name."""
     payment = locked(select(Payment).where(Payment.reference == reference))
     if payment is None:
         return "unknown"
@@ -230,6 +198,7 @@ def _apply(reference: str, transaction: Transaction) -> str:
     if transaction.status == PaymentStatus.FAILED:
         payment.status = PaymentStatus.FAILED
         payment.settled_at = utcnow()
+        payment.next_check_at = None
         db.session.commit()
         return "processed"
     if int(transaction.amount) != payment.amount or (transaction.currency or "XAF") != "XAF":
@@ -243,6 +212,7 @@ def _apply(reference: str, transaction: Transaction) -> str:
     payment.status = PaymentStatus.SUCCESSFUL
     payment.operator_reference = (transaction.operator_reference or "")[:64]
     payment.settled_at = utcnow()
+    payment.next_check_at = None
     if order.status == OrderStatus.PENDING_PAYMENT:
         orders.move(order, OrderStatus.PAID, note=f"paid by {payment.method} ({payment.reference})")
         db.session.commit()
@@ -280,14 +250,14 @@ def _confirmed(reference: str, external_reference: object) -> str:
     payment = db.session.scalar(select(Payment).where(Payment.reference == reference))
     try:
         if payment is None:
-            named = _named(reference, external_reference)  # a card page's transaction, named at last
+            named = named_card(reference, external_reference)  # a card page's transaction, named at last
             if named is None:
                 log.warning("payment callback for unknown reference %r", reference)
                 return "unknown"
-            return _apply(reference, named)
+            return settle(reference, named)
         if payment.status != PaymentStatus.PENDING:
             return "duplicate"
-        return _apply(reference, gateway().transaction(reference))
+        return settle(reference, gateway().transaction(reference))
     except PaymentError as error:
         log.warning("could not confirm callback for %s: %s", reference, error)
         return "pending"

@@ -211,7 +211,7 @@ def _store_photos(product: Product, processed: list[media.ProcessedImage]) -> in
     saved = _saved_files()
     for offset, photo in enumerate(processed):
         image = media.save_product_image(product, photo, position + offset)
-        saved += [image.thumb_key, image.large_key]
+        saved += image.keys
     db.session.flush()
     db.session.refresh(product, ["images"])
     return len(processed)
@@ -259,7 +259,7 @@ def remove_photo(seller: User, public_id: object, image_id: object) -> Product:
     product, image = _own_photo(seller, public_id, image_id)
     if len(product.images) == 1 and product.status in (S.PENDING, S.ACTIVE):
         raise Invalid(_l("Une annonce publiée garde au moins une photo."), {"photos": "last"})
-    keys = (image.thumb_key, image.large_key)
+    keys = image.keys
     product.images.remove(image)
     for position, img in enumerate(product.images):
         img.position = position

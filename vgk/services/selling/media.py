@@ -1,4 +1,5 @@
-"""Product photos: validated by content, EXIF stripped, stored as WebP in two sizes.
+"""Product photos: validated by content, EXIF stripped, stored as WebP in three sizes (320, 640 and
+960 px on the longest side: `SIZES`), so a page can offer each screen the smallest that looks sharp.
 
 Hostile files are refused cheaply: the size is read from the header and checked against a pixel
 budget (MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE) before a single pixel is decoded; only the first frame of
@@ -30,8 +31,11 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
 # The only decoders Pillow may even try on an upload (the others are never exposed to it).
 OPENED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 THUMB_SIZE = 320
+MEDIUM_SIZE = 640
 LARGE_SIZE = 960
+SIZES = (THUMB_SIZE, MEDIUM_SIZE, LARGE_SIZE)
 LARGE_QUALITY = 75
+MEDIUM_QUALITY = 70
 # List thumbnails must stay light on 2G/3G: a grainy photo is re-encoded at lower quality until it fits.
 THUMB_MAX_BYTES = 18_000
 THUMB_QUALITY_STEPS = (60, 50, 40, 30)
@@ -54,6 +58,7 @@ class Busy(DomainError):
 class ProcessedImage:
     thumb: bytes
     large: bytes
+    medium: bytes
     width: int
     height: int
     digest: str
@@ -195,6 +200,7 @@ def process_image(data: bytes, max_pixels: int | None = None, max_side: int | No
             return ProcessedImage(
                 thumb=_webp(_fit(large, THUMB_SIZE), THUMB_QUALITY_STEPS, THUMB_MAX_BYTES),
                 large=_webp(large, (LARGE_QUALITY,)),
+                medium=_webp(_fit(large, MEDIUM_SIZE), (MEDIUM_QUALITY,)),
                 width=width,
                 height=height,
                 digest=difference_hash(image),
@@ -218,11 +224,12 @@ def save_product_image(product: Product, processed: ProcessedImage, position: in
     deletes the files with `delete_files` if it does not)."""
     storage = registry.storage()
     stem = f"products/{product.public_id}/{secrets.token_hex(6)}"
-    thumb_key = storage.save(f"{stem}-320.webp", processed.thumb, "image/webp")
+    thumb_key = storage.save(f"{stem}-{THUMB_SIZE}.webp", processed.thumb, "image/webp")
     try:
-        large_key = storage.save(f"{stem}-960.webp", processed.large, "image/webp")
+        large_key = storage.save(f"{stem}-{LARGE_SIZE}.webp", processed.large, "image/webp")
+        storage.save(f"{stem}-{MEDIUM_SIZE}.webp", processed.medium, "image/webp")
     except Exception:
-        delete_files([thumb_key])
+        delete_files([thumb_key, f"{stem}-{LARGE_SIZE}.webp"])
         raise
     image = ProductImage(
         product=product,

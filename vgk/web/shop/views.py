@@ -2,8 +2,10 @@
 and render; with htmx they answer with the fragment only (vgk.web.htmx)."""
 import logging
 
-from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from vgk.edge import auth_limit, checkout_limit, client_ip, code_limit, webhook_limit
@@ -13,7 +15,7 @@ from vgk.models import Fulfilment, PaymentMethod, PaymentStatus
 from vgk.security import public
 from vgk.services.accounts import people
 from vgk.services.commerce import cart as carts
-from vgk.services.commerce import checkout, handover, orders, payments
+from vgk.services.commerce import checkout, handover, orders, payment_checks, payments
 from vgk.web import visitors
 from vgk.web.form_errors import apply_errors
 from vgk.web.forms import keeps_typed_form
@@ -37,6 +39,11 @@ MAX_REMEMBERED = 20
 CHECKOUT_ALIASES = {"customer_name": "name", "customer_phone": "phone", "customer_email": "email",
                     "delivery_city": "delivery_city_id"}
 CALLBACK_OK = {"processed", "duplicate", "pending"}
+CHECK_NOTICES = {
+    payment_checks.QUEUED: _l("Vérification demandée à l’opérateur : ce statut se met à jour dans quelques secondes."),
+    payment_checks.RECENT: _l("Vérification déjà en cours : ce statut se met à jour seul."),
+    payment_checks.NOTHING: _l("Paiement pas encore confirmé : validez la demande sur votre téléphone."),
+}
 MAX_CALLBACK_BYTES = 64 * 1024  # a provider's callback is a few hundred bytes
 
 
@@ -205,7 +212,8 @@ def _remember(reference, *, holds_secret=False):
 
 def _may_see_code(order):
     """The handover code collects the order: shown to its account, or to the browser that placed it or
-    opened it with its access token — never to whoever knows its reference and phone number."""
+    opened it with its access token — never to whoever knows its reference and phone number. (`order`: an
+    order or its poll state.)"""
     if order.buyer_id is not None:
         return current_user.is_authenticated and current_user.id == order.buyer_id
     return order.reference in session.get(HOLDS_SECRET, [])
@@ -232,7 +240,8 @@ def _order_context(order, **extra):
     code = orders.handover_code(order) if orders.awaits_handover(order) and _may_see_code(order) else None
     qr = qr_svg(orders.handover_qr(order), _("QR code de retrait de la commande %(ref)s", ref=order.reference)) \
         if code else None
-    return dict(order=order, payment=payment, pay_form=pay_form, form=ActionForm(formdata=None),
+    poll_tag = _poll_tag(payment_checks.version_of(order, payment), _may_see_code(order))
+    return dict(order=order, payment=payment, pay_form=pay_form, form=ActionForm(formdata=None), poll_tag=poll_tag,
                 operators=payments.operator_prefixes(),
                 confirm_form=confirm_form, simulated=payments.is_simulated(), handover_code=code, handover_qr=qr,
                 can_resend=orders.awaits_handover(order), **extra)
@@ -246,23 +255,44 @@ def order(reference):
         found = _my_order(reference, access_token=token[:64])
         _remember(found.reference, holds_secret=True)
         return redirect(url_for("shop.order", reference=found.reference), 303)
-    found = _my_order(reference)
-    if is_htmx():  # the status poll: ask the gateway about a pending payment, then show the block
-        found = payments.poll(found)
-    return render("shop/order.html", "shop/_order_status.html", **_order_context(found))
+    if is_htmx():  # the status poll: 304 while the block it holds (?v= or If-None-Match) is still true
+        state = _poll_state(reference)
+        tag = _poll_tag(state.version, _may_see_code(state))
+        if tag == request.args.get("v", "")[:40] or request.if_none_match.contains(tag):
+            return _not_modified(tag)
+    context = _order_context(_my_order(reference))
+    response = make_response(render("shop/order.html", "shop/_order_status.html", **context))
+    if is_htmx():
+        response.set_etag(context["poll_tag"])
+    return response
+
+
+def _poll_state(reference):
+    reference = str(reference or "").strip().upper()[:16]
+    return payment_checks.poll_state(reference, user=_buyer(), proven=reference in session.get(MY_ORDERS, []))
+
+
+def _poll_tag(version, sees_code):
+    """The status block's version as this reader sees it (the handover code or not, the language)."""
+    return f"{version}-{get_locale() or 'fr'}{'-c' if sees_code else ''}"
+
+
+def _not_modified(tag):
+    response = make_response("", 304)
+    response.set_etag(tag)
+    return response
 
 
 @bp.post("/commande/<reference>/verifier")
 @public
 def check_payment(reference):
-    """The "check my payment" button: with htmx the status block (and the history in it) is swapped in
-    place with the answer; without, the order page again."""
+    """The "check my payment" button: the gateway is asked in the background (payment_checks.ask); with
+    htmx the status block says so in place, and its poll shows the answer; without, the order page again."""
     found = _my_order(reference)
     ActionForm().validate_on_submit() or abort(400)
     try:
-        found, payment = payments.check(found)
-        notice = _("Paiement pas encore confirmé : validez la demande sur votre téléphone.") \
-            if payment.status == PaymentStatus.PENDING else None
+        payment, asked = payment_checks.ask(found)
+        notice = CHECK_NOTICES.get(asked) if payment.status == PaymentStatus.PENDING else None
     except NotFound as failure:
         notice = str(failure.message)
     if is_htmx():
@@ -275,10 +305,10 @@ def check_payment(reference):
 @bp.get("/commande/<reference>/carte")
 @public
 def card_return(reference):
-    """Back from the card payment page: the gateway is asked, then the order page says where it stands
-    (the visit itself proves nothing: only the gateway's answer marks the order paid)."""
-    found = payments.card_return(_my_order(reference), request.args.get("reference"))
-    payment = payments.latest_payment(found)
+    """Back from the card payment page: the gateway is asked in the background, and the order page says
+    where the payment stands and updates itself (the visit proves nothing: only the gateway's answer
+    marks the order paid)."""
+    payment = payment_checks.card_returned(found := _my_order(reference), request.args.get("reference"))
     if payment is not None and payment.status == PaymentStatus.SUCCESSFUL:
         flash(_("Paiement par carte reçu."), "ok")
     elif payment is not None and payment.status == PaymentStatus.FAILED:
