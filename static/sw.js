@@ -22,6 +22,7 @@ const SHELL_URLS = [
   "/static/css/app.css",
   "/static/js/htmx.min.js",
   "/static/js/app.js",
+  "/static/js/live.js",
   "/static/img/favicon.png",
   "/static/img/icon-192.png",
   OFFLINE_URL,
