@@ -130,13 +130,15 @@ def test_the_page_cache_answers_anonymous_lists_until_a_product_sells(app, shop,
 
 def test_the_page_cache_keeps_no_answer_that_sets_a_cookie_or_is_personal(app, shop, page_cache):
     visitor = app.test_client(use_cookies=False)
-    home = visitor.get("/")
-    assert home.headers.getlist("Set-Cookie") and "public" not in home.headers.get("Cache-Control", "")
+    home = visitor.get("/")  # no cookie on an anonymous page: kept
+    assert not home.headers.getlist("Set-Cookie") and home.headers["Cache-Control"] == "public, max-age=0"
+    city = visitor.get("/?ville=yaounde")  # remembers the city chosen: not kept
+    assert city.headers.getlist("Set-Cookie") and "public" not in city.headers.get("Cache-Control", "")
     search = visitor.get("/mobile/api/products/?q=samsung")
     assert "public" not in search.headers.get("Cache-Control", "")  # a search is counted each time
     listing = visitor.get("/mobile/api/products/")
     assert listing.headers["Cache-Control"] == "public, max-age=0" and "X-VGK-Shareable" not in listing.headers
-    assert [key[2] for key in page_cache.entries] == ["/mobile/api/products/"]
+    assert [key[2] for key in page_cache.entries] == ["/", "/mobile/api/products/"]
 
 
 def test_a_commit_that_changes_the_catalogue_moves_its_version(app, shop):
