@@ -70,7 +70,7 @@ def market(live_app):
         phones = f.category("Téléphones & tablettes", slug=f"telephones-tablettes-j{n}",
                             name_en="Phones & tablets")
         shoes = f.category("Chaussures", slug=f"chaussures-j{n}", name_en="Shoes")
-        seller = f.user(name=f"Nadège Fotso J{n}", phone=f"+23767000{n:04d}", phone_verified_at=verified)
+        seller = f.user(name=f"Nadège Fotso J{n}", phone=f"+23769100{n:04d}", phone_verified_at=verified)
         item = f.product(f"Tecno Camon 20 Pro J{n}", seller=seller, category_=phones, city_=town,
                          price=85_000, images=1, description="128 Go, chargeur d’origine.")
         other = f.product(f"Itel A70 J{n}", seller=seller, category_=phones, city_=town, price=45_000, images=1)

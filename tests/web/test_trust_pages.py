@@ -53,7 +53,9 @@ def test_the_sign_up_checkbox_links_to_the_terms(client):
 
 def test_visitors_may_cache_the_pages_but_not_people_signed_in(client):
     response = client.get("/protection-acheteur")
-    assert "public" in response.headers["Cache-Control"] and "max-age=3600" in response.headers["Cache-Control"]
+    assert "public" in response.headers["Cache-Control"] and "no-cache" in response.headers["Cache-Control"]
+    again = client.get("/protection-acheteur", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
     assert "Set-Cookie" not in response.headers  # nothing personal in a page a proxy may keep
     assert "Accept-Language" in response.headers["Vary"]
 

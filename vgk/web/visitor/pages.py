@@ -1,18 +1,17 @@
-"""The trust pages: how it works, buyer protection, terms of use and contact. Same text for everyone, so
-a visitor's browser or a proxy may keep them a while (signed-in pages stay no-store, see vgk.web)."""
+"""The trust pages: how it works, buyer protection, terms of use and contact. Same text for every visitor,
+so a browser or a proxy may keep them, asking again each time (a 304 while unchanged, vgk.web.anonymous):
+kept for a while, a visitor who signs in would meet the page with its signed-out header. Signed-in pages
+stay no-store (vgk.web)."""
 from flask import current_app, make_response, render_template
 
 from vgk.security import public
 from vgk.services.backoffice import settings
 from vgk.web.visitor import bp
 
-CACHE_SECONDS = 3600
-
-
 def _cacheable(template, **context):
     response = make_response(render_template(template, **context))
     response.cache_control.public = True
-    response.cache_control.max_age = CACHE_SECONDS
+    response.cache_control.no_cache = True
     response.vary.add("Accept-Language")  # the language may come from the browser (vgk.select_locale)
     return response
 
