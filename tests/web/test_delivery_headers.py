@@ -148,3 +148,16 @@ def test_the_visitor_id_is_never_given_to_another_site(client):
         assert response.status_code == 400 and "Set-Cookie" not in response.headers
     assert client.post("/visiteur", headers={"Sec-Fetch-Site": "same-origin"}).status_code == 204
     assert client.get_cookie("vgk_v") is not None
+
+
+def test_a_form_posted_without_sec_fetch_site_is_judged_by_the_configured_address(app, client):
+    item = f.product("Radio Tecno")
+    form = {"product": item.public_id, "quantity": "1", "csrf_token": ""}
+    configured, app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"], "https://vgk.example"
+    try:  # behind a proxy the app may see http://localhost; the browser says where the page really was
+        as_the_host_says = client.post("/panier/ajouter", data=form, headers={"Origin": "http://localhost"})
+        from_the_site = client.post("/panier/ajouter", data=form, headers={"Origin": "https://vgk.example"})
+    finally:
+        app.config["PUBLIC_URL"] = configured
+    assert as_the_host_says.status_code == 400
+    assert from_the_site.status_code == 303

@@ -13,6 +13,8 @@ The forms of public pages (`@same_origin_form`) are shown to visitors who have n
 there the browser's word on where the post comes from (Sec-Fetch-Site, else Origin) stands in for the token;
 a post from another site is refused, and one carrying neither header is checked by its token as usual.
 """
+from urllib.parse import urlsplit
+
 from flask import current_app, flash, g, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -44,8 +46,9 @@ def from_this_site() -> bool | None:
     if fetch_site:
         return fetch_site == "same-origin"
     origin = request.headers.get("Origin")
-    if origin:
-        return origin == request.host_url.rstrip("/")
+    if origin:  # the site's address is the configured one when there is one, never what the Host header says
+        site = urlsplit(current_app.config.get("PUBLIC_URL") or request.host_url)
+        return origin == f"{site.scheme}://{site.netloc}"
     return None
 
 
