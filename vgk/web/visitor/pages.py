@@ -8,6 +8,7 @@ from vgk.security import public
 from vgk.services.backoffice import settings
 from vgk.web.visitor import bp
 
+
 def _cacheable(template, **context):
     response = make_response(render_template(template, **context))
     response.cache_control.public = True
