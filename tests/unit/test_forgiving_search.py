@@ -5,7 +5,7 @@ import pytest
 
 from tests import factories as f
 from vgk.extensions import db
-from vgk.models import ProductStatus, SearchWord
+from vgk.models import Category, Product, ProductStatus, SearchWord
 from vgk.services.catalogue import catalog
 from vgk.services.catalogue.spelling import edit_distance, similarity
 
@@ -281,9 +281,9 @@ def test_a_correct_search_suggests_nothing(app, client):
 
 def test_nothing_found_even_corrected_offers_the_nearest_categories(app, client):
     catalogue()
-    appliances = db.session.query(catalog.Category).filter_by(slug="electromenager").one()
-    for product in db.session.query(catalog.Product).filter(
-            catalog.Product.category_id.in_([c.id for c in appliances.children])):
+    appliances = db.session.query(Category).filter_by(slug="electromenager").one()
+    for product in db.session.query(Product).filter(
+            Product.category_id.in_([c.id for c in appliances.children])):
         product.status = ProductStatus.SOLD
     db.session.commit()
     found = catalog.find_products(catalog.ListingFilters.from_params({"q": "electromenagr"}))
