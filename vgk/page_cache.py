@@ -6,7 +6,7 @@ the web face names (`cookies`: a visitor's id, data-saver choice, city, keyed by
 them, never by the id itself) is answered from it,
 and only a page its view declared shareable (`shareable(response)`: the same for every anonymous
 visitor) is kept, when it is a 200 that sets no cookie: that answer (and only that one) leaves marked
-`Cache-Control: public, max-age=0` (any cache may keep it, revalidating each time). The key is the full URL
+`Cache-Control: public, no-cache` (any cache may keep it, revalidating each time). The key is the full URL
 (scheme, host, path, query) with the headers a page depends on (language, encoding, privacy signals).
 A kept page is dropped after PAGE_CACHE_SECONDS, or as soon as the catalogue's version number moves on
 (a product, price, stock, photo, category, city or pickup point changed: vgk.services.catalogue.versions),
@@ -163,7 +163,7 @@ class PageCache:
         if "set-cookie" in names or control & {"private", "no-store"}:
             return kept, False
         kept = [(name, value) for name, value in kept if name.lower() != "cache-control"]
-        return [*kept, ("Cache-Control", "public, max-age=0")], True
+        return [*kept, ("Cache-Control", "public, no-cache")], True
 
     @classmethod
     def _unmarked(cls, start_response: Callable[..., Any]) -> Callable[..., Any]:

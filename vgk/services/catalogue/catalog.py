@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select, union_all
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from vgk.errors import NotFound
 from vgk.extensions import db
@@ -159,21 +159,27 @@ def _is_public(sold_out_too: bool = False) -> ColumnElement[bool]:
     return and_(status, Product.seller_id.not_in(inactive_sellers))
 
 
+# What a card does not show: the long texts are left in the database (read on first use if ever needed).
+_NOT_ON_CARDS = defer(Product.description), defer(Product.search_title), defer(Product.search_body)
+
+
 def _public_products(sold_out_too: bool = False) -> Select[Product]:
     """Public products with their photos (their city and category are read from the reference lists)."""
-    return select(Product).where(_is_public(sold_out_too)).options(selectinload(Product.images))
+    return select(Product).where(_is_public(sold_out_too)).options(selectinload(Product.images), *_NOT_ON_CARDS)
 
 
 def load_public(ids: Sequence[int]) -> list[Product]:
-    """Full public products for ids found by an id-only query, in the order of the ids (the ones no longer
-    on sale left out), their photos read in the same statement."""
+    """Public products for ids found by an id-only query, in the order of the ids (the ones no longer
+    on sale left out), their photos read in the same statement, without the texts cards do not show."""
     if not ids:
         return []
-    stmt = select(Product).where(_is_public(), Product.id.in_(ids)).options(joinedload(Product.images))
-    found = {p.id: p for p in db.session.scalars(stmt).unique()}
+    found = {p.id: p for p in db.session.scalars(_LOAD_PUBLIC, {"ids": list(ids)}).unique()}
     return [found[i] for i in ids if i in found]
 
 
+# Built once (its SQL and cache key too): the ids are its one parameter.
+_LOAD_PUBLIC = (select(Product).where(_is_public(), Product.id.in_(bindparam("ids", expanding=True)))
+                .options(joinedload(Product.images), *_NOT_ON_CARDS))
 _load = load_public
 
 

@@ -20,4 +20,4 @@ KEPT_WITH_COOKIES = {visitors.COOKIE: _visitor_id, DATA_SAVER_COOKIE: str, visit
 bp = Blueprint("visitor", __name__)
 bp.record_once(lambda state: page_cache.install(state.app, KEPT_WITH_COOKIES))
 
-from vgk.web.visitor import data_saver, discover, pages, reports, translate, views  # noqa: E402,F401
+from vgk.web.visitor import cards, data_saver, discover, pages, reports, translate, views  # noqa: E402,F401
