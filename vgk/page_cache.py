@@ -32,7 +32,7 @@ from werkzeug.http import parse_cookie
 from vgk.services.catalogue import versions
 
 MARK = "X-VGK-Shareable"  # set by shareable(), taken off before the answer leaves
-MAX_ENTRIES = 256
+MAX_ENTRIES = 1024  # pages of about 10 kB compressed: some 10 MB per process at most
 DEFAULT_SECONDS = 10
 _SKIP_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_IF_MODIFIED_SINCE", "HTTP_X_VISITOR_ID", "HTTP_RANGE")
 _KEY_HEADERS = ("HTTP_HOST", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PROTO", "HTTP_ACCEPT_LANGUAGE",

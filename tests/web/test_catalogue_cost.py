@@ -228,3 +228,14 @@ def test_a_commit_that_changes_the_catalogue_moves_its_version(app, shop):
     db.session.commit()
     after = versions.current(app)
     assert after[1] != before[1] and after[0] == before[0]  # the catalogue moved, not the reference lists
+
+
+def test_a_card_built_once_shows_a_new_price_or_city_name_at_once(app, client, shop):
+    newest = shop["products"][0]
+    assert format_xaf(newest.price) in client.get("/produits").get_data(as_text=True)  # its card now kept
+    newest.price = 4_321
+    db.session.commit()
+    assert format_xaf(4_321) in client.get("/produits").get_data(as_text=True)
+    newest.city.name = "Douala Centre"
+    db.session.commit()
+    assert "Douala Centre ·" in client.get("/produits").get_data(as_text=True)

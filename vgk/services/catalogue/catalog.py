@@ -248,7 +248,11 @@ def list_products(filters: ListingFilters, per_page: int = 20, with_count: bool 
     ids = db.session.scalars(stmt.limit(per_page + 1).offset(offset)).all()
     page = Page(items=_load(ids[:per_page]), page=filters.page, per_page=per_page, has_next=len(ids) > per_page)
     if with_count:
-        counted = count_upto(stmt.order_by(None), COUNT_LIMIT)
+        # SQLite counts a plain listing along its sort's covering index, which holds the filter columns (3 times
+        # faster for a narrow filter than the status index it picks for an unordered count); a search, and any
+        # count on PostgreSQL, is counted unordered.
+        ordered = db.engine.dialect.name == "sqlite" and not meaningful(search_terms(filters.q))
+        counted = count_upto(stmt if ordered else stmt.order_by(None), COUNT_LIMIT)
         page.count, page.count_capped = min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
     return page
 

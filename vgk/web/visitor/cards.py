@@ -24,8 +24,9 @@ def kept_card(build, product, heading=3, reason=None, eager=False):
         kept = app.extensions["vgk_cards"] = (version, {})
     cover = product.cover
     saver = bool(cover) and data_saver.on()  # asked as the macro asks it: the page then varies on Save-Data
-    key = (product.public_id, product.updated_at, str(get_locale()), request.script_root, saver, heading, str(reason) if reason else None,
-           eager, app.jinja_env.filters["ago"](product.published_at or product.created_at))
+    age = app.jinja_env.filters["ago"](product.published_at or product.created_at)
+    key = (product.public_id, product.updated_at, str(get_locale()), request.script_root, saver, heading,
+           str(reason) if reason else None, eager, age)
     card = kept[1].get(key)
     if card is None:
         card = kept[1][key] = Markup(build(product, heading, reason, eager))
