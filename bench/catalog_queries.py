@@ -179,13 +179,13 @@ def measure(app, groups, product_ids, warmup, slowest):
         for name, calls in groups.items():
             for params in calls[:warmup]:
                 timed(listing_call, params)
-            samples = [(timed(listing_call, params), params) for params in calls]
-            results[name] = [ms for ms, _ in samples]
-            if slowest:
-                print(f"  [{db.engine.dialect.name}] slowest {name}:")
-                for ms, params in sorted(samples, key=lambda s: -s[0])[:slowest]:
-                    print(f"    {ms:8.1f} ms  {params}")
-            results[f"{name} (API)"] = [timed(counted_listing_call, params) for params in calls]
+            for group, call in ((name, listing_call), (f"{name} (API)", counted_listing_call)):
+                samples = [(timed(call, params), params) for params in calls]
+                results[group] = [ms for ms, _ in samples]
+                if slowest:
+                    print(f"  [{db.engine.dialect.name}] slowest {group}:")
+                    for ms, params in sorted(samples, key=lambda s: -s[0])[:slowest]:
+                        print(f"    {ms:8.1f} ms  {params}")
         for public_id in product_ids[:warmup]:
             timed(product_page_call, public_id)
         results["product page"] = [timed(product_page_call, public_id) for public_id in product_ids]

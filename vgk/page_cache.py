@@ -1,66 +1,100 @@
 """A short-lived cache of whole anonymous public pages in front of the app (as nginx micro-caching is),
 shared by both faces.
 
-Only a GET or HEAD with no cookie, no Authorization, no htmx or conditional header is answered from it,
+Only a GET or HEAD with no Authorization, no htmx header, no If-Modified-Since and no cookie but the few
+the web face names (`cookies`: a visitor's id, data-saver choice, city, keyed by what a page can read of
+them, never by the id itself) is answered from it,
 and only a page its view declared shareable (`shareable(response)`: the same for every anonymous
 visitor) is kept, when it is a 200 that sets no cookie: that answer (and only that one) leaves marked
-`Cache-Control: public, max-age=0` (any cache may keep it, revalidating each time). The key is the full URL
+`Cache-Control: public, no-cache` (any cache may keep it, revalidating each time). The key is the full URL
 (scheme, host, path, query) with the headers a page depends on (language, encoding, privacy signals).
 A kept page is dropped after PAGE_CACHE_SECONDS, or as soon as the catalogue's version number moves on
 (a product, price, stock, photo, category, city or pickup point changed: vgk.services.catalogue.versions),
-which is read once per hit. PAGE_CACHE_SECONDS=0 turns it off."""
+which is read once per hit. PAGE_CACHE_SECONDS=0 turns it off.
+
+A page whose request is worth remembering (a product page counts its view, a search its search event)
+is kept with `on_hit`, a callable the cache runs in a request context of each answer it gives from the
+entry: the visit is recorded as if the view had run (vgk.services.discovery.events' rules and dedup).
+A browser's `If-None-Match` is answered from the entry too (304 when its ETag still matches), so coming
+back to a kept page costs neither a rebuild nor a body. A kept page's answer says `X-Cache: hit`."""
 from __future__ import annotations
 
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask
+from werkzeug.http import parse_cookie
 
 from vgk.services.catalogue import versions
 
 MARK = "X-VGK-Shareable"  # set by shareable(), taken off before the answer leaves
-MAX_ENTRIES = 256
+MAX_ENTRIES = 1024  # pages of about 10 kB compressed: some 10 MB per process at most
 DEFAULT_SECONDS = 10
-_SKIP_HEADERS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE",
-                 "HTTP_X_VISITOR_ID", "HTTP_RANGE")
+_SKIP_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_IF_MODIFIED_SINCE", "HTTP_X_VISITOR_ID", "HTTP_RANGE")
 _KEY_HEADERS = ("HTTP_HOST", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PROTO", "HTTP_ACCEPT_LANGUAGE",
-                "HTTP_ACCEPT_ENCODING", "HTTP_SEC_GPC", "HTTP_DNT")
+                "HTTP_ACCEPT_ENCODING", "HTTP_SEC_GPC", "HTTP_DNT", "HTTP_SAVE_DATA")
+_NOT_IN_304 = ("content-length", "content-type", "content-encoding")
+# What the view being built asks the cache to run at each hit (set by shareable(), read once it returns).
+_ON_HIT: ContextVar[dict[str, Callable[[], None]] | None] = ContextVar("vgk_page_cache_on_hit", default=None)
 
 
-def shareable(response: Any) -> Any:
+def shareable(response: Any, on_hit: Callable[[], None] | None = None) -> Any:
     """Declare a page the same for every anonymous visitor: public (and kept here) unless it sets a
-    cookie or is not a 200."""
+    cookie or is not a 200. `on_hit` (run in a request context) records what the view recorded, each time
+    the kept page is given instead of being built."""
     response.headers[MARK] = "1"
+    slot = _ON_HIT.get()
+    if on_hit is not None and slot is not None:
+        slot["on_hit"] = on_hit
     return response
 
 
 class _Entry:
-    __slots__ = ("status", "headers", "body", "version", "expires")
+    __slots__ = ("status", "headers", "body", "version", "expires", "etag", "on_hit")
 
     def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes, version: Any,
-                 expires: float) -> None:
+                 expires: float, on_hit: Callable[[], None] | None) -> None:
         self.status, self.headers, self.body, self.version, self.expires = status, headers, body, version, expires
+        self.etag = next((value for name, value in headers if name.lower() == "etag"), None)
+        self.on_hit = on_hit
+
+    def not_modified(self, environ: dict[str, Any]) -> bool:
+        """Does the browser's If-None-Match name this page's ETag (weak comparison)?"""
+        asked = environ.get("HTTP_IF_NONE_MATCH")
+        if not asked or self.etag is None:
+            return False
+        tags = {tag.strip().removeprefix("W/") for tag in asked.split(",")}
+        return "*" in tags or self.etag.removeprefix("W/") in tags
 
 
 class PageCache:
     """The WSGI middleware: `app.wsgi_app = PageCache(app, app.wsgi_app, seconds)`."""
 
-    def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]], seconds: float) -> None:
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]], seconds: float,
+                 cookies: Mapping[str, Callable[[str], str]] | None = None) -> None:
         self.app, self.wsgi_app, self.seconds = app, wsgi_app, seconds
+        self.cookies = dict(cookies or {})
         self.entries: dict[tuple[str, ...], _Entry] = {}
         self.lock = threading.Lock()
 
-    @staticmethod
-    def key(environ: dict[str, Any]) -> tuple[str, ...] | None:
+    def key(self, environ: dict[str, Any]) -> tuple[str, ...] | None:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return None
         if any(environ.get(name) for name in _SKIP_HEADERS) or any(name.startswith("HTTP_HX_") for name in environ):
             return None
+        cookies: tuple[str, ...] = ()
+        if environ.get("HTTP_COOKIE"):
+            sent = parse_cookie(environ["HTTP_COOKIE"])
+            if not sent.keys() <= self.cookies.keys():
+                return None  # a session, a sign-in...: a page of its own
+            cookies = tuple(f"{name}={self.cookies[name](sent[name])[:80]}" for name in sorted(sent.keys()))
         return (environ.get("wsgi.url_scheme", ""), environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
-                environ.get("QUERY_STRING", ""), *(str(environ.get(name, ""))[:200] for name in _KEY_HEADERS))
+                environ.get("QUERY_STRING", ""), *(str(environ.get(name, ""))[:200] for name in _KEY_HEADERS),
+                *cookies)
 
     def version(self) -> Any:
         return versions.current(self.app)[versions.KINDS.index(versions.CATALOGUE)]
@@ -72,29 +106,50 @@ class PageCache:
         version = self.version()
         entry = self.entries.get(key)
         if entry is not None and entry.version == version and entry.expires > time.monotonic():
-            start_response(entry.status, list(entry.headers))
-            return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+            if entry.on_hit is not None:
+                with self.app.request_context(environ):
+                    entry.on_hit()
+            return self._answer(entry, environ, start_response, "hit")
         seen: dict[str, Any] = {}
 
         def remember(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            headers, seen["shareable"] = self._public(status, headers)
-            seen["status"], seen["headers"] = status, headers
-            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+            public, seen["shareable"] = self._public(status, headers)
+            seen["status"], seen["headers"] = status, public
+            if seen["shareable"] and environ["REQUEST_METHOD"] == "GET":
+                return lambda data: None  # the body is collected below; the answer leaves from the entry
+            seen["sent"] = True
+            return start_response(status, public, exc_info) if exc_info else start_response(status, public)
 
-        body = self.wsgi_app(environ, remember)
-        if not (seen.get("shareable") and environ["REQUEST_METHOD"] == "GET"):
+        slot: dict[str, Callable[[], None]] = {}
+        token = _ON_HIT.set(slot)
+        try:
+            body = self.wsgi_app(environ, remember)
+        finally:
+            _ON_HIT.reset(token)
+        if seen.get("sent") or "status" not in seen:  # not kept (a 304 the app answered itself, too)
             return body
         try:
             content = b"".join(body)
         finally:
             if hasattr(body, "close"):
                 body.close()
+        entry = _Entry(seen["status"], seen["headers"], content, version, time.monotonic() + self.seconds,
+                       slot.get("on_hit"))
         with self.lock:
             if len(self.entries) >= MAX_ENTRIES:
                 self.entries.pop(next(iter(self.entries)), None)  # the oldest
-            self.entries[key] = _Entry(seen["status"], seen["headers"], content, version,
-                                       time.monotonic() + self.seconds)
-        return [content]
+            self.entries[key] = entry
+        return self._answer(entry, environ, start_response, "miss")
+
+    @staticmethod
+    def _answer(entry: _Entry, environ: dict[str, Any], start_response: Callable[..., Any],
+                cache: str) -> Iterable[bytes]:
+        if entry.not_modified(environ):
+            start_response("304 Not Modified", [(name, value) for name, value in entry.headers
+                                                if name.lower() not in _NOT_IN_304] + [("X-Cache", cache)])
+            return []
+        start_response(entry.status, [*entry.headers, ("X-Cache", cache)])
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
 
     @staticmethod
     def _public(status: str, headers: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], bool]:
@@ -108,7 +163,7 @@ class PageCache:
         if "set-cookie" in names or control & {"private", "no-store"}:
             return kept, False
         kept = [(name, value) for name, value in kept if name.lower() != "cache-control"]
-        return [*kept, ("Cache-Control", "public, max-age=0")], True
+        return [*kept, ("Cache-Control", "public, no-cache")], True
 
     @classmethod
     def _unmarked(cls, start_response: Callable[..., Any]) -> Callable[..., Any]:
@@ -119,9 +174,10 @@ class PageCache:
         return unmarked
 
 
-def install(app: Flask) -> None:
-    """Put the cache in front of the app (PAGE_CACHE_SECONDS=0: it keeps nothing, only marks the pages)."""
+def install(app: Flask, cookies: Mapping[str, Callable[[str], str]] | None = None) -> None:
+    """Put the cache in front of the app (PAGE_CACHE_SECONDS=0: it keeps nothing, only marks the pages).
+    `cookies`: the cookies a kept page may be given to, each with what of its value the key holds."""
     seconds = app.config.get("PAGE_CACHE_SECONDS")
     if seconds is None:
         seconds = float(os.environ.get("PAGE_CACHE_SECONDS") or DEFAULT_SECONDS)
-    app.wsgi_app = PageCache(app, app.wsgi_app, float(seconds))  # type: ignore[method-assign]
+    app.wsgi_app = PageCache(app, app.wsgi_app, float(seconds), cookies)  # type: ignore[method-assign]

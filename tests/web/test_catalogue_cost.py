@@ -1,16 +1,17 @@
 """What a catalogue request costs the database: every catalogue page, the product page and every API list
 run at most 5 SQL statements whatever the number of cards (the category tree, cities and pickup points
 come from memory); those lists follow an admin's change at once, and so does the short-lived page cache
-when a product sells."""
+when a product sells. Pages given from that cache still count their views and searches."""
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from tests import factories as f
 from tests.api.test_paging import counted_statements
 from vgk.extensions import db
-from vgk.models import Favourite, Role
+from vgk.models import BehaviourEvent, Favourite, Product, Role
 from vgk.services.backoffice import places
 from vgk.services.catalogue import versions
+from vgk.text import format_xaf
 
 MAX_STATEMENTS = 5
 
@@ -130,15 +131,93 @@ def test_the_page_cache_answers_anonymous_lists_until_a_product_sells(app, shop,
 
 def test_the_page_cache_keeps_no_answer_that_sets_a_cookie_or_is_personal(app, shop, page_cache):
     visitor = app.test_client(use_cookies=False)
-    home = visitor.get("/")  # no cookie on an anonymous page: kept
-    assert not home.headers.getlist("Set-Cookie") and home.headers["Cache-Control"] == "public, max-age=0"
-    city = visitor.get("/?ville=yaounde")  # remembers the city chosen: not kept
-    assert city.headers.getlist("Set-Cookie") and "public" not in city.headers.get("Cache-Control", "")
+    chosen_city = visitor.get("/?ville=douala")
+    assert chosen_city.headers.getlist("Set-Cookie") and "public" not in chosen_city.headers.get("Cache-Control", "")
     search = visitor.get("/mobile/api/products/?q=samsung")
-    assert "public" not in search.headers.get("Cache-Control", "")  # a search is counted each time
+    assert "public" not in search.headers.get("Cache-Control", "")  # the app's search is counted each time
     listing = visitor.get("/mobile/api/products/")
-    assert listing.headers["Cache-Control"] == "public, max-age=0" and "X-VGK-Shareable" not in listing.headers
-    assert [key[2] for key in page_cache.entries] == ["/", "/mobile/api/products/"]
+    assert listing.headers["Cache-Control"] == "public, no-cache" and "X-VGK-Shareable" not in listing.headers
+    signed_in = app.test_client()
+    f.sign_in(signed_in, shop["client"])
+    assert signed_in.get("/").headers["Cache-Control"] == "no-store"
+    assert [key[2] for key in page_cache.entries] == ["/mobile/api/products/"]
+
+
+def test_the_home_page_and_the_catalogue_are_kept_and_a_price_change_or_sale_shows_at_once(app, shop, page_cache):
+    visitor = app.test_client(use_cookies=False)
+    newest = shop["products"][0]
+    for path in ("/", "/produits"):
+        first, again = visitor.get(path), visitor.get(path)
+        assert (first.headers["X-Cache"], again.headers["X-Cache"]) == ("miss", "hit"), path
+        assert again.get_data() == first.get_data() and "Set-Cookie" not in again.headers
+        assert newest.title in again.get_data(as_text=True)
+    newest.price = 7_777
+    db.session.commit()
+    for path in ("/", "/produits"):
+        page = visitor.get(path)
+        assert page.headers["X-Cache"] == "miss" and format_xaf(7_777) in page.get_data(as_text=True), path
+    f.place_order(newest)  # sold (reserved for its buyer): off the lists at once
+    for path in ("/", "/produits"):
+        page = visitor.get(path).get_data(as_text=True)
+        assert newest.title not in page, path
+
+
+def test_a_browser_coming_back_gets_a_304_from_the_kept_page(app, shop, page_cache):
+    visitor = app.test_client(use_cookies=False)
+    first = visitor.get("/produits")
+    again = visitor.get("/produits", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["X-Cache"] == "hit" and again.get_data() == b""
+
+
+def test_a_visitor_id_or_data_saver_choice_is_kept_apart_but_a_session_is_never_served(app, shop, page_cache):
+    with_id = app.test_client()
+    with_id.set_cookie("vgk_v", "visitor-kept-apart-0001")
+    other_id = app.test_client()
+    other_id.set_cookie("vgk_v", "visitor-kept-apart-0002")
+    assert with_id.get("/").headers["X-Cache"] == "miss"
+    assert other_id.get("/").headers["X-Cache"] == "hit"  # the same page for every visitor with an id
+    assert 'id="for-you"' in other_id.get("/").get_data(as_text=True)
+    assert 'id="for-you"' not in app.test_client(use_cookies=False).get("/").get_data(as_text=True)
+    saver = app.test_client(use_cookies=False).get("/produits", headers={"Save-Data": "on"})
+    assert saver.headers["X-Cache"] == "miss"
+    session = app.test_client()
+    session.set_cookie("session", "anything")
+    assert "X-Cache" not in session.get("/").headers
+
+
+def test_a_kept_product_page_still_counts_each_visitors_view(app, shop, page_cache):
+    item = shop["products"][5]
+    url = f"/p/{item.public_id}"
+    pages = [app.test_client(use_cookies=False).get(url, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+             for n in (1, 2, 3, 3)]  # three addresses, the last one twice
+    assert [page.headers["X-Cache"] for page in pages] == ["miss", "hit", "hit", "hit"]
+    for n, cache in ((1, "miss"), (2, "hit")):  # visitors with an id share another kept page
+        visitor = app.test_client()
+        visitor.set_cookie("vgk_v", f"visitor-who-looks-000{n}")
+        assert visitor.get(url).headers["X-Cache"] == cache
+    with_gpc = app.test_client(use_cookies=False)
+    for _ in range(2):
+        with_gpc.get(url, headers={"Sec-GPC": "1"}, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    db.session.expire_all()
+    assert db.session.get(Product, item.id).view_count == 6  # once a day per address or visitor
+    assert [(row.kind, row.visitor) for row in db.session.scalars(
+        select(BehaviourEvent).where(BehaviourEvent.product_id == item.id).order_by(BehaviourEvent.id))] == [
+        ("view", "visitor-who-looks-0001"), ("view", "visitor-who-looks-0002")]  # only visitors with an id are kept
+
+
+def test_a_kept_search_still_records_each_visitors_search(app, shop, page_cache):
+    for n in (1, 2):
+        visitor = app.test_client()
+        visitor.set_cookie("vgk_v", f"visitor-who-searches-{n:04d}")
+        assert visitor.get("/produits?q=samsung").headers["X-Cache"] == ("miss", "hit")[n - 1]
+    searches = [(row.visitor, row.query, row.results) for row in db.session.scalars(
+        select(BehaviourEvent).where(BehaviourEvent.kind == "search").order_by(BehaviourEvent.id))]
+    assert searches == [("visitor-who-searches-0001", "samsung", 12), ("visitor-who-searches-0002", "samsung", 12)]
+    declining = app.test_client()
+    declining.set_cookie("vgk_v", "visitor-who-searches-0003")
+    declining.get("/produits?q=samsung", headers={"DNT": "1"})
+    declining.get("/produits?q=samsung", headers={"DNT": "1"})
+    assert db.session.scalar(select(db.func.count()).select_from(BehaviourEvent)) == 2
 
 
 def test_a_commit_that_changes_the_catalogue_moves_its_version(app, shop):
@@ -149,3 +228,14 @@ def test_a_commit_that_changes_the_catalogue_moves_its_version(app, shop):
     db.session.commit()
     after = versions.current(app)
     assert after[1] != before[1] and after[0] == before[0]  # the catalogue moved, not the reference lists
+
+
+def test_a_card_built_once_shows_a_new_price_or_city_name_at_once(app, client, shop):
+    newest = shop["products"][0]
+    assert format_xaf(newest.price) in client.get("/produits").get_data(as_text=True)  # its card now kept
+    newest.price = 4_321
+    db.session.commit()
+    assert format_xaf(4_321) in client.get("/produits").get_data(as_text=True)
+    newest.city.name = "Douala Centre"
+    db.session.commit()
+    assert "Douala Centre ·" in client.get("/produits").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Visitor pages. Views read the request, call the catalogue service and render."""
+from functools import partial
 from urllib.parse import quote
 
 from flask import abort, current_app, make_response, redirect, request, session, url_for
@@ -6,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from vgk import page_cache
-from vgk.edge import local_target
+from vgk.edge import client_ip, local_target
 from vgk.models import EventKind
 from vgk.security import public
 from vgk.services.catalogue import catalog, reference, social
@@ -32,6 +33,16 @@ def category_of(product):
 def chosen_city():
     """The city a visitor asked for (`?ville=`, remembered in a cookie), or None."""
     return catalog.city_by_slug(request.args.get("ville") or request.cookies.get(visitors.CITY_COOKIE))
+
+
+def record_again(kind, product_id=None, query=None, results=None):
+    """What a kept page's view recorded, recorded again when the page cache gives the page (no view runs,
+    nor the hooks that say where the request comes from)."""
+    token = events.begin_request(client_ip(), visitors.declined())
+    try:
+        events.record(kind, visitors.acting_person(), product_id, query=query, results=results)
+    finally:
+        events.end_request(token)
 
 
 @bp.get("/")
@@ -66,9 +77,11 @@ def products():
     more = bool(request.args.get("more"))
     # A search says how many listings it found (the plain listing is not counted, for speed).
     found = catalog.find_products(filters, current_app.config["PAGE_SIZE"], with_count=bool(filters.q) and not more)
+    counted = None
     if filters.q and not more and filters.page == 1:
-        events.record(EventKind.SEARCH, visitors.acting_person(), query=filters.q,
-                      results=found.count if found.count is not None else len(found.page.items))
+        results = found.count if found.count is not None else len(found.page.items)
+        events.record(EventKind.SEARCH, visitors.acting_person(), query=filters.q, results=results)
+        counted = partial(record_again, EventKind.SEARCH, query=filters.q, results=results)
     notices = []
     if "category" in filters.ignored:
         notices.append(_("Catégorie inconnue : ce filtre a été ignoré."))
@@ -88,8 +101,8 @@ def products():
     # "Load more" asks for the next cards only; a filter change swaps the whole result block.
     fragment = "visitor/_product_cards.html" if more else "visitor/_results.html"
     response = make_response(render("visitor/products.html", fragment, **context))
-    if not filters.q and not current_user.is_authenticated:  # a search is counted: never answered from a cache
-        page_cache.shareable(response)
+    if not current_user.is_authenticated:
+        page_cache.shareable(response, on_hit=counted)  # a search kept is counted at each answer
     return response
 
 
@@ -101,7 +114,7 @@ def product(public_id):
     rating, review_count = social.rating_of(item.seller)
     page_url = public_url("visitor.product", public_id=item.public_id)
     similar, seen_together = suggestions.for_product(item)
-    return render(
+    response = make_response(render(
         "visitor/product.html",
         product=item,
         similar=similar,
@@ -112,7 +125,10 @@ def product(public_id):
         # What a shared link's preview shows (WhatsApp reads the Open Graph tags).
         preview_image=absolute_url(image_url(item.cover.large_key)) if item.cover else None,
         whatsapp=whatsapp_link(f"{item.title} {page_url}"),
-    )
+    ))
+    if not current_user.is_authenticated:  # a kept page counts its view at each answer
+        page_cache.shareable(response, on_hit=partial(record_again, EventKind.VIEW, item.id))
+    return response
 
 
 def whatsapp_link(text):
