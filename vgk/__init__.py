@@ -55,12 +55,14 @@ def create_app(config_class=None, **overrides):
 
     from vgk import cli, devtools, web
     from vgk.api import envelope
-    from vgk.web import data_saver, visitors
+    from vgk.web import anonymous, assets, data_saver, visitors
 
     cli.register(app)
     web.register_template_helpers(app)
     web.register_error_handlers(app, envelope.wants_json, envelope.json_error)
+    anonymous.register(app)  # before the response policies: its hook sees their no-store
     web.register_response_policies(app)
+    assets.register(app)
     web.register_housekeeping(app)
     visitors.register(app)
     data_saver.register(app)

@@ -28,13 +28,25 @@ def cookie(client):
     return found.value if found else None
 
 
-def test_looking_at_a_product_gives_a_visitor_an_id_and_counts_the_view(app, client):
+SAME_SITE = {"Origin": "http://localhost"}  # what a browser sends with app.js's request
+
+
+def given_an_id(client, **headers):
+    """What app.js does once a page has loaded: ask for a visitor id."""
+    return client.post("/visiteur", headers={**SAME_SITE, **headers})
+
+
+def test_a_visitor_gets_an_id_from_the_scripts_request_and_their_views_count_after(app, client):
     item = f.product("Frigo LG")
-    assert client.get("/").status_code == 200 and cookie(client) is None  # reading the home page: no id
-    response = client.get(f"/p/{item.public_id}")
+    for path in ("/", f"/p/{item.public_id}", "/produits?q=frigo"):  # pages are kept cookie-free
+        response = client.get(path)
+        assert response.status_code == 200 and "Set-Cookie" not in response.headers, path
+    assert cookie(client) is None
+    response = given_an_id(client)
     visitor = cookie(client)
-    assert response.status_code == 200 and visitor and len(visitor) >= 16
+    assert response.status_code == 204 and visitor and len(visitor) >= 16
     assert "HttpOnly" in response.headers["Set-Cookie"] and "SameSite=Lax" in response.headers["Set-Cookie"]
+    assert "Set-Cookie" not in given_an_id(client).headers and cookie(client) == visitor  # one id, kept
     assert kept() == []  # a browser counts as a person once it sends its id back
     client.get(f"/p/{item.public_id}")
     client.get(f"/p/{item.public_id}")  # the same person again today: not counted twice
@@ -67,6 +79,12 @@ def test_a_browser_asking_not_to_be_tracked_is_counted_but_not_kept(app, client)
     item = f.product()
     response = client.get(f"/p/{item.public_id}", headers={"Sec-GPC": "1"})
     assert response.status_code == 200 and COOKIE not in response.headers.get("Set-Cookie", "")
+    for signal in ({"Sec-GPC": "1"}, {"DNT": "1"}):  # had app.js asked anyway, no id either
+        response = given_an_id(client, **signal)
+        assert response.status_code == 204 and "Set-Cookie" not in response.headers
+    client.set_cookie(COOKIE, OFF)
+    assert "Set-Cookie" not in given_an_id(client).headers and cookie(client) == OFF
+    client.delete_cookie(COOKIE)
     assert kept() == []
     db.session.expire_all()
     assert db.session.get(Product, item.id).view_count == 1
@@ -117,6 +135,7 @@ def test_pour_vous_is_private_and_the_home_page_loads_it_for_people_with_history
         events.record("view", Person(visitor=f"visitor-{n:016d}"), other.id)
     build.rebuild()
     assert 'hx-get="/pour-vous' not in client.get("/").get_data(as_text=True)
+    given_an_id(client)
     client.get(f"/p/{seen.public_id}")
     client.get(f"/p/{seen.public_id}")
     assert 'hx-get="/pour-vous' in client.get("/").get_data(as_text=True)
@@ -129,11 +148,13 @@ def test_pour_vous_is_private_and_the_home_page_loads_it_for_people_with_history
 
 def test_a_visitor_turns_their_history_off_and_it_is_erased(app, client):
     item = f.product()
+    given_an_id(client)
     client.get(f"/p/{item.public_id}")
     visitor = cookie(client)
     page = client.get("/pour-vous").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = client.post("/pour-vous/historique", data={"csrf_token": token, "use": "0"}, follow_redirects=True)
+    token = re.search(r'name="csrf_token" value="([^"]*)"', page).group(1)
+    response = client.post("/pour-vous/historique", data={"csrf_token": token, "use": "0"}, headers=SAME_SITE,
+                           follow_redirects=True)
     assert "Votre historique est effacé" in response.get_data(as_text=True)
     assert cookie(client) == OFF and kept() == []
     client.get(f"/p/{item.public_id}")
@@ -194,11 +215,12 @@ def test_the_history_switch_takes_only_0_or_1_and_a_visitor_can_erase_under_gpc(
     client.get(f"/p/{item.public_id}")
     page = client.get("/pour-vous", headers={"Sec-GPC": "1"}).get_data(as_text=True)
     assert "Votre navigateur demande à ne pas être suivi" in page and "Effacer l’historique de ce navigateur" in page
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]*)"', page).group(1)
     for bad in ("2", "true", ""):
-        assert client.post("/pour-vous/historique", data={"csrf_token": token, "use": bad}).status_code == 400
+        assert client.post("/pour-vous/historique", data={"csrf_token": token, "use": bad},
+                           headers=SAME_SITE).status_code == 400
     assert len(kept()) == 1
-    client.post("/pour-vous/historique", data={"csrf_token": token, "use": "0"}, headers={"Sec-GPC": "1"})
+    client.post("/pour-vous/historique", data={"csrf_token": token, "use": "0"}, headers={"Sec-GPC": "1", **SAME_SITE})
     assert kept() == [] and cookie(client) == OFF
 
 

@@ -154,7 +154,7 @@ def test_only_the_buyer_can_poll_or_pay(app, client):
     order, url = momo_checkout(client)
     stranger = app.test_client()
     assert stranger.get(url, headers=HX).status_code == 404
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', text(stranger.get("/"))).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', text(stranger.get("/connexion"))).group(1)
     assert stranger.post(f"/commande/{order.reference}/verifier", data={"csrf_token": token}).status_code == 404
 
 

@@ -34,7 +34,7 @@ def test_the_control_is_offered_only_when_push_is_configured(client, app, monkey
     page = text(client.get(PAGE))
     section = re.search(r'<section class="panel push" id="push" hidden[^>]*data-key="BPublicKeyForTheTest"', page)
     assert section, "hidden until the script finds push support"
-    assert "Activer les notifications sur ce téléphone" in page and "js/push.js" in page
+    assert "Activer les notifications sur ce téléphone" in page and "js/push." in page
 
 
 def test_a_person_turns_notifications_on_and_off_on_this_phone(client, app, vapid):

@@ -31,12 +31,27 @@ def test_offline_page(client):
     assert "hors ligne" in response.get_data(as_text=True).lower()
 
 
-def test_service_worker_cache_version_follows_the_static_files(client):
+def test_the_service_worker_names_the_shell_the_pages_load(client):
+    """Its shell is what every page loads, by the same hashed URLs: installing it takes them from the HTTP
+    cache. A new version of one of them is a new worker (its text changes)."""
     import re
 
+    page = client.get("/").get_data(as_text=True)
     body = client.get("/sw.js").get_data(as_text=True)
-    version = re.search(r'const VERSION = "([0-9a-f]{12})"', body)
-    assert version, "the server fills in the static digest"
-    from vgk.web.pwa import _static_digest
+    shell = json.loads(re.search(r"const SHELL_URLS = (\[[^\]]*\]);", body).group(1))
+    loaded = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', page))
+    assert shell and set(shell) <= loaded
+    assert "cache: \"reload\"" not in body
+    for url in shell:
+        with client.get(url) as response:
+            assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"], url
+    icon = re.search(r'const ICON = "([^"]+)";', body).group(1)
+    with client.get(icon) as response:
+        assert response.status_code == 200 and response.mimetype == "image/png"
 
-    assert version.group(1) == _static_digest(client.application.static_folder)
+
+def test_the_service_worker_is_revalidated_by_its_etag(client):
+    first = client.get("/sw.js")
+    assert "no-cache" in first.headers["Cache-Control"] and first.headers.get("ETag")
+    again = client.get("/sw.js", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""

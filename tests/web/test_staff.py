@@ -99,7 +99,7 @@ def test_staff_unlocks_with_their_pin_and_sees_their_point(client, tablet):
     assert "Point relais Akwa" in html and "Boulevard de la Liberté" in html and "Lun–Sam 8h–19h" in html
     assert "Aucune remise prévue aujourd’hui." in html
     assert 'action="/staff/changer"' in html
-    assert 'name="vgk-idle-seconds" content="300"' in html and "js/staff.js" in html
+    assert 'name="vgk-idle-seconds" content="300"' in html and "js/staff." in html
     assert home.headers["Cache-Control"] == "no-store"
 
 

@@ -137,6 +137,7 @@ def test_product_page_shows_gallery_price_and_similar_items(client, shop):
     for image in tv.images:
         assert image.large_key in html
     assert shop["phone"].public_id in product_links(html)  # same family, shown as similar
+    client.post("/visiteur", headers={"Origin": "http://localhost"})  # app.js asks for a visitor id
     client.get(f"/p/{tv.public_id}")
     from vgk.extensions import db
 

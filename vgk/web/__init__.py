@@ -172,7 +172,8 @@ def register_response_policies(app):
         if response.mimetype == "text/html":
             response.headers.setdefault("Content-Security-Policy", csp)
             htmx.vary(response)
-            response.vary.add("Cookie")
+            if request.cookies:  # a visitor without cookies gets the same page as every other one
+                response.vary.add("Cookie")
         if current_user.is_authenticated and response.mimetype in ("text/html", "application/json"):
             # Private pages must never be kept by the service worker, a proxy or a shared tablet.
             # Static files and photos stay cacheable: they hold nothing personal.

@@ -8,6 +8,10 @@ token and a message. Passwords and one-time codes are never shown again. JSON cl
 and every unmarked page keep the plain CSRF error.
 
 Only views whose POST acts solely after `form.validate_on_submit()` (or `validate()`) may be marked.
+
+The forms of public pages (`@same_origin_form`) are shown to visitors who have no session, hence no token:
+there the browser's word on where the post comes from (Sec-Fetch-Site, else Origin) stands in for the token;
+a post from another site is refused, and one carrying neither header is checked by its token as usual.
 """
 from flask import current_app, flash, g, request
 from flask_babel import gettext as _
@@ -26,6 +30,23 @@ def keeps_typed_form(view):
     """Mark a view (under its route decorator) whose form comes back filled in when its token expired."""
     view.keeps_typed_form = True
     return view
+
+
+def same_origin_form(view):
+    """Mark a view (under its route decorator) whose form is on public pages, shown without a session."""
+    view.same_origin_form = True
+    return view
+
+
+def from_this_site() -> bool | None:
+    """Does the browser say this request comes from one of this site's pages? None when it does not say."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site:
+        return fetch_site == "same-origin"
+    origin = request.headers.get("Origin")
+    if origin:
+        return origin == request.host_url.rstrip("/")
+    return None
 
 
 def form_expired():
@@ -73,6 +94,14 @@ def register_csrf_check(app, wants_json):
     def check_csrf():
         if not app.config["WTF_CSRF_ENABLED"]:
             return
+        view = current_app.view_functions.get(request.endpoint or "")
+        if request.method == "POST" and getattr(view, "same_origin_form", False):
+            verdict = from_this_site()
+            if verdict is False:
+                raise CSRFError("The request comes from another site.")
+            if verdict:
+                g.csrf_valid = True  # as Flask-WTF marks a checked request: the view's Form skips its token
+                return
         try:
             csrf.protect(apply_exemptions=True)
         except CSRFError:

@@ -1,9 +1,12 @@
-"""Installable-app plumbing: web manifest, service worker at the root scope, offline page, media files."""
+"""Installable-app plumbing: web manifest, service worker at the root scope, offline page, media files.
+
+The manifest and the service worker name static files by their hashed URLs (vgk.web.assets): both are
+filled in when served, and sent with an ETag so a browser checking them gets a 304 while nothing changed."""
 import hashlib
-import weakref
+import json
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
 from werkzeug.exceptions import NotFound
 
 from vgk.security import public
@@ -14,40 +17,51 @@ bp = Blueprint("pwa", __name__)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
-# Each application's service worker, built on first request (its cache version is a digest of the static files).
-_service_workers = weakref.WeakKeyDictionary()
+# What the service worker keeps at installation (the offline page is added to it): what every page loads,
+# so it comes from the browser's HTTP cache, not from the network again.
+SHELL = ("css/app.css", "js/htmx.min.js", "js/app.js", "img/favicon.png")
+ICON = "img/icon-192.png"
+
+
+def _static_path(url: str) -> str:
+    return url.removeprefix("/static/")
+
+
+def _validated(body: str, mimetype: str, max_age: int = 0):
+    """`body` with an ETag of its text, as a 304 when the browser already holds it."""
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:20], weak=True)
+    if max_age:
+        response.cache_control.max_age = max_age
+    else:
+        response.cache_control.no_cache = True
+    return response.make_conditional(request)
 
 
 @bp.get("/manifest.webmanifest")
 @public
 def manifest():
-    response = send_from_directory(ROOT, "manifest.webmanifest", mimetype="application/manifest+json")
-    response.cache_control.max_age = 86400
-    return response
+    document = json.loads((ROOT / "manifest.webmanifest").read_text(encoding="utf-8"))
+    for icon in document.get("icons", []):
+        if icon["src"].startswith("/static/"):
+            icon["src"] = url_for("static", filename=_static_path(icon["src"]))
+    return _validated(json.dumps(document, ensure_ascii=False), "application/manifest+json", 86400)
 
 
-def _static_digest(folder):
-    """A short digest of every static file: the service worker's cache version."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_file() and path.name != "sw.js":
-            digest.update(str(path.relative_to(folder)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+def service_worker_source() -> str:
+    """static/sw.js with its shell's hashed URLs, its notification icon and its version filled in."""
+    shell = [url_for("static", filename=name) for name in SHELL]
+    version = hashlib.sha256(" ".join(shell).encode()).hexdigest()[:12]
+    source = current_app.extensions["vgk_assets"].get("sw.js").body.decode("utf-8")
+    return (source.replace('"__SHELL_URLS__"', json.dumps(shell))
+            .replace("__ICON_URL__", url_for("static", filename=ICON))
+            .replace("__STATIC_VERSION__", version))
 
 
 @bp.get("/sw.js")
 @public
 def service_worker():
-    app = current_app._get_current_object()
-    cached = _service_workers.get(app)
-    if cached is None:
-        source = Path(app.static_folder, "sw.js").read_text(encoding="utf-8")
-        cached = source.replace("__STATIC_VERSION__", _static_digest(app.static_folder))
-        _service_workers[app] = cached
-    response = current_app.response_class(cached, mimetype="text/javascript")
-    response.cache_control.no_cache = True
-    response.cache_control.max_age = 0
+    response = _validated(service_worker_source(), "text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     return response
 

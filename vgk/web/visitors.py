@@ -1,12 +1,16 @@
 """Who a page's behaviour events belong to: the signed-in client, or a visitor known by a random id kept
-in the `vgk_v` cookie (set the first time they do something worth remembering: a product page, a
-search). The cookie holding "off" means the visitor asked for no history; Global Privacy Control and
-Do Not Track are honoured the same way. Also the visitor's chosen city (`vgk_ville`)."""
-from flask import g, request
+in the `vgk_v` cookie. Pages never set it (a public page carries no cookie): static/js/app.js asks for one
+with a small POST to /visiteur after a page has loaded, when the browser sends no Global Privacy Control or
+Do Not Track signal, and the answer sets it only for a visitor who has no id and did not turn their history
+off. The cookie holding "off" means the visitor asked for no history; GPC and DNT are honoured the same way.
+Also the visitor's chosen city (`vgk_ville`)."""
+from flask import Flask, g, request
 from flask_login import current_user
 
 from vgk.edge import client_ip
+from vgk.security import public
 from vgk.services.discovery import events
+from vgk.web.forms import same_origin_form
 
 COOKIE = "vgk_v"
 CITY_COOKIE = "vgk_ville"
@@ -29,14 +33,25 @@ def known_person() -> events.Person:
 
 
 def acting_person() -> events.Person:
-    """The person doing something worth remembering. A new visitor gets an id (sent with the response),
-    which counts from their next request on, once their browser has shown it keeps cookies: a robot
-    that never sends it back is never a "person" of the trends."""
-    person = known_person()
-    if person.tracked or _user() is not None or declined() or request.cookies.get(COOKIE) == OFF:
-        return person
-    g.new_visitor = events.new_visitor_id()
-    return events.NOBODY
+    """The person doing something worth remembering (a product page, a search, an addition to the cart).
+    A new visitor is nobody yet: their id comes from app.js's request and counts from the next request on,
+    so a robot that runs no script or never sends the cookie back is never a "person" of the trends."""
+    return known_person()
+
+
+def may_get_an_id() -> bool:
+    """A visitor who has no id yet, did not turn their history off, is not signed in and sends no GPC/DNT."""
+    return (_user() is None and not declined() and not has_visitor_id()
+            and request.cookies.get(COOKIE) != OFF)
+
+
+@same_origin_form
+@public
+def give_id():
+    """POST /visiteur (app.js, once a page has loaded): a new visitor's id, in the cookie; always 204."""
+    if may_get_an_id():
+        g.new_visitor = events.new_visitor_id()
+    return "", 204, {"Cache-Control": "no-store"}
 
 
 def cookie_person() -> events.Person:
@@ -69,10 +84,11 @@ def set_cookie(response, value, secure):
     response.set_cookie(COOKIE, value, max_age=YEAR, httponly=True, samesite="Lax", secure=secure)
 
 
-def register(app):
+def register(app: Flask) -> None:
     """App-wide (the API's requests too): every request tells the behaviour events where it comes from and
     whether it asks not to be tracked; a new visitor's id is set on the way out."""
     secure = bool(app.config.get("SESSION_COOKIE_SECURE"))
+    app.add_url_rule("/visiteur", "visitors.give_id", give_id, methods=["POST"])
 
     @app.before_request
     def behaviour_source():

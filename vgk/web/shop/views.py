@@ -18,7 +18,7 @@ from vgk.services.commerce import cart as carts
 from vgk.services.commerce import checkout, handover, orders, payment_checks, payments
 from vgk.web import visitors
 from vgk.web.form_errors import apply_errors
-from vgk.web.forms import keeps_typed_form
+from vgk.web.forms import keeps_typed_form, same_origin_form
 from vgk.web.htmx import is_htmx, render
 from vgk.web.qr import qr_svg
 from vgk.web.shop import bp
@@ -96,6 +96,7 @@ def cart():
 
 @bp.post("/panier/ajouter")
 @public
+@same_origin_form
 def add_to_cart():
     form = AddToCartForm()
     error, status = None, 200

@@ -8,6 +8,7 @@ from vgk.security import public
 from vgk.services.catalogue import catalog
 from vgk.services.discovery import events, suggestions
 from vgk.web import visitors
+from vgk.web.forms import same_origin_form
 from vgk.web.htmx import render
 from vgk.web.visitor import bp
 
@@ -42,6 +43,7 @@ def _history_off():
 
 @bp.post("/pour-vous/historique")
 @public
+@same_origin_form
 def set_history():
     """Turn the use of one's history on or off (off also erases it, whatever the browser's signals)."""
     if request.form.get("use") not in ("0", "1"):

@@ -9,6 +9,7 @@ from vgk.extensions import limiter
 from vgk.security import public
 from vgk.services.selling import reports
 from vgk.web import htmx
+from vgk.web.forms import same_origin_form
 from vgk.web.visitor import bp
 
 
@@ -25,6 +26,7 @@ def thanks(new):
 @bp.route("/p/<public_id>/signaler", methods=["GET", "POST"])
 @public
 @limiter.limit(report_limit, methods=["POST"])
+@same_origin_form
 def report_listing(public_id):
     """GET: the form (its fragment for htmx). POST: the report; htmx swaps the form for the thank-you, a
     plain form goes back to the product page with it."""
