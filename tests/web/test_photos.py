@@ -50,6 +50,8 @@ def test_cards_offer_the_small_sizes_and_only_the_first_is_urgent(client, listed
     assert f'srcset="/media/{tv.thumb_key} 320w, /media/{tv.medium_key} 640w"' in cards[0]
     assert 'fetchpriority="high"' in cards[0] and 'loading="lazy"' not in cards[0]
     assert all('loading="lazy"' in card and "fetchpriority" not in card for card in cards[1:])
+    # The others are written for browsers without JavaScript; static/js/photos.js shows them near the screen.
+    assert re.findall(r"<noscript data-photo>(<img [^>]*>)</noscript>", newest) == cards[1:]
 
 
 def test_cart_photo_link_has_a_name(client, listed):
