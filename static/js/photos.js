@@ -56,7 +56,7 @@
     settle(0);
   }
   // --- card photos near the screen --------------------------------------------------------------
-  var MARGIN = "150px 0px";
+  var MARGIN = "100px 0px";
   function reveal(box) {
     var wait = box.querySelector("noscript[data-photo]");
     if (!wait) return;
