@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 # flask commands only; an unset VGK_ENV means production, which refuses to start without real keys.
 run: export VGK_ENV := development
 
-.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat bench-notifications bench-recommendations clean
+.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat bench-notifications bench-recommendations bench-lighthouse bench-throughput clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,8 @@ run: install translations
 	$(BIN)/flask seed-demo
 	PORT=$(PORT) $(BIN)/python wsgi.py
 
-# Debian packages the tests start on loopback: PostgreSQL, Redis, and Chromium for the browser tests.
+# Debian packages the tests start on loopback: PostgreSQL, Redis, and Chromium for the browser tests;
+# Node's npm installs axe-core (the accessibility checks) and Lighthouse (make bench-lighthouse).
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
@@ -42,6 +43,8 @@ system-deps:
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	command -v jq >/dev/null 2>&1 || missing="$$missing jq"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && \
@@ -53,7 +56,12 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint translations system-deps
+# axe-core for the accessibility browser tests, pinned by tests/axe/package-lock.json.
+tests/axe/node_modules/axe-core/axe.min.js: tests/axe/package-lock.json | system-deps
+	npm ci --prefix tests/axe --no-audit --no-fund
+	touch $@
+
+test: lint translations system-deps tests/axe/node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest
 
 bench: install-dev translations system-deps
@@ -74,8 +82,20 @@ bench-notifications: install-dev translations system-deps
 bench-recommendations: install-dev translations system-deps
 	$(BIN)/python bench/recommendations.py --postgresql
 
+# Lighthouse (mobile) on a demo app's home, catalogue, product, cart and checkout; home LCP on a slow network.
+bench/lighthouse-cli/node_modules/.bin/lighthouse: bench/lighthouse-cli/package-lock.json | system-deps
+	npm ci --prefix bench/lighthouse-cli --no-audit --no-fund
+	touch $@
+
+bench-lighthouse: install-dev translations system-deps bench/lighthouse-cli/node_modules/.bin/lighthouse
+	$(BIN)/python bench/lighthouse.py
+
+# Throughput: the public pages under the production gunicorn settings against a bare route (bench/throughput.py).
+bench-throughput: install-dev translations system-deps
+	$(BIN)/python bench/throughput.py
+
 clean:
-	rm -rf $(VENV) instance/test-media .pytest_cache
+	rm -rf $(VENV) instance/test-media .pytest_cache tests/axe/node_modules bench/lighthouse-cli/node_modules
 
 # Refresh the message catalogue after changing translatable strings, then fill vgk/translations/en.
 messages: install

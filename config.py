@@ -389,6 +389,7 @@ class TestConfig(Config):
     DISCOVERY_FLUSH_SECONDS, DISCOVERY_REFRESH_MINUTES = 0, 0  # events written at once; tests rebuild
     HOUSEKEEPING_SECONDS = 365 * 24 * 3600  # one sweep per test app: none lands in a counted request
     BACKGROUND_THREAD = False  # background jobs wait for vgk.jobs.background.run_due
+    PAGE_CACHE_SECONDS = 0  # pages built each time (vgk.web.page_cache; its tests put it in front)
     NOTIFY_SMART_TIMING = False  # alerts leave at once (quiet hours apply); the timing tests turn it on
 
 

@@ -14,7 +14,7 @@
   var room = chat ? chat.getAttribute("data-conversation") : null;
   var socket;
   try {
-    socket = window.vgkSocket || (window.vgkSocket = window.io({ reconnectionDelayMax: 30000 }));  // one per page
+    socket = window.vgkSocket || (window.vgkSocket = window.io({ reconnectionDelayMax: 30000, transports: ["websocket"] }));  // one per page
   } catch (e) {
     return;
   }

@@ -8,7 +8,7 @@
   if (!badge || typeof window.io !== "function") return;
   var socket;
   try {
-    socket = window.vgkSocket || (window.vgkSocket = window.io({ reconnectionDelayMax: 30000 }));
+    socket = window.vgkSocket || (window.vgkSocket = window.io({ reconnectionDelayMax: 30000, transports: ["websocket"] }));
   } catch (e) {
     return;
   }

@@ -51,6 +51,10 @@ def test_the_product_page_shows_similar_items_with_reasons(live_server, phone, s
 def test_the_home_page_shows_the_trend_of_the_visitors_city_and_their_suggestions(live_server, phone, shop):
     page = phone
     page.goto(f"{live_server.url}/p/{shop['paddle']}")  # a visitor looking at listings in Kribi
+    for _ in range(100):  # app.js asks for their visitor id once the page has loaded
+        if any(cookie["name"] == "vgk_v" for cookie in page.context.cookies()):
+            break
+        page.wait_for_timeout(100)
     page.goto(f"{live_server.url}/p/{shop['paddle']}")
     page.goto(f"{live_server.url}/")
     trending = page.locator("#trending")

@@ -104,6 +104,10 @@ def test_contrast_formula_matches_wcag_reference_values():
 
 @pytest.fixture(scope="module")
 def people(live_app):
+    return make_people(live_app)
+
+
+def make_people(live_app):
     """A client with listings (long titles, as people write them), an order and a sale; an admin and a pickup
     point's staff; a guest's order paid by Mobile Money."""
     with live_app.app_context():
@@ -284,9 +288,11 @@ def test_pages_fit_a_phone_and_vendre_stands_out(live_server, live_app, browser,
     check_the_staff_desk(browser, live_app, base, people)
 
 
-def sign_in_steps(browser, live_app, base, people):
+def sign_in_steps(browser, live_app, base, people, measure=None):
     """The pages between steps, reached as people reach them: the code owed after the password, and a new
-    account's phone check."""
+    account's phone check. `measure(page, path)` (by default: is it wider than the screen?) lists what is
+    wrong with each."""
+    measure = measure or (lambda page, path: overflowing(page, base, [path]))
     from vgk.models import User
 
     with live_app.app_context():
@@ -306,7 +312,7 @@ def sign_in_steps(browser, live_app, base, people):
         page.fill("#password", "secret-pass-1")
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_url(base + "/connexion/code")
-        wide += overflowing(page, base, ["/connexion/code"])
+        wide += measure(page, "/connexion/code")
     finally:
         context.close()
     context = browser.new_context(**PHONE)
@@ -314,7 +320,7 @@ def sign_in_steps(browser, live_app, base, people):
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        wide += overflowing(page, base, ["/verification"])
+        wide += measure(page, "/verification")
     finally:
         context.close()
     return wide

@@ -119,11 +119,11 @@ def test_without_history_the_feed_is_the_city_trend(market):
 def test_the_city_shown_is_chosen_else_the_accounts_else_where_the_person_looks(market):
     client = f.user(city_id=market["yaounde"].id)
     visitor = Person(visitor="visitor-0000000000000042")
-    assert suggestions.city_for(visitor, market["yaounde"]) == market["yaounde"]
-    assert suggestions.city_for(Person(user_id=client.id), None, client) == market["yaounde"]
+    assert suggestions.city_for(visitor, market["yaounde"]).slug == "yaounde"
+    assert suggestions.city_for(Person(user_id=client.id), None, client).slug == "yaounde"
     visit(42, market["tv"], market["chair"], market["spark"])
-    assert suggestions.city_for(visitor) == market["douala"]
-    assert catalog.city_by_slug("douala") == market["douala"]
+    assert suggestions.city_for(visitor).slug == "douala"
+    assert catalog.city_by_slug("douala").id == market["douala"].id
 
 
 def test_a_small_towns_trend_is_completed_by_the_whole_countrys(market):

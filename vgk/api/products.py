@@ -1,9 +1,10 @@
 """The catalogue for the app: listing with the web's filters, product page, favourites, trending and
 recommended products, and the reference lists the app filters and checks out with (categories, cities,
 pickup points). Public, except the favourite toggle (clients)."""
-from flask import request
+from flask import make_response, request
 from flask_babel import lazy_gettext as _l
 
+from vgk import page_cache
 from vgk.api import bp
 from vgk.api.base import (
     MAX_PAGE,
@@ -60,6 +61,11 @@ def cleaned(values):
     return {key: str(value).replace("\x00", "") for key, value in values.items()}
 
 
+def _shared(response):
+    """An answer the same for every caller without a token (cacheable: vgk.page_cache)."""
+    return page_cache.shareable(make_response(response)) if not request.headers.get("Authorization") else response
+
+
 def _cards(products):
     return [product_card_json(product) for product in products]
 
@@ -105,9 +111,9 @@ def list_products():
     if found.suggestions is not None:
         fields["suggestions"] = {"categories": [category_json(c) for c in found.suggestions.categories],
                                  "products": _cards(found.suggestions.popular)}
-    return page_of(_cards(page.items), page=number, per_page=PER_PAGE, count=page.count,
-                   count_capped=page.count_capped, fields=fields,
-                   endpoint="api.list_products")
+    response = page_of(_cards(page.items), page=number, per_page=PER_PAGE, count=page.count,
+                       count_capped=page.count_capped, fields=fields, endpoint="api.list_products")
+    return response if filters.q else _shared(response)  # a search is counted: never answered from a cache
 
 
 VISITOR_PARAM = {"name": VISITOR_HEADER, "in": "header", "required": False,
@@ -145,7 +151,7 @@ def _caller_city():
 )
 def trending_products():
     _user, city = _caller_city()
-    return ok(city=city_json(city), results=_suggested(suggestions.trending(city, SHORT_LIST)))
+    return _shared(ok(city=city_json(city), results=_suggested(suggestions.trending(city, SHORT_LIST))))
 
 
 @bp.get("/products/recommended/")
@@ -221,10 +227,10 @@ def toggle_favorite(product_id):
 @operation("Categories, with their subcategories", tag="catalogue",
            ok=envelope({"results": {"type": "array", "items": ref("CategoryTree")}}))
 def categories():
-    return ok(results=[
+    return _shared(ok(results=[
         {**category_json(category), "children": [category_json(child) for child in category.children]}
         for category in catalog.category_tree()
-    ])
+    ]))
 
 
 @bp.get("/cities/")
@@ -232,7 +238,7 @@ def categories():
 @operation("Cities (`delivery_fee` is null where home delivery is not offered)", tag="catalogue",
            ok=envelope({"results": {"type": "array", "items": ref("City")}}))
 def cities():
-    return ok(results=[city_json(city) for city in catalog.cities()])
+    return _shared(ok(results=[city_json(city) for city in catalog.cities()]))
 
 
 @bp.get("/pickup_points/")
@@ -242,4 +248,4 @@ def cities():
            params=[query("city", {"type": "string"}, "city slug: only that city's points (none for an unknown one)")])
 def pickup_points():
     city = cleaned(request.args).get("city", "").strip()
-    return ok(results=[pickup_point_json(point) for point in catalog.pickup_points(city or None)])
+    return _shared(ok(results=[pickup_point_json(point) for point in catalog.pickup_points(city or None)]))

@@ -2,7 +2,7 @@
 ids are public ids; dates are ISO-8601 in UTC; image URLs are absolute."""
 from flask_babel import get_locale
 
-from vgk.services.catalogue import social
+from vgk.services.catalogue import reference, social
 from vgk.services.messaging import inbox
 from vgk.services.selling import listings
 from vgk.services.selling.media import image_url
@@ -75,8 +75,8 @@ def product_card_json(product, favourite=None):
         "negotiable": product.negotiable,
         "condition": product.condition,
         "status": product.status,
-        "city": city_json(product.city),
-        "category": category_json(product.category),
+        "city": city_json(reference.city_of(product)),
+        "category": category_json(reference.category_of(product)),
         "thumbnail_url": absolute(image_url(cover.thumb_key)) if cover else None,
         "created_at": iso(product.published_at or product.created_at),
     }

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 # What the service worker keeps at installation (the offline page is added to it): what every page loads,
 # so it comes from the browser's HTTP cache, not from the network again.
-SHELL = ("css/app.css", "js/htmx.min.js", "js/app.js", "img/favicon.png")
+SHELL = ("css/app.css", "js/htmx.min.js", "js/app.js", "js/live.js", "img/favicon.png")
 ICON = "img/icon-192.png"
 
 

@@ -24,6 +24,7 @@ from vgk.models import City, Order, OrderEvent, OrderStatus, PickupPoint, User
 from vgk.models.payments import Payout
 from vgk.services.backoffice import audit
 from vgk.services.catalogue import catalog
+from vgk.services.catalogue.reference import CityRef
 from vgk.services.commerce import orders
 from vgk.services.paging import Page, link_params, page_number, paginate, parse_id
 from vgk.text import escape_like
@@ -92,7 +93,7 @@ def search(filters: OrderFilters, per_page: int = 20) -> Page:
     )
 
 
-def cities() -> Sequence[City]:
+def cities() -> Sequence[CityRef]:
     return catalog.cities()
 
 

@@ -22,7 +22,7 @@ from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
 from vgk.jobs import enqueue
 from vgk.models import Favourite, Product, ProductStatus, SearchAlert, User, UserStatus
-from vgk.services.catalogue import catalog
+from vgk.services.catalogue import catalog, reference
 from vgk.services.notifications import notify
 
 MAX_ALERTS = 20  # saved searches per person
@@ -33,8 +33,8 @@ SAVED_FIELDS = ("q", "category", "city", "max_price")  # the search filters an a
 
 def filters_of(alert: SearchAlert) -> catalog.ListingFilters:
     """The listing filters the alert stands for (newest first: the order does not change what matches)."""
-    return catalog.ListingFilters(q=alert.query, category=alert.category, city=alert.city,
-                                  max_price=alert.max_price)
+    return catalog.ListingFilters(q=alert.query, category=reference.category(alert.category_id),
+                                  city=reference.city(alert.city_id), max_price=alert.max_price)
 
 
 def search_params(alert: SearchAlert) -> dict[str, object]:
@@ -89,8 +89,9 @@ def create(user: User, params: Mapping[str, Any]) -> SearchAlert:
     count = db.session.scalar(select(func.count()).where(SearchAlert.user_id == user.id)) or 0
     if count >= MAX_ALERTS:
         raise Conflict(_l("Vous avez déjà %(max)d alertes : supprimez-en une d'abord.", max=MAX_ALERTS))
-    alert = SearchAlert(user_id=user.id, query=filters.q, category=filters.category, city=filters.city,
-                        max_price=filters.max_price)
+    alert = SearchAlert(user_id=user.id, query=filters.q, max_price=filters.max_price,
+                        category_id=filters.category.id if filters.category else None,
+                        city_id=filters.city.id if filters.city else None)
     db.session.add(alert)
     db.session.commit()
     return alert

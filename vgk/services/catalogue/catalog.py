@@ -8,13 +8,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from vgk.errors import NotFound
 from vgk.extensions import db
 from vgk.models import (
-    Category,
-    City,
     Condition,
     EventKind,
     PickupPoint,
@@ -24,6 +22,7 @@ from vgk.models import (
     UserStatus,
 )
 from vgk.services.catalogue import search, spelling
+from vgk.services.catalogue.reference import CategoryRef, CityRef, PickupPointRef, reference
 from vgk.services.catalogue.search import count_upto, sort_order
 from vgk.services.catalogue.vocabulary import meaningful
 from vgk.services.discovery import events
@@ -46,8 +45,8 @@ class ListingFilters:
     """Validated listing parameters. Anything unusable falls back to a sane default and is noted."""
 
     q: str = ""
-    category: Category | None = None
-    city: City | None = None
+    category: CategoryRef | None = None
+    city: CityRef | None = None
     condition: str | None = None
     min_price: int | None = None
     max_price: int | None = None
@@ -62,12 +61,12 @@ class ListingFilters:
         filters.q = (params.get("q") or "").strip()[:MAX_QUERY_CHARS]
         slug = (params.get("category") or "").strip()
         if slug:
-            filters.category = db.session.scalar(select(Category).where(Category.slug == slug[:80]))
+            filters.category = reference().category_slugs.get(slug[:80])
             if filters.category is None:
                 filters.ignored.append("category")
         slug = (params.get("city") or "").strip()
         if slug:
-            filters.city = db.session.scalar(select(City).where(City.slug == slug[:60]))
+            filters.city = reference().city_slugs.get(slug[:60])
             if filters.city is None:
                 filters.ignored.append("city")
         condition = (params.get("condition") or "").strip().upper()
@@ -133,25 +132,18 @@ class Page:
         return self.page > 1
 
 
-def category_tree() -> Sequence[Category]:
-    """Top-level categories in use with their children in use loaded, in display order (retired ones are
-    not offered; their listings stay visible)."""
-    return db.session.scalars(
-        select(Category)
-        .where(Category.parent_id.is_(None), Category.retired_at.is_(None))
-        .options(selectinload(Category.children.and_(Category.retired_at.is_(None))))
-        .order_by(Category.position, Category.slug)
-    ).all()
+def category_tree() -> Sequence[CategoryRef]:
+    """Top-level categories in use with their children in use, in display order (retired ones are not
+    offered; their listings stay visible). Kept in memory until an admin changes a category."""
+    return reference().tree
 
 
-def cities() -> Sequence[City]:
-    return db.session.scalars(select(City).order_by(City.position, City.name)).all()
+def cities() -> Sequence[CityRef]:
+    return reference().cities
 
 
-def _category_ids(category: Category) -> list[int]:
-    ids = [category.id]
-    ids += db.session.scalars(select(Category.id).where(Category.parent_id == category.id)).all()
-    return ids
+def _category_ids(category: CategoryRef) -> list[int]:
+    return [category.id, *(child.id for child in category.all_children)]
 
 
 # Products whose page stays public once they are no longer on sale: shared links keep working.
@@ -168,19 +160,17 @@ def _is_public(sold_out_too: bool = False) -> ColumnElement[bool]:
 
 
 def _public_products(sold_out_too: bool = False) -> Select[Product]:
-    return (
-        select(Product)
-        .where(_is_public(sold_out_too))
-        .options(selectinload(Product.images), selectinload(Product.city))
-    )
+    """Public products with their photos (their city and category are read from the reference lists)."""
+    return select(Product).where(_is_public(sold_out_too)).options(selectinload(Product.images))
 
 
 def load_public(ids: Sequence[int]) -> list[Product]:
     """Full public products for ids found by an id-only query, in the order of the ids (the ones no longer
-    on sale left out)."""
+    on sale left out), their photos read in the same statement."""
     if not ids:
         return []
-    found = {p.id: p for p in db.session.scalars(_public_products().where(Product.id.in_(ids)))}
+    stmt = select(Product).where(_is_public(), Product.id.in_(ids)).options(joinedload(Product.images))
+    found = {p.id: p for p in db.session.scalars(stmt).unique()}
     return [found[i] for i in ids if i in found]
 
 
@@ -260,11 +250,10 @@ def list_products(filters: ListingFilters, per_page: int = 20, with_count: bool 
 def get_public_product(public_id: object, sold_out_too: bool = False) -> Product:
     """An ACTIVE product by its public id (with `sold_out_too`, for its page: a reserved or sold one
     too); anything else is not found."""
-    product = db.session.scalar(
-        _public_products(sold_out_too)
-        .where(Product.public_id == str(public_id)[:16])
-        .options(selectinload(Product.category).selectinload(Category.parent), selectinload(Product.seller))
-    )
+    product = db.session.scalars(
+        select(Product).where(_is_public(sold_out_too), Product.public_id == str(public_id)[:16])
+        .options(joinedload(Product.images), joinedload(Product.seller))
+    ).unique().first()
     if product is None:
         raise NotFound(_l("Ce produit n'existe pas ou n'est plus en vente."))
     return product
@@ -277,11 +266,19 @@ def record_view(product: Product, person: events.Person) -> None:
 
 
 def similar_products(product: Product, limit: int = 6) -> list[Product]:
-    """Public products of the same category family, closest in price first.
+    """Public products of the same category family, closest in price first."""
+    return _load(nearest_ids(product, limit))
+
+
+def nearest_ids(product: Product, limit: int = 6) -> list[int]:
+    """The ids of similar_products, in their order, in one statement.
 
     The nearest prices are the first rows above and the first rows below the product's price,
     two short walks of the price index instead of sorting the whole family by distance."""
-    family = product.category.parent or product.category
+    own = reference().categories.get(product.category_id)
+    if own is None:
+        return []
+    family = own.family
     base = select(Product.id, Product.price).where(
         _is_public(), Product.category_id.in_(_category_ids(family)), Product.id != product.id
     )
@@ -291,13 +288,21 @@ def similar_products(product: Product, limit: int = 6) -> list[Product]:
         union_all(select(above.limit(limit).subquery()), select(below.limit(limit).subquery()))
     ).all()
     nearest = sorted(rows, key=lambda row: (abs(row.price - product.price), -row.id))[:limit]
-    return _load([row.id for row in nearest])
+    return [row.id for row in nearest]
 
 
 def newest_products(limit: int = 8) -> Sequence[Product]:
     return db.session.scalars(
         _public_products().order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
     ).all()
+
+
+def most_viewed_ids(limit: int = 8, city_id: int | None = None) -> list[int]:
+    """The ids of most_viewed_products, in their order."""
+    stmt = select(Product.id).where(_is_public())
+    if city_id is not None:
+        stmt = stmt.where(Product.city_id == city_id)
+    return list(db.session.scalars(stmt.order_by(Product.view_count.desc(), Product.id.desc()).limit(limit)))
 
 
 def most_viewed_products(limit: int = 8, city_id: int | None = None) -> Sequence[Product]:
@@ -309,7 +314,7 @@ def most_viewed_products(limit: int = 8, city_id: int | None = None) -> Sequence
 class Suggestions:
     """What to offer when a search finds nothing: the categories its words name, the most viewed products."""
 
-    categories: list[Category]
+    categories: list[CategoryRef]
     popular: Sequence[Product]
 
 
@@ -321,12 +326,11 @@ def empty_search_suggestions(filters: ListingFilters, page: Page, corrected: Seq
     if not terms or page.items or page.page > 1:
         return None
     named = search.named_categories(list(dict.fromkeys([*terms, *corrected]))).named
-    found: list[Category] = []
+    found: list[CategoryRef] = []
     if named:
-        rows = db.session.scalars(
-            select(Category).where(Category.id.in_(named), Category.retired_at.is_(None))
-            .order_by(Category.position, Category.slug)
-        ).all()
+        known = reference().categories
+        rows = sorted((known[i] for i in named if i in known and known[i].retired_at is None),
+                      key=lambda row: (row.position, row.slug))
         # A subcategory is left out when its parent is offered already.
         found = [row for row in rows if row.parent_id not in named][:categories]
     return Suggestions(categories=found, popular=most_viewed_products(popular))
@@ -377,20 +381,18 @@ def find_products(filters: ListingFilters, per_page: int = 20, with_count: bool 
 
 # --- places for the app's filters and checkout ----------------------------------------------------
 
-def city_by_slug(slug: object) -> City | None:
+def city_by_slug(slug: object) -> CityRef | None:
     clean = str(slug or "").strip()[:60]
-    return db.session.scalar(select(City).where(City.slug == clean)) if clean else None
+    return reference().city_slugs.get(clean) if clean else None
 
 
-def pickup_points(city_slug: object = None) -> Sequence[PickupPoint]:
+def pickup_points(city_slug: object = None) -> Sequence[PickupPointRef]:
     """Active pickup points by city then name; in one city when a slug is given (none for an unknown one)."""
-    stmt = (select(PickupPoint).join(City, PickupPoint.city_id == City.id)
-            .where(PickupPoint.is_active.is_(True))
-            .options(selectinload(PickupPoint.city))
-            .order_by(City.position, City.name, PickupPoint.name))
+    points = reference().pickup_points
     if city_slug:
-        stmt = stmt.where(City.slug == str(city_slug).strip()[:60])
-    return db.session.scalars(stmt).all()
+        slug = str(city_slug).strip()[:60]
+        return [point for point in points if point.city.slug == slug]
+    return points
 
 
 def pickup_point_by_public_id(public_id: object) -> PickupPoint | None:

@@ -23,7 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import UnaryExpression
 
 from vgk.extensions import db
-from vgk.models import Category, Product, ProductStatus, SearchWord
+from vgk.models import Product, ProductStatus, SearchWord
+from vgk.services.catalogue import reference
 from vgk.services.catalogue.spelling import AFTER_Z
 from vgk.services.catalogue.vocabulary import CategoryMatch, CategoryName, match_categories, text_alternatives
 
@@ -52,9 +53,9 @@ def count_upto(stmt: Select[Any], limit: int) -> int:
 
 
 def category_names() -> list[CategoryName]:
-    """Every category's id, parent and names: one small query."""
-    rows = db.session.execute(select(Category.id, Category.parent_id, Category.name_fr, Category.name_en))
-    return [CategoryName(row.id, row.parent_id, row.name_fr, row.name_en) for row in rows]
+    """Every category's id, parent and names, from the reference lists (in memory)."""
+    return [CategoryName(row.id, row.parent_id, row.name_fr, row.name_en)
+            for row in reference.reference().categories.values()]
 
 
 def named_categories(terms: Sequence[str]) -> CategoryMatch:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from vgk.errors import Conflict, Invalid, NotFound
 from vgk.extensions import db
@@ -63,7 +63,7 @@ def _favourites(user: User) -> Select[Product]:
         select(Product)
         .join(Favourite, Favourite.product_id == Product.id)
         .where(Favourite.user_id == user.id)
-        .options(selectinload(Product.images), selectinload(Product.city), selectinload(Product.seller))
+        .options(selectinload(Product.images), joinedload(Product.seller))  # cities from the reference lists
         .order_by(Favourite.created_at.desc(), Product.id.desc())
     )
 

@@ -24,7 +24,8 @@ from vgk.models import (
     TrendingItem,
     User,
 )
-from vgk.services.catalogue import catalog
+from vgk.services.catalogue import catalog, reference
+from vgk.services.catalogue.reference import CityRef
 from vgk.services.discovery import events, recommenders
 from vgk.services.discovery.events import Person
 
@@ -41,27 +42,52 @@ class Suggestion:
 _NEIGHBOURS = (select(ItemNeighbour.neighbour_id)
                .where(ItemNeighbour.product_id == bindparam("pid"), ItemNeighbour.kind == bindparam("kind"))
                .order_by(ItemNeighbour.rank))
+_BOTH_NEIGHBOURS = (select(ItemNeighbour.neighbour_id, ItemNeighbour.kind)
+                    .where(ItemNeighbour.product_id == bindparam("pid"),
+                           ItemNeighbour.kind.in_((NeighbourKind.CONTENT, NeighbourKind.COVIEW)))
+                    .order_by(ItemNeighbour.rank))
 
 
 def _alike(product: Product, other: Product) -> str:
     parts = [_("Même catégorie") if other.category_id == product.category_id else _("Même rayon")]
-    if other.city_id == product.city_id:
-        parts.append(_("à %(city)s", city=other.city.name))
+    city = reference.city(other.city_id)
+    if other.city_id == product.city_id and city is not None:
+        parts.append(_("à %(city)s", city=city.name))
     low, high = sorted((max(product.price, 1), max(other.price, 1)))
     if high <= 1.5 * low:
         parts.append(_("prix proche"))
     return " · ".join(parts)
 
 
+def for_product(product: Product, limit: int = 6) -> tuple[list[Suggestion], list[Suggestion]]:
+    """A product page's two lists: the items alike in words, category, city and price (`similar`), and the
+    items its visitors looked at, liked or bought too, not among the first (`seen together`). Both kinds
+    of neighbours are read in one statement and every item in one more; a product the job has not seen
+    yet (too few neighbours) adds the category-and-price rule's statement."""
+    rows = db.session.execute(_BOTH_NEIGHBOURS, {"pid": product.id}).all()
+    content = [other for other, kind in rows if kind == NeighbourKind.CONTENT]
+    coview = [other for other, kind in rows if kind == NeighbourKind.COVIEW]
+    rule = catalog.nearest_ids(product, limit) if len(content) < limit else []
+    loaded = {item.id: item for item in catalog.load_public(list(dict.fromkeys([*content, *rule, *coview])))}
+    found = _picked(content, loaded, {product.id}, limit)
+    if len(found) < limit and not rule:  # neighbours no longer on sale: the rule completes them
+        rule = catalog.nearest_ids(product, limit)
+        loaded.update((item.id, item) for item in catalog.load_public([i for i in rule if i not in loaded]))
+    found += _picked(rule, loaded, {product.id, *(item.id for item in found)}, limit - len(found))
+    similar_items = [Suggestion(item, _alike(product, item)) for item in found]
+    taken = {product.id, *(item.id for item in found)}
+    together = [Suggestion(item, _("Vu aussi par les visiteurs de cet article"))
+                for item in _picked(coview, loaded, taken, limit)]
+    return similar_items, together
+
+
+def _picked(ids: Sequence[int], loaded: dict[int, Product], taken: set[int], limit: int) -> list[Product]:
+    return [loaded[i] for i in dict.fromkeys(ids) if i in loaded and i not in taken][:max(limit, 0)]
+
+
 def similar(product: Product, limit: int = 6) -> list[Suggestion]:
-    """Items alike in words, category, city and price."""
-    ids = db.session.scalars(_NEIGHBOURS, {"pid": product.id, "kind": NeighbourKind.CONTENT}).all()
-    found = [item for item in catalog.load_public(ids) if item.id != product.id][:limit]
-    if len(found) < limit:
-        taken = {item.id for item in found}
-        rule = [item for item in catalog.similar_products(product, limit) if item.id not in taken]
-        found += rule[:limit - len(found)]
-    return [Suggestion(item, _alike(product, item)) for item in found]
+    """Items alike in words, category, city and price (see for_product)."""
+    return for_product(product, limit)[0]
 
 
 def seen_together(product: Product, limit: int = 6, shown: Sequence[Suggestion] = ()) -> list[Suggestion]:
@@ -82,19 +108,32 @@ def _trending_ids(city_id: int, families: Sequence[int] = ()) -> list[tuple[int,
     return recommenders.local_trend((product, value, scope) for product, value, scope in rows)
 
 
-def trending(city: City | None, limit: int = 8) -> list[Suggestion]:
-    """What is in demand in a city (everywhere without one); the most viewed there until the job has run."""
-    ids = [product for product, _score in _trending_ids(city.id if city else 0)][:limit * 2]
-    found = catalog.load_public(ids)[:limit]
-    if len(found) < limit:
-        taken = {item.id for item in found}
-        found += [item for item in catalog.most_viewed_products(limit * 2, city_id=city.id if city else None)
-                  if item.id not in taken][:limit - len(found)]
+def trending(city: City | CityRef | None, limit: int = 8) -> list[Suggestion]:
+    """What is in demand in a city (everywhere without one); the most viewed there until the job has run.
+    A small town's list is completed by what is in demand everywhere. The candidates' ids are read first
+    (the trends of both places in one statement, the most viewed only when the trends are too few), then
+    every product in one statement."""
+    scopes = [city.id, 0] if city is not None else [0]
+    rows = db.session.execute(
+        select(TrendingItem.city_id, TrendingItem.product_id, TrendingItem.score)
+        .where(TrendingItem.city_id.in_(scopes), TrendingItem.category_id == 0)
+        .order_by(TrendingItem.rank)).all()
+    trends = {scope: [product for product, _score in recommenders.local_trend(
+        (product, score, 0) for where, product, score in rows if where == scope)][:limit * 2] for scope in scopes}
+    here = trends[scopes[0]]
+    if len(here) < limit:
+        here = list(dict.fromkeys([*here, *catalog.most_viewed_ids(limit * 2, city_id=city.id if city else None)]))
+    everywhere: list[int] = []
+    if city is not None and len(here) < limit:
+        everywhere = trends[0] if len(trends[0]) >= limit else list(dict.fromkeys(
+            [*trends[0], *catalog.most_viewed_ids(limit * 2)]))
+    loaded = {item.id: item for item in catalog.load_public(list(dict.fromkeys([*here, *everywhere])))}
     reason = _("Populaire à %(city)s", city=city.name) if city else _("Populaire en ce moment")
-    result = [Suggestion(item, reason) for item in found]
-    if city is not None and len(result) < limit:  # a small town: what is in demand everywhere completes it
-        taken = {item.id for item in found}
-        result += [s for s in trending(None, limit) if s.product.id not in taken][:limit - len(result)]
+    result = [Suggestion(loaded[i], reason) for i in here if i in loaded][:limit]
+    if city is not None and len(result) < limit:
+        taken = {s.product.id for s in result}
+        result += [Suggestion(loaded[i], _("Populaire en ce moment")) for i in everywhere
+                   if i in loaded and i not in taken][:limit - len(result)]
     return result
 
 
@@ -112,21 +151,23 @@ def _history(person: Person) -> list[tuple[int, str]]:
     return recommenders.recent_history(waiting + [(product, kind) for product, kind in rows if product is not None])
 
 
-def city_for(person: Person, chosen: City | None = None, user: User | None = None) -> City | None:
+def city_for(person: Person, chosen: City | CityRef | None = None,
+             user: User | None = None) -> City | CityRef | None:
     """The city to show: the one chosen, the account's, the one most of the person's products are in, or
     the first city."""
     if chosen is not None:
         return chosen
     if user is not None and getattr(user, "city_id", None):
-        return user.city
+        return reference.city(user.city_id)
     history = [product for product, _kind in _history(person)]
     if history:
         top = db.session.execute(
             select(Product.city_id, func.count()).where(Product.id.in_(history))
             .group_by(Product.city_id).order_by(func.count().desc(), Product.city_id).limit(1)).first()
         if top is not None:
-            return db.session.get(City, top[0])
-    return db.session.scalar(select(City).order_by(City.position, City.name).limit(1))
+            return reference.city(top[0])
+    cities = reference.reference().cities
+    return cities[0] if cities else None
 
 
 def _reason(kind: str, title: str, source: str = "") -> str:
@@ -141,7 +182,8 @@ def _reason(kind: str, title: str, source: str = "") -> str:
     return _("Parce que vous avez regardé « %(title)s »", title=title)
 
 
-def for_person(person: Person, city: City | None, limit: int = 10, user: User | None = None) -> list[Suggestion]:
+def for_person(person: Person, city: City | CityRef | None, limit: int = 10,
+               user: User | None = None) -> list[Suggestion]:
     """A person's feed: the neighbours of what they did lately and what is trending in their city, never
     what they already saw or their own listings."""
     history = _history(person)

@@ -8,6 +8,7 @@ from vgk.edge import local_target
 from vgk.security import public
 from vgk.services.accounts import personal
 from vgk.web import data_saver
+from vgk.web.forms import same_origin_form
 from vgk.web.htmx import render
 from vgk.web.visitor import bp
 
@@ -23,6 +24,7 @@ def data_saver_page():
 
 @bp.post("/economie-donnees")
 @public
+@same_origin_form
 def set_data_saver():
     choice = request.form.get("mode")
     if choice not in VALUES:

@@ -5,16 +5,28 @@ from flask import abort, current_app, make_response, redirect, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from vgk import page_cache
 from vgk.edge import local_target
 from vgk.models import EventKind
 from vgk.security import public
-from vgk.services.catalogue import catalog, social
+from vgk.services.catalogue import catalog, reference, social
 from vgk.services.discovery import events, suggestions
 from vgk.services.selling.media import image_url
 from vgk.urls import absolute_url, public_url
 from vgk.web import visitors
 from vgk.web.htmx import render
 from vgk.web.visitor import bp
+
+
+@bp.app_template_global()
+def city_of(product):
+    """A product's city, from the reference lists kept in memory (no statement per card)."""
+    return reference.city_of(product)
+
+
+@bp.app_template_global()
+def category_of(product):
+    return reference.category_of(product)
 
 
 def chosen_city():
@@ -42,6 +54,8 @@ def home():
     if request.args.get("ville") and city is not None:
         response.set_cookie(visitors.CITY_COOKIE, city.slug, max_age=visitors.YEAR, httponly=True, samesite="Lax",
                             secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    elif user is None:
+        page_cache.shareable(response)
     return response
 
 
@@ -73,7 +87,10 @@ def products():
     )
     # "Load more" asks for the next cards only; a filter change swaps the whole result block.
     fragment = "visitor/_product_cards.html" if more else "visitor/_results.html"
-    return render("visitor/products.html", fragment, **context)
+    response = make_response(render("visitor/products.html", fragment, **context))
+    if not filters.q and not current_user.is_authenticated:  # a search is counted: never answered from a cache
+        page_cache.shareable(response)
+    return response
 
 
 @bp.get("/p/<public_id>")
@@ -83,12 +100,12 @@ def product(public_id):
     catalog.record_view(item, visitors.acting_person())
     rating, review_count = social.rating_of(item.seller)
     page_url = public_url("visitor.product", public_id=item.public_id)
-    similar = suggestions.similar(item)
+    similar, seen_together = suggestions.for_product(item)
     return render(
         "visitor/product.html",
         product=item,
         similar=similar,
-        seen_together=suggestions.seen_together(item, shown=similar),
+        seen_together=seen_together,
         rating=rating,
         review_count=review_count,
         page_url=page_url,
