@@ -56,6 +56,19 @@ def test_a_list_fetches_the_photos_near_the_screen_and_the_others_as_one_scrolls
     assert len(seen) > first
 
 
+def test_cards_swapped_in_by_a_filter_get_their_photos_too(live_server, phone, stools):
+    phone.goto(live_server.url + stools)
+    phone.wait_for_load_state("networkidle")
+    phone.select_option("#f-sort", "price_desc")  # htmx replaces the results
+    phone.wait_for_url("**sort=price_desc**")
+    phone.wait_for_load_state("networkidle")
+    cards = phone.locator("article.card")
+    expect(cards).to_have_count(12)
+    assert phone.evaluate(SHOWN) >= 1
+    cards.last.scroll_into_view_if_needed()
+    expect(cards.last.locator("img")).to_have_js_property("complete", True)
+
+
 def test_without_javascript_every_card_shows_its_photo(live_server, browser, stools):
     context = browser.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=2, is_mobile=True,
                                   has_touch=True, locale="fr-FR", java_script_enabled=False)

@@ -82,7 +82,6 @@ def test_demo_pictures_weigh_what_phone_photos_weigh(app, monkeypatch):
 
     from vgk.demo import picture_cache
     from vgk.demo.images.registry import FAMILIES
-
     from vgk.services.selling import media
 
     monkeypatch.setitem(app.config, "DEMO_PICTURE_CACHE", "")  # made now, not read from a cache
