@@ -203,8 +203,8 @@ def summarise(name, rows, budget, before, verbose):
     total = sum(by_kind.values())
     status = "PASS" if total <= budget else "FAIL"
     parts = ", ".join(f"{kind} {by_kind[kind] / KB:.1f}" for kind in KINDS)
-    print(f"{status}  {name}: {total / KB:.1f} KB (budget {budget / KB:.0f} KB; before: {before / KB:.1f} KB), "
-          f"{len(rows)} responses")
+    was = f"; before: {before / KB:.1f} KB" if before else ""
+    print(f"{status}  {name}: {total / KB:.1f} KB (budget {budget / KB:.0f} KB{was}), {len(rows)} responses")
     print(f"      {parts} KB")
     if verbose:
         for path, kind, size in rows:
@@ -278,8 +278,8 @@ def main(argv=None):
                         continue
                     context, run = scenario()
                     try:
-                        results.append(summarise(title, measure(meter, run), BUDGETS[budget], BEFORE[budget],
-                                                 args.verbose))
+                        before = None if args.scroll else BEFORE[budget]  # measured on first screens
+                        results.append(summarise(title, measure(meter, run), BUDGETS[budget], before, args.verbose))
                     finally:
                         context.close()
             finally:
