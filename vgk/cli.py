@@ -60,11 +60,11 @@ def register(app):
 
     @app.cli.command("media-sizes")
     def media_sizes():
-        """Make the 640 px size of the listing photos stored before it existed (from their 960 px file)."""
+        """Make the 480 and 640 px sizes of the listing photos stored before they existed (from their 960 px file)."""
         from vgk.services.selling import photo_sizes
 
         made = photo_sizes.fill_missing(progress=lambda line: click.echo(f"  {line}"))
-        click.echo(f"{made} missing 640 px photos made.")
+        click.echo(f"{made} missing 480 and 640 px files made.")
 
     @app.cli.command("seed-demo")
     @click.option("--products", default=220, show_default=True, help="How many active listings to create.")

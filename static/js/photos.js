@@ -1,7 +1,9 @@
-/* Vidé-Grenier Kamer: photos that wait to be asked for. A waiting photo (a.ph-later: its description and
-   "show the photo") becomes the photo when tapped; in a product gallery (data-gallery) the arrows, a swipe
-   or the arrow keys move between photos, each loaded when it comes into view. Without this file each
-   waiting photo is a plain link to it. */
+/* Vidé-Grenier Kamer: photos that wait. A card's photo written inside <noscript data-photo> is put in the
+   page when its box comes within MARGIN of the screen (the browser's own lazy loading would fetch every
+   photo one or two screens below); without JavaScript the browser shows it as usual. A photo waiting to be
+   asked for (a.ph-later: its description and "show the photo") becomes the photo when tapped; in a product
+   gallery (data-gallery) the arrows, a swipe or the arrow keys move between photos, each loaded when it
+   comes into view. Without this file each waiting photo is a plain link to it. */
 (function () {
   "use strict";
   function show(link) {
@@ -53,6 +55,30 @@
     }, { passive: true });
     settle(0);
   }
-  function start() { document.querySelectorAll("[data-gallery]").forEach(gallery); }
+  // --- card photos near the screen --------------------------------------------------------------
+  var MARGIN = "100px 0px";
+  function reveal(box) {
+    var wait = box.querySelector("noscript[data-photo]");
+    if (!wait) return;
+    var parsed = document.createElement("template");
+    parsed.innerHTML = wait.innerHTML; // its markup, whether the parser kept it as text or as elements
+    box.replaceChild(parsed.content, wait);
+  }
+  var near = "IntersectionObserver" in window && new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) { near.unobserve(entry.target); reveal(entry.target); }
+    });
+  }, { rootMargin: MARGIN });
+  function watch(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("noscript[data-photo]").forEach(function (wait) {
+      if (near) near.observe(wait.parentNode); else reveal(wait.parentNode);
+    });
+  }
+  document.addEventListener("htmx:load", function (e) { watch(e.target); }); // cards swapped in by htmx
+
+  function start() {
+    watch(document);
+    document.querySelectorAll("[data-gallery]").forEach(gallery);
+  }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

@@ -1,6 +1,7 @@
 """A visitor on a phone that loses its network: the pages they saw (the first one included) open offline
 with their pictures, a page never seen shows the offline page, adding to the cart offline says it was not
 sent, and nothing private (cart, checkout) is ever in the service worker's caches."""
+import json
 import time
 
 import pytest
@@ -65,6 +66,7 @@ def test_pages_seen_open_offline_with_their_pictures_and_actions_say_they_were_n
     page.goto(base + paths[0])
     # The first page was loaded before the worker existed: once active, it keeps the page and its pictures.
     wait_until(page, "navigator.serviceWorker.controller !== null")
+    page.wait_for_load_state("networkidle")  # the cards' photos are put in the page as they near the screen
     shown = {paths[0]: page.evaluate(PICTURES_SHOWN)}
     assert shown[paths[0]], "the home page shows thumbnails"
     wait_until(page, f"""(async () => {{
@@ -72,7 +74,7 @@ def test_pages_seen_open_offline_with_their_pictures_and_actions_say_they_were_n
       return kept.includes("/") && {shown[paths[0]]!r}.every((p) => kept.includes(p));
     }})()""")
     for path in paths[1:]:
-        page.goto(base + path, wait_until="load")
+        page.goto(base + path, wait_until="networkidle")
         shown[path] = page.evaluate(PICTURES_SHOWN)
         assert shown[path], path
     static_before = [p for p in cached(page) if p.startswith("/static/")]
@@ -82,7 +84,9 @@ def test_pages_seen_open_offline_with_their_pictures_and_actions_say_they_were_n
     for path in paths:
         page.goto(base + path, wait_until="load")
         assert page.locator("h1").first.inner_text() != "Vous êtes hors ligne", path
-        assert page.evaluate(PICTURES_SHOWN) == shown[path], path
+        # the same pictures, taken from the worker (the cards' photos are put in as they near the screen)
+        expected = json.dumps(json.dumps(shown[path], separators=(",", ":")))
+        wait_until(page, f"JSON.stringify({PICTURES_SHOWN}) === {expected}")
         expect(page.locator("#offline")).to_be_visible()  # the bar says the phone is offline
         assert page.evaluate("document.styleSheets[0].cssRules.length") > 50, path  # with its stylesheet
     expect(page.locator("#offline")).to_contain_text("hors ligne")

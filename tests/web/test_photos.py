@@ -32,7 +32,8 @@ def test_product_page_loads_the_first_photo_first_and_the_others_on_demand(clien
     assert 'fetchpriority="high"' in first and 'loading="lazy"' not in first
     cover = tv.images[0]
     # The test photos are 640 px wide: their 960 px size is the same picture, not offered twice.
-    assert f'srcset="/media/{cover.thumb_key} 320w, /media/{cover.medium_key} 640w"' in first
+    assert (f'srcset="/media/{cover.thumb_key} 320w, /media/{cover.phone_key} 480w, /media/{cover.medium_key} 640w"'
+            in first)
     assert 'sizes="' in first
     later = re.findall(r'<a class="ph-later" href="/media/([^"]+)"', gallery)
     assert later == [tv.images[1].large_key, tv.images[2].large_key]
@@ -47,9 +48,11 @@ def test_cards_offer_the_small_sizes_and_only_the_first_is_urgent(client, listed
     cards = imgs(newest)
     assert len(cards) >= 2
     tv = listed["tv"].images[0]
-    assert f'srcset="/media/{tv.thumb_key} 320w, /media/{tv.medium_key} 640w"' in cards[0]
+    assert f'srcset="/media/{tv.thumb_key} 320w, /media/{tv.phone_key} 480w, /media/{tv.medium_key} 640w"' in cards[0]
     assert 'fetchpriority="high"' in cards[0] and 'loading="lazy"' not in cards[0]
     assert all('loading="lazy"' in card and "fetchpriority" not in card for card in cards[1:])
+    # The others are written for browsers without JavaScript; static/js/photos.js shows them near the screen.
+    assert re.findall(r"<noscript data-photo>(<img [^>]*>)</noscript>", newest) == cards[1:]
 
 
 def test_cart_photo_link_has_a_name(client, listed):
@@ -114,22 +117,26 @@ def test_client_choice_is_kept_in_the_account(client, app, listed):
     assert not any("/media/" in tag for tag in imgs(client.get("/").get_data(as_text=True)))
 
 
-def test_photos_stored_before_the_640_size_get_it_when_first_asked(client, app, listed):
+@pytest.mark.parametrize("size", [480, 640])
+def test_photos_stored_before_a_size_existed_get_it_when_first_asked(client, app, listed, size):
     cover = listed["dress"].images[0]
-    medium = Path(app.config["MEDIA_ROOT"], cover.medium_key)
-    assert medium.is_file()  # an upload stores the three sizes
-    medium.unlink()  # as for a photo stored before the 640 px size existed
-    response = client.get(f"/media/{cover.medium_key}")
+    key = cover.sized_key(size)
+    stored = Path(app.config["MEDIA_ROOT"], key)
+    assert stored.is_file()  # an upload stores the four sizes
+    stored.unlink()  # as for a photo stored before that size existed
+    response = client.get(f"/media/{key}")
     assert response.status_code == 200 and response.mimetype == "image/webp"
-    assert medium.is_file()
-    assert client.get("/media/products/nothing/abc-640.webp").status_code == 404
+    assert stored.is_file()
+    assert client.get(f"/media/products/nothing/abc-{size}.webp").status_code == 404
 
 
-def test_media_sizes_command_fills_the_missing_640_files(app, listed):
+def test_media_sizes_command_fills_the_missing_480_and_640_files(app, listed):
     covers = [image for product in listed.values() for image in product.images]
     for image in covers:
         Path(app.config["MEDIA_ROOT"], image.medium_key).unlink()
+        Path(app.config["MEDIA_ROOT"], image.phone_key).unlink()
     result = app.test_cli_runner().invoke(args=["media-sizes"])
     assert result.exit_code == 0, result.output
-    assert f"{len(covers)} missing 640 px photos made." in result.output
+    assert f"{2 * len(covers)} missing 480 and 640 px files made." in result.output
     assert all(Path(app.config["MEDIA_ROOT"], image.medium_key).is_file() for image in covers)
+    assert all(Path(app.config["MEDIA_ROOT"], image.phone_key).is_file() for image in covers)

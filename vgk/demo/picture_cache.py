@@ -15,14 +15,15 @@ from flask import current_app
 from vgk.demo.images import render
 from vgk.services.selling import media
 
-FORMAT = 1
+FORMAT = 2
 
 
 @cache
 def _code_version() -> str:
     """A digest of the drawing code and of the sizes and qualities the pipeline encodes at."""
     digest = hashlib.sha256(repr((FORMAT, media.SIZES, media.LARGE_QUALITY, media.MEDIUM_QUALITY,
-                                  media.THUMB_QUALITY_STEPS, media.THUMB_MAX_BYTES)).encode())
+                                  media.THUMB_QUALITY_STEPS, media.THUMB_MAX_BYTES,
+                                  media.SMALL_SIZES_METHOD)).encode())
     for path in sorted(Path(__file__).with_name("images").glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -35,21 +36,26 @@ def _folder() -> Path | None:
     return Path(configured or os.path.join(current_app.instance_path, "demo-pictures"))
 
 
+PARTS = ("thumb", "phone", "medium", "large")
+
+
 def _pack(picture: media.ProcessedImage) -> bytes:
+    parts = [getattr(picture, name) for name in PARTS]
     header = json.dumps({"width": picture.width, "height": picture.height, "digest": picture.digest,
-                         "sizes": [len(picture.thumb), len(picture.medium), len(picture.large)]}).encode()
-    return len(header).to_bytes(4, "big") + header + picture.thumb + picture.medium + picture.large
+                         "sizes": [len(part) for part in parts]}).encode()
+    return len(header).to_bytes(4, "big") + header + b"".join(parts)
 
 
 def _unpack(data: bytes) -> media.ProcessedImage:
     length = int.from_bytes(data[:4], "big")
     header = json.loads(data[4:4 + length])
-    thumb, medium, large = header["sizes"]
     body = data[4 + length:]
-    if len(body) != thumb + medium + large:
+    if len(header["sizes"]) != len(PARTS) or len(body) != sum(header["sizes"]):
         raise ValueError("truncated demo picture")
-    return media.ProcessedImage(thumb=body[:thumb], medium=body[thumb:thumb + medium], large=body[thumb + medium:],
-                                width=header["width"], height=header["height"], digest=header["digest"])
+    parts, start = {}, 0
+    for name, size in zip(PARTS, header["sizes"], strict=True):
+        parts[name], start = body[start:start + size], start + size
+    return media.ProcessedImage(**parts, width=header["width"], height=header["height"], digest=header["digest"])
 
 
 def processed_picture(family: str, seed: int, variant: int, colour: tuple[int, int, int] | None,

@@ -60,6 +60,7 @@ from vgk.models import (
 from vgk.models.base import new_public_id, utcnow
 from vgk.services.discovery.build import rebuild
 from vgk.services.selling import moderation
+from vgk.services.selling.media import SIZES as PHOTO_SIZES
 from vgk.services.selling.media import save_product_image
 
 log = logging.getLogger(__name__)
@@ -303,7 +304,7 @@ def _create_products(rng, active_count, cities, points, leaves, sellers, stored_
         db.session.add(product)
         _add_pictures(rng, product, item, leaf, colour, stored_keys)
         if (index + 1) % PROGRESS_EVERY == 0 or index + 1 == total:
-            progress(f"listings: {index + 1} of {total}, {len(stored_keys) // 3} pictures")
+            progress(f"listings: {index + 1} of {total}, {len(stored_keys) // len(PHOTO_SIZES)} pictures")
 
     # Listings awaiting moderation carry their automatic flags, as after a real submission.
     db.session.flush()

@@ -194,17 +194,24 @@ class ProductImage(db.Model):
 
     product: Mapped[Product] = relationship(back_populates="images")
 
+    def sized_key(self, box: int) -> str:
+        """The file of another size (480 or 640 px), stored next to the 320 px one (photos stored before it
+        existed get it from `flask media-sizes`, or when it is first asked for)."""
+        stem, _, suffix = self.thumb_key.rpartition("-320.")
+        return f"{stem}-{box}.{suffix}" if stem else self.large_key
+
+    @property
+    def phone_key(self) -> str:
+        return self.sized_key(480)
+
     @property
     def medium_key(self) -> str:
-        """The 640 px size, stored next to the 320 px one (photos stored before it existed get it from
-        `flask media-sizes`, or when it is first asked for)."""
-        stem, _, suffix = self.thumb_key.rpartition("-320.")
-        return f"{stem}-640.{suffix}" if stem else self.large_key
+        return self.sized_key(640)
 
     @property
     def keys(self) -> list[str]:
         """Every stored file of this photo."""
-        return list(dict.fromkeys((self.thumb_key, self.medium_key, self.large_key)))
+        return list(dict.fromkeys((self.thumb_key, self.phone_key, self.medium_key, self.large_key)))
 
 
 class Favourite(db.Model):

@@ -1,5 +1,5 @@
-"""The sizes a listing photo is served in: the `srcset` a page offers (320, 640 and 960 px WebP, with
-their real widths) and the 640 px files that photos stored before that size existed are missing —
+"""The sizes a listing photo is served in: the `srcset` a page offers (320, 480, 640 and 960 px WebP, with
+their real widths) and the 480 and 640 px files that photos stored before those sizes existed are missing —
 made from the 960 px file, all at once (`flask media-sizes`) or when one is first asked for."""
 import io
 import logging
@@ -16,8 +16,8 @@ from vgk.services.selling import media
 
 log = logging.getLogger(__name__)
 
-# products/<public id>/<token>-640.webp: the only kind of file made on demand.
-_MEDIUM_KEY = re.compile(r"products/[A-Za-z0-9_-]+/[0-9a-f]+-640\.webp")
+# products/<public id>/<token>-480.webp or -640.webp: the only kinds of file made on demand.
+_MADE_KEY = re.compile(r"products/[A-Za-z0-9_-]+/[0-9a-f]+-(?P<box>480|640)\.webp")
 
 
 def widths(image: ProductImage) -> dict[int, int]:
@@ -27,7 +27,8 @@ def widths(image: ProductImage) -> dict[int, int]:
 
 def srcset(image: ProductImage, largest: int = media.LARGE_SIZE) -> str:
     """The `srcset` attribute of a photo: each stored size up to `largest`, described by its width."""
-    keys = {media.THUMB_SIZE: image.thumb_key, media.MEDIUM_SIZE: image.medium_key, media.LARGE_SIZE: image.large_key}
+    keys = {media.THUMB_SIZE: image.thumb_key, media.PHONE_SIZE: image.phone_key,
+            media.MEDIUM_SIZE: image.medium_key, media.LARGE_SIZE: image.large_key}
     seen: dict[int, str] = {}
     for box, width in widths(image).items():
         if box <= largest and width not in seen:
@@ -35,52 +36,53 @@ def srcset(image: ProductImage, largest: int = media.LARGE_SIZE) -> str:
     return ", ".join(f"{url} {width}w" for width, url in seen.items())
 
 
-def _large_key(medium_key: str) -> str:
-    return medium_key[: -len("-640.webp")] + "-960.webp"
+def _large_key(key: str) -> str:
+    return key.rpartition("-")[0] + f"-{media.LARGE_SIZE}.webp"
 
 
-def _make_medium(medium_key: str) -> bool:
-    """Write the 640 px file from the 960 px one; False when there is no 960 px file."""
+def _make(key: str, box: int) -> bool:
+    """Write the `box` px file from the 960 px one; False when there is no 960 px file."""
     storage = registry.storage()
     try:
-        data = storage.read(_large_key(medium_key))
+        data = storage.read(_large_key(key))
     except (FileNotFoundError, ValueError):
         return False
     with media._image_turn(), Image.open(io.BytesIO(data), formats=("WEBP",)) as large:
-        medium = media._fit(large.convert("RGB"), media.MEDIUM_SIZE)
-        storage.save(medium_key, media._webp(medium, (media.MEDIUM_QUALITY,)), "image/webp")
+        smaller = media._fit(large.convert("RGB"), box)
+        storage.save(key, media._webp(smaller, (media.MEDIUM_QUALITY,), method=media.SMALL_SIZES_METHOD), "image/webp")
     return True
 
 
 def make_missing(key: str) -> bool:
-    """A 640 px file asked for but not stored yet: made now from its 960 px file. True if it was."""
-    if not _MEDIUM_KEY.fullmatch(key):
+    """A 480 or 640 px file asked for but not stored yet: made now from its 960 px file. True if it was."""
+    match = _MADE_KEY.fullmatch(key)
+    if not match:
         return False
     try:
-        made = _make_medium(key)
+        made = _make(key, int(match["box"]))
     except media.Busy:
         raise
     except Exception as error:  # a damaged large file: the page falls back to the other sizes
         log.warning("could not make %s: %s", key, type(error).__name__)
         return False
     if made:
-        log.info("made the missing 640 px photo %s", key)
+        log.info("made the missing %s px photo %s", match["box"], key)
     return made
 
 
 def fill_missing(progress: Callable[[str], None] = lambda _line: None) -> int:
-    """Make every missing 640 px file (photos stored before that size existed); return how many."""
+    """Make every missing 480 and 640 px file (photos stored before those sizes existed); return how many."""
     storage = registry.storage()
     made = 0
     for image in db.session.scalars(select(ProductImage).order_by(ProductImage.id)):
-        key = image.medium_key
-        try:
-            storage.read(key)
-            continue
-        except FileNotFoundError:
-            pass
-        if make_missing(key):
-            made += 1
-            if made % 100 == 0:
-                progress(f"{made} photos")
+        for key in (image.phone_key, image.medium_key):
+            try:
+                storage.read(key)
+                continue
+            except FileNotFoundError:
+                pass
+            if make_missing(key):
+                made += 1
+                if made % 100 == 0:
+                    progress(f"{made} files")
     return made
