@@ -17,11 +17,13 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from wtforms import PasswordField
 
 from vgk.extensions import csrf
+from vgk.security import PUBLIC, access_of
 from vgk.web import htmx
 
 EXPIRED = "csrf_expired"
@@ -86,6 +88,13 @@ def _may_keep_form(wants_json):
     )
 
 
+def _only_for_people_signed_in(view) -> bool:
+    """Is nobody signed in, on a view whose guard admits only people who are? (A visitor without a session
+    has no token to send: sending them to sign in says more than "the form expired".)"""
+    access = access_of(view)
+    return not current_user.is_authenticated and access is not None and access != PUBLIC
+
+
 def register_csrf_check(app, wants_json):
     """Check CSRF tokens here rather than in Flask-WTF's own hook (same place among the request hooks:
     call right after `csrf.init_app`), so a marked form page can re-show an expired form."""
@@ -108,6 +117,8 @@ def register_csrf_check(app, wants_json):
         try:
             csrf.protect(apply_exemptions=True)
         except CSRFError:
+            if _only_for_people_signed_in(view):
+                return  # the view's guard sends the visitor to sign in; nothing of the post is acted on
             if not _may_keep_form(wants_json):
                 raise
             g.setdefault(EXPIRED, True)
