@@ -41,6 +41,8 @@ def test_the_service_worker_names_the_shell_the_pages_load(client):
     shell = json.loads(re.search(r"const SHELL_URLS = (\[[^\]]*\]);", body).group(1))
     loaded = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', page))
     assert shell and set(shell) <= loaded
+    scripts = set(re.findall(r'<script src="(/static/[^"]+)"', page))
+    assert scripts <= set(shell), scripts - set(shell)  # every script a page needs is there offline too
     assert "cache: \"reload\"" not in body
     for url in shell:
         with client.get(url) as response:
@@ -55,3 +57,13 @@ def test_the_service_worker_is_revalidated_by_its_etag(client):
     assert "no-cache" in first.headers["Cache-Control"] and first.headers.get("ETag")
     again = client.get("/sw.js", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.get_data() == b""
+
+
+def test_a_photo_is_kept_for_good_with_no_header_it_does_not_need(client):
+    from tests import factories as f
+
+    cover = f.product("Radio Tecno", images=1).images[0]
+    with client.get(f"/media/{cover.thumb_key}") as response:
+        assert response.status_code == 200 and response.mimetype == "image/webp"
+        assert "immutable" in response.headers["Cache-Control"]
+        assert not {"Content-Disposition", "Expires", "Last-Modified"} & set(response.headers.keys())
