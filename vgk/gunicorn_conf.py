@@ -3,7 +3,9 @@ threads from the machine's cores.
 
 One process is held back by Python's global lock when many threads run Python at once (measured: 1 × 32
 threads did 2.5 times less than 2 × 4 on two cores), so with several cores the site runs one worker per
-core with a few threads each. Several workers must share what one process kept in memory: Socket.IO rooms
+core. Threads are counted for the WebSockets: each open one holds a thread for as long as it stays open
+(gthread with simple-websocket), waiting without costing CPU, so a worker keeps many (128 alone, 64 each
+when there are several: about 100 or 50 people connected, plus room for page requests). Several workers must share what one process kept in memory: Socket.IO rooms
 (Flask-SocketIO's message queue), rate limits (Flask-Limiter's storage), jobs (RQ) and the caches'
 version numbers (vgk.services.catalogue.versions) all go through Redis when REDIS_URL is set — so without
 REDIS_URL there is one worker. Flask-SocketIO's long-polling transport needs every request of a
@@ -20,7 +22,7 @@ _shared = bool(os.environ.get("REDIS_URL"))
 bind = f"0.0.0.0:{os.environ.get('PORT') or 5000}"
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or (min(_cores, 8) if _shared else 1))
-threads = int(os.environ.get("GUNICORN_THREADS") or (8 if workers > 1 else 32))
+threads = int(os.environ.get("GUNICORN_THREADS") or (64 if workers > 1 else 128))
 # Idle keep-alive connections wait in the worker's poller, not in a thread: a few threads serve many phones.
 keepalive = 5
 worker_connections = 1000
