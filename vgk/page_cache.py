@@ -180,4 +180,6 @@ def install(app: Flask, cookies: Mapping[str, Callable[[str], str]] | None = Non
     seconds = app.config.get("PAGE_CACHE_SECONDS")
     if seconds is None:
         seconds = float(os.environ.get("PAGE_CACHE_SECONDS") or DEFAULT_SECONDS)
-    app.wsgi_app = PageCache(app, app.wsgi_app, float(seconds), cookies)  # type: ignore[method-assign]
+    cache = PageCache(app, app.wsgi_app, float(seconds), cookies)
+    app.wsgi_app = cache  # type: ignore[method-assign]
+    app.extensions["vgk_page_cache"] = cache  # found again once other middleware (Socket.IO's) wraps it

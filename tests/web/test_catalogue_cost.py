@@ -104,7 +104,7 @@ def test_a_new_city_and_pickup_point_show_on_the_next_answer(app, client, shop):
 @pytest.fixture
 def page_cache(app):
     """The page cache in front of the app as in production (tests build every page by default)."""
-    cache = app.wsgi_app
+    cache = app.extensions["vgk_page_cache"]
     cache.seconds, cache.entries = 60, {}
     yield cache
     cache.seconds, cache.entries = 0, {}
