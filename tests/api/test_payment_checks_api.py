@@ -1,20 +1,9 @@
 """The app's order and payment status with Campay (the loopback fake): read from the database, never
 asked of the gateway during the request; `PUT payment/` hands a check to the background, once in a while."""
-import pytest
 
 from tests.api.test_payments import PHONE, momo_order, owned
-from tests.fakes.fixtures import campay_fake  # noqa: F401
+from tests.fakes.fixtures import campay, campay_fake  # noqa: F401
 from tests.jobs_helpers import run_background
-from vgk.integrations.payments import CampayGateway
-from vgk.services.commerce import payments
-
-
-@pytest.fixture
-def campay(app, campay_fake, monkeypatch):  # noqa: F811
-    gateway = CampayGateway(campay_fake.url, campay_fake.username, campay_fake.password, campay_fake.webhook_key,
-                            timeout=2)
-    monkeypatch.setattr(payments, "gateway", lambda: gateway)
-    return campay_fake
 
 
 def test_the_apps_status_endpoints_never_call_the_gateway(api, app, campay):

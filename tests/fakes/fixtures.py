@@ -79,3 +79,15 @@ def campay_fake(request):
     fake = _shared_fake(request, CampayFake)
     fake.reset()
     return fake
+
+
+@pytest.fixture
+def campay(app, campay_fake, monkeypatch):
+    """The app's payments through the real Campay adapter, against the loopback fake (2 s timeout)."""
+    from vgk.integrations.payments import CampayGateway
+    from vgk.services.commerce import payments
+
+    gateway = CampayGateway(campay_fake.url, campay_fake.username, campay_fake.password, campay_fake.webhook_key,
+                            timeout=2)
+    monkeypatch.setattr(payments, "gateway", lambda: gateway)
+    return campay_fake

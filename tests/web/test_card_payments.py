@@ -1,18 +1,15 @@
 """Card payments through a payment page: the simulated card page (pay, decline, the return), and the real
 Campay adapter's payment link against the loopback fake, whose callback alone (confirmed with the status
 check, once) marks the order paid."""
-import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.fakes.fixtures import campay_fake  # noqa: F401
+from tests.fakes.fixtures import campay, campay_fake  # noqa: F401
 from tests.jobs_helpers import run_background
 from tests.web.test_auth import location, post, text
 from tests.web.test_payments_web import callbacks, latest, paid_events, status_of
 from vgk.extensions import db
-from vgk.integrations.payments import CampayGateway
 from vgk.models import Order, OrderStatus, PaymentStatus
-from vgk.services.commerce import payments
 
 
 def card_checkout(client):
@@ -76,14 +73,6 @@ def test_a_pending_card_page_does_not_block_paying_by_mobile_money(client):
 
 
 # --- the real adapter: Campay's payment link, against the fake ----------------------------------------
-
-@pytest.fixture
-def campay(app, campay_fake, monkeypatch):  # noqa: F811
-    gateway = CampayGateway(campay_fake.url, campay_fake.username, campay_fake.password, campay_fake.webhook_key,
-                            timeout=2)
-    monkeypatch.setattr(payments, "gateway", lambda: gateway)
-    return campay_fake
-
 
 def test_campay_payment_link_is_asked_with_the_documented_fields(app, client, campay):
     order, link = card_checkout(client)

@@ -4,25 +4,14 @@ background check settles the payment, then gets the new status block."""
 import re
 from datetime import timedelta
 
-import pytest
-
 from tests.api.test_paging import counted_statements
-from tests.fakes.fixtures import campay_fake  # noqa: F401
+from tests.fakes.fixtures import campay, campay_fake  # noqa: F401
 from tests.jobs_helpers import run_background
 from tests.web.test_auth import post, text
 from tests.web.test_payments_web import HX, latest, momo_checkout, paid_events, status_of
-from vgk.integrations.payments import CampayGateway
 from vgk.models import OrderStatus, PaymentStatus
 from vgk.models.base import utcnow
-from vgk.services.commerce import payment_checks, payments
-
-
-@pytest.fixture
-def campay(app, campay_fake, monkeypatch):  # noqa: F811
-    gateway = CampayGateway(campay_fake.url, campay_fake.username, campay_fake.password, campay_fake.webhook_key,
-                            timeout=2)
-    monkeypatch.setattr(payments, "gateway", lambda: gateway)
-    return campay_fake
+from vgk.services.commerce import payment_checks
 
 
 def approved_meanwhile(client, campay):
