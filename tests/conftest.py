@@ -108,6 +108,7 @@ def _with_empty_tables(application):
     application.extensions.pop("vgk_events", None)  # the views counted today, the visitors per address
     application.extensions.pop("vgk_background", None)  # jobs handed to the background (vgk.jobs.background)
     application.extensions.pop("vgk_versions", None)  # the reference lists kept in memory (rows deleted by SQL)
+    application.extensions.pop("vgk_kept", None)  # parts of pages and lists kept under those version numbers
 
 
 # --- apps with Google sign-in configured, against the fake OpenID Connect provider -----------------

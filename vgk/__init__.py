@@ -55,10 +55,11 @@ def create_app(config_class=None, **overrides):
 
     from vgk import cli, devtools, web
     from vgk.api import envelope
-    from vgk.web import anonymous, assets, data_saver, visitors
+    from vgk.web import anonymous, assets, data_saver, template_speed, visitors
 
     cli.register(app)
     web.register_template_helpers(app)
+    template_speed.register(app)
     web.register_error_handlers(app, envelope.wants_json, envelope.json_error)
     anonymous.register(app)  # before the response policies: its hook sees their no-store
     web.register_response_policies(app)

@@ -12,7 +12,6 @@ from flask_babel.speaklater import LazyString
 # A message for people: French text, or a lazy msgid translated when it is written out.
 Message: TypeAlias = str | LazyString
 
-_MINUTE = timedelta(minutes=1)
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -68,8 +67,24 @@ def format_day(value: date | datetime | None) -> str:
     return format_date(value, DAY_PATTERN) if value else ""
 
 
+# Ages are written for a delta rounded to a step that no reader notices at its size (30 s within the hour,
+# 10 min within two days, an hour beyond), and each wording is kept: a page of cards asks for twenty.
+_AGE_STEPS = ((3600, 30), (2 * 86400, 600), (None, 3600))
+_MAX_AGES = 20_000
+_ages: dict[tuple[str, int], str] = {}
+
+
 def relative_age(moment: datetime, now: datetime) -> str:
     """How long ago `moment` was, in the reader's language: 'il y a 2 h' / '2 hr. ago'. Both are naive
     UTC, as stored; less than a minute, or a moment ahead (clocks apart), reads as a minute ago."""
-    return format_timedelta(min(moment - now, -_MINUTE), granularity="minute", add_direction=True, format="short",
-                            locale=get_locale() or "fr")
+    seconds = max((now - moment).total_seconds(), 60.0)
+    step = next(step for limit, step in _AGE_STEPS if limit is None or seconds < limit)
+    locale = str(get_locale() or "fr")
+    key = (locale, round(seconds / step) * step)
+    age = _ages.get(key)
+    if age is None:
+        if len(_ages) >= _MAX_AGES:
+            _ages.clear()
+        age = _ages[key] = format_timedelta(timedelta(seconds=-key[1]), granularity="minute", add_direction=True,
+                                            format="short", locale=locale)
+    return age

@@ -59,8 +59,14 @@ def _count(client, url, headers=None):
     return [s for s in statements if not s.startswith(off_request)]
 
 
+@pytest.fixture
+def built(app, monkeypatch):
+    """Every answer built (the parts of pages kept for a minute are tested in test_kept_parts.py)."""
+    monkeypatch.setitem(app.config, "KEPT_VALUES", False)
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_a_catalogue_page_runs_at_most_five_statements(app, client, shop, page):
+def test_a_catalogue_page_runs_at_most_five_statements(app, client, shop, page, built):
     url = f"/p/{shop['products'][3].public_id}" if page == "product page" else page
     statements = _count(client, url)
     assert len(statements) <= MAX_STATEMENTS, "\n".join(statements)
@@ -77,7 +83,7 @@ def test_a_product_page_view_writes_no_product_row(app, client, shop, monkeypatc
 
 
 @pytest.mark.parametrize("path", API_LISTS)
-def test_an_api_list_runs_at_most_five_statements(app, client, shop, path):
+def test_an_api_list_runs_at_most_five_statements(app, client, shop, path, built):
     headers = {"Authorization": f"Bearer {f.api_token(shop['client'])}"} if path.startswith("client/") else None
     statements = _count(client, "/mobile/api/" + path, headers)
     assert len(statements) <= MAX_STATEMENTS, "\n".join(statements)
@@ -114,7 +120,7 @@ def _titles(client):
     return [card["title"] for card in client.get("/mobile/api/products/").get_json()["results"]]
 
 
-def test_the_page_cache_answers_anonymous_lists_until_a_product_sells(app, shop, page_cache):
+def test_the_page_cache_answers_anonymous_lists_until_a_product_sells(app, shop, page_cache, built):
     visitor = app.test_client(use_cookies=False)
     newest, title = shop["products"][0], shop["products"][0].title
     assert _titles(visitor)[0] == title

@@ -1,7 +1,11 @@
 """The catalogue for the app: listing with the web's filters, product page, favourites, trending and
 recommended products, and the reference lists the app filters and checks out with (categories, cities,
 pickup points). Public, except the favourite toggle (clients)."""
+from dataclasses import dataclass
+from functools import partial
+
 from flask import make_response, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from vgk import page_cache
@@ -24,7 +28,7 @@ from vgk.api.openapi import envelope, nullable, operation, page_envelope, page_p
 from vgk.api.schemas import category_json, city_json, pickup_point_json, product_card_json, product_detail_json
 from vgk.errors import Invalid
 from vgk.models import Condition, EventKind
-from vgk.services.catalogue import catalog, social
+from vgk.services.catalogue import catalog, social, versions
 from vgk.services.discovery import events, suggestions
 
 PER_PAGE = 20
@@ -103,17 +107,31 @@ def list_products():
             integer(params, name, required=True, low=0, high=catalog.MAX_PRICE)
     params["page"] = number
     filters = catalog.ListingFilters.from_params(params, MAX_PAGE)
-    found = catalog.find_products(filters, PER_PAGE, with_count=True)
-    page = found.page
+    # The same for every caller in a language: kept while the catalogue does not change (at most a minute).
+    listing = versions.kept("api-products", (tuple(filters.as_params().items()), str(get_locale())),
+                            partial(_listing, filters))
     if filters.q and number == 1:
-        events.record(EventKind.SEARCH, api_person(), query=filters.q, results=page.count)
+        events.record(EventKind.SEARCH, api_person(), query=filters.q, results=listing.count)
+    response = page_of(list(listing.cards), page=number, per_page=PER_PAGE, count=listing.count,
+                       count_capped=listing.count_capped, fields=dict(listing.fields), endpoint="api.list_products")
+    return response if filters.q else _shared(response)  # a search is counted: never answered from a cache
+
+
+@dataclass(frozen=True)
+class _Listing:
+    cards: list
+    count: int
+    count_capped: bool
+    fields: dict
+
+
+def _listing(filters):
+    found = catalog.find_products(filters, PER_PAGE, with_count=True)
     fields = {"did_you_mean": found.did_you_mean}
     if found.suggestions is not None:
         fields["suggestions"] = {"categories": [category_json(c) for c in found.suggestions.categories],
                                  "products": _cards(found.suggestions.popular)}
-    response = page_of(_cards(page.items), page=number, per_page=PER_PAGE, count=page.count,
-                       count_capped=page.count_capped, fields=fields, endpoint="api.list_products")
-    return response if filters.q else _shared(response)  # a search is counted: never answered from a cache
+    return _Listing(_cards(found.page.items), found.page.count, found.page.count_capped, fields)
 
 
 VISITOR_PARAM = {"name": VISITOR_HEADER, "in": "header", "required": False,

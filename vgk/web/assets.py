@@ -14,6 +14,7 @@ import hashlib
 import mimetypes
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from flask import Flask, abort, current_app, request
 from werkzeug.security import safe_join
 
 YEAR = 365 * 24 * 3600
+RECHECK = 1.0  # seconds during which a file just looked at is taken as unchanged (pages name a dozen)
 DIGEST_LENGTH = 10
 HASHED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{10})(?P<ext>\.[A-Za-z0-9]+)$")
 COMPRESSIBLE = {".css", ".js", ".mjs", ".svg", ".json", ".webmanifest", ".txt", ".map"}
@@ -65,13 +67,24 @@ def _build(name: str, path: Path) -> Asset:
 
 class Assets:
     """The static folder's files, each read (and compressed) once per version: a file's size and time of
-    change tell when it was replaced."""
+    change, looked at again at most once a second, tell when it was replaced."""
 
     def __init__(self, folder: str):
         self.folder = folder
         self._known: dict[str, tuple[tuple[int, int], Asset]] = {}
+        self._seen: dict[str, tuple[float, Asset]] = {}  # looked at on disk less than RECHECK seconds ago
 
     def get(self, name: str) -> Asset | None:
+        seen = self._seen.get(name)
+        now = time.monotonic()
+        if seen is not None and now - seen[0] < RECHECK:
+            return seen[1]
+        asset = self._look(name)
+        if asset is not None:
+            self._seen[name] = (now, asset)
+        return asset
+
+    def _look(self, name: str) -> Asset | None:
         path = safe_join(self.folder, name)
         if path is None:
             return None

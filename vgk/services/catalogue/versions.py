@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
@@ -35,6 +36,9 @@ _CHANGED = "vgk_changed_kinds"
 REDIS_CHECK_SECONDS = 0.5  # another process's change is seen within this (this process's at once)
 _REFERENCE_ROWS = (Category, City, PickupPoint)
 _QUIET_PRODUCT_FIELDS = {"view_count", "updated_at"}  # counted views do not change a page
+KEPT = "vgk_kept"
+KEPT_BYTES = 16 * 1024 * 1024  # of text kept by `kept` (a listing's result block is 15-25 kB)
+clock: Callable[[], float] = time.time  # the minute a kept value belongs to (tests set it)
 T = TypeVar("T")
 
 
@@ -105,6 +109,68 @@ def cached(name: str, build: Callable[[], T], kind: str = REFERENCE) -> T:
         return kept[2]
     value = build()  # the numbers were read first: a change committed meanwhile rebuilds next time
     state.values[name] = (numbers, time.monotonic(), value)
+    return value
+
+
+class Kept:
+    """Values built from the catalogue (parts of public pages, API lists), least recently used first,
+    bounded by the size of their text."""
+
+    def __init__(self, max_bytes: int = KEPT_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.values: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any | None:
+        with self.lock:
+            found = self.values.get(key)
+            if found is None:
+                return None
+            self.values.move_to_end(key)
+            return found[1]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        size = _size(value)
+        with self.lock:
+            old = self.values.pop(key, None)
+            self.size += size - (old[0] if old is not None else 0)
+            self.values[key] = (size, value)
+            while self.size > self.max_bytes and self.values:
+                self.size -= self.values.popitem(last=False)[1][0]
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, str):
+        return 50 + len(value)
+    if isinstance(value, (tuple, list)):
+        return 50 + sum(_size(item) for item in value)
+    if isinstance(value, dict):
+        return 50 + sum(_size(key) + _size(item) for key, item in value.items())
+    if hasattr(value, "__dict__"):
+        return 50 + sum(_size(item) for item in vars(value).values())
+    return 50
+
+
+def kept(name: str, parts: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """What `build()` gives from the catalogue for `name` and `parts` (everything the value depends on
+    besides the catalogue: the language, the filters...), built again once the catalogue's numbers move on
+    and at least once a minute: nothing kept outlives the minute it was built in ("il y a 3 min", trends
+    that move with the views). KEPT_VALUES=False in the configuration builds everything each time."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config.get("KEPT_VALUES", True):
+        return build()
+    store = app.extensions.get(KEPT)
+    if store is None:
+        store = app.extensions.setdefault(KEPT, Kept())
+    key = (name, parts, current(app), int(clock() // 60))
+    try:
+        value = store.get(key)
+    except TypeError:  # a part that cannot be a key: built each time
+        return build()
+    if value is None:
+        value = build()  # the numbers were read first: a change committed meanwhile rebuilds next time
+        store.put(key, value)
     return value
 
 

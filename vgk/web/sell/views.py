@@ -67,7 +67,7 @@ def my_listings():
 def preview_listing(public_id):
     """The listing as buyers will see it, before it is online: no buy button, nothing counted."""
     return render_template("visitor/product.html", product=listings.preview(_me(), public_id), preview=True,
-                           similar=(), review_count=0, rating=None, page_url="", preview_image=None, whatsapp="")
+                           suggestions=None, review_count=0, rating=None, page_url="", preview_image=None, whatsapp="")
 
 
 @bp.route("/compte/annonces/nouvelle", methods=["GET", "POST"])

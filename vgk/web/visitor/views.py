@@ -1,10 +1,12 @@
 """Visitor pages. Views read the request, call the catalogue service and render."""
+from dataclasses import dataclass
 from functools import partial
 from urllib.parse import quote
 
-from flask import abort, current_app, make_response, redirect, request, session, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from vgk import page_cache
 from vgk.edge import client_ip, local_target
@@ -14,8 +16,8 @@ from vgk.services.catalogue import catalog, reference, social
 from vgk.services.discovery import events, suggestions
 from vgk.services.selling.media import image_url
 from vgk.urls import absolute_url, public_url
-from vgk.web import visitors
-from vgk.web.htmx import render
+from vgk.web import fragments, visitors
+from vgk.web.htmx import is_htmx, render
 from vgk.web.visitor import bp
 
 
@@ -53,15 +55,16 @@ def home():
     # A city chosen, the account's, or the first: never one read from the visitor's history, which this
     # public (cacheable) page must not show; the private "Pour vous" block swaps that one in.
     city = suggestions.city_for(events.NOBODY, chosen_city(), user)
-    response = make_response(render(
-        "visitor/home.html",
+    content = fragments.kept("home", (city.id if city else None, person.tracked), lambda: Markup(render_template(
+        "visitor/_home.html",
         categories=catalog.category_tree(),
         newest=catalog.newest_products(8),
         trending=suggestions.trending(city, 8),
         city=city,
         cities=catalog.cities(),
         for_you=person.tracked,
-    ))
+    )))
+    response = make_response(render("visitor/home.html", content=content))
     if request.args.get("ville") and city is not None:
         response.set_cookie(visitors.CITY_COOKIE, city.slug, max_age=visitors.YEAR, httponly=True, samesite="Lax",
                             secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
@@ -74,14 +77,8 @@ def home():
 @public
 def products():
     filters = catalog.ListingFilters.from_params(request.args, current_app.config["MAX_PAGE"])
-    more = bool(request.args.get("more"))
-    # A search says how many listings it found (the plain listing is not counted, for speed).
-    found = catalog.find_products(filters, current_app.config["PAGE_SIZE"], with_count=bool(filters.q) and not more)
-    counted = None
-    if filters.q and not more and filters.page == 1:
-        results = found.count if found.count is not None else len(found.page.items)
-        events.record(EventKind.SEARCH, visitors.acting_person(), query=filters.q, results=results)
-        counted = partial(record_again, EventKind.SEARCH, query=filters.q, results=results)
+    swap = is_htmx()
+    more = swap and bool(request.args.get("more"))  # "load more": the next cards only
     notices = []
     if "category" in filters.ignored:
         notices.append(_("Catégorie inconnue : ce filtre a été ignoré."))
@@ -89,21 +86,49 @@ def products():
         notices.append(_("Ville inconnue : ce filtre a été ignoré."))
     if "condition" in filters.ignored:
         notices.append(_("État inconnu : ce filtre a été ignoré."))
-    context = dict(
-        filters=filters,
-        page=found.page,
-        did_you_mean=found.did_you_mean,
-        notices=notices,
-        suggestions=found.suggestions,
-        categories=catalog.category_tree(),
-        cities=catalog.cities(),
-    )
     # "Load more" asks for the next cards only; a filter change swaps the whole result block.
-    fragment = "visitor/_product_cards.html" if more else "visitor/_results.html"
-    response = make_response(render("visitor/products.html", fragment, **context))
+    shown = fragments.kept("results", (tuple(filters.as_params().items()), tuple(filters.ignored), more, swap),
+                           partial(_results, filters, notices, more, swap))
+    counted = None
+    if filters.q and not more and filters.page == 1:
+        events.record(EventKind.SEARCH, visitors.acting_person(), query=filters.q, results=shown.count)
+        counted = partial(record_again, EventKind.SEARCH, query=filters.q, results=shown.count)
+    if more:
+        response = make_response(shown.after)
+    else:
+        context = dict(filters=filters, results=shown, did_you_mean=shown.did_you_mean)
+        if not swap:
+            context["filters_form"] = fragments.kept("filters", (tuple(filters.as_params().items()),), lambda: Markup(
+                render_template("visitor/_filters.html", filters=filters, categories=catalog.category_tree(),
+                                cities=catalog.cities())))
+        response = make_response(render("visitor/products.html", "visitor/_results.html", **context))
     if not current_user.is_authenticated:
         page_cache.shareable(response, on_hit=counted)  # a search kept is counted at each answer
     return response
+
+
+@dataclass(frozen=True)
+class Results:
+    """A listing's result block as every reader gets it, around the place of the reader's alert form, and
+    what the search found (counted in the search's event)."""
+
+    before: Markup
+    after: Markup
+    count: int
+    did_you_mean: str | None
+
+
+def _results(filters, notices, more, swap):
+    # A search says how many listings it found (the plain listing is not counted, for speed).
+    found = catalog.find_products(filters, current_app.config["PAGE_SIZE"], with_count=bool(filters.q) and not more)
+    count = found.count if found.count is not None else len(found.page.items)
+    if more:
+        return Results(Markup(""), Markup(render_template("visitor/_product_cards.html", filters=filters,
+                                                          page=found.page)), count, None)
+    html = render_template("visitor/_results_kept.html", filters=filters, page=found.page, notices=notices,
+                           did_you_mean=found.did_you_mean, suggestions=found.suggestions, embedded=not swap)
+    before, _marker, after = html.partition("<!--save-search-->")
+    return Results(Markup(before), Markup(after), count, found.did_you_mean)
 
 
 @bp.get("/p/<public_id>")
@@ -113,12 +138,11 @@ def product(public_id):
     catalog.record_view(item, visitors.acting_person())
     rating, review_count = social.rating_of(item.seller)
     page_url = public_url("visitor.product", public_id=item.public_id)
-    similar, seen_together = suggestions.for_product(item)
+    shown = fragments.kept("suggestions", (item.id,), partial(_suggestions, item))
     response = make_response(render(
         "visitor/product.html",
         product=item,
-        similar=similar,
-        seen_together=seen_together,
+        suggestions=shown,
         rating=rating,
         review_count=review_count,
         page_url=page_url,
@@ -129,6 +153,20 @@ def product(public_id):
     if not current_user.is_authenticated:  # a kept page counts its view at each answer
         page_cache.shareable(response, on_hit=partial(record_again, EventKind.VIEW, item.id))
     return response
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """A product page's lists of other items as every reader gets them; whether there are similar ones."""
+
+    html: Markup
+    similar: bool
+
+
+def _suggestions(item):
+    similar, seen_together = suggestions.for_product(item)
+    return Suggested(Markup(render_template("visitor/_product_suggestions.html", similar=similar,
+                                            seen_together=seen_together)), bool(similar))
 
 
 def whatsapp_link(text):
