@@ -134,6 +134,8 @@ def content_security_policy(config):
     media = urlsplit(config.get("MEDIA_URL") or "")
     if media.scheme in ("http", "https") and media.netloc:
         images.append(f"{media.scheme}://{media.netloc}")
+    if config.get("STORAGE_BACKEND") == "dropbox":  # offloaded photos: redirects to Dropbox's links
+        images += ["https://www.dropbox.com", "https://*.dropboxusercontent.com"]
     connect = ["'self'"]
     public = urlsplit(config.get("PUBLIC_URL") or "")
     if public.netloc:
