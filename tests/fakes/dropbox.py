@@ -57,7 +57,7 @@ class DropboxFake(LoopbackServer):
             self.files = {}  # path lower → bytes
             self.display = {}  # path lower → path as given
             self.sessions = {}  # session id → bytearray
-            self.tokens = {}  # access token → expiry (time.time())
+            self.tokens = getattr(self, "tokens", {})  # access token → expiry (kept: apps outlive a test)
             self.links = {}  # temporary link token → (path lower, expiry)
             self.shared = {}  # path lower → shared link id
             self.requests = []
@@ -75,6 +75,10 @@ class DropboxFake(LoopbackServer):
 
     def calls(self, route):
         return sum(1 for _host, name in self.requests if name == route)
+
+    def contents(self, root="/vgk/"):
+        """{key below `root`, as the client spelled it: bytes} of every stored file."""
+        return {self.display[path].removeprefix(root): data for path, data in self.files.items()}
 
     @property
     def stored_bytes(self):
