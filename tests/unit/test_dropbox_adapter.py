@@ -6,8 +6,11 @@ import os
 import pytest
 import requests
 
+from config import ConfigError
+from tests.conftest import make_app
 from tests.fakes.fixtures import dropbox_fake  # noqa: F401
 from vgk.integrations.dropbox_storage import DropboxStorage, content_hash, raw_link
+from vgk.integrations.registry import adapters_of
 from vgk.integrations.storage import StorageError
 
 
@@ -109,3 +112,24 @@ def test_keys_cannot_leave_the_root(store):
 def test_a_shared_link_is_made_to_answer_with_the_bytes():
     assert raw_link("https://www.dropbox.com/scl/fi/abc/x.webp?rlkey=k1&dl=0") == \
         "https://www.dropbox.com/scl/fi/abc/x.webp?rlkey=k1&raw=1"
+
+
+# --- configuration ------------------------------------------------------------------------------------
+
+def test_dropbox_without_its_keys_or_an_unknown_backend_refuses_to_start(tmp_path):
+    with pytest.raises(ConfigError, match="DROPBOX_APP_SECRET, DROPBOX_REFRESH_TOKEN"):
+        make_app("sqlite://", str(tmp_path), STORAGE_BACKEND="dropbox", DROPBOX_APP_KEY="key")
+    with pytest.raises(ConfigError, match="STORAGE_BACKEND='s3' is not one of local, dropbox"):
+        make_app("sqlite://", str(tmp_path), STORAGE_BACKEND="s3")
+
+
+def test_the_backend_chooses_the_remote_store_and_where_backups_go(tmp_path, dropbox_fake):
+    local = make_app("sqlite://", str(tmp_path / "media"), BACKUP_DIR=str(tmp_path / "kept"))
+    assert adapters_of(local).remote is None
+    assert adapters_of(local).backups.root == tmp_path / "kept"
+
+    remote = make_app("sqlite://", str(tmp_path / "media"), STORAGE_BACKEND="dropbox", DROPBOX_APP_KEY="k",
+                      DROPBOX_APP_SECRET="s", DROPBOX_REFRESH_TOKEN="r", DROPBOX_ROOT="/shop")
+    assert isinstance(adapters_of(remote).remote, DropboxStorage)
+    assert adapters_of(remote).remote.path("products/a.webp") == "/shop/products/a.webp"
+    assert adapters_of(remote).backups.path("vgk.tar.gz") == "/shop/backups/vgk.tar.gz"
