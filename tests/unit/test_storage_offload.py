@@ -212,3 +212,16 @@ def test_files_written_before_the_records_are_recorded_then_moved(dropbox_app, d
     row = db.session.scalar(select(StoredFile))
     assert (row.key, row.kind, row.location, row.size) == ("products/old/0123456789ab-960.webp", "photo",
                                                            "remote", 12)
+
+
+def test_when_dropbox_does_not_answer_a_moved_file_is_a_503_not_an_error(dropbox_app, dropbox_fake, monkeypatch,
+                                                                         client):
+    _move_everything(monkeypatch, dropbox_app)
+    files.save("exports/commandes.csv", b"reference;total\n")
+    db.session.commit()
+    offload.run()
+    for _ in range(6):  # more than the adapter's retries
+        dropbox_fake.fail_next(500, "files/get_temporary_link")
+
+    assert client.get("/media/exports/commandes.csv").status_code == 503
+    assert client.get("/media/exports/commandes.csv").status_code == 302  # answered again: served
