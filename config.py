@@ -387,7 +387,7 @@ class TestConfig(Config):
     CAMPAY_USERNAME = None
     WHATSAPP_TOKEN = None
     GEMINI_API_KEY = None
-    STORAGE_BACKEND = "local"
+    STORAGE_BACKEND, BACKUP_DIR = "local", str(BASE_DIR / "instance" / "test-backups")
     MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", str(BASE_DIR / "instance" / "test-media"))
     DEV_TOOLS = True
     DISCOVERY_FLUSH_SECONDS, DISCOVERY_REFRESH_MINUTES = 0, 0  # events written at once; tests rebuild
