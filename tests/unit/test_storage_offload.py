@@ -1,7 +1,6 @@
 """Moving files to Dropbox (the loopback fake, through the SDK) and serving them afterwards: listing photos
 by their shared links, other files by temporary links, chat photos through the server; thumbnails stay
-local; a move killed between copy and delete loses nothing when the job runs again."""
-import hashlib
+local; a worker killed (SIGKILL) between copy and delete loses nothing when the job runs again."""
 from pathlib import Path
 
 import pytest
@@ -122,69 +121,6 @@ def test_a_file_deleted_after_its_move_is_deleted_from_dropbox(dropbox_app, drop
     assert client.get(f"/media/{image.large_key}").status_code == 404
 
 
-class Killed(BaseException):
-    """The worker process killed mid-job (nothing after this point of the job runs)."""
-
-
-def _kill_after(monkeypatch, target, name, count):
-    """Let `count` calls of target.name through, then kill the job right after the next one returns."""
-    real = getattr(target, name)
-    calls = []
-
-    def wrapper(*args, **kwargs):
-        result = real(*args, **kwargs)
-        calls.append(1)
-        if len(calls) == count + 1:
-            raise Killed()
-        return result
-
-    monkeypatch.setattr(target, name, wrapper)
-
-
-def _crash_then_rerun(run):
-    with pytest.raises(Killed):
-        run()
-    db.session.rollback()  # the killed process's transaction dies with it
-    db.session.remove()
-
-
-def test_a_move_killed_between_copy_and_delete_loses_and_duplicates_nothing(dropbox_app, dropbox_fake, shop,
-                                                                            monkeypatch, client):
-    before = shop["files"]
-    _move_everything(monkeypatch, dropbox_app)
-    remote, local = registry.remote_storage(), registry.storage()
-
-    with monkeypatch.context() as patch:  # killed after the 3rd copy, before its record is switched
-        _kill_after(patch, remote, "upload", 2)
-        _crash_then_rerun(offload.run)
-    with monkeypatch.context() as patch:  # killed after the next switch, before the local copy is deleted
-        _kill_after(patch, local, "delete", 0)
-        _crash_then_rerun(offload.run)
-    mid = db.session.scalars(select(StoredFile)).all()
-    assert sum(1 for row in mid if row.location == "remote" and row.local_copy) == 1  # a move left half done
-
-    outcome = offload.run()
-
-    rows = db.session.scalars(select(StoredFile)).all()
-    in_dropbox = dropbox_fake.contents()
-    remote_keys = set(in_dropbox)
-    on_disk = _on_disk(dropbox_app)
-    assert outcome.finished == 1
-    assert len(rows) == len({row.key for row in rows}) == len(before) == 9  # one record per file
-    assert {row.key for row in rows if row.location == "remote"} == remote_keys  # no copy outside a record
-    assert {row.key for row in rows if row.location == "local"} == set(on_disk)  # no local leftover
-    assert len(remote_keys) + len(on_disk) == 9 and not remote_keys & set(on_disk)  # each file in one place
-    for key, data in before.items():  # every file reachable with its bytes
-        assert files.read(key) == data
-        assert hashlib.sha256(in_dropbox.get(key, on_disk.get(key, b""))).digest() == hashlib.sha256(data).digest()
-        if not key.startswith("private/"):
-            answer = client.get(f"/media/{key}")
-            body = requests.get(answer.headers["Location"], timeout=5).content if answer.status_code == 302 \
-                else answer.get_data()
-            answer.close()
-            assert body == data
-
-
 def test_the_plan_follows_the_rules(dropbox_app, shop, monkeypatch):
     monkeypatch.setitem(dropbox_app.config, "STORAGE_OFFLOAD_MIN_BYTES", 0)
     monkeypatch.setitem(dropbox_app.config, "STORAGE_LOCAL_THRESHOLD_BYTES", 0)
@@ -225,3 +161,74 @@ def test_when_dropbox_does_not_answer_a_moved_file_is_a_503_not_an_error(dropbox
 
     assert client.get("/media/exports/commandes.csv").status_code == 503
     assert client.get("/media/exports/commandes.csv").status_code == 302  # answered again: served
+
+
+KILLED_WORKER = """
+import json, os, signal, sys
+sys.path.insert(0, {root!r})
+from tests.conftest import make_app
+from vgk.integrations import registry
+from vgk.services.storage import offload
+
+app = make_app({url!r}, {media!r}, **json.loads({settings!r}))
+with app.app_context():
+    target = registry.remote_storage() if {where!r} == "upload" else registry.storage()
+    real = getattr(target, {where!r})
+    calls = []
+
+    def then_die(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > {after} and {where!r} == "delete":  # the local copy is about to be deleted
+            os.kill(os.getpid(), signal.SIGKILL)  # no rollback, no finally: the process is gone
+        result = real(*args, **kwargs)
+        if len(calls) > {after}:  # the copy is in Dropbox, its record not switched yet
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+
+    setattr(target, {where!r}, then_die)
+    offload.run()
+"""
+
+
+def _run_killed_worker(app, fake, where, after):
+    import json
+    import subprocess
+    import sys
+
+    from tests.unit.storage_fixtures import dropbox_settings
+
+    settings = {**dropbox_settings(fake, Path(app.config["BACKUP_DIR"])), "STORAGE_OFFLOAD_MIN_BYTES": 1}
+    settings["BACKUP_DIR"] = str(settings["BACKUP_DIR"])
+    script = KILLED_WORKER.format(root=str(Path(__file__).resolve().parents[2]), where=where, after=after,
+                                  url=str(db.engine.url.render_as_string(hide_password=False)),
+                                  media=app.config["MEDIA_ROOT"], settings=json.dumps(settings))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "VGK_ENV": "test"})
+    assert done.returncode == -9, done.stderr[-2000:]
+
+
+def test_a_worker_killed_mid_move_loses_and_duplicates_nothing(dropbox_app, dropbox_fake, shop, monkeypatch, client):
+    before = shop["files"]
+    _move_everything(monkeypatch, dropbox_app)
+    db.session.remove()
+
+    _run_killed_worker(dropbox_app, dropbox_fake, "upload", 2)  # killed after the 3rd copy, before its switch
+    _run_killed_worker(dropbox_app, dropbox_fake, "delete", 0)  # killed after a switch, before the delete
+
+    rows = db.session.scalars(select(StoredFile)).all()
+    half_done = [row for row in rows if row.location == "remote" and row.local_copy]
+    assert len(half_done) == 1 and half_done[0].key in _on_disk(dropbox_app)
+    assert half_done[0].key in dropbox_fake.contents()
+
+    outcome = offload.run()
+
+    db.session.expire_all()
+    rows = db.session.scalars(select(StoredFile)).all()
+    in_dropbox, on_disk = dropbox_fake.contents(), _on_disk(dropbox_app)
+    assert outcome.finished == 1 and outcome.failed == 0
+    assert len(rows) == len({row.key for row in rows}) == 9
+    assert {row.key for row in rows if row.location == "remote"} == set(in_dropbox)
+    assert {row.key for row in rows if row.location == "local"} == set(on_disk)
+    assert len(in_dropbox) == 7 and len(on_disk) == 2 and not set(in_dropbox) & set(on_disk)
+    for key, data in before.items():
+        assert files.read(key) == data
