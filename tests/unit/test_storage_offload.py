@@ -232,3 +232,22 @@ def test_a_worker_killed_mid_move_loses_and_duplicates_nothing(dropbox_app, drop
     assert len(in_dropbox) == 7 and len(on_disk) == 2 and not set(in_dropbox) & set(on_disk)
     for key, data in before.items():
         assert files.read(key) == data
+
+
+def test_a_temporary_link_is_replaced_before_it_expires(dropbox_app, dropbox_fake, monkeypatch, client):
+    _move_everything(monkeypatch, dropbox_app)
+    files.save("exports/commandes.csv", b"reference;total\n")
+    db.session.commit()
+    offload.run()
+    from vgk.services.storage import links
+
+    start = links.time.monotonic()
+    monkeypatch.setattr(links.time, "monotonic", lambda: start)
+    first = client.get("/media/exports/commandes.csv").headers["Location"]
+    assert client.get("/media/exports/commandes.csv").cache_control.max_age == 3600
+    # three and a half hours later: the four-hour link has half an hour left, so a fresh one is asked for
+    monkeypatch.setattr(links.time, "monotonic", lambda: start + 4 * 3600 - links.REFRESH_MARGIN)
+    second = client.get("/media/exports/commandes.csv").headers["Location"]
+
+    assert first != second and dropbox_fake.calls("files/get_temporary_link") == 2
+    assert requests.get(second, timeout=5).content == b"reference;total\n"
