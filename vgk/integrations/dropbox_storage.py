@@ -206,7 +206,13 @@ class DropboxStorage:
             return bytes(response.content)
 
     def read_to(self, key: str, target: str | Path) -> None:
-        Path(target).write_bytes(self.read(key))
+        """Download to a file on disk, streamed (backups)."""
+        try:
+            self._call("download", partial(self.client.files_download_to_file, str(target), self.path(key)))
+        except dbx_errors.ApiError as error:
+            if self._not_found(error):
+                raise FileNotFoundError(key) from None
+            raise StorageError(f"Dropbox refused the download of {key}") from error
 
     def delete(self, key: str) -> None:
         try:

@@ -79,8 +79,6 @@ class LocalStorage:
             raise ValueError("storage key escapes the media root")
         return path
 
-    _path = path
-
     def save(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> str:
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
