@@ -28,15 +28,24 @@ def _dropbox_app(url, tmp_path_factory, fake):
     return app
 
 
+# One app per database for the whole session, whichever modules import these fixtures (each import is a
+# fixture of its own for pytest).
+_apps = {}
+
+
 @pytest.fixture(scope="session")
 def dropbox_sqlite_app(tmp_path_factory, dropbox_server):
-    path = tmp_path_factory.mktemp("dropbox-sqlite") / "vgk.sqlite3"
-    return _dropbox_app(f"sqlite:///{path}", tmp_path_factory, dropbox_server)
+    if "sqlite" not in _apps:
+        path = tmp_path_factory.mktemp("dropbox-sqlite") / "vgk.sqlite3"
+        _apps["sqlite"] = _dropbox_app(f"sqlite:///{path}", tmp_path_factory, dropbox_server)
+    return _apps["sqlite"]
 
 
 @pytest.fixture(scope="session")
 def dropbox_postgresql_app(postgres, tmp_path_factory, dropbox_server):
-    return _dropbox_app(postgres.create_database("vgk_dropbox"), tmp_path_factory, dropbox_server)
+    if "postgresql" not in _apps:
+        _apps["postgresql"] = _dropbox_app(postgres.create_database("vgk_dropbox"), tmp_path_factory, dropbox_server)
+    return _apps["postgresql"]
 
 
 @pytest.fixture(params=("sqlite", "postgresql"))
