@@ -6,6 +6,9 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from config_storage import StorageSettings
+from config_storage import problems as storage_problems
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -65,7 +68,7 @@ MIN_KEY_BYTES = 32
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
 
 
-class Config:
+class Config(StorageSettings):
     ENV_NAME = None
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = _database_url()
@@ -316,8 +319,8 @@ class Config:
                 config["TRUSTED_HOSTS"] = [parts.hostname, *cls.LOCAL_HOSTS]
             elif parts.hostname not in config["TRUSTED_HOSTS"]:
                 config["TRUSTED_HOSTS"] = [parts.hostname, *config["TRUSTED_HOSTS"]]
-        if ENV_PROBLEMS:
-            raise ConfigError("; ".join(ENV_PROBLEMS))
+        if ENV_PROBLEMS or storage_problems(config):
+            raise ConfigError("; ".join(ENV_PROBLEMS + storage_problems(config)))
         if int(config.get("TRUSTED_PROXIES") or 0) < 0:
             raise ConfigError("TRUSTED_PROXIES must be 0 or a positive number of proxies")
         cls.check(config)
@@ -384,6 +387,7 @@ class TestConfig(Config):
     CAMPAY_USERNAME = None
     WHATSAPP_TOKEN = None
     GEMINI_API_KEY = None
+    STORAGE_BACKEND, BACKUP_DIR = "local", str(BASE_DIR / "instance" / "test-backups")
     MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", str(BASE_DIR / "instance" / "test-media"))
     DEV_TOOLS = True
     DISCOVERY_FLUSH_SECONDS, DISCOVERY_REFRESH_MINUTES = 0, 0  # events written at once; tests rebuild

@@ -149,10 +149,11 @@ def _init_adapters(app):
     from vgk.integrations.payments import payments_from_config
     from vgk.integrations.push import push_from_config
     from vgk.integrations.sms import sms_from_config
-    from vgk.integrations.storage import storage_from_config
+    from vgk.integrations.storage import backups_from_config, remote_from_config, storage_from_config
     from vgk.integrations.whatsapp import whatsapp_from_config
     from vgk.services.messaging import outbox
 
+    remote = remote_from_config(app.config)  # None unless STORAGE_BACKEND=dropbox
     registry.install(app, registry.Adapters(
         storage=storage_from_config(app.config),
         sms=sms_from_config(app.config, keep=outbox.keep),
@@ -163,6 +164,8 @@ def _init_adapters(app):
         whatsapp=whatsapp_from_config(app.config, keep=outbox.keep),
         push=push_from_config(app.config, keep=outbox.keep),
         ai=ai_from_config(app.config),
+        remote=remote,
+        backups=backups_from_config(app.config, remote),
     ))
 
 

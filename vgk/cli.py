@@ -31,9 +31,10 @@ def vapid_keys():
 
 
 def register(app):
-    from vgk import cli_admin
+    from vgk import cli_admin, cli_storage
 
     cli_admin.register(app)
+    cli_storage.register(app)
     app.cli.add_command(vapid_keys)
 
     @app.cli.command("rq-worker")

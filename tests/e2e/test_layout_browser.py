@@ -51,7 +51,7 @@ ADMIN_PAGES = ["/admin", "/admin/commandes", "{admin_order}", "/admin/moderation
                "/admin/utilisateurs", "{user_detail}", "/admin/personnel/nouveau", "/admin/retraits", "/admin/lieux",
                "/admin/categories", "/admin/journal", "/admin/reglages", "/admin/support",
                "/admin/conversations-signalees", "/admin/groupes/nouveau", "/admin/notifications",
-               "/admin/notifications/modeles", "/admin/experiences", "/admin/recherches"]
+               "/admin/notifications/modeles", "/admin/experiences", "/admin/recherches", "/admin/stockage"]
 STAFF_PAGES = ["/staff", "/staff/rapport", "/staff/retrait", "/staff/pin"]
 # Measured by walking there (a sign-in owing a code, a new account's phone check): see `test_sign_in_steps_fit`.
 STEP_PAGES = ["/connexion/code", "/verification"]

@@ -8,11 +8,14 @@
 - `smtp_fake`: a plain SMTP server for one test; `smtp_fake_factory(security=..., credentials=...)`
   starts others ("starttls", "ssl") and stops them after the test.
 - `campay_fake`: one Campay fake per test session, reset (transactions, tokens, knobs, records) before each test.
+- `dropbox_fake`: one Dropbox API fake per test session, emptied (files, tokens, links, records) before each test;
+  `dropbox_server` is the same fake, session-scoped and not reset (for apps built once per session).
 """
 import pytest
 
 from tests.fakes.africastalking import AfricasTalkingFake
 from tests.fakes.campay import CampayFake
+from tests.fakes.dropbox import DropboxFake
 from tests.fakes.oidc import OidcFake
 from tests.fakes.smtp import SmtpFake
 
@@ -91,3 +94,16 @@ def campay(app, campay_fake, monkeypatch):
                             timeout=2)
     monkeypatch.setattr(payments, "gateway", lambda: gateway)
     return campay_fake
+
+
+@pytest.fixture(scope="session")
+def dropbox_server(request):
+    return _shared_fake(request, DropboxFake)
+
+
+@pytest.fixture
+def dropbox_fake(request):
+    fake = _shared_fake(request, DropboxFake)
+    fake.reset()
+    fake.page_size = 100
+    return fake

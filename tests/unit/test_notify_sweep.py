@@ -85,7 +85,8 @@ def test_a_sweep_run_schedules_the_next_and_sends_what_is_due(rq_app):
     db.session.commit()
     minute = int(datetime(2026, 6, 2, 6, 0, tzinfo=UTC).timestamp() // 60)
     assert worker.periodic_sweep(minute) == 1  # the deferred message's job, now in the queue
-    assert queue.count == 1
+    queued = [job.description for job in queue.get_jobs()]  # with the quarter-hour's backup check
+    assert len(queued) == 2 and "vgk.services.storage.backups:backup_job" in queued
     assert any(job_id.startswith("vgk-notifications-sweep-")
                for job_id in ScheduledJobRegistry(queue=queue).get_job_ids())
     assert queue.connection.get(worker.SWEEP_LOCK) is None  # released for the next minute's run

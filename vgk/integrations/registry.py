@@ -1,6 +1,7 @@
 """The adapters of the running application, each behind its interface. create_app() builds them from the
-configuration and installs them on the app; code that needs one asks for it here (`storage()`, `sms()`,
-`mail()`, `whatsapp()`, `push()`, `payments()`, `oauth()`, `queue()`, `live()`, `ai()`) and gets it typed. A test
+configuration and installs them on the app; code that needs one asks for it here (`storage()`, `remote_storage()`,
+`backup_storage()`, `sms()`, `mail()`, `whatsapp()`, `push()`, `payments()`, `oauth()`, `queue()`, `live()`,
+`ai()`) and gets it typed. A test
 swaps one by setting its attribute on `adapters_of(app)` (e.g. with monkeypatch.setattr)."""
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from vgk.integrations.channels import Channel
 from vgk.integrations.mail import MailSender
 from vgk.integrations.payments.base import Gateway
 from vgk.integrations.sms import SmsSender
-from vgk.integrations.storage import Storage
+from vgk.integrations.storage import RemoteStorage, Storage
 
 if TYPE_CHECKING:
     from authlib.integrations.flask_client import OAuth
@@ -40,6 +41,8 @@ class Adapters:
     whatsapp: Channel | None = None  # WhatsApp messages: the Cloud API, or the outbox (create_app sets one)
     push: Channel | None = None  # Web Push: the outbox, or the browsers' push services with VAPID_PRIVATE_KEY
     ai: Assistant | None = None  # the language model: Gemini with GEMINI_API_KEY, else None (the rules answer)
+    remote: RemoteStorage | None = None  # where heavy files are moved: Dropbox with STORAGE_BACKEND=dropbox
+    backups: Storage | None = None  # where backups go: Dropbox's backups folder, or BACKUP_DIR
 
 
 def install(app: Flask, adapters: Adapters) -> Adapters:
@@ -58,6 +61,17 @@ def adapters_of(app: Flask | None = None) -> Adapters:
 
 def storage() -> Storage:
     return adapters_of().storage
+
+
+def remote_storage() -> RemoteStorage | None:
+    return adapters_of().remote
+
+
+def backup_storage() -> Storage:
+    found = adapters_of().backups
+    if found is None:
+        raise RuntimeError("no backup storage is installed (create_app installs one)")
+    return found
 
 
 def sms() -> SmsSender:

@@ -9,7 +9,9 @@ from RQ's own scheduler (the worker runs it unless --burst): each run first sche
 scheduled job's id is its minute, and it is scheduled "unique", so however many workers start or runs
 overlap, one job per minute exists. A Redis lock (with an expiry, in case a worker dies holding it) makes
 sure two sweeps never run at once. The sweep also enqueues the recommenders' rebuild every
-DISCOVERY_REFRESH_MINUTES, and a check of each pending payment whose check is overdue (its job lost)."""
+DISCOVERY_REFRESH_MINUTES, a check of each pending payment whose check is overdue (its job lost), the
+storage offload every STORAGE_OFFLOAD_EVERY_MINUTES (with a remote store) and, every quarter of an hour,
+the daily backup once it is due (vgk.services.storage.backups.due)."""
 from __future__ import annotations
 
 import time
@@ -84,6 +86,7 @@ def periodic_sweep(minute: int | None = None) -> int | None:
     schedule_sweep(jobs, after=minute)
     if minute is not None:
         schedule_discovery(jobs, minute)
+        schedule_storage(jobs, minute)
     swept = sweep_once(jobs.connection)
     if swept is not None:
         from vgk.services.commerce import payment_checks
@@ -104,3 +107,32 @@ def schedule_discovery(jobs: Queue, minute: int) -> bool:
     except DuplicateJobError:
         return False
     return True
+
+
+_OFFLOAD_PATH = "vgk.services.storage.offload:offload_job"
+_BACKUP_PATH = "vgk.services.storage.backups:backup_job"
+STORAGE_TIMEOUT = 3600
+BACKUP_CHECK_EVERY = 15  # minutes
+
+
+def schedule_storage(jobs: Queue, minute: int) -> list[str]:
+    """On the minute's sweep: the offload every STORAGE_OFFLOAD_EVERY_MINUTES when a remote store is set, and
+    the backup check every BACKUP_CHECK_EVERY minutes; each once per minute (its id is its minute). Returns the
+    paths of the jobs enqueued."""
+    from vgk.integrations import registry
+
+    every = int(current_app.config.get("STORAGE_OFFLOAD_EVERY_MINUTES") or 0)
+    wanted = []
+    if every and not minute % every and registry.remote_storage() is not None:
+        wanted.append((_OFFLOAD_PATH, f"vgk-offload-{minute}"))
+    if not minute % BACKUP_CHECK_EVERY:
+        wanted.append((_BACKUP_PATH, f"vgk-backup-{minute}"))
+    enqueued = []
+    for path, job_id in wanted:
+        try:
+            jobs.enqueue(perform, path, (), {}, job_id=job_id, unique=True, job_timeout=STORAGE_TIMEOUT,
+                         result_ttl=600, failure_ttl=86400, description=path)
+        except DuplicateJobError:
+            continue
+        enqueued.append(path)
+    return enqueued

@@ -78,4 +78,5 @@ from vgk.models.payments import (  # noqa: F401
 )
 from vgk.models.push import PushSubscription  # noqa: F401
 from vgk.models.settings import Setting  # noqa: F401
+from vgk.models.storage import StoredFile  # noqa: F401
 from vgk.models.whatsapp import WhatsAppContact  # noqa: F401

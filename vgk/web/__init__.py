@@ -134,6 +134,8 @@ def content_security_policy(config):
     media = urlsplit(config.get("MEDIA_URL") or "")
     if media.scheme in ("http", "https") and media.netloc:
         images.append(f"{media.scheme}://{media.netloc}")
+    if config.get("STORAGE_BACKEND") == "dropbox":  # offloaded photos: redirects to Dropbox's links
+        images += ["https://www.dropbox.com", "https://*.dropboxusercontent.com"]
     connect = ["'self'"]
     public = urlsplit(config.get("PUBLIC_URL") or "")
     if public.netloc:
@@ -186,7 +188,8 @@ def register_housekeeping(app, every_seconds=None):
     soon and sweep the notifications (deferred messages now due, lost jobs, stuck sends) from time to time
     as requests come in, and rebuild the recommenders every DISCOVERY_REFRESH_MINUTES (in a thread); with
     RQ, the checkout and the sale's SMS schedule the same jobs on the worker, and the worker sweeps the
-    notifications every minute (vgk.jobs.worker)."""
+    notifications every minute (vgk.jobs.worker). Every quarter of an hour, the backup (once due) and an
+    offload batch run on the background thread (the worker schedules them itself)."""
     import time
 
     every_seconds = every_seconds or float(app.config.get("HOUSEKEEPING_SECONDS") or 60)
@@ -212,3 +215,10 @@ def register_housekeeping(app, every_seconds=None):
             from vgk.services.discovery.build import rebuild_in_background
 
             rebuild_in_background(app)
+        if time.monotonic() >= state.setdefault("storage", time.monotonic() + 900):
+            state["storage"] = time.monotonic() + 900  # the backup when due, and an offload batch
+            from vgk.jobs import in_background
+            from vgk.services.storage import backups, offload
+
+            in_background(backups.backup_job)
+            in_background(offload.offload_job)

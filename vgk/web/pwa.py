@@ -1,17 +1,20 @@
-"""Installable-app plumbing: web manifest, service worker at the root scope, offline page, media files.
+"""Installable-app plumbing: web manifest, service worker at the root scope, offline page, media files
+(from the disk, or by a redirect to their link once moved to the remote store: vgk.services.storage.links).
 
 The manifest and the service worker name static files by their hashed URLs (vgk.web.assets): both are
 filled in when served, and sent with an ETag so a browser checking them gets a 304 while nothing changed."""
 import hashlib
 import json
+import time
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 from werkzeug.exceptions import NotFound
 
 from vgk.security import public
 from vgk.services.conversations.safety import PRIVATE_PREFIX
 from vgk.services.selling import photo_sizes
+from vgk.services.storage import links
 
 bp = Blueprint("pwa", __name__)
 
@@ -72,14 +75,34 @@ def offline():
     return render_template("offline.html")
 
 
+def _to_remote(link, now):
+    """The redirect to a file moved to the remote store, kept by browsers no longer than its link lives."""
+    response = redirect(link.url, 302)
+    response.cache_control.public = True
+    response.cache_control.max_age = link.max_age(now)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @bp.get("/media/<path:key>")
 @public
 def media(key):
     if key.startswith(PRIVATE_PREFIX):  # chat photos: handed out to the conversation's members only
         abort(404)
+    now = time.monotonic()
+    if (link := links.cached(key, now)) is not None:  # moved, with a fresh link: no disk, query or call
+        return _to_remote(link, now)
     try:
         response = send_from_directory(current_app.config["MEDIA_ROOT"], key)
     except NotFound:
+        try:
+            link = links.link_for(key)  # moved to the remote store (its record says so)
+        except FileNotFoundError:
+            link = None
+        except OSError:  # the remote store did not answer: the browser may try again shortly
+            abort(503)
+        if link is not None:
+            return _to_remote(link, now)
         # A photo stored before its 640 px size existed gets it the first time a page asks.
         if not photo_sizes.make_missing(key):
             raise

@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 
 from vgk.errors import Forbidden, Invalid, NotFound, RateLimited
 from vgk.extensions import db
-from vgk.integrations import registry
 from vgk.models import (
     Block,
     ChatMessage,
@@ -33,6 +32,7 @@ from vgk.services.backoffice import audit
 from vgk.services.conversations import messages, threads
 from vgk.services.paging import Page, paginate, parse_id
 from vgk.services.selling import judgements, media
+from vgk.services.storage import files
 
 PRIVATE_PREFIX = "private/"
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
@@ -58,8 +58,8 @@ def post_photo(sender: User | None, conversation: Conversation, data: bytes) -> 
         raise Invalid(message, fields={"photo": message})
     messages.within_rate(writer.user)
     processed = media.process_image(data)  # Invalid unless it is a real photo
-    key = registry.storage().save(f"{PRIVATE_PREFIX}chat/{conversation.public_id}/{secrets.token_urlsafe(16)}.webp",
-                                  processed.large, "image/webp")
+    key = files.save(f"{PRIVATE_PREFIX}chat/{conversation.public_id}/{secrets.token_urlsafe(16)}.webp",
+                     processed.large, "image/webp")
     message = ChatMessage(conversation_id=conversation.id, sender_id=writer.user_id, kind=MessageKind.PHOTO,
                           image_key=key, created_at=utcnow())
     messages.added(conversation, message, writer)
@@ -80,7 +80,7 @@ def photo(reader: User | None, conversation_public_id: object, message_id: objec
     if (message is None or message.conversation_id != conversation.id or message.kind != MessageKind.PHOTO
             or message.hidden_at is not None or not message.image_key):
         raise NotFound(_l("Photo introuvable."))
-    return registry.storage().read(message.image_key)
+    return files.read(message.image_key)
 
 
 # --- reports --------------------------------------------------------------------------------------

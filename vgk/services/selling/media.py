@@ -24,6 +24,7 @@ from vgk.errors import DomainError, Invalid
 from vgk.extensions import db
 from vgk.integrations import registry
 from vgk.models import Product, ProductImage
+from vgk.services.storage import files
 
 log = logging.getLogger(__name__)
 
@@ -235,14 +236,19 @@ def save_product_image(product: Product, processed: ProcessedImage, position: in
     deletes the files with `delete_files` if it does not)."""
     storage = registry.storage()
     stem = f"products/{product.public_id}/{secrets.token_hex(6)}"
-    thumb_key = storage.save(f"{stem}-{THUMB_SIZE}.webp", processed.thumb, "image/webp")
+    sizes = {THUMB_SIZE: processed.thumb, LARGE_SIZE: processed.large, MEDIUM_SIZE: processed.medium,
+             PHONE_SIZE: processed.phone}
+    written = []
     try:
-        large_key = storage.save(f"{stem}-{LARGE_SIZE}.webp", processed.large, "image/webp")
-        storage.save(f"{stem}-{MEDIUM_SIZE}.webp", processed.medium, "image/webp")
-        storage.save(f"{stem}-{PHONE_SIZE}.webp", processed.phone, "image/webp")
+        for box, data in sizes.items():
+            written.append(storage.save(f"{stem}-{box}.webp", data, "image/webp"))
     except Exception:
-        delete_files([thumb_key] + [f"{stem}-{box}.webp" for box in (PHONE_SIZE, MEDIUM_SIZE, LARGE_SIZE)])
+        for key in written:  # nothing recorded yet: only these files to remove
+            storage.delete(key)
         raise
+    for key, data in zip(written, sizes.values(), strict=True):
+        files.record(key, data)
+    thumb_key, large_key = written[0], written[1]
     image = ProductImage(
         product=product,
         position=position,
@@ -278,13 +284,9 @@ def store_product_image(product: Product, data: bytes, position: int) -> Product
 
 
 def delete_files(keys: Iterable[str]) -> None:
-    """Remove stored files (a photo whose row was not kept); a leftover file is only logged."""
-    storage = registry.storage()
-    for key in keys:
-        try:
-            storage.delete(key)
-        except Exception:
-            log.warning("could not delete %s", key)
+    """Remove stored files wherever they live, with their records (a photo removed, or whose row was not
+    kept); a leftover file is only logged."""
+    files.discard(keys)
 
 
 def image_url(key: str) -> str:

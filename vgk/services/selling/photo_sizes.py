@@ -13,6 +13,7 @@ from vgk.extensions import db
 from vgk.integrations import registry
 from vgk.models import ProductImage
 from vgk.services.selling import media
+from vgk.services.storage import files
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +43,14 @@ def _large_key(key: str) -> str:
 
 def _make(key: str, box: int) -> bool:
     """Write the `box` px file from the 960 px one; False when there is no 960 px file."""
-    storage = registry.storage()
     try:
-        data = storage.read(_large_key(key))
+        data = files.read(_large_key(key))  # from the remote store when the 960 px file was moved there
     except (FileNotFoundError, ValueError):
         return False
     with media._image_turn(), Image.open(io.BytesIO(data), formats=("WEBP",)) as large:
         smaller = media._fit(large.convert("RGB"), box)
-        storage.save(key, media._webp(smaller, (media.MEDIUM_QUALITY,), method=media.SMALL_SIZES_METHOD), "image/webp")
+        made = media._webp(smaller, (media.MEDIUM_QUALITY,), method=media.SMALL_SIZES_METHOD)
+    registry.storage().save(key, made, "image/webp")  # recorded by the next offload run (files.index)
     return True
 
 
@@ -72,12 +73,11 @@ def make_missing(key: str) -> bool:
 
 def fill_missing(progress: Callable[[str], None] = lambda _line: None) -> int:
     """Make every missing 480 and 640 px file (photos stored before those sizes existed); return how many."""
-    storage = registry.storage()
     made = 0
     for image in db.session.scalars(select(ProductImage).order_by(ProductImage.id)):
         for key in (image.phone_key, image.medium_key):
             try:
-                storage.read(key)
+                files.read(key)
                 continue
             except FileNotFoundError:
                 pass

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from vgk.errors import DomainError, Invalid, RateLimited
 from vgk.extensions import db, limiter
-from vgk.integrations import registry
 from vgk.labels import label
 from vgk.models import Category, Condition, User
 from vgk.services.selling import assist, listing_fields, listings, media
+from vgk.services.storage import files
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def _photo(seller: User, listing: object | None, upload: bytes | None) -> bytes 
     cover = listings.get_own(seller, listing).cover if listing else None  # NotFound unless theirs
     try:
         if cover is not None:
-            return registry.storage().read(cover.thumb_key)
+            return files.read(cover.thumb_key)
         if upload and not listing:
             return media.process_image(upload).thumb
     except DomainError:  # a photo that is not one, or too many being processed right now

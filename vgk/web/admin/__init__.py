@@ -1,6 +1,6 @@
 """The administration blueprint (/admin, for admins with a second factor), one module per area: the
 dashboard, users (and staff accounts), moderation of listings, orders, payouts, CSV exports, places
-(cities, pickup points), categories, the settings, the audit journal and the notifications (log and
+(cities, pickup points), categories, the settings, the storage, the audit journal and the notifications (log and
 messages); what they share is in `common`. No admin page is ever stored by the browser."""
 from flask import Blueprint
 
@@ -28,5 +28,6 @@ from vgk.web.admin import (  # noqa: E402,F401
     reports,
     searches,
     settings,
+    storage,
     users,
 )
