@@ -1,6 +1,6 @@
 """Where each kept file lives (the local disk or the remote store), for offloading and serving.
 
-Revision ID: 0031_storage
+Revision ID: 0031
 Revises: 0030
 Create Date: 2026-12-12
 """
