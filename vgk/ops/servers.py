@@ -101,14 +101,16 @@ def stop_postgres(root) -> None:
 
 
 def stop_pid(pid: int, timeout: float = 10.0) -> None:
-    """SIGTERM, then SIGKILL after `timeout` seconds, to a process started by `make up` (its whole session)."""
+    """SIGTERM, then SIGKILL after `timeout` seconds, to a process started by `make up` (with its process group
+    when it leads one)."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(pid, sig)
-        except ProcessLookupError:
-            return
-        except PermissionError:
-            return
+        except (ProcessLookupError, PermissionError):
+            try:
+                os.kill(pid, sig)  # not a group leader
+            except (ProcessLookupError, PermissionError):
+                return
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not _alive(pid):
