@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 # flask commands only; an unset VGK_ENV means production, which refuses to start without real keys.
 run: export VGK_ENV := development
 
-.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat bench-notifications bench-recommendations bench-lighthouse bench-throughput clean
+.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat bench-notifications bench-recommendations bench-lighthouse bench-throughput bench-load up down clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ run: install translations
 	$(BIN)/flask seed-demo
 	PORT=$(PORT) $(BIN)/python wsgi.py
 
-# Debian packages the tests start on loopback: PostgreSQL, Redis, and Chromium for the browser tests;
+# Debian packages the tests start on loopback: PostgreSQL, Redis, nginx (make up), Chromium for the browser tests;
 # Node's npm installs axe-core (the accessibility checks) and Lighthouse (make bench-lighthouse).
 system-deps:
 	@missing=""; \
@@ -45,6 +45,7 @@ system-deps:
 	command -v jq >/dev/null 2>&1 || missing="$$missing jq"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && \
@@ -93,6 +94,19 @@ bench-lighthouse: install-dev translations system-deps bench/lighthouse-cli/node
 # Throughput: the public pages under the production gunicorn settings against a bare route (bench/throughput.py).
 bench-throughput: install-dev translations system-deps
 	$(BIN)/python bench/throughput.py
+
+# The production shape on one machine (README, "Running the production shape"): nginx on 127.0.0.1:$(UP_PORT) in
+# front of gunicorn processes, the RQ worker, PostgreSQL and Redis (throwaway ones unless DATABASE_URL/REDIS_URL).
+UP_PORT ?= 8080
+up: install-dev translations system-deps
+	$(BIN)/python -m vgk.ops.up start --port $(UP_PORT)
+
+down:
+	$(BIN)/python -m vgk.ops.up stop
+
+# Mixed load (locust) on the production shape against an nginx static file and a bare route (bench/load.py).
+bench-load: install-dev translations system-deps
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) instance/test-media .pytest_cache tests/axe/node_modules bench/lighthouse-cli/node_modules

@@ -428,7 +428,9 @@ class ProductionConfig(Config):
         if not config.get("PUBLIC_URL"):
             raise ConfigError("PUBLIC_URL must be set in production: the site's address for links in emails, "
                               "SMS and the API, e.g. https://vgk.cm")
-        if urlsplit(config["PUBLIC_URL"]).scheme != "https":
+        # http only on a loopback address, which nobody else can reach (`make up`, the shape on one machine).
+        public = urlsplit(config["PUBLIC_URL"])
+        if public.scheme != "https" and public.hostname not in LOOPBACK_HOSTS:
             raise ConfigError(f"PUBLIC_URL must start with https:// in production, not {config['PUBLIC_URL']!r}")
         # The simulated gateway lets anyone approve a payment: only a deliberate demo may use it.
         if not config.get("CAMPAY_USERNAME") and not config.get("ALLOW_SIMULATED_PAYMENTS"):

@@ -104,6 +104,15 @@ def test_production_needs_its_public_address(tmp_path):
     refused(result, "PUBLIC_URL must be set in production")
     result = start(tmp_path, VGK_ENV="production", **{**PRODUCTION, "PUBLIC_URL": "http://vgk.cm"})
     refused(result, "PUBLIC_URL must start with https://")
+    result = start(tmp_path, VGK_ENV="production", **{**PRODUCTION, "PUBLIC_URL": "http://203.0.113.7:8080"})
+    refused(result, "PUBLIC_URL must start with https://")
+
+
+def test_production_accepts_plain_http_only_on_a_loopback_address(tmp_path):
+    """`make up` runs the production configuration behind nginx on 127.0.0.1, which nobody else reaches."""
+    result = start(tmp_path, VGK_ENV="production", **{**PRODUCTION, "PUBLIC_URL": "http://127.0.0.1:8080"})
+    assert result.returncode == 0, result.stderr
+    assert "outbox 404" in result.stdout and "simulator 404" in result.stdout
 
 
 def test_production_without_a_payment_provider_refuses_to_start(tmp_path):
