@@ -9,7 +9,9 @@ from RQ's own scheduler (the worker runs it unless --burst): each run first sche
 scheduled job's id is its minute, and it is scheduled "unique", so however many workers start or runs
 overlap, one job per minute exists. A Redis lock (with an expiry, in case a worker dies holding it) makes
 sure two sweeps never run at once. The sweep also enqueues the recommenders' rebuild every
-DISCOVERY_REFRESH_MINUTES, and a check of each pending payment whose check is overdue (its job lost)."""
+DISCOVERY_REFRESH_MINUTES, and a check of each pending payment whose check is overdue (its job lost).
+Each run, and the worker's start, write the scheduler's heartbeat (vgk.services.operations.work.beat),
+which /readyz and the admin dashboard read."""
 from __future__ import annotations
 
 import time
@@ -38,6 +40,9 @@ def run_worker(app: Flask, burst: bool = False) -> bool:
         jobs = Queue(QUEUE_NAME, connection=connection)
         worker = SimpleWorker([jobs], connection=connection)
         if not burst:
+            from vgk.services.operations import work
+
+            work.beat(connection)
             schedule_sweep(jobs)
         # The scheduler moves retried and scheduled jobs (the sweep) to the queue when their time comes.
         return worker.work(burst=burst, with_scheduler=not burst)
@@ -81,6 +86,9 @@ def periodic_sweep(minute: int | None = None) -> int | None:
         from vgk.services.notifications.delivery import sweep
 
         return sweep()
+    from vgk.services.operations import work
+
+    work.beat(jobs.connection)
     schedule_sweep(jobs, after=minute)
     if minute is not None:
         schedule_discovery(jobs, minute)
