@@ -26,7 +26,9 @@ log = logging.getLogger("vgk.access")
 
 HEALTHZ = "/healthz"
 METRICS = "/metrics"
-ROUTE_KEY, USER_KEY, ID_KEY = "vgk.route", "vgk.user_id", "vgk.request_id"
+# What Flask's teardown leaves for the line, in a dict the environ holds: Socket.IO's middleware hands
+# Flask a copy of the environ, which shares the dict.
+NOTES, ID_KEY = "vgk.access", "vgk.request_id"
 UNMATCHED = "unmatched"
 _SOCKETIO = "/socket.io"
 
@@ -41,6 +43,7 @@ class AccessLog:
         started = time.perf_counter()
         rid = logs.accepted(environ.get("HTTP_X_REQUEST_ID")) or logs.new_request_id()
         environ[ID_KEY] = rid
+        environ[NOTES] = {}
         if environ.get("PATH_INFO") == HEALTHZ and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             return self._alive(environ, start_response, rid, started)
         token = logs.bind(rid)
@@ -72,7 +75,7 @@ class AccessLog:
 
     def route(self, environ: dict[str, Any]) -> str:
         """The URL rule that answered (left by Flask's teardown), else the one the path matches."""
-        route = environ.get(ROUTE_KEY)
+        route = environ.get(NOTES, {}).get("route")
         if route:
             return str(route)
         try:
@@ -84,14 +87,14 @@ class AccessLog:
     def _finish(self, environ: dict[str, Any], status: int, started: float) -> None:
         path = environ.get("PATH_INFO") or ""
         if path.startswith(_SOCKETIO):
-            self._line(logging.DEBUG, environ, _SOCKETIO + "/", environ.get(USER_KEY), status, started)
+            self._line(logging.DEBUG, environ, _SOCKETIO + "/", None, status, started)
             return
         route = self.route(environ)
         seconds = time.perf_counter() - started
         if route != METRICS:
             metrics.observe_request(route, environ.get("REQUEST_METHOD", ""), status, seconds)
         level = logging.ERROR if status >= 500 else logging.INFO
-        self._line(level, environ, route, environ.get(USER_KEY), status, started)
+        self._line(level, environ, route, environ.get(NOTES, {}).get("user_id"), status, started)
 
     @staticmethod
     def _line(level: int, environ: dict[str, Any], route: str, user_id: Any, status: int, started: float) -> None:
@@ -107,12 +110,14 @@ class AccessLog:
 def note_request(_error: BaseException | None = None) -> None:
     """Flask teardown: leave the URL rule and the signed-in user's id (web session or API token, when
     already loaded: nothing is read for the log) for the access line."""
-    environ = request.environ
+    notes = request.environ.get(NOTES)
+    if notes is None:  # a request context made without the middleware (tests, the page cache's on_hit)
+        return
     if request.url_rule is not None:
-        environ[ROUTE_KEY] = request.url_rule.rule
+        notes["route"] = request.url_rule.rule
     user = g.get("api_user") or g.get("_login_user")
     if user is not None and getattr(user, "is_authenticated", False):
-        environ[USER_KEY] = getattr(user, "id", None)
+        notes["user_id"] = getattr(user, "id", None)
 
 
 def install(app: Flask) -> None:
