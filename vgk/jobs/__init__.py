@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_NAME = "vgk"
 RETRY_SECONDS = 5.0  # after Redis failed, jobs stay in the process this long before RQ is tried again
-_DOWN_UNTIL = "vgk_queue_down_until"
+_FAILED_AT = "vgk_queue_failed_at"
 
 
 def _path_of(func: Callable[..., Any]) -> str:
@@ -57,13 +57,14 @@ def queue() -> Queue | None:
 
 def _resting() -> bool:
     """Did Redis fail less than RETRY_SECONDS ago?"""
-    return time.monotonic() < current_app.extensions.get(_DOWN_UNTIL, 0.0)
+    failed_at = current_app.extensions.get(_FAILED_AT)
+    return failed_at is not None and time.monotonic() - failed_at < RETRY_SECONDS
 
 
-def _failed(path: str, error: Exception) -> None:
+def _failed(error: Exception) -> None:
     if not _resting():
         log.warning("Redis unreachable (%s): jobs run in this process for now", error.__class__.__name__)
-    current_app.extensions[_DOWN_UNTIL] = time.monotonic() + RETRY_SECONDS
+    current_app.extensions[_FAILED_AT] = time.monotonic()
 
 
 def reachable() -> bool:
@@ -75,7 +76,7 @@ def reachable() -> bool:
     try:
         q.connection.ping()
     except (RedisError, OSError) as error:
-        _failed("ping", error)
+        _failed(error)
         return False
     return True
 
@@ -109,7 +110,7 @@ def enqueue(func: Callable[..., Any], *args: Any, retries: int = 0, **kwargs: An
                 return q.enqueue(perform, path, args, kwargs, job_timeout=300, result_ttl=3600, description=path,
                                  retry=retry, meta=_meta())
             except (RedisError, OSError) as error:
-                _failed(path, error)
+                _failed(error)
         _keep(path, args, kwargs)
         return None
     try:
@@ -132,7 +133,7 @@ def enqueue_in(delay: timedelta, func: Callable[..., Any], *args: Any, **kwargs:
         return q.enqueue_in(delay, perform, path, args, kwargs, job_timeout=300, result_ttl=3600, description=path,
                             meta=_meta())
     except (RedisError, OSError) as error:  # left to the sweep, like inline mode
-        _failed(path, error)
+        _failed(error)
         return None
 
 
@@ -148,7 +149,7 @@ def in_background(func: Callable[..., Any], *args: Any, delay: float = 0.0, **kw
                 return q.enqueue_in(timedelta(seconds=delay), perform, path, args, kwargs, **options)
             return q.enqueue(perform, path, args, kwargs, **options)
         except (RedisError, OSError) as error:
-            _failed(path, error)
+            _failed(error)
     if q is not None:
         _keep(path, args, kwargs, delay)
         return None

@@ -1,0 +1,84 @@
+"""Redis stopped while the site runs: pages, the catalogue, a guest's checkout and a sign-in still answer
+(no 5xx); the jobs they enqueue run in the web process meanwhile (the SMS still leaves), the rate limits
+count in memory, and once Redis is back jobs go to RQ and its worker again."""
+import time
+
+import pytest
+from rq import Queue
+
+from tests import factories as f
+from tests.conftest import make_app, migrate
+from tests.jobs_helpers import run_background
+from tests.servers import RedisServer
+from tests.web.test_auth import location, login, text
+from tests.web.test_shop import add, checkout
+from vgk import jobs
+from vgk.extensions import db, limiter
+from vgk.jobs import background
+
+
+@pytest.fixture
+def own_redis():
+    server = RedisServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def site(own_redis, tmp_path, media_root):
+    app = make_app(f"sqlite:///{tmp_path / 'faults.sqlite3'}", media_root, REDIS_URL=own_redis.url,
+                   PAGE_CACHE_SECONDS=10)
+    migrate(app)
+    with app.app_context():
+        yield app
+        db.session.remove()
+    limiter._storage_dead = False  # noqa: SLF001  (the limiter is one object for every app of the process)
+
+
+def answers(client, path):
+    response = client.get(path)
+    assert response.status_code < 500, f"{path}: {response.status_code}"
+    return response
+
+
+def queued(app):
+    return Queue(jobs.QUEUE_NAME, connection=jobs.queue().connection).count
+
+
+def test_with_redis_stopped_the_site_answers_and_jobs_run_in_process_then_go_back_to_rq(site, own_redis,
+                                                                                         monkeypatch):
+    item, other = f.product("Vélo rouge", price=45_000), f.product("Radio", price=8_000)
+    point = f.pickup_point()
+    person = f.user(phone="+237690111222")
+    client = site.test_client()
+    assert answers(client, "/").status_code == 200
+
+    own_redis.stop()
+    started = time.monotonic()
+    visitor = site.test_client()
+    assert answers(visitor, "/").status_code == 200
+    assert "Vélo rouge" in text(answers(visitor, "/produits"))
+    assert answers(visitor, f"/p/{item.public_id}").status_code == 200
+    add(visitor, item)
+    response = checkout(visitor, point, phone="6 77 55 51 11")
+    assert response.status_code == 303, text(response)
+    signing_in = site.test_client()
+    response = login(signing_in, person.phone, "secret-pass-1")  # its rate limit counted in memory meanwhile
+    assert response.status_code == 302 and location(response) == "/compte"
+    assert answers(signing_in, "/compte").status_code == 200
+    assert time.monotonic() - started < 10  # nothing waited on a dead Redis for long
+
+    kept = background.pending(site)
+    assert kept and all(path.startswith("vgk.") for path, _ in kept)
+    assert f.outbox("+237677555111") == []  # kept off the request path...
+    run_background(site, everything=True)
+    assert f.outbox("+237677555111")  # ...and sent from the web process: the order's code by SMS
+
+    own_redis.start()
+    monkeypatch.setattr(jobs, "RETRY_SECONDS", 0)  # RQ is asked again at once (5 s in production)
+    add(visitor, other)
+    assert checkout(visitor, point, phone="6 77 55 51 11").status_code == 303
+    assert queued(site) >= 1 and background.pending(site) == []  # back to RQ
+    result = site.test_cli_runner().invoke(args=["rq-worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert queued(site) == 0
