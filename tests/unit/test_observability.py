@@ -191,3 +191,19 @@ def test_a_job_carries_the_request_id_into_the_worker_s_lines(redis_server, tmp_
     assert result.exit_code == 0, result.output
     [record] = [r for r in caplog.records if r.name == "tests.jobs"]
     assert record.getMessage() == "sent from the worker" and record.request_id == "req-00000003"
+
+
+def test_with_a_multiprocess_directory_a_scrape_adds_up_every_process(tmp_path):
+    """Several gunicorn processes and the job worker: each writes its counts, any one scrape sums them."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    count = "from vgk.ops import metrics; metrics.count_message('SMS', 'africastalking', 'sent')"
+    for _process in range(2):
+        subprocess.run([sys.executable, "-c", count], env=env, check=True, timeout=60)
+    scrape = "from vgk.ops import metrics; print(metrics.exposition(lambda: None)[0].decode())"
+    text = subprocess.run([sys.executable, "-c", scrape], env=env, check=True, timeout=60, capture_output=True,
+                          text=True).stdout
+    assert 'vgk_messages_total{channel="sms",outcome="sent",provider="africastalking"} 2.0' in text
