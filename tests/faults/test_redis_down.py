@@ -1,5 +1,5 @@
-"""Redis stopped while the site runs: pages, the catalogue, a guest's checkout and a sign-in still answer
-(no 5xx); the jobs they enqueue run in the web process meanwhile (the SMS still leaves), the rate limits
+"""Redis stopped while the site runs: pages, the catalogue, a guest's checkout, a sign-in and a chat message
+still answer (no 5xx); the jobs they enqueue run in the web process meanwhile (the SMS still leaves), the rate limits
 count in memory, and once Redis is back jobs go to RQ and its worker again."""
 import time
 
@@ -10,11 +10,12 @@ from tests import factories as f
 from tests.conftest import make_app, migrate
 from tests.jobs_helpers import run_background
 from tests.servers import RedisServer
-from tests.web.test_auth import location, login, text
+from tests.web.test_auth import location, login, post, text
 from tests.web.test_shop import add, checkout
 from vgk import jobs
 from vgk.extensions import db, limiter
 from vgk.jobs import background
+from vgk.services.conversations import threads
 
 
 @pytest.fixture
@@ -50,6 +51,7 @@ def test_with_redis_stopped_the_site_answers_and_jobs_run_in_process_then_go_bac
     item, other = f.product("Vélo rouge", price=45_000), f.product("Radio", price=8_000)
     point = f.pickup_point()
     person = f.user(phone="+237690111222")
+    conversation = threads.open_about_listing(person, item.public_id)
     client = site.test_client()
     assert answers(client, "/").status_code == 200
 
@@ -66,6 +68,12 @@ def test_with_redis_stopped_the_site_answers_and_jobs_run_in_process_then_go_bac
     response = login(signing_in, person.phone, "secret-pass-1")  # its rate limit counted in memory meanwhile
     assert response.status_code == 302 and location(response) == "/compte"
     assert answers(signing_in, "/compte").status_code == 200
+    chatting = site.test_client()
+    f.sign_in(chatting, person)
+    response = post(chatting, f"/messages/{conversation.public_id}", data={"body": "Toujours disponible ?"})
+    assert response.status_code == 303  # the live push has no Redis to go through: the page's poll shows it
+    f.sign_in(chatting, item.seller)
+    assert "Toujours disponible ?" in text(answers(chatting, f"/messages/{conversation.public_id}"))
     assert time.monotonic() - started < 10  # nothing waited on a dead Redis for long
 
     kept = background.pending(site)

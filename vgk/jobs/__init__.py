@@ -61,7 +61,9 @@ def _resting() -> bool:
     return failed_at is not None and time.monotonic() - failed_at < RETRY_SECONDS
 
 
-def _failed(error: Exception) -> None:
+def redis_failed(error: Exception) -> None:
+    """Redis did not answer (here or to a caller using the queue's connection): jobs stay in the process for
+    RETRY_SECONDS."""
     if not _resting():
         log.warning("Redis unreachable (%s): jobs run in this process for now", error.__class__.__name__)
     current_app.extensions[_FAILED_AT] = time.monotonic()
@@ -76,7 +78,7 @@ def reachable() -> bool:
     try:
         q.connection.ping()
     except (RedisError, OSError) as error:
-        _failed(error)
+        redis_failed(error)
         return False
     return True
 
@@ -110,7 +112,7 @@ def enqueue(func: Callable[..., Any], *args: Any, retries: int = 0, **kwargs: An
                 return q.enqueue(perform, path, args, kwargs, job_timeout=300, result_ttl=3600, description=path,
                                  retry=retry, meta=_meta())
             except (RedisError, OSError) as error:
-                _failed(error)
+                redis_failed(error)
         _keep(path, args, kwargs)
         return None
     try:
@@ -133,7 +135,7 @@ def enqueue_in(delay: timedelta, func: Callable[..., Any], *args: Any, **kwargs:
         return q.enqueue_in(delay, perform, path, args, kwargs, job_timeout=300, result_ttl=3600, description=path,
                             meta=_meta())
     except (RedisError, OSError) as error:  # left to the sweep, like inline mode
-        _failed(error)
+        redis_failed(error)
         return None
 
 
@@ -149,7 +151,7 @@ def in_background(func: Callable[..., Any], *args: Any, delay: float = 0.0, **kw
                 return q.enqueue_in(timedelta(seconds=delay), perform, path, args, kwargs, **options)
             return q.enqueue(perform, path, args, kwargs, **options)
         except (RedisError, OSError) as error:
-            _failed(error)
+            redis_failed(error)
     if q is not None:
         _keep(path, args, kwargs, delay)
         return None
