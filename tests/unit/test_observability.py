@@ -207,3 +207,23 @@ def test_with_a_multiprocess_directory_a_scrape_adds_up_every_process(tmp_path):
     text = subprocess.run([sys.executable, "-c", scrape], env=env, check=True, timeout=60, capture_output=True,
                           text=True).stdout
     assert 'vgk_messages_total{channel="sms",outcome="sent",provider="africastalking"} 2.0' in text
+
+
+@pytest.fixture
+def cached_site(tmp_path, media_root):
+    """An app with the page cache on (made before the test runs: migrating resets the log handlers)."""
+    from tests.conftest import migrate
+
+    app = make_app(f"sqlite:///{tmp_path / 'cached.sqlite3'}", media_root, PAGE_CACHE_SECONDS=30)
+    migrate(app)
+    return app
+
+
+def test_a_page_the_cache_answers_gets_its_request_id_and_its_line_too(cached_site, caplog):
+    client = cached_site.test_client()
+    assert get(client, "/").headers.get("X-Cache") == "miss"
+    caplog.set_level(logging.INFO, logger=ACCESS)
+    hit = get(client, "/", headers={"X-Request-ID": "req-00000004"})
+    assert hit.headers["X-Cache"] == "hit" and hit.headers["X-Request-ID"] == "req-00000004"
+    [line] = access_lines(caplog)
+    assert (line.route, line.status, line.request_id, line.user_id) == ("/", 200, "req-00000004", None)
