@@ -93,7 +93,8 @@ class AccessLog:
         seconds = time.perf_counter() - started
         if route != METRICS:
             metrics.observe_request(route, environ.get("REQUEST_METHOD", ""), status, seconds)
-        level = logging.ERROR if status >= 500 else logging.INFO
+        # A 503 is an answer the site chose (not ready, busy): a warning; any other 5xx is an error.
+        level = logging.INFO if status < 500 else logging.WARNING if status == 503 else logging.ERROR
         self._line(level, environ, route, environ.get(NOTES, {}).get("user_id"), status, started)
 
     @staticmethod
