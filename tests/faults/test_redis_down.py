@@ -90,3 +90,18 @@ def test_with_redis_stopped_the_site_answers_and_jobs_run_in_process_then_go_bac
     result = site.test_cli_runner().invoke(args=["rq-worker", "--burst"])
     assert result.exit_code == 0, result.output
     assert queued(site) == 0
+
+
+def test_with_redis_stopped_the_sign_in_limit_still_holds_in_memory(own_redis, tmp_path, media_root):
+    app = make_app(f"sqlite:///{tmp_path / 'limits.sqlite3'}", media_root, REDIS_URL=own_redis.url,
+                   AUTH_RATE_LIMIT="3 per minute")
+    migrate(app)
+    own_redis.stop()
+    try:
+        with app.app_context():
+            client = app.test_client()
+            statuses = [login(client, "+237690000000", "wrong-pass-1").status_code for _ in range(4)]
+            db.session.remove()
+    finally:
+        limiter._storage_dead = False  # noqa: SLF001
+    assert statuses == [400, 400, 400, 429]
