@@ -227,3 +227,14 @@ def test_a_page_the_cache_answers_gets_its_request_id_and_its_line_too(cached_si
     assert hit.headers["X-Cache"] == "hit" and hit.headers["X-Request-ID"] == "req-00000004"
     [line] = access_lines(caplog)
     assert (line.route, line.status, line.request_id, line.user_id) == ("/", 200, "req-00000004", None)
+
+
+def test_a_job_kept_for_the_background_thread_carries_the_request_id(site, caplog):
+    from tests.jobs_helpers import run_background
+
+    with logs.serving("req-00000005"):
+        jobs.in_background(log_line, "sent from the background thread")
+    caplog.set_level(logging.INFO, logger="tests.jobs")
+    assert run_background(site) == 1
+    [record] = [r for r in caplog.records if r.name == "tests.jobs"]
+    assert record.request_id == "req-00000005"
