@@ -13,13 +13,13 @@ from tests.servers import RedisServer
 from tests.web.test_auth import location, login, post, text
 from tests.web.test_shop import add, checkout
 from vgk import jobs
-from vgk.extensions import db, limiter
+from vgk.extensions import db
 from vgk.jobs import background
 from vgk.services.conversations import threads
 
 
 @pytest.fixture
-def own_redis():
+def own_redis(limiter_kept):
     server = RedisServer().start()
     yield server
     server.stop()
@@ -33,7 +33,6 @@ def site(own_redis, tmp_path, media_root):
     with app.app_context():
         yield app
         db.session.remove()
-    limiter._storage_dead = False  # noqa: SLF001  (the limiter is one object for every app of the process)
 
 
 def answers(client, path):
@@ -97,11 +96,8 @@ def test_with_redis_stopped_the_sign_in_limit_still_holds_in_memory(own_redis, t
                    AUTH_RATE_LIMIT="3 per minute")
     migrate(app)
     own_redis.stop()
-    try:
-        with app.app_context():
-            client = app.test_client()
-            statuses = [login(client, "+237690000000", "wrong-pass-1").status_code for _ in range(4)]
-            db.session.remove()
-    finally:
-        limiter._storage_dead = False  # noqa: SLF001
+    with app.app_context():
+        client = app.test_client()
+        statuses = [login(client, "+237690000000", "wrong-pass-1").status_code for _ in range(4)]
+        db.session.remove()
     assert statuses == [400, 400, 400, 429]

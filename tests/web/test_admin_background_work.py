@@ -72,7 +72,7 @@ def test_the_panel_counts_the_queue_and_names_the_workers_and_the_scheduler(redi
     assert "Planificateur : arrêté, dernier passage il y a 10\u00a0min." in panel(client)
 
 
-def test_redis_not_answering_is_said_in_words(tmp_path, media_root):
+def test_redis_not_answering_is_said_in_words(tmp_path, media_root, limiter_kept):
     app = make_app(f"sqlite:///{tmp_path / 'down.sqlite3'}", media_root,
                    REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
     migrate(app)

@@ -56,7 +56,7 @@ def test_ready_on_each_database_without_redis(app, client):
 # --- Redis ------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def own_redis():
+def own_redis(limiter_kept):
     """A Redis of its own: stopping it leaves the other tests' alone."""
     server = RedisServer().start()
     yield server
