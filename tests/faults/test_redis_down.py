@@ -101,3 +101,17 @@ def test_with_redis_stopped_the_sign_in_limit_still_holds_in_memory(own_redis, t
         statuses = [login(client, "+237690000000", "wrong-pass-1").status_code for _ in range(4)]
         db.session.remove()
     assert statuses == [400, 400, 400, 429]
+
+
+def test_with_redis_away_the_web_process_runs_the_sweeps_the_worker_would(tmp_path, media_root, limiter_kept):
+    """The worker cannot sweep without Redis: the web process's housekeeping takes over meanwhile."""
+    from tests.servers import free_port
+
+    app = make_app(f"sqlite:///{tmp_path / 'sweeps.sqlite3'}", media_root,
+                   REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    migrate(app)
+    with app.app_context():
+        assert answers(app.test_client(), "/").status_code == 200
+        swept = {path for path, _ in background.pending(app)}
+        db.session.remove()
+    assert {"vgk.services.commerce.orders:expire_unpaid", "vgk.services.notifications.delivery:sweep"} <= swept
