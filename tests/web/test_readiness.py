@@ -94,6 +94,19 @@ def test_redis_stopped_is_a_503_naming_it_and_its_return_a_200(redis_site, own_r
     assert api_health(client)[0] == 200
 
 
+def test_a_frozen_redis_is_reported_within_two_seconds(redis_site, own_redis):
+    client = redis_site.test_client()
+    work.beat(work.probe())
+    assert ready(client)[0] == 200
+    own_redis.process.send_signal(signal.SIGSTOP)
+    try:
+        status, report, took = ready(client)
+    finally:
+        own_redis.process.send_signal(signal.SIGCONT)
+    assert status == 503 and report["failing"] == ["redis", "queue", "scheduler"] and took < 2.5
+    assert until_ready(client) < 5
+
+
 def test_a_scheduler_silent_for_three_minutes_and_a_long_queue_are_failing(redis_site, monkeypatch):
     client = redis_site.test_client()
     work.beat(work.probe(), now=time.time() - work.STALE_AFTER - 5)
