@@ -66,6 +66,11 @@ class PostgresServer:
             os.path.join(self.bindir, "initdb"), "-D", self.datadir, "-U", "postgres",
             "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
         )
+        self.resume()
+        return self
+
+    def resume(self):
+        """Start the cluster (again, after `halt`: its databases are still there)."""
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
@@ -75,7 +80,10 @@ class PostgresServer:
             os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-o", options,
             "-l", os.path.join(self.root, "server.log"), "-w", "-t", "60", "start",
         )
-        return self
+
+    def halt(self):
+        """Stop the server as a crash would (its connections dropped), keeping its data for `resume`."""
+        self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-m", "immediate", "-w", "stop")
 
     def create_database(self, name):
         self._run(os.path.join(self.bindir, "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
