@@ -117,6 +117,7 @@ class Config(StorageSettings):
     COMPRESS_ALGORITHM = ["br", "gzip", "zstd", "deflate"]
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    KEPT_VALUES = _env_bool("KEPT_VALUES", True)  # parts of public pages kept a minute (vgk.web.fragments)
 
     # Rate limits (Flask-Limiter): Redis storage when REDIS_URL is set, memory otherwise.
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
