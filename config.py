@@ -82,6 +82,10 @@ class Config(StorageSettings):
     DB_POOL_SIZE = _env_number("DB_POOL_SIZE", 24)
     DB_MAX_OVERFLOW = _env_number("DB_MAX_OVERFLOW", 8)
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Logs: "json" (one JSON line per request and per message) or "text"; /metrics answers a bearer
+    # METRICS_TOKEN, or loopback callers not behind a proxy when it is unset (vgk.ops).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_SUPPORTED_LOCALES = ["fr", "en"]
@@ -415,6 +419,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"
     HSTS = _env_bool("HSTS", True)
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
     @classmethod
     def check(cls, config=None):

@@ -40,6 +40,15 @@ def redis_server(_redis_process):
     return _redis_process
 
 
+@pytest.fixture
+def limiter_kept():
+    """For a test whose apps bind the rate limiter (one object per process) to a Redis that stops or never
+    was: its storage is put back afterwards, so the next tests' resets reach a live one."""
+    saved = (limiter._storage, limiter._limiter, limiter._storage_dead)  # noqa: SLF001
+    yield
+    limiter._storage, limiter._limiter, limiter._storage_dead = saved  # noqa: SLF001
+
+
 @pytest.fixture(scope="session")
 def media_root(tmp_path_factory):
     return str(tmp_path_factory.mktemp("media"))

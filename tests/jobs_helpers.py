@@ -14,3 +14,9 @@ def run_background(app, everything=False):
     from vgk.jobs import background
 
     return background.run_due(app, everything=everything)
+
+
+def log_line(text):
+    import logging
+
+    logging.getLogger("tests.jobs").warning(text)

@@ -1,5 +1,4 @@
 """Vidé-Grenier Kamer: the application factory."""
-import logging
 import os
 from pathlib import Path
 
@@ -7,7 +6,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 
 from config import config_from_env, normalize_database_url
-from vgk import inputs, realtime
+from vgk import inputs, ops, realtime
 from vgk.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, socketio
 from vgk.translations_build import compile_catalogues
 from vgk.urls import site_origins
@@ -45,7 +44,7 @@ def create_app(config_class=None, **overrides):
     os.makedirs(app.instance_path, exist_ok=True)
     if hasattr(config_class, "finalize"):
         config_class.finalize(app.config, app.instance_path)  # refuses to start on an unsafe configuration
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    ops.configure_logging(app)  # LOG_FORMAT: one JSON object a line, or text
     inputs.init_app(app)  # request class and hostile-input check, before every other hook
 
     _init_extensions(app)
@@ -68,6 +67,7 @@ def create_app(config_class=None, **overrides):
     visitors.register(app)
     data_saver.register(app)
     devtools.guard(app)
+    ops.install(app)  # request ids, access lines and metrics, around the page cache and Socket.IO
     _trust_proxies(app)
     return app
 
@@ -106,6 +106,9 @@ def _init_extensions(app):
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    # Redis down: each process counts in memory meanwhile, and goes back to Redis once it answers again.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 1, "socket_connect_timeout": 1})
     limiter.init_app(app)
     csrf.init_app(app)
     from vgk.api.envelope import wants_json
@@ -178,7 +181,9 @@ def _queue(app):
 
     from vgk.jobs import QUEUE_NAME
 
-    return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
+    # Short timeouts: a hung Redis costs a request two seconds, then jobs stay in the process (vgk.jobs).
+    return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"], socket_timeout=2,
+                                                       socket_connect_timeout=2))
 
 
 def _simulator_url(app):
@@ -192,9 +197,9 @@ def _simulator_url(app):
 
 
 def _register_blueprints(app):
-    from vgk.web import account, admin, auth, chat, hooks, pwa, sell, shop, staff, tracked, unsubscribe, visitor
+    from vgk.web import account, admin, auth, chat, health, hooks, pwa, sell, shop, staff, tracked, unsubscribe, visitor
 
-    for module in (pwa, visitor, auth, account, staff, admin, shop, sell, chat, hooks, unsubscribe, tracked):
+    for module in (pwa, visitor, auth, account, staff, admin, shop, sell, chat, hooks, unsubscribe, tracked, health):
         app.register_blueprint(module.bp)
     if app.config.get("GOOGLE_CLIENT_ID"):
         from vgk.web import google

@@ -29,3 +29,11 @@ keepalive = 5
 worker_connections = 1000
 timeout = 60
 graceful_timeout = 30
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR (vgk.ops.metrics), a worker that ended hands back its live gauges' files."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

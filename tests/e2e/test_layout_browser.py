@@ -67,6 +67,7 @@ NOT_PAGES = {
     "shop.card_return": "back from the card payment page, it goes on to the order page",
     "hooks.whatsapp_handshake": "WhatsApp's subscription check (the challenge as text)",
     "tracked.follow": "a message's tracked link: counts the click and goes on to its page",
+    "health.ready": "the readiness report (JSON)", "health.scrape": "Prometheus metrics (text)",
 }
 
 # The colours of an element and of the first ancestor (or itself) with an opaque background, as [r, g, b].

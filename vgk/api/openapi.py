@@ -20,7 +20,7 @@ ERROR_MESSAGES = {
     409: "Conflicts with the current state (sold out, already paid, illegal move)",
     413: "Upload too large",
     429: "Too many attempts: wait and retry",
-    503: "Busy (too many photos being processed at once): retry in a moment",
+    503: "Busy (too many photos being processed at once) or a part of the service down: retry in a moment",
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

@@ -4,7 +4,8 @@ jobs handed to it (vgk.jobs.in_background), each at its time, in an application 
 With REDIS_URL the same jobs go to RQ instead. The thread starts with the first job handed to it in a
 process (again after a fork); when it has nothing due it sleeps until the next job, or `IDLE_SECONDS`, then
 calls the `idle` hooks (a sweep that hands it the work found in the database: payments whose check is due
-after a restart). With BACKGROUND_THREAD off (the tests), jobs wait until `run_due` is called."""
+after a restart). With BACKGROUND_THREAD off (the tests), jobs wait until `run_due` is called. A job keeps the
+id of the request that handed it over, for its log lines (vgk.ops.logs)."""
 from __future__ import annotations
 
 import heapq
@@ -30,7 +31,8 @@ class Runner:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.waiting: list[tuple[float, int, str, Sequence[Any], Mapping[str, Any]]] = []
+        # (due, order, path, args, kwargs, id of the request that handed it over)
+        self.waiting: list[tuple[float, int, str, Sequence[Any], Mapping[str, Any], str | None]] = []
         self.order = itertools.count()
         self.wake = threading.Condition()
         self.pid = 0
@@ -38,8 +40,11 @@ class Runner:
         self.stopped = False
 
     def submit(self, path: str, args: Sequence[Any], kwargs: Mapping[str, Any], delay: float = 0.0) -> None:
+        from vgk.ops import logs
+
         with self.wake:
-            heapq.heappush(self.waiting, (time.monotonic() + max(delay, 0.0), next(self.order), path, args, kwargs))
+            heapq.heappush(self.waiting, (time.monotonic() + max(delay, 0.0), next(self.order), path, args, kwargs,
+                                          logs.request_id()))
             self.wake.notify()
         self.start()
 
@@ -53,11 +58,11 @@ class Runner:
             self.pid = os.getpid()
         threading.Thread(target=self._loop, name="vgk-background", daemon=True).start()
 
-    def _next(self, now: float) -> tuple[str, Sequence[Any], Mapping[str, Any]] | None:
+    def _next(self, now: float) -> tuple[str, Sequence[Any], Mapping[str, Any], str | None] | None:
         with self.wake:
             if self.waiting and self.waiting[0][0] <= now:
-                _, _, path, args, kwargs = heapq.heappop(self.waiting)
-                return path, args, kwargs
+                _, _, path, args, kwargs, rid = heapq.heappop(self.waiting)
+                return path, args, kwargs, rid
             return None
 
     def stop(self) -> None:
@@ -76,18 +81,19 @@ class Runner:
             if time.monotonic() >= idle_at:
                 idle_at = time.monotonic() + IDLE_SECONDS
                 for hook in IDLE_HOOKS:
-                    self._perform(hook, (), {})
+                    self._perform(hook, (), {}, None)
                 continue
             with self.wake:
                 due = self.waiting[0][0] if self.waiting else idle_at
                 if not self.stopped:
                     self.wake.wait(max(0.0, min(due, idle_at) - time.monotonic()))
 
-    def _perform(self, path: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+    def _perform(self, path: str, args: Sequence[Any], kwargs: Mapping[str, Any], rid: str | None) -> None:
         from vgk.jobs import perform
+        from vgk.ops import logs
 
         try:
-            with self.app.app_context():
+            with self.app.app_context(), logs.serving(rid):  # its lines carry the id of the request it came from
                 perform(path, args, kwargs)
         except Exception:  # one failed job must not stop the others
             log.exception("background job %s failed", path)
@@ -104,7 +110,7 @@ class Runner:
     def pending(self) -> list[tuple[str, Sequence[Any]]]:
         """What waits (function path, arguments), soonest first."""
         with self.wake:
-            return [(path, args) for _, _, path, args, _ in sorted(self.waiting)]
+            return [(path, args) for _, _, path, args, _, _ in sorted(self.waiting)]
 
 
 def runner(app: Flask) -> Runner:

@@ -11,7 +11,8 @@ overlap, one job per minute exists. A Redis lock (with an expiry, in case a work
 sure two sweeps never run at once. The sweep also enqueues the recommenders' rebuild every
 DISCOVERY_REFRESH_MINUTES, a check of each pending payment whose check is overdue (its job lost), the
 storage offload every STORAGE_OFFLOAD_EVERY_MINUTES (with a remote store) and, every quarter of an hour,
-the daily backup once it is due (vgk.services.storage.backups.due)."""
+the daily backup once it is due (vgk.services.storage.backups.due). Each run, and the worker's start, write
+the scheduler's heartbeat (vgk.services.operations.work.beat), which /readyz and the admin dashboard read."""
 from __future__ import annotations
 
 import time
@@ -40,6 +41,9 @@ def run_worker(app: Flask, burst: bool = False) -> bool:
         jobs = Queue(QUEUE_NAME, connection=connection)
         worker = SimpleWorker([jobs], connection=connection)
         if not burst:
+            from vgk.services.operations import work
+
+            work.beat(connection)
             schedule_sweep(jobs)
         # The scheduler moves retried and scheduled jobs (the sweep) to the queue when their time comes.
         return worker.work(burst=burst, with_scheduler=not burst)
@@ -83,6 +87,9 @@ def periodic_sweep(minute: int | None = None) -> int | None:
         from vgk.services.notifications.delivery import sweep
 
         return sweep()
+    from vgk.services.operations import work
+
+    work.beat(jobs.connection)
     schedule_sweep(jobs, after=minute)
     if minute is not None:
         schedule_discovery(jobs, minute)

@@ -2,6 +2,8 @@
 DATABASE_URL / REDIS_URL are not set. Each lives in its own directory and session, so it outlives the
 process that started it until stopped (`make down` stops them from another process: `stop_postgres`,
 `stop_pid`)."""
+from __future__ import annotations
+
 import glob
 import os
 import shutil
@@ -18,7 +20,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_for_port(port, timeout=30.0, process=None):
+def _wait_for_port(port: int, timeout: float = 30.0, process: subprocess.Popen | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -31,7 +33,7 @@ def _wait_for_port(port, timeout=30.0, process=None):
     raise RuntimeError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
 
 
-def _postgres_bindir():
+def _postgres_bindir() -> str:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
     if found:
         return os.path.dirname(found[-1])
@@ -44,20 +46,20 @@ def _postgres_bindir():
 class PostgresServer:
     """A private PostgreSQL cluster in a temporary directory, trusting local connections."""
 
-    def __init__(self, root=None):
+    def __init__(self, root: str | None = None) -> None:
         self.bindir = _postgres_bindir()
         self.port = free_port()
         self.root = root or tempfile.mkdtemp(prefix="vgk-pg-")
         self.datadir = os.path.join(self.root, "data")
         self.as_root = os.geteuid() == 0
 
-    def _run(self, *args):
+    def _run(self, *args: str) -> None:
         command = list(args)
         if self.as_root:
             command = ["runuser", "-u", "postgres", "--"] + command
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
-    def start(self):
+    def start(self) -> PostgresServer:
         os.makedirs(self.root, exist_ok=True)
         if self.as_root:
             shutil.chown(self.root, "postgres", "postgres")
@@ -66,6 +68,11 @@ class PostgresServer:
             os.path.join(self.bindir, "initdb"), "-D", self.datadir, "-U", "postgres",
             "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
         )
+        self.resume()
+        return self
+
+    def resume(self) -> None:
+        """Start the cluster (again, after `halt`: its databases are still there, on the same port)."""
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
@@ -75,21 +82,24 @@ class PostgresServer:
             os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-o", options,
             "-l", os.path.join(self.root, "server.log"), "-w", "-t", "60", "start",
         )
-        return self
 
-    def create_database(self, name):
+    def halt(self) -> None:
+        """Stop the server as a crash would (its connections dropped), keeping its data for `resume`."""
+        self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-m", "immediate", "-w", "stop")
+
+    def create_database(self, name: str) -> str:
         self._run(os.path.join(self.bindir, "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
                   name)
         return self.url(name)
 
-    def url(self, name):
+    def url(self, name: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
-    def stop(self):
+    def stop(self) -> None:
         stop_postgres(self.root)
 
 
-def stop_postgres(root) -> None:
+def stop_postgres(root: str) -> None:
     """Stop the cluster a PostgresServer made in `root` (from any process) and delete it."""
     datadir = os.path.join(root, "data")
     if os.path.isdir(datadir):
@@ -133,19 +143,19 @@ def _alive(pid: int) -> bool:
 class RedisServer:
     """A private redis-server without persistence."""
 
-    def __init__(self, detached=False):
+    def __init__(self, detached: bool = False) -> None:
         self.detached = detached
         self.binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         if not os.path.exists(self.binary):
             raise RuntimeError("redis-server is not installed (run `make test`, which installs it)")
         self.port = free_port()
-        self.process = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     @property
-    def url(self):
+    def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self):
+    def start(self) -> RedisServer:
         self.process = subprocess.Popen(
             [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--daemonize", "no"],
@@ -156,7 +166,7 @@ class RedisServer:
         _wait_for_port(self.port, process=self.process)
         return self
 
-    def stop(self):
+    def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:

@@ -182,6 +182,7 @@ def start(run_dir: str, port: int = 8080, web: int = 2, app: str = "wsgi:app", d
             database_url, local_db = postgres.create_database("vgk"), True
         if not redis_url:
             redis = RedisServer(detached=True).start()
+            assert redis.process is not None
             shape.redis, redis_url = redis.process.pid, redis.url
             shape.save()
         settings = environment(shape, database_url, redis_url, environ)

@@ -188,8 +188,9 @@ def register_housekeeping(app, every_seconds=None):
     soon and sweep the notifications (deferred messages now due, lost jobs, stuck sends) from time to time
     as requests come in, and rebuild the recommenders every DISCOVERY_REFRESH_MINUTES (in a thread); with
     RQ, the checkout and the sale's SMS schedule the same jobs on the worker, and the worker sweeps the
-    notifications every minute (vgk.jobs.worker). Every quarter of an hour, the backup (once due) and an
-    offload batch run on the background thread (the worker schedules them itself)."""
+    notifications every minute (vgk.jobs.worker) — unless Redis does not answer: the worker is idle then,
+    and the web processes sweep meanwhile. Every quarter of an hour, the backup (once due) and an offload
+    batch run on the background thread (the worker schedules them itself)."""
     import time
 
     every_seconds = every_seconds or float(app.config.get("HOUSEKEEPING_SECONDS") or 60)
@@ -197,11 +198,13 @@ def register_housekeeping(app, every_seconds=None):
 
     @app.before_request
     def sweep_expired_reservations():
-        from vgk.jobs import enqueue, queue
+        from vgk.jobs import enqueue, reachable
 
-        if queue() is not None or time.monotonic() < state["next"]:
+        if time.monotonic() < state["next"]:
             return
         state["next"] = time.monotonic() + every_seconds
+        if reachable():
+            return
         from vgk.services.commerce.drop_off import remind_sellers
         from vgk.services.commerce.orders import expire_unpaid
         from vgk.services.notifications.delivery import sweep

@@ -55,6 +55,7 @@ class _State:
         self.lock = threading.Lock()
         self.values: dict[str, tuple[Any, float, Any]] = {}
         self.seen: tuple[float, tuple[Any, ...]] = (0.0, ())
+        self.failed_at: float | None = None  # when Redis last failed, while it does
 
     def read(self) -> tuple[Any, ...]:
         if self.redis is None:
@@ -62,11 +63,19 @@ class _State:
         at, numbers = self.seen
         if numbers and time.monotonic() - at < REDIS_CHECK_SECONDS:
             return numbers
+        if self.failed_at is not None and time.monotonic() - self.failed_at < REDIS_CHECK_SECONDS:
+            return tuple(object() for _kind in KINDS)  # Redis failed just now: not asked again yet
         try:
             numbers = tuple(self.redis.mget([REDIS_PREFIX + kind for kind in KINDS]))
-        except Exception:  # Redis away: nothing cached is trusted (a fresh number each time)
-            log.warning("versions: Redis unreachable, caches bypassed", exc_info=True)
+        except Exception as error:  # Redis away: nothing cached is trusted (a fresh number each time)
+            if self.failed_at is None:
+                log.warning("versions: Redis unreachable (%s), caches bypassed until it answers",
+                            error.__class__.__name__)
+            self.failed_at = time.monotonic()
             return tuple(object() for _kind in KINDS)
+        if self.failed_at is not None:
+            log.info("versions: Redis answers again")
+            self.failed_at = None
         self.seen = (time.monotonic(), numbers)
         return numbers
 
@@ -82,8 +91,9 @@ class _State:
                     for kind in kinds:
                         pipe.incr(REDIS_PREFIX + kind)
                     pipe.execute()
-            except Exception:
-                log.warning("versions: Redis unreachable, other processes keep their caches a while", exc_info=True)
+            except Exception as error:
+                log.warning("versions: Redis unreachable (%s), other processes keep their caches a while",
+                            error.__class__.__name__)
 
 
 def _state(app: Flask | None = None) -> _State:

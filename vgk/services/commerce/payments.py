@@ -23,6 +23,7 @@ from vgk.extensions import db
 from vgk.integrations import registry
 from vgk.models import Order, OrderStatus, Payment, PaymentCallback, PaymentMethod, PaymentStatus, User
 from vgk.models.base import utcnow
+from vgk.ops import metrics
 from vgk.services.commerce import guests, orders
 from vgk.services.conversations import offers
 
@@ -195,16 +196,19 @@ def settle(reference: str, transaction: Transaction) -> str:
     if transaction.status == PaymentStatus.PENDING:
         db.session.rollback()
         return "pending"
+    provider = payment.provider  # read now: a commit or rollback expires it
     if transaction.status == PaymentStatus.FAILED:
         payment.status = PaymentStatus.FAILED
         payment.settled_at = utcnow()
         payment.next_check_at = None
         db.session.commit()
+        metrics.count_payment(provider, "failed")
         return "processed"
     if int(transaction.amount) != payment.amount or (transaction.currency or "XAF") != "XAF":
         log.error("payment %s: gateway reports %s %s, expected %s XAF; left pending for review",
                   reference, transaction.amount, transaction.currency, payment.amount)
         db.session.rollback()
+        metrics.count_payment(provider, "mismatch")
         return "mismatch"
     order = locked(select(Order).where(Order.id == payment.order_id))
     if order is None:  # the payment's order is a foreign key: it is always there
@@ -216,6 +220,7 @@ def settle(reference: str, transaction: Transaction) -> str:
     if order.status == OrderStatus.PENDING_PAYMENT:
         orders.move(order, OrderStatus.PAID, note=f"paid by {payment.method} ({payment.reference})")
         db.session.commit()
+        metrics.count_payment(provider, "successful")
         offers.announce_pending()
         guests.send_receipt(order, payment)  # sent with the buyer's message, when it commits
         orders.tell(order, "order.paid")
@@ -224,6 +229,7 @@ def settle(reference: str, transaction: Transaction) -> str:
         log.error("payment %s arrived for order %s in state %s: refund needed", reference, order.reference,
                   order.status)
         db.session.commit()
+        metrics.count_payment(provider, "late")
     return "processed"
 
 

@@ -5,7 +5,8 @@ language with the link to the conversation) — at most once per conversation pe
 hour, whatever the number of messages, and never with the message's text (it may hold contact details
 masked for them).
 
-The check is a job: RQ runs it ALERT_DELAY after the message; with jobs inline it runs at once. The
+The check is a job: RQ runs it ALERT_DELAY after the message (the web process's background thread while
+Redis does not answer); with jobs inline it runs at once. The
 "once an hour" is a conditional UPDATE on the member's last_alerted_at, so two checks at once (two
 messages, two workers) alert once, on SQLite as on PostgreSQL.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from redis.exceptions import RedisError
 from sqlalchemy import or_, select, update
 
 from vgk import jobs
@@ -42,7 +44,13 @@ def schedule(message: ChatMessage) -> None:
     # One check waits per conversation at a time (it looks at the newest message when it runs): a busy
     # conversation costs one job a minute, not one per message.
     pending = f"vgk:alert-pending:{message.conversation_id}"
-    if queue.connection.set(pending, message.id, nx=True, ex=int(ALERT_DELAY.total_seconds())):
+    try:
+        first = queue.connection.set(pending, message.id, nx=True, ex=int(ALERT_DELAY.total_seconds()))
+    except (RedisError, OSError) as error:  # Redis down: this process's background thread keeps the minute
+        jobs.redis_failed(error)
+        jobs.in_background(check, message.id, delay=ALERT_DELAY.total_seconds())
+        return
+    if first:
         jobs.enqueue_in(ALERT_DELAY, check, message.id)
 
 

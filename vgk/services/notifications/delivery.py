@@ -27,6 +27,7 @@ from vgk.integrations.channels import ChannelError, Outgoing, Sent
 from vgk.jobs import enqueue
 from vgk.models import DeliveryStatus, NotificationDelivery, User
 from vgk.models.base import utcnow
+from vgk.ops import metrics
 from vgk.services.notifications import clicks, digests, preferences, sealed, templates, whatsapp_window
 from vgk.services.notifications.addresses import Guest, Recipient, adapter_for, forget
 from vgk.services.notifications.engine import DELIVERY_RETRIES, route
@@ -106,23 +107,26 @@ def deliver(delivery_id: int) -> str:
         row = digests.gather(row, now)  # the slot's other rows and this one leave as one digest row
         db.session.commit()
     channel = adapter_for(row.channel)
+    provider = str(getattr(channel, "name", "none"))
     try:
         if channel is None or not hasattr(channel, "deliver"):
             raise ChannelError(f"no {row.channel} adapter")
         sent = channel.deliver(written or outgoing(row))
     except ChannelError as error:
-        return _refused(row, error)
+        return _refused(row, error, provider)
     except Exception as error:  # a bug or an unexpected adapter error: keep its type, never its words
         # Its text may quote the message (a database error's parameters): only the type and where it broke.
         log.error("notification %s via %s failed: %s\n%s", row.id, row.channel, error.__class__.__name__,
                   _where(error))
-        return _refused(row, ChannelError(f"error: {error.__class__.__name__}"))
+        return _refused(row, ChannelError(f"error: {error.__class__.__name__}"), provider)
     if not isinstance(sent, Sent):
-        return _refused(row, ChannelError("the adapter returned no receipt"))
+        return _refused(row, ChannelError("the adapter returned no receipt"), provider)
     row.status, row.reference, row.cost_xaf, row.sent_at, row.error = (
         DeliveryStatus.SENT, sent.reference[:120], sent.cost_xaf, utcnow(), None)
     row.context = sealed.wipe(row.context)
+    channel_name = row.channel
     db.session.commit()
+    metrics.count_message(channel_name, provider, "sent")
     return row.status
 
 
@@ -134,19 +138,22 @@ def _written(row: NotificationDelivery) -> Outgoing | None:
         return None
 
 
-def _refused(row: NotificationDelivery, error: ChannelError) -> str:
+def _refused(row: NotificationDelivery, error: ChannelError, provider: str = "none") -> str:
     row.error = str(error)[:ERROR_MAX]
+    channel = row.channel
     if error.gone:
         forget(row.channel, row.address)
     if error.retryable and not error.gone and row.attempts < DELIVERY_RETRIES:
         row.status = DeliveryStatus.QUEUED
         db.session.commit()
+        metrics.count_message(channel, provider, "retried")
         log.warning("notification %s via %s: %s, tried again later", row.id, row.channel, row.error)
         raise error  # RQ tries the job again
     row.status = DeliveryStatus.FAILED
     fall_back(row)  # the next channel's row gets the sealed values; this one no longer needs them
     row.context = sealed.wipe(row.context)
     db.session.commit()
+    metrics.count_message(channel, provider, "failed")
     log.warning("notification %s via %s failed: %s", row.id, row.channel, row.error)
     return row.status
 
