@@ -71,7 +71,7 @@ class Load:
             self._get(session, "catalogue", pages[turn % len(pages)])
             if self.products:
                 self._get(session, "catalogue", f"/p/{self.products[turn % len(self.products)]}")
-            time.sleep(0.05)
+            time.sleep(0.1)
 
     def _buy(self) -> None:
         for product in list(self.products):

@@ -18,7 +18,8 @@ RESTART_AFTER = 1.0  # seconds between a process's end and its new start
 
 
 def keep(command: list[str], restart_after: float = RESTART_AFTER) -> int:
-    """Run `command` again each time it ends, until this process is told to stop; returns its last code."""
+    """Run `command` again each time it ends, until this process is told to stop; returns its last exit code
+    (128 + the signal's number when a signal ended it, as a shell says)."""
     stopping: list[int] = []
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -28,6 +29,7 @@ def keep(command: list[str], restart_after: float = RESTART_AFTER) -> int:
     signal.signal(signal.SIGINT, stop)
     while True:
         code = subprocess.Popen(command).wait()
+        code = 128 - code if code < 0 else code
         if stopping:
             return code
         print(f"keep: {command[0]} ended (code {code}), starting it again", file=sys.stderr, flush=True)
