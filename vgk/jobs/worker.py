@@ -46,7 +46,7 @@ def run_worker(app: Flask, burst: bool = False) -> bool:
     connection = Redis.from_url(app.config["REDIS_URL"])
     with app.app_context():
         jobs = Queue(QUEUE_NAME, connection=connection)
-        worker = KeptWorker([jobs], connection=connection)
+        worker = (SimpleWorker if burst else KeptWorker)([jobs], connection=connection)  # a burst only drains
         if not burst:
             from vgk.services.operations import work
 
