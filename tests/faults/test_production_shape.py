@@ -218,6 +218,7 @@ def test_a_killed_web_process_leaves_the_others_to_answer(shape, load):
     failed = check_recovery(load, "web", started, started)
     assert len(load.orders) > placed
     print(f"web process killed: catalogue 5xx up to {failed:.1f} s after the kill")
+    assert readiness(shape) == (200, [])
 
 
 def test_every_order_kept_none_paid_twice_no_sms_sent_twice(shape, env, load):
