@@ -222,6 +222,7 @@ def test_a_killed_web_process_leaves_the_others_to_answer(shape, load):
 
 
 def test_every_order_kept_none_paid_twice_no_sms_sent_twice(shape, env, load):
+    wait_for(lambda: len(load.orders) >= 10, 120, "ten orders placed")  # already so after the faults
     load.stop()
     time.sleep(3)  # the last jobs
     placed, paid = list(load.orders), list(load.paid)
