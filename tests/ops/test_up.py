@@ -3,10 +3,7 @@ RQ worker, a throwaway PostgreSQL and Redis, the production configuration — th
 as a phone would: a guest buys with the simulated Mobile Money phone, two demo users chat over Socket.IO,
 static files and photos come from nginx itself; `make down` leaves no process behind."""
 import json
-import os
 import re
-import shutil
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -14,29 +11,19 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.ops.shape import brought_up, settings
 from tests.scale.client import SocketClient
 from vgk.demo import DEMO_PASSWORD
 from vgk.ops import nginx, up
 
 pytestmark = pytest.mark.scale
 ROOT = Path(__file__).resolve().parents[2]
-# What a developer's shell may hold that would point the shape elsewhere than its own throwaway servers.
-NOT_INHERITED = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "JWT_SECRET_KEY", "PUBLIC_URL", "MEDIA_ROOT",
-                 "CAMPAY_USERNAME", "SIMULATED_PAYMENTS_DIR", "TRUSTED_HOSTS")
 
 
 @pytest.fixture(scope="module")
 def shape():
-    run = Path(tempfile.mkdtemp(prefix="vgk-up-"))  # not under pytest's own folder, which only root may enter
-    run.chmod(0o755)
-    environ = {key: value for key, value in os.environ.items()
-               if key not in NOT_INHERITED and not key.startswith(("VGK_", "TEST_"))}
-    started = up.start(str(run), port=0, web=2, demo_products=24, environ=environ, timeout=150)
-    try:
+    with brought_up(web=2, demo_products=24) as started:
         yield started
-    finally:
-        up.stop(str(run))
-        shutil.rmtree(run, ignore_errors=True)
 
 
 def _csrf(html):
@@ -139,8 +126,7 @@ def test_static_files_and_photos_come_from_nginx_kept_for_good(shape):
 
 
 def test_the_app_sees_the_client_through_nginx_and_links_to_the_public_address(shape):
-    env = dict(line.split("=", 1) for line in (Path(shape.run_dir) / "env").read_text().splitlines()
-               if line and not line.startswith("#"))
+    env = settings(shape)
     assert env["VGK_ENV"] == "production" and env["TRUSTED_PROXIES"] == "1" and env["PUBLIC_URL"] == shape.url
     assert len(env["SECRET_KEY"]) >= 32 and oct((Path(shape.run_dir) / "env").stat().st_mode)[-3:] == "600"
     products = requests.get(shape.url + "/mobile/api/products/", timeout=30).json()["results"]
@@ -153,7 +139,9 @@ def test_down_stops_every_process_and_the_throwaway_servers(shape):
     commands = " ".join(Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace") for pid, _ in tree)
     for name in ("honcho", "gunicorn", "rq-worker", "nginx"):
         assert name in commands
-    gunicorns = [pid for pid, _ in tree if "gunicorn" in Path(f"/proc/{pid}/cmdline").read_text()]
+    assert commands.count("vgk.ops.keep") == 3  # the web processes and the worker, started again if they die
+    gunicorns = [pid for pid, _ in tree if "gunicorn" in (line := Path(f"/proc/{pid}/cmdline").read_text())
+                 and "vgk.ops.keep" not in line]
     assert len(gunicorns) == 4  # two web processes: a master and its worker each
     redis = [state["redis"], up.start_time(state["redis"])]
     up.stop(shape.run_dir)

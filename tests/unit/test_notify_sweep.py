@@ -3,7 +3,7 @@ on the worker's scheduler with RQ, never twice at once."""
 from datetime import UTC, datetime
 
 import pytest
-from rq import Queue
+from rq import Queue, Worker
 from rq.registry import ScheduledJobRegistry
 
 from tests import factories as f
@@ -15,6 +15,7 @@ from vgk.jobs import QUEUE_NAME, worker
 from vgk.models import NotificationDelivery
 from vgk.services.notifications import preferences
 from vgk.services.notifications.engine import notify
+from vgk.services.operations import work
 
 LATE = datetime(2026, 6, 1, 21, 30)  # 22:30 in Douala: a price drop waits for the end of the quiet hours
 MORNING = datetime(2026, 6, 2, 6, 0)  # 07:00 in Douala
@@ -112,3 +113,34 @@ def test_the_worker_starts_the_minute_sweeps_unless_it_runs_in_bursts(rq_app, mo
     assert worker.run_worker(rq_app) is True
     [job_id] = scheduled.get_job_ids()
     assert job_id.startswith("vgk-notifications-sweep-")
+
+
+class _DeadScheduler:
+    """RQ's scheduler whose process died on a connection error."""
+
+    def __init__(self):
+        self._process, self.restarted = None, 0
+
+    def acquire_locks(self, auto_start=False):
+        self.restarted += auto_start
+
+
+def test_after_redis_came_back_empty_the_worker_restarts_its_scheduler_and_record_and_sweeps_now(rq_app):
+    queue = _queue(rq_app)
+    kept = worker.KeptWorker([queue], connection=queue.connection)
+    kept.register_birth()
+    kept.scheduler = _DeadScheduler()
+    work.beat(queue.connection)
+    worker.keep_going(kept)  # nothing lost: nothing to do but the dead scheduler
+    assert kept.scheduler.restarted == 1 and queue.count == 0
+    kept.scheduler._process = type("Alive", (), {"is_alive": lambda self: True})()
+
+    queue.connection.flushall()  # Redis stopped and started again without its data
+    kept.heartbeat()
+    assert [one.name for one in Worker.all(connection=queue.connection)] == [kept.name]  # on record again
+    [job] = queue.get_jobs()
+    assert job.id.startswith("vgk-notifications-sweep-") and job.args[0] == worker._SWEEP_PATH
+    assert kept.scheduler.restarted == 1
+    kept.heartbeat()  # checked again only after CHECK_EVERY seconds, and the sweep is unique per minute
+    worker.keep_going(kept)
+    assert queue.count == 1

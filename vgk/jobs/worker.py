@@ -11,14 +11,20 @@ overlap, one job per minute exists. A Redis lock (with an expiry, in case a work
 sure two sweeps never run at once. The sweep also enqueues the recommenders' rebuild every
 DISCOVERY_REFRESH_MINUTES, a check of each pending payment whose check is overdue (its job lost), the
 storage offload every STORAGE_OFFLOAD_EVERY_MINUTES (with a remote store) and, every quarter of an hour,
-the daily backup once it is due (vgk.services.storage.backups.due). Each run, and the worker's start,
-write the scheduler's heartbeat (vgk.services.operations.work.beat), which /readyz and the admin dashboard
-read."""
+the daily backup once it is due (vgk.services.storage.backups.due). Each run, and the worker's start, write
+the scheduler's heartbeat (vgk.services.operations.work.beat), which /readyz and the admin dashboard read.
+
+Redis going away and coming back (empty, without persistence) must not stop any of this: RQ's scheduler
+process dies on its first connection error and RQ would start it again only at its next maintenance (ten
+minutes), and the schedule, the heartbeat and the worker's own record are gone from an empty Redis. So the
+worker (`KeptWorker`), each time it waits for a job, starts the scheduler again if it died, records itself
+again if its record is gone, and runs the sweep at once if the heartbeat is gone (the sweep schedules the next)."""
 from __future__ import annotations
 
 import time
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask, current_app
 from redis import Redis
@@ -40,7 +46,7 @@ def run_worker(app: Flask, burst: bool = False) -> bool:
     connection = Redis.from_url(app.config["REDIS_URL"])
     with app.app_context():
         jobs = Queue(QUEUE_NAME, connection=connection)
-        worker = SimpleWorker([jobs], connection=connection)
+        worker = (SimpleWorker if burst else KeptWorker)([jobs], connection=connection)  # a burst only drains
         if not burst:
             from vgk.services.operations import work
 
@@ -48,6 +54,40 @@ def run_worker(app: Flask, burst: bool = False) -> bool:
             schedule_sweep(jobs)
         # The scheduler moves retried and scheduled jobs (the sweep) to the queue when their time comes.
         return worker.work(burst=burst, with_scheduler=not burst)
+
+
+class KeptWorker(SimpleWorker):
+    """RQ's worker running jobs in its own process, that puts back what an outage of Redis took away."""
+
+    CHECK_EVERY = 2.0  # seconds between two checks of the scheduler, the record and the heartbeat
+
+    def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
+        checked = getattr(self, "_kept_checked", 0.0)
+        if pipeline is None and time.monotonic() - checked >= self.CHECK_EVERY:
+            self._kept_checked = time.monotonic()
+            keep_going(self)  # before the heartbeat, which writes a bare record when the whole one is gone
+        super().heartbeat(timeout, pipeline)
+
+
+def keep_going(worker: SimpleWorker) -> None:
+    """Start the scheduler again if its process died, record the worker again if Redis lost its record,
+    and sweep now if the scheduler's heartbeat is gone (Redis came back empty)."""
+    from vgk.services.operations import work
+
+    connection = worker.connection
+    scheduler = worker.scheduler
+    if scheduler is not None and (scheduler._process is None or not scheduler._process.is_alive()):
+        scheduler.acquire_locks(auto_start=True)  # what RQ's maintenance does, every ten minutes only
+    if not connection.exists(worker.key):
+        worker.register_birth()
+    if work.last_beat(connection) is None:
+        minute = int(time.time() // SWEEP_EVERY)
+        try:
+            Queue(QUEUE_NAME, connection=connection).enqueue(
+                perform, _SWEEP_PATH, (minute,), {}, job_id=sweep_job_id(minute), unique=True,
+                job_timeout=SWEEP_TIMEOUT, result_ttl=600, failure_ttl=3600, description=_SWEEP_PATH)
+        except DuplicateJobError:
+            pass
 
 
 def sweep_job_id(minute: int) -> str:

@@ -1,7 +1,9 @@
-"""Running the site rather than the site itself. Watching it run: log lines with a request id (`logs`), one
-access line and the HTTP metrics per answer (`access`, the outermost middleware), Prometheus metrics
-(`metrics`); readiness is a service (vgk.services.operations.health), its pages vgk.web.health. And its
-production shape on one machine (`make up`: `up`, `servers`, `nginx`, `static`), which the app never imports."""
+"""Running the site and watching it run. Watching: log lines with a request id (`logs`), one access line and
+the HTTP metrics per answer (`access`, the outermost middleware), Prometheus metrics (`metrics`); readiness
+is a service (vgk.services.operations.health), its pages are vgk.web.health. Running, never imported by the
+app: the production shape on one machine (`up`, `make up`: nginx in front of several gunicorn processes, an
+RQ worker, PostgreSQL and Redis, `servers`), its nginx configuration (`nginx`) and the static files nginx
+serves (`static`)."""
 from __future__ import annotations
 
 import os

@@ -72,7 +72,7 @@ class PostgresServer:
         return self
 
     def resume(self) -> None:
-        """Start the cluster (again, after `halt`: its databases are still there)."""
+        """Start the cluster (again, after `halt`: its databases are still there, on the same port)."""
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "

@@ -119,12 +119,14 @@ def environment(shape: Shape, database_url: str, redis_url: str, environ: dict[s
 
 
 def procfile(shape: Shape, app: str) -> str:
-    """honcho's process list: the Procfile's web line once per port, the worker, nginx in the foreground."""
+    """honcho's process list: the Procfile's web line once per port, the worker, nginx in the foreground.
+    A web process or the worker that dies is started again (vgk.ops.keep), as a host's supervisor would."""
     run = shape.run_dir
-    lines = [f"web{n}: exec {BIN}/gunicorn -c python:vgk.gunicorn_conf --workers 1 --bind 127.0.0.1:{port} "
+    keep = f"exec {BIN}/python -m vgk.ops.keep"
+    lines = [f"web{n}: {keep} {BIN}/gunicorn -c python:vgk.gunicorn_conf --workers 1 --bind 127.0.0.1:{port} "
              f"--control-socket {run}/web{n}.ctl {app}"
              for n, port in enumerate(shape.web_ports, 1)]
-    lines.append(f"worker: exec {BIN}/flask --app wsgi rq-worker")
+    lines.append(f"worker: {keep} {BIN}/flask --app wsgi rq-worker")
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     lines.append(f"nginx: exec {binary} -p {run} -c {run}/nginx.conf -e {run}/nginx-error.log -g 'daemon off;'")
     return "\n".join(lines) + "\n"
