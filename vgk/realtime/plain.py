@@ -69,6 +69,18 @@ class Admitted:
     conversation: str
 
 
+class Socket(simple_websocket.Server):
+    """simple-websocket's server end, which also wakes the connection's thread when its reading thread
+    ends (it sets the event before it marks the socket closed: the thread could sleep on through it)."""
+
+    def _thread(self) -> None:
+        try:
+            super()._thread()
+        finally:
+            self.connected = False
+            self.event.set()
+
+
 class Slots:
     """How many plain WebSocket connections this process holds, at most `limit`."""
 
@@ -142,13 +154,13 @@ def _admit(token: str | None, public_id: str, group: bool) -> Admitted | int:
 def _serve(public_id: str, group: bool) -> Response:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     token = _token()
-    last_id = parse_int(request.args.get("last_id"))
+    last_id = request.args.get("last_id")
     with app.app_context():
         verdict = _admit(token, public_id, group)
     release_connection()  # nothing the request's hooks read stays checked out while the socket is open
     try:
-        ws = simple_websocket.Server.accept(request.environ, ping_interval=app.config["CHAT_WS_PING_SECONDS"],
-                                            max_message_size=p.FRAME_MAX)
+        ws = Socket.accept(request.environ, ping_interval=app.config["CHAT_WS_PING_SECONDS"],
+                           max_message_size=p.FRAME_MAX)
     except Exception:  # not a WebSocket handshake this server can take over
         abort(400)
     slots: Slots = app.extensions[SLOTS]
@@ -158,7 +170,7 @@ def _serve(public_id: str, group: bool) -> Response:
         _close(ws, p.CLOSE_TRY_AGAIN)
     else:
         try:
-            Connection(app, ws, token or "", verdict).run(last_id if last_id is not None and last_id >= 0 else None)
+            Connection(app, ws, token or "", verdict).run(last_id)
         except Refused as refusal:
             _close(ws, refusal.code)
         except simple_websocket.ConnectionClosed:
@@ -222,7 +234,8 @@ class Connection:
             self.outbox.append((event, data))
         self.ws.event.set()
 
-    def run(self, last_id: int | None) -> None:
+    def run(self, last_id: str | None) -> None:
+        """Say hello, send what came after `last_id` (the query's value) and serve until the end."""
         relay = relay_of(self.app)
         relay.subscribe(self.rooms, self.hear)
         try:
@@ -230,8 +243,13 @@ class Connection:
                 about = {"id": conversation.public_id, "kind": conversation.kind, "title": conversation.title}
                 self.send({"type": "connected", "conversation": about, "user": self.me,
                            "last_id": messages.newest_id(conversation), "heartbeat": int(self.beat)})
-                if last_id is not None:
-                    self.catch_up(user, conversation, last_id)
+                try:
+                    after = _whole(last_id, "last_id")
+                except Invalid as error:
+                    self.send(p.error_frame(error.code, error.message, fields=error.fields))
+                else:
+                    if after is not None:
+                        self.catch_up(user, conversation, after)
             self._loop()
         finally:
             relay.unsubscribe(self.rooms, self.hear)
