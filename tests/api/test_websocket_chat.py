@@ -13,6 +13,7 @@ import pytest
 from tests import factories as f
 from tests.api.websocket_client import Door, LoopbackSite
 from tests.conftest import socket_test_client
+from tests.security.test_robustness_hostile_inputs import QUERY_VALUES, WEBSOCKET_QUERY_PARAMS
 from vgk.extensions import db
 from vgk.models import ChatMessage, UserStatus
 from vgk.realtime import plain, protocol, quiet
@@ -246,7 +247,8 @@ def test_hostile_frames_get_an_error_and_the_connection_goes_on(app, site, talk,
 
 
 def test_hostile_query_values_are_answered_never_a_crash(app, site, talk):
-    for value in ("9999-12-31", "-1", "99999999999999999999", "abc", "\x00", "１２", "¹"):
+    assert WEBSOCKET_QUERY_PARAMS["ws.private_chat"] == {"token", "last_id"}  # each is tried below
+    for value in QUERY_VALUES:
         door = Door(site.base, talk["id"], talk["buyer_token"], query={"last_id": value})
         assert door.next()["type"] == "connected"
         after = door.quiet(0.2)
@@ -344,3 +346,35 @@ def test_the_token_never_reaches_the_logs(app, site, talk, caplog):
     record.args = {"r": "GET /ws/chat/x/?token=abc.def HTTP/1.1", "q": "token=abc.def"}
     quiet.HideTokens().filter(record)
     assert record.getMessage() == "GET /ws/chat/x/?token=[hidden] HTTP/1.1" and record.args["q"] == "token=[hidden]"
+
+
+# The values a replay cannot reproduce (ids, times); everything else in the README's frames must match.
+VOLATILE = {"conversation", "user", "sender", "created_at", "id", "offer", "last_id", "read"}
+
+
+def _same_shape(expected, got):
+    return set(expected) == set(got) and all(value == got[key] for key, value in expected.items()
+                                             if key not in VOLATILE)
+
+
+def test_the_readme_session_is_true(app, site, talk):
+    import pathlib
+    import re
+
+    readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = re.search(r"<!-- websocket-session -->\s*```text\n(.*?)```\s*<!-- /websocket-session -->", readme, re.S)
+    lines = [line for line in block.group(1).splitlines() if line[:3] in ("→ {", "← {")]
+    assert len(lines) > 10
+    first = messages.post_text(talk["buyer"], talk["conversation"], "Bonjour, toujours disponible ?").id
+    messages.post_text(talk["seller"], talk["conversation"], "Oui, à Bonamoussadi.")
+    door = Door(site.base, talk["id"], talk["buyer_token"], last_id=first)
+    for line in lines:
+        frame = json.loads(line[2:])
+        if line.startswith("→"):
+            door.send(**frame)
+            continue
+        got = door.next()
+        if isinstance(frame.get("offer"), dict):
+            assert set(frame["offer"]) == set(got["offer"]) and frame["offer"]["amount"] == got["offer"]["amount"]
+        assert _same_shape(frame, got), (frame, got)
+    door.close()

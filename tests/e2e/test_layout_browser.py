@@ -67,6 +67,7 @@ NOT_PAGES = {
     "shop.card_return": "back from the card payment page, it goes on to the order page",
     "hooks.whatsapp_handshake": "WhatsApp's subscription check (the challenge as text)",
     "tracked.follow": "a message's tracked link: counts the click and goes on to its page",
+    "ws.private_chat": "a WebSocket (the apps' chat)", "ws.group_chat": "a WebSocket (the apps' group chat)",
 }
 
 # The colours of an element and of the first ancestor (or itself) with an opaque background, as [r, g, b].

@@ -52,7 +52,7 @@ class Relay:
         if self._redis is None:
             from redis import Redis
 
-            self._redis = Redis.from_url(self.redis_url, socket_timeout=5, health_check_interval=30)
+            self._redis = Redis.from_url(str(self.redis_url), socket_timeout=5, health_check_interval=30)
         return self._redis
 
     # --- listening ----------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ class Relay:
         pause = 0.5
         while True:
             try:
-                connection = Redis.from_url(self.redis_url)
+                connection = Redis.from_url(str(self.redis_url))
                 pubsub = connection.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(CHANNEL)
                 pubsub.get_message(timeout=5)  # the subscription's confirmation
