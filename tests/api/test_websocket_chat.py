@@ -167,7 +167,8 @@ def test_whoever_may_not_be_there_is_refused_with_a_code_that_says_why(app, site
     monkeypatch.undo()
     assert Door(site.base, talk["id"], expired).close_code() == protocol.CLOSE_UNAUTHORISED
     assert Door(site.base, talk["id"], f.api_token(stranger)).close_code() == protocol.CLOSE_NOT_MEMBER
-    assert Door(site.base, "nothere12345", talk["buyer_token"]).close_code() == protocol.CLOSE_NOT_MEMBER
+    for unknown in ("nothere12345", "ab%00cd", "x" * 300, "%F0%9F%98%80"):
+        assert Door(site.base, unknown, talk["buyer_token"]).close_code() == protocol.CLOSE_NOT_MEMBER
     talk["seller"].status = UserStatus.SUSPENDED
     db.session.commit()
     assert Door(site.base, talk["id"], talk["seller_token"]).close_code() == protocol.CLOSE_SUSPENDED
@@ -244,6 +245,18 @@ def test_hostile_frames_get_an_error_and_the_connection_goes_on(app, site, talk,
     # Beyond FRAME_MAX the connection closes with the standard "message too big".
     door.send_raw("x" * (protocol.FRAME_MAX + 1))
     assert door.close_code() == protocol.CLOSE_TOO_BIG
+
+
+def test_errors_speak_the_persons_language(app, site, talk):
+    talk["buyer"].locale = "en"
+    db.session.commit()
+    door = Door(site.base, talk["id"], talk["buyer_token"])
+    door.next()
+    door.send_raw("not json")
+    assert door.until("error")["message"] == "This message is not JSON."
+    door.send(type="message", content="   ", ref=1)
+    assert door.until("error", ref=1)["message"] == "Write a message."
+    door.close()
 
 
 def test_hostile_query_values_are_answered_never_a_crash(app, site, talk):
