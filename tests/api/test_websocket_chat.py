@@ -158,7 +158,8 @@ def test_a_photo_sent_through_the_socket(app, site, talk):
 
 # --- who may come in --------------------------------------------------------------------------------
 
-def test_whoever_may_not_be_there_is_refused_with_a_code_that_says_why(app, site, talk, monkeypatch):
+def test_whoever_may_not_be_there_is_refused_with_a_code_that_says_why(app, site, talk, monkeypatch, caplog):
+    caplog.set_level(logging.INFO, logger="werkzeug")
     stranger = f.user()
     assert Door(site.base, talk["id"]).close_code() == protocol.CLOSE_UNAUTHORISED
     assert Door(site.base, talk["id"], "not-a-token").close_code() == protocol.CLOSE_UNAUTHORISED
@@ -176,6 +177,8 @@ def test_whoever_may_not_be_there_is_refused_with_a_code_that_says_why(app, site
     door = Door(site.base, talk["id"], talk["buyer_token"], query_token=True)
     assert door.next()["type"] == "connected"
     door.close()
+    # Each refusal ended its connection cleanly: the server read no close frame as a next HTTP request.
+    assert [record.getMessage() for record in caplog.records if record.name == "werkzeug"] == []
 
 
 def test_an_ended_session_or_a_suspension_closes_an_open_connection(app, site, talk):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import select
 import socket
 import threading
 import time
@@ -33,6 +34,7 @@ import simple_websocket
 from flask import Blueprint, Flask, Response, abort, current_app, g, jsonify, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from wsproto.connection import ConnectionState
 
 from vgk.database import release_connection
 from vgk.errors import DomainError, Invalid, NotFound, Unauthenticated
@@ -196,8 +198,11 @@ def _taken_over(ws: simple_websocket.Server) -> Response:
     answer to a close, or CLOSE_WAIT seconds), and the server must not write an HTTP answer on it."""
     ws.thread.join(CLOSE_WAIT)
     try:
-        ws.sock.shutdown(socket.SHUT_RDWR)  # the development server would otherwise wait for a next request
-    except OSError:
+        if ws.ws.state == ConnectionState.LOCAL_CLOSING:  # the reading thread ended before the client's close
+            if select.select([ws.sock], [], [], CLOSE_WAIT)[0]:
+                ws.sock.recv(4096)  # taken here, not read by the development server as a next request
+        ws.sock.shutdown(socket.SHUT_RDWR)  # which it would otherwise wait for
+    except (OSError, ValueError):  # already closed
         pass
     mode = ws.mode
 
