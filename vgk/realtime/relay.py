@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -35,6 +34,8 @@ class Relay:
         self._redis: Any = None
         self._listener: threading.Thread | None = None
         self.listening = threading.Event()  # set once the channel is subscribed (events published before are not heard)
+        self._stopping = threading.Event()
+        self._pubsub: Any = None
 
     # --- publishing ---------------------------------------------------------------------------------
 
@@ -95,21 +96,34 @@ class Relay:
         from redis import Redis
 
         pause = 0.5
-        while True:
+        while not self._stopping.is_set():
             try:
                 connection = Redis.from_url(str(self.redis_url))
-                pubsub = connection.pubsub(ignore_subscribe_messages=True)
+                self._pubsub = pubsub = connection.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(CHANNEL)
                 pubsub.get_message(timeout=5)  # the subscription's confirmation
                 self.listening.set()
                 pause = 0.5
                 for item in pubsub.listen():
                     self._received(item)
-            except Exception:
+            except Exception as error:
                 self.listening.clear()
-                log.warning("live relay lost Redis; reconnecting in %.1f s", pause, exc_info=True)
-                time.sleep(pause)
+                if self._stopping.is_set():
+                    return
+                log.warning("live relay lost Redis (%s); reconnecting in %.1f s", type(error).__name__, pause)
+                self._stopping.wait(pause)
                 pause = min(pause * 2, 10.0)
+
+    def stop(self) -> None:
+        """Stop listening (the listener otherwise lives as long as the process)."""
+        self._stopping.set()
+        if self._pubsub is not None:
+            try:
+                self._pubsub.close()
+            except Exception:  # already closed
+                pass
+        if self._listener is not None:
+            self._listener.join(5)
 
     def _received(self, item: Any) -> None:
         if item.get("type") != "message":
