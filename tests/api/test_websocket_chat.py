@@ -205,6 +205,31 @@ def test_the_heartbeat_checks_access_without_any_frame(app, site, talk, monkeypa
     assert door.close_code(timeout=5) == protocol.CLOSE_UNAUTHORISED
 
 
+def test_a_client_that_stops_answering_pings_is_let_go(app, site, talk, monkeypatch):
+    """A phone gone without closing (no signal) answers no ping: the server closes within two intervals
+    and its thread is free again."""
+    import socket
+    import time
+
+    monkeypatch.setitem(app.config, "CHAT_WS_PING_SECONDS", 1)
+    port = int(site.base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        raw.sendall((f"GET /ws/chat/{talk['id']}/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                     "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     f"Sec-WebSocket-Version: 13\r\nAuthorization: Bearer {talk['buyer_token']}\r\n\r\n").encode())
+        received, started = b"", time.monotonic()
+        while b"\x88" not in received.split(b"\r\n\r\n", 1)[-1]:  # a close frame, after pings left unanswered
+            chunk = raw.recv(4096)
+            assert chunk, "the server hung up without a close frame"
+            received += chunk
+    assert time.monotonic() - started < 5
+    assert b"Ping/Pong timeout" in received and b"\"type\":\"connected\"" in received
+    deadline = time.monotonic() + 5
+    while app.extensions[plain.SLOTS].open and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert app.extensions[plain.SLOTS].open == 0
+
+
 def test_a_fresh_token_keeps_the_connection(app, site, talk):
     door = Door(site.base, talk["id"], talk["buyer_token"])
     door.next()
