@@ -16,7 +16,7 @@ from tests.conftest import socket_test_client
 from tests.security.test_robustness_hostile_inputs import QUERY_VALUES, WEBSOCKET_QUERY_PARAMS
 from vgk.extensions import db
 from vgk.models import ChatMessage, UserStatus
-from vgk.realtime import plain, protocol, quiet
+from vgk.realtime import frames, plain, protocol, quiet
 from vgk.services.accounts import api_tokens
 from vgk.services.conversations import messages, threads
 
@@ -363,7 +363,7 @@ def test_a_reconnecting_client_gets_exactly_what_it_missed(app, site, talk, monk
 
 def test_the_protocol_document_is_served_and_true_to_the_code(app):
     document = app.test_client().get("/mobile/api/docs/websocket.json").get_json()
-    assert set(document["client_frames"]) == set(protocol.CLIENT_TYPES) == {*plain.HANDLERS, "ping"}
+    assert set(document["client_frames"]) == set(protocol.CLIENT_TYPES) == {*frames.HANDLERS, "ping"}
     assert set(document["server_frames"]) == set(protocol.SERVER_TYPES)
     assert document["close_codes"] == {str(code): reason for code, reason in protocol.CLOSE_REASONS.items()}
     assert set(protocol.ERRORS) <= set(document["server_frames"]["error"]["properties"]["code"]["enum"])

@@ -17,15 +17,13 @@ requests keep threads.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 import select
 import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -33,27 +31,22 @@ from typing import Any
 import simple_websocket
 from flask import Blueprint, Flask, Response, abort, current_app, g, jsonify, request
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from wsproto.connection import ConnectionState
 
 from vgk.database import release_connection
 from vgk.errors import DomainError, Invalid, NotFound, Unauthenticated
-from vgk.models import Conversation, ConversationKind, MessageKind, Offer, User
+from vgk.models import Conversation, ConversationKind, MessageKind, User
+from vgk.realtime import frames, quiet
 from vgk.realtime import protocol as p
-from vgk.realtime import quiet
 from vgk.realtime.relay import relay_of
 from vgk.services.accounts import api_tokens
-from vgk.services.conversations import live, messages, offers, safety, threads
-from vgk.services.paging import parse_int
-from vgk.text import format_xaf
+from vgk.services.conversations import live, messages, offers, threads
 from vgk.urls import public_url
 
 log = logging.getLogger(__name__)
 bp = Blueprint("ws", __name__)
 SLOTS = "vgk_ws_slots"
 OUTBOX_MAX = 500  # events waiting for a client too slow to take them: it is closed (1013) and catches up
-ID_MAX = 2**62
-IMAGE_MAX = 750 * 1024
 CLOSE_WAIT = 2.0  # seconds a client has to answer the server's close
 
 
@@ -123,18 +116,6 @@ def _token() -> str | None:
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
     return request.args.get("token") or None
-
-
-def _whole(value: object, name: str, required: bool = False) -> int | None:
-    """A message id or amount from a frame or the query: None when absent, Invalid when not 0..2^62."""
-    if value is None or value == "":
-        if required:
-            raise Invalid(_l("Champ obligatoire."), {name: "required"})
-        return None
-    number = parse_int(value) if not isinstance(value, float) or not value.is_integer() else int(value)
-    if number is None or not 0 <= number <= ID_MAX:
-        raise Invalid(_l("Nombre entier attendu."), {name: "invalid"})
-    return number
 
 
 def _admit(token: str | None, public_id: str, group: bool) -> Admitted | int:
@@ -249,7 +230,7 @@ class Connection:
                 self.send({"type": "connected", "conversation": about, "user": self.me,
                            "last_id": messages.newest_id(conversation), "heartbeat": int(self.beat)})
                 try:
-                    after = _whole(last_id, "last_id")
+                    after = frames.whole(last_id, "last_id")
                 except Invalid as error:
                     self.send(p.error_frame(error.code, error.message, fields=error.fields))
                 else:
@@ -317,7 +298,7 @@ class Connection:
             self.token = str(frame.get("token") or "")[:4096]
         with self.member() as (user, conversation):
             try:
-                done = HANDLERS[frame["type"]](self, user, conversation, frame)
+                done = frames.HANDLERS[frame["type"]](self, user, conversation, frame)
             except (DomainError, p.FrameError) as error:
                 self.send(p.error_frame(error.code, error.message, ref, error.fields))
                 return
@@ -348,7 +329,7 @@ class Connection:
         offer = None
         if data.get("offer"):
             try:
-                offer = offer_data(offers.find(user, data["offer"])[0], user)
+                offer = frames.offer_data(offers.find(user, data["offer"])[0], user)
             except NotFound:
                 offer = None
         photo = None
@@ -364,84 +345,6 @@ class Connection:
             self.send(self.message_frame(user, conversation, messages.as_data(seen)))
         self.send({"type": "synced", "last_id": shown[-1].id if shown else after,
                    "more": len(shown) >= messages.SINCE_MAX})
-
-
-def offer_data(offer: Offer, reader: User) -> dict[str, Any]:
-    return {"id": offer.public_id, "amount": offer.amount, "amount_display": format_xaf(offer.amount),
-            "status": offer.status, "mine": offer.made_by_id == reader.id,
-            "valid_until": offer.valid_until.isoformat() + "Z" if offer.valid_until else None}
-
-
-# --- what each client frame does (the services decide) --------------------------------------------
-
-def _image(content: object) -> bytes:
-    if not isinstance(content, str):
-        raise p.FrameError("invalid_image", {"content": "invalid"})
-    encoded = content.split(",", 1)[1] if content.startswith("data:") else content
-    try:
-        data = base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError):
-        raise p.FrameError("invalid_image", {"content": "invalid"}) from None
-    if len(data) > IMAGE_MAX:
-        raise p.FrameError("too_large", {"content": "too_long"})
-    return data
-
-
-def _message(conn: Connection, user: User, conversation: Conversation, frame: dict[str, Any]) -> dict[str, Any]:
-    kind = frame.get("message_type", "TEXT")
-    if kind == "TEXT":
-        content = frame.get("content")
-        if not isinstance(content, str):
-            raise Invalid(_l("Écrivez un message."), {"content": "required"})
-        return {"id": messages.post_text(user, conversation, content).id}
-    if kind == "IMAGE":
-        return {"id": safety.post_photo(user, conversation, _image(frame.get("content"))).id}
-    if kind == "OFFER":
-        amount = frame.get("amount", frame.get("content"))
-        offer = offers.make(user, conversation, amount if isinstance(amount, (int, str)) else None)
-        return {"offer": offer.public_id}
-    if kind == "SYSTEM":
-        raise p.FrameError("system_only")
-    raise p.FrameError("invalid_message_type", {"message_type": "invalid"})
-
-
-def _typing(conn: Connection, user: User, conversation: Conversation, frame: dict[str, Any]) -> None:
-    threads.writer(user, conversation)  # only someone who may write is "typing"
-    live.publish("typing", live.conversation_room(conversation.public_id),
-                 {"conversation": conversation.public_id, "name": user.name.split(" ")[0][:40], "user": user.public_id})
-
-
-def _read(conn: Connection, user: User, conversation: Conversation, frame: dict[str, Any]) -> dict[str, Any]:
-    return {"read": messages.mark_read(user, conversation, _whole(frame.get("up_to"), "up_to"))}
-
-
-def _delivered(conn: Connection, user: User, conversation: Conversation, frame: dict[str, Any]) -> dict[str, Any]:
-    messages.mark_delivered(user, conversation, _whole(frame.get("up_to"), "up_to", required=True) or 0)
-    return {}
-
-
-def _offer_action(conn: Connection, user: User, conversation: Conversation, frame: dict[str, Any]) -> dict[str, Any]:
-    offer, where = offers.find(user, frame.get("offer") if isinstance(frame.get("offer"), str) else "")
-    if where.id != conversation.id:
-        raise NotFound(_l("Offre introuvable."))
-    action = frame.get("action")
-    if action not in offers.DECISIONS:
-        raise Invalid(_l("Choisissez : accepter, refuser ou proposer un autre prix."), {"action": "invalid"})
-    amount = _whole(frame.get("amount"), "amount")
-    return {"offer": offers.answer(user, offer.public_id, action, amount).public_id}
-
-
-def _sync(conn: Connection, user: User, conversation: Conversation, frame: dict[str, Any]) -> None:
-    conn.catch_up(user, conversation, _whole(frame.get("last_id"), "last_id", required=True) or 0)
-
-
-def _auth(conn: Connection, user: User, conversation: Conversation, frame: dict[str, Any]) -> dict[str, Any]:
-    return {}  # `member` checked the new token: it names the same person
-
-
-Handler = Callable[[Connection, User, Conversation, dict[str, Any]], "dict[str, Any] | None"]
-HANDLERS: dict[str, Handler] = {"message": _message, "typing": _typing, "read": _read, "delivered": _delivered,
-                                "offer_action": _offer_action, "sync": _sync, "auth": _auth}
 
 
 def register(app: Flask) -> None:
