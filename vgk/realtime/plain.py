@@ -308,19 +308,29 @@ class Connection:
     # --- to the client ------------------------------------------------------------------------------
 
     def _deliver(self) -> None:
+        """The events heard since the last time, in their order; messages as this reader may see them (the
+        access checked again first)."""
         if self.overflow:
             raise Refused(p.CLOSE_TRY_AGAIN)
         pending = []
         while self.outbox:
             pending.append(self.outbox.popleft())
-        news = [data for event, data in pending if event == "message" and data.get("conversation") == self.conversation
-                and data.get("message", {}).get("id") not in self.caught_up]
+        news = any(event == "message" and data.get("conversation") == self.conversation for event, data in pending)
         if news:
             with self.member() as (user, conversation):
-                for data in news:
-                    self.send(self.message_frame(user, conversation, data["message"], data.get("unread")))
+                self._send_all(pending, user, conversation)
+        else:
+            self._send_all(pending, None, None)
+
+    def _send_all(self, pending: list[tuple[str, dict[str, Any]]], user: User | None,
+                  conversation: Conversation | None) -> None:
         for event, data in pending:
-            frame = p.event_frame(event, data, self.conversation, self.me) if event != "message" else None
+            frame = None
+            if event != "message":
+                frame = p.event_frame(event, data, self.conversation, self.me)
+            elif (user is not None and conversation is not None and data.get("conversation") == self.conversation
+                  and data["message"]["id"] not in self.caught_up):
+                frame = self.message_frame(user, conversation, data["message"], data.get("unread"))
             if frame is not None:
                 self.send(frame)
 
@@ -343,6 +353,8 @@ class Connection:
         for seen in shown:
             self.caught_up.add(seen.id)
             self.send(self.message_frame(user, conversation, messages.as_data(seen)))
+        if len(self.caught_up) > 4 * messages.SINCE_MAX:  # only the latest may still come live as well
+            self.caught_up = set(sorted(self.caught_up)[-2 * messages.SINCE_MAX:])
         self.send({"type": "synced", "last_id": shown[-1].id if shown else after,
                    "more": len(shown) >= messages.SINCE_MAX})
 
