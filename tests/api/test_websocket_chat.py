@@ -81,6 +81,12 @@ def test_a_websocket_app_and_a_socketio_client_hear_each_other(app, site, talk):
     theirs = door.until("message")
     assert (theirs["id"], theirs["content"], theirs["mine"]) == (answer["id"], "Oui, toujours disponible.", False)
     assert theirs["sender"] == talk["seller"].public_id and theirs["sender_name"] == "Nadège Fotso"
+    # Sent on the socket is received: the seller's ticks say so, and nobody is alerted for it.
+    door.send(type="ping")
+    door.until("pong")
+    assert [(data["reader"], data["delivered"]) for data in heard(seller, "delivered")] == [
+        (talk["buyer"].public_id, answer["id"])]
+    assert messages.receipts(talk["seller"], talk["conversation"])[0] == answer["id"]
     door.send(type="read", ref=2)
     assert door.until("ack")["read"] == answer["id"]
     assert [(data["reader"], data["read"]) for data in heard(seller, "read")] == [(talk["buyer"].public_id,

@@ -324,6 +324,7 @@ class Connection:
 
     def _send_all(self, pending: list[tuple[str, dict[str, Any]]], user: User | None,
                   conversation: Conversation | None) -> None:
+        received = 0
         for event, data in pending:
             frame = None
             if event != "message":
@@ -331,8 +332,11 @@ class Connection:
             elif (user is not None and conversation is not None and data.get("conversation") == self.conversation
                   and data["message"]["id"] not in self.caught_up):
                 frame = self.message_frame(user, conversation, data["message"], data.get("unread"))
+                received = max(received, 0 if frame["mine"] else frame["id"])
             if frame is not None:
                 self.send(frame)
+        if received and user is not None and conversation is not None:
+            messages.mark_delivered(user, conversation, received)  # the writer's ticks; no alert for it
 
     def message_frame(self, user: User, conversation: Conversation, data: dict[str, Any],
                       unread: int | None = None) -> dict[str, Any]:
@@ -353,6 +357,8 @@ class Connection:
         for seen in shown:
             self.caught_up.add(seen.id)
             self.send(self.message_frame(user, conversation, messages.as_data(seen)))
+        if shown:
+            messages.mark_delivered(user, conversation, shown[-1].id)
         if len(self.caught_up) > 4 * messages.SINCE_MAX:  # only the latest may still come live as well
             self.caught_up = set(sorted(self.caught_up)[-2 * messages.SINCE_MAX:])
         self.send({"type": "synced", "last_id": shown[-1].id if shown else after,

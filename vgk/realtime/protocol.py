@@ -174,8 +174,8 @@ DOCUMENT: dict[str, Any] = {
         "typing": _kind("the client is writing (members who may write only)", [], type={"const": "typing"}),
         "read": _kind("read receipt: read up to a message (by default the newest)", [], type={"const": "read"},
                       up_to=_I, ref=_REF),
-        "delivered": _kind("the app received the messages up to a message", ["up_to"], type={"const": "delivered"},
-                           up_to=_I, ref=_REF),
+        "delivered": _kind("the app received the messages up to a message (those sent on this socket count as "
+                           "received already)", ["up_to"], type={"const": "delivered"}, up_to=_I, ref=_REF),
         "offer_action": _kind("accept, decline or counter the other side's offer", ["offer", "action"],
                               type={"const": "offer_action"}, offer=_S,
                               action={"enum": ["accept", "decline", "counter"]},
