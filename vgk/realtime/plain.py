@@ -39,6 +39,7 @@ from vgk.models import Conversation, ConversationKind, MessageKind, User
 from vgk.realtime import frames, quiet
 from vgk.realtime import protocol as p
 from vgk.realtime.relay import relay_of
+from vgk.security import public
 from vgk.services.accounts import api_tokens
 from vgk.services.conversations import live, messages, offers, threads
 from vgk.urls import public_url
@@ -95,17 +96,22 @@ class Slots:
             self.open -= 1
 
 
+# The upgrade is open to every caller: the socket then checks the token and the membership itself and
+# refuses with a close code that says why (an HTTP 401 would tell a browser's WebSocket nothing).
 @bp.route("/ws/chat/<conversation_id>/", websocket=True)
+@public
 def private_chat(conversation_id: str) -> Response:
     return _serve(conversation_id, group=False)
 
 
 @bp.route("/ws/group_chat/<group_id>/", websocket=True)
+@public
 def group_chat(group_id: str) -> Response:
     return _serve(group_id, group=True)
 
 
 @bp.get("/mobile/api/docs/websocket.json")
+@public
 def protocol_document() -> Response:
     """The protocol, next to the OpenAPI document (/mobile/api/openapi.json)."""
     return jsonify(p.DOCUMENT)
