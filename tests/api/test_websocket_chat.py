@@ -323,6 +323,15 @@ def test_the_message_limit_and_the_frame_flood_limit(app, site, talk, monkeypatc
     assert door.close_code() == protocol.CLOSE_RATE_LIMITED
 
 
+def test_the_connection_limit_leaves_threads_for_pages(app, monkeypatch):
+    from vgk import gunicorn_conf
+
+    monkeypatch.setattr(gunicorn_conf, "threads", 64)  # several workers
+    assert plain.connection_limit(app) == 48
+    monkeypatch.setitem(app.config, "CHAT_WS_MAX_CONNECTIONS", 10)
+    assert plain.connection_limit(app) == 10
+
+
 def test_the_server_says_when_it_is_full(app, site, talk):
     app.extensions[plain.SLOTS].limit = 1
     try:
@@ -331,7 +340,7 @@ def test_the_server_says_when_it_is_full(app, site, talk):
         assert Door(site.base, talk["id"], talk["seller_token"]).close_code() == protocol.CLOSE_TRY_AGAIN
         first.close()
     finally:
-        app.extensions[plain.SLOTS].limit = int(app.config["CHAT_WS_MAX_CONNECTIONS"])
+        app.extensions[plain.SLOTS].limit = plain.connection_limit(app)
 
 
 # --- reconnecting -------------------------------------------------------------------------------------

@@ -371,9 +371,17 @@ class Connection:
                    "more": len(shown) >= messages.SINCE_MAX})
 
 
+def connection_limit(app: Flask) -> int:
+    """CHAT_WS_MAX_CONNECTIONS, or three quarters of the web process's threads (gunicorn's, as
+    vgk.gunicorn_conf chooses them): page requests keep the other quarter."""
+    from vgk import gunicorn_conf
+
+    return int(app.config["CHAT_WS_MAX_CONNECTIONS"] or max(1, gunicorn_conf.threads * 3 // 4))
+
+
 def register(app: Flask) -> None:
     """The two routes, once per app (a test may register the real-time faces again)."""
-    app.extensions.setdefault(SLOTS, Slots(int(app.config["CHAT_WS_MAX_CONNECTIONS"])))
+    app.extensions.setdefault(SLOTS, Slots(connection_limit(app)))
     quiet.install()
     if bp.name not in app.blueprints:
         app.register_blueprint(bp)
