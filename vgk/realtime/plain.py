@@ -7,7 +7,8 @@ The protocol is vgk.realtime.protocol.
 
 Access: the API's access token (Authorization header, or `?token=`, never logged), checked on connect,
 on every frame, at every heartbeat and before events are delivered, with the membership; a refusal
-closes the connection with a code that says why.
+closes the connection with a code that says why. No cookie counts here (only a token sent on purpose),
+so a page of another site opening a socket gains nothing: there is no Origin check to make.
 
 Threads: an open connection holds one server thread (gunicorn gthread or the Werkzeug development
 server) for as long as it stays open, asleep on one event — a frame from the client, an event for it or
@@ -167,7 +168,7 @@ def _serve(public_id: str, group: bool) -> Response:
         except Exception:
             log.exception("plain WebSocket connection failed (user %s, conversation %s)", verdict.user_id,
                           verdict.conversation)
-            _close(ws, 1011)
+            _close(ws, p.CLOSE_SERVER_ERROR)
         finally:
             slots.give_back()
     return _taken_over(ws)
@@ -175,7 +176,7 @@ def _serve(public_id: str, group: bool) -> Response:
 
 def _close(ws: simple_websocket.Server, code: int) -> None:
     try:
-        ws.close(code, p.CLOSE_REASONS.get(code, "server error"))
+        ws.close(code, p.CLOSE_REASONS[code])
     except (simple_websocket.ConnectionClosed, OSError):
         pass
 

@@ -16,7 +16,9 @@ from vgk import inputs
 
 # Close codes (4000-4999 are the application's own; 1009 and 1013 are the standard ones).
 CLOSE_NORMAL = 1000
+CLOSE_NO_PONG = 1008  # the client answered no ping (simple-websocket closes it)
 CLOSE_TOO_BIG = 1009
+CLOSE_SERVER_ERROR = 1011
 CLOSE_TRY_AGAIN = 1013
 CLOSE_UNAUTHORISED = 4001
 CLOSE_SUSPENDED = 4003
@@ -24,7 +26,9 @@ CLOSE_NOT_MEMBER = 4004
 CLOSE_RATE_LIMITED = 4008
 CLOSE_REASONS = {
     CLOSE_NORMAL: "closed",
+    CLOSE_NO_PONG: "Ping/Pong timeout",
     CLOSE_TOO_BIG: "frame too big",
+    CLOSE_SERVER_ERROR: "server error",
     CLOSE_TRY_AGAIN: "try again later",
     CLOSE_UNAUTHORISED: "unauthorised",
     CLOSE_SUSPENDED: "account suspended",
