@@ -305,6 +305,7 @@ def test_hostile_query_values_are_answered_never_a_crash(app, site, talk):
         assert Door(site.base, talk["id"], query={"token": value}).close_code() == protocol.CLOSE_UNAUTHORISED
     with pytest.raises(urllib.error.HTTPError) as refused:  # not a WebSocket upgrade: a clear 400
         urllib.request.urlopen(f"{site.http}/ws/chat/{talk['id']}/", timeout=5)
+    refused.value.close()
     assert refused.value.code == 400
 
 
@@ -392,8 +393,9 @@ def test_the_protocol_document_is_served_and_true_to_the_code(app):
 
 def test_the_token_never_reaches_the_logs(app, site, talk, caplog):
     with caplog.at_level(logging.INFO, logger="werkzeug"):
-        with pytest.raises(urllib.error.HTTPError):
+        with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{site.http}/ws/chat/{talk['id']}/?token=SECRET-VALUE&last_id=3", timeout=5)
+        refused.value.close()
     lines = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
     assert any("token=[hidden]&last_id=3" in line for line in lines), lines
     assert not any("SECRET-VALUE" in line for line in lines)
