@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 # flask commands only; an unset VGK_ENV means production, which refuses to start without real keys.
 run: export VGK_ENV := development
 
-.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat bench-notifications bench-recommendations bench-lighthouse bench-throughput bench-load up down clean
+.PHONY: run test lint install install-dev translations messages system-deps bench bench-chat bench-notifications bench-recommendations bench-lighthouse bench-throughput bench-load up down clean bench-websocket
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ bench: install-dev translations system-deps
 # Conversations at scale: two gunicorn processes over PostgreSQL and Redis, 200 WebSocket clients (bench/chat.py).
 bench-chat: install-dev translations system-deps
 	$(BIN)/python bench/chat.py
+
+# The plain WebSocket chat next to Socket.IO on two gunicorn processes (bench/websocket_chat.py).
+bench-websocket: install-dev translations system-deps
+	$(BIN)/python bench/websocket_chat.py
 
 # Notifications through a worker crash: 10 000 SMS, the RQ worker killed halfway (bench/notifications.py).
 bench-notifications: install-dev translations system-deps

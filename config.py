@@ -169,6 +169,10 @@ class Config(StorageSettings):
     CHAT_MESSAGES_PER_MINUTE = _env_number("CHAT_MESSAGES_PER_MINUTE", 20)
     CHAT_NEW_CONVERSATIONS_PER_DAY = _env_number("CHAT_NEW_CONVERSATIONS_PER_DAY", 30)
     CHAT_MASK_CONTACTS = _env_bool("CHAT_MASK_CONTACTS", True)
+    # Plain WebSocket chat (/ws/chat/...): connections per web process (each holds a thread; 0: three quarters
+    # of the process's threads), and the ping interval.
+    CHAT_WS_MAX_CONNECTIONS = _env_number("CHAT_WS_MAX_CONNECTIONS", 0)
+    CHAT_WS_PING_SECONDS = _env_number("CHAT_WS_PING_SECONDS", 25)
     # How long a buyer may check out at an accepted offer's price.
     OFFER_VALID_HOURS = _env_number("OFFER_VALID_HOURS", 24)
 

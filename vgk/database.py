@@ -65,6 +65,14 @@ def commit_as_written() -> None:
         session.expire_on_commit = True
 
 
+def release_connection() -> None:
+    """End the session (and any transaction it holds) and give its connection back to the pool: for a
+    request that lives on after its database work, such as an open WebSocket, which then holds none."""
+    from vgk.extensions import db
+
+    db.session.remove()
+
+
 def rows_changed(result: Result[Any]) -> int:
     """How many rows the ``UPDATE`` or ``DELETE`` that gave `result` changed."""
     if not isinstance(result, CursorResult):

@@ -4,8 +4,9 @@ threads from the machine's cores.
 One process is held back by Python's global lock when many threads run Python at once (measured: 1 × 32
 threads did 2.5 times less than 2 × 4 on two cores), so with several cores the site runs one worker per
 core. Threads are counted for the WebSockets: each open one holds a thread for as long as it stays open
-(gthread with simple-websocket), waiting without costing CPU, so a worker keeps many (128 alone, 64 each
-when there are several: about 100 or 50 people connected, plus room for page requests).
+(gthread with simple-websocket; Socket.IO and the plain /ws/ chat alike), waiting without costing CPU, so
+a worker keeps many (128 alone, 64 each when there are several: about 100 or 50 people connected, plus
+room for page requests).
 Several workers must share what one process kept in memory: Socket.IO rooms
 (Flask-SocketIO's message queue), rate limits (Flask-Limiter's storage), jobs (RQ) and the caches'
 version numbers (vgk.services.catalogue.versions) all go through Redis when REDIS_URL is set — so without

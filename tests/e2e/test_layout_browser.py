@@ -68,6 +68,7 @@ NOT_PAGES = {
     "hooks.whatsapp_handshake": "WhatsApp's subscription check (the challenge as text)",
     "tracked.follow": "a message's tracked link: counts the click and goes on to its page",
     "health.ready": "the readiness report (JSON)", "health.scrape": "Prometheus metrics (text)",
+    "ws.private_chat": "a WebSocket (the apps' chat)", "ws.group_chat": "a WebSocket (the apps' group chat)",
 }
 
 # The colours of an element and of the first ancestor (or itself) with an opaque background, as [r, g, b].

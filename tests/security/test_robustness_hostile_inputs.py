@@ -64,6 +64,9 @@ WEB_QUERY_PARAMS = {
     "staff.handover": {"reference", "code", "cash"},
     "staff.report": {"jour"},
 }
+# The query parameters of the plain WebSocket doors; their hostile values go over a real socket in
+# tests/api/test_websocket_chat.py (test_hostile_query_values_are_answered_never_a_crash).
+WEBSOCKET_QUERY_PARAMS = {"ws.private_chat": {"token", "last_id"}, "ws.group_chat": {"token", "last_id"}}
 # The web routes that read a JSON body (the API's are all its write routes).
 WEB_JSON_ROUTES = {"shop.campay_webhook"}
 
@@ -136,6 +139,15 @@ def test_the_parameter_lists_cover_every_query_parameter_the_views_read(app, api
             uncovered[rule.endpoint] = sorted(read - covered)
     assert seen_any and names_read(app.view_functions["admin.users"]) == {"q", "role", "status", "page"}
     assert uncovered == {}, f"query parameters read but not covered by the lists (add them): {uncovered}"
+
+
+def test_the_websocket_doors_query_parameters_are_listed(app):
+    from vgk.realtime import plain
+
+    read = {next(filter(None, groups)) for groups in _READ.findall(inspect.getsource(plain))}
+    websocket_views = {rule.endpoint for rule in app.url_map.iter_rules() if rule.websocket}
+    assert websocket_views == set(WEBSOCKET_QUERY_PARAMS)
+    assert all(names == read for names in WEBSOCKET_QUERY_PARAMS.values())
 
 
 def test_the_web_routes_reading_json_are_all_listed(app):

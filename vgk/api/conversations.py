@@ -64,6 +64,13 @@ section(
     "`{\"ok\": false, \"error\", \"code\"}` (members only: anyone else is told the conversation is not found). "
     "Nothing is lost without the socket: `conversations/{id}/messages/?after=` gives what is new."
 )
+section(
+    "Plain WebSocket (no Socket.IO): `ws://<host>/ws/chat/{conversation id}/` (a listing's or the support "
+    "conversation) and `ws://<host>/ws/group_chat/{group id}/`, with the same access token (Authorization "
+    "header, or `?token=`) and `?last_id=` to receive what was missed; JSON frames such as "
+    "`{\"type\": \"message\", \"content\": \"Hello!\", \"message_type\": \"TEXT\"}`. The frames, close "
+    "codes and limits are described in /mobile/api/docs/websocket.json."
+)
 
 
 def _me():

@@ -3,15 +3,17 @@
 
 Client → server: "join" {conversation}, "leave" {conversation}, "typing" {conversation},
 "read" {conversation, up_to?}, "delivered" {conversation, up_to}, "send" {conversation, text}.
-Server → client: "message", "read", "delivered", "unread", "typing", "error" {event, error}.
+Server → client: "message", "read", "delivered", "unread", "typing" {conversation, name, user}, "error"
+{event, error}. What the services publish (and "typing") also reaches the plain WebSocket clients (plain).
 """
 from typing import Any
 
-from flask import session
+from flask import current_app, session
 from flask_socketio import SocketIO, emit, join_room, leave_room
 
 from vgk.errors import DomainError, Unauthenticated
 from vgk.models import User, UserStatus
+from vgk.realtime.relay import relay_of
 from vgk.services.accounts import api_tokens, sessions
 from vgk.services.conversations import live, messages, threads
 from vgk.services.paging import parse_int
@@ -88,8 +90,10 @@ def _leave(user: User, data: dict[str, Any]) -> None:
 def _typing(user: User, data: dict[str, Any]) -> None:
     conversation = _conversation(data, user)
     threads.writer(user, conversation)  # only someone who may write is "typing"
-    emit("typing", {"conversation": conversation.public_id, "name": user.name.split(" ")[0][:40]},
-         to=live.conversation_room(conversation.public_id), include_self=False)
+    room = live.conversation_room(conversation.public_id)
+    data = {"conversation": conversation.public_id, "name": user.name.split(" ")[0][:40], "user": user.public_id}
+    emit("typing", data, to=room, include_self=False)
+    relay_of(current_app).publish("typing", room, data)  # the plain WebSocket clients hear it too
 
 
 def _read(user: User, data: dict[str, Any]) -> dict[str, Any]:

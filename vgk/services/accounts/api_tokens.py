@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from vgk.database import locked
 from vgk.errors import Unauthenticated
 from vgk.extensions import db
-from vgk.models import AuthSession, RefreshToken, User
+from vgk.models import AuthSession, RefreshToken, User, UserStatus
 from vgk.models.base import utcnow
 from vgk.services.accounts import sessions, signin
 
@@ -122,6 +122,17 @@ def user_for_access_token(token: object) -> User:
     if user is None or user.public_id != claims.get("sub"):
         raise Unauthenticated(_l("Session terminée : reconnectez-vous."), {"token": "revoked"})
     return user
+
+
+def held_by_inactive_account(token: object) -> bool:
+    """A genuine, unexpired access token whose account is no longer active (suspended or deleted): the
+    faces that say why they refuse tell it apart from a bad or expired token."""
+    try:
+        claims = _decode(token, ACCESS)
+    except Unauthenticated:
+        return False
+    status = db.session.scalar(select(User.status).where(User.public_id == str(claims.get("sub") or "")[:64]))
+    return status is not None and status != UserStatus.ACTIVE
 
 
 def _revoke_family(auth_session: AuthSession) -> None:

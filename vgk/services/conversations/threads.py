@@ -233,7 +233,8 @@ def _find_statement() -> Select:
 def find(user: User | None, public_id: object) -> Conversation:
     """The conversation, if `user` may read it; NotFound otherwise (whether or not it exists)."""
     user_id = getattr(user, "id", None) or 0
-    row = db.session.execute(_find_statement(), {"user_id": user_id, "public_id": str(public_id)[:16],
+    wanted = str(public_id).replace("\x00", "")[:16]  # an id from a path: PostgreSQL text holds no NUL
+    row = db.session.execute(_find_statement(), {"user_id": user_id, "public_id": wanted,
                                                  "since": utcnow() - PACE_WINDOW}).first()
     conversation = row[0] if row is not None else None
     if row is not None and row[1] is not None:
