@@ -56,7 +56,7 @@ class WebProcess:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                with urllib.request.urlopen(f"{self.url}/mobile/api/health/", timeout=5) as answer:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=5) as answer:
                     if answer.status == 200:
                         return
             except OSError:
