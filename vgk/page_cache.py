@@ -9,8 +9,11 @@ visitor) is kept, when it is a 200 that sets no cookie: that answer (and only th
 `Cache-Control: public, no-cache` (any cache may keep it, revalidating each time). The key is the full URL
 (scheme, host, path, query) with the headers a page depends on (language, encoding, privacy signals).
 A kept page is dropped after PAGE_CACHE_SECONDS, or as soon as the catalogue's version number moves on
-(a product, price, stock, photo, category, city or pickup point changed: vgk.services.catalogue.versions),
-which is read once per hit. PAGE_CACHE_SECONDS=0 turns it off.
+(a product, price, stock, photo, review, category, city or pickup point changed:
+vgk.services.catalogue.versions), which is read once per hit. A page that says which products it shows
+(`shareable(..., products=...)`: a product page) is dropped only when the lineup moves on or one of those
+products leaves sale or has less stock, and is kept up to TRACKED_SECONDS. PAGE_CACHE_SECONDS=0 turns it off.
+While a page is being built, the same page asked for meanwhile waits for it instead of being built again.
 
 A page whose request is worth remembering (a product page counts its view, a search its search event)
 is kept with `on_hit`, a callable the cache runs in a request context of each answer it gives from the
@@ -22,7 +25,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -34,31 +37,39 @@ from vgk.services.catalogue import versions
 MARK = "X-VGK-Shareable"  # set by shareable(), taken off before the answer leaves
 MAX_ENTRIES = 1024  # pages of about 10 kB compressed: some 10 MB per process at most
 DEFAULT_SECONDS = 10
+TRACKED_SECONDS = 60  # at most, for a page that says which products it shows
+WAIT_SECONDS = 10.0  # at most, for the same page being built by another thread
 _SKIP_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_IF_MODIFIED_SINCE", "HTTP_X_VISITOR_ID", "HTTP_RANGE")
 _KEY_HEADERS = ("HTTP_HOST", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PROTO", "HTTP_ACCEPT_LANGUAGE",
                 "HTTP_ACCEPT_ENCODING", "HTTP_SEC_GPC", "HTTP_DNT", "HTTP_SAVE_DATA")
 _NOT_IN_304 = ("content-length", "content-type", "content-encoding")
 # What the view being built asks the cache to run at each hit (set by shareable(), read once it returns).
-_ON_HIT: ContextVar[dict[str, Callable[[], None]] | None] = ContextVar("vgk_page_cache_on_hit", default=None)
+_ON_HIT: ContextVar[dict[str, Any] | None] = ContextVar("vgk_page_cache_on_hit", default=None)
 
 
-def shareable(response: Any, on_hit: Callable[[], None] | None = None) -> Any:
+def shareable(response: Any, on_hit: Callable[[], None] | None = None,
+              products: Collection[int] | None = None) -> Any:
     """Declare a page the same for every anonymous visitor: public (and kept here) unless it sets a
     cookie or is not a 200. `on_hit` (run in a request context) records what the view recorded, each time
-    the kept page is given instead of being built."""
+    the kept page is given instead of being built. `products`: every product the page shows, when it
+    shows no list that another product could enter but through the lineup (a product page)."""
     response.headers[MARK] = "1"
     slot = _ON_HIT.get()
-    if on_hit is not None and slot is not None:
-        slot["on_hit"] = on_hit
+    if slot is not None:
+        if on_hit is not None:
+            slot["on_hit"] = on_hit
+        if products is not None:
+            slot["products"] = frozenset(products)
     return response
 
 
 class _Entry:
-    __slots__ = ("status", "headers", "body", "version", "expires", "etag", "on_hit")
+    __slots__ = ("status", "headers", "body", "stamp", "products", "expires", "etag", "on_hit")
 
-    def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes, version: Any,
-                 expires: float, on_hit: Callable[[], None] | None) -> None:
-        self.status, self.headers, self.body, self.version, self.expires = status, headers, body, version, expires
+    def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes, stamp: versions.Stamp,
+                 products: frozenset[int] | None, expires: float, on_hit: Callable[[], None] | None) -> None:
+        self.status, self.headers, self.body, self.expires = status, headers, body, expires
+        self.stamp, self.products = stamp, products
         self.etag = next((value for name, value in headers if name.lower() == "etag"), None)
         self.on_hit = on_hit
 
@@ -79,6 +90,7 @@ class PageCache:
         self.app, self.wsgi_app, self.seconds = app, wsgi_app, seconds
         self.cookies = dict(cookies or {})
         self.entries: dict[tuple[str, ...], _Entry] = {}
+        self.building: dict[tuple[str, ...], threading.Event] = {}
         self.lock = threading.Lock()
 
     def key(self, environ: dict[str, Any]) -> tuple[str, ...] | None:
@@ -96,20 +108,49 @@ class PageCache:
                 environ.get("QUERY_STRING", ""), *(str(environ.get(name, ""))[:200] for name in _KEY_HEADERS),
                 *cookies)
 
-    def version(self) -> Any:
-        return versions.current(self.app)[versions.KINDS.index(versions.CATALOGUE)]
+    def good(self, entry: _Entry | None, stamp: versions.Stamp) -> bool:
+        """Is this kept page what the view would build now?"""
+        if entry is None or entry.expires <= time.monotonic():
+            return False
+        if entry.products is not None:
+            return versions.fresh(entry.stamp, entry.products, self.app)
+        catalogue = versions.KINDS.index(versions.CATALOGUE)
+        return bool(entry.stamp.numbers[catalogue] == stamp.numbers[catalogue])
+
+    def _hit(self, entry: _Entry, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if entry.on_hit is not None:
+            with self.app.request_context(environ):
+                entry.on_hit()
+        return self._answer(entry, environ, start_response, "hit")
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         key = self.key(environ) if self.seconds > 0 else None
         if key is None:
             return self.wsgi_app(environ, self._unmarked(start_response))
-        version = self.version()
+        stamp = versions.stamp(self.app)
         entry = self.entries.get(key)
-        if entry is not None and entry.version == version and entry.expires > time.monotonic():
-            if entry.on_hit is not None:
-                with self.app.request_context(environ):
-                    entry.on_hit()
-            return self._answer(entry, environ, start_response, "hit")
+        if self.good(entry, stamp):
+            return self._hit(entry, environ, start_response)  # type: ignore[arg-type]
+        with self.lock:
+            building = self.building.get(key)
+            if building is None:
+                self.building[key] = mine = threading.Event()
+        if building is not None:  # the same page is being built: its answer will do, if it is kept
+            building.wait(WAIT_SECONDS)
+            stamp = versions.stamp(self.app)
+            entry = self.entries.get(key)
+            if self.good(entry, stamp):
+                return self._hit(entry, environ, start_response)  # type: ignore[arg-type]
+            return self._build(key, stamp, environ, start_response)
+        try:
+            return self._build(key, stamp, environ, start_response)
+        finally:
+            with self.lock:
+                self.building.pop(key, None)
+            mine.set()
+
+    def _build(self, key: tuple[str, ...], stamp: versions.Stamp, environ: dict[str, Any],
+               start_response: Callable[..., Any]) -> Iterable[bytes]:
         seen: dict[str, Any] = {}
 
         def remember(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -120,7 +161,7 @@ class PageCache:
             seen["sent"] = True
             return start_response(status, public, exc_info) if exc_info else start_response(status, public)
 
-        slot: dict[str, Callable[[], None]] = {}
+        slot: dict[str, Any] = {}
         token = _ON_HIT.set(slot)
         try:
             body = self.wsgi_app(environ, remember)
@@ -133,7 +174,9 @@ class PageCache:
         finally:
             if hasattr(body, "close"):
                 body.close()
-        entry = _Entry(seen["status"], seen["headers"], content, version, time.monotonic() + self.seconds,
+        products = slot.get("products")
+        life = self.seconds if products is None else max(self.seconds, TRACKED_SECONDS)
+        entry = _Entry(seen["status"], seen["headers"], content, stamp, products, time.monotonic() + life,
                        slot.get("on_hit"))
         with self.lock:
             if len(self.entries) >= MAX_ENTRIES:

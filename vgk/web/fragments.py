@@ -7,7 +7,7 @@ signed-in visitor's page (which the page cache, vgk.page_cache, never serves) bu
 kept by vgk.services.catalogue.versions.kept: built again as soon as a committed change of the catalogue
 moves its numbers on, and at least once a minute.
 """
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from typing import TypeVar
 
 from flask import request
@@ -19,7 +19,9 @@ from vgk.web import data_saver
 T = TypeVar("T")
 
 
-def kept(name: str, parts: tuple[Hashable, ...], build: Callable[[], T]) -> T:
-    """What `build()` gives for this part of a public page, in the reader's language and data-saver mode."""
+def kept(name: str, parts: tuple[Hashable, ...], build: Callable[[], T],
+         shows: Callable[[T], Collection[int]] | None = None) -> T:
+    """What `build()` gives for this part of a public page, in the reader's language and data-saver mode
+    (`shows`: the products it shows, see versions.kept)."""
     saver = data_saver.on()  # asked each time, as the page's own photos would: the answer varies on Save-Data
-    return versions.kept(name, (parts, str(get_locale()), request.script_root, saver), build)
+    return versions.kept(name, (parts, str(get_locale()), request.script_root, saver), build, shows)

@@ -1,12 +1,19 @@
 """Version numbers of what public pages are built from, and the small in-memory caches keyed by them.
 
-Two numbers: REFERENCE (categories, cities, pickup points) and CATALOGUE (products on sale, their photos,
-prices and stock, sellers' standing — and the reference lists, whose names the pages show too). Any
-commit that changes one of those rows moves its number on, whatever made the change: the ORM's flushes
-and bulk statements are watched, so no service has to remember to say so. A cache keyed by a number is
-never stale after a commit of this process; with REDIS_URL the numbers live in Redis, so the web
-workers and the job worker agree. A cached value is also rebuilt after MAX_AGE seconds, which bounds
-what a raw SQL change (or another process without Redis) can leave stale.
+Three numbers: REFERENCE (categories, cities, pickup points), CATALOGUE (products on sale, their photos,
+prices and stock, sellers' standing and reviews — and the reference lists, whose names the pages show
+too) and LINEUP, which moves with CATALOGUE except for one kind of change: products leaving sale or their
+stock going down (a reservation, a sale: the statement says which products with the execution option
+`FEWER`). Such a change cannot bring any other product into a page, so a value that says which products
+it shows (`stamp`, `fresh`: a product page and its lists of other items) stays good unless it shows one
+of them, while a listing (whose counts and pages move) follows CATALOGUE.
+
+Any commit that changes one of those rows moves its numbers on, whatever made the change: the ORM's
+flushes and bulk statements are watched, so no service has to remember to say so. A cache keyed by a
+number is never stale after a commit of this process; with REDIS_URL the numbers live in Redis, with a
+stream of the products that had fewer (read with the numbers), so the web workers and the job worker
+agree. A cached value is also rebuilt after MAX_AGE seconds, which bounds what a raw SQL change (or
+another process without Redis) can leave stale.
 
 The state belongs to the app (`app.extensions["vgk_versions"]`): several apps in one process (tests)
 never share a cache."""
@@ -15,24 +22,29 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Collection, Hashable, Iterable
+from typing import Any, NamedTuple, TypeVar
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from vgk.models import Category, City, PickupPoint, Product, ProductImage, User
+from vgk.models import Category, City, PickupPoint, Product, ProductImage, Review, User
 
 log = logging.getLogger(__name__)
 
-REFERENCE, CATALOGUE = "reference", "catalogue"
-KINDS = (REFERENCE, CATALOGUE)
+REFERENCE, CATALOGUE, LINEUP = "reference", "catalogue", "lineup"
+KINDS = (REFERENCE, CATALOGUE, LINEUP)
+FEWER = "vgk_fewer"  # execution option of an UPDATE of products: their ids, each leaving sale or with less stock
 MAX_AGE = 60.0  # seconds a cached value is trusted without any change seen
 REDIS_PREFIX = "vgk:version:"
 EXTENSION = "vgk_versions"
 _CHANGED = "vgk_changed_kinds"
+_CHANGED_FEWER = "vgk_changed_fewer"
+STREAM = "vgk:version:fewer"  # Redis stream of the products that had fewer, one entry per commit
+STREAM_LENGTH = 10_000  # entries kept (about: trimmed as Redis finds cheap); read 1 000 at a time
 REDIS_CHECK_SECONDS = 0.5  # another process's change is seen within this (this process's at once)
 _REFERENCE_ROWS = (Category, City, PickupPoint)
 _QUIET_PRODUCT_FIELDS = {"view_count", "updated_at"}  # counted views do not change a page
@@ -40,6 +52,13 @@ KEPT = "vgk_kept"
 KEPT_BYTES = 16 * 1024 * 1024  # of text kept by `kept` (a listing's result block is 15-25 kB)
 clock: Callable[[], float] = time.time  # the minute a kept value belongs to (tests set it)
 T = TypeVar("T")
+
+
+class Stamp(NamedTuple):
+    """When a value was built: the numbers, and how many changes of single products this process knew of."""
+
+    numbers: tuple[Any, ...]
+    seq: int
 
 
 class _State:
@@ -56,6 +75,11 @@ class _State:
         self.values: dict[str, tuple[Any, float, Any]] = {}
         self.seen: tuple[float, tuple[Any, ...]] = (0.0, ())
         self.failed_at: float | None = None  # when Redis last failed, while it does
+        self.seq = 0  # changes of single products learnt by this process
+        self.fewer: dict[int, int] = {}  # product id → the seq at which it last had fewer
+        self.all_from = 0  # values stamped before this seq are not trusted (part of the stream was missed)
+        self.stream_id: str | None = None  # the last entry of STREAM read
+        self.token = uuid.uuid4().hex  # this process's entries in STREAM (already learnt when written)
 
     def read(self) -> tuple[Any, ...]:
         if self.redis is None:
@@ -66,7 +90,15 @@ class _State:
         if self.failed_at is not None and time.monotonic() - self.failed_at < REDIS_CHECK_SECONDS:
             return tuple(object() for _kind in KINDS)  # Redis failed just now: not asked again yet
         try:
-            numbers = tuple(self.redis.mget([REDIS_PREFIX + kind for kind in KINDS]))
+            with self.redis.pipeline(transaction=False) as pipe:
+                pipe.mget([REDIS_PREFIX + kind for kind in KINDS])
+                if self.stream_id is None:
+                    pipe.xrevrange(STREAM, count=1)
+                else:
+                    pipe.xrange(STREAM, min="(" + self.stream_id, count=1000)
+                found, entries = pipe.execute()
+            numbers = tuple(found)
+            self._learn(entries)
         except Exception as error:  # Redis away: nothing cached is trusted (a fresh number each time)
             if self.failed_at is None:
                 log.warning("versions: Redis unreachable (%s), caches bypassed until it answers",
@@ -79,17 +111,56 @@ class _State:
         self.seen = (time.monotonic(), numbers)
         return numbers
 
-    def bump(self, kinds: Iterable[str]) -> None:
+    def _learn(self, entries: list[tuple[Any, dict[bytes, bytes]]]) -> None:
+        """Products other processes said had fewer, from STREAM's entries after the last one read."""
+        first = self.stream_id is None
+        with self.lock:
+            for entry_id, fields in entries:
+                self.stream_id = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+                if first or fields.get(b"by", b"").decode() == self.token:
+                    continue
+                self.seq += 1
+                for product_id in fields.get(b"ids", b"").split(b","):
+                    if product_id.isdigit():
+                        self.fewer[int(product_id)] = self.seq
+            if first and self.stream_id is None:
+                self.stream_id = "0-0"
+            if len(entries) >= 1000:  # more are waiting: trust nothing built until now
+                self.seq += 1
+                self.all_from = self.seq
+
+    def stamp(self) -> Stamp:
+        numbers = self.read()
+        return Stamp(numbers, self.seq)
+
+    def fresh(self, stamp: Stamp, products: Collection[int]) -> bool:
+        numbers = self.read()
+        lineup, reference = KINDS.index(LINEUP), KINDS.index(REFERENCE)
+        if numbers[lineup] != stamp.numbers[lineup] or numbers[reference] != stamp.numbers[reference]:
+            return False
+        if stamp.seq < self.all_from:
+            return False
+        fewer = self.fewer
+        return all(fewer.get(product_id, 0) <= stamp.seq for product_id in products)
+
+    def bump(self, kinds: Iterable[str], fewer: Collection[int] = ()) -> None:
         kinds = sorted(set(kinds))
         with self.lock:
             for kind in kinds:
                 self.local[kind] += 1
+            if fewer:
+                self.seq += 1
+                for product_id in fewer:
+                    self.fewer[product_id] = self.seq
             self.seen = (0.0, ())
         if self.redis is not None:
             try:
                 with self.redis.pipeline() as pipe:
                     for kind in kinds:
                         pipe.incr(REDIS_PREFIX + kind)
+                    if fewer:
+                        pipe.xadd(STREAM, {"ids": ",".join(map(str, sorted(fewer))), "by": self.token},
+                                  maxlen=STREAM_LENGTH, approximate=True)
                     pipe.execute()
             except Exception as error:
                 log.warning("versions: Redis unreachable (%s), other processes keep their caches a while",
@@ -107,6 +178,17 @@ def _state(app: Flask | None = None) -> _State:
 def current(app: Flask | None = None) -> tuple[Any, ...]:
     """Both numbers now (with Redis, read again at most every REDIS_CHECK_SECONDS)."""
     return _state(app).read()
+
+
+def stamp(app: Flask | None = None) -> Stamp:
+    """The numbers and the changes of single products known now: what a value built next is built from."""
+    return _state(app).stamp()
+
+
+def fresh(stamp: Stamp, products: Collection[int], app: Flask | None = None) -> bool:
+    """Is a value built at `stamp` that shows only these products still what would be built now? Yes
+    unless the reference lists or the lineup moved on, or one of them had fewer since."""
+    return _state(app).fresh(stamp, products)
 
 
 def cached(name: str, build: Callable[[], T], kind: str = REFERENCE) -> T:
@@ -162,31 +244,40 @@ def _size(value: Any) -> int:
     return 50
 
 
-def kept(name: str, parts: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+def kept(name: str, parts: tuple[Hashable, ...], build: Callable[[], T],
+         shows: Callable[[T], Collection[int]] | None = None) -> T:
     """What `build()` gives from the catalogue for `name` and `parts` (everything the value depends on
     besides the catalogue: the language, the filters...), built again once the catalogue's numbers move on
     and at least once a minute: nothing kept outlives the minute it was built in ("il y a 3 min", trends
-    that move with the views). KEPT_VALUES=False in the configuration builds everything each time."""
+    that move with the views). With `shows` (the ids of the products a value shows), a value is built
+    again only when the lineup moves on or one of those products has fewer (`fresh`). KEPT_VALUES=False in
+    the configuration builds everything each time."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.config.get("KEPT_VALUES", True):
         return build()
     store = app.extensions.get(KEPT)
     if store is None:
         store = app.extensions.setdefault(KEPT, Kept())
-    key = (name, parts, current(app), int(clock() // 60))
+    now = stamp(app)
+    numbers = now.numbers if shows is None else (now.numbers[KINDS.index(REFERENCE)], now.numbers[KINDS.index(LINEUP)])
+    key = (name, parts, numbers, int(clock() // 60))
     try:
-        value = store.get(key)
+        found = store.get(key)
     except TypeError:  # a part that cannot be a key: built each time
         return build()
-    if value is None:
-        value = build()  # the numbers were read first: a change committed meanwhile rebuilds next time
-        store.put(key, value)
+    if found is not None and (shows is None or fresh(found[0], found[1], app)):
+        return found[2]
+    value = build()  # the numbers were read first: a change committed meanwhile rebuilds next time
+    store.put(key, (now, frozenset(shows(value)) if shows is not None else frozenset(), value))
     return value
 
 
 def changed(*kinds: str) -> None:
     """Say that something changed outside the ORM's sight (raw SQL): the caches rebuild."""
-    _state().bump(kinds or KINDS)
+    wanted = set(kinds or KINDS)
+    if CATALOGUE in wanted:
+        wanted.add(LINEUP)
+    _state().bump(wanted)
 
 
 # --- what a commit changed --------------------------------------------------------------------------
@@ -194,7 +285,7 @@ def changed(*kinds: str) -> None:
 def _kinds(obj: object, modified_fields: Iterable[str] | None) -> set[str]:
     if isinstance(obj, _REFERENCE_ROWS):
         return {REFERENCE, CATALOGUE}
-    if isinstance(obj, ProductImage):
+    if isinstance(obj, (ProductImage, Review)):
         return {CATALOGUE}
     if isinstance(obj, Product):
         if modified_fields is not None and set(modified_fields) <= _QUIET_PRODUCT_FIELDS:
@@ -213,6 +304,8 @@ def _modified(session: Session, obj: object) -> list[str]:
 
 
 def _note(session: Session, kinds: set[str]) -> None:
+    if CATALOGUE in kinds:
+        kinds = kinds | {LINEUP}
     if kinds:
         session.info.setdefault(_CHANGED, set()).update(kinds)
 
@@ -223,7 +316,7 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
     for obj in (*session.new, *session.deleted):
         kinds |= _kinds(obj, None) if not isinstance(obj, User) else set()  # no page shows a new account yet
     for obj in session.dirty:
-        if isinstance(obj, (*_REFERENCE_ROWS, Product, ProductImage, User)) and session.is_modified(obj):
+        if isinstance(obj, (*_REFERENCE_ROWS, Product, ProductImage, Review, User)) and session.is_modified(obj):
             kinds |= _kinds(obj, _modified(session, obj))
     _note(session, kinds)
 
@@ -237,17 +330,25 @@ def _bulk(state: ORMExecuteState) -> None:
         return
     if issubclass(mapper.class_, _REFERENCE_ROWS):
         _note(state.session, {REFERENCE, CATALOGUE})
-    elif issubclass(mapper.class_, (Product, ProductImage, User)):
+    elif issubclass(mapper.class_, Product) and state.is_update and state.execution_options.get(FEWER):
+        state.session.info.setdefault(_CHANGED_FEWER, set()).update(state.execution_options[FEWER])
+    elif issubclass(mapper.class_, (Product, ProductImage, Review, User)):
         _note(state.session, {CATALOGUE})
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    kinds = session.info.pop(_CHANGED, None)
-    if kinds and has_app_context():
-        changed(*kinds)
+    kinds = session.info.pop(_CHANGED, None) or set()
+    fewer = session.info.pop(_CHANGED_FEWER, None) or set()
+    if not has_app_context():
+        return
+    if LINEUP in kinds:  # every value is built again: which products had fewer does not matter
+        _state().bump(kinds)
+    elif kinds or fewer:
+        _state().bump(kinds | {CATALOGUE}, fewer)
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_CHANGED, None)
+    session.info.pop(_CHANGED_FEWER, None)

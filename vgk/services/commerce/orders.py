@@ -19,6 +19,7 @@ from vgk.errors import Conflict, Invalid, NotFound, RateLimited
 from vgk.extensions import db
 from vgk.models import Order, OrderEvent, OrderItem, OrderStatus, Product, ProductStatus, User
 from vgk.models.base import utcnow
+from vgk.services.catalogue import versions
 from vgk.services.messaging import inbox
 from vgk.services.notifications import Guest, notify
 from vgk.services.notifications.addresses import Recipient
@@ -90,7 +91,7 @@ def reserve_stock(product_id: int, quantity: int) -> bool:
             status=case((Product.quantity == quantity, ProductStatus.RESERVED), else_=Product.status),
             updated_at=Product.updated_at,
         )
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **{versions.FEWER: (product_id,)})
     )
     return rows_changed(result) == 1
 
@@ -118,7 +119,7 @@ def _mark_sold_out(order: Order) -> None:
             update(Product)
             .where(Product.id == item.product_id, Product.quantity == 0, Product.status == ProductStatus.RESERVED)
             .values(status=ProductStatus.SOLD, updated_at=Product.updated_at)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False, **{versions.FEWER: (item.product_id,)})
         )
 
 

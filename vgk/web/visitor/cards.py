@@ -1,8 +1,9 @@
 """Product cards kept as rendered HTML: a card is the same for everyone who reads the page in the same
 language and data-saver mode, so the markup of `macros.product_card` is built once and reused by every page
 that shows the product (catalogue, search, home, suggestions), signed-in visitors' pages too, until the
-catalogue or the reference lists change (vgk.services.catalogue.versions: a price, a photo, a sale, a
-renamed city...). Only the card's age ("il y a 2 h") is worked out each time, and is part of the key."""
+lineup or the reference lists change (vgk.services.catalogue.versions: a price, a photo, a renamed
+city...); a product leaving sale or with less stock (whose status and quantity are part of the key) keeps
+every other card. Only the card's age ("il y a 2 h") is worked out each time, and is part of the key."""
 from flask import current_app, request
 from flask_babel import get_locale
 from markupsafe import Markup
@@ -19,14 +20,15 @@ def kept_card(build, product, heading=3, reason=None, eager=False):
     """The card `build` (the card macro) makes for these arguments, from the kept ones when it is there."""
     app = current_app._get_current_object()
     kept = app.extensions.get("vgk_cards")
-    version = versions.current(app)
-    if kept is None or kept[0] != version or len(kept[1]) > MAX_CARDS:
-        kept = app.extensions["vgk_cards"] = (version, {})
+    now = versions.current(app)
+    lineup = (now[versions.KINDS.index(versions.REFERENCE)], now[versions.KINDS.index(versions.LINEUP)])
+    if kept is None or kept[0] != lineup or len(kept[1]) > MAX_CARDS:
+        kept = app.extensions["vgk_cards"] = (lineup, {})
     cover = product.cover
     saver = bool(cover) and data_saver.on()  # asked as the macro asks it: the page then varies on Save-Data
     age = app.jinja_env.filters["ago"](product.published_at or product.created_at)
-    key = (product.public_id, product.updated_at, str(get_locale()), request.script_root, saver, heading,
-           str(reason) if reason else None, eager, age)
+    key = (product.public_id, product.updated_at, product.status, product.quantity, str(get_locale()),
+           request.script_root, saver, heading, str(reason) if reason else None, eager, age)
     card = kept[1].get(key)
     if card is None:
         card = kept[1][key] = Markup(build(product, heading, reason, eager))

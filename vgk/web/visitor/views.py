@@ -138,7 +138,7 @@ def product(public_id):
     catalog.record_view(item, visitors.acting_person())
     rating, review_count = social.rating_of(item.seller)
     page_url = public_url("visitor.product", public_id=item.public_id)
-    shown = fragments.kept("suggestions", (item.id,), partial(_suggestions, item))
+    shown = fragments.kept("suggestions", (item.id,), partial(_suggestions, item), shows=lambda kept: kept.ids)
     response = make_response(render(
         "visitor/product.html",
         product=item,
@@ -151,22 +151,26 @@ def product(public_id):
         whatsapp=whatsapp_link(f"{item.title} {page_url}"),
     ))
     if not current_user.is_authenticated:  # a kept page counts its view at each answer
-        page_cache.shareable(response, on_hit=partial(record_again, EventKind.VIEW, item.id))
+        page_cache.shareable(response, on_hit=partial(record_again, EventKind.VIEW, item.id),
+                             products={item.id, *shown.ids})
     return response
 
 
 @dataclass(frozen=True)
 class Suggested:
-    """A product page's lists of other items as every reader gets them; whether there are similar ones."""
+    """A product page's lists of other items as every reader gets them; whether there are similar ones; the
+    products they show."""
 
     html: Markup
     similar: bool
+    ids: frozenset[int]
 
 
 def _suggestions(item):
     similar, seen_together = suggestions.for_product(item)
     return Suggested(Markup(render_template("visitor/_product_suggestions.html", similar=similar,
-                                            seen_together=seen_together)), bool(similar))
+                                            seen_together=seen_together)), bool(similar),
+                     frozenset(shown.product.id for shown in (*similar, *seen_together)))
 
 
 def whatsapp_link(text):
