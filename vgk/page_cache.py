@@ -19,7 +19,12 @@ A page whose request is worth remembering (a product page counts its view, a sea
 is kept with `on_hit`, a callable the cache runs in a request context of each answer it gives from the
 entry: the visit is recorded as if the view had run (vgk.services.discovery.events' rules and dedup).
 A browser's `If-None-Match` is answered from the entry too (304 when its ETag still matches), so coming
-back to a kept page costs neither a rebuild nor a body. A kept page's answer says `X-Cache: hit`."""
+back to a kept page costs neither a rebuild nor a body. A kept page's answer says `X-Cache: hit`.
+
+A kept page that records nothing at each answer (home, listings, the API's lists: not a product page nor a
+search) also says `X-Accel-Expires: 1`: nginx in front (deploy/nginx-site.template) answers it for that
+second from its own cache without asking a web process, then revalidates it with its ETag. Only nginx reads
+that header, and only for a request without cookies or credentials."""
 from __future__ import annotations
 
 import os
@@ -35,6 +40,7 @@ from werkzeug.http import parse_cookie
 from vgk.services.catalogue import versions
 
 MARK = "X-VGK-Shareable"  # set by shareable(), taken off before the answer leaves
+PROXY_SECONDS = 1  # a kept page that records nothing may be answered by nginx for this long (X-Accel-Expires)
 MAX_ENTRIES = 1024  # pages of about 10 kB compressed: some 10 MB per process at most
 DEFAULT_SECONDS = 10
 TRACKED_SECONDS = 60  # at most, for a page that says which products it shows
@@ -174,10 +180,11 @@ class PageCache:
         finally:
             if hasattr(body, "close"):
                 body.close()
-        products = slot.get("products")
+        products, on_hit = slot.get("products"), slot.get("on_hit")
         life = self.seconds if products is None else max(self.seconds, TRACKED_SECONDS)
-        entry = _Entry(seen["status"], seen["headers"], content, stamp, products, time.monotonic() + life,
-                       slot.get("on_hit"))
+        # First: nginx (1.22) reads the headers in order, and a Cache-Control read before it would prevail.
+        headers = seen["headers"] if on_hit is not None else [("X-Accel-Expires", str(PROXY_SECONDS)), *seen["headers"]]
+        entry = _Entry(seen["status"], headers, content, stamp, products, time.monotonic() + life, on_hit)
         with self.lock:
             if len(self.entries) >= MAX_ENTRIES:
                 self.entries.pop(next(iter(self.entries)), None)  # the oldest

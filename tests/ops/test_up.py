@@ -125,6 +125,23 @@ def test_static_files_and_photos_come_from_nginx_kept_for_good(shape):
     assert requests.get(shape.url + "/media/private/chat.webp", timeout=30).status_code == 404
 
 
+def test_nginx_answers_the_shared_lists_itself_and_never_a_product_page_or_a_session(shape):
+    first = requests.get(shape.url + "/produits", timeout=30)
+    again = requests.get(shape.url + "/produits", timeout=30)
+    assert first.status_code == again.status_code == 200
+    # Within its second nginx answers it alone; after it, it asks the app with the page's ETag (304).
+    assert again.headers["X-Proxy-Cache"] in ("HIT", "REVALIDATED", "UPDATING", "STALE")
+    assert "X-Accel-Expires" not in again.headers
+    product = re.search(r'href="(/p/[A-Za-z0-9_-]+)"', first.text).group(1)
+    views = [requests.get(shape.url + product, timeout=30) for _ in range(2)]  # each view is counted by the app
+    assert [view.headers["X-Proxy-Cache"] for view in views] == ["MISS", "MISS"]
+    phone = browser(shape)
+    phone.get(shape.url + "/langue/en", timeout=30)  # a session: every page is built for it
+    pages = [phone.get(shape.url + "/produits", timeout=30) for _ in range(2)]
+    assert [page.headers["X-Proxy-Cache"] for page in pages] == ["BYPASS", "BYPASS"]
+    assert 'lang="en"' in pages[1].text  # its own language, never the visitors' page
+
+
 def test_the_app_sees_the_client_through_nginx_and_links_to_the_public_address(shape):
     env = settings(shape)
     assert env["VGK_ENV"] == "production" and env["TRUSTED_PROXIES"] == "1" and env["PUBLIC_URL"] == shape.url

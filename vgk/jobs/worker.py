@@ -18,9 +18,17 @@ Redis going away and coming back (empty, without persistence) must not stop any 
 process dies on its first connection error and RQ would start it again only at its next maintenance (ten
 minutes), and the schedule, the heartbeat and the worker's own record are gone from an empty Redis. So the
 worker (`KeptWorker`), each time it waits for a job, starts the scheduler again if it died, records itself
-again if its record is gone, and runs the sweep at once if the heartbeat is gone (the sweep schedules the next)."""
+again if its record is gone, and runs the sweep at once if the heartbeat is gone (the sweep schedules the next).
+
+A worker killed in the middle of a job (SIGKILL, out of memory) leaves that job marked as started; RQ would
+find it only once the job's time is up (its timeout and a minute) at its ten-minute maintenance. The worker
+started again finds it at once (`retry_abandoned`: a job started by a worker of this machine whose process is
+gone) and hands it to RQ's own clean-up, which runs it again if it has retries left (a message's delivery
+has: its claim in the database keeps it from being sent twice), else records it as failed."""
 from __future__ import annotations
 
+import os
+import socket
 import time
 import uuid
 from datetime import UTC, datetime
@@ -29,7 +37,9 @@ from typing import Any
 from flask import Flask, current_app
 from redis import Redis
 from rq import Queue, SimpleWorker
-from rq.exceptions import DuplicateJobError
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job
+from rq.registry import StartedJobRegistry
 
 from vgk.jobs import QUEUE_NAME, perform, queue
 
@@ -80,6 +90,7 @@ def keep_going(worker: SimpleWorker) -> None:
         scheduler.acquire_locks(auto_start=True)  # what RQ's maintenance does, every ten minutes only
     if not connection.exists(worker.key):
         worker.register_birth()
+    retry_abandoned(worker)
     if work.last_beat(connection) is None:
         minute = int(time.time() // SWEEP_EVERY)
         try:
@@ -88,6 +99,42 @@ def keep_going(worker: SimpleWorker) -> None:
                 job_timeout=SWEEP_TIMEOUT, result_ttl=600, failure_ttl=3600, description=_SWEEP_PATH)
         except DuplicateJobError:
             pass
+
+
+def retry_abandoned(worker: SimpleWorker) -> list[str]:
+    """The jobs a dead worker of this machine was running, handed to RQ's clean-up now (run again if they
+    have retries left, else failed); their ids. A job whose worker is on another machine, or whose record
+    is gone, waits for RQ's own time-out."""
+    connection = worker.connection
+    registry = StartedJobRegistry(QUEUE_NAME, connection=connection)
+    entries = connection.zrange(registry.key, 0, -1)
+    if not entries:
+        return []
+    here, abandoned = socket.gethostname(), {}
+    for entry in entries:
+        try:
+            job = Job.fetch(registry.parse_job_id(entry), connection=connection)
+        except NoSuchJobError:
+            continue
+        if not job.worker_name or job.worker_name == worker.name:
+            continue
+        host, pid = connection.hmget(f"rq:worker:{job.worker_name}", "hostname", "pid")
+        if host is not None and host.decode() == here and pid and not _alive(int(pid)):
+            abandoned[entry] = job.id
+    if abandoned:
+        connection.zadd(registry.key, dict.fromkeys(abandoned, 0))  # their time is up: RQ's clean-up takes them
+        registry.cleanup(time.time())
+    return list(abandoned.values())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def sweep_job_id(minute: int) -> str:

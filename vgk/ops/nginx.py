@@ -66,12 +66,14 @@ http {
 """
 
 
-def site(servers: list[str], listen: str, static_root: str, media_root: str, access_log: str) -> str:
+def site(servers: list[str], listen: str, static_root: str, media_root: str, access_log: str,
+         page_cache: str) -> str:
     """The upstreams and the server block for web processes at `servers` ("127.0.0.1:5001", ...)."""
     text = TEMPLATE.read_text()
     for key, value in (("@SERVERS@", "\n".join(f"    server {address};" for address in servers)),
                        ("@LISTEN@", listen), ("@STATIC_ROOT@", static_root),
-                       ("@MEDIA_ROOT@", media_root.rstrip("/")), ("@ACCESS_LOG@", access_log)):
+                       ("@MEDIA_ROOT@", media_root.rstrip("/")), ("@ACCESS_LOG@", access_log),
+                       ("@PAGE_CACHE@", page_cache)):
         text = text.replace(key, value)
     return text
 
@@ -79,13 +81,15 @@ def site(servers: list[str], listen: str, static_root: str, media_root: str, acc
 def production() -> str:
     """deploy/nginx-vgk.conf: what a real host puts in its nginx."""
     return PRODUCTION_HEADER + site(["127.0.0.1:5001", "127.0.0.1:5002"], PRODUCTION_LISTEN,
-                                    "/srv/vgk/build", "/srv/vgk/instance/media", "/var/log/nginx/access.log")
+                                    "/srv/vgk/build", "/srv/vgk/instance/media", "/var/log/nginx/access.log",
+                                    "/var/cache/nginx/vgk")
 
 
 def local(run_dir: str, port: int, web_ports: list[int], static_root: str, media_root: str) -> str:
     """A whole nginx.conf for `make up`: loopback only, logs, pid and temporary files in `run_dir`."""
     listen = f"    listen 127.0.0.1:{port};\n    server_name 127.0.0.1 localhost;"
-    body = site([f"127.0.0.1:{p}" for p in web_ports], listen, static_root, media_root, "@RUN@/nginx-ws-access.log")
+    body = site([f"127.0.0.1:{p}" for p in web_ports], listen, static_root, media_root, "@RUN@/nginx-ws-access.log",
+                "@RUN@/nginx/pages")
     indented = "\n".join(f"    {line}" if line else "" for line in body.splitlines())
     # Started by root, nginx's workers would run as nobody, who may not read the run directory: they run as
     # the account that runs the rest of the shape (gunicorn), on loopback only.
