@@ -44,9 +44,12 @@ def _postgres_bindir() -> str:
 
 
 class PostgresServer:
-    """A private PostgreSQL cluster in a temporary directory, trusting local connections."""
+    """A private PostgreSQL cluster in a temporary directory, trusting local connections. `crash_safe`
+    (the default, and `make up`'s): a commit is acknowledged once written, so a crash of the server alone
+    (`halt`) loses none; the test suite's own cluster, never crashed, acknowledges before writing."""
 
-    def __init__(self, root: str | None = None) -> None:
+    def __init__(self, root: str | None = None, crash_safe: bool = True) -> None:
+        self.crash_safe = crash_safe
         self.bindir = _postgres_bindir()
         self.port = free_port()
         self.root = root or tempfile.mkdtemp(prefix="vgk-pg-")
@@ -74,10 +77,10 @@ class PostgresServer:
     def resume(self) -> None:
         """Start the cluster (again, after `halt`: its databases are still there, on the same port)."""
         options = (
-            # No fsync (a throwaway cluster outlives no machine crash), but each commit is written out before
-            # it is acknowledged: a crash of the server alone (`halt`) loses no committed order.
+            # No fsync: a throwaway cluster outlives no machine crash.
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB"
+            + ("" if self.crash_safe else " -c synchronous_commit=off")
         )
         self._run(
             os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-o", options,
