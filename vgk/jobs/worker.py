@@ -22,9 +22,10 @@ again if its record is gone, and runs the sweep at once if the heartbeat is gone
 
 A worker killed in the middle of a job (SIGKILL, out of memory) leaves that job marked as started; RQ would
 find it only once the job's time is up (its timeout and a minute) at its ten-minute maintenance. The worker
-started again finds it at once (`retry_abandoned`: a job started by a worker of this machine whose process is
-gone) and hands it to RQ's own clean-up, which runs it again if it has retries left (a message's delivery
-has: its claim in the database keeps it from being sent twice), else records it as failed."""
+started again finds it at once, and any worker of the machine within a minute (`retry_abandoned`: a job
+started by a worker of this machine whose process is gone), and hands it to RQ's own clean-up, which runs
+it again if it has retries left (a message's delivery has: its claim in the database keeps it from being
+sent twice), else records it as failed."""
 from __future__ import annotations
 
 import os
@@ -37,7 +38,7 @@ from typing import Any
 from flask import Flask, current_app
 from redis import Redis
 from rq import Queue, SimpleWorker
-from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.exceptions import DuplicateJobError
 from rq.job import Job
 from rq.registry import StartedJobRegistry
 
@@ -70,6 +71,7 @@ class KeptWorker(SimpleWorker):
     """RQ's worker running jobs in its own process, that puts back what an outage of Redis took away."""
 
     CHECK_EVERY = 2.0  # seconds between two checks of the scheduler, the record and the heartbeat
+    ABANDONED_EVERY = 60.0  # seconds between two looks for a dead worker's jobs (the first one at start)
 
     def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
         checked = getattr(self, "_kept_checked", 0.0)
@@ -90,7 +92,10 @@ def keep_going(worker: SimpleWorker) -> None:
         scheduler.acquire_locks(auto_start=True)  # what RQ's maintenance does, every ten minutes only
     if not connection.exists(worker.key):
         worker.register_birth()
-    retry_abandoned(worker)
+    looked = getattr(worker, "_abandoned_checked", None)
+    if looked is None or time.monotonic() - looked >= KeptWorker.ABANDONED_EVERY:
+        worker._abandoned_checked = time.monotonic()  # type: ignore[attr-defined]
+        retry_abandoned(worker)
     if work.last_beat(connection) is None:
         minute = int(time.time() // SWEEP_EVERY)
         try:
@@ -110,17 +115,16 @@ def retry_abandoned(worker: SimpleWorker) -> list[str]:
     entries = connection.zrange(registry.key, 0, -1)
     if not entries:
         return []
-    here, abandoned = socket.gethostname(), {}
-    for entry in entries:
-        try:
-            job = Job.fetch(registry.parse_job_id(entry), connection=connection)
-        except NoSuchJobError:
-            continue
-        if not job.worker_name or job.worker_name == worker.name:
-            continue
-        host, pid = connection.hmget(f"rq:worker:{job.worker_name}", "hostname", "pid")
-        if host is not None and host.decode() == here and pid and not _alive(int(pid)):
-            abandoned[entry] = job.id
+    jobs = Job.fetch_many([registry.parse_job_id(entry) for entry in entries], connection=connection)
+    others = sorted({job.worker_name for job in jobs if job is not None and job.worker_name
+                     and job.worker_name != worker.name})
+    with connection.pipeline(transaction=False) as pipe:
+        for name in others:
+            pipe.hmget(f"rq:worker:{name}", "hostname", "pid")
+        dead = {name for name, (host, pid) in zip(others, pipe.execute(), strict=True)
+                if host is not None and host.decode() == socket.gethostname() and pid and not _alive(int(pid))}
+    abandoned = {entry: job.id for entry, job in zip(entries, jobs, strict=True)
+                 if job is not None and job.worker_name in dead}
     if abandoned:
         connection.zadd(registry.key, dict.fromkeys(abandoned, 0))  # their time is up: RQ's clean-up takes them
         registry.cleanup(time.time())

@@ -61,6 +61,17 @@ class Stamp(NamedTuple):
     seq: int
 
 
+def lineup_of(numbers: tuple[Any, ...]) -> tuple[Any, Any]:
+    """The numbers a value that says which products it shows depends on: the reference lists and the lineup."""
+    return numbers[KINDS.index(REFERENCE)], numbers[KINDS.index(LINEUP)]
+
+
+def _widened(kinds: Iterable[str]) -> set[str]:
+    """What moves when these kinds change: the lineup too, with any change of the catalogue."""
+    kinds = set(kinds)
+    return kinds | {LINEUP} if CATALOGUE in kinds else kinds
+
+
 class _State:
     """One app's numbers (in memory, or in Redis) and its cached values."""
 
@@ -134,11 +145,7 @@ class _State:
         return Stamp(numbers, self.seq)
 
     def fresh(self, stamp: Stamp, products: Collection[int]) -> bool:
-        numbers = self.read()
-        lineup, reference = KINDS.index(LINEUP), KINDS.index(REFERENCE)
-        if numbers[lineup] != stamp.numbers[lineup] or numbers[reference] != stamp.numbers[reference]:
-            return False
-        if stamp.seq < self.all_from:
+        if lineup_of(self.read()) != lineup_of(stamp.numbers) or stamp.seq < self.all_from:
             return False
         fewer = self.fewer
         return all(fewer.get(product_id, 0) <= stamp.seq for product_id in products)
@@ -259,8 +266,7 @@ def kept(name: str, parts: tuple[Hashable, ...], build: Callable[[], T],
     if store is None:
         store = app.extensions.setdefault(KEPT, Kept())
     now = stamp(app)
-    numbers = now.numbers if shows is None else (now.numbers[KINDS.index(REFERENCE)], now.numbers[KINDS.index(LINEUP)])
-    key = (name, parts, numbers, int(clock() // 60))
+    key = (name, parts, now.numbers if shows is None else lineup_of(now.numbers), int(clock() // 60))
     try:
         found = store.get(key)
     except TypeError:  # a part that cannot be a key: built each time
@@ -274,10 +280,7 @@ def kept(name: str, parts: tuple[Hashable, ...], build: Callable[[], T],
 
 def changed(*kinds: str) -> None:
     """Say that something changed outside the ORM's sight (raw SQL): the caches rebuild."""
-    wanted = set(kinds or KINDS)
-    if CATALOGUE in wanted:
-        wanted.add(LINEUP)
-    _state().bump(wanted)
+    _state().bump(_widened(kinds or KINDS))
 
 
 # --- what a commit changed --------------------------------------------------------------------------
@@ -304,10 +307,8 @@ def _modified(session: Session, obj: object) -> list[str]:
 
 
 def _note(session: Session, kinds: set[str]) -> None:
-    if CATALOGUE in kinds:
-        kinds = kinds | {LINEUP}
     if kinds:
-        session.info.setdefault(_CHANGED, set()).update(kinds)
+        session.info.setdefault(_CHANGED, set()).update(_widened(kinds))
 
 
 @event.listens_for(Session, "after_flush")

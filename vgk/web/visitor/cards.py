@@ -20,8 +20,7 @@ def kept_card(build, product, heading=3, reason=None, eager=False):
     """The card `build` (the card macro) makes for these arguments, from the kept ones when it is there."""
     app = current_app._get_current_object()
     kept = app.extensions.get("vgk_cards")
-    now = versions.current(app)
-    lineup = (now[versions.KINDS.index(versions.REFERENCE)], now[versions.KINDS.index(versions.LINEUP)])
+    lineup = versions.lineup_of(versions.current(app))
     if kept is None or kept[0] != lineup or len(kept[1]) > MAX_CARDS:
         kept = app.extensions["vgk_cards"] = (lineup, {})
     cover = product.cover
