@@ -81,7 +81,7 @@ class Load:
                 self._purchase(product)
             except (AttributeError, KeyError):  # a step that failed: the next guest tries again
                 pass
-            time.sleep(0.2)
+            time.sleep(0.5)  # a steady pace, whatever the speed of the site: the products last the module
 
     def _purchase(self, product: str) -> None:
         phone = requests.Session()

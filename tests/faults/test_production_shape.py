@@ -39,6 +39,7 @@ QUIET = 4.0  # seconds of load watched once recovered
 @pytest.fixture(scope="module")
 def shape():
     # The load's guests all come from this machine's address: its checkout limit is not what is tested here.
+    # Each guest buys a product nobody bought, one every half second or so: 150 last the whole module.
     with brought_up(web=2, demo_products=150, CHECKOUT_RATE_LIMIT="1000 per minute") as started:
         yield started
 
